@@ -1,0 +1,47 @@
+"""lagrangekit: constrained optimization with Lagrange multipliers, KKT certificates and
+regularized regression.
+
+The public API is curated here and loaded lazily, so ``import lagrangekit`` stays cheap;
+heavy dependencies (cvxpy, numba kernels) load only when a feature needs them.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "Constraint": "problem",
+    "Problem": "problem",
+    "CompiledProblem": "problem",
+    "minimize": "problem",
+    "maximize": "problem",
+    "parse_problem": "parsing",
+    "parse_expression": "parsing",
+    "Result": "result",
+    "KKTReport": "result",
+    "LagrangekitError": "errors",
+    "ParseError": "errors",
+    "InfeasibleError": "errors",
+    "SymbolicSolveError": "errors",
+    "NotConvexError": "errors",
+    "ConvergenceWarning": "errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lagrangekit' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,78 @@
+"""Exceptions and warnings raised by lagrangekit, all rooted at :class:`LagrangekitError`."""
+
+from __future__ import annotations
+
+from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
+
+__all__ = [
+    "ConvergenceWarning",
+    "InfeasibleError",
+    "LagrangekitError",
+    "NotConvexError",
+    "ParseError",
+    "SymbolicSolveError",
+]
+
+
+class LagrangekitError(Exception):
+    """Base class of every exception lagrangekit raises on purpose."""
+
+
+class ParseError(LagrangekitError, ValueError):
+    """Problem text that is not a valid problem, or that the safe parser refuses.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    text : str, optional
+        The text that was being parsed.
+    position : int, optional
+        0-based character offset of the offending token in ``text``.
+    hint : str, optional
+        How to fix it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        text: str | None = None,
+        position: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.text = text
+        self.position = position
+        self.hint = hint
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        parts = [self.message]
+        if self.position is not None:
+            parts[0] += f" (at position {self.position})"
+            if self.text is not None and len(self.text) <= 200 and "\n" not in self.text:
+                parts.append(f"  {self.text}\n  {' ' * self.position}^")
+        if self.hint:
+            parts.append(f"hint: {self.hint}")
+        return "\n".join(parts)
+
+
+class InfeasibleError(LagrangekitError):
+    """Raised only where raising is right; solvers report ``status="infeasible"`` instead."""
+
+
+class SymbolicSolveError(LagrangekitError):
+    """sympy could not solve the optimality system exactly, or ran out of time."""
+
+
+class NotConvexError(LagrangekitError):
+    """A problem that must be convex (for example to export to cvxpy) is not, or cannot be shown so."""
+
+
+class ConvergenceWarning(_SklearnConvergenceWarning):
+    """An iterative method stopped before its certificate reached the tolerance.
+
+    Subclasses :class:`sklearn.exceptions.ConvergenceWarning`, so existing
+    ``warnings.filterwarnings`` rules for scikit-learn apply unchanged.
+    """

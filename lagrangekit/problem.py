@@ -1,0 +1,562 @@
+"""The constrained problem model: Constraint, Problem, minimize() and maximize().
+
+Standard form (DESIGN.md): minimize f(x) s.t. g_i(x) <= 0 and h_j(x) = 0. A maximize
+problem is solved as minimize −f; ``a >= b`` is stored as ``b - a <= 0``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import sympy as sp
+from sympy.core.relational import Relational
+
+__all__ = ["CompiledProblem", "Constraint", "Problem", "maximize", "minimize"]
+
+ConstraintKind = Literal["eq", "ineq"]
+Sense = Literal["min", "max"]
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def natural_key(symbol: sp.Symbol) -> tuple:
+    """Sort key that orders ``x2`` before ``x10`` (name order, numbers compared as numbers)."""
+    parts = re.split(r"(\d+)", symbol.name)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != "")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One named constraint in standard form.
+
+    Attributes
+    ----------
+    name : str
+        The constraint's name; its multiplier is reported under this key.
+    kind : {"eq", "ineq"}
+        ``"eq"`` means ``expr == 0``; ``"ineq"`` means ``expr <= 0``.
+    expr : sympy.Expr
+        The standard-form left-hand side.
+    """
+
+    name: str
+    kind: ConstraintKind
+    expr: sp.Expr
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("eq", "ineq"):
+            raise ValueError(f"kind must be 'eq' or 'ineq', got {self.kind!r}")
+
+    @classmethod
+    def from_relational(cls, name: str, relation: Any) -> Constraint:
+        """Convert ``Eq(a, b)``, ``a <= b`` or ``a >= b`` to standard form.
+
+        Raises
+        ------
+        ValueError
+            For strict inequalities, relationals sympy already evaluated to True or
+            False, and anything that is not a relational.
+        """
+        if relation is sp.true or relation is True:
+            raise ValueError(
+                f"constraint {name!r} is trivially satisfied (sympy evaluated it to True); "
+                "remove it or check that its variables are symbols"
+            )
+        if relation is sp.false or relation is False:
+            raise ValueError(
+                f"constraint {name!r} is infeasible: sympy evaluated it to False, so no point satisfies it"
+            )
+        if not isinstance(relation, Relational):
+            raise ValueError(
+                f"constraint {name!r} must be a relational such as sp.Eq(a, b), a <= b or a >= b, "
+                f"got {type(relation).__name__}: {relation!r}"
+            )
+        lhs, rhs = relation.lhs, relation.rhs
+        if isinstance(relation, sp.Eq):
+            return cls(name, "eq", lhs - rhs)
+        if isinstance(relation, sp.LessThan):
+            return cls(name, "ineq", lhs - rhs)
+        if isinstance(relation, sp.GreaterThan):
+            return cls(name, "ineq", rhs - lhs)
+        if isinstance(relation, (sp.StrictLessThan, sp.StrictGreaterThan)):
+            raise ValueError(
+                f"constraint {name!r} is a strict inequality ({relation}); optimization needs "
+                "closed sets, so write it with <= or >="
+            )
+        raise ValueError(f"constraint {name!r}: unsupported relation {relation!r}; use ==, <= or >=")
+
+    def __str__(self) -> str:
+        op = "==" if self.kind == "eq" else "<="
+        return f"{self.name}: {sp.sstr(self.expr)} {op} 0"
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledProblem:
+    """Numeric callables for a problem, with exact derivatives lambdified from sympy.
+
+    Every callable takes a 1-D float array ``x`` ordered like ``variables``. The objective
+    is the *minimize form*: ``fun`` is f for a minimize problem and −f for a maximize one.
+
+    Attributes
+    ----------
+    fun, grad, hess : callable
+        Minimize-form objective, its gradient (n,) and Hessian (n, n).
+    eq, eq_jac, eq_hess : callable
+        Equality values h(x) (m_eq,), Jacobian (m_eq, n), Hessians (m_eq, n, n).
+    ineq, ineq_jac, ineq_hess : callable
+        Inequality values g(x) (m_in,), Jacobian (m_in, n), Hessians (m_in, n, n).
+    lower, upper : numpy.ndarray
+        Bounds per variable, −inf/inf where absent.
+    eq_names, ineq_names : tuple of str
+        Constraint names in the order of the rows above.
+    """
+
+    n: int
+    fun: Callable[[np.ndarray], float]
+    grad: Callable[[np.ndarray], np.ndarray]
+    hess: Callable[[np.ndarray], np.ndarray]
+    eq: Callable[[np.ndarray], np.ndarray]
+    eq_jac: Callable[[np.ndarray], np.ndarray]
+    eq_hess: Callable[[np.ndarray], np.ndarray]
+    ineq: Callable[[np.ndarray], np.ndarray]
+    ineq_jac: Callable[[np.ndarray], np.ndarray]
+    ineq_hess: Callable[[np.ndarray], np.ndarray]
+    lower: np.ndarray
+    upper: np.ndarray
+    eq_names: tuple[str, ...]
+    ineq_names: tuple[str, ...]
+
+    def lagrangian_hessian(self, x: np.ndarray, eq_mult: np.ndarray, ineq_mult: np.ndarray) -> np.ndarray:
+        """∇²ₓL = ∇²f + Σ μ_i ∇²g_i + Σ λ_j ∇²h_j at ``x`` (bounds are linear and drop out)."""
+        H = self.hess(x)
+        if len(self.eq_names):
+            H = H + np.tensordot(np.asarray(eq_mult, float), self.eq_hess(x), axes=1)
+        if len(self.ineq_names):
+            H = H + np.tensordot(np.asarray(ineq_mult, float), self.ineq_hess(x), axes=1)
+        return H
+
+
+def _lambdify_scalar(variables: Sequence[sp.Symbol], expr: sp.Expr) -> Callable[[np.ndarray], float]:
+    func = sp.lambdify([list(variables)], expr, modules="numpy", cse=True)
+
+    def call(x: np.ndarray) -> float:
+        return float(func(np.asarray(x, dtype=float)))
+
+    return call
+
+
+def _lambdify_array(
+    variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], shape: tuple[int, ...]
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Lambdify a flat list of expressions and reshape the result to ``shape``."""
+    if len(exprs) == 0:
+        empty = np.zeros(shape)
+
+        def call_empty(x: np.ndarray) -> np.ndarray:
+            return empty.copy()
+
+        return call_empty
+    func = sp.lambdify([list(variables)], list(exprs), modules="numpy", cse=True)
+
+    def call(x: np.ndarray) -> np.ndarray:
+        values = func(np.asarray(x, dtype=float))
+        return np.array([np.broadcast_to(v, ()) for v in values], dtype=float).reshape(shape)
+
+    return call
+
+
+def _bound_value(value: Any, which: str, var: sp.Symbol) -> float | None:
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{which} bound of {var} must be a number or None, got {value!r}") from None
+    if np.isnan(v):
+        raise ValueError(f"{which} bound of {var} is NaN; use None for no bound")
+    if (which == "lower" and v == -np.inf) or (which == "upper" and v == np.inf):
+        return None
+    return v
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A constrained optimization problem, the single source of truth of lagrangekit.
+
+    Build one with :func:`minimize`, :func:`maximize`, :meth:`from_text` or
+    :func:`lagrangekit.parse_problem`. The problem is read in standard form:
+    minimize f(x) s.t. g_i(x) <= 0, h_j(x) = 0, lo <= x <= hi, with a maximize problem
+    read as minimize −f.
+
+    Attributes
+    ----------
+    objective : sympy.Expr
+        The user's objective f, in the user's sense.
+    sense : {"min", "max"}
+        Whether f is minimized or maximized.
+    constraints : tuple of Constraint
+        Named constraints in standard form.
+    variables : tuple of sympy.Symbol
+        Decision variables; numeric arrays follow this order.
+    bounds : tuple of (float or None, float or None)
+        Lower and upper bound of each variable, None where absent.
+    """
+
+    objective: sp.Expr
+    sense: Sense
+    constraints: tuple[Constraint, ...]
+    variables: tuple[sp.Symbol, ...]
+    bounds: tuple[tuple[float | None, float | None], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.sense not in ("min", "max"):
+            raise ValueError(f"sense must be 'min' or 'max', got {self.sense!r}")
+        object.__setattr__(self, "constraints", tuple(self.constraints))
+        object.__setattr__(self, "variables", tuple(self.variables))
+        if not self.bounds:
+            object.__setattr__(self, "bounds", tuple((None, None) for _ in self.variables))
+        if len(self.bounds) != len(self.variables):
+            raise ValueError(
+                f"bounds has {len(self.bounds)} entries but there are {len(self.variables)} variables"
+            )
+        names = [c.name for c in self.constraints]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            raise ValueError(f"constraint names must be unique; repeated: {', '.join(duplicated)}")
+        for name in names:
+            if not _NAME_RE.match(name):
+                raise ValueError(
+                    f"constraint name {name!r} must be an identifier (letters, digits, underscore); "
+                    "'lower:x' and 'upper:x' are reserved for bounds"
+                )
+
+    # ------------------------------------------------------------------ views
+    @property
+    def is_maximize(self) -> bool:
+        """True for a maximize problem."""
+        return self.sense == "max"
+
+    @property
+    def minimize_objective(self) -> sp.Expr:
+        """The objective in minimize form: f, or −f for a maximize problem."""
+        return -self.objective if self.is_maximize else self.objective
+
+    @property
+    def equalities(self) -> tuple[Constraint, ...]:
+        """The equality constraints h_j(x) = 0."""
+        return tuple(c for c in self.constraints if c.kind == "eq")
+
+    @property
+    def inequalities(self) -> tuple[Constraint, ...]:
+        """The inequality constraints g_i(x) <= 0 (without bounds)."""
+        return tuple(c for c in self.constraints if c.kind == "ineq")
+
+    def bound_constraints(self) -> tuple[Constraint, ...]:
+        """Finite bounds as inequalities: ``lower:x`` is lo − x <= 0, ``upper:x`` is x − hi <= 0."""
+        out = []
+        for var, (lo, hi) in zip(self.variables, self.bounds):
+            if lo is not None:
+                out.append(Constraint(f"lower:{var.name}", "ineq", sp.nsimplify(lo) - var))
+            if hi is not None:
+                out.append(Constraint(f"upper:{var.name}", "ineq", var - sp.nsimplify(hi)))
+        return tuple(out)
+
+    def all_inequalities(self) -> tuple[Constraint, ...]:
+        """Inequality constraints followed by the bounds written as inequalities."""
+        return self.inequalities + self.bound_constraints()
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        """Free symbols that are not variables, in name order."""
+        symbols = set(self.objective.free_symbols)
+        for c in self.constraints:
+            symbols |= c.expr.free_symbols
+        return tuple(sorted(symbols - set(self.variables), key=natural_key))
+
+    @property
+    def n(self) -> int:
+        """Number of variables."""
+        return len(self.variables)
+
+    @cached_property
+    def multipliers(self) -> dict[str, sp.Symbol]:
+        """Multiplier symbol of each constraint and finite bound, by name.
+
+        Equalities get ``lambda_<name>`` and inequalities ``mu_<name>``; the bound
+        ``lower:x`` gets ``mu_lower_x``.
+        """
+        out: dict[str, sp.Symbol] = {}
+        for c in self.constraints + self.bound_constraints():
+            prefix = "lambda" if c.kind == "eq" else "mu"
+            out[c.name] = sp.Symbol(f"{prefix}_{c.name.replace(':', '_')}", real=True)
+        return out
+
+    def lagrangian(self, *, include_bounds: bool = False) -> sp.Expr:
+        """L(x, λ, μ) = f + Σ μ_i g_i + Σ λ_j h_j, with f in minimize form (−f for maximize).
+
+        Parameters
+        ----------
+        include_bounds : bool, default False
+            Also add μ terms for the finite bounds (``lower:x``, ``upper:x``).
+        """
+        mult = self.multipliers
+        constraints = self.constraints + (self.bound_constraints() if include_bounds else ())
+        return self.minimize_objective + sum((mult[c.name] * c.expr for c in constraints), sp.Integer(0))
+
+    # --------------------------------------------------------------- changes
+    def subs(self, values: Mapping[Any, Any]) -> Problem:
+        """A new problem with parameters replaced by ``values`` ({Symbol or name: value})."""
+        by_name = {p.name: p for p in self.parameters}
+        mapping = {}
+        for key, value in values.items():
+            symbol = by_name.get(key) if isinstance(key, str) else key
+            if symbol is None or symbol not in self.parameters:
+                raise ValueError(
+                    f"{key!r} is not a parameter of this problem; parameters are "
+                    f"{[p.name for p in self.parameters] or 'none'}"
+                )
+            mapping[symbol] = sp.sympify(value) if not isinstance(value, sp.Basic) else value
+        return Problem(
+            objective=self.objective.subs(mapping),
+            sense=self.sense,
+            constraints=tuple(Constraint(c.name, c.kind, c.expr.subs(mapping)) for c in self.constraints),
+            variables=self.variables,
+            bounds=self.bounds,
+        )
+
+    # --------------------------------------------------------------- numeric
+    def compile(self) -> CompiledProblem:
+        """Numeric callables with exact sympy derivatives, built once and cached.
+
+        Raises
+        ------
+        ValueError
+            If the problem still has parameters (substitute them with :meth:`subs`).
+        """
+        return self._compiled
+
+    @cached_property
+    def _compiled(self) -> CompiledProblem:
+        if self.parameters:
+            raise ValueError(
+                f"problem has parameters {[p.name for p in self.parameters]}; give them values with "
+                "problem.subs({...}) before compiling or solving numerically"
+            )
+        v = list(self.variables)
+        n = len(v)
+        f = self.minimize_objective
+        grad_f = [sp.diff(f, xi) for xi in v]
+        hess_f = [sp.diff(gi, xj) for gi in grad_f for xj in v]
+
+        def pieces(cons: tuple[Constraint, ...]):
+            exprs = [c.expr for c in cons]
+            jac = [sp.diff(e, xi) for e in exprs for xi in v]
+            hess = [sp.diff(e, xi, xj) for e in exprs for xi in v for xj in v]
+            m = len(exprs)
+            return (
+                _lambdify_array(v, exprs, (m,)),
+                _lambdify_array(v, jac, (m, n)),
+                _lambdify_array(v, hess, (m, n, n)),
+            )
+
+        eq, eq_jac, eq_hess = pieces(self.equalities)
+        ineq, ineq_jac, ineq_hess = pieces(self.inequalities)
+        lower = np.array([-np.inf if lo is None else lo for lo, _ in self.bounds], dtype=float)
+        upper = np.array([np.inf if hi is None else hi for _, hi in self.bounds], dtype=float)
+        lower.setflags(write=False)
+        upper.setflags(write=False)
+        return CompiledProblem(
+            n=n,
+            fun=_lambdify_scalar(v, f),
+            grad=_lambdify_array(v, grad_f, (n,)),
+            hess=_lambdify_array(v, hess_f, (n, n)),
+            eq=eq,
+            eq_jac=eq_jac,
+            eq_hess=eq_hess,
+            ineq=ineq,
+            ineq_jac=ineq_jac,
+            ineq_hess=ineq_hess,
+            lower=lower,
+            upper=upper,
+            eq_names=tuple(c.name for c in self.equalities),
+            ineq_names=tuple(c.name for c in self.inequalities),
+        )
+
+    # ------------------------------------------------------------- text I/O
+    @classmethod
+    def from_text(cls, text: str) -> Problem:
+        """Parse problem text safely; see :func:`lagrangekit.parse_problem`."""
+        from .parsing import parse_problem
+
+        return parse_problem(text)
+
+    def to_text(self) -> str:
+        """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded)."""
+        head = f"{'maximize' if self.is_maximize else 'minimize'} {sp.sstr(self.objective)}"
+        if not self.constraints:
+            return head
+        body = ", ".join(
+            f"{c.name}: {sp.sstr(c.expr)} {'==' if c.kind == 'eq' else '<='} 0" for c in self.constraints
+        )
+        return f"{head} subject to {body}"
+
+    def equals(self, other: Problem) -> bool:
+        """Structural equality: same sense, variables, bounds, and constraints equal after expansion."""
+        if not isinstance(other, Problem):
+            return False
+        if (self.sense, self.variables, self.bounds) != (other.sense, other.variables, other.bounds):
+            return False
+        if [(c.name, c.kind) for c in self.constraints] != [(c.name, c.kind) for c in other.constraints]:
+            return False
+        pairs = [(self.objective, other.objective)] + [
+            (a.expr, b.expr) for a, b in zip(self.constraints, other.constraints)
+        ]
+        return all(sp.simplify(a - b) == 0 for a, b in pairs)
+
+    def __str__(self) -> str:
+        lines = [f"{'maximize' if self.is_maximize else 'minimize'}  {sp.sstr(self.objective)}"]
+        if self.constraints or any(b != (None, None) for b in self.bounds):
+            lines.append("subject to")
+            lines.extend(f"  {c}" for c in self.constraints)
+            for var, (lo, hi) in zip(self.variables, self.bounds):
+                if (lo, hi) != (None, None):
+                    lo_s = "-inf" if lo is None else f"{lo:g}"
+                    hi_s = "inf" if hi is None else f"{hi:g}"
+                    lines.append(f"  {lo_s} <= {var} <= {hi_s}")
+        lines.append(f"variables: {', '.join(v.name for v in self.variables)}")
+        if self.parameters:
+            lines.append(f"parameters: {', '.join(p.name for p in self.parameters)}")
+        return "\n".join(lines)
+
+
+def _normalize_constraints(constraints: Any) -> tuple[Constraint, ...]:
+    if constraints is None:
+        return ()
+    if isinstance(constraints, (Relational, sp.logic.boolalg.BooleanAtom, bool)):
+        constraints = [constraints]
+    if isinstance(constraints, Mapping):
+        items = list(constraints.items())
+        for name, _ in items:
+            if not isinstance(name, str):
+                raise ValueError(f"constraint names must be strings, got {name!r}")
+    elif isinstance(constraints, Iterable):
+        items = [(f"c{i}", rel) for i, rel in enumerate(constraints, start=1)]
+    else:
+        raise ValueError(
+            "constraints must be a dict {name: relational}, a list of relationals, or None; "
+            f"got {type(constraints).__name__}"
+        )
+    return tuple(Constraint.from_relational(name, rel) for name, rel in items)
+
+
+def _build(
+    sense: Sense,
+    objective: Any,
+    constraints: Any,
+    bounds: Mapping[Any, tuple[Any, Any]] | None,
+    variables: Sequence[sp.Symbol] | None,
+) -> Problem:
+    if isinstance(objective, (Relational, sp.logic.boolalg.Boolean)):
+        raise ValueError(f"objective must be an expression, not a relation or boolean: {objective!r}")
+    objective = sp.sympify(objective) if isinstance(objective, (int, float)) else objective
+    if not isinstance(objective, sp.Expr):
+        raise ValueError(
+            f"objective must be a sympy expression; got {type(objective).__name__}. "
+            "Build it from sp.symbols(...), or parse text with lk.parse_problem"
+        )
+    if objective.has(sp.I) or objective.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ValueError(f"objective must be real and finite, got {objective}")
+    cons = _normalize_constraints(constraints)
+    if variables is None:
+        symbols = set(objective.free_symbols)
+        for c in cons:
+            symbols |= c.expr.free_symbols
+        if bounds:
+            symbols |= {k for k in bounds if isinstance(k, sp.Symbol)}
+        variables = tuple(sorted(symbols, key=natural_key))
+    else:
+        variables = tuple(variables)
+        for v in variables:
+            if not isinstance(v, sp.Symbol):
+                raise ValueError(f"variables must be sympy Symbols, got {v!r}")
+        if len(set(variables)) != len(variables):
+            raise ValueError("variables must not repeat")
+    bounds = dict(bounds or {})
+    by_name = {v.name: v for v in variables}
+    resolved: dict[sp.Symbol, tuple[Any, Any]] = {}
+    for key, pair in bounds.items():
+        var = by_name.get(key) if isinstance(key, str) else key
+        if var not in variables:
+            raise ValueError(f"bounds given for {key!r}, which is not a variable")
+        try:
+            lo, hi = pair
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"bounds[{key}] must be a pair (lo, hi) with None for no bound, got {pair!r}"
+            ) from None
+        lo, hi = _bound_value(lo, "lower", var), _bound_value(hi, "upper", var)
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"bounds[{key}] has lower {lo} > upper {hi}: the problem is infeasible")
+        resolved[var] = (lo, hi)
+    bound_tuple = tuple(resolved.get(v, (None, None)) for v in variables)
+    return Problem(
+        objective=objective, sense=sense, constraints=cons, variables=variables, bounds=bound_tuple
+    )
+
+
+def minimize(
+    objective: Any,
+    constraints: Any = None,
+    *,
+    bounds: Mapping[Any, tuple[Any, Any]] | None = None,
+    variables: Sequence[sp.Symbol] | None = None,
+) -> Problem:
+    """Build the problem: minimize ``objective`` subject to ``constraints`` and ``bounds``.
+
+    Parameters
+    ----------
+    objective : sympy.Expr
+        The objective f(x).
+    constraints : dict or list of relationals, optional
+        ``{name: relation}`` or a list, auto-named ``c1, c2, ...``. A relation is
+        ``sp.Eq(a, b)``, ``a <= b`` or ``a >= b``; ``a >= b`` is stored as ``b - a <= 0``.
+    bounds : dict, optional
+        ``{x: (lo, hi)}``, with None for a missing side. Multipliers of bounds are
+        reported under ``"lower:x"`` and ``"upper:x"``.
+    variables : sequence of sympy.Symbol, optional
+        Decision variables in order. By default, every free symbol, in name order
+        (``x2`` before ``x10``). Other free symbols become :attr:`Problem.parameters`.
+
+    Returns
+    -------
+    Problem
+
+    Examples
+    --------
+    >>> import sympy as sp, lagrangekit as lk
+    >>> x, y = sp.symbols("x y")
+    >>> p = lk.minimize((y - 1)**2, {"floor": y >= 3})
+    >>> p.constraints[0].expr
+    3 - y
+    """
+    return _build("min", objective, constraints, bounds, variables)
+
+
+def maximize(
+    objective: Any,
+    constraints: Any = None,
+    *,
+    bounds: Mapping[Any, tuple[Any, Any]] | None = None,
+    variables: Sequence[sp.Symbol] | None = None,
+) -> Problem:
+    """Build the problem: maximize ``objective``; solved as minimize −objective.
+
+    ``Result.fun`` reports the user's f, and multipliers are those of the minimize −f form,
+    so that μ >= 0. Arguments are as for :func:`minimize`.
+    """
+    return _build("max", objective, constraints, bounds, variables)
