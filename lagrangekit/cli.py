@@ -17,8 +17,9 @@ Exit codes
 
 JSON output (``--json``)
 ------------------------
-One JSON object on stdout, strict JSON (non-finite numbers are the strings ``"inf"``,
-``"-inf"``, ``"nan"``; exact values are strings such as ``"sqrt(2)/2"``). Every object has
+One JSON object on stdout, strict JSON. Numbers are plain floats (non-finite ones are the
+strings ``"inf"``, ``"-inf"``, ``"nan"``); exact values appear as strings such as
+``"sqrt(2)/2"`` only under ``solve``'s ``exact`` and ``exact_multipliers``. Every object has
 ``"schema": "lagrangekit.cli/1"``, ``"command"`` and ``"exit_code"``. The remaining keys
 of each command are listed in :data:`JSON_KEYS` and documented in the CLI user guide.
 Errors with exit code 2 print nothing on stdout.
@@ -119,20 +120,29 @@ def _feature(module: str, name: str, command: str) -> Any:
         ) from None
 
 
-def _jsonable(value: Any) -> Any:
+def _plain(value: Any) -> Any:
+    """JSON-ready data with every number a plain float.
+
+    :func:`lagrangekit.result.to_jsonable` writes an exact number as
+    ``{"exact": str, "value": float}``; the CLI schema keeps numbers plain and lists exact
+    values separately (``exact``, ``exact_multipliers``), so such pairs become their value.
+    """
     from .result import to_jsonable
 
-    return to_jsonable(value)
+    value = to_jsonable(value)
+    if isinstance(value, dict):
+        if set(value) == {"exact", "value"}:
+            return value["value"]
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _num(value: Any) -> Any:
-    """A float for JSON, or the exact value as a string when it is an exact sympy number."""
-    import sympy as sp
-
+    """A float for JSON (``"inf"``, ``"-inf"``, ``"nan"`` when not finite), or None."""
     if value is None:
         return None
-    if isinstance(value, sp.Basic) and not value.is_Float:
-        return str(value)
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -335,7 +345,7 @@ def _run_solve(args: argparse.Namespace, problem: Any) -> tuple[Any, str, str]:
 
 def _candidate_json(candidate: Any) -> Any:
     try:
-        return _jsonable(candidate)
+        return _plain(candidate)
     except (TypeError, ValueError):
         return str(candidate)
 
@@ -571,9 +581,12 @@ def _certificate(estimator: Any, X: Any, y: Any) -> dict[str, Any]:
         out["dual_gap"] = _num(gap)
     if report is not None:
         out["kkt"] = report.to_dict()
-    separable = bool(getattr(estimator, "separable_", False))
-    out["separable"] = separable
-    out["ok"] = (report is None or report.ok) and not separable
+    # perfect separation (TEXTBOOK L6) leaves an unpenalized logistic fit without an optimum
+    unpenalized = getattr(estimator, "penalty", "l2") is None or getattr(estimator, "alpha", 1.0) == 0
+    no_optimum = bool(getattr(estimator, "separable_", False)) and unpenalized
+    out["separable"] = bool(getattr(estimator, "separable_", False))
+    out["optimum_exists"] = not no_optimum
+    out["ok"] = (report is None or report.ok) and not no_optimum
     return out
 
 
@@ -652,8 +665,11 @@ def cmd_fit(args: argparse.Namespace) -> Output:
         lines.append(f"multiplier of the norm constraint (= alpha of the penalized form): {_fmt(multiplier)}")
     if "dual_gap" in certificate:
         lines.append(f"duality gap: {_fmt(certificate['dual_gap'])}")
-    if certificate.get("separable"):
-        lines.append("the classes are perfectly separable: the maximum likelihood estimate does not exist")
+    if not certificate["optimum_exists"]:
+        lines.append(
+            "the classes are perfectly separable: the maximum likelihood estimate does not exist "
+            "(the coefficients grow without bound); add a penalty, e.g. --penalty l2 --alpha 0.1"
+        )
     if "kkt" in certificate:
         lines.append(str(estimator.kkt(X, y)))
     if crosscheck is not None:
@@ -745,7 +761,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _emit(output: Output, args: argparse.Namespace) -> None:
     if getattr(args, "json", False):
         payload = {"schema": JSON_SCHEMA, "command": args.command, "exit_code": output.code, **output.data}
-        print(json.dumps(_jsonable(payload), indent=2, default=str))
+        print(json.dumps(_plain(payload), indent=2, default=str))
     else:
         print(output.text)
 

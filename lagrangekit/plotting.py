@@ -310,7 +310,7 @@ def default_g4_transforms() -> dict[str, Any]:
         "GD": sgd(0.95),
         "Momentum": momentum(0.1, beta=0.9),
         "AdaGrad": adagrad(1.5),
-        "RMSProp": rmsprop(0.1, decay=0.9),
+        "RMSProp": rmsprop(0.1, decay=0.99),
         "Adam": adam(0.3),
     }
 
