@@ -154,4 +154,5 @@ warned = caught[0].category.__name__ if caught else None
 print(f"L6: separable = {unpenalized.separable_}, warning = {warned}")
 print(f"L6: {unpenalized.message_}")
 penalized = LogisticRegression(penalty="l2", alpha=0.1).fit(hours, passed)
-print(f"L6: l2 alpha = 0.1 slope = {penalized.coef_[0, 0]:.6f}, intercept = {penalized.intercept_[0]:.6f}")
+slope, intercept = penalized.coef_[0, 0], penalized.intercept_[0]
+print(f"L6: penalty = l2, alpha = 0.1, slope = {slope:.6f}, intercept = {intercept:.6f}")
