@@ -35,9 +35,10 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "auto_examples/*.zip"]
+exclude_patterns = ["_build", "_generated", "auto_examples/*.ipynb", "auto_examples/*.py"]
 nitpicky = False
 default_role = "math"
+
 
 # ---------------------------------------------------------------- offline MathJax
 def _mathjax_static_dir() -> Path:
@@ -70,12 +71,42 @@ import sympy as sp
 import lagrangekit as lk
 """
 
+
 # ---------------------------------------------------------------- gallery
+def _skipped_examples() -> dict[str, list[str]]:
+    """Examples whose lagrangekit features this build lacks (see examples/_requirements.py)."""
+    spec = importlib.util.spec_from_file_location("_requirements", ROOT / "examples" / "_requirements.py")
+    requirements = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(requirements)
+    out = {}
+    for example in sorted(requirements.NEEDS):
+        lacking = requirements.missing(example)
+        if lacking:
+            out[example] = lacking
+    return out
+
+
+SKIPPED_EXAMPLES = _skipped_examples()
+_note = Path(__file__).parent / "_generated" / "skipped_examples.rst"
+_note.parent.mkdir(exist_ok=True)
+_note.write_text(
+    ""
+    if not SKIPPED_EXAMPLES
+    else ".. note::\n\n   This build of lagrangekit lacks features that some tutorials need, "
+    "so they are not shown:\n\n"
+    + "".join(
+        f"   - ``{name}`` needs {', '.join(f'``{n}``' for n in lacking)}\n"
+        for name, lacking in SKIPPED_EXAMPLES.items()
+    ),
+    encoding="utf-8",
+)
+_ignored = ["__init__\\.py", r"_requirements\.py", *(re.escape(name) for name in SKIPPED_EXAMPLES)]
+
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
     "filename_pattern": r".*\.py$",
-    "ignore_pattern": r"__init__\.py",
+    "ignore_pattern": "|".join(_ignored),
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,

@@ -1,4 +1,6 @@
-"""Quickstart: a problem from text, its Lagrangian, and exact derivatives.
+"""
+Quickstart: a problem from text, its Lagrangian, and exact derivatives
+======================================================================
 
 Run with ``python examples/quickstart.py``.
 """

@@ -6,6 +6,7 @@ published solution, scikit-learn), written out here independently of the example
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import runpy
@@ -48,9 +49,20 @@ def values(output: str, tag: str, index: int = 0) -> dict[str, float | str]:
     return out
 
 
+def _requirements():
+    spec = importlib.util.spec_from_file_location("_requirements", EXAMPLES / "_requirements.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REQUIREMENTS = _requirements()
+
+
 def test_every_example_is_tested() -> None:
-    tested = {name for name in EXPECTATIONS}
-    assert {p.name for p in EXAMPLES.glob("*.py")} == tested
+    scripts = {p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")}
+    assert scripts == set(REQUIREMENTS.NEEDS)
+    assert scripts == set(EXPECTATIONS) | {"quickstart.py"}  # tests/test_quickstart.py runs that one
 
 
 # ----------------------------------------------------------------------------- T1–T5
@@ -183,4 +195,7 @@ EXPECTATIONS = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
 def test_example_prints_the_textbook_numbers(name: str, capsys: pytest.CaptureFixture) -> None:
+    lacking = REQUIREMENTS.missing(name)
+    if lacking:
+        pytest.skip(f"{name} needs {', '.join(lacking)}, which this build does not have")
     EXPECTATIONS[name](run_example(name, capsys))

@@ -1,0 +1,38 @@
+"""What each example needs from lagrangekit, so that a build without a feature skips the
+example cleanly (the tests skip it with a reason, the docs gallery leaves it out with a note)
+instead of failing. Not an example itself: the gallery ignores files starting with ``_``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "quickstart.py": (),
+    "plot_lagrange_kkt.py": ("lagrangekit.solve", "lagrangekit.check_kkt"),
+    "plot_gradient_descent.py": ("lagrangekit.optim.sgd", "lagrangekit.optim.derivative"),
+    "plot_likelihood_logistic.py": (
+        "lagrangekit.likelihood.mle_symbolic",
+        "lagrangekit.likelihood.fit_mle",
+        "lagrangekit.linear_model.LogisticRegression",
+        "lagrangekit.optim.derivative",
+    ),
+    "verify_paper_kkt.py": ("lagrangekit.check_kkt",),
+}
+
+
+def available(name: str) -> bool:
+    """Whether the dotted public name (a module, or an attribute of one) exists in this build."""
+    module, _, attribute = name.rpartition(".")
+    try:
+        return hasattr(import_module(module), attribute)
+    except ImportError:
+        try:
+            import_module(name)
+        except ImportError:
+            return False
+        return True
+
+
+def missing(example: str) -> list[str]:
+    """The names ``example`` needs that this build of lagrangekit lacks."""
+    return [name for name in NEEDS[example] if not available(name)]
