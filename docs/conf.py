@@ -65,6 +65,7 @@ numpydoc_xref_param_type = False
 numpydoc_class_members_toctree = False
 
 # ---------------------------------------------------------------- doctest
+doctest_test_doctest_blocks = ""  # only the explicit ``.. doctest::`` blocks of these pages
 doctest_global_setup = """
 import numpy as np
 import sympy as sp
@@ -133,6 +134,67 @@ html_last_updated_fmt = None
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+# ---------------------------------------------------------------- API reference
+#: Sections of the API reference: (title, module, names or None for the module's __all__).
+#: The top-level names are grouped by the submodule that defines them (lagrangekit._EXPORTS).
+API_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Problems", "problem", ("problem", "parsing", "function_problem")),
+    ("Results and certificates", "result", ("result",)),
+    ("Exact solving and KKT checks", "symbolic", ("symbolic", "kkt")),
+    ("Numerical solving and cvxpy", "numeric", ("solvers", "cvxpy_export")),
+    ("Duality", "duality", ("duality",)),
+    ("Errors and warnings", "errors", ("errors",)),
+)
+SUBPACKAGES: tuple[tuple[str, str], ...] = (
+    ("Regularized linear models", "lagrangekit.linear_model"),
+    ("First-order optimizers", "lagrangekit.optim"),
+    ("Likelihoods and maximum likelihood", "lagrangekit.likelihood"),
+    ("Plots", "lagrangekit.plotting"),
+)
+
+
+_SKLEARN_PLUMBING = "set_fit_request, set_score_request, set_params, get_params"
+
+
+def _directive(qualified: str) -> str:
+    import inspect
+
+    module, _, name = qualified.rpartition(".")
+    obj = getattr(importlib.import_module(module), name)
+    if inspect.isclass(obj):
+        return f".. autoclass:: {qualified}\n   :members:\n   :exclude-members: {_SKLEARN_PLUMBING}\n"
+    if callable(obj):
+        return f".. autofunction:: {qualified}\n"
+    return f".. autodata:: {qualified}\n   :annotation:\n"
+
+
+def _section(title: str, names: list[str], missing: list[str]) -> str:
+    lines = [title, "-" * len(title), ""]
+    lines += [_directive(name) for name in names]
+    if missing:
+        lines.append(".. note::\n\n   Not in this build: " + ", ".join(f"``{m}``" for m in missing) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def _write_api_reference() -> None:
+    """docs/_generated/api.rst: every public name that this build has, by section."""
+    parts = []
+    exports = lagrangekit._EXPORTS
+    for title, _, modules in API_SECTIONS:
+        names = [f"lagrangekit.{n}" for n, m in exports.items() if m in modules]
+        parts.append(_section(title, names, []))
+    for title, module in SUBPACKAGES:
+        try:
+            mod = importlib.import_module(module)
+        except ImportError as exc:
+            parts.append(_section(title, [], [f"{module} ({exc})"]))
+            continue
+        parts.append(_section(title, [f"{module}.{n}" for n in mod.__all__], []))
+    (Path(__file__).parent / "_generated" / "api.rst").write_text("\n".join(parts), encoding="utf-8")
+
+
+_write_api_reference()
+
 # ---------------------------------------------------------------- optional pages
 #: Pages listed in a toctree that another part of the project writes; until they exist,
 #: their toctree lines are dropped so that the -W build does not fail on them.
@@ -146,5 +208,22 @@ def _drop_missing_optional_pages(app, docname, source):
             source[0] = re.sub(rf"^[ \t]+{re.escape(entry)}[ \t]*\n", "", source[0], flags=re.MULTILINE)
 
 
+# ---------------------------------------------------------------- docstrings
+def _escape_bars(app, what, name, obj, options, lines):
+    """Docstrings write norms and absolute values as |x| and ‖x‖, which reST would read as
+    substitution references; escape the bars outside literal blocks and doctests."""
+    literal_indent = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if literal_indent is not None and stripped and indent <= literal_indent:
+            literal_indent = None
+        if literal_indent is None and not stripped.startswith((">>>", "...")):
+            lines[i] = re.sub(r"(?<!\\)\|", r"\\|", line)
+        if stripped.endswith("::") and literal_indent is None:
+            literal_indent = indent
+
+
 def setup(app):
     app.connect("source-read", _drop_missing_optional_pages)
+    app.connect("autodoc-process-docstring", _escape_bars, priority=400)
