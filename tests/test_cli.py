@@ -203,6 +203,7 @@ def test_dual_end_to_end_closed_form(capsys: pytest.CaptureFixture) -> None:
     data = json.loads(proc.stdout)
     assert set(data) == {"schema", "command", "exit_code", *cli.JSON_KEYS["dual"]}
     assert data["dual_optimum"] == pytest.approx(-math.sqrt(2), rel=1e-6)
+    assert data["multipliers"] == {"disk": pytest.approx(SQRT2_2, rel=1e-6)}
     assert abs(data["gap"]) < 1e-6
     assert data["slater"]["holds"] is True
     import sympy as sp
