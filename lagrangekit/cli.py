@@ -469,9 +469,7 @@ def cmd_dual(args: argparse.Namespace) -> Output:
         shown = "no closed form (evaluated by inner minimization)"
     else:
         shown = sp.latex(function) if args.latex else sp.sstr(function)
-    slater_text = ("holds" if slater["holds"] else "fails") + (
-        f": {slater['reason']}" if slater["reason"] else ""
-    )
+    slater_text = slater["reason"] or ("holds" if slater["holds"] else "fails")
     rows = [
         ("dual function g", shown),
         ("domain", ", ".join(domain) or "all multipliers"),
