@@ -31,6 +31,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import sys
 import threading
 import time
@@ -802,7 +803,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     finally:
         warnings.showwarning = previous_showwarning
-    _emit(output, args)
+    try:
+        _emit(output, args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return output.code
 
 
