@@ -8,7 +8,12 @@ from importlib import import_module
 
 NEEDS: dict[str, tuple[str, ...]] = {
     "quickstart.py": (),
-    "plot_lagrange_kkt.py": ("lagrangekit.solve", "lagrangekit.check_kkt"),
+    "plot_lagrange_kkt.py": (
+        "lagrangekit.solve_symbolic",
+        "lagrangekit.check_kkt",
+        "lagrangekit.dual",
+        "lagrangekit.slater_point",
+    ),
     "plot_gradient_descent.py": ("lagrangekit.optim.sgd", "lagrangekit.optim.derivative"),
     "plot_likelihood_logistic.py": (
         "lagrangekit.likelihood.mle_symbolic",

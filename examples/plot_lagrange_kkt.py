@@ -26,15 +26,24 @@ from lagrangekit.plotting import plot_lagrange_2d
 # :math:`x = y = \pm\sqrt{2}/2` with :math:`\lambda = \pm\sqrt{2}/2`.
 
 circle = lk.parse_problem("maximize x + y subject to circle: x**2 + y**2 == 1")
-t1 = lk.solve(circle)
+t1 = lk.solve_symbolic(circle)
 x, y = t1.x
 print(f"T1: x = {x:.7f}, y = {y:.7f}, f = {t1.fun:.7f}, lambda = {t1.multipliers['circle']:.7f}")
+exact = {str(k): v for k, v in t1.exact.items()}
+print(f"T1 exact: x = {exact['x']}, y = {exact['y']}, lambda = {exact['circle']}")
+
+# %%
+# :func:`lagrangekit.solve_symbolic` found both stationary points of the Lagrangian and
+# classified them with the second-order test on the tangent space of the circle:
+
+for candidate in t1.candidates:
+    print(f"T1 candidate: {candidate}")
 
 # %%
 # The other stationary point, :math:`(-\sqrt{2}/2, -\sqrt{2}/2)` with :math:`\lambda = -\sqrt{2}/2`,
 # satisfies the first-order conditions too (an equality multiplier may have either sign),
-# but it minimizes :math:`x + y`. The second-order test on the tangent space of the circle
-# tells the two apart:
+# but it minimizes :math:`x + y`. :func:`lagrangekit.check_kkt` with ``second_order=True``
+# tells the two apart at any given point:
 
 s = math.sqrt(2) / 2
 for point in ((s, s), (-s, -s)):
@@ -59,7 +68,7 @@ fig = plot_lagrange_2d(circle, t1)
 # :math:`\mu = 4 \ge 0`.
 
 floor = lk.parse_problem("minimize (y - 1)**2 subject to floor: y >= 3")
-t2 = lk.solve(floor)
+t2 = lk.solve_symbolic(floor)
 print(
     f"T2: y = {t2.x[0]:.7f}, f = {t2.fun:.7f}, mu = {t2.multipliers['floor']:.7f}, active = {t2.kkt.active}"
 )
@@ -72,7 +81,7 @@ print(
 # there :math:`\nabla f = -2(x, y) f = \lambda (1, -1)` with :math:`\lambda = e^{-1/2}`.
 
 bell = lk.parse_problem("maximize exp(-(x**2 + y**2)) subject to line: x - y + 1 == 0")
-t3 = lk.solve(bell)
+t3 = lk.solve_symbolic(bell)
 x, y = t3.x
 print(f"T3: x = {x:.7f}, y = {y:.7f}, f = {t3.fun:.7f}, lambda = {t3.multipliers['line']:.7f}")
 print(f"T3: exp(-1/2) = {math.exp(-0.5):.7f}")
@@ -87,7 +96,7 @@ fig = plot_lagrange_2d(bell, t3)
 # rate at which the optimum grows with the budget (:math:`d f^*/d b = b/2 = 5`).
 
 budget = lk.parse_problem("maximize x*y subject to budget: x + y == 10")
-t4 = lk.solve(budget)
+t4 = lk.solve_symbolic(budget)
 x, y = t4.x
 print(f"T4: x = {x:.7f}, y = {y:.7f}, f = {t4.fun:.7f}, lambda = {t4.multipliers['budget']:.7f}")
 
@@ -108,3 +117,20 @@ print(lk.check_kkt(floor, {"y": 3}))
 for point, multipliers in (({"y": 2}, None), ({"y": 3}, {"floor": 1})):
     report = lk.check_kkt(floor, point, multipliers)
     print(f"T5: at y = {point['y']}, ok = {report.ok}, failed = {', '.join(report.failed_conditions())}")
+
+# %%
+# Slater's condition and strong duality
+# -------------------------------------
+# T2 is convex, and :math:`y = 4` is strictly feasible (:math:`g = -1 < 0`), so Slater's
+# condition holds and the dual optimum equals the primal one. The dual function is
+# :math:`g(\mu) = \inf_y (y - 1)^2 + \mu(3 - y) = 2\mu - \mu^2/4`, maximized at
+# :math:`\mu = 4` with :math:`g^* = 4 = f^*`.
+
+slater = lk.slater_point(floor)
+dual = lk.dual(floor)
+best = dual.solve()
+print(f"T5: dual function = {dual.function}")
+print(
+    f"T5: Slater holds = {slater.holds}, dual optimum = {best.fun:.7f}, mu = {best.x[0]:.7f}, "
+    f"gap = {abs(lk.duality_gap(floor)):.1e}"
+)

@@ -71,6 +71,10 @@ def check_lagrange_kkt(out: str) -> None:
     assert t1["x"] == pytest.approx(SQRT2_2, abs=1e-6) and t1["y"] == pytest.approx(SQRT2_2, abs=1e-6)
     assert t1["f"] == pytest.approx(math.sqrt(2), abs=1e-6)
     assert t1["lambda"] == pytest.approx(SQRT2_2, abs=1e-6)
+    exact = values(out, "T1 exact")
+    assert (exact["x"], exact["y"], exact["lambda"]) == ("sqrt(2)/2", "sqrt(2)/2", "sqrt(2)/2")
+    candidates = [line for line in out.splitlines() if line.startswith("T1 candidate:")]
+    assert len(candidates) == 2 and sum("local max" in c for c in candidates) == 1
     at_max, at_min = values(out, "T1", 1), values(out, "T1", 2)
     assert at_max["at x"] == pytest.approx(SQRT2_2, abs=1e-6) and at_max["lambda"] == pytest.approx(
         SQRT2_2, abs=1e-6
@@ -96,6 +100,16 @@ def check_lagrange_kkt(out: str) -> None:
     infeasible, wrong_multiplier = values(out, "T5"), values(out, "T5", 1)
     assert infeasible["ok"] == "False" and "primal_feasibility" in str(infeasible["failed"])
     assert wrong_multiplier["ok"] == "False" and wrong_multiplier["failed"] == "stationarity"
+    import sympy as sp
+
+    mu = sp.Symbol("mu_floor")
+    dual_function = sp.sympify(values(out, "T5", 2)["dual function"])
+    assert sp.expand(sp.nsimplify(dual_function) - (2 * mu - mu**2 / 4)) == 0  # derived by hand
+    strong = values(out, "T5", 3)
+    assert strong["Slater holds"] == "True" and strong["gap"] < 1e-8
+    assert strong["dual optimum"] == pytest.approx(4.0, abs=1e-6) and strong["mu"] == pytest.approx(
+        4.0, abs=1e-6
+    )
 
 
 # ----------------------------------------------------------------------------- G1–G5
