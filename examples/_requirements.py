@@ -22,6 +22,14 @@ NEEDS: dict[str, tuple[str, ...]] = {
         "lagrangekit.optim.derivative",
     ),
     "verify_paper_kkt.py": ("lagrangekit.check_kkt",),
+    "plot_ridge_constrained.py": (
+        "lagrangekit.linear_model.Ridge",
+        "lagrangekit.linear_model.ConstrainedRidge",
+        "lagrangekit.linear_model.RidgeCV",
+        "lagrangekit.linear_model.ridge_path",
+        "lagrangekit.optim.minimize_smooth",
+        "lagrangekit.solve",
+    ),
 }
 
 

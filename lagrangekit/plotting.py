@@ -222,12 +222,14 @@ def plot_lagrange_2d(
         if constraint.kind == "ineq":
             ax.contourf(X, Y, G, levels=[-np.inf, 0.0], colors=[color], alpha=0.12)
         ax.contour(X, Y, G, levels=[0.0], colors=[color], linewidths=2.0)
+        text = _text(constraint.expr)
+        text = text if len(text) <= 40 else "g(x)"
         ax.plot(
             [],
             [],
             color=color,
             linewidth=2.0,
-            label=f"{constraint.name}: {_text(constraint.expr)} {'=' if constraint.kind == 'eq' else '≤'} 0",
+            label=f"{constraint.name}: {text} {'=' if constraint.kind == 'eq' else '≤'} 0",
         )
     compiled = problem.compile()
     grad_user = -compiled.grad(x_star) if problem.is_maximize else compiled.grad(x_star)
@@ -247,8 +249,11 @@ def plot_lagrange_2d(
     ax.set_xlabel(str(variables[0]))
     ax.set_ylabel(str(variables[1]))
     sense = "maximize" if problem.is_maximize else "minimize"
-    ax.set_title(f"{sense} {_text(problem.objective)}", fontsize="medium")
-    ax.legend(fontsize="small", loc="lower left")
+    objective = _text(problem.objective)
+    if len(objective) > 50:
+        objective = f"f({', '.join(str(v) for v in variables)})"
+    ax.set_title(f"{sense} {objective}", fontsize="medium")
+    ax.legend(fontsize="small", loc="best", framealpha=0.9)
     return fig
 
 

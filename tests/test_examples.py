@@ -199,7 +199,32 @@ def check_verify_paper(out: str) -> None:
     assert swapped["ok"] == "False" and swapped["failed"] == "stationarity"
 
 
+# ----------------------------------------------------------------------------- R1–R3, T6
+def check_ridge(out: str) -> None:
+    import numpy as np
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import RidgeCV
+
+    r1 = values(out, "R1")
+    assert r1["slope"] == pytest.approx(0.6, abs=1e-6) and r1["intercept"] == pytest.approx(1.2, abs=1e-6)
+    gd = values(out, "R1", 1)
+    assert gd["gd slope"] == pytest.approx(0.6, abs=1e-5) and gd["intercept"] == pytest.approx(1.2, abs=1e-5)
+    r2 = values(out, "R2")
+    expected = {"w1": 0.79548, "w2": 0.40838, "w3": 0.75459, "b": 4.40211}  # TEXTBOOK R2
+    assert {k: r2[k] for k in expected} == {k: pytest.approx(v, abs=1e-5) for k, v in expected.items()}
+    r3 = values(out, "R3")
+    assert r3["max |w| unregularized"] > 1e4 and r3["max |w| with alpha 1e-3"] < 100  # explode, then tamed
+    t6 = values(out, "T6")
+    assert t6["multiplier"] == pytest.approx(2.0, rel=1e-6) and t6["max coef difference"] < 1e-8
+    general = values(out, "T6", 1)
+    assert general["lk.solve multiplier"] == pytest.approx(2.0, rel=1e-5) and general["kkt ok"] == "True"
+    Xd, yd = load_diabetes(return_X_y=True)
+    reference = RidgeCV(alphas=np.logspace(-4, 2, 60)).fit(Xd, yd)  # scikit-learn's LOO choice
+    assert values(out, "Ridge path")["RidgeCV alpha"] == pytest.approx(reference.alpha_, rel=1e-4)
+
+
 EXPECTATIONS = {
+    "plot_ridge_constrained.py": check_ridge,
     "plot_lagrange_kkt.py": check_lagrange_kkt,
     "plot_gradient_descent.py": check_gradient_descent,
     "plot_likelihood_logistic.py": check_likelihood,
