@@ -22,6 +22,12 @@ NEEDS: dict[str, tuple[str, ...]] = {
         "lagrangekit.optim.derivative",
     ),
     "verify_paper_kkt.py": ("lagrangekit.check_kkt",),
+    "plot_lasso_path_cv.py": (
+        "lagrangekit.linear_model.Lasso",
+        "lagrangekit.linear_model.LassoCV",
+        "lagrangekit.linear_model.ConstrainedLasso",
+        "lagrangekit.linear_model.lasso_path",
+    ),
     "plot_ridge_constrained.py": (
         "lagrangekit.linear_model.Ridge",
         "lagrangekit.linear_model.ConstrainedRidge",

@@ -223,7 +223,31 @@ def check_ridge(out: str) -> None:
     assert values(out, "Ridge path")["RidgeCV alpha"] == pytest.approx(reference.alpha_, rel=1e-4)
 
 
+# ----------------------------------------------------------------------------- Lasso
+def check_lasso(out: str) -> None:
+    import numpy as np
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Lasso, LassoCV
+
+    X, y = load_diabetes(return_X_y=True)
+    alpha_max = np.abs((X - X.mean(0)).T @ (y - y.mean())).max() / len(y)  # computed independently
+    assert values(out, "Lasso")["alpha_max"] == pytest.approx(alpha_max, rel=1e-6)
+    one = values(out, "Lasso", 1)
+    reference = Lasso(alpha=0.5, tol=1e-12, max_iter=100_000).fit(X, y)
+    assert one["nonzero"] == np.count_nonzero(reference.coef_) and one["kkt ok"] == "True"
+    assert one["dual gap"] < 1e-6 * np.sum((y - y.mean()) ** 2) / (2 * len(y))  # gap <= tol·P(0)
+    coef = [float(v) for v in values(out, "Lasso", 2)["coef"].split()]
+    np.testing.assert_allclose(coef, reference.coef_, atol=1e-3)
+    assert values(out, "Lasso", 3)["alpha_max fit nonzero"] == 0
+    constrained = values(out, "Constrained")
+    assert constrained["t"] == pytest.approx(np.abs(reference.coef_).sum(), rel=1e-6)
+    assert constrained["multiplier"] == pytest.approx(0.5, abs=1e-6)  # the round trip recovers alpha
+    path = values(out, "Path")
+    assert path["LassoCV alpha"] == pytest.approx(LassoCV(cv=5).fit(X, y).alpha_, rel=1e-5)
+
+
 EXPECTATIONS = {
+    "plot_lasso_path_cv.py": check_lasso,
     "plot_ridge_constrained.py": check_ridge,
     "plot_lagrange_kkt.py": check_lagrange_kkt,
     "plot_gradient_descent.py": check_gradient_descent,
