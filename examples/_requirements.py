@@ -28,6 +28,13 @@ NEEDS: dict[str, tuple[str, ...]] = {
         "lagrangekit.linear_model.ConstrainedLasso",
         "lagrangekit.linear_model.lasso_path",
     ),
+    "solve_from_script.py": (
+        "lagrangekit.solve",
+        "lagrangekit.crosscheck",
+        "lagrangekit.duality_gap",
+        "lagrangekit.Problem.from_functions",
+        "lagrangekit.Problem.to_cvxpy",
+    ),
     "plot_ridge_constrained.py": (
         "lagrangekit.linear_model.Ridge",
         "lagrangekit.linear_model.ConstrainedRidge",
@@ -40,16 +47,20 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 
 def available(name: str) -> bool:
-    """Whether the dotted public name (a module, or an attribute of one) exists in this build."""
-    module, _, attribute = name.rpartition(".")
-    try:
-        return hasattr(import_module(module), attribute)
-    except ImportError:
+    """Whether a dotted public name (a module, or attributes of one) exists in this build."""
+    parts = name.split(".")
+    for split in range(len(parts), 0, -1):
         try:
-            import_module(name)
+            obj = import_module(".".join(parts[:split]))
         except ImportError:
-            return False
+            continue
+        for attribute in parts[split:]:
+            try:
+                obj = getattr(obj, attribute)
+            except (AttributeError, ImportError):
+                return False
         return True
+    return False
 
 
 def missing(example: str) -> list[str]:

@@ -246,7 +246,43 @@ def check_lasso(out: str) -> None:
     assert path["LassoCV alpha"] == pytest.approx(LassoCV(cv=5).fit(X, y).alpha_, rel=1e-5)
 
 
+# ----------------------------------------------------------------------------- scripts
+def check_solve_from_script(out: str) -> None:
+    import numpy as np
+    from scipy.optimize import minimize
+
+    box = values(out, "Box")
+    for key in ("x", "y", "z", "f", "lambda"):  # the cube, λ = yz = 1 (hand derivation)
+        assert box[key] == pytest.approx(1.0, abs=1e-6), key
+
+    def rosenbrock(v):
+        return (1 - v[0]) ** 2 + 100 * (v[1] - v[0] ** 2) ** 2
+
+    ref = minimize(
+        rosenbrock,
+        [0.0, 0.0],
+        method="SLSQP",
+        constraints=[{"type": "ineq", "fun": lambda v: 1 - v[0] ** 2 - v[1] ** 2}],
+        tol=1e-12,
+    )
+    grad_f = np.array(
+        [-2 * (1 - ref.x[0]) - 400 * ref.x[0] * (ref.x[1] - ref.x[0] ** 2), 200 * (ref.x[1] - ref.x[0] ** 2)]
+    )
+    grad_g = 2 * ref.x
+    mu = -grad_f @ grad_g / (grad_g @ grad_g)  # stationarity ∇f + μ∇g = 0 at scipy's point
+    banana = values(out, "Rosenbrock")
+    assert (banana["x1"], banana["x2"]) == (pytest.approx(0.7864, abs=1e-4), pytest.approx(0.6177, abs=1e-4))
+    assert banana["f"] == pytest.approx(ref.fun, abs=1e-6) and banana["mu"] == pytest.approx(mu, rel=1e-4)
+    assert values(out, "Portfolio")["max difference"] < 1e-6
+    assert values(out, "Portfolio", 1)["dcp"] == "True"
+    portfolio = values(out, "Portfolio", 2)  # f(b) = 0.02 − 0.19b + 0.25b² on a = 1 − b: b = 0.38
+    assert (portfolio["a"], portfolio["b"]) == (pytest.approx(0.62, abs=1e-6), pytest.approx(0.38, abs=1e-6))
+    grid = np.linspace(-3, 3, 2_000_001)
+    assert values(out, "Wavy")["f"] == pytest.approx(np.min(np.sin(3 * grid) + (grid - 1) ** 2 / 4), abs=1e-6)
+
+
 EXPECTATIONS = {
+    "solve_from_script.py": check_solve_from_script,
     "plot_lasso_path_cv.py": check_lasso,
     "plot_ridge_constrained.py": check_ridge,
     "plot_lagrange_kkt.py": check_lagrange_kkt,
