@@ -258,10 +258,13 @@ def plot_lagrange_2d(
 
 
 # ------------------------------------------------------------------ optimizer traces
-def g4_function(x: Any) -> tuple[float, np.ndarray]:
-    """The ill-conditioned bowl of TEXTBOOK G4, f(x, y) = x²/20 + y², and its gradient."""
+def g4_function(x: Any) -> tuple[Any, np.ndarray]:
+    """The ill-conditioned bowl of TEXTBOOK G4, f(x, y) = x²/20 + y², and its gradient.
+
+    ``x`` has shape (2, ...): a point, or stacked grids (then f has the grids' shape).
+    """
     x = np.asarray(x, dtype=float)
-    return float(x[0] ** 2 / 20 + x[1] ** 2), np.array([x[0] / 10, 2 * x[1]])
+    return x[0] ** 2 / 20 + x[1] ** 2, np.array([x[0] / 10, 2 * x[1]])
 
 
 def optimizer_traces(
@@ -298,11 +301,11 @@ def optimizer_traces(
         xs, fs = [x.copy()], []
         for _ in range(steps):
             f, g = fun_and_grad(x)
-            fs.append(f)
+            fs.append(float(f))
             updates, state = transform.update(g, state, x)
             x = np.asarray(apply_updates(x, updates), dtype=float)
             xs.append(x.copy())
-        fs.append(fun_and_grad(x)[0])
+        fs.append(float(fun_and_grad(x)[0]))
         out[name] = {"x": np.array(xs), "fun": np.array(fs)}
     return out
 
@@ -318,6 +321,17 @@ def default_g4_transforms() -> dict[str, Any]:
         "RMSProp": rmsprop(0.1, decay=0.99),
         "Adam": adam(0.3),
     }
+
+
+def _on_grid(fun: Callable[[np.ndarray], tuple[Any, Any]], X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """f on a grid: one vectorized call when ``fun`` accepts stacked grids, else point by point."""
+    try:
+        Z = np.asarray(fun(np.stack([X, Y]))[0], dtype=float)
+        if Z.shape == X.shape:
+            return Z
+    except (TypeError, ValueError):
+        pass
+    return np.vectorize(lambda a, b: float(fun(np.array([a, b]))[0]))(X, Y)
 
 
 def plot_optimizer_traces(
@@ -353,7 +367,7 @@ def plot_optimizer_traces(
         traces = optimizer_traces(default_g4_transforms(), fun, steps=steps)
     fig, ax = _axes(ax, figsize=(7.0, 4.0))
     X, Y = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 200))
-    Z = np.vectorize(lambda a, b: fun(np.array([a, b]))[0])(X, Y)
+    Z = _on_grid(fun, X, Y)
     ax.contour(
         X, Y, Z, levels=np.geomspace(0.05, max(float(Z.max()), 0.1), 12), colors="0.75", linewidths=0.6
     )
