@@ -209,9 +209,12 @@ def _drop_missing_optional_pages(app, docname, source):
 
 
 # ---------------------------------------------------------------- docstrings
-def _escape_bars(app, what, name, obj, options, lines):
-    """Docstrings write norms and absolute values as |x| and ‖x‖, which reST would read as
-    substitution references; escape the bars outside literal blocks and doctests."""
+def _escape_markup(app, what, name, obj, options, lines):
+    """Make plain-text docstrings safe for reST outside literal blocks, doctests and inline code.
+
+    Docstrings write norms and absolute values as |x| (a substitution reference to reST) and
+    fitted attributes as ``coef_`` in prose (a hyperlink reference): escape both.
+    """
     literal_indent = None
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -219,11 +222,15 @@ def _escape_bars(app, what, name, obj, options, lines):
         if literal_indent is not None and stripped and indent <= literal_indent:
             literal_indent = None
         if literal_indent is None and not stripped.startswith((">>>", "...")):
-            lines[i] = re.sub(r"(?<!\\)\|", r"\\|", line)
+            pieces = re.split(r"(`+[^`]*`+)", line)
+            for k in range(0, len(pieces), 2):  # even pieces are outside inline code
+                text = re.sub(r"(?<!\\)\|", r"\\|", pieces[k])
+                pieces[k] = re.sub(r"(?<=\w)_(?=[\s.,;:)\]]|$)", r"\\_", text)
+            lines[i] = "".join(pieces)
         if stripped.endswith("::") and literal_indent is None:
             literal_indent = indent
 
 
 def setup(app):
     app.connect("source-read", _drop_missing_optional_pages)
-    app.connect("autodoc-process-docstring", _escape_bars, priority=400)
+    app.connect("autodoc-process-docstring", _escape_markup, priority=400)
