@@ -18,6 +18,7 @@ import pytest
 
 import lagrangekit
 from lagrangekit import cli
+from lagrangekit.cli import _app, _common, _input
 
 ROOT = Path(__file__).resolve().parents[1]
 SQRT2_2 = math.sqrt(2) / 2
@@ -430,9 +431,9 @@ def test_progress_only_on_a_terminal() -> None:
     import time
 
     pipe, tty = _Stream(False), _Stream(True)
-    with cli._progress("fitting", stream=pipe):
+    with _common.progress("fitting", stream=pipe):
         time.sleep(0.25)
-    with cli._progress("fitting", stream=tty):
+    with _common.progress("fitting", stream=tty):
         time.sleep(0.25)
     assert pipe.getvalue() == ""
     assert "fitting" in tty.getvalue() and "\r" in tty.getvalue() and "done in" in tty.getvalue()
@@ -441,16 +442,16 @@ def test_progress_only_on_a_terminal() -> None:
 def test_exception_classification() -> None:
     from lagrangekit.errors import SymbolicSolveError
 
-    assert cli._classify(ValueError("alpha must be >= 0\nmore"))[0] == 2
-    assert cli._classify(SymbolicSolveError("too hard"))[0] == 1
-    code, message = cli._classify(RuntimeError("boom"))
+    assert _app._classify(ValueError("alpha must be >= 0\nmore"))[0] == 2
+    assert _app._classify(SymbolicSolveError("too hard"))[0] == 1
+    code, message = _app._classify(RuntimeError("boom"))
     assert code == 1 and "internal error" in message and "--traceback" in message
 
 
 def test_assignments_keep_exact_values_exact() -> None:
     import sympy as sp
 
-    values = cli._parse_assignments("x=sqrt(2)/2, y=0.5, z=max(1, 2), w=1e-3", "--at")
+    values = _input.parse_assignments("x=sqrt(2)/2, y=0.5, z=max(1, 2), w=1e-3", "--at")
     assert values["x"] == sp.sqrt(2) / 2 and isinstance(values["x"], sp.Basic)
     assert values["y"] == 0.5 and isinstance(values["y"], float)
     assert values["z"] == 2 and values["w"] == pytest.approx(1e-3)
