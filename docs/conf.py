@@ -53,7 +53,8 @@ def _mathjax_static_dir() -> Path:
     return static
 
 
-html_static_path = [str(_mathjax_static_dir())]
+html_static_path = ["_static", str(_mathjax_static_dir())]
+html_css_files = ["lagrangekit.css"]
 mathjax_path = "mathjax/tex-chtml.js"
 mathjax3_config = {"tex": {"tags": "ams"}}
 

@@ -6,8 +6,13 @@ The textbook cases T1–T5. lagrangekit reads every problem in the standard form
 
 .. math::
 
-   \min_x f(x) \quad \text{s.t.} \quad g_i(x) \le 0,\ h_j(x) = 0, \qquad
-   L(x, \lambda, \mu) = f(x) + \sum_i \mu_i g_i(x) + \sum_j \lambda_j h_j(x),\ \mu \ge 0,
+   \min_x f(x) \quad \text{s.t.} \quad g_i(x) \le 0,\ h_j(x) = 0,
+
+with the Lagrangian
+
+.. math::
+
+   L(x, \lambda, \mu) = f(x) + \sum_i \mu_i g_i(x) + \sum_j \lambda_j h_j(x), \qquad \mu \ge 0,
 
 and solves a *maximize* problem as :math:`\min -f`. So :math:`\mu \ge 0` always, and for
 :math:`\max f` s.t. :math:`h = 0` stationarity reads :math:`\nabla f = \lambda \nabla h`.
