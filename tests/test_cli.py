@@ -320,11 +320,14 @@ def test_fit_bad_csv_is_a_usage_error(
     assert_one_line_error(err)
 
 
-def test_fit_missing_csv_end_to_end(tmp_path: Path) -> None:
-    proc = run("fit", "lasso", "nowhere.csv", "--target", "y", cwd=tmp_path)
-    assert proc.returncode == 2 and proc.stdout == ""
-    assert "nowhere.csv" in proc.stderr
-    assert_one_line_error(proc.stderr)
+def test_fit_missing_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_inprocess(capsys, "fit", "lasso", "nowhere.csv", "--target", "y")
+    assert code == 2 and out == ""
+    assert "nowhere.csv" in err and "No such file" in err
+    assert_one_line_error(err)
 
 
 # ----------------------------------------------------------------------------- hostile text
