@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "SymbolicSolveError": "errors",
     "NotConvexError": "errors",
     "ConvergenceWarning": "errors",
+    "check_kkt": "kkt",
 }
 
 __all__ = ["__version__", *_EXPORTS]
