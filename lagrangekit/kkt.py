@@ -58,8 +58,8 @@ def point_values(problem: Problem, point: Any) -> list[Any]:
             raise ValueError(f"point is missing values for {missing}; give every variable a value")
         out = [values[v] for v in variables]
     else:
-        if isinstance(point, str):
-            raise ValueError("point must be a dict {variable: value} or an array, got a str")
+        if point is None or isinstance(point, str):
+            raise ValueError(f"point must be a dict {{variable: value}} or an array, got {point!r}")
         arr = point.ravel().tolist() if isinstance(point, np.ndarray) else list(np.atleast_1d(point))
         if len(arr) != len(variables):
             raise ValueError(
