@@ -228,7 +228,7 @@ def test_inputs_are_validated_and_not_mutated():
     with pytest.raises(ValueError, match="tol must be a positive"):
         lk.check_kkt(PROJ, [1, 1], tol=-1)
     with pytest.raises(ValueError, match="parameters \\['a'\\]"):
-        lk.check_kkt(lk.minimize((x - a) ** 2), [0])
+        lk.check_kkt(lk.minimize((x - a) ** 2, variables=[x]), [0])
     with pytest.raises(ValueError, match="must be a lagrangekit Problem"):
         lk.check_kkt("minimize x", [0])
 
