@@ -30,6 +30,9 @@ _EXPORTS: dict[str, str] = {
     "NotConvexError": "errors",
     "ConvergenceWarning": "errors",
     "check_kkt": "kkt",
+    "kkt_points": "symbolic",
+    "solve_symbolic": "symbolic",
+    "KKTCandidate": "symbolic",
 }
 
 __all__ = ["__version__", *_EXPORTS]
