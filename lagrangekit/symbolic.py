@@ -266,7 +266,7 @@ def _solve_active_set(system: _System, active: tuple[int, ...]) -> list[dict[sp.
     if any(e.is_number for e in equations):  # a nonzero constant: inconsistent
         return []
     if equations:
-        solutions = sp.solve(equations, unknowns, dict=True)
+        solutions = _solve_equations(equations, unknowns, system.problem.parameters)
     else:
         solutions = [{}]
     out = []
@@ -300,6 +300,71 @@ def _solve_active_set(system: _System, active: tuple[int, ...]) -> list[dict[sp.
             full[system.mu[i]] = -sign * grad_at[var_index]
         out.append(full)
     return out
+
+
+def _real_roots(poly: sp.Poly) -> list[sp.Expr]:
+    """Exact real roots of a univariate polynomial over Q (radicals up to degree 2, else CRootOf)."""
+    out: list[sp.Expr] = []
+    for factor, _ in sp.factor_list(poly.as_expr(), *poly.gens)[1]:
+        out.extend(sp.Poly(factor, *poly.gens).real_roots())
+    return out
+
+
+def _solve_shape(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> list[dict] | None:
+    """Real solutions of a zero-dimensional polynomial system from its lex Gröbner basis.
+
+    Works when the basis is in shape position (u_i = p_i(u_n) for i < n, and q(u_n) = 0); returns
+    None otherwise, so that the caller can fall back to ``sympy.solve``. Complex roots never
+    appear: only the real roots of q are taken.
+    """
+    basis = sp.groebner(equations, *unknowns, order="lex")
+    if list(basis.exprs) == [1]:
+        return []
+    if not basis.is_zero_dimensional:
+        return None
+    last = unknowns[-1]
+    univariate = [p for p in basis.exprs if p.free_symbols <= {last}]
+    expr_of: dict[sp.Symbol, sp.Expr] = {}
+    for p in basis.exprs:
+        if p.free_symbols <= {last}:
+            continue
+        lead = next(u for u in unknowns if p.has(u))
+        if (p.free_symbols - {lead, last}) or sp.degree(p, lead) != 1 or lead in expr_of:
+            return None
+        coeff = sp.Poly(p, lead).LC()
+        if coeff.free_symbols:
+            return None
+        expr_of[lead] = sp.expand(-(p - coeff * lead) / coeff)
+    if set(expr_of) != set(unknowns[:-1]) or len(univariate) != 1:
+        return None
+    out = []
+    for root in _real_roots(sp.Poly(univariate[0], last)):
+        sol = {last: root}
+        for u, e in expr_of.items():
+            sol[u] = sp.expand(e.xreplace({last: root}))
+        out.append(sol)
+    return out
+
+
+def _solve_equations(
+    equations: list[sp.Expr], unknowns: list[sp.Symbol], parameters: Sequence[sp.Symbol]
+) -> list[dict]:
+    """Solutions of the stationarity system: Gröbner shape solving for polynomial systems,
+    ``sympy.solve`` otherwise (and for parameters, families and non-shape bases)."""
+    polynomial = not parameters and _is_polynomial(equations, unknowns)
+    if polynomial:
+        shaped = _solve_shape(equations, unknowns)
+        if shaped is not None:
+            return shaped
+        solutions = sp.solve(equations, unknowns, dict=True, check=False, simplify=False)
+        return [s for s in solutions if _satisfies(equations, s)]
+    return sp.solve(equations, unknowns, dict=True)
+
+
+def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
+    """Whether an isolated solution satisfies every equation exactly (families are kept)."""
+    values = [e.xreplace(sol) for e in equations]
+    return all(v.free_symbols or _tidy(v) == 0 for v in values)
 
 
 def _family_has_kkt_points(
@@ -394,8 +459,11 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
 
 
 def _tidy_any(value: sp.Expr) -> sp.Expr:
+    """A readable exact value: simplified when small, canonical (radsimp, expand) otherwise."""
     if value.free_symbols:
         return sp.simplify(value)
+    if value.has(sp.CRootOf) or sp.count_ops(value) > 60:
+        return _tidy(value)
     return _tidy(sp.simplify(value) if value.has(sp.exp, sp.log, sp.Pow) else value)
 
 
