@@ -33,6 +33,9 @@ _EXPORTS: dict[str, str] = {
     "kkt_points": "symbolic",
     "solve_symbolic": "symbolic",
     "KKTCandidate": "symbolic",
+    "latex": "printing",
+    "derivation": "printing",
+    "Derivation": "printing",
 }
 
 __all__ = ["__version__", *_EXPORTS]
