@@ -123,9 +123,8 @@ def _multiplier_values(
 
 
 def _uses_floats(problem: Problem) -> bool:
-    exprs = [problem.objective, *(c.expr for c in problem.constraints)]
-    bounds = [b for pair in problem.bounds for b in pair if b is not None]
-    return any(e.has(sp.Float) for e in exprs) or any(not float(b).is_integer() for b in bounds)
+    """Float literals in the objective or constraints (bounds are read exactly, 0.5 as 1/2)."""
+    return any(e.has(sp.Float) for e in [problem.objective, *(c.expr for c in problem.constraints)])
 
 
 # --------------------------------------------------------------- second-order decision

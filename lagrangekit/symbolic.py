@@ -154,7 +154,7 @@ def run_with_timeout(func: Callable[..., Any], args: tuple, timeout: float | Non
 
         def target() -> None:
             try:
-                box.append(("ok", func(*args)))
+                box.append(("ok", _pack(func(*args))))
             except SymbolicSolveError as exc:
                 box.append(("symbolic", str(exc)))
             except Exception as exc:
@@ -170,7 +170,7 @@ def run_with_timeout(func: Callable[..., Any], args: tuple, timeout: float | Non
         raise SymbolicSolveError(payload)
     if kind == "error":
         raise SymbolicSolveError(f"{what}: sympy failed ({payload}); {_HINT}")
-    return _unpack(payload) if kind == "ok" and "fork" in multiprocessing.get_all_start_methods() else payload
+    return _unpack(payload)
 
 
 # ------------------------------------------------------------------- active sets
@@ -265,6 +265,9 @@ def _solve_active_set(system: _System, active: tuple[int, ...]) -> list[dict[sp.
     equations = [e for e in equations if e != 0]
     if any(e.is_number for e in equations):  # a nonzero constant: inconsistent
         return []
+    removed_rows = [grad[k].xreplace(fixed) for k in bound_rows.values()]
+    if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in equations + removed_rows):
+        return []  # ∇L is undefined on this face (for example log 0)
     if equations:
         solutions = _solve_equations(equations, unknowns, system.problem.parameters)
     else:
@@ -358,7 +361,7 @@ def _solve_equations(
             return shaped
         solutions = sp.solve(equations, unknowns, dict=True, check=False, simplify=False)
         return [s for s in solutions if _satisfies(equations, s)]
-    return sp.solve(equations, unknowns, dict=True)
+    return sp.solve(equations, unknowns, dict=True, simplify=False)  # values are tidied later
 
 
 def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
