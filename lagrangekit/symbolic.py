@@ -52,6 +52,10 @@ class KKTCandidate:
         Inequality constraints and bounds that hold with equality.
     optimal : bool
         True for the candidates with the best objective among all KKT points.
+    family : Mapping[sympy.Symbol, sympy.Expr] or None
+        For a continuum of KKT points (for example min (x + y)², stationary on x = −y), the
+        family's expressions in its free variables; ``point`` is then one exact member (the
+        objective is constant along such a family). None for isolated points.
     """
 
     point: Mapping[sp.Symbol, sp.Expr]
@@ -60,9 +64,12 @@ class KKTCandidate:
     classification: Classification
     active: tuple[str, ...] = ()
     optimal: bool = False
+    family: Mapping[sp.Symbol, sp.Expr] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "point", MappingProxyType(dict(self.point)))
+        if self.family is not None:
+            object.__setattr__(self, "family", MappingProxyType(dict(self.family)))
         object.__setattr__(self, "multipliers", MappingProxyType(dict(self.multipliers)))
         object.__setattr__(self, "active", tuple(self.active))
 
@@ -75,15 +82,21 @@ class KKTCandidate:
             "classification": self.classification,
             "active": list(self.active),
             "optimal": self.optimal,
+            "family": None
+            if self.family is None
+            else to_jsonable({str(k): v for k, v in self.family.items()}),
         }
 
     def __str__(self) -> str:
         values = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.point.items())
         mults = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.multipliers.items())
         best = ", optimal" if self.optimal else ""
-        return f"{self.classification}{best}: {values}; f = {_fmt(self.fun)}" + (
+        text = f"{self.classification}{best}: {values}; f = {_fmt(self.fun)}" + (
             f"; {mults}" if mults else ""
         )
+        if self.family is not None:
+            text += "; a point of the continuum " + ", ".join(f"{k} = {v}" for k, v in self.family.items())
+        return text
 
 
 # ------------------------------------------------------------------------ time limit
@@ -240,8 +253,14 @@ def _primal_inconsistent(system: _System, active: tuple[int, ...]) -> bool:
     return list(basis.exprs) == [1]
 
 
-def _solve_active_set(system: _System, active: tuple[int, ...]) -> list[dict[sp.Symbol, sp.Expr]]:
-    """Solutions (x, λ, μ_A) of ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 off A; bounds substituted."""
+def _solve_active_set(
+    system: _System, active: tuple[int, ...]
+) -> list[tuple[dict[sp.Symbol, sp.Expr], dict[sp.Symbol, sp.Expr] | None]]:
+    """Solutions (x, λ, μ_A) of ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 off A; bounds substituted.
+
+    Each comes with None, or for a continuum of solutions that contains KKT points, with the
+    family's expressions for x (the solution itself is then one exact member of the family).
+    """
     xs = list(system.variables)
     fixed: dict[sp.Symbol, sp.Expr] = {}
     bound_rows: dict[int, int] = {}
@@ -283,14 +302,10 @@ def _solve_active_set(system: _System, active: tuple[int, ...]) -> list[dict[sp.
         )
         family = [u for u in family if u in free_vars or u not in unknowns]
         if family:
-            if _family_has_kkt_points(system, active, full, grad, bound_rows, family):
-                raise SymbolicSolveError(
-                    f"the KKT points with active set {_names(system, active)} are not isolated "
-                    f"({', '.join(f'{k} = {v}' for k, v in sol.items()) or 'every point'} leaves "
-                    f"{', '.join(map(str, family))} free); a continuum of KKT points cannot be listed; "
-                    f"{_HINT}"
-                )
-            continue  # no KKT point inside the family: its end points appear in other active sets
+            sample = _family_sample(system, active, full, grad, bound_rows, family)
+            if sample is not None:  # a continuum of KKT points: keep one exact member
+                out.append((sample, {v: full.get(v, v) for v in xs}))
+            continue  # otherwise no KKT point inside: its end points appear in other active sets
         # free multipliers (LICQ failure) are set to 0
         frees = [u for u in unknowns if u not in full]
         full = {k: v.xreplace(dict.fromkeys(frees, 0)) for k, v in full.items()}
@@ -301,7 +316,7 @@ def _solve_active_set(system: _System, active: tuple[int, ...]) -> list[dict[sp.
         for i, var_index in bound_rows.items():
             sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
             full[system.mu[i]] = -sign * grad_at[var_index]
-        out.append(full)
+        out.append((full, None))
     return out
 
 
@@ -370,36 +385,60 @@ def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
     return all(v.free_symbols or _tidy(v) == 0 for v in values)
 
 
-def _family_has_kkt_points(
+def _family_sample(
     system: _System,
     active: tuple[int, ...],
     sol: dict[sp.Symbol, sp.Expr],
     grad: list[sp.Expr],
     bound_rows: dict[int, int],
     family: list[sp.Symbol],
-) -> bool:
-    """Whether a positive-dimensional solution family contains KKT points, probed at generic
-    rational parameter values (μ_A >= 0 and g <= 0 hold on a set of positive measure)."""
+) -> dict[sp.Symbol, sp.Expr] | None:
+    """A KKT point inside a positive-dimensional solution family, or None.
+
+    The family is probed at generic rational values of its free symbols, so a KKT point is
+    found when μ_A >= 0 and g <= 0 hold on a set of positive measure of the family.
+    """
     rng = np.random.default_rng(0)
+    generic = [{u: sp.Rational(int(rng.integers(-400, 400)), 97) for u in family} for _ in range(24)]
+    for values in generic:
+        if _family_member(system, active, sol, grad, bound_rows, values) is not None:
+            break
+    else:
+        return None
+    # the family holds KKT points; report a simple member when there is one
+    simple = [dict.fromkeys(family, sp.Integer(k)) for k in (0, 1, -1, 2, -2)]
+    for values in [*simple, *generic]:
+        member = _family_member(system, active, sol, grad, bound_rows, values)
+        if member is not None:
+            return member
+    return None
+
+
+def _family_member(
+    system: _System,
+    active: tuple[int, ...],
+    sol: dict[sp.Symbol, sp.Expr],
+    grad: list[sp.Expr],
+    bound_rows: dict[int, int],
+    values: dict[sp.Symbol, sp.Expr],
+) -> dict[sp.Symbol, sp.Expr] | None:
+    """The family member at ``values`` of its free symbols, if it is a real KKT point."""
     xs = list(system.variables)
-    for _ in range(24):
-        values = {u: sp.Rational(int(rng.integers(-400, 400)), 97) for u in family}
-        full = {k: v.xreplace(values) for k, v in sol.items()} | values
-        for u in system.lam + [system.mu[i] for i in active]:
-            full.setdefault(u, sp.Integer(0))
-        grad_at = [g.xreplace(full) for g in grad]
-        for i, var_index in bound_rows.items():
-            sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
-            full[system.mu[i]] = -sign * grad_at[var_index]
-        point = {v: full.get(v, v) for v in xs}
-        if any(not val.is_number for val in point.values()):
-            continue
-        if any(_sign(_tidy(full[system.mu[i]])) < 0 for i in active):
-            continue
-        if any(_sign(_tidy(c.expr.xreplace(point))) > 0 for c in system.ineqs):
-            continue
-        return True
-    return False
+    full = {k: _tidy_any(v.xreplace(values)) for k, v in sol.items()} | values
+    for u in system.lam + [system.mu[i] for i in active]:
+        full.setdefault(u, sp.Integer(0))
+    grad_at = [g.xreplace(full) for g in grad]
+    for i, var_index in bound_rows.items():
+        sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
+        full[system.mu[i]] = _tidy(-sign * grad_at[var_index])
+    if any(not (v.is_number and _is_real(v)) for v in full.values()):
+        return None
+    point = {v: full[v] for v in xs}
+    if any(_sign(full[system.mu[i]]) < 0 for i in active):
+        return None
+    if any(_sign(_tidy(c.expr.xreplace(point))) > 0 for c in system.ineqs):
+        return None
+    return full
 
 
 def _names(system: _System, active: Sequence[int]) -> str:
@@ -426,8 +465,8 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
         )
     dead: list[frozenset[int]] = []
     seen: list[tuple[Any, ...]] = []
-    found: list[tuple[dict, tuple[int, ...]]] = []
-    for size in range(0, min(m_i, max(n - m_e, 0)) + 1):
+    found: list[KKTCandidate] = []
+    for size in range(0, min(m_i, n) + 1):
         for active in itertools.combinations(range(m_i), size):
             aset = frozenset(active)
             if any(d <= aset for d in dead):
@@ -436,29 +475,54 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
             if len(vars_fixed) != len(set(vars_fixed)):  # lower and upper bound of one variable
                 dead.append(aset)
                 continue
-            if size >= 2 and _primal_inconsistent(system, active):
+            overdetermined = size + m_e > n
+            if (size >= 2 or overdetermined) and _primal_inconsistent(system, active):
                 dead.append(aset)
                 continue
-            for sol in _solve_active_set(system, active):
-                values = [_tidy_any(sol[v]) for v in system.variables]
-                lam = [_tidy_any(sol[s]) for s in system.lam]
-                mu_a = {i: _tidy_any(sol[system.mu[i]]) for i in active}
-                if not all(_is_real(v) for v in values + lam + list(mu_a.values())):
+            if overdetermined and not _is_polynomial(
+                [c.expr for c in system.eqs] + [system.ineqs[i].expr for i in active], system.variables
+            ):
+                continue  # degenerate vertices are searched for polynomial constraints only
+            for sol, family in _solve_active_set(system, active):
+                candidate = _accept(system, sol, family, active, parametric)
+                if candidate is None:
                     continue
-                if not parametric:
-                    if any(_sign(mu_a[i]) < 0 for i in active):
-                        continue
-                    subs = dict(zip(system.variables, values))
-                    g_vals = [_tidy(c.expr.xreplace(subs)) for c in system.ineqs]
-                    if any(_sign(g) > 0 for g in g_vals):
-                        continue
-                key = tuple(values)
-                if any(_same(key, other) for other in seen):
+                key = (
+                    tuple(candidate.family[v] for v in system.variables)
+                    if family
+                    else tuple(candidate.point[v] for v in system.variables)
+                )
+                if any(len(key) == len(other) and _same(key, other) for other in seen):
                     continue
                 seen.append(key)
-                mu = [mu_a.get(i, sp.Integer(0)) for i in range(m_i)]
-                found.append(((values, lam, mu), active))
-    return [_candidate(system, values, lam, mu) for (values, lam, mu), _ in found]
+                found.append(candidate)
+    return found
+
+
+def _accept(
+    system: _System,
+    sol: dict[sp.Symbol, sp.Expr],
+    family: dict[sp.Symbol, sp.Expr] | None,
+    active: tuple[int, ...],
+    parametric: bool,
+) -> KKTCandidate | None:
+    """The candidate of one solution, or None when it is complex, infeasible or has μ_A < 0."""
+    m_i = len(system.ineqs)
+    values = [_tidy_any(sol[v]) for v in system.variables]
+    lam = [_tidy_any(sol[s]) for s in system.lam]
+    mu_a = {i: _tidy_any(sol[system.mu[i]]) for i in active}
+    if not all(_is_real(v) for v in values + lam + list(mu_a.values())):
+        return None
+    if not parametric:
+        if any(_sign(mu_a[i]) < 0 for i in active):
+            return None
+        subs = dict(zip(system.variables, values))
+        if any(_sign(_tidy(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
+            return None
+    mu = [mu_a.get(i, sp.Integer(0)) for i in range(m_i)]
+    if family is not None:
+        family = {k: sp.simplify(v) for k, v in family.items()}
+    return _candidate(system, values, lam, mu, family)
 
 
 def _tidy_any(value: sp.Expr) -> sp.Expr:
@@ -474,13 +538,16 @@ def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
     return all(sp.simplify(u - v) == 0 for u, v in zip(a, b))
 
 
-def _candidate(system: _System, values: list, lam: list, mu: list) -> KKTCandidate:
+def _candidate(
+    system: _System, values: list, lam: list, mu: list, family: dict[sp.Symbol, sp.Expr] | None = None
+) -> KKTCandidate:
     problem = system.problem
     subs = dict(zip(system.variables, values))
     active = [
         i for i, c in enumerate(system.ineqs) if not problem.parameters and _tidy(c.expr.xreplace(subs)) == 0
     ]
-    kind = _classify(problem, values, lam, mu, active)
+    # points of a continuum are never strict optima: the second-order test cannot decide them
+    kind = "undetermined" if family else _classify(problem, values, lam, mu, active)
     multipliers = dict(zip((c.name for c in system.eqs), lam)) | dict(zip((c.name for c in system.ineqs), mu))
     fun = problem.objective.xreplace(subs)
     fun = sp.simplify(fun) if fun.free_symbols else _tidy(fun)
@@ -490,6 +557,7 @@ def _candidate(system: _System, values: list, lam: list, mu: list) -> KKTCandida
         fun=fun,
         classification=kind,
         active=tuple(system.ineqs[i].name for i in active),
+        family=family,
     )
 
 
@@ -582,12 +650,15 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     The problem is read in standard form (minimize f, or −f for a maximize problem, with
     g_i <= 0, h_j = 0 and bounds as ``lower:x``/``upper:x`` inequalities). For every subset A of
     the inequalities, sympy solves ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 for i ∉ A; a solution
-    is kept when it is real, g <= 0 and μ_A >= 0. Subsets are pruned when they hold more
-    constraints than there are degrees of freedom, both bounds of one variable, or a supersets
-    of a subset whose g_A = 0, h = 0 is inconsistent (a Gröbner basis of [1]); active bounds are
-    substituted rather than solved for. The work grows as 2^m in the number m of inequalities
-    and bounds: up to about 10 stays practical (seconds); beyond that use :func:`lagrangekit.solve`.
-    Float literals are read as the exact decimals they print as.
+    is kept when it is real, g <= 0 and μ_A >= 0. Subsets larger than the number of variables
+    are skipped, as are those holding both bounds of one variable and the supersets of a subset
+    whose g_A = 0, h = 0 is inconsistent (a Gröbner basis of [1]); active bounds are substituted
+    rather than solved for. Polynomial systems are solved from a lex Gröbner basis with exact
+    real roots (radicals or ``CRootOf``), others with ``sympy.solve``. The work grows as 2^m in
+    the number m of inequalities and bounds: up to about 8–10 stays practical (seconds); beyond
+    that use :func:`lagrangekit.solve`. Float literals are read as the exact decimals they print
+    as. A continuum of KKT points (such as the line x = −y for (x + y)²) is returned as one
+    candidate with its ``family`` and an exact member as ``point``.
 
     Parameters
     ----------
@@ -607,8 +678,8 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     Raises
     ------
     SymbolicSolveError
-        If sympy cannot solve a system, the stationary points are not isolated, or the time
-        limit passes. The message suggests ``lk.solve(problem)``.
+        If sympy cannot solve a system or the time limit passes. The message suggests
+        ``lk.solve(problem)``.
 
     Examples
     --------
@@ -628,7 +699,7 @@ def _kkt_points_work(problem: Problem) -> tuple[KKTCandidate, ...]:
     try:
         candidates = _enumerate(_exact_problem(problem))
     except (NotImplementedError, ValueError, TypeError) as exc:
-        raise SymbolicSolveError(f"sympy cannot solve the KKT system: {exc}; {_HINT}") from None
+        raise SymbolicSolveError(f"sympy cannot solve the KKT system: {exc}; {_HINT}") from exc
     return tuple(_mark_optimal(problem, candidates))
 
 
@@ -717,9 +788,8 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     Raises
     ------
     SymbolicSolveError
-        If sympy cannot solve the system, the stationary points are not isolated, the ranking of
-        parametric candidates cannot be decided, or the time limit passes; the message suggests
-        ``lk.solve(problem)``.
+        If sympy cannot solve the system, the ranking of parametric candidates cannot be
+        decided, or the time limit passes; the message suggests ``lk.solve(problem)``.
 
     Examples
     --------
@@ -805,6 +875,9 @@ def _solve_work(problem: Problem) -> Result:
         report = check_kkt(problem, dict(first.point), dict(first.multipliers), second_order=True)
         fun = float(first.fun)
     ties = f"; {len(best)} optimal points tie" if len(best) > 1 else ""
+    if first.family is not None:
+        family = ", ".join(f"{k} = {v}" for k, v in first.family.items())
+        ties += f"; the optimum is not unique: every KKT point of the continuum {family} ties, x is one"
     return Result(
         x=x,
         fun=fun,
@@ -813,7 +886,7 @@ def _solve_work(problem: Problem) -> Result:
         method="symbolic",
         point=point,
         multipliers=multipliers,
-        message=f"{len(candidates)} KKT point(s); the best is a {first.classification}{ties}",
+        message=f"{len(candidates)} KKT point(s); the best is classified {first.classification!r}{ties}",
         nit=len(candidates),
         exact=exact,
         candidates=candidates,

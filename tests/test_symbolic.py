@@ -267,9 +267,17 @@ def test_unbounded_problems():
     assert lk.solve_symbolic(lk.minimize(x + y, {"diag": sp.Eq(x, y)})).status == "unbounded"
 
 
-def test_continuum_of_stationary_points_raises():
-    with pytest.raises(lk.SymbolicSolveError, match="not isolated.*lk.solve"):
-        lk.solve_symbolic(lk.minimize((x + y) ** 2))
+def test_continuum_of_kkt_points_is_one_candidate():
+    # (x + y)² is minimal (0) on the whole line x = -y
+    res = lk.solve_symbolic(lk.minimize((x + y) ** 2))
+    assert res.status == "optimal" and res.fun == 0 and "not unique" in res.message
+    (c,) = res.candidates
+    assert eq(c.family[x], -y) and eq(c.point[x] + c.point[y], 0)
+    # max xyz on the simplex: on the face x = 0 the system has the family y + z = 3, but
+    # μ_lower:x = -yz < 0 inside it; only its end points are KKT points (from other active sets)
+    simplex = lk.maximize(x * y * z, {"sum": sp.Eq(x + y + z, 3)}, bounds={v: (0, None) for v in (x, y, z)})
+    pts = lk.kkt_points(simplex)
+    assert len(pts) == 4 and all(c.family is None for c in pts)
 
 
 def test_unsolvable_system_raises_with_hint():
