@@ -322,7 +322,7 @@ def _reduced_verdict(hess: np.ndarray, tangent: np.ndarray, weak: np.ndarray, ze
 
 
 # -------------------------------------------------------------------------- exact path
-def _tidy(value: sp.Expr) -> sp.Expr:
+def tidy_exact(value: sp.Expr) -> sp.Expr:
     """An exact number in a canonical form, exactly 0 when it is zero."""
     value = sp.expand(sp.radsimp(sp.sympify(value)))
     if value == 0:
@@ -341,14 +341,14 @@ def _exact_max(values: Sequence[sp.Expr]) -> sp.Expr:
     best: sp.Expr = sp.Integer(0)
     best_val = 0.0
     for v in values:
-        v = _tidy(v)
+        v = tidy_exact(v)
         fv = float(v.evalf(_EXACT_DIGITS))
         if fv > best_val:
             best, best_val = v, fv
     return best
 
 
-def _sign(value: sp.Expr) -> int:
+def exact_sign(value: sp.Expr) -> int:
     if value == 0:
         return 0
     return 1 if value.evalf(_EXACT_DIGITS) > 0 else -1
@@ -360,7 +360,7 @@ def evaluate_exact(problem: Problem, values: Sequence[Any]) -> _Evaluated:
     xs = problem.variables
 
     def at(expr: sp.Expr) -> sp.Expr:
-        return _tidy(expr.xreplace(subs))
+        return tidy_exact(expr.xreplace(subs))
 
     ineqs: tuple[Constraint, ...] = problem.all_inequalities()
     f = problem.minimize_objective
@@ -393,15 +393,15 @@ def _estimate_exact(ev: _Evaluated, active: list[int]) -> tuple[list[sp.Expr], l
     columns = ev.jh.T.row_join(_rows(ev.jg, active).T)
     residual = ev.grad + columns * _column(unknowns)
     if not unknowns:
-        return ([], [sp.Integer(0)] * m_i) if all(_tidy(c) == 0 for c in residual) else None
+        return ([], [sp.Integer(0)] * m_i) if all(tidy_exact(c) == 0 for c in residual) else None
     solutions = sp.linsolve(list(residual), unknowns)
     if not solutions:
         return None
     (sol,) = solutions
-    sol = [_tidy(s.xreplace(dict.fromkeys(unknowns, 0))) for s in sol]
+    sol = [tidy_exact(s.xreplace(dict.fromkeys(unknowns, 0))) for s in sol]
     mu_vals = [sp.Integer(0)] * m_i
     for i, v in zip(active, sol[m_e:]):
-        if _sign(v) < 0:
+        if exact_sign(v) < 0:
             return None
         mu_vals[i] = v
     return sol[:m_e], mu_vals
@@ -417,7 +417,7 @@ def _check_exact(
     ev = evaluate_exact(problem, values)
     fl = _to_float(ev)
     eq_names, in_names = constraint_names(problem)
-    active = [i for i, gi in enumerate(ev.g) if _sign(gi) >= 0]
+    active = [i for i, gi in enumerate(ev.g) if exact_sign(gi) >= 0]
     estimated = mults is None
     if mults is not None:
         lam, mu = [sp.sympify(v) for v in mults[0]], [sp.sympify(v) for v in mults[1]]
@@ -508,19 +508,19 @@ def second_order_exact(
     lagr = problem.minimize_objective
     lagr += sum((lj * c.expr for lj, c in zip(lam, problem.equalities)), sp.Integer(0))
     lagr += sum((mi * c.expr for mi, c in zip(mu[:m_in], problem.inequalities)), sp.Integer(0))
-    hess = sp.hessian(lagr, xs).xreplace(subs).applyfunc(_tidy)
+    hess = sp.hessian(lagr, xs).xreplace(subs).applyfunc(tidy_exact)
     if negate:
         hess = -hess
     ev = evaluate_exact(problem, values)
-    strong = [i for i in active if _sign(mu[i]) != 0]
-    weak = [i for i in active if _sign(mu[i]) == 0]
+    strong = [i for i in active if exact_sign(mu[i]) != 0]
+    weak = [i for i in active if exact_sign(mu[i]) == 0]
     z = _basis(ev.jh.col_join(_rows(ev.jg, strong)), len(xs))
     if z.shape[1] == 0:
         return True
-    hz = (z.T * hess * z).applyfunc(_tidy)
-    wz = (_rows(ev.jg, weak) * z).applyfunc(_tidy)
+    hz = (z.T * hess * z).applyfunc(tidy_exact)
+    wz = (_rows(ev.jg, weak) * z).applyfunc(tidy_exact)
     n_all = _basis(wz, z.shape[1])
-    hz_all = (n_all.T * hz * n_all).applyfunc(_tidy)
+    hz_all = (n_all.T * hz * n_all).applyfunc(tidy_exact)
     weak_np = np.array([[float(v) for v in row] for row in wz.tolist()]).reshape(len(weak), z.shape[1])
     return cone_verdict(hz, weak_np, hz_all, _EXACT_ZERO, _eig_exact)
 

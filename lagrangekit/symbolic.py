@@ -21,7 +21,7 @@ import sympy as sp
 import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it before forking workers
 
 from .errors import SymbolicSolveError
-from .kkt import _sign, _tidy, check_kkt, second_order_exact
+from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
 from .problem import Constraint, Problem
 from .result import KKTReport, Result, _fmt, to_jsonable
 
@@ -382,7 +382,7 @@ def _solve_equations(
 def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
     """Whether an isolated solution satisfies every equation exactly (families are kept)."""
     values = [e.xreplace(sol) for e in equations]
-    return all(v.free_symbols or _tidy(v) == 0 for v in values)
+    return all(v.free_symbols or tidy_exact(v) == 0 for v in values)
 
 
 def _family_sample(
@@ -430,13 +430,13 @@ def _family_member(
     grad_at = [g.xreplace(full) for g in grad]
     for i, var_index in bound_rows.items():
         sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
-        full[system.mu[i]] = _tidy(-sign * grad_at[var_index])
+        full[system.mu[i]] = tidy_exact(-sign * grad_at[var_index])
     if any(not (v.is_number and _is_real(v)) for v in full.values()):
         return None
     point = {v: full[v] for v in xs}
-    if any(_sign(full[system.mu[i]]) < 0 for i in active):
+    if any(exact_sign(full[system.mu[i]]) < 0 for i in active):
         return None
-    if any(_sign(_tidy(c.expr.xreplace(point))) > 0 for c in system.ineqs):
+    if any(exact_sign(tidy_exact(c.expr.xreplace(point))) > 0 for c in system.ineqs):
         return None
     return full
 
@@ -514,10 +514,10 @@ def _accept(
     if not all(_is_real(v) for v in values + lam + list(mu_a.values())):
         return None
     if not parametric:
-        if any(_sign(mu_a[i]) < 0 for i in active):
+        if any(exact_sign(mu_a[i]) < 0 for i in active):
             return None
         subs = dict(zip(system.variables, values))
-        if any(_sign(_tidy(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
+        if any(exact_sign(tidy_exact(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
             return None
     mu = [mu_a.get(i, sp.Integer(0)) for i in range(m_i)]
     if family is not None:
@@ -530,8 +530,8 @@ def _tidy_any(value: sp.Expr) -> sp.Expr:
     if value.free_symbols:
         return sp.simplify(value)
     if value.has(sp.CRootOf) or sp.count_ops(value) > 60:
-        return _tidy(value)
-    return _tidy(sp.simplify(value) if value.has(sp.exp, sp.log, sp.Pow) else value)
+        return tidy_exact(value)
+    return tidy_exact(sp.simplify(value) if value.has(sp.exp, sp.log, sp.Pow) else value)
 
 
 def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
@@ -544,13 +544,15 @@ def _candidate(
     problem = system.problem
     subs = dict(zip(system.variables, values))
     active = [
-        i for i, c in enumerate(system.ineqs) if not problem.parameters and _tidy(c.expr.xreplace(subs)) == 0
+        i
+        for i, c in enumerate(system.ineqs)
+        if not problem.parameters and tidy_exact(c.expr.xreplace(subs)) == 0
     ]
     # points of a continuum are never strict optima: the second-order test cannot decide them
     kind = "undetermined" if family else _classify(problem, values, lam, mu, active)
     multipliers = dict(zip((c.name for c in system.eqs), lam)) | dict(zip((c.name for c in system.ineqs), mu))
     fun = problem.objective.xreplace(subs)
-    fun = sp.simplify(fun) if fun.free_symbols else _tidy(fun)
+    fun = sp.simplify(fun) if fun.free_symbols else tidy_exact(fun)
     return KKTCandidate(
         point=subs,
         multipliers=multipliers,
@@ -570,7 +572,7 @@ def _classify(problem: Problem, values: list, lam: list, mu: list, active: list[
         kind = _classify_parametric(problem, values, lam)
     else:
         minimum = second_order_exact(problem, values, lam, mu, active)
-        all_weak = all(_sign(mu[i]) == 0 for i in active)
+        all_weak = all(exact_sign(mu[i]) == 0 for i in active)
         maximum = second_order_exact(problem, values, lam, mu, active, negate=True) if all_weak else False
         if minimum is True:
             kind = "local min"
@@ -639,7 +641,7 @@ def _mark_optimal(problem: Problem, candidates: list[KKTCandidate]) -> list[KKTC
     elif eligible:
         sign = -1 if problem.is_maximize else 1
         best = min(eligible, key=lambda c: float(sign * c.fun))
-        chosen = [c for c in eligible if _tidy(c.fun - best.fun) == 0]
+        chosen = [c for c in eligible if tidy_exact(c.fun - best.fun) == 0]
     ids = {id(c) for c in chosen}
     return [replace(c, optimal=id(c) in ids) for c in candidates]
 
