@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 import sympy as sp
+from _hs import HS_PATH, hs_case
 from sklearn.linear_model import Ridge
 
 import lagrangekit as lk
@@ -323,3 +324,17 @@ def _timed(problem) -> float:
     start = time.perf_counter()
     assert lk.solve_symbolic(problem).status == "optimal"
     return time.perf_counter() - start
+
+
+# ------------------------------------------------------------------ Hock–Schittkowski
+HS_FAST = ["HS3", "HS6", "HS10", "HS21", "HS28", "HS39"]  # each solved in well under a second
+
+
+@pytest.mark.skipif(not HS_PATH.exists(), reason=f"{HS_PATH} is absent")
+@pytest.mark.parametrize("name", HS_FAST)
+def test_reproduces_published_hock_schittkowski_optima(name):
+    case = hs_case(name)
+    res = lk.solve_symbolic(case.problem)
+    assert res.status == "optimal" and res.kkt.ok
+    assert res.fun == pytest.approx(case.f_star, rel=1e-6, abs=1e-9)
+    np.testing.assert_allclose(res.x, case.x_star, rtol=1e-5, atol=1e-8)
