@@ -4,4 +4,6 @@ certificates (KKT reports, duality gaps, cvxpy cross-checks)."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .logistic import LogisticRegression
+
+__all__: list[str] = ["LogisticRegression"]

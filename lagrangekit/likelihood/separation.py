@@ -1,0 +1,80 @@
+"""Detect (quasi-)complete separation, the case in which the logistic-regression MLE does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import linprog
+
+__all__ = ["PerfectSeparationWarning", "Separation", "check_separation"]
+
+
+class PerfectSeparationWarning(UserWarning):
+    """The classes are separable by a hyperplane, so the logistic MLE does not exist."""
+
+
+@dataclass(frozen=True)
+class Separation:
+    """Outcome of :func:`check_separation`.
+
+    Attributes
+    ----------
+    separable : bool
+        True when some direction d ≠ 0 has sᵢ x̃ᵢ·d ≥ 0 for every sample and > 0 for at
+        least one (sᵢ = 2tᵢ − 1): the likelihood then increases forever along d, so no
+        finite maximizer exists (Albert & Anderson, 1984).
+    kind : {"complete", "quasi-complete"} or None
+        ``"complete"`` when a hyperplane separates the classes strictly.
+    direction : ndarray or None
+        Such a direction d in the columns of the design passed in.
+    """
+
+    separable: bool
+    kind: Literal["complete", "quasi-complete"] | None
+    direction: np.ndarray | None
+
+    @property
+    def message(self) -> str:
+        """A sentence for warnings and fitted estimators."""
+        if not self.separable:
+            return "the classes overlap: the logistic MLE exists (if the design has full rank)"
+        return (
+            f"{self.kind} separation: a hyperplane separates the classes, so the log-likelihood "
+            "increases without bound as the coefficients grow and the logistic MLE does not exist; "
+            "use an l2 penalty (alpha > 0) for finite coefficients"
+        )
+
+
+def check_separation(design: np.ndarray, labels: np.ndarray, *, tol: float = 1e-7) -> Separation:
+    """Decide by linear programming whether labels ∈ {0, 1} are separable on ``design``.
+
+    ``design`` should include the intercept column when the model has one. Columns are
+    scaled to max |x| = 1, then the LP maximize Σᵢ aᵢ·d s.t. aᵢ·d ≥ 0, −1 ≤ d ≤ 1 with
+    aᵢ = sᵢx̃ᵢ (solved by HiGHS) has a positive optimum exactly when the data are
+    separable; a second LP, maximize τ s.t. aᵢ·d ≥ τ, tells complete from quasi-complete.
+    """
+    design = np.asarray(design, dtype=float)
+    signs = np.where(np.asarray(labels) == 1, 1.0, -1.0)
+    scale = np.abs(design).max(axis=0)
+    scale[scale == 0] = 1.0
+    A = signs[:, None] * (design / scale)
+    n, p = A.shape
+    res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(n), bounds=[(-1, 1)] * p, method="highs")
+    if res.status != 0 or -res.fun <= tol * max(n, 1):
+        return Separation(False, None, None)
+    direction = res.x / scale
+    # complete separation: maximize τ s.t. A d ≥ τ, τ ≤ 1
+    c = np.zeros(p + 1)
+    c[-1] = -1.0
+    strict = linprog(
+        c,
+        A_ub=np.hstack([-A, np.ones((n, 1))]),
+        b_ub=np.zeros(n),
+        bounds=[(-1, 1)] * p + [(None, 1)],
+        method="highs",
+    )
+    if strict.status == 0 and -strict.fun > tol:
+        return Separation(True, "complete", strict.x[:-1] / scale)
+    return Separation(True, "quasi-complete", direction)
