@@ -2,8 +2,10 @@
 
 For class probabilities p = softmax(z), pₖ = e^{zₖ}/Σⱼe^{zⱼ}, the categorical likelihood of a
 one-hot label y is Πₖ pₖ^{yₖ}, so −log P(y) = −Σₖ yₖ log pₖ: the cross-entropy. From logits
-it is computed with ``scipy.special.log_softmax`` (a log-sum-exp shifted by the maximum),
-so it is exact to rounding for logits of any magnitude.
+it is computed as −log P(y) = softplus(logsumexp_{j≠y}(z_j − z_y)) with ``scipy.special``'s
+``logsumexp`` and ``log_expit``: exact to rounding for logits of any magnitude, including the
+tiny losses of confident right answers (where logsumexp(z) − z_y would cancel), and equal to
+the binary cross-entropy of z₁ − z₀ when K = 2.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import log_expit, logsumexp, xlogy
 from scipy.special import log_softmax as _log_softmax
 from scipy.special import softmax as _softmax
-from scipy.special import xlogy
 
 from ._checks import (
     Reduction,
@@ -56,6 +58,16 @@ def _one_hot(y_true: Any, n_classes: int, dtype: np.dtype, n_samples: int) -> np
     return y
 
 
+def _observed_class_nll(z: np.ndarray, onehot: np.ndarray) -> np.ndarray:
+    """−log softmax(z)[y] per row as log(1 + Σ_{j≠y} e^{z_j − z_y}) = −log σ(−logsumexp_{j≠y}(z_j − z_y))."""
+    observed = onehot == 1
+    z_obs = z[observed][:, None]  # one observed class per row
+    with np.errstate(invalid="ignore"):  # inf − inf for infinite logits, masked just below
+        others = np.where(observed, -np.inf, z - z_obs)
+    others = np.where(np.isnan(others), np.inf, others)
+    return -log_expit(-logsumexp(others, axis=1))
+
+
 def _scores(name: str, value: Any, dtype: np.dtype) -> np.ndarray:
     arr = as_float(name, value, dtype)
     if arr.ndim != 2:
@@ -94,8 +106,7 @@ def categorical_nll(
     if logits is not None:
         z = _scores("logits", logits, dtype)
         y = _one_hot(y_true, z.shape[1], dtype, z.shape[0])
-        # only the observed class's log-probability is used, so −inf·0 never arises
-        losses = -np.where(y == 1, _log_softmax(z, axis=1), 0).sum(axis=1)
+        losses = _observed_class_nll(z, y)
     else:
         p = _scores("proba", check_proba("proba", proba, dtype), dtype)
         y = _one_hot(y_true, p.shape[1], dtype, p.shape[0])
