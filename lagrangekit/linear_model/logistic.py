@@ -20,7 +20,7 @@ from ..likelihood.mle import MLEResult
 from ..likelihood.separation import PerfectSeparationWarning, check_separation
 from ..optim import GradientTransformation, minimize_smooth, proximal_gradient, sgd
 from ..result import KKTReport
-from ._preprocessing import check_nonnegative, validate_fit_data
+from ._preprocessing import center_data, check_nonnegative, validate_fit_data
 
 __all__ = ["LogisticRegression"]
 
@@ -50,6 +50,19 @@ class _Objective:
             self.mask[-1] = 0.0  # the intercept is not penalized
         self.l2 = alpha if penalty == "l2" else 0.0
         self.l1 = alpha if penalty == "l1" else 0.0
+
+    def centered(self) -> tuple[_Objective, np.ndarray]:
+        """The same objective on (weighted-)centred columns, better conditioned, and the means x̄.
+
+        Minimizing over θ' = (w, b') there is minimizing over θ = (w, b' − x̄·w) here, since
+        the intercept is not penalized. Without an intercept nothing changes.
+        """
+        if self.mask[-1] != 0:
+            return self, np.zeros(self.A.shape[1])  # unused: no intercept to shift
+        data = center_data(self.A[:, :-1], self.t, self.sample_weight, True)
+        other = copy.copy(self)
+        other.A = np.hstack([data.X, np.ones((data.X.shape[0], 1))])
+        return other, data.X_offset
 
     def smooth(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         """Value and gradient of the smooth part: mean BCE + (α₂/2)‖w‖², gradient Aᵀs(σ(z) − t)/Σs + α₂w."""
@@ -90,24 +103,60 @@ class _Objective:
         return float(np.abs(residual).max(initial=0.0))
 
 
+def _newton_direction(obj: _Objective, theta: np.ndarray, g: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """The (proximal) Newton step: argmin_d gᵀd + ½dᵀHd + α₁‖w + d_w‖₁.
+
+    Without l1 this is −H⁻¹g (one IRLS step); with l1 the penalized quadratic is solved by
+    cyclic coordinate descent with soft-thresholding (the glmnet inner loop).
+    """
+    if obj.l1 == 0:
+        try:
+            return -sla.cho_solve(sla.cho_factor(H), g)
+        except (np.linalg.LinAlgError, sla.LinAlgError):
+            return -np.linalg.lstsq(H, g, rcond=None)[0]
+    u = theta.copy()
+    r = g.copy()  # gradient of the quadratic model at u: g + H(u − θ)
+    thresholds = obj.l1 * obj.mask
+    diag = np.diag(H)
+    for _ in range(200):
+        biggest = 0.0
+        for j in range(u.size):
+            if diag[j] <= 1e-300:
+                continue
+            v = u[j] - r[j] / diag[j]
+            new = np.sign(v) * max(abs(v) - thresholds[j] / diag[j], 0.0)
+            delta = new - u[j]
+            if delta != 0.0:
+                r += H[:, j] * delta
+                u[j] = new
+                biggest = max(biggest, abs(delta))
+        if biggest <= 1e-12 * max(1.0, float(np.abs(u).max())):
+            break
+    return u - theta
+
+
 def _newton(obj: _Objective, theta: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, int, bool]:
-    """Damped Newton (IRLS) with Armijo backtracking; stops when ‖∇F‖₂ <= tol."""
+    """Damped (proximal) Newton, i.e. IRLS, with Armijo backtracking on F.
+
+    Stops when the ∞-norm of the minimum-norm subgradient of F (``obj.stationarity``) is <= tol.
+    """
     for it in range(max_iter + 1):
-        f, g = obj.smooth(theta)
-        if np.linalg.norm(g) <= tol:
+        if obj.stationarity(theta) <= tol:
             return theta, it, True
         if it == max_iter:
             break
-        H = obj.hessian(theta)
-        try:
-            step = sla.cho_solve(sla.cho_factor(H), g)
-        except (np.linalg.LinAlgError, sla.LinAlgError):
-            step = np.linalg.lstsq(H, g, rcond=None)[0]
-        slope = float(g @ step)
+        f, g = obj.smooth(theta)
+        F = f + obj.l1 * float(np.abs(obj.mask * theta).sum())
+        d = _newton_direction(obj, theta, g, obj.hessian(theta))
+        # predicted decrease of F for the full step (negative), the Armijo reference
+        decrease = float(g @ d) + obj.l1 * float(
+            np.abs(obj.mask * (theta + d)).sum() - np.abs(obj.mask * theta).sum()
+        )
+        slack = 16 * np.finfo(float).eps * abs(F)  # near the optimum decreases are below rounding
         size = 1.0
-        while size > 1e-12 and obj.smooth(theta - size * step)[0] > f - 1e-4 * size * slope:
+        while size > 1e-12 and obj.value(theta + size * d) > F + 1e-4 * size * decrease + slack:
             size /= 2
-        theta = theta - size * step
+        theta = theta + size * d
     return theta, max_iter, False
 
 
@@ -134,18 +183,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default True
     solver : {"auto", "newton", "gd", "fista"}, default "auto"
         - ``"newton"``: damped Newton, i.e. iteratively reweighted least squares, with the
-          Hessian Xᵀ diag(sp(1 − p)) X/Σs (+ α); for ``None`` and ``"l2"``.
+          Hessian Xᵀ diag(sp(1 − p)) X/Σs (+ α); for l1 each step solves the penalized
+          quadratic model by coordinate descent (proximal Newton, as glmnet). Any penalty.
         - ``"gd"``: gradient descent on F with gradient Xᵀ(p − t)/n (+ αw), through
           ``optimizer`` (any :mod:`lagrangekit.optim` transform; default ``sgd(1/L)`` with
           L = λmax(XᵀX/n)/4 + α); for ``None`` and ``"l2"``.
         - ``"fista"``: accelerated proximal gradient (soft-thresholding for l1) with step
           1/L; any penalty.
-        - ``"auto"``: ``"fista"`` for l1, otherwise ``"newton"``.
+        - ``"auto"``: ``"newton"``.
     optimizer : GradientTransformation, optional
         The transform ``solver="gd"`` runs, e.g. ``lagrangekit.optim.adam(0.1)``.
     max_iter : int, default 1000
     tol : float, default 1e-8
-        Newton and gd stop when ‖∇F‖₂ <= tol; FISTA when its gradient-mapping norm is.
+        Newton stops when the ∞-norm of the minimum-norm subgradient of F is <= tol
+        (the :meth:`kkt` stationarity), gd when ‖∇F‖₂ <= tol, FISTA when its
+        gradient-mapping norm is.
 
     Attributes
     ----------
@@ -154,6 +206,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     intercept_ : ndarray of shape (1,)
     n_iter_ : int
     converged_ : bool
+        The solver met ``tol`` (always False for an unpenalized fit on separable data).
     objective_ : float
         F at the solution.
     separable_ : bool
@@ -204,10 +257,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError(f"solver must be one of {_SOLVERS}, got {self.solver!r}")
         solver = self.solver
         if solver == "auto":
-            solver = "fista" if self.penalty == "l1" else "newton"
-        if self.penalty == "l1" and solver != "fista" and alpha > 0:
+            solver = "newton"
+        if self.penalty == "l1" and solver == "gd" and alpha > 0:
             raise ValueError(
-                f"solver={solver!r} needs a smooth objective; use solver='fista' for penalty='l1'"
+                "solver='gd' needs a smooth objective; use solver='newton' or 'fista' for penalty='l1'"
             )
         if self.optimizer is not None and solver != "gd":
             raise ValueError("optimizer= is used only by solver='gd'")
@@ -221,6 +274,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def _encode(self, y: Any) -> np.ndarray:
         y = column_or_1d(y, warn=True)
+        if y.size == 0:
+            raise ValueError("y is empty: LogisticRegression needs at least one sample of each of 2 classes")
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
         if self.classes_.size < 2:
@@ -230,7 +285,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             )
         if self.classes_.size > 2:
             raise ValueError(
-                f"LogisticRegression is binary, but y has {self.classes_.size} classes; "
+                f"Only binary classification is supported. y has {self.classes_.size} classes; "
                 "fit one model per class (sklearn.multiclass.OneVsRestClassifier)"
             )
         return encoded
@@ -276,8 +331,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=2
             )
         theta0 = np.zeros(obj.A.shape[1])
+        work, offset = obj.centered()
         if solver == "newton":
-            theta, self.n_iter_, self.converged_ = _newton(obj, theta0, int(self.max_iter), float(self.tol))
+            theta, self.n_iter_, self.converged_ = _newton(work, theta0, int(self.max_iter), float(self.tol))
             if not self.converged_:
                 warnings.warn(
                     f"LogisticRegression: Newton did not reach ‖∇F‖ <= {self.tol:g} in {self.max_iter} "
@@ -287,20 +343,24 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 )
         else:
             if solver == "gd":
-                transform = self.optimizer if self.optimizer is not None else sgd(1.0 / obj.lipschitz())
+                transform = self.optimizer if self.optimizer is not None else sgd(1.0 / work.lipschitz())
                 result = minimize_smooth(
-                    obj.smooth, theta0, transform, max_iter=int(self.max_iter), tol=float(self.tol)
+                    work.smooth, theta0, transform, max_iter=int(self.max_iter), tol=float(self.tol)
                 )
             else:
                 result = proximal_gradient(
-                    obj.smooth,
-                    obj.prox,
+                    work.smooth,
+                    work.prox,
                     theta0,
-                    lipschitz=obj.lipschitz(),
+                    lipschitz=work.lipschitz(),
                     max_iter=int(self.max_iter),
                     tol=float(self.tol),
                 )
             theta, self.n_iter_, self.converged_ = np.array(result.x), result.nit, result.success
+        if self.fit_intercept:
+            theta[-1] -= offset @ theta[:-1]  # back from centred columns
+        if self.separable_ and unpenalized:
+            self.converged_ = False  # the solver stopped, but there is no minimizer to converge to
         self.objective_ = obj.value(theta)
         p = obj.A.shape[1] - int(self.fit_intercept)
         self.coef_ = theta[:p].reshape(1, -1)
@@ -327,7 +387,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """``classes_[1]`` where z > 0, else ``classes_[0]``."""
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        positive = self.decision_function(X) > 0
+        return self.classes_[positive.astype(int)]
 
     def _theta(self) -> np.ndarray:
         coef = self.coef_[0]
