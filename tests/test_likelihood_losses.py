@@ -235,6 +235,17 @@ def test_bce_from_logits_is_correctly_rounded(dtype, t):
     np.testing.assert_allclose(ours, ref, rtol=4 * np.finfo(dtype).eps, atol=0)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_softmax_cross_entropy_is_correctly_rounded(dtype):
+    rows = [[0.0, v] for v in LOGITS] + [[0.0, v, -v] for v in LOGITS]
+    for row in rows:
+        z = np.array([row], dtype=dtype)
+        ref = mpmath.log(sum(mpmath.exp(mpmath.mpf(v)) for v in row))  # −log softmax(z)[0]
+        ours = softmax_cross_entropy([0], z)
+        assert ours.dtype == dtype
+        np.testing.assert_allclose(ours, dtype(float(ref)), rtol=4 * np.finfo(dtype).eps, atol=0)
+
+
 def test_float32_is_exact_at_80():
     z = np.array([80.0, -80.0], dtype=np.float32)
     for t in (0, 1):

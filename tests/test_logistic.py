@@ -1,4 +1,4 @@
-"""LogisticRegression against statsmodels Logit, scikit-learn (matching C), cvxpy, TEXTBOOK L3/L6 and sklearn's checks."""
+"""LogisticRegression vs statsmodels Logit, sklearn (matching C), cvxpy, TEXTBOOK L3/L6, estimator checks."""
 
 from __future__ import annotations
 
@@ -182,12 +182,15 @@ def test_gd_runs_any_optim_transform():
     np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-5)
 
 
-def test_l1_gives_exact_zeros_and_kkt_certifies():
+def test_l1_gives_exact_zeros_and_newton_fista_agree_with_kkt():
     X, y = _data(120, 6, seed=11)
     X[:, 4:] *= 0.01  # weak features
-    model = LogisticRegression(penalty="l1", alpha=0.05, tol=1e-10, max_iter=50000).fit(X, y)
-    assert np.any(model.coef_ == 0)
-    assert model.kkt(X, y).ok
+    newton = LogisticRegression(penalty="l1", alpha=0.05, tol=1e-10).fit(X, y)
+    fista = LogisticRegression(penalty="l1", alpha=0.05, solver="fista", tol=1e-10, max_iter=50000).fit(X, y)
+    assert np.any(newton.coef_ == 0)
+    np.testing.assert_array_equal(newton.coef_ == 0, fista.coef_ == 0)
+    np.testing.assert_allclose(newton.coef_, fista.coef_, atol=1e-7)
+    assert newton.kkt(X, y).ok and fista.kkt(X, y).ok
 
 
 # ---------------------------------------------------------------- TEXTBOOK L6: perfect separation
