@@ -17,7 +17,7 @@ from ..errors import ConvergenceWarning
 from ..likelihood.bernoulli import binary_cross_entropy, binary_cross_entropy_grad
 from ..likelihood.information import SingularInformationWarning, invert_information
 from ..likelihood.mle import MLEResult
-from ..likelihood.separation import PerfectSeparationWarning, check_separation
+from ..likelihood.separation import PerfectSeparationWarning, Separation, check_separation
 from ..optim import GradientTransformation, minimize_smooth, proximal_gradient, sgd
 from ..result import KKTReport
 from ._preprocessing import center_data, check_nonnegative, validate_fit_data
@@ -322,14 +322,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Minimize F(w, b) (see the class docstring) on (X, y); returns ``self``."""
         alpha, solver = self._check_params()
         obj = self._objective(X, y, sample_weight, alpha=alpha, reset=True)
-        keep = obj.weights > 0
-        self.separation_ = check_separation(obj.A[keep], obj.t[keep])
-        self.separable_ = self.separation_.separable
-        unpenalized = self.penalty is None or alpha == 0
-        if self.separable_ and unpenalized:
-            warnings.warn(
-                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=2
-            )
         theta0 = np.zeros(obj.A.shape[1])
         work, offset = obj.centered()
         if solver == "newton":
@@ -359,7 +351,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             theta, self.n_iter_, self.converged_ = np.array(result.x), result.nit, result.success
         if self.fit_intercept:
             theta[-1] -= offset @ theta[:-1]  # back from centred columns
+        self.separation_ = self._separation(obj, theta)
+        self.separable_ = self.separation_.separable
+        unpenalized = self.penalty is None or alpha == 0
         if self.separable_ and unpenalized:
+            warnings.warn(
+                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=2
+            )
             self.converged_ = False  # the solver stopped, but there is no minimizer to converge to
         self.objective_ = obj.value(theta)
         p = obj.A.shape[1] - int(self.fit_intercept)
@@ -368,6 +366,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         status = "converged" if self.converged_ else "did not converge"
         self.message_ = f"{solver}: {status} in {self.n_iter_} iterations; {self.separation_.message}"
         return self
+
+    @staticmethod
+    def _separation(obj: _Objective, theta: np.ndarray) -> Separation:
+        """Separation check on the samples with positive weight, with the fit's score weights as a
+        candidate certificate of overlap: λᵢ = sᵢ(1 − P(observed class)), Σλᵢ(2tᵢ − 1)x̃ᵢ = −∇loss."""
+        keep = obj.weights > 0
+        z = obj.A[keep] @ theta
+        observed = np.where(obj.t[keep] == 1, expit(-z), expit(z))  # 1 − P(observed class)
+        return check_separation(obj.A[keep], obj.t[keep], candidate=obj.weights[keep] * observed)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The logits z = Xw + b, shape (n_samples,); positive means ``classes_[1]``."""
