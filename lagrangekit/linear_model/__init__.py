@@ -10,6 +10,10 @@ from typing import Any
 # public name -> submodule that defines it (loaded lazily: cvxpy is imported only by fit_cvxpy)
 _EXPORTS: dict[str, str] = {
     "Ridge": "ridge",
+    "RidgeCV": "ridge_cv",
+    "ConstrainedRidge": "constrained_ridge",
+    "ridge_path": "ridge_path",
+    "RidgePath": "ridge_path",
     "CvxpyFit": "cvxpy_reference",
     "fit_cvxpy": "cvxpy_reference",
 }

@@ -69,13 +69,14 @@ def stationarity_report(
     primal_feasibility: float = 0.0,
     complementary_slackness: float = 0.0,
     scaled: Mapping[str, float] | None = None,
+    active: tuple[str, ...] = (),
     message: str = "",
 ) -> KKTReport:
     """A KKTReport whose stationarity is ‖gradient‖∞, with the scaled residual ‖gradient‖₂ / scale.
 
     ``scale`` should be the gradient norm at a reference point (e.g. w = 0), so that the
     scaled residual is the same relative gradient norm the solvers stop on. ``scaled``
-    adds scaled versions of the other residuals.
+    adds scaled versions of the other residuals; ``active`` names the active constraints.
     """
     gradient = np.asarray(gradient, dtype=float).ravel()
     scale = float(scale) if scale > 0 else 1.0
@@ -85,6 +86,7 @@ def stationarity_report(
         dual_feasibility=0.0 if not multipliers else max(0.0, -min(multipliers.values())),
         complementary_slackness=complementary_slackness,
         multipliers=dict(multipliers or {}),
+        active=active,
         tol=tol,
         scaled={"stationarity": float(np.linalg.norm(gradient)) / scale, **(scaled or {})},
         message=message,

@@ -95,6 +95,7 @@ def ridge_kkt(
             "primal_feasibility": max(slack, 0.0) / max(norm_bound, np.finfo(float).tiny),
             "complementary_slackness": cs / max(alpha * norm_bound, 1.0) if np.isfinite(cs) else np.inf,
         },
+        active=("norm",) if abs(slack) <= 1e-9 * max(norm_bound, 1.0) else (),
         message=f"constraint ‖w‖² <= {norm_bound:g}, multiplier {alpha:g}",
     )
 
