@@ -122,20 +122,24 @@ def test_matches_cvxpy_logistic(penalty, alpha):
     problem.solve(solver=cp.CLARABEL)
     est.fit(X, y)
     assert est.objective_ == pytest.approx(problem.value, abs=1e-7)
-    np.testing.assert_allclose(est.coef_[0], coef.value, atol=1e-4)
-    assert est.intercept_[0] == pytest.approx(intercept.value, abs=1e-4)
+    np.testing.assert_allclose(est.coef_, coef.value, atol=1e-4)
+    np.testing.assert_allclose(est.intercept_, intercept.value, atol=1e-4)
 
 
 def test_fit_cvxpy_supports_logistic_regression():
-    reference = pytest.importorskip("lagrangekit.linear_model.cvxpy_reference")
+    from lagrangekit.linear_model import fit_cvxpy
+
     X, y = _data(60, 3, seed=4)
-    est = LogisticRegression(alpha=0.05, tol=1e-10)
-    ref = reference.fit_cvxpy(est, X, y)
-    est.fit(X, y)
-    coef = getattr(ref, "coef_", None)
-    if coef is None:
-        coef = ref.x
-    np.testing.assert_allclose(np.ravel(est.coef_), np.ravel(coef)[: X.shape[1]], atol=1e-4)
+    w = np.random.default_rng(4).uniform(0.5, 2.0, size=60)
+    for penalty in ("l2", "l1"):
+        est = LogisticRegression(penalty=penalty, alpha=0.05, tol=1e-10)
+        ref = fit_cvxpy(est, X, y, sample_weight=w)
+        est.fit(X, y, sample_weight=w)
+        assert ref.coef.shape == est.coef_.shape
+        np.testing.assert_allclose(est.coef_, ref.coef, atol=1e-6)
+        np.testing.assert_allclose(est.intercept_, ref.intercept, atol=1e-6)
+        assert est.objective_ == pytest.approx(ref.objective, abs=1e-9)
+        assert ref.multiplier is None
 
 
 # ---------------------------------------------------------------- solvers agree; gd through optim; KKT
@@ -217,7 +221,7 @@ def test_L6_with_l2_penalty_is_finite_and_matches_cvxpy():
     assert model.separable_ and model.converged_
     problem, coef, intercept, _ = model._cvxpy_problem(L6_X, L6_Y)
     problem.solve(solver=cp.CLARABEL)
-    np.testing.assert_allclose(model.coef_[0], coef.value, atol=1e-4)
+    np.testing.assert_allclose(model.coef_, coef.value, atol=1e-4)
     sk = SkLogisticRegression(C=1 / (5 * 0.1), tol=1e-12, max_iter=10000).fit(L6_X, L6_Y)
     np.testing.assert_allclose(model.coef_, sk.coef_, atol=1e-5)
 

@@ -430,9 +430,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         alpha, _ = self._check_params()
         obj = copy.copy(self)._objective(X, y, sample_weight, alpha=alpha, reset=True)
         p = obj.A.shape[1] - int(self.fit_intercept)
-        coef = cp.Variable(p, name="coef")
-        intercept = cp.Variable(name="intercept") if self.fit_intercept else None
-        z = obj.A[:, :p] @ coef + (intercept if intercept is not None else 0)
+        coef = cp.Variable((1, p), name="coef")  # shaped like coef_ and intercept_
+        intercept = cp.Variable(1, name="intercept") if self.fit_intercept else None
+        z = obj.A[:, :p] @ coef[0] + (intercept[0] if intercept is not None else 0)
         loss = obj.weights @ (cp.logistic(z) - cp.multiply(obj.t, z))
         if self.penalty == "l2":
             loss = loss + 0.5 * alpha * cp.sum_squares(coef)
