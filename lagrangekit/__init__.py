@@ -29,6 +29,9 @@ _EXPORTS: dict[str, str] = {
     "SymbolicSolveError": "errors",
     "NotConvexError": "errors",
     "ConvergenceWarning": "errors",
+    "fit_mle": "likelihood",
+    "mle_symbolic": "likelihood",
+    "MLEResult": "likelihood",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -41,6 +41,7 @@ class _Objective:
         fit_intercept: bool,
     ) -> None:
         self.A = np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
+        self.fit_intercept = fit_intercept
         self.t = t
         self.sample_weight = sample_weight
         n = X.shape[0]
@@ -57,8 +58,8 @@ class _Objective:
         Minimizing over θ' = (w, b') there is minimizing over θ = (w, b' − x̄·w) here, since
         the intercept is not penalized. Without an intercept nothing changes.
         """
-        if self.mask[-1] != 0:
-            return self, np.zeros(self.A.shape[1])  # unused: no intercept to shift
+        if not self.fit_intercept:
+            return self, np.zeros(self.A.shape[1])
         data = center_data(self.A[:, :-1], self.t, self.sample_weight, True)
         other = copy.copy(self)
         other.A = np.hstack([data.X, np.ones((data.X.shape[0], 1))])
@@ -205,6 +206,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     coef_ : ndarray of shape (1, n_features)
     intercept_ : ndarray of shape (1,)
     n_iter_ : int
+    solver_ : str
+        The solver that ran (``"auto"`` resolved).
     converged_ : bool
         The solver met ``tol`` (always False for an unpenalized fit on separable data).
     objective_ : float
@@ -363,6 +366,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         p = obj.A.shape[1] - int(self.fit_intercept)
         self.coef_ = theta[:p].reshape(1, -1)
         self.intercept_ = np.array([theta[p] if self.fit_intercept else 0.0])
+        self.solver_ = solver
         status = "converged" if self.converged_ else "did not converge"
         self.message_ = f"{solver}: {status} in {self.n_iter_} iterations; {self.separation_.message}"
         return self
@@ -405,7 +409,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Optimality certificate of the fitted (w, b) for F on (X, y).
 
         The problem is unconstrained, so only stationarity is non-trivial: the ‖·‖∞ norm of
-        ∇F (smooth penalties) or the distance of 0 from ∇f + α∂‖w‖₁ (l1).
+        ∇F (smooth penalties) or the distance of 0 from ∇f + α∂‖w‖₁ (l1). The report's
+        ``tol`` is 10·``self.tol``, leaving room for solvers that stop on another norm.
         """
         check_is_fitted(self)
         alpha, _ = self._check_params()
@@ -478,7 +483,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             nobs=obj.A.shape[0],
             k_params=theta.size,
             converged=bool(self.converged_),
-            method=self.message_.split(":")[0],
+            method=self.solver_,
             information_ok=ok,
             message=message,
         )
