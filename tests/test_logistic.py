@@ -219,6 +219,7 @@ def test_L6_with_l2_penalty_is_finite_and_matches_cvxpy():
         warnings.simplefilter("error", PerfectSeparationWarning)
         model = LogisticRegression(penalty="l2", alpha=0.1, tol=1e-10).fit(L6_X, L6_Y)
     assert model.separable_ and model.converged_
+    assert "penalized fit (alpha=0.1) is finite" in model.message_
     problem, coef, intercept, _ = model._cvxpy_problem(L6_X, L6_Y)
     problem.solve(solver=cp.CLARABEL)
     np.testing.assert_allclose(model.coef_, coef.value, atol=1e-4)

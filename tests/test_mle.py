@@ -53,6 +53,17 @@ def test_L1_symbolic_score_solution_and_se_are_exact():
     assert res.bse[0] == sp.sqrt(30) / 25
     assert res.information_at_mle[0, 0] == sp.Rational(125, 6)
     assert "sqrt(30)/25" in str(res)
+    from_text = mle_symbolic("2*log(w) + 3*log(1 - w)", "w")
+    assert from_text.bse[0] == sp.sqrt(30) / 25
+    with pytest.raises(ValueError, match="does not occur"):
+        mle_symbolic("2*log(w)", "q")
+
+
+def test_symbolic_two_maxima_give_no_unique_mle():
+    w = sp.Symbol("w")
+    res = mle_symbolic(-((w**2 - 1) ** 2), w)
+    assert {sol[w] for sol in res.solutions} == {-1, 0, 1}
+    assert res.mle is None and res.bse is None
 
 
 def test_L1_user_function_and_sympy_models_agree_with_closed_form():

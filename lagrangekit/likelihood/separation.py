@@ -44,7 +44,7 @@ class Separation:
         return (
             f"{self.kind} separation: a hyperplane separates the classes, so the log-likelihood "
             "increases without bound as the coefficients grow and the logistic MLE does not exist; "
-            "use an l2 penalty (alpha > 0) for finite coefficients"
+            "a penalty (e.g. l2 with alpha > 0) gives finite coefficients"
         )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import SymbolicSolveError
+from ..parsing import parse_expression
 
 __all__ = ["SymbolicMLE", "mle_symbolic"]
 
@@ -81,13 +82,14 @@ def _positive_definite(matrix: sp.Matrix) -> bool | None:
         return None
 
 
-def mle_symbolic(loglik: sp.Expr, params: Sequence[Any] | Any) -> SymbolicMLE:
+def mle_symbolic(loglik: sp.Expr | str, params: Sequence[Any] | Any) -> SymbolicMLE:
     """Solve the score equations of ``loglik`` exactly and derive the observed information.
 
     Parameters
     ----------
-    loglik : sympy.Expr
+    loglik : sympy.Expr or str
         The log-likelihood (data already substituted, e.g. ``log(binomial(5, 2)*w**2*(1 - w)**3)``).
+        Text is read by lagrangekit's safe parser (``"2*log(w) + 3*log(1 - w)"``).
         Declaring the parameters' domain on the symbols (``positive=True``) helps sympy.
     params : symbol, name, or sequence of them
         The parameters to estimate; other free symbols are left symbolic.
@@ -102,9 +104,10 @@ def mle_symbolic(loglik: sp.Expr, params: Sequence[Any] | Any) -> SymbolicMLE:
     SymbolicSolveError
         sympy cannot solve the score equations.
     """
-    loglik = sp.sympify(loglik)
+    if isinstance(loglik, str):
+        loglik = parse_expression(loglik)  # the safe parser: no eval of user text
     if not isinstance(loglik, sp.Expr):
-        raise ValueError(f"loglik must be a sympy expression, got {type(loglik).__name__}")
+        raise ValueError(f"loglik must be a sympy expression or text, got {type(loglik).__name__}")
     symbols = _as_symbols(loglik, params)
     expanded = sp.expand_log(loglik, force=True)
     score = tuple(sp.simplify(sp.diff(expanded, p)) for p in symbols)

@@ -369,6 +369,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.solver_ = solver
         status = "converged" if self.converged_ else "did not converge"
         self.message_ = f"{solver}: {status} in {self.n_iter_} iterations; {self.separation_.message}"
+        if self.separable_ and not unpenalized:
+            self.message_ += f"; this {self.penalty}-penalized fit (alpha={alpha:g}) is finite"
         return self
 
     @staticmethod
