@@ -12,8 +12,8 @@ _EXPORTS: dict[str, str] = {
     "Ridge": "ridge",
     "RidgeCV": "ridge_cv",
     "ConstrainedRidge": "constrained_ridge",
-    "ridge_path": "ridge_path",
-    "RidgePath": "ridge_path",
+    "ridge_path": "_ridge_path",
+    "RidgePath": "_ridge_path",
     "CvxpyFit": "cvxpy_reference",
     "fit_cvxpy": "cvxpy_reference",
 }

@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import check_cv
 
+from ._ridge_path import check_alphas
 from ._ridge_spectrum import RidgeSpectrum, ridge_spectrum
 from .ridge import _RidgeFamily, prepare_ridge_data
-from .ridge_path import check_alphas
 
 __all__ = ["RidgeCV", "loo_squared_errors"]
 
