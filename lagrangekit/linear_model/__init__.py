@@ -13,8 +13,8 @@ _EXPORTS: dict[str, str] = {
     "RidgeCV": "ridge_cv",
     "ConstrainedRidge": "constrained_ridge",
     "LogisticRegression": "logistic",
-    "ridge_path": "ridge_path",
-    "RidgePath": "ridge_path",
+    "ridge_path": "_ridge_path",
+    "RidgePath": "_ridge_path",
     "CvxpyFit": "cvxpy_reference",
     "fit_cvxpy": "cvxpy_reference",
 }

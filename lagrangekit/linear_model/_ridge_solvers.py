@@ -41,9 +41,13 @@ def solve_cholesky(form: GramForm, alpha: float) -> np.ndarray | None:
 
 
 def solve_dual(form: KernelForm, alpha: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """(W (k, p), intercepts (k,)) from c = (K + αI)⁻¹ys, w = Xsᵀc; None when singular."""
+    """(W (k, p), intercepts (k,)) from c = (K + αI)⁻¹ys, w = Xsᵀc; None when singular.
+
+    Overwrites ``form.K`` (the kernel is n×n and used once).
+    """
     n = form.K.shape[0]
-    A = form.K + alpha * np.eye(n)
+    A = form.K
+    A.flat[:: n + 1] += alpha
     try:
         factor = scipy.linalg.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
     except np.linalg.LinAlgError:

@@ -72,10 +72,10 @@ def ridge_spectrum(
     keep = _keep(lam, max(n, p))
     lam, Q = lam[keep], Q[:, keep]
     root = np.sqrt(lam)
-    V = (Q.T @ form.Xs).T / root
-    if form.x_offset is None:  # x̄ᵀV = (1/n)1ᵀXXᵀQΛ^{-1/2} = rᵀQΛ^{-1/2}, no pass over X
-        x_offset_V = (form.row_means @ Q) / root
-    else:
-        x_offset_V = form.x_offset @ V
+    XsQ = (Q.T @ form.Xs).T
+    if form.raw:  # (X − x̄)ᵀQ = XᵀQ − x̄·1ᵀQ, without copying X
+        XsQ -= np.outer(form.x_offset, Q.sum(axis=0))
+    V = XsQ / root
+    x_offset_V = form.x_offset @ V
     yy = np.einsum("ij,ij->j", form.ys, form.ys)
     return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ form.ys), x_offset_V, form.y_offset, yy, Q)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import assert_all_finite
 
-__all__ = ["GramForm", "KernelForm", "gram_form", "kernel_form", "weighted_design"]
+__all__ = ["GramForm", "KernelForm", "gram_form", "kernel_form", "left_multiply", "weighted_design"]
 
 _BLOCK_BYTES = 1 << 20  # row blocks of about 1 MiB stay in cache between the two products
 _CANCELLATION = 1e-6  # fall back to explicit centring when centring removes > 6 digits
@@ -40,24 +40,33 @@ class GramForm:
 class KernelForm:
     """K = XsXsᵀ (n×n) and the transformed target ys (n×k), with what maps dual coefficients back.
 
-    ``Xs`` is the matrix whose transpose maps dual coefficients c to w = Xsᵀc. It is X
-    itself (not a copy) when the kernel was centred as HKH: for α > 0 the solution of
-    (HKH + αI)c = Hy has Σc = 0, so Xᵀc = (X − x̄)ᵀc, and then x̄ᵀw = rᵀc with r the
-    row means of the uncentred kernel (``row_means``).
+    ``Xs`` maps dual coefficients c to w = Xsᵀc. When the kernel was centred as HKH it
+    is X itself (not a copy), and ``raw`` is True: then w = (X − x̄)ᵀc = Xᵀc − x̄·Σc.
     """
 
     K: np.ndarray
     ys: np.ndarray
     Xs: np.ndarray
-    x_offset: np.ndarray | None
+    x_offset: np.ndarray
     y_offset: np.ndarray
-    row_means: np.ndarray | None
+    raw: bool
 
     def coef_and_intercept(self, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """w = Xsᵀc as (k, p), and the intercepts ȳ − x̄ᵀw as (k,)."""
-        W = c.T @ self.Xs
-        shift = self.row_means @ c if self.x_offset is None else W @ self.x_offset
-        return W, self.y_offset - shift
+        W = left_multiply(c.T, self.Xs)
+        if self.raw:
+            W -= np.outer(c.sum(axis=0), self.x_offset)
+        return W, self.y_offset - W @ self.x_offset
+
+
+def left_multiply(A: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """A @ M for a short A (k×m) and a tall M (m×p), as k matrix-vector products when k is small.
+
+    BLAS gemm is several times slower than gemv when A has one or two rows.
+    """
+    if A.shape[0] <= 4:
+        return np.stack([a @ M for a in A])
+    return A @ M
 
 
 def _raise_if_nonfinite(diag: np.ndarray, X: np.ndarray) -> None:
@@ -96,7 +105,7 @@ def gram_form(
         Xs, ys, x_offset, y_offset = weighted_design(X, Y, sample_weight, fit_intercept)
         G = Xs.T @ Xs
         _raise_if_nonfinite(np.diag(G), X)
-        return GramForm(G, Xs.T @ ys, np.einsum("ij,ij->j", ys, ys), x_offset, y_offset)
+        return GramForm(G, left_multiply(ys.T, Xs).T, np.einsum("ij,ij->j", ys, ys), x_offset, y_offset)
     y_offset = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
     Yc = Y - y_offset if fit_intercept else Y
     YcT = np.ascontiguousarray(Yc.T)
@@ -105,17 +114,19 @@ def gram_form(
     B = np.zeros((Y.shape[1], p))
     col_sums = np.zeros(p)
     rows = max(64, _BLOCK_BYTES // (8 * p))
-    for start in range(0, n, rows):
-        block = X[start : start + rows]
-        G += block.T @ block
-        B += YcT[:, start : start + rows] @ block
-        if fit_intercept:
-            col_sums += ones[: block.shape[0]] @ block
-    diag = np.diag(G)
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite X is reported from diag(G)
+        for start in range(0, n, rows):
+            block = X[start : start + rows]
+            G += block.T @ block
+            B += left_multiply(YcT[:, start : start + rows], block)
+            if fit_intercept:
+                col_sums += ones[: block.shape[0]] @ block
+    diag = np.diag(G).copy()
     _raise_if_nonfinite(diag, X)
     x_offset = col_sums / n
     if fit_intercept:
-        # Σ xᵢyᶜᵢ = Σ (xᵢ − x̄) yᶜᵢ because Σ yᶜᵢ = 0, so only G needs the correction
+        # Σ (xᵢ − x̄) yᶜᵢ = Σ xᵢyᶜᵢ − x̄ Σ yᶜᵢ; the last sum is 0 up to rounding, kept for accuracy
+        B -= np.outer(Yc.sum(axis=0), x_offset)
         G -= n * np.outer(x_offset, x_offset)
         if np.any(np.diag(G) < _CANCELLATION * diag):
             Xc = X - x_offset
@@ -131,20 +142,20 @@ def kernel_form(
         Xs, ys, x_offset, y_offset = weighted_design(X, Y, sample_weight, fit_intercept)
         K = Xs @ Xs.T
         _raise_if_nonfinite(np.diag(K), X)
-        return KernelForm(K, ys, Xs, x_offset, y_offset, None)
-    K = X @ X.T
+        return KernelForm(K, ys, Xs, x_offset, y_offset, raw=False)
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite X is reported from diag(K)
+        K = X @ X.T
     diag = np.diag(K).copy()
     _raise_if_nonfinite(diag, X)
     if not fit_intercept:
-        return KernelForm(K, Y, X, None, np.zeros(Y.shape[1]), np.zeros(X.shape[0]))
+        return KernelForm(K, Y, X, np.zeros(X.shape[1]), np.zeros(Y.shape[1]), raw=False)
+    x_offset = X.mean(axis=0)
     y_offset = Y.mean(axis=0)
     row_means = K.mean(axis=1)
-    total = row_means.mean()
     K -= row_means[:, None]
     K -= row_means[None, :]
-    K += total
+    K += row_means.mean()
     if np.trace(K) < _CANCELLATION * diag.sum():
-        x_offset = X.mean(axis=0)
         Xc = X - x_offset
-        return KernelForm(Xc @ Xc.T, Y - y_offset, Xc, x_offset, y_offset, None)
-    return KernelForm(K, Y - y_offset, X, None, y_offset, row_means)
+        return KernelForm(Xc @ Xc.T, Y - y_offset, Xc, x_offset, y_offset, raw=False)
+    return KernelForm(K, Y - y_offset, X, x_offset, y_offset, raw=True)
