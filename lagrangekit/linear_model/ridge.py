@@ -293,9 +293,8 @@ class Ridge(_RidgeFamily):
             if solved is not None:
                 return solved[0], solved[1], solver
         if solver != "svd" and alpha == 0:
-            min_norm_warning(
-                f"alpha=0 and the {'Gram' if solver == 'cholesky' else 'kernel'} matrix is singular"
-            )
+            reason = "XᵀX is numerically singular" if solver == "cholesky" else "n_features > n_samples"
+            min_norm_warning(f"alpha=0 and {reason}, so the least-squares solution is not unique")
         Xs, ys, x_off, y_off = weighted_design(X, Y, sw, self.fit_intercept)
         W = solve_svd(Xs, ys, alpha)
         return W, y_off - W @ x_off, "svd"
