@@ -293,8 +293,10 @@ class Ridge(_RidgeFamily):
             if solved is not None:
                 return solved[0], solved[1], solver
         if solver != "svd" and alpha == 0:
-            reason = "XᵀX is numerically singular" if solver == "cholesky" else "n_features > n_samples"
-            min_norm_warning(f"alpha=0 and {reason}, so the least-squares solution is not unique")
+            if solver == "cholesky":
+                min_norm_warning("alpha=0 and XᵀX is numerically singular")
+            else:
+                min_norm_warning("alpha=0: the dual form (X Xᵀ + αI)⁻¹ needs alpha > 0")
         Xs, ys, x_off, y_off = weighted_design(X, Y, sw, self.fit_intercept)
         W = solve_svd(Xs, ys, alpha)
         return W, y_off - W @ x_off, "svd"
