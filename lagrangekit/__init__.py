@@ -36,6 +36,9 @@ _EXPORTS: dict[str, str] = {
     "latex": "printing",
     "derivation": "printing",
     "Derivation": "printing",
+    "fit_mle": "likelihood",
+    "mle_symbolic": "likelihood",
+    "MLEResult": "likelihood",
 }
 
 __all__ = ["__version__", *_EXPORTS]
