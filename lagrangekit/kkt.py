@@ -39,7 +39,7 @@ def _is_exact_number(value: Any) -> bool:
     return isinstance(value, sp.Basic) and value.is_number and not value.has(sp.Float)
 
 
-def point_values(problem: Problem, point: Any) -> list[Any]:
+def _point_values(problem: Problem, point: Any) -> list[Any]:
     """The point's values in variable order, from a dict ``{Symbol or name: value}`` or an array."""
     variables = problem.variables
     if isinstance(point, Mapping):
@@ -83,7 +83,7 @@ def point_values(problem: Problem, point: Any) -> list[Any]:
     return out
 
 
-def constraint_names(problem: Problem) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _constraint_names(problem: Problem) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(equality names, inequality names followed by bound names) in report order."""
     bounds = []
     for var, (lo, hi) in zip(problem.variables, problem.bounds):
@@ -106,7 +106,7 @@ def _multiplier_values(
             "multipliers must be a dict {constraint name: value} (bounds as 'lower:x'/'upper:x'), "
             f"got {type(multipliers).__name__}"
         )
-    eq_names, in_names = constraint_names(problem)
+    eq_names, in_names = _constraint_names(problem)
     known = set(eq_names) | set(in_names)
     unknown = [k for k in multipliers if k not in known]
     if unknown:
@@ -128,7 +128,7 @@ def _uses_floats(problem: Problem) -> bool:
 
 
 # --------------------------------------------------------------- second-order decision
-def cone_verdict(
+def _cone_verdict(
     hz: Any, weak: np.ndarray, hz_all: Any, zero: float, eig: Callable[[Any], tuple[np.ndarray, np.ndarray]]
 ) -> bool | None:
     """Sign of dᵀHd on the critical cone C = {Z c : W c <= 0}.
@@ -244,7 +244,7 @@ def _check_numeric(
 ) -> KKTReport:
     x = np.array([float(v) for v in values], dtype=float)
     ev = _evaluate_numeric(problem, x)
-    eq_names, in_names = constraint_names(problem)
+    eq_names, in_names = _constraint_names(problem)
     active = np.flatnonzero(ev.g >= -tol * _constraint_scales(ev.jg))
     estimated = mults is None
     if estimated:
@@ -318,7 +318,7 @@ def _reduced_verdict(hess: np.ndarray, tangent: np.ndarray, weak: np.ndarray, ze
     hz = z.T @ hess @ z
     wz = weak @ z
     z_all = _orthonormal_null(wz, z.shape[1])
-    return cone_verdict(hz, wz, z_all.T @ hz @ z_all, zero, np.linalg.eigh)
+    return _cone_verdict(hz, wz, z_all.T @ hz @ z_all, zero, np.linalg.eigh)
 
 
 # -------------------------------------------------------------------------- exact path
@@ -354,7 +354,7 @@ def exact_sign(value: sp.Expr) -> int:
     return 1 if value.evalf(_EXACT_DIGITS) > 0 else -1
 
 
-def evaluate_exact(problem: Problem, values: Sequence[Any]) -> _Evaluated:
+def _evaluate_exact(problem: Problem, values: Sequence[Any]) -> _Evaluated:
     """First-order data of the minimize-form problem at an exact point, as sympy matrices."""
     subs = dict(zip(problem.variables, (sp.sympify(v) for v in values)))
     xs = problem.variables
@@ -414,9 +414,9 @@ def _check_exact(
     tol: float,
     second_order: bool,
 ) -> KKTReport:
-    ev = evaluate_exact(problem, values)
+    ev = _evaluate_exact(problem, values)
     fl = _to_float(ev)
-    eq_names, in_names = constraint_names(problem)
+    eq_names, in_names = _constraint_names(problem)
     active = [i for i, gi in enumerate(ev.g) if exact_sign(gi) >= 0]
     estimated = mults is None
     if mults is not None:
@@ -511,7 +511,7 @@ def second_order_exact(
     hess = sp.hessian(lagr, xs).xreplace(subs).applyfunc(tidy_exact)
     if negate:
         hess = -hess
-    ev = evaluate_exact(problem, values)
+    ev = _evaluate_exact(problem, values)
     strong = [i for i in active if exact_sign(mu[i]) != 0]
     weak = [i for i in active if exact_sign(mu[i]) == 0]
     z = _basis(ev.jh.col_join(_rows(ev.jg, strong)), len(xs))
@@ -522,7 +522,7 @@ def second_order_exact(
     n_all = _basis(wz, z.shape[1])
     hz_all = (n_all.T * hz * n_all).applyfunc(tidy_exact)
     weak_np = np.array([[float(v) for v in row] for row in wz.tolist()]).reshape(len(weak), z.shape[1])
-    return cone_verdict(hz, weak_np, hz_all, _EXACT_ZERO, _eig_exact)
+    return _cone_verdict(hz, weak_np, hz_all, _EXACT_ZERO, _eig_exact)
 
 
 # ------------------------------------------------------------------------------ report
@@ -648,7 +648,7 @@ def check_kkt(
             f"problem has parameters {[p.name for p in problem.parameters]}; give them values with "
             "problem.subs({...}) before checking a point"
         )
-    values = point_values(problem, point)
+    values = _point_values(problem, point)
     mults = _multiplier_values(problem, multipliers)
     exact = all(_is_exact_number(v) for v in values) and not _uses_floats(problem)
     if exact and mults is not None:

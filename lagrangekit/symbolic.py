@@ -441,10 +441,6 @@ def _family_member(
     return full
 
 
-def _names(system: _System, active: Sequence[int]) -> str:
-    return "{" + ", ".join(system.ineqs[i].name for i in active) + "}"
-
-
 def _is_real(value: sp.Expr) -> bool:
     if value.is_real is False:
         return False
