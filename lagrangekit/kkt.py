@@ -266,7 +266,11 @@ def _check_numeric(
     }
     rows = np.vstack([ev.jh, ev.jg[active]])
     licq = _rank(rows) == rows.shape[0]
-    so = _second_order_numeric(problem, x, ev, lam, mu, active, tol) if second_order else None
+    so = (
+        _second_order_numeric(problem, x, ev, lam, mu, active, tol)
+        if _wants_second_order(second_order, scaled, tol)
+        else None
+    )
     return _report(
         (stat, primal, dual, comp),
         scaled,
@@ -277,6 +281,11 @@ def _check_numeric(
         tol,
         estimated,
     )
+
+
+def _wants_second_order(requested: bool, scaled: Mapping[str, float], tol: float) -> bool:
+    """The second-order test needs multipliers that make ∇L vanish with μ >= 0."""
+    return requested and scaled["stationarity"] <= tol and scaled["dual_feasibility"] <= tol
 
 
 def _constraint_scales(jac: np.ndarray) -> np.ndarray:
@@ -441,7 +450,11 @@ def _check_exact(
     }
     rows = ev.jh.col_join(_rows(ev.jg, active))
     licq = rows.rank(simplify=True) == rows.shape[0]
-    so = second_order_exact(problem, values, lam, mu, active) if second_order else None
+    so = (
+        second_order_exact(problem, values, lam, mu, active)
+        if _wants_second_order(second_order, scaled, tol)
+        else None
+    )
     return _report(
         (stat, primal, dual, comp),
         scaled,
@@ -615,7 +628,8 @@ def check_kkt(
         Tolerance of every condition. An inequality is active when
         g_i >= −tol·max(1, ‖∇g_i‖∞).
     second_order : bool, default False
-        Also check the reduced Hessian of L on the critical cone.
+        Also check the reduced Hessian of L on the critical cone (only when stationarity and
+        dual feasibility hold: the test needs valid multipliers; otherwise it reports None).
 
     Returns
     -------

@@ -124,9 +124,10 @@ def test_degenerate_problems_have_dependent_active_gradients():
 
 def test_hs13_cusp_has_no_multipliers():
     case = hs_case(NO_MULTIPLIERS)
-    report = lk.check_kkt(case.problem, case.x_star)
+    report = lk.check_kkt(case.problem, case.x_star, second_order=True)
     assert not report.ok
     assert report.failed_conditions() == ("stationarity",)
+    assert report.second_order is None  # no valid multipliers to test curvature with
     assert report.licq is False
     assert "LICQ fails" in report.message and "no multipliers" in report.message
     # ∇f = (-2(x1 - 2), 2 x2) = (2, 0) at (1, 0); the active gradients (0, 1) and (0, -1) cannot cancel it
