@@ -61,51 +61,50 @@ def _multipliers(entry: dict[str, Any], problem: lk.Problem) -> dict[str, float]
 
 
 @cache
-def load_hs() -> tuple[HSCase, ...]:
-    """Every problem in the file (empty when the file is absent)."""
+def _entries() -> dict[str, dict[str, Any]]:
     if not HS_PATH.exists():
-        return ()
-    data = json.loads(HS_PATH.read_text())
-    cases = []
-    for entry in data["problems"]:
-        try:
-            problem = _problem(entry)
-        except lk.ParseError:
-            continue  # uses a function the safe parser does not know (erf); see unparsable()
-        cases.append(
-            HSCase(
-                name=entry["name"],
-                problem=problem,
-                x_star=np.array(entry["x_star"], dtype=float),
-                f_star=float(entry["f_star"]),
-                multipliers=_multipliers(entry, problem),
-                kkt_point=bool(entry["kkt_point"]),
-                listed={k: float(v) for k, v in entry["listed_residuals"].items()},
-            )
-        )
-    return tuple(cases)
+        return {}
+    return {entry["name"]: entry for entry in json.loads(HS_PATH.read_text())["problems"]}
+
+
+@cache
+def _parsed(name: str) -> lk.Problem | str:
+    """The problem, or the safe parser's reason for refusing it."""
+    try:
+        return _problem(_entries()[name])
+    except lk.ParseError as exc:
+        return str(exc).splitlines()[0]
+
+
+@cache
+def hs_case(name: str) -> HSCase:
+    """The problem called ``name`` (parsed on first use)."""
+    entry = _entries()[name]
+    problem = _parsed(name)
+    if isinstance(problem, str):
+        raise ValueError(f"{name}: {problem}")
+    return HSCase(
+        name=entry["name"],
+        problem=problem,
+        x_star=np.array(entry["x_star"], dtype=float),
+        f_star=float(entry["f_star"]),
+        multipliers=_multipliers(entry, problem),
+        kkt_point=bool(entry["kkt_point"]),
+        listed={k: float(v) for k, v in entry["listed_residuals"].items()},
+    )
+
+
+def load_hs() -> tuple[HSCase, ...]:
+    """Every problem the safe parser accepts (empty when the file is absent)."""
+    return tuple(hs_case(name) for name in _entries() if name not in unparsable())
 
 
 def hs_names() -> list[str]:
     """Names of the problems, for parametrizing tests (empty when the file is absent)."""
-    if not HS_PATH.exists():
-        return []
-    return [p["name"] for p in json.loads(HS_PATH.read_text())["problems"]]
+    return list(_entries())
 
 
 def unparsable() -> dict[str, str]:
     """Problems the safe parser refuses, with the parser's reason."""
-    if not HS_PATH.exists():
-        return {}
-    out = {}
-    for entry in json.loads(HS_PATH.read_text())["problems"]:
-        try:
-            _problem(entry)
-        except lk.ParseError as exc:
-            out[entry["name"]] = str(exc).splitlines()[0]
-    return out
-
-
-def hs_case(name: str) -> HSCase:
-    """The problem called ``name``."""
-    return next(c for c in load_hs() if c.name == name)
+    reasons = {name: _parsed(name) for name in _entries()}
+    return {name: r for name, r in reasons.items() if isinstance(r, str)}

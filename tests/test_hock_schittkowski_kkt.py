@@ -140,6 +140,11 @@ def _active_constraint(case: HSCase, report: lk.KKTReport) -> lk.Constraint | No
     return named[0] if named else None
 
 
+def _central_gradient(fun, x: np.ndarray) -> np.ndarray:
+    h = 1e-6 * np.maximum(1.0, np.abs(x))
+    return np.array([(fun(x + hi * e) - fun(x - hi * e)) / (2 * hi) for hi, e in zip(h, np.eye(len(x)))])
+
+
 @pytest.mark.parametrize("name", KKT_NAMES)
 def test_perturbed_optimum_fails_the_right_condition(name):
     case = hs_case(name)
@@ -149,17 +154,15 @@ def test_perturbed_optimum_fails_the_right_condition(name):
     con = _active_constraint(case, report)
     variables = problem.variables
     if con is None:
-        # no active constraint: step along -∇f; only stationarity can fail, by ‖∇f(x')‖∞
-        grad = sp.lambdify([variables], [sp.diff(problem.objective, v) for v in variables])
-        g0 = np.array(grad(x), dtype=float)
+        # no active constraint: move x1 by 0.1; only stationarity can fail, by ‖∇f(x')‖∞, which
+        # is referenced by central differences of f
         x_new = x + 0.1 * np.eye(len(x))[0]
-        g1 = np.array(grad(x_new), dtype=float)
+        g1 = _central_gradient(problem.compile().fun, x_new)
         assume = np.max(np.abs(g1)) > 100 * tol * max(1.0, np.max(np.abs(g1)))
         assert assume, f"{name}: the step does not change the gradient enough for a meaningful test"
         bad = lk.check_kkt(problem, x_new, tol=tol)
         assert bad.failed_conditions() == ("stationarity",)
-        assert bad.stationarity == pytest.approx(np.max(np.abs(g1)), rel=1e-9)
-        assert np.max(np.abs(g0)) <= tol * max(1.0, np.max(np.abs(g0)))
+        assert bad.stationarity == pytest.approx(np.max(np.abs(g1)), rel=1e-5)
         return
     # step outward along the gradient of an active constraint until it is violated by ~1e-3
     grad = np.array([float(sp.diff(con.expr, v).subs(dict(zip(variables, x)))) for v in variables])
