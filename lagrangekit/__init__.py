@@ -29,6 +29,16 @@ _EXPORTS: dict[str, str] = {
     "SymbolicSolveError": "errors",
     "NotConvexError": "errors",
     "ConvergenceWarning": "errors",
+    "check_kkt": "kkt",
+    "kkt_points": "symbolic",
+    "solve_symbolic": "symbolic",
+    "KKTCandidate": "symbolic",
+    "latex": "printing",
+    "derivation": "printing",
+    "Derivation": "printing",
+    "fit_mle": "likelihood",
+    "mle_symbolic": "likelihood",
+    "MLEResult": "likelihood",
 }
 
 __all__ = ["__version__", *_EXPORTS]
