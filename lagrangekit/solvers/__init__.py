@@ -1,0 +1,7 @@
+"""Numerical solvers: ``solve`` (auglag, scipy SLSQP / trust-constr, cvxpy, auto) and ``crosscheck``."""
+
+from __future__ import annotations
+
+from .solve import METHODS, solve
+
+__all__ = ["METHODS", "solve"]

@@ -1,0 +1,192 @@
+"""solve(): one entry point for the numeric backends, "auto" selection and multistart."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConvergenceWarning
+from ..problem import Problem
+from ..result import Result
+from .attempt import Attempt
+from .auglag import auglag
+from .form import NumericForm
+from .outcome import finish
+from .polish import newton_polish
+from .scipy_backends import slsqp, trust_constr
+
+__all__ = ["METHODS", "solve"]
+
+METHODS: tuple[str, ...] = ("auto", "auglag", "slsqp", "trust-constr", "cvxpy")
+
+Backend = Callable[..., Attempt]
+_BACKENDS: dict[str, Backend] = {"auglag": auglag, "slsqp": slsqp, "trust-constr": trust_constr}
+
+
+def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
+    if attempt.diverged or not np.all(np.isfinite(attempt.x)):
+        return attempt
+    x, m = newton_polish(form, attempt.x, attempt.multipliers)
+    return dataclasses.replace(attempt, x=x, multipliers=m, method=f"{attempt.method}+newton")
+
+
+def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
+    """SLSQP then Newton polish; if that is not a KKT point within tol, our augmented
+    Lagrangian, then trust-constr; the best answer wins (KKT error, then objective)."""
+    attempts = []
+    for run in (
+        lambda: _polished(form, slsqp(form, x0, tol=tol, max_iter=max_iter)),
+        lambda: auglag(form, x0, tol=tol, max_iter=max_iter),
+        lambda: _polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)),
+    ):
+        attempt = run()
+        attempts.append(attempt)
+        if not attempt.diverged and form.kkt_error(attempt.x, attempt.multipliers) <= tol:
+            break
+        if attempt.diverged:
+            break
+    best = min(attempts, key=lambda a: _rank(form, a, tol))
+    return dataclasses.replace(best, method=f"auto:{best.method}")
+
+
+def _rank(form: NumericForm, a: Attempt, tol: float) -> tuple:
+    if a.diverged:
+        return (0, 0.0, 0.0)
+    if not np.all(np.isfinite(a.x)):
+        return (4, np.inf, np.inf)
+    error = form.kkt_error(a.x, a.multipliers)
+    if error <= tol:
+        return (1, form.f(a.x), error)
+    violation = form.violation(a.x)
+    if violation <= max(tol, 1e-6):
+        return (2, form.f(a.x), error)
+    return (3, violation, error)
+
+
+def _starts(form: NumericForm, x0: np.ndarray, n_starts: int, seed: Any) -> list[np.ndarray]:
+    """x0, then n_starts − 1 reproducible random points: uniform in finite boxes, otherwise
+    normal around x0 with spread max(1, |x0_i|), projected onto the bounds."""
+    rng = np.random.default_rng(seed)
+    lo, hi = form.cp.lower, form.cp.upper
+    spread = np.maximum(1.0, np.abs(x0))
+    starts = [x0]
+    for _ in range(n_starts - 1):
+        boxed = np.isfinite(lo) & np.isfinite(hi)
+        z = x0 + spread * rng.standard_normal(form.n)
+        z[boxed] = rng.uniform(lo[boxed], hi[boxed])
+        starts.append(form.clip(z))
+    return starts
+
+
+def _better(a: Result, b: Result, maximize: bool) -> bool:
+    """Whether Result a beats b: success first, then the lower minimize-form objective."""
+    if a.success != b.success:
+        return a.success
+    sign = -1.0 if maximize else 1.0
+    return sign * float(a.fun) < sign * float(b.fun)
+
+
+def solve(
+    problem: Problem,
+    *,
+    method: str = "auto",
+    x0: Any = None,
+    tol: float = 1e-8,
+    max_iter: int | None = None,
+    n_starts: int = 1,
+    seed: Any = None,
+) -> Result:
+    """Solve a constrained problem numerically, with every multiplier and a KKT report.
+
+    The problem is read in standard form: minimize f(x) s.t. g_i(x) <= 0, h_j(x) = 0,
+    lo <= x <= hi (a maximize problem is solved as minimize −f). Multipliers follow
+    L = f + Σ μ_i g_i + Σ λ_j h_j with μ >= 0, for the minimize form; bounds are
+    reported under ``"lower:x"`` and ``"upper:x"``.
+
+    Parameters
+    ----------
+    problem : Problem
+        Without free parameters (use ``problem.subs``).
+    method : {"auto", "auglag", "slsqp", "trust-constr", "cvxpy"}
+        ``"auglag"``: our augmented Lagrangian (L-BFGS-B inner solves with exact
+        gradients, first-order multiplier updates, adaptive penalty) with an active-set
+        Newton polish. ``"slsqp"`` / ``"trust-constr"``: scipy, with multipliers
+        translated to our convention and bound multipliers recovered. ``"cvxpy"``: the
+        problem exported by :meth:`Problem.to_cvxpy` (convex problems only). ``"auto"``:
+        SLSQP with Newton polish, falling back to auglag and trust-constr until the KKT
+        conditions hold; ``Result.method`` says what ran.
+    x0 : array-like or dict, optional
+        Start point in variable order, or ``{Symbol or name: value}``; zeros projected
+        onto the bounds by default.
+    tol : float, default 1e-8
+        KKT tolerance: ``success`` is True only if :func:`lagrangekit.check_kkt` at the
+        returned point is ok within ``tol``.
+    max_iter : int, optional
+        Iteration limit of the backend (outer iterations for auglag).
+    n_starts : int, default 1
+        With more than 1, a multistart: x0 plus ``n_starts − 1`` random points drawn from
+        ``seed``; the best successful result wins.
+    seed : int or numpy.random.Generator, optional
+        Makes the multistart reproducible.
+
+    Returns
+    -------
+    Result
+        ``status`` is ``"optimal"``, ``"infeasible"`` (the smallest violation a phase-I
+        solve found is in the message), ``"unbounded"`` (with the direction),
+        ``"no_kkt_point"`` (a feasible point where no multipliers exist), ``"max_iter"``
+        or ``"failed"``. ``x`` never contains NaN.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the status is ``"max_iter"`` or ``"failed"``.
+
+    Examples
+    --------
+    >>> import sympy as sp, lagrangekit as lk
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> r = lk.solve(lk.minimize(-(x + y), {"disk": x**2 + y**2 <= 1}))
+    >>> round(r.multipliers["disk"], 6)
+    0.707107
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if not (isinstance(tol, (int, float)) and np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    if max_iter is not None and (not isinstance(max_iter, (int, np.integer)) or max_iter < 1):
+        raise ValueError(f"max_iter must be a positive integer or None, got {max_iter!r}")
+    if not isinstance(n_starts, (int, np.integer)) or n_starts < 1:
+        raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
+    if method == "cvxpy":
+        from .cvxpy_backend import solve_cvxpy
+
+        result = solve_cvxpy(problem, tol=tol)
+    else:
+        form = NumericForm(problem)
+        start = form.start(x0)
+        results = []
+        for x_start in _starts(form, start, int(n_starts), seed):
+            if method == "auto":
+                attempt = _auto(form, x_start, tol=tol, max_iter=max_iter)
+            else:
+                attempt = _BACKENDS[method](form, x_start, tol=tol, max_iter=max_iter)
+            results.append(finish(form, attempt, x_start, tol))
+        result = results[0]
+        for other in results[1:]:
+            if _better(other, result, problem.is_maximize):
+                result = other
+        if n_starts > 1:
+            wins = sum(r.success for r in results)
+            result = dataclasses.replace(
+                result, message=f"{result.message} (best of {n_starts} starts, {wins} succeeded)"
+            )
+    if result.status in ("max_iter", "failed"):
+        warnings.warn(f"lk.solve: {result.message}", ConvergenceWarning, stacklevel=2)
+    return result
