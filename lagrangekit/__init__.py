@@ -29,6 +29,14 @@ _EXPORTS: dict[str, str] = {
     "SymbolicSolveError": "errors",
     "NotConvexError": "errors",
     "ConvergenceWarning": "errors",
+    "solve": "solvers",
+    "crosscheck": "solvers",
+    "dual": "duality",
+    "DualProblem": "duality",
+    "duality_gap": "duality",
+    "slater_point": "duality",
+    "SlaterReport": "duality",
+    "CrossCheck": "solvers",
 }
 
 __all__ = ["__version__", *_EXPORTS]

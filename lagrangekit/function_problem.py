@@ -204,7 +204,7 @@ def _as_named(kind: str, funcs: Any) -> list[tuple[str | None, Callable]]:
                 f"{kind} must be a callable, a sequence of callables or a dict {{name: callable}}, "
                 f"got {type(funcs).__name__}"
             ) from None
-    for name, f in items:
+    for _, f in items:
         if not callable(f):
             raise ValueError(f"every entry of {kind} must be callable, got {f!r}")
     return items
