@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .crosscheck import CrossCheck, crosscheck
 from .solve import METHODS, solve
 
-__all__ = ["METHODS", "solve"]
+__all__ = ["METHODS", "CrossCheck", "crosscheck", "solve"]
