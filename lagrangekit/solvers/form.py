@@ -171,9 +171,22 @@ class NumericForm:
                 z[k] = max(-sign * r[i], 0.0)
         return Multipliers(np.asarray(lam, float), np.concatenate([np.asarray(mu_g, float), z]))
 
+    def _finite_at(self, x: np.ndarray) -> bool:
+        with np.errstate(all="ignore"):
+            try:
+                values = [self.f(x), *self.h(x), *self.g(x), *self.grad(x)]
+            except (ValueError, ZeroDivisionError, OverflowError):
+                return False
+        return bool(np.all(np.isfinite(values)))
+
     def start(self, x0: Any) -> np.ndarray:
-        """x0 as a float array in variable order (zeros by default), projected onto the bounds."""
+        """x0 as a float array in variable order, projected onto the bounds. By default the
+        first of zeros, ones and halves at which f, g, h and ∇f are finite."""
         if x0 is None:
+            for value in (0.0, 1.0, 0.5):
+                x = self.clip(np.full(self.n, value))
+                if self._finite_at(x):
+                    return x
             return self.clip(np.zeros(self.n))
         if isinstance(x0, Mapping):
             by_name = {v.name: i for i, v in enumerate(self.problem.variables)}
