@@ -120,7 +120,8 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
     notes = []
     if convex is False:
         notes.append(
-            "the problem is not convex (cvxpy export fails), so Slater's condition does not imply strong duality"
+            "the problem is not convex (cvxpy export fails), so Slater's condition does not "
+            "imply strong duality"
         )
     if eq_affine is False:
         notes.append("some equality constraints are not affine, so the problem is not convex")
@@ -130,7 +131,8 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
             if nonaffine
             else "feasible (all constraints are affine)"
         )
-        message = f"Slater's condition holds: x = {np.array2string(p1.x, precision=6)} is {kind}, margin {margin:.3g}"
+        where = np.array2string(p1.x, precision=6)
+        message = f"Slater's condition holds: x = {where} is {kind}, margin {margin:.3g}"
     elif p1.violation > 1e-8:
         message = f"Slater's condition fails: no feasible point found (smallest violation {p1.violation:.3g})"
     else:
