@@ -1,0 +1,659 @@
+"""check_kkt(): the KKT conditions of any candidate point, with residuals, multipliers and LICQ.
+
+Standard form (DESIGN.md): minimize f(x) s.t. g_i(x) <= 0, h_j(x) = 0, bounds written as
+``lower:x`` (lo − x <= 0) and ``upper:x`` (x − hi <= 0); L = f + Σ μ_i g_i + Σ λ_j h_j with
+μ >= 0, and a maximize problem read as minimize −f.
+
+Two paths share one report: a numeric path (float64, compiled callables, NNLS multiplier
+estimates) and an exact path (sympy arithmetic, exact zero tests, exact multipliers) taken
+when the point and the problem contain no floats.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+from scipy.optimize import nnls
+
+from .problem import Constraint, Problem
+from .result import RESIDUAL_NAMES, KKTReport
+
+__all__ = ["check_kkt"]
+
+_EXACT_DIGITS = 50
+_EXACT_ZERO = 1e-30
+
+
+# ----------------------------------------------------------------------------- inputs
+def _is_exact_number(value: Any) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, sp.Basic) and value.is_number and not value.has(sp.Float)
+
+
+def point_values(problem: Problem, point: Any) -> list[Any]:
+    """The point's values in variable order, from a dict ``{Symbol or name: value}`` or an array."""
+    variables = problem.variables
+    if isinstance(point, Mapping):
+        by_name = {v.name: v for v in variables}
+        values: dict[sp.Symbol, Any] = {}
+        for key, value in point.items():
+            var = by_name.get(key) if isinstance(key, str) else key
+            if var not in variables:
+                raise ValueError(
+                    f"point has a value for {key!r}, which is not a variable; variables are "
+                    f"{[v.name for v in variables]}"
+                )
+            values[var] = value
+        missing = [v.name for v in variables if v not in values]
+        if missing:
+            raise ValueError(f"point is missing values for {missing}; give every variable a value")
+        out = [values[v] for v in variables]
+    else:
+        if point is None or isinstance(point, str):
+            raise ValueError(f"point must be a dict {{variable: value}} or an array, got {point!r}")
+        arr = point.ravel().tolist() if isinstance(point, np.ndarray) else list(np.atleast_1d(point))
+        if len(arr) != len(variables):
+            raise ValueError(
+                f"point has {len(arr)} values but the problem has {len(variables)} variables "
+                f"{[v.name for v in variables]}"
+            )
+        out = arr
+    for var, value in zip(variables, out):
+        if isinstance(value, sp.Basic):
+            if not value.is_number:
+                raise ValueError(f"point value of {var} must be a number, got {value}")
+            if value.has(sp.I) or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                raise ValueError(f"point value of {var} must be real and finite, got {value}")
+        else:
+            try:
+                fv = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"point value of {var} must be a number, got {value!r}") from None
+            if not math.isfinite(fv):
+                raise ValueError(f"point value of {var} must be finite, got {value!r}")
+    return out
+
+
+def constraint_names(problem: Problem) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(equality names, inequality names followed by bound names) in report order."""
+    bounds = []
+    for var, (lo, hi) in zip(problem.variables, problem.bounds):
+        if lo is not None:
+            bounds.append(f"lower:{var.name}")
+        if hi is not None:
+            bounds.append(f"upper:{var.name}")
+    return tuple(c.name for c in problem.equalities), tuple(c.name for c in problem.inequalities) + tuple(
+        bounds
+    )
+
+
+def _multiplier_values(
+    problem: Problem, multipliers: Mapping[str, Any] | None
+) -> tuple[list[Any], list[Any]] | None:
+    if multipliers is None:
+        return None
+    if not isinstance(multipliers, Mapping):
+        raise ValueError(
+            "multipliers must be a dict {constraint name: value} (bounds as 'lower:x'/'upper:x'), "
+            f"got {type(multipliers).__name__}"
+        )
+    eq_names, in_names = constraint_names(problem)
+    known = set(eq_names) | set(in_names)
+    unknown = [k for k in multipliers if k not in known]
+    if unknown:
+        raise ValueError(f"multipliers has unknown names {unknown}; valid names are {sorted(known)}")
+    for key, value in multipliers.items():
+        if not isinstance(value, sp.Basic):
+            try:
+                fv = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"multiplier {key!r} must be a number, got {value!r}") from None
+            if not math.isfinite(fv):
+                raise ValueError(f"multiplier {key!r} must be finite, got {value!r}")
+    return [multipliers.get(n, 0) for n in eq_names], [multipliers.get(n, 0) for n in in_names]
+
+
+def _uses_floats(problem: Problem) -> bool:
+    exprs = [problem.objective, *(c.expr for c in problem.constraints)]
+    bounds = [b for pair in problem.bounds for b in pair if b is not None]
+    return any(e.has(sp.Float) for e in exprs) or any(not float(b).is_integer() for b in bounds)
+
+
+# --------------------------------------------------------------- second-order decision
+def cone_verdict(
+    hz: Any, weak: np.ndarray, hz_all: Any, zero: float, eig: Callable[[Any], tuple[np.ndarray, np.ndarray]]
+) -> bool | None:
+    """Sign of dᵀHd on the critical cone C = {Z c : W c <= 0}.
+
+    ``hz`` is ZᵀHZ for a basis Z of the tangent space of the equalities and strongly active
+    inequalities, ``weak`` the gradients W of the weakly active inequalities in Z-coordinates
+    (rows), and ``hz_all`` the reduced Hessian on the subspace where also W c = 0. By Sylvester's
+    law of inertia the signs do not depend on the choice of bases. ``eig`` returns ascending
+    eigenvalues and eigenvectors. Returns True if dᵀHd > 0 on C∖{0} (sufficient condition),
+    False if some d ∈ C has dᵀHd < 0 (necessary condition fails), None if undecided.
+    """
+    if hz.shape[0] == 0:
+        return True
+    evals, evecs = eig(hz)
+    if evals[0] > zero:
+        return True
+    if hz_all.shape[0] and eig(hz_all)[0][0] < -zero:
+        return False
+    for k in np.flatnonzero(evals < -zero):
+        slopes = weak @ evecs[:, k]
+        if np.all(slopes <= zero) or np.all(slopes >= -zero):
+            return False
+    return None
+
+
+def _orthonormal_null(a: np.ndarray, n: int) -> np.ndarray:
+    """Orthonormal basis (columns) of {d : a d = 0}."""
+    if a.shape[0] == 0:
+        return np.eye(n)
+    _, s, vt = np.linalg.svd(a)
+    rank = int(np.sum(s > max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
+    return vt[rank:].T
+
+
+def _rank(rows: np.ndarray) -> int:
+    if rows.shape[0] == 0:
+        return 0
+    norms = np.linalg.norm(rows, axis=1)
+    scaled = rows / np.where(norms > 0, norms, 1.0)[:, None]
+    s = np.linalg.svd(scaled, compute_uv=False)
+    return int(np.sum(s > 1e-9 * max(1.0, s[0])))
+
+
+# ------------------------------------------------------------------------ numeric path
+@dataclass(frozen=True)
+class _Evaluated:
+    """First-order data of the minimize-form problem at one point."""
+
+    grad: Any  # (n,)
+    h: Any  # (m_e,)
+    jh: Any  # (m_e, n)
+    g: Any  # (m_i,)  inequalities then bounds
+    jg: Any  # (m_i, n)
+
+
+def _evaluate_numeric(problem: Problem, x: np.ndarray) -> _Evaluated:
+    cp = problem.compile()
+    n = cp.n
+    lo_idx = np.flatnonzero(np.isfinite(cp.lower))
+    hi_idx = np.flatnonzero(np.isfinite(cp.upper))
+    # bounds in the order of Problem.bound_constraints(): per variable, lower then upper
+    order = np.argsort(np.concatenate([lo_idx * 2, hi_idx * 2 + 1]), kind="stable")
+    b_vals = np.concatenate([cp.lower[lo_idx] - x[lo_idx], x[hi_idx] - cp.upper[hi_idx]])[order]
+    b_jac = np.zeros((lo_idx.size + hi_idx.size, n))
+    b_jac[np.arange(lo_idx.size), lo_idx] = -1.0
+    b_jac[lo_idx.size + np.arange(hi_idx.size), hi_idx] = 1.0
+    b_jac = b_jac[order]
+    return _Evaluated(
+        grad=cp.grad(x),
+        h=cp.eq(x),
+        jh=cp.eq_jac(x),
+        g=np.concatenate([cp.ineq(x), b_vals]),
+        jg=np.vstack([cp.ineq_jac(x), b_jac]),
+    )
+
+
+def _estimate_numeric(ev: _Evaluated, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers minimizing ‖∇f + J_hᵀλ + J_Aᵀμ‖₂ with μ_A >= 0, λ free, μ = 0 off A."""
+    n = ev.grad.size
+    a = ev.grad
+    eht = ev.jh.T
+    mu = np.zeros(ev.g.size)
+    if eht.shape[1]:
+        u, s, _ = np.linalg.svd(eht, full_matrices=False)
+        q = u[:, s > 1e-12 * max(1.0, s[0] if s.size else 0.0)]
+    else:
+        q = np.zeros((n, 0))
+
+    def project(v: np.ndarray) -> np.ndarray:
+        return v - q @ (q.T @ v)
+
+    if active.size:
+        gat = project(ev.jg[active].T)
+        norms = np.linalg.norm(gat, axis=0)
+        use = norms > 1e-14 * max(1.0, float(np.max(norms, initial=0.0)))
+        if np.any(use):
+            coef, _ = nnls(gat[:, use] / norms[use], -project(a), maxiter=50 * (int(use.sum()) + 1))
+            mu[active[use]] = coef / norms[use]
+    if eht.shape[1]:
+        rhs = -(a + ev.jg.T @ mu)
+        lam = np.linalg.lstsq(eht, rhs, rcond=None)[0]
+    else:
+        lam = np.zeros(0)
+    return lam, mu
+
+
+def _check_numeric(
+    problem: Problem,
+    values: list[Any],
+    mults: tuple[list[Any], list[Any]] | None,
+    tol: float,
+    second_order: bool,
+) -> KKTReport:
+    x = np.array([float(v) for v in values], dtype=float)
+    ev = _evaluate_numeric(problem, x)
+    eq_names, in_names = constraint_names(problem)
+    active = np.flatnonzero(ev.g >= -tol * _constraint_scales(ev.jg))
+    estimated = mults is None
+    if estimated:
+        lam, mu = _estimate_numeric(ev, active)
+    else:
+        lam = np.array([float(v) for v in mults[0]], dtype=float)
+        mu = np.array([float(v) for v in mults[1]], dtype=float)
+    r = ev.grad + ev.jh.T @ lam + ev.jg.T @ mu
+    stat = float(np.max(np.abs(r), initial=0.0))
+    primal = max(float(np.max(ev.g, initial=0.0)), float(np.max(np.abs(ev.h), initial=0.0)), 0.0)
+    dual = float(np.max(np.maximum(-mu, 0.0), initial=0.0))
+    comp = float(np.max(np.abs(mu * ev.g), initial=0.0))
+    scale_f = max(1.0, float(np.max(np.abs(ev.grad), initial=0.0)))
+    scaled = {
+        "stationarity": stat / scale_f,
+        "primal_feasibility": _scaled_primal(ev),
+        "dual_feasibility": dual / scale_f,
+        "complementary_slackness": comp / scale_f,
+    }
+    rows = np.vstack([ev.jh, ev.jg[active]])
+    licq = _rank(rows) == rows.shape[0]
+    so = _second_order_numeric(problem, x, ev, lam, mu, active, tol) if second_order else None
+    return _report(
+        (stat, primal, dual, comp),
+        scaled,
+        dict(zip(eq_names, lam.tolist())) | dict(zip(in_names, mu.tolist())),
+        tuple(in_names[i] for i in active),
+        licq,
+        so,
+        tol,
+        estimated,
+    )
+
+
+def _constraint_scales(jac: np.ndarray) -> np.ndarray:
+    return np.maximum(1.0, np.max(np.abs(jac), axis=1, initial=0.0))
+
+
+def _scaled_primal(ev: _Evaluated) -> float:
+    """max over constraints of the violation divided by max(1, ‖∇c‖∞)."""
+    g = np.maximum(ev.g, 0.0) / _constraint_scales(ev.jg)
+    h = np.abs(ev.h) / _constraint_scales(ev.jh)
+    return max(float(np.max(g, initial=0.0)), float(np.max(h, initial=0.0)))
+
+
+def _second_order_numeric(
+    problem: Problem,
+    x: np.ndarray,
+    ev: _Evaluated,
+    lam: np.ndarray,
+    mu: np.ndarray,
+    active: np.ndarray,
+    tol: float,
+) -> bool | None:
+    cp = problem.compile()
+    m_in = len(cp.ineq_names)
+    hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
+    mu_scale = max(1.0, float(np.max(np.abs(mu), initial=0.0)))
+    strong = active[mu[active] > tol * mu_scale]
+    weak = active[mu[active] <= tol * mu_scale]
+    return _reduced_verdict(
+        np.asarray(hess, float),
+        np.vstack([ev.jh, ev.jg[strong]]),
+        ev.jg[weak],
+        tol * max(1.0, float(np.max(np.abs(hess), initial=0.0))),
+    )
+
+
+def _reduced_verdict(hess: np.ndarray, tangent: np.ndarray, weak: np.ndarray, zero: float) -> bool | None:
+    z = _orthonormal_null(tangent, hess.shape[0])
+    hz = z.T @ hess @ z
+    wz = weak @ z
+    z_all = _orthonormal_null(wz, z.shape[1])
+    return cone_verdict(hz, wz, z_all.T @ hz @ z_all, zero, np.linalg.eigh)
+
+
+# -------------------------------------------------------------------------- exact path
+def _tidy(value: sp.Expr) -> sp.Expr:
+    """An exact number in a canonical form, exactly 0 when it is zero."""
+    value = sp.expand(sp.radsimp(sp.sympify(value)))
+    if value == 0:
+        return sp.Integer(0)
+    approx = value.evalf(_EXACT_DIGITS)
+    if abs(approx) > _EXACT_ZERO:
+        return value
+    simple = sp.simplify(value)
+    if simple == 0 or simple.equals(0):
+        return sp.Integer(0)
+    return simple
+
+
+def _exact_max(values: Sequence[sp.Expr]) -> sp.Expr:
+    """max of non-negative exact numbers, exactly (0 for an empty list)."""
+    best: sp.Expr = sp.Integer(0)
+    best_val = 0.0
+    for v in values:
+        v = _tidy(v)
+        fv = float(v.evalf(_EXACT_DIGITS))
+        if fv > best_val:
+            best, best_val = v, fv
+    return best
+
+
+def _sign(value: sp.Expr) -> int:
+    if value == 0:
+        return 0
+    return 1 if value.evalf(_EXACT_DIGITS) > 0 else -1
+
+
+def evaluate_exact(problem: Problem, values: Sequence[Any]) -> _Evaluated:
+    """First-order data of the minimize-form problem at an exact point, as sympy matrices."""
+    subs = dict(zip(problem.variables, (sp.sympify(v) for v in values)))
+    xs = problem.variables
+
+    def at(expr: sp.Expr) -> sp.Expr:
+        return _tidy(expr.xreplace(subs))
+
+    ineqs: tuple[Constraint, ...] = problem.all_inequalities()
+    f = problem.minimize_objective
+    return _Evaluated(
+        grad=sp.Matrix([at(sp.diff(f, v)) for v in xs]),
+        h=[at(c.expr) for c in problem.equalities],
+        jh=sp.Matrix(
+            len(problem.equalities), len(xs), [at(sp.diff(c.expr, v)) for c in problem.equalities for v in xs]
+        ),
+        g=[at(c.expr) for c in ineqs],
+        jg=sp.Matrix(len(ineqs), len(xs), [at(sp.diff(c.expr, v)) for c in ineqs for v in xs]),
+    )
+
+
+def _column(values: Sequence[Any]) -> sp.Matrix:
+    return sp.Matrix(len(values), 1, list(values))
+
+
+def _rows(matrix: sp.Matrix, rows: Sequence[int]) -> sp.Matrix:
+    return matrix.extract(list(rows), list(range(matrix.shape[1])))
+
+
+def _estimate_exact(ev: _Evaluated, active: list[int]) -> tuple[list[sp.Expr], list[sp.Expr]] | None:
+    """Exact multipliers with stationarity exactly 0 and μ_A >= 0, or None if none is found.
+
+    When the multipliers are not unique, the free ones are set to 0.
+    """
+    m_e, m_i = len(ev.h), len(ev.g)
+    unknowns = list(sp.symbols(f"_lam0:{m_e}")) + list(sp.symbols(f"_mu0:{len(active)}"))
+    columns = ev.jh.T.row_join(_rows(ev.jg, active).T)
+    residual = ev.grad + columns * _column(unknowns)
+    if not unknowns:
+        return ([], [sp.Integer(0)] * m_i) if all(_tidy(c) == 0 for c in residual) else None
+    solutions = sp.linsolve(list(residual), unknowns)
+    if not solutions:
+        return None
+    (sol,) = solutions
+    sol = [_tidy(s.xreplace(dict.fromkeys(unknowns, 0))) for s in sol]
+    mu_vals = [sp.Integer(0)] * m_i
+    for i, v in zip(active, sol[m_e:]):
+        if _sign(v) < 0:
+            return None
+        mu_vals[i] = v
+    return sol[:m_e], mu_vals
+
+
+def _check_exact(
+    problem: Problem,
+    values: list[Any],
+    mults: tuple[list[Any], list[Any]] | None,
+    tol: float,
+    second_order: bool,
+) -> KKTReport:
+    ev = evaluate_exact(problem, values)
+    fl = _to_float(ev)
+    eq_names, in_names = constraint_names(problem)
+    active = [i for i, gi in enumerate(ev.g) if _sign(gi) >= 0]
+    estimated = mults is None
+    if mults is not None:
+        lam, mu = [sp.sympify(v) for v in mults[0]], [sp.sympify(v) for v in mults[1]]
+    elif (found := _estimate_exact(ev, active)) is not None:
+        lam, mu = found
+    else:
+        # no exact multipliers exist: the NNLS estimate shows by how much stationarity fails
+        lam_f, mu_f = _estimate_numeric(fl, np.array(active, dtype=int))
+        lam, mu = [sp.Float(v) for v in lam_f], [sp.Float(v) for v in mu_f]
+    r = ev.grad + ev.jh.T * _column(lam) + ev.jg.T * _column(mu)
+    stat = _exact_max([abs(c) for c in r])
+    primal = _exact_max([sp.Max(gi, 0) for gi in ev.g] + [abs(hj) for hj in ev.h])
+    dual = _exact_max([sp.Max(-m, 0) for m in mu])
+    comp = _exact_max([abs(m * gi) for m, gi in zip(mu, ev.g)])
+    scale_f = max(1.0, float(np.max(np.abs(fl.grad), initial=0.0)))
+    scaled = {
+        "stationarity": float(stat) / scale_f,
+        "primal_feasibility": _scaled_primal(fl),
+        "dual_feasibility": float(dual) / scale_f,
+        "complementary_slackness": float(comp) / scale_f,
+    }
+    rows = ev.jh.col_join(_rows(ev.jg, active))
+    licq = rows.rank(simplify=True) == rows.shape[0]
+    so = second_order_exact(problem, values, lam, mu, active) if second_order else None
+    return _report(
+        (stat, primal, dual, comp),
+        scaled,
+        dict(zip(eq_names, lam)) | dict(zip(in_names, mu)),
+        tuple(in_names[i] for i in active),
+        licq,
+        so,
+        tol,
+        estimated,
+    )
+
+
+def _to_float(ev: _Evaluated) -> _Evaluated:
+    def arr(m: Any, rows: int, cols: int | None = None) -> np.ndarray:
+        flat = np.array([float(v) for v in m], dtype=float)
+        return flat.reshape(rows) if cols is None else flat.reshape(rows, cols)
+
+    n = ev.grad.shape[0]
+    return _Evaluated(
+        grad=arr(ev.grad, n),
+        h=arr(ev.h, len(ev.h)),
+        jh=arr(ev.jh, len(ev.h), n),
+        g=arr(ev.g, len(ev.g)),
+        jg=arr(ev.jg, len(ev.g), n),
+    )
+
+
+def _eig_exact(matrix: sp.Matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Ascending eigenvalues and eigenvectors of a symmetric exact matrix, at 50 digits."""
+    with mpmath.workdps(_EXACT_DIGITS):
+        m = mpmath.matrix([[mpmath.mpf(str(sp.N(v, _EXACT_DIGITS))) for v in row] for row in matrix.tolist()])
+        evals, evecs = mpmath.eigsy(m)
+        k = matrix.shape[0]
+        order = sorted(range(k), key=lambda i: evals[i])
+        vals = np.array([float(evals[i]) for i in order])
+        vecs = np.array([[float(evecs[r, i]) for i in order] for r in range(k)])
+    return vals, vecs
+
+
+def _basis(rows: sp.Matrix, n: int) -> sp.Matrix:
+    """Exact basis (columns) of {d : rows·d = 0}."""
+    if rows.shape[0] == 0:
+        return sp.eye(n)
+    null = rows.nullspace(simplify=True)
+    return sp.Matrix.hstack(*null) if null else sp.zeros(n, 0)
+
+
+def second_order_exact(
+    problem: Problem,
+    values: Sequence[Any],
+    lam: Sequence[sp.Expr],
+    mu: Sequence[sp.Expr],
+    active: Sequence[int],
+    *,
+    negate: bool = False,
+) -> bool | None:
+    """Exact second-order test of L (of −L when ``negate``) on the critical cone.
+
+    ``mu`` covers the inequalities followed by the bounds, ``active`` indexes into it.
+    """
+    subs = dict(zip(problem.variables, (sp.sympify(v) for v in values)))
+    xs = list(problem.variables)
+    m_in = len(problem.inequalities)
+    lagr = problem.minimize_objective
+    lagr += sum((lj * c.expr for lj, c in zip(lam, problem.equalities)), sp.Integer(0))
+    lagr += sum((mi * c.expr for mi, c in zip(mu[:m_in], problem.inequalities)), sp.Integer(0))
+    hess = sp.hessian(lagr, xs).xreplace(subs).applyfunc(_tidy)
+    if negate:
+        hess = -hess
+    ev = evaluate_exact(problem, values)
+    strong = [i for i in active if _sign(mu[i]) != 0]
+    weak = [i for i in active if _sign(mu[i]) == 0]
+    z = _basis(ev.jh.col_join(_rows(ev.jg, strong)), len(xs))
+    if z.shape[1] == 0:
+        return True
+    hz = (z.T * hess * z).applyfunc(_tidy)
+    wz = (_rows(ev.jg, weak) * z).applyfunc(_tidy)
+    n_all = _basis(wz, z.shape[1])
+    hz_all = (n_all.T * hz * n_all).applyfunc(_tidy)
+    weak_np = np.array([[float(v) for v in row] for row in wz.tolist()]).reshape(len(weak), z.shape[1])
+    return cone_verdict(hz, weak_np, hz_all, _EXACT_ZERO, _eig_exact)
+
+
+# ------------------------------------------------------------------------------ report
+def _report(
+    residuals: tuple[Any, Any, Any, Any],
+    scaled: Mapping[str, float],
+    multipliers: Mapping[str, Any],
+    active: tuple[str, ...],
+    licq: bool,
+    second_order: bool | None,
+    tol: float,
+    estimated: bool,
+) -> KKTReport:
+    """Assemble the report and explain every failure in its message."""
+    stat, primal, dual, comp = residuals
+    residual = dict(zip(RESIDUAL_NAMES, residuals))
+    notes = []
+    for name in RESIDUAL_NAMES:
+        value = float(scaled.get(name, residual[name]))
+        if value > tol:
+            notes.append(f"{name.replace('_', ' ')} fails (scaled residual {value:.3g} > tol {tol:g})")
+    stationary = float(scaled["stationarity"]) <= tol
+    if not stationary and estimated:
+        notes.append(
+            "no multipliers with μ >= 0 on the active constraints "
+            f"({', '.join(active) or 'none'}) make ∇L vanish"
+        )
+    if not licq:
+        if stationary:
+            notes.append(
+                "LICQ fails (active gradients are linearly dependent), so the multipliers are not unique"
+            )
+        else:
+            notes.append(
+                "LICQ fails (active gradients are linearly dependent): a minimizer need not be a KKT "
+                "point here (as at a cusp), and multipliers may not exist"
+            )
+    if second_order is False:
+        notes.append("second-order necessary condition fails: L has negative curvature on the critical cone")
+    if not notes:
+        notes.append("KKT conditions hold" + (" with estimated multipliers" if estimated else ""))
+        if second_order is True:
+            notes.append(
+                "second-order sufficient condition holds (a strict local minimizer of the minimize form)"
+            )
+    return KKTReport(
+        stationarity=stat,
+        primal_feasibility=primal,
+        dual_feasibility=dual,
+        complementary_slackness=comp,
+        multipliers=multipliers,
+        active=active,
+        licq=licq,
+        second_order=second_order,
+        tol=tol,
+        scaled=scaled,
+        message="; ".join(notes),
+    )
+
+
+def check_kkt(
+    problem: Problem,
+    point: Any,
+    multipliers: Mapping[str, Any] | None = None,
+    *,
+    tol: float = 1e-6,
+    second_order: bool = False,
+) -> KKTReport:
+    """Check the KKT conditions of ``problem`` at ``point``.
+
+    The problem is read in standard form: minimize f(x) s.t. g_i(x) <= 0, h_j(x) = 0, with
+    finite bounds as the inequalities ``lower:x`` (lo − x <= 0) and ``upper:x`` (x − hi <= 0),
+    and L = f + Σ μ_i g_i + Σ λ_j h_j, μ >= 0. A maximize problem is read as minimize −f, so
+    its multipliers are those of the −f form.
+
+    Parameters
+    ----------
+    problem : Problem
+        A problem without parameters.
+    point : dict or array_like
+        ``{Symbol or name: value}`` or values in ``problem.variables`` order. When every
+        value is exact (ints, Rationals, ``sqrt(2)/2``) and the problem has no floats, the
+        check is exact: residuals are sympy numbers, exactly 0 where they vanish.
+    multipliers : dict, optional
+        ``{constraint name: value}``, bounds as ``"lower:x"``/``"upper:x"``; missing names
+        count as 0. Without them the multipliers are estimated over the constraints active
+        within ``tol``: non-negative least squares for inequalities and bounds, free sign for
+        equalities (exact solving on the exact path).
+    tol : float, default 1e-6
+        Tolerance of every condition. An inequality is active when
+        g_i >= −tol·max(1, ‖∇g_i‖∞).
+    second_order : bool, default False
+        Also check the reduced Hessian of L on the critical cone.
+
+    Returns
+    -------
+    KKTReport
+        Absolute residuals and scaled ones (stationarity, dual feasibility and complementary
+        slackness divided by max(1, ‖∇f‖∞); each constraint violation by max(1, ‖∇c‖∞));
+        :attr:`KKTReport.ok` compares the scaled ones with ``tol``. Also the multipliers,
+        the active set, LICQ, the second-order verdict (True: sufficient conditions hold;
+        False: necessary conditions fail; None: undecided or not checked) and a message
+        explaining any failure.
+
+    Examples
+    --------
+    >>> import sympy as sp, lagrangekit as lk
+    >>> y = sp.Symbol("y", real=True)
+    >>> report = lk.check_kkt(lk.minimize((y - 1)**2, {"floor": y >= 3}), {y: 3})
+    >>> report.ok, report.multipliers["floor"]
+    (True, 4)
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    try:
+        tol = float(tol)
+    except (TypeError, ValueError):
+        raise ValueError(f"tol must be a positive number, got {tol!r}") from None
+    if not (tol > 0 and math.isfinite(tol)):
+        raise ValueError(f"tol must be a positive finite number, got {tol}")
+    if problem.parameters:
+        raise ValueError(
+            f"problem has parameters {[p.name for p in problem.parameters]}; give them values with "
+            "problem.subs({...}) before checking a point"
+        )
+    values = point_values(problem, point)
+    mults = _multiplier_values(problem, multipliers)
+    exact = all(_is_exact_number(v) for v in values) and not _uses_floats(problem)
+    if exact and mults is not None:
+        exact = all(_is_exact_number(v) for v in [*mults[0], *mults[1]])
+    if exact:
+        return _check_exact(problem, values, mults, tol, second_order)
+    return _check_numeric(problem, values, mults, tol, bool(second_order))

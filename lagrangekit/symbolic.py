@@ -1,0 +1,783 @@
+"""Exact KKT points by active-set enumeration with sympy: kkt_points() and solve_symbolic().
+
+Standard form (DESIGN.md): minimize f(x) s.t. g_i(x) <= 0, h_j(x) = 0, bounds as ``lower:x`` /
+``upper:x`` inequalities; L = f + Σ μ_i g_i + Σ λ_j h_j with μ >= 0; a maximize problem is solved
+as minimize −f and its multipliers are those of the −f form.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from types import MappingProxyType
+from typing import Any, Literal
+
+import numpy as np
+import sympy as sp
+import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it before forking workers
+
+from .errors import SymbolicSolveError
+from .kkt import _sign, _tidy, check_kkt, second_order_exact
+from .problem import Constraint, Problem
+from .result import KKTReport, Result, _fmt, to_jsonable
+
+__all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
+
+Classification = Literal["local min", "local max", "saddle", "undetermined"]
+
+_HINT = "try lk.solve(problem) for a numerical solution"
+
+
+@dataclass(frozen=True)
+class KKTCandidate:
+    """One exact KKT point of the minimize-form problem.
+
+    Attributes
+    ----------
+    point : Mapping[sympy.Symbol, sympy.Expr]
+        Exact values of the variables (expressions in the parameters for parametric problems).
+    multipliers : Mapping[str, sympy.Expr]
+        Exact multipliers by constraint name, for the minimize form (μ >= 0); bounds use
+        ``"lower:x"`` and ``"upper:x"``.
+    fun : sympy.Expr
+        The user's objective f at the point (f, not −f, for a maximize problem).
+    classification : {"local min", "local max", "saddle", "undetermined"}
+        In the user's sense, from the second-order test on the critical cone. A strict local
+        maximizer of a maximize problem is ``"local max"``.
+    active : tuple of str
+        Inequality constraints and bounds that hold with equality.
+    optimal : bool
+        True for the candidates with the best objective among all KKT points.
+    """
+
+    point: Mapping[sp.Symbol, sp.Expr]
+    multipliers: Mapping[str, sp.Expr]
+    fun: sp.Expr
+    classification: Classification
+    active: tuple[str, ...] = ()
+    optimal: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "point", MappingProxyType(dict(self.point)))
+        object.__setattr__(self, "multipliers", MappingProxyType(dict(self.multipliers)))
+        object.__setattr__(self, "active", tuple(self.active))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serializable dict of every field."""
+        return {
+            "point": to_jsonable({str(k): v for k, v in self.point.items()}),
+            "multipliers": to_jsonable(self.multipliers),
+            "fun": to_jsonable(self.fun),
+            "classification": self.classification,
+            "active": list(self.active),
+            "optimal": self.optimal,
+        }
+
+    def __str__(self) -> str:
+        values = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.point.items())
+        mults = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.multipliers.items())
+        best = ", optimal" if self.optimal else ""
+        return f"{self.classification}{best}: {values}; f = {_fmt(self.fun)}" + (
+            f"; {mults}" if mults else ""
+        )
+
+
+# ------------------------------------------------------------------------ time limit
+def _pack(value: Any) -> Any:
+    """Frozen dataclasses hold read-only mappings that do not pickle: send plain fields."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (_PACKED, type(value), {f.name: _pack(getattr(value, f.name)) for f in fields(value)})
+    if isinstance(value, Mapping):
+        return {k: _pack(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_pack(v) for v in value)
+    return value
+
+
+def _unpack(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 3 and value[0] == _PACKED:
+        return value[1](**{k: _unpack(v) for k, v in value[2].items()})
+    if isinstance(value, dict):
+        return {k: _unpack(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_unpack(v) for v in value)
+    return value
+
+
+_PACKED = "__lagrangekit_dataclass__"
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple) -> None:
+    try:
+        conn.send(("ok", _pack(func(*args))))
+    except SymbolicSolveError as exc:
+        conn.send(("symbolic", str(exc)))
+    except Exception as exc:  # reported to the parent, which raises SymbolicSolveError
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def run_with_timeout(func: Callable[..., Any], args: tuple, timeout: float | None, what: str) -> Any:
+    """``func(*args)``, stopped after ``timeout`` seconds with :class:`SymbolicSolveError`.
+
+    On platforms with ``fork`` the work runs in a child process that is killed at the limit,
+    so sympy can never hang the caller; elsewhere it runs in a daemon thread that is abandoned.
+    """
+    if timeout is None:
+        return func(*args)
+    if "fork" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("fork")
+        receiver, sender = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(sender, func, args), daemon=True)
+        proc.start()
+        sender.close()
+        try:
+            if not receiver.poll(timeout):
+                raise SymbolicSolveError(f"{what}: sympy did not finish within {timeout:g} s; {_HINT}")
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                raise SymbolicSolveError(f"{what}: the sympy worker died unexpectedly; {_HINT}") from None
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+            receiver.close()
+    else:  # pragma: no cover - platforms without fork
+        box: list[tuple[str, Any]] = []
+
+        def target() -> None:
+            try:
+                box.append(("ok", func(*args)))
+            except SymbolicSolveError as exc:
+                box.append(("symbolic", str(exc)))
+            except Exception as exc:
+                box.append(("error", f"{type(exc).__name__}: {exc}"))
+
+        worker = threading.Thread(target=target, daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if not box:
+            raise SymbolicSolveError(f"{what}: sympy did not finish within {timeout:g} s; {_HINT}")
+        kind, payload = box[0]
+    if kind == "symbolic":
+        raise SymbolicSolveError(payload)
+    if kind == "error":
+        raise SymbolicSolveError(f"{what}: sympy failed ({payload}); {_HINT}")
+    return _unpack(payload) if kind == "ok" and "fork" in multiprocessing.get_all_start_methods() else payload
+
+
+# ------------------------------------------------------------------- active sets
+def _exact_problem(problem: Problem) -> Problem:
+    """The problem with float literals read as the exact decimals they print as."""
+
+    def exact(e: sp.Expr) -> sp.Expr:
+        return sp.nsimplify(e, rational=True) if e.has(sp.Float) else e
+
+    return Problem(
+        objective=exact(problem.objective),
+        sense=problem.sense,
+        constraints=tuple(Constraint(c.name, c.kind, exact(c.expr)) for c in problem.constraints),
+        variables=problem.variables,
+        bounds=problem.bounds,
+    )
+
+
+@dataclass
+class _System:
+    """The pieces of the KKT system, built once per problem."""
+
+    problem: Problem
+    variables: tuple[sp.Symbol, ...]
+    f: sp.Expr
+    eqs: tuple[Constraint, ...]
+    ineqs: tuple[Constraint, ...]
+    lam: list[sp.Symbol]
+    mu: list[sp.Symbol]
+    bound_of: dict[int, tuple[int, sp.Expr]] = field(default_factory=dict)  # ineq index -> (var index, value)
+
+    @classmethod
+    def build(cls, problem: Problem) -> _System:
+        ineqs = problem.all_inequalities()
+        mult = problem.multipliers
+        system = cls(
+            problem=problem,
+            variables=problem.variables,
+            f=problem.minimize_objective,
+            eqs=problem.equalities,
+            ineqs=ineqs,
+            lam=[mult[c.name] for c in problem.equalities],
+            mu=[mult[c.name] for c in ineqs],
+        )
+        index = {v.name: i for i, v in enumerate(problem.variables)}
+        offset = len(problem.inequalities)
+        for k, c in enumerate(ineqs[offset:], start=offset):
+            side, name = c.name.split(":", 1)
+            var = problem.variables[index[name]]
+            value = c.expr + var if side == "lower" else var - c.expr
+            system.bound_of[k] = (index[name], sp.nsimplify(value))
+        return system
+
+
+def _is_polynomial(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> bool:
+    return all(e.is_polynomial(*symbols) for e in exprs)
+
+
+def _primal_inconsistent(system: _System, active: tuple[int, ...]) -> bool:
+    """True when g_A = 0, h = 0 has no complex solution (a Gröbner basis equal to [1])."""
+    exprs = [c.expr for c in system.eqs] + [system.ineqs[i].expr for i in active]
+    if not exprs or not _is_polynomial(exprs, system.variables):
+        return False
+    if system.problem.parameters:
+        return False
+    basis = sp.groebner(exprs, *system.variables, order="grevlex")
+    return list(basis.exprs) == [1]
+
+
+def _solve_active_set(system: _System, active: tuple[int, ...]) -> list[dict[sp.Symbol, sp.Expr]]:
+    """Solutions (x, λ, μ_A) of ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 off A; bounds substituted."""
+    xs = list(system.variables)
+    fixed: dict[sp.Symbol, sp.Expr] = {}
+    bound_rows: dict[int, int] = {}
+    general = []
+    for i in active:
+        if i in system.bound_of:
+            var_index, value = system.bound_of[i]
+            fixed[xs[var_index]] = value
+            bound_rows[i] = var_index
+        else:
+            general.append(i)
+    lagrangian = system.f
+    lagrangian += sum((lj * c.expr for lj, c in zip(system.lam, system.eqs)), sp.Integer(0))
+    lagrangian += sum((system.mu[i] * system.ineqs[i].expr for i in general), sp.Integer(0))
+    grad = [sp.diff(lagrangian, v) for v in xs]
+    free_vars = [v for v in xs if v not in fixed]
+    equations = [grad[k] for k, v in enumerate(xs) if v not in fixed]
+    equations += [c.expr for c in system.eqs] + [system.ineqs[i].expr for i in general]
+    equations = [sp.expand(e.xreplace(fixed)) for e in equations]
+    unknowns = free_vars + system.lam + [system.mu[i] for i in general]
+    equations = [e for e in equations if e != 0]
+    if any(e.is_number for e in equations):  # a nonzero constant: inconsistent
+        return []
+    if equations:
+        solutions = sp.solve(equations, unknowns, dict=True)
+    else:
+        solutions = [{}]
+    out = []
+    for sol in solutions:
+        full = dict(fixed) | {k: v for k, v in sol.items()}
+        params = set(system.problem.parameters)
+        family = sorted(
+            {u for u in unknowns if u not in full}
+            | set().union(*(full[v].free_symbols for v in full)) - params,
+            key=str,
+        )
+        family = [u for u in family if u in free_vars or u not in unknowns]
+        if family:
+            if _family_has_kkt_points(system, active, full, grad, bound_rows, family):
+                raise SymbolicSolveError(
+                    f"the KKT points with active set {_names(system, active)} are not isolated "
+                    f"({', '.join(f'{k} = {v}' for k, v in sol.items()) or 'every point'} leaves "
+                    f"{', '.join(map(str, family))} free); a continuum of KKT points cannot be listed; "
+                    f"{_HINT}"
+                )
+            continue  # no KKT point inside the family: its end points appear in other active sets
+        # free multipliers (LICQ failure) are set to 0
+        frees = [u for u in unknowns if u not in full]
+        full = {k: v.xreplace(dict.fromkeys(frees, 0)) for k, v in full.items()}
+        for u in frees:
+            full[u] = sp.Integer(0)
+        # multipliers of active bounds from the rows that were removed
+        grad_at = [g.xreplace(full) for g in grad]
+        for i, var_index in bound_rows.items():
+            sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
+            full[system.mu[i]] = -sign * grad_at[var_index]
+        out.append(full)
+    return out
+
+
+def _family_has_kkt_points(
+    system: _System,
+    active: tuple[int, ...],
+    sol: dict[sp.Symbol, sp.Expr],
+    grad: list[sp.Expr],
+    bound_rows: dict[int, int],
+    family: list[sp.Symbol],
+) -> bool:
+    """Whether a positive-dimensional solution family contains KKT points, probed at generic
+    rational parameter values (μ_A >= 0 and g <= 0 hold on a set of positive measure)."""
+    rng = np.random.default_rng(0)
+    xs = list(system.variables)
+    for _ in range(24):
+        values = {u: sp.Rational(int(rng.integers(-400, 400)), 97) for u in family}
+        full = {k: v.xreplace(values) for k, v in sol.items()} | values
+        for u in system.lam + [system.mu[i] for i in active]:
+            full.setdefault(u, sp.Integer(0))
+        grad_at = [g.xreplace(full) for g in grad]
+        for i, var_index in bound_rows.items():
+            sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
+            full[system.mu[i]] = -sign * grad_at[var_index]
+        point = {v: full.get(v, v) for v in xs}
+        if any(not val.is_number for val in point.values()):
+            continue
+        if any(_sign(_tidy(full[system.mu[i]])) < 0 for i in active):
+            continue
+        if any(_sign(_tidy(c.expr.xreplace(point))) > 0 for c in system.ineqs):
+            continue
+        return True
+    return False
+
+
+def _names(system: _System, active: Sequence[int]) -> str:
+    return "{" + ", ".join(system.ineqs[i].name for i in active) + "}"
+
+
+def _is_real(value: sp.Expr) -> bool:
+    if value.is_real is False:
+        return False
+    if value.free_symbols:
+        return True  # parametric: kept unless provably complex
+    imag = sp.im(sp.N(value, 30))
+    return abs(imag) < 1e-25
+
+
+def _enumerate(problem: Problem) -> list[KKTCandidate]:
+    system = _System.build(problem)
+    n, m_e, m_i = len(system.variables), len(system.eqs), len(system.ineqs)
+    parametric = bool(problem.parameters)
+    if parametric and m_i:
+        raise SymbolicSolveError(
+            f"parametric problems (parameters {[p.name for p in problem.parameters]}) are solved "
+            "symbolically only with equality constraints; substitute values with problem.subs({...})"
+        )
+    dead: list[frozenset[int]] = []
+    seen: list[tuple[Any, ...]] = []
+    found: list[tuple[dict, tuple[int, ...]]] = []
+    for size in range(0, min(m_i, max(n - m_e, 0)) + 1):
+        for active in itertools.combinations(range(m_i), size):
+            aset = frozenset(active)
+            if any(d <= aset for d in dead):
+                continue
+            vars_fixed = [system.bound_of[i][0] for i in active if i in system.bound_of]
+            if len(vars_fixed) != len(set(vars_fixed)):  # lower and upper bound of one variable
+                dead.append(aset)
+                continue
+            if size >= 2 and _primal_inconsistent(system, active):
+                dead.append(aset)
+                continue
+            for sol in _solve_active_set(system, active):
+                values = [_tidy_any(sol[v]) for v in system.variables]
+                lam = [_tidy_any(sol[s]) for s in system.lam]
+                mu_a = {i: _tidy_any(sol[system.mu[i]]) for i in active}
+                if not all(_is_real(v) for v in values + lam + list(mu_a.values())):
+                    continue
+                if not parametric:
+                    if any(_sign(mu_a[i]) < 0 for i in active):
+                        continue
+                    subs = dict(zip(system.variables, values))
+                    g_vals = [_tidy(c.expr.xreplace(subs)) for c in system.ineqs]
+                    if any(_sign(g) > 0 for g in g_vals):
+                        continue
+                key = tuple(values)
+                if any(_same(key, other) for other in seen):
+                    continue
+                seen.append(key)
+                mu = [mu_a.get(i, sp.Integer(0)) for i in range(m_i)]
+                found.append(((values, lam, mu), active))
+    return [_candidate(system, values, lam, mu) for (values, lam, mu), _ in found]
+
+
+def _tidy_any(value: sp.Expr) -> sp.Expr:
+    if value.free_symbols:
+        return sp.simplify(value)
+    return _tidy(sp.simplify(value) if value.has(sp.exp, sp.log, sp.Pow) else value)
+
+
+def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
+    return all(sp.simplify(u - v) == 0 for u, v in zip(a, b))
+
+
+def _candidate(system: _System, values: list, lam: list, mu: list) -> KKTCandidate:
+    problem = system.problem
+    subs = dict(zip(system.variables, values))
+    active = [
+        i for i, c in enumerate(system.ineqs) if not problem.parameters and _tidy(c.expr.xreplace(subs)) == 0
+    ]
+    kind = _classify(problem, values, lam, mu, active)
+    multipliers = dict(zip((c.name for c in system.eqs), lam)) | dict(zip((c.name for c in system.ineqs), mu))
+    fun = problem.objective.xreplace(subs)
+    fun = sp.simplify(fun) if fun.free_symbols else _tidy(fun)
+    return KKTCandidate(
+        point=subs,
+        multipliers=multipliers,
+        fun=fun,
+        classification=kind,
+        active=tuple(system.ineqs[i].name for i in active),
+    )
+
+
+_FLIP: dict[str, Classification] = {"local min": "local max", "local max": "local min"}
+
+
+def _classify(problem: Problem, values: list, lam: list, mu: list, active: list[int]) -> Classification:
+    """Second-order classification in the user's sense (see KKTCandidate.classification)."""
+    if problem.parameters:
+        kind = _classify_parametric(problem, values, lam)
+    else:
+        minimum = second_order_exact(problem, values, lam, mu, active)
+        all_weak = all(_sign(mu[i]) == 0 for i in active)
+        maximum = second_order_exact(problem, values, lam, mu, active, negate=True) if all_weak else False
+        if minimum is True:
+            kind = "local min"
+        elif maximum is True:
+            kind = "local max"
+        elif minimum is False and maximum is False:
+            kind = "saddle"
+        else:
+            kind = "undetermined"
+        if kind == "saddle" and not _licq(problem, values, active):
+            kind = "undetermined"  # the necessary test assumes LICQ
+    return _FLIP.get(kind, kind) if problem.is_maximize else kind
+
+
+def _licq(problem: Problem, values: list, active: list[int]) -> bool:
+    subs = dict(zip(problem.variables, values))
+    cons = list(problem.equalities) + [problem.all_inequalities()[i] for i in active]
+    if not cons:
+        return True
+    jac = sp.Matrix([[sp.diff(c.expr, v).xreplace(subs) for v in problem.variables] for c in cons])
+    return jac.rank(simplify=True) == len(cons)
+
+
+def _classify_parametric(problem: Problem, values: list, lam: list) -> Classification:
+    """Equality-only parametric case: decide the reduced Hessian when sympy can sign it."""
+    subs = dict(zip(problem.variables, values))
+    xs = list(problem.variables)
+    lagr = problem.minimize_objective + sum(
+        (lj * c.expr for lj, c in zip(lam, problem.equalities)), sp.Integer(0)
+    )
+    hess = sp.hessian(lagr, xs).xreplace(subs)
+    jac = sp.Matrix([[sp.diff(c.expr, v).xreplace(subs) for v in xs] for c in problem.equalities])
+    null = jac.nullspace(simplify=True) if jac.shape[0] else [sp.eye(len(xs))[:, k] for k in range(len(xs))]
+    if not null:
+        return "local min"
+    z = sp.Matrix.hstack(*null)
+    hz = (z.T * hess * z).applyfunc(sp.simplify)
+    minors = [sp.simplify(hz[:k, :k].det()) for k in range(1, hz.shape[0] + 1)]
+    if all(m.is_positive for m in minors):
+        return "local min"
+    if all(((-1) ** (k + 1) * m).is_positive for k, m in enumerate(minors, start=1)):
+        return "local max"
+    return "undetermined"
+
+
+# ------------------------------------------------------------------------ public API
+def _check_timeout(timeout: Any) -> float | None:
+    if timeout is None:
+        return None
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}") from None
+    if not value > 0:
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    return value
+
+
+def _mark_optimal(problem: Problem, candidates: list[KKTCandidate]) -> list[KKTCandidate]:
+    """Flag the candidates that can be optima and have the best objective (ties all flagged)."""
+    target = "local max" if problem.is_maximize else "local min"
+    eligible = [c for c in candidates if c.classification in (target, "undetermined")]
+    chosen: list[KKTCandidate] = []
+    if problem.parameters:
+        chosen = eligible if len(eligible) == 1 else []
+    elif eligible:
+        sign = -1 if problem.is_maximize else 1
+        best = min(eligible, key=lambda c: float(sign * c.fun))
+        chosen = [c for c in eligible if _tidy(c.fun - best.fun) == 0]
+    ids = {id(c) for c in chosen}
+    return [replace(c, optimal=id(c) in ids) for c in candidates]
+
+
+def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCandidate, ...]:
+    """Every KKT point of ``problem``, exactly, by active-set enumeration.
+
+    The problem is read in standard form (minimize f, or −f for a maximize problem, with
+    g_i <= 0, h_j = 0 and bounds as ``lower:x``/``upper:x`` inequalities). For every subset A of
+    the inequalities, sympy solves ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 for i ∉ A; a solution
+    is kept when it is real, g <= 0 and μ_A >= 0. Subsets are pruned when they hold more
+    constraints than there are degrees of freedom, both bounds of one variable, or a supersets
+    of a subset whose g_A = 0, h = 0 is inconsistent (a Gröbner basis of [1]); active bounds are
+    substituted rather than solved for. The work grows as 2^m in the number m of inequalities
+    and bounds: up to about 10 stays practical (seconds); beyond that use :func:`lagrangekit.solve`.
+    Float literals are read as the exact decimals they print as.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem. Free symbols that are not variables are parameters; they are supported with
+        equality constraints only, and the answers are expressions in the parameters.
+    timeout : float or None, default 30
+        Seconds before giving up with :class:`SymbolicSolveError`; None means no limit.
+
+    Returns
+    -------
+    tuple of KKTCandidate
+        Each with exact variables and multipliers, the user's objective, and its classification
+        ("local min", "local max", "saddle" or "undetermined", in the user's sense) from the
+        second-order test of L on the critical cone. ``optimal`` marks the best ones.
+
+    Raises
+    ------
+    SymbolicSolveError
+        If sympy cannot solve a system, the stationary points are not isolated, or the time
+        limit passes. The message suggests ``lk.solve(problem)``.
+
+    Examples
+    --------
+    >>> import sympy as sp, lagrangekit as lk
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> pts = lk.kkt_points(lk.maximize(x + y, {"circle": sp.Eq(x**2 + y**2, 1)}))
+    >>> sorted(c.classification for c in pts)
+    ['local max', 'local min']
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    limit = _check_timeout(timeout)
+    return run_with_timeout(_kkt_points_work, (problem,), limit, "kkt_points")
+
+
+def _kkt_points_work(problem: Problem) -> tuple[KKTCandidate, ...]:
+    try:
+        candidates = _enumerate(_exact_problem(problem))
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        raise SymbolicSolveError(f"sympy cannot solve the KKT system: {exc}; {_HINT}") from None
+    return tuple(_mark_optimal(problem, candidates))
+
+
+def _feasible_point(problem: Problem) -> list | None:
+    """A feasible point, from the KKT points of min ‖x‖² over the same constraints, or None."""
+    aux = Problem(
+        objective=sum((v**2 for v in problem.variables), sp.Integer(0)),
+        sense="min",
+        constraints=problem.constraints,
+        variables=problem.variables,
+        bounds=problem.bounds,
+    )
+    cands = _enumerate(_exact_problem(aux))
+    return [cands[0].point[v] for v in problem.variables] if cands else None
+
+
+def _unbounded_ray(problem: Problem, bases: list[list[sp.Expr]]) -> tuple[list, tuple] | None:
+    """A feasible ray x0 + t·d along which the minimize-form objective → −∞, if one is found.
+
+    Only polynomial problems are probed, along the directions in {−1, 0, 1}^n (n <= 4) or the
+    coordinate axes; a ray is accepted only when every constraint holds for all large t.
+    """
+    xs = problem.variables
+    t = sp.Symbol("_t", positive=True)
+    exprs = [problem.minimize_objective, *(c.expr for c in problem.constraints + problem.bound_constraints())]
+    if not _is_polynomial(exprs, xs):
+        return None
+    n = len(xs)
+    if n <= 4:
+        dirs = [d for d in itertools.product((-1, 0, 1), repeat=n) if any(d)]
+    else:
+        dirs = [tuple(s * (k == i) for k in range(n)) for i in range(n) for s in (1, -1)]
+    for x0 in bases:
+        for d in dirs:
+            ray = {v: x0[i] + d[i] * t for i, v in enumerate(xs)}
+            f_t = sp.Poly(sp.expand(problem.minimize_objective.xreplace(ray)), t)
+            if f_t.degree() < 1 or f_t.LC() >= 0:
+                continue
+            ok = True
+            for c in problem.constraints + problem.bound_constraints():
+                p = sp.Poly(sp.expand(c.expr.xreplace(ray)), t)
+                if c.kind == "eq":
+                    ok = p.is_zero
+                else:
+                    ok = p.is_zero or (p.LC() < 0 if p.degree() >= 1 else p.LC() <= 0)
+                if not ok:
+                    break
+            if ok:
+                return x0, d
+    return None
+
+
+def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
+    """Solve ``problem`` exactly: the best KKT point, with exact multipliers and an exact report.
+
+    Runs :func:`kkt_points` and returns the candidate with the best objective (minimize f, or
+    −f for a maximize problem) among those that can be minimizers of the minimize form. Its
+    exact values are in ``exact`` (variables by Symbol, multipliers by name), floats in ``x``,
+    ``point`` and ``multipliers`` (minimize-form convention, μ >= 0), every candidate in
+    ``candidates`` (ties in the objective are all flagged ``optimal``), and ``kkt`` is the exact
+    :func:`check_kkt` report of the returned point. The best KKT point is the global optimum
+    when an optimum exists and satisfies a constraint qualification (LICQ).
+
+    Statuses
+    --------
+    - ``"optimal"``: the best KKT point.
+    - ``"infeasible"``: no feasible point was found (min ‖x‖² over the constraints has no KKT
+      point either).
+    - ``"no_kkt_point"``: the problem is feasible but has no KKT point: an optimum, if one
+      exists, sits where a constraint qualification fails (as at a cusp), or the infimum is
+      not attained.
+    - ``"unbounded"``: a feasible ray along which the objective improves without bound was
+      found (polynomial problems are probed along simple directions).
+
+    Parametric problems (equality constraints only) return expressions in the parameters; then
+    ``x`` is NaN, the KKT report is verified symbolically, and the candidates are ranked only
+    when a single one qualifies.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem.
+    timeout : float or None, default 30
+        Seconds for the whole symbolic work before :class:`SymbolicSolveError`; None: no limit.
+
+    Raises
+    ------
+    SymbolicSolveError
+        If sympy cannot solve the system, the stationary points are not isolated, the ranking of
+        parametric candidates cannot be decided, or the time limit passes; the message suggests
+        ``lk.solve(problem)``.
+
+    Examples
+    --------
+    >>> import sympy as sp, lagrangekit as lk
+    >>> y = sp.Symbol("y", real=True)
+    >>> res = lk.solve_symbolic(lk.minimize((y - 1)**2, {"floor": y >= 3}))
+    >>> res.exact[y], res.exact["floor"]
+    (3, 4)
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    limit = _check_timeout(timeout)
+    return run_with_timeout(_solve_work, (problem,), limit, "solve_symbolic")
+
+
+def _empty_result(
+    problem: Problem, status: str, message: str, candidates: Sequence[KKTCandidate] = ()
+) -> Result:
+    return Result(
+        x=np.full(problem.n, np.nan),
+        fun=np.nan,
+        status=status,
+        success=False,
+        method="symbolic",
+        message=message,
+        candidates=tuple(candidates),
+    )
+
+
+def _solve_work(problem: Problem) -> Result:
+    candidates = _kkt_points_work(problem)
+    best = [c for c in candidates if c.optimal]
+    if not candidates:
+        feasible = _feasible_point(problem)
+        if feasible is None:
+            return _empty_result(
+                problem,
+                "infeasible",
+                "infeasible: no point satisfies the constraints (min ‖x‖² over them has no KKT point)",
+            )
+        ray = _unbounded_ray(problem, [feasible])
+        if ray is not None:
+            return _empty_result(problem, "unbounded", _ray_message(problem, ray))
+        point = ", ".join(f"{v} = {_fmt(val)}" for v, val in zip(problem.variables, feasible))
+        return _empty_result(
+            problem,
+            "no_kkt_point",
+            f"no KKT point, though the problem is feasible (for example {point}): an optimum, if one "
+            "exists, sits where a constraint qualification fails (as at a cusp), or the infimum is "
+            "not attained",
+        )
+    if not problem.parameters:
+        ray = _unbounded_ray(problem, [[c.point[v] for v in problem.variables] for c in candidates])
+        if ray is not None:
+            return _empty_result(problem, "unbounded", _ray_message(problem, ray), candidates)
+    if not best:
+        if problem.parameters:
+            raise SymbolicSolveError(
+                f"{len(candidates)} parametric KKT points cannot be ranked symbolically; use lk.kkt_points, "
+                "or substitute values with problem.subs({...})"
+            )
+        return _empty_result(
+            problem,
+            "no_kkt_point",
+            f"none of the {len(candidates)} KKT points can be a "
+            f"{'maximizer' if problem.is_maximize else 'minimizer'} (all are "
+            f"{', '.join(sorted({c.classification for c in candidates}))}); "
+            "there is no optimum among KKT points",
+            candidates,
+        )
+    first = best[0]
+    exact: dict[Any, Any] = dict(first.point) | dict(first.multipliers)
+    if problem.parameters:
+        x = np.full(problem.n, np.nan)
+        point = dict(first.point)
+        multipliers = dict(first.multipliers)
+        report = _parametric_report(problem, first)
+        fun: Any = first.fun
+    else:
+        x = np.array([float(first.point[v]) for v in problem.variables])
+        point = dict(zip(problem.variables, x.tolist()))
+        multipliers = {k: float(v) for k, v in first.multipliers.items()}
+        report = check_kkt(problem, dict(first.point), dict(first.multipliers), second_order=True)
+        fun = float(first.fun)
+    ties = f"; {len(best)} optimal points tie" if len(best) > 1 else ""
+    return Result(
+        x=x,
+        fun=fun,
+        status="optimal",
+        success=report.first_order_ok,
+        method="symbolic",
+        point=point,
+        multipliers=multipliers,
+        message=f"{len(candidates)} KKT point(s); the best is a {first.classification}{ties}",
+        nit=len(candidates),
+        exact=exact,
+        candidates=candidates,
+        kkt=report,
+    )
+
+
+def _ray_message(problem: Problem, ray: tuple[list, tuple]) -> str:
+    x0, d = ray
+    base = ", ".join(_fmt(v) for v in x0)
+    step = ", ".join(str(v) for v in d)
+    word = "increases" if problem.is_maximize else "decreases"
+    return (
+        f"unbounded: along the feasible ray ({base}) + t·({step}), t → ∞, the objective {word} without bound"
+    )
+
+
+def _parametric_report(problem: Problem, cand: KKTCandidate) -> KKTReport:
+    """Exact symbolic verification of a parametric candidate (equality constraints only)."""
+    subs = dict(cand.point)
+    lagr = problem.lagrangian().xreplace({problem.multipliers[k]: v for k, v in cand.multipliers.items()})
+    stationarity = [sp.simplify(sp.diff(lagr, v).xreplace(subs)) for v in problem.variables]
+    primal = [sp.simplify(c.expr.xreplace(subs)) for c in problem.equalities]
+    if any(e != 0 for e in stationarity + primal):
+        raise SymbolicSolveError(
+            "the parametric KKT point could not be verified symbolically; substitute values with "
+            f"problem.subs({{...}}) or {_HINT}"
+        )
+    zero = sp.Integer(0)
+    return KKTReport(
+        stationarity=zero,
+        primal_feasibility=zero,
+        dual_feasibility=zero,
+        complementary_slackness=zero,
+        multipliers=dict(cand.multipliers),
+        licq=None,
+        message="verified symbolically for all parameter values where the expressions are defined",
+    )
