@@ -42,9 +42,9 @@ def build(record: dict) -> lk.Problem:
     variables = [sp.Symbol(f"x{i}", real=True) for i in range(1, record["n"] + 1)]
     constraints = {}
     for j, text in enumerate(record["eq"], start=1):
-        constraints[f"h{j}"] = sp.Eq(parse_expression(text), 0)
+        constraints[f"eq{j}"] = sp.Eq(parse_expression(text), 0)
     for i, text in enumerate(record["ineq"], start=1):
-        constraints[f"g{i}"] = parse_expression(text) <= 0
+        constraints[f"ineq{i}"] = parse_expression(text) <= 0
     bounds = {v: tuple(b) for v, b in zip(variables, record["bounds"]) if b != [None, None]}
     return lk.minimize(parse_expression(record["objective"]), constraints, bounds=bounds, variables=variables)
 
@@ -54,9 +54,11 @@ def load() -> list[tuple[dict, lk.Problem]]:
     return [(r, build(r)) for r in records]
 
 
-def reached(f: float, record: dict, f_at_star: float) -> bool:
+def reached(f: float, record: dict, f_at_star: float, certified: bool = False) -> bool:
     """Within 1e-6 relative (1e-8 absolute when f* = 0) of f*, or of f(x*) where the file's
-    rounded f* and f(x*) differ (HS70, HS106): the file vouches for both only to 1e-5."""
+    rounded f* and f(x*) differ (HS70): the file vouches for both only to 1e-5. A lower f
+    counts too when the KKT report certifies the point (HS106: the file's x* is rounded, and
+    a certified f = 7049.24802 lies below its f* = 7049.3309)."""
     if not np.isfinite(f):
         return False
     for ref in (record["f_star"], f_at_star):
@@ -64,7 +66,7 @@ def reached(f: float, record: dict, f_at_star: float) -> bool:
             return True
         if ref != 0 and abs(f - ref) <= 1e-6 * abs(ref):
             return True
-    return False
+    return certified and f < min(record["f_star"], f_at_star)
 
 
 def reference_multipliers(record: dict, problem: lk.Problem) -> dict[str, float] | None:
@@ -72,8 +74,8 @@ def reference_multipliers(record: dict, problem: lk.Problem) -> dict[str, float]
     if not record["kkt_point"]:
         return None
     m = record["multipliers"]
-    out = {f"h{j}": v for j, v in enumerate(m["eq"], start=1)}
-    out.update({f"g{i}": v for i, v in enumerate(m["ineq"], start=1)})
+    out = {f"eq{j}": v for j, v in enumerate(m["eq"], start=1)}
+    out.update({f"ineq{i}": v for i, v in enumerate(m["ineq"], start=1)})
     for var, lo_m, hi_m, (lo, hi) in zip(
         problem.variables, m["lower_bounds"], m["upper_bounds"], record["bounds"]
     ):
@@ -162,7 +164,7 @@ def main() -> None:
                 t, r = time_call(lk.solve, args.repeat, problem, x0=x0, **kwargs)
                 s = stats[key]
                 s["times"].append(t)
-                ok_f = reached(float(r.fun), record, f_at_star)
+                ok_f = reached(float(r.fun), record, f_at_star, r.success)
                 s["f"] += ok_f
                 s["kkt"] += r.success
                 near = np.abs(r.x - x_star).max() <= 1e-3 * max(1.0, np.abs(x_star).max())

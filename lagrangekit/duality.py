@@ -25,6 +25,7 @@ from .problem import Constraint, Problem
 from .result import Result
 from .solvers.form import NumericForm
 from .solvers.phase_one import phase_one
+from .solvers.threads import single_blas_thread
 
 __all__ = ["DualProblem", "SlaterReport", "dual", "duality_gap", "slater_point"]
 
@@ -109,14 +110,15 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
     else:
         nonaffine, eq_affine = list(range(len(problem.inequalities))), None
     starts = [start, form.clip(np.ones(form.n))]
-    if nonaffine:
-        p1 = phase_one(form, starts, strict=nonaffine, s_floor=-1.0)
-        margin = p1.s
-        holds = p1.violation <= 1e-8 and margin < -1e-9
-    else:
-        p1 = phase_one(form, starts)
-        margin = p1.violation
-        holds = p1.violation <= 1e-8
+    with single_blas_thread():
+        if nonaffine:
+            p1 = phase_one(form, starts, strict=nonaffine, s_floor=-1.0)
+            margin = p1.s
+            holds = p1.violation <= 1e-8 and margin < -1e-9
+        else:
+            p1 = phase_one(form, starts)
+            margin = p1.violation
+            holds = p1.violation <= 1e-8
     notes = []
     if convex is False:
         notes.append(
@@ -388,7 +390,8 @@ class DualProblem:
         if self.function is not None:
             result = self._solve_closed_form(tol)
         else:
-            result = self._solve_numeric(tol)
+            with single_blas_thread():
+                result = self._solve_numeric(tol)
         values = np.asarray(result.x, float)
         if np.abs(values).max(initial=0.0) > _RUNAWAY * max(1.0, abs(float(result.fun))):
             reason = self.slater.message

@@ -73,7 +73,7 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
             jac=True,
             method="L-BFGS-B",
             bounds=bounds,
-            options={"maxiter": 2000, "gtol": inner_tol * grad_scale, "ftol": 1e-15, "maxcor": 20},
+            options={"maxiter": 500, "gtol": inner_tol * grad_scale, "ftol": 1e-15, "maxcor": 20},
         )
         nit += int(res.nit)
         if np.all(np.isfinite(res.x)):
@@ -91,6 +91,9 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
             message = f"augmented Lagrangian converged in {k + 1} outer iterations"
             break
         if feas > 0.5 * previous:
+            if rho >= _RHO_MAX and feas > 0.9 * previous:
+                message = "augmented Lagrangian stalled: the violation stopped falling at the largest penalty"
+                break
             rho = min(10 * rho, _RHO_MAX)
         previous = feas
         inner_tol = max(inner_tol * 0.1, 1e-9)

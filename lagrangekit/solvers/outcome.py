@@ -125,7 +125,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
             f"{estimated.stationarity:.3g}); a minimizer without KKT multipliers, like the cusp"
         )
         report = estimated
-        multipliers = dict(estimated.multipliers)
+        multipliers = {}
     else:
         status = "max_iter" if not attempt.converged else "failed"
         failed = ", ".join(report.failed_conditions()) or "second order"

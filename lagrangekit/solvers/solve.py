@@ -16,12 +16,16 @@ from .attempt import Attempt
 from .auglag import auglag
 from .form import NumericForm
 from .outcome import finish
+from .phase_one import phase_one
 from .polish import newton_polish
 from .scipy_backends import slsqp, trust_constr
+from .threads import single_blas_thread
 
 __all__ = ["METHODS", "solve"]
 
 METHODS: tuple[str, ...] = ("auto", "auglag", "slsqp", "trust-constr", "cvxpy")
+
+_INFEASIBLE = 1e-6  # the violation above which a phase-I answer means "infeasible"
 
 Backend = Callable[..., Attempt]
 _BACKENDS: dict[str, Backend] = {"auglag": auglag, "slsqp": slsqp, "trust-constr": trust_constr}
@@ -36,7 +40,8 @@ def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
 
 def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
     """SLSQP then Newton polish; if that is not a KKT point within tol, our augmented
-    Lagrangian, then trust-constr; the best answer wins (KKT error, then objective)."""
+    Lagrangian, then trust-constr; the best answer wins (KKT error, then objective).
+    When SLSQP ends infeasible and phase I finds no feasible point either, stop there."""
     attempts = []
     for run in (
         lambda: _polished(form, slsqp(form, x0, tol=tol, max_iter=max_iter)),
@@ -45,10 +50,11 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
     ):
         attempt = run()
         attempts.append(attempt)
-        if not attempt.diverged and form.kkt_error(attempt.x, attempt.multipliers) <= tol:
+        if attempt.diverged or form.kkt_error(attempt.x, attempt.multipliers) <= tol:
             break
-        if attempt.diverged:
-            break
+        if len(attempts) == 1 and form.violation(attempt.x) > _INFEASIBLE:
+            if phase_one(form, [x0, attempt.x]).violation > _INFEASIBLE:
+                break  # no feasible point to improve on: finish() reports "infeasible"
     best = min(attempts, key=lambda a: _rank(form, a, tol))
     return dataclasses.replace(best, method=f"auto:{best.method}")
 
@@ -164,6 +170,16 @@ def solve(
         raise ValueError(f"max_iter must be a positive integer or None, got {max_iter!r}")
     if not isinstance(n_starts, (int, np.integer)) or n_starts < 1:
         raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
+    with single_blas_thread():
+        result = _solve(problem, method, x0, tol, max_iter, int(n_starts), seed)
+    if result.status in ("max_iter", "failed"):
+        warnings.warn(f"lk.solve: {result.message}", ConvergenceWarning, stacklevel=2)
+    return result
+
+
+def _solve(
+    problem: Problem, method: str, x0: Any, tol: float, max_iter: int | None, n_starts: int, seed: Any
+) -> Result:
     if method == "cvxpy":
         from .cvxpy_backend import solve_cvxpy
 
@@ -172,7 +188,7 @@ def solve(
         form = NumericForm(problem)
         start = form.start(x0)
         results = []
-        for x_start in _starts(form, start, int(n_starts), seed):
+        for x_start in _starts(form, start, n_starts, seed):
             if method == "auto":
                 attempt = _auto(form, x_start, tol=tol, max_iter=max_iter)
             else:
@@ -187,6 +203,4 @@ def solve(
             result = dataclasses.replace(
                 result, message=f"{result.message} (best of {n_starts} starts, {wins} succeeded)"
             )
-    if result.status in ("max_iter", "failed"):
-        warnings.warn(f"lk.solve: {result.message}", ConvergenceWarning, stacklevel=2)
     return result
