@@ -22,7 +22,7 @@ import sympy as sp
 from .errors import NotConvexError
 from .problem import Problem
 
-__all__ = ["to_cvxpy"]
+__all__ = ["quadratic_parts", "to_cvxpy"]
 
 _PSD_TOL = 1e-10
 
@@ -31,7 +31,7 @@ class _Untranslatable(Exception):
     """A sympy node with no cvxpy equivalent."""
 
 
-def _poly_parts(expr: sp.Expr, variables: tuple[sp.Symbol, ...]):
+def quadratic_parts(expr: sp.Expr, variables: tuple[sp.Symbol, ...]):
     """(Q, q, c) with expr = ½ xᵀQx + qᵀx + c, or None if expr is not a polynomial of degree <= 2."""
     if not expr.free_symbols & set(variables):
         return None
@@ -79,7 +79,7 @@ class _Translator:
             if expr not in self.index:
                 raise _Untranslatable(f"{expr} is not a variable")
             return self.x[self.index[expr]]
-        quad = _poly_parts(expr, self.variables)
+        quad = quadratic_parts(expr, self.variables)
         if quad is not None:
             return self._quadratic(*quad, expr)
         if isinstance(expr, sp.Add):
@@ -123,11 +123,11 @@ class _Translator:
     def _add(self, expr: sp.Add) -> Any:
         poly, rest = [], []
         for term in expr.args:
-            (poly if _poly_parts(term, self.variables) is not None or term.is_number else rest).append(term)
+            (poly if quadratic_parts(term, self.variables) is not None or term.is_number else rest).append(term)
         out = 0.0
         if poly:
             total = sp.Add(*poly)
-            parts = _poly_parts(total, self.variables)
+            parts = quadratic_parts(total, self.variables)
             out = float(total) if parts is None else self._quadratic(*parts, total)
         for term in rest:
             out = out + self(term)
@@ -156,7 +156,7 @@ class _Translator:
             raise _Untranslatable(f"{sp.sstr(expr)} has a variable exponent")
         p = float(exponent)
         if p == 0.5:
-            quad = _poly_parts(base, self.variables)
+            quad = quadratic_parts(base, self.variables)
             if quad is not None and np.any(quad[0]):
                 return self._sqrt_quadratic(*quad, base)
             return cp.sqrt(self(base))

@@ -20,10 +20,11 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import minimize as _scipy_minimize
 
+from .cvxpy_export import quadratic_parts
 from .errors import NotConvexError
 from .problem import Constraint, Problem
 from .result import Result
-from .solvers.form import NumericForm
+from .solvers.form import Multipliers, NumericForm
 from .solvers.phase_one import phase_one
 from .solvers.threads import single_blas_thread
 
@@ -156,6 +157,79 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
     )
 
 
+@dataclass(frozen=True, eq=False)
+class _QuadraticDual:
+    """g(ν) = const + bᵀν − ½ νᵀHν on {Aν = a, μ >= 0}: the dual of a convex QP or LP whose
+    constraints are affine, with x(ν) = −K(q₁ + C₁ν) for the variables that appear squared."""
+
+    H: np.ndarray
+    b: np.ndarray
+    const: float
+    A: np.ndarray
+    a: np.ndarray
+
+
+def _affine_dual(problem: Problem, mult: tuple[sp.Symbol, ...]):
+    """The closed form for convex quadratic f and affine constraints, built numerically:
+    (g, domain, minimizer, _QuadraticDual), or None when this route does not apply."""
+    x = problem.variables
+    n = len(x)
+    constraints = problem.constraints + problem.bound_constraints()
+    pieces = []
+    for expr in [problem.minimize_objective] + [c.expr for c in constraints]:
+        if not expr.free_symbols & set(x):
+            try:
+                pieces.append((np.zeros((n, n)), np.zeros(n), float(expr)))
+            except TypeError:
+                return None
+            continue
+        parts = quadratic_parts(expr, x)
+        if parts is None:
+            return None
+        pieces.append(parts)
+    (Qf, qf, rf), rest = pieces[0], pieces[1:]
+    if any(np.any(Q) for Q, _, _ in rest):
+        return None  # quadratic constraints: Q depends on μ, the symbolic route handles it
+    if n and np.linalg.eigvalsh(Qf).min() < -_PSD_TOL * max(1.0, float(np.abs(Qf).max())):
+        return None
+    C = np.column_stack([q for _, q, _ in rest]) if rest else np.zeros((n, 0))
+    r = np.array([c for _, _, c in rest], dtype=float)
+    linear = [i for i in range(n) if not np.any(Qf[i])]
+    quad = [i for i in range(n) if np.any(Qf[i])]
+    Q11 = Qf[np.ix_(quad, quad)]
+    if quad and np.linalg.cond(Q11) > 1e12:
+        return None
+    K = np.linalg.inv(Q11) if quad else np.zeros((0, 0))
+    C1, q1 = C[quad], qf[quad]
+    data = _QuadraticDual(
+        H=C1.T @ K @ C1,
+        b=r - C1.T @ K @ q1,
+        const=float(rf - 0.5 * q1 @ K @ q1),
+        A=C[linear],
+        a=-qf[linear],
+    )
+    nu = list(mult)
+    g = sp.Float(data.const) + sum(sp.Float(bi) * v for bi, v in zip(data.b, nu))
+    g -= sum(
+        sp.Float(data.H[i, j] / (2 if i == j else 1)) * nu[i] * nu[j]
+        for i in range(len(nu))
+        for j in range(i, len(nu))
+        if data.H[i, j] != 0
+    )
+    domain = [sp.GreaterThan(m, 0) for m in mult if m.name.startswith("mu_")]
+    domain += [
+        sp.Eq(sum(sp.Float(ak) * v for ak, v in zip(row, nu) if ak != 0) - sp.Float(ai), 0)
+        for row, ai in zip(data.A, data.a)
+    ]
+    minimizer = {}
+    for k, i in enumerate(quad):
+        coeff = -(K @ C1)[k]
+        minimizer[x[i]] = sp.Float(-(K @ q1)[k]) + sum(
+            sp.Float(cj) * v for cj, v in zip(coeff, nu) if cj != 0
+        )
+    return g, tuple(domain), minimizer, data
+
+
 def _closed_form(problem: Problem, L: sp.Expr, mult: tuple[sp.Symbol, ...]):
     """(g, domain, x_of_multipliers) for L convex in x with ∇ₓL = 0 solvable, else None."""
     x = problem.variables
@@ -245,6 +319,7 @@ class DualProblem:
     function: sp.Expr | None
     domain: tuple[Any, ...]
     minimizer: Mapping[sp.Symbol, sp.Expr] | None
+    quadratic: _QuadraticDual | None = dataclasses.field(default=None, repr=False)
 
     @cached_property
     def _form(self) -> NumericForm:
@@ -317,7 +392,32 @@ class DualProblem:
         f_scale = max(1.0, abs(L(z0)[0]))
         if not np.isfinite(value) or value < -1e12 * f_scale or np.abs(res.x).max(initial=0.0) > 1e9:
             return -np.inf, None
+        if not res.success and self._falls_along(L, res.x, res.x - z0, value, f_scale):
+            return -np.inf, None
+        # a saddle of L (BFGS stops at any stationary point): follow negative curvature
+        H = form.lagrangian_hessian(res.x, Multipliers(lam, mu))
+        w, V = np.linalg.eigh(H)
+        if w.size and w[0] < -1e-10 * max(1.0, float(np.abs(w).max())):
+            for d in (V[:, 0], -V[:, 0]):
+                if self._falls_along(L, res.x, d, value, f_scale):
+                    return -np.inf, None
         return value, res.x
+
+    @staticmethod
+    def _falls_along(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> bool:
+        """True when L keeps falling along z + t·d for t = 10, 100, ... 1e6 (times 1/‖d‖),
+        by more than 1e6·scale overall: the inner infimum is −inf."""
+        norm = float(np.linalg.norm(d))
+        if norm == 0 or not np.isfinite(norm):
+            return False
+        previous = value
+        with np.errstate(all="ignore"):
+            for k in range(1, 7):
+                current = L(z + (10.0**k / norm) * d)[0]
+                if not current < previous:
+                    return False
+                previous = current
+        return bool(previous < value - 1e6 * scale)
 
     def evaluate(self, multipliers: Any) -> float:
         """g(λ, μ) at the given multipliers (dict by constraint name or Symbol, or an array
@@ -387,7 +487,10 @@ class DualProblem:
             off (Slater's condition fails, as for min x1 + x2 s.t. x1² + x2² <= 0), the
             status is ``"failed"`` and the message says the supremum is not attained.
         """
-        if self.function is not None:
+        if self.quadratic is not None:
+            with single_blas_thread():
+                result = self._solve_quadratic(tol)
+        elif self.function is not None:
             result = self._solve_closed_form(tol)
         else:
             with single_blas_thread():
@@ -409,6 +512,38 @@ class DualProblem:
     def _start(self) -> np.ndarray:
         mu_names = set(self._form.ineq_names)
         return np.array([1.0 if name in mu_names else 0.0 for name in self.names])
+
+    def _solve_quadratic(self, tol: float) -> Result:
+        """Maximize the QP dual g(ν) = const + bᵀν − ½νᵀHν s.t. Aν = a, μ >= 0 with lk.solve on
+        numeric callables (exact gradient; the Hessian H by differences of it, exact here)."""
+        from .problem import Problem as _Problem
+        from .solvers import solve
+
+        q = self.quadratic
+        mu_names = set(self._form.ineq_names)
+        problem = _Problem.from_functions(
+            lambda v: -(q.const + q.b @ v - 0.5 * v @ q.H @ v),
+            len(self.names),
+            grad=lambda v: q.H @ v - q.b,
+            eq=[(lambda v, row=row, ai=ai: row @ v - ai) for row, ai in zip(q.A, q.a)],
+            jac=[(lambda v, row=row: row) for row in q.A],
+            bounds=[(0.0, None) if name in mu_names else (None, None) for name in self.names],
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = solve(problem, x0=self._start(), tol=tol)
+        linear = [v for v in self.primal.variables if self.minimizer is not None and v not in self.minimizer]
+        stationary = {
+            f"stationary_{v.name}": -result.multipliers.get(f"eq{k}", 0.0)
+            for k, v in enumerate(linear, start=1)
+        }
+        return dataclasses.replace(
+            result,
+            fun=-float(result.fun),
+            point=dict(zip(self.variables, map(float, result.x))),
+            multipliers=stationary,
+            method=f"dual QP closed form, {result.method}",
+        )
 
     def _solve_closed_form(self, tol: float) -> Result:
         from .solvers import solve
@@ -438,6 +573,28 @@ class DualProblem:
                 grad[index[name]] = v
             return -value, -grad
 
+        start = self._start()
+        rng = np.random.default_rng(0)
+        trials = [start] + [
+            np.where([n in mu_names for n in self.names], 1.0, 0.0) * rng.exponential(size=start.size)
+            + np.where([n in mu_names for n in self.names], 0.0, 1.0) * rng.normal(size=start.size)
+            for _ in range(4)
+        ]
+        finite = [t for t in trials if np.isfinite(self._inner(t)[0])]
+        if not finite:
+            return Result(
+                x=start,
+                fun=-np.inf,
+                status="infeasible",
+                success=False,
+                method="dual numeric (BFGS inner)",
+                point=dict(zip(self.variables, map(float, start))),
+                message=(
+                    "g = -inf at every multiplier tried: inf_x L is unbounded below, so the dual is "
+                    "infeasible and weak duality gives only -inf <= p* (the primal is not convex)"
+                ),
+            )
+        start = finite[0]
         bounds = [(0.0, None) if name in mu_names else (None, None) for name in self.names]
         res = _scipy_minimize(
             negative_g,
@@ -501,6 +658,10 @@ def dual(problem: Problem) -> DualProblem:
     symbols = problem.multipliers
     variables = tuple(symbols[c.name] for c in constraints)
     names = tuple(c.name for c in constraints)
+    affine = _affine_dual(problem, variables)
+    if affine is not None:
+        g, domain, minimizer, data = affine
+        return DualProblem(problem, variables, names, g, domain, minimizer, data)
     L = problem.lagrangian(include_bounds=True)
     closed = _closed_form(problem, L, variables)
     if closed is None:
