@@ -123,7 +123,9 @@ class _Translator:
     def _add(self, expr: sp.Add) -> Any:
         poly, rest = [], []
         for term in expr.args:
-            (poly if quadratic_parts(term, self.variables) is not None or term.is_number else rest).append(term)
+            (poly if quadratic_parts(term, self.variables) is not None or term.is_number else rest).append(
+                term
+            )
         out = 0.0
         if poly:
             total = sp.Add(*poly)

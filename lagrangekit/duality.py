@@ -31,7 +31,6 @@ from .solvers.threads import single_blas_thread
 __all__ = ["DualProblem", "SlaterReport", "dual", "duality_gap", "slater_point"]
 
 _PSD_TOL = 1e-10
-_RUNAWAY = 1e8  # dual multipliers this large (times max(1, |g*|)) mean the supremum is not attained
 
 
 @dataclass(frozen=True)
@@ -496,7 +495,7 @@ class DualProblem:
             with single_blas_thread():
                 result = self._solve_numeric(tol)
         values = np.asarray(result.x, float)
-        if np.abs(values).max(initial=0.0) > _RUNAWAY * max(1.0, abs(float(result.fun))):
+        if np.isfinite(float(result.fun)) and self._still_rising(values, float(result.fun)):
             reason = self.slater.message
             result = dataclasses.replace(
                 result,
@@ -508,6 +507,19 @@ class DualProblem:
                 ),
             )
         return result
+
+    def _still_rising(self, values: np.ndarray, g_star: float) -> bool:
+        """True when g keeps rising along the ray from 0 through the inequality multipliers:
+        g(10 μ*, λ*) > g* + 1e-9·max(1, |g*|). For concave g that means no maximizer exists
+        (the supremum is approached as μ → ∞)."""
+        mu_names = set(self._form.ineq_names)
+        scaled = np.array(
+            [max(v, 0.0) * 10 if name in mu_names else v for v, name in zip(values, self.names)]
+        )
+        if np.array_equal(scaled, values):
+            return False
+        far = self.evaluate(scaled)
+        return bool(np.isfinite(far) and far > g_star + 1e-9 * max(1.0, abs(g_star)))
 
     def _start(self) -> np.ndarray:
         mu_names = set(self._form.ineq_names)

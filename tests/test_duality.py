@@ -148,7 +148,7 @@ def test_slater_fails_and_the_dual_supremum_is_not_attained():
     r = d.solve()
     assert not r.success and r.status == "failed"
     assert "not attained" in r.message and "Slater" in r.message
-    assert -1e-6 < r.fun < 0
+    assert -1e-4 < r.fun < 0
 
 
 def test_slater_with_only_affine_constraints_needs_feasibility():

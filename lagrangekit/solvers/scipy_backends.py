@@ -32,8 +32,17 @@ def _bounds(form: NumericForm) -> list[tuple[float | None, float | None]]:
     ]
 
 
-def slsqp(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: int | None = None) -> Attempt:
-    """Run scipy's SLSQP with exact first derivatives; bound multipliers recovered."""
+def slsqp(
+    form: NumericForm,
+    x0: np.ndarray,
+    *,
+    tol: float = 1e-8,
+    max_iter: int | None = None,
+    ftol: float | None = None,
+) -> Attempt:
+    """Run scipy's SLSQP with exact first derivatives; bound multipliers recovered.
+
+    ``ftol`` is SLSQP's precision goal for f, ``tol * 1e-4`` by default."""
     constraints = []
     if form.m_eq:
         constraints.append({"type": "eq", "fun": form.h, "jac": form.h_jac})
@@ -48,7 +57,10 @@ def slsqp(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: int
             method="SLSQP",
             bounds=_bounds(form),
             constraints=constraints,
-            options={"maxiter": 500 if max_iter is None else int(max_iter), "ftol": tol * 1e-4},
+            options={
+                "maxiter": 500 if max_iter is None else int(max_iter),
+                "ftol": tol * 1e-4 if ftol is None else ftol,
+            },
         )
     x = np.asarray(res.x, dtype=float)
     y = np.asarray(getattr(res, "multipliers", np.zeros(form.m_eq + len(form.cp.ineq_names))), float)

@@ -26,6 +26,7 @@ __all__ = ["METHODS", "solve"]
 METHODS: tuple[str, ...] = ("auto", "auglag", "slsqp", "trust-constr", "cvxpy")
 
 _INFEASIBLE = 1e-6  # the violation above which a phase-I answer means "infeasible"
+_AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
 
 Backend = Callable[..., Attempt]
 _BACKENDS: dict[str, Backend] = {"auglag": auglag, "slsqp": slsqp, "trust-constr": trust_constr}
@@ -39,22 +40,34 @@ def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
 
 
 def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
-    """SLSQP then Newton polish; if that is not a KKT point within tol, our augmented
-    Lagrangian, then trust-constr; the best answer wins (KKT error, then objective).
-    When SLSQP ends infeasible and phase I finds no feasible point either, stop there."""
-    attempts = []
-    for run in (
-        lambda: _polished(form, slsqp(form, x0, tol=tol, max_iter=max_iter)),
-        lambda: auglag(form, x0, tol=tol, max_iter=max_iter),
-        lambda: _polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)),
-    ):
-        attempt = run()
+    """SLSQP (scipy's default precision) then Newton polish; if SLSQP ends infeasible, phase I
+    and SLSQP again from its point; then our augmented Lagrangian, then trust-constr, until
+    one is a KKT point within tol. The best answer wins (KKT error, then objective)."""
+    attempts: list[Attempt] = []
+
+    def accept(attempt: Attempt) -> bool:
         attempts.append(attempt)
-        if attempt.diverged or form.kkt_error(attempt.x, attempt.multipliers) <= tol:
-            break
-        if len(attempts) == 1 and form.violation(attempt.x) > _INFEASIBLE:
-            if phase_one(form, [x0, attempt.x]).violation > _INFEASIBLE:
-                break  # no feasible point to improve on: finish() reports "infeasible"
+        return attempt.diverged or form.kkt_error(attempt.x, attempt.multipliers) <= tol
+
+    if accept(_polished(form, slsqp(form, x0, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))):
+        return _chosen(form, attempts, tol)
+    phase_one_infeasible = False
+    if form.violation(attempts[0].x) > _INFEASIBLE:
+        p1 = phase_one(form, [x0, attempts[0].x])
+        phase_one_infeasible = p1.violation > _INFEASIBLE
+        if not phase_one_infeasible and accept(
+            _polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))
+        ):
+            return _chosen(form, attempts, tol)
+    if accept(auglag(form, x0, tol=tol, max_iter=max_iter)):
+        return _chosen(form, attempts, tol)
+    if phase_one_infeasible and form.violation(attempts[-1].x) > _INFEASIBLE:
+        return _chosen(form, attempts, tol)  # no feasible point anywhere: finish() says "infeasible"
+    accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+    return _chosen(form, attempts, tol)
+
+
+def _chosen(form: NumericForm, attempts: list[Attempt], tol: float) -> Attempt:
     best = min(attempts, key=lambda a: _rank(form, a, tol))
     return dataclasses.replace(best, method=f"auto:{best.method}")
 
