@@ -376,7 +376,6 @@ class DualProblem:
         """inf_x L numerically (BFGS from ``x_start``): (value, minimizer), (−inf, None) when it runs away."""
         form = self._form
         lam, mu = self._split(values)
-        f_scale = 1.0
 
         def L(z):
             value = form.f(z) + lam @ form.h(z) + mu @ form.G(z)

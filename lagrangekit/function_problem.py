@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .problem import CompiledProblem, Constraint, Problem
+from .problem import CompiledProblem, Constraint, Problem, _bound_value
 
 __all__ = ["FunctionProblem", "central_gradient", "central_jacobian", "from_functions"]
 
@@ -270,8 +270,6 @@ def from_functions(
         bounds = list(bounds)
         if len(bounds) != n:
             raise ValueError(f"bounds must have n = {n} pairs (lo, hi), got {len(bounds)}")
-        from .problem import _bound_value
-
         bound_tuple = tuple(
             (_bound_value(lo, "lower", v), _bound_value(hi, "upper", v))
             for v, (lo, hi) in zip(variables, bounds)
