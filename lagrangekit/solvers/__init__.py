@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from .crosscheck import CrossCheck, crosscheck
-from .solve import METHODS, solve
+from .dispatch import METHODS, solve
 
 __all__ = ["METHODS", "CrossCheck", "crosscheck", "solve"]

@@ -11,7 +11,7 @@ import numpy as np
 from ..problem import Problem
 from ..result import Result
 from .cvxpy_backend import solve_exported
-from .solve import solve
+from .dispatch import solve
 
 __all__ = ["CrossCheck", "crosscheck"]
 

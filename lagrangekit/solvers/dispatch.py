@@ -1,4 +1,4 @@
-"""solve(): one entry point for the numeric backends, "auto" selection and multistart."""
+"""solve(): one entry point for the numeric backends, "auto" selection and multistart (dispatch)."""
 
 from __future__ import annotations
 
