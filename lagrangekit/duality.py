@@ -329,6 +329,13 @@ class DualProblem:
         """Slater's condition for the primal (see :func:`slater_point`)."""
         return slater_point(self.primal)
 
+    @property
+    def strong_duality(self) -> bool | None:
+        """True when Slater's theorem guarantees g* = p* with a dual optimum attained (the
+        primal is convex and a Slater point exists); None when that is not guaranteed
+        (the gap may still be zero, see :func:`duality_gap`). Reasons: :attr:`slater`."""
+        return True if self.slater.holds and self.slater.convex else None
+
     def _vector(self, multipliers: Any) -> np.ndarray:
         if isinstance(multipliers, Mapping):
             by_key = {}

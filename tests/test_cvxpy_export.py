@@ -129,3 +129,16 @@ def test_crosscheck_reports_every_difference():
     assert check.max_difference <= 1e-6
     assert check.cvxpy_multipliers["zc"] == pytest.approx(1.0, rel=1e-6)  # mu = 2z at z = 1/2
     assert "max difference" in str(check)
+
+
+def test_solve_with_the_cvxpy_method():
+    problem = lk.minimize((x - 1) ** 2 + (y - 2) ** 2, {"lin": x + y <= 1}, bounds={x: (0, None)})
+    r = lk.solve(problem, method="cvxpy", tol=1e-6)
+    assert r.method == "cvxpy" and r.success
+    # by hand: projection of (1, 2) onto x + y <= 1 is (0, 1) with mu = 2, lower:x = 0
+    np.testing.assert_allclose(r.x, [0, 1], atol=1e-5)  # interior point, weakly active bound
+    assert r.multipliers["lin"] == pytest.approx(2, rel=1e-5)
+    infeasible = lk.solve(lk.minimize(x, {"a": x >= 1, "b": x <= 0}), method="cvxpy")
+    assert infeasible.status == "infeasible" and np.all(np.isfinite(infeasible.x))
+    unbounded = lk.solve(lk.minimize(-x, {"a": x >= 0}), method="cvxpy")
+    assert unbounded.status == "unbounded"

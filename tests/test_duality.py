@@ -133,6 +133,7 @@ def test_maximize_problem_dual_and_nonconvex_gap():
 def test_slater_point_is_strictly_feasible():
     report = lk.slater_point(DISK)
     assert report.holds and report
+    assert lk.dual(DISK).strong_duality is True
     assert report.x[0] ** 2 + report.x[1] ** 2 < 1
     assert report.convex is True
 
@@ -142,6 +143,7 @@ def test_slater_fails_and_the_dual_supremum_is_not_attained():
     problem = lk.minimize(x + y, {"ball": x**2 + y**2 <= 0})
     report = lk.slater_point(problem)
     assert not report.holds and report.x is None
+    assert lk.dual(problem).strong_duality is None
     assert "fails" in report.message
     d = lk.dual(problem)
     assert sp.simplify(d.function + 1 / (2 * d.variables[0])) == 0
