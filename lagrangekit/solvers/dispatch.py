@@ -135,7 +135,8 @@ def solve(
         gradients, first-order multiplier updates, adaptive penalty) with an active-set
         Newton polish. ``"slsqp"`` / ``"trust-constr"``: scipy, with multipliers
         translated to our convention and bound multipliers recovered. ``"cvxpy"``: the
-        problem exported by :meth:`Problem.to_cvxpy` (convex problems only). ``"auto"``:
+        problem exported by :meth:`Problem.to_cvxpy` (convex problems only; Clarabel;
+        ``x0``, ``max_iter`` and ``n_starts`` do not apply). ``"auto"``:
         SLSQP with Newton polish, falling back to auglag and trust-constr until the KKT
         conditions hold; ``Result.method`` says what ran.
     x0 : array-like or dict, optional
