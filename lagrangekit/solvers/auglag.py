@@ -34,7 +34,9 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
 
     L_ρ(x; λ, μ) = f + λᵀh + (ρ/2)‖h‖² + (1/2ρ) Σ (max(0, μ_i + ρ g_i)² − μ_i²), minimized
     over the box by L-BFGS-B with exact gradients; then λ ← λ + ρh, μ ← max(0, μ + ρg), and
-    ρ grows tenfold whenever the constraint violation did not halve. Bound multipliers come
+    ρ grows tenfold whenever the constraint violation did not halve. ρ starts at
+    10·max(1, |f(x0)|)/max(1, ½‖c(x0)⁺‖²), capped at 10: a stiffer start makes the L-BFGS-B
+    line search fail on the kink of max(0, ·). Bound multipliers come
     from the reduced gradient, and :func:`newton_polish` makes every multiplier accurate.
     """
     outer = 60 if max_iter is None else int(max_iter)
@@ -43,7 +45,7 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
     f_start = form.f(x)
     h, g = form.h(x), form.g(x)
     sq = 0.5 * (h @ h + np.maximum(g, 0.0) @ np.maximum(g, 0.0))
-    rho = float(np.clip(10 * max(1.0, abs(f_start)) / max(1.0, sq), 1e-6, 1e6))
+    rho = float(np.clip(10 * max(1.0, abs(f_start)) / max(1.0, sq), 1e-6, 10.0))
     bounds = [
         (None if not np.isfinite(lo) else lo, None if not np.isfinite(hi) else hi)
         for lo, hi in zip(form.cp.lower, form.cp.upper)
@@ -86,7 +88,7 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
         feas = float(max(np.abs(h).max(initial=0.0), np.abs(np.minimum(-g, mu / rho)).max(initial=0.0)))
         lam = lam + rho * h
         mu = np.maximum(0.0, mu + rho * g)
-        if feas <= target and inner_tol <= 1e-7:
+        if feas <= target and inner_tol <= 1e-7 and res.success:
             converged = True
             message = f"augmented Lagrangian converged in {k + 1} outer iterations"
             break
