@@ -42,14 +42,21 @@ def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
 def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
     """SLSQP (scipy's default precision) then Newton polish; if SLSQP ends infeasible, phase I
     and SLSQP again from its point; then our augmented Lagrangian, then trust-constr, until
-    one is a KKT point within tol. The best answer wins (KKT error, then objective)."""
+    one is a KKT point within tol. When SLSQP does not move from x0, trust-constr runs too.
+    The best answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
     def accept(attempt: Attempt) -> bool:
         attempts.append(attempt)
         return attempt.diverged or form.kkt_error(attempt.x, attempt.multipliers) <= tol
 
-    if accept(_polished(form, slsqp(form, x0, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))):
+    first = slsqp(form, x0, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL)
+    if accept(_polished(form, first)):
+        if not _stayed_put(first.x, x0):
+            return _chosen(form, attempts, tol)
+        # x0 itself looked stationary to SLSQP: a plateau or saddle as often as a minimum,
+        # so let the interior-point method look too and keep the better certified answer
+        accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
         return _chosen(form, attempts, tol)
     phase_one_infeasible = False
     if form.violation(attempts[0].x) > _INFEASIBLE:
@@ -65,6 +72,10 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
         return _chosen(form, attempts, tol)  # no feasible point anywhere: finish() says "infeasible"
     accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
     return _chosen(form, attempts, tol)
+
+
+def _stayed_put(x: np.ndarray, x0: np.ndarray) -> bool:
+    return bool(np.abs(x - x0).max(initial=0.0) <= 1e-10 * max(1.0, float(np.abs(x0).max(initial=0.0))))
 
 
 def _chosen(form: NumericForm, attempts: list[Attempt], tol: float) -> Attempt:
