@@ -41,6 +41,9 @@ _EXPORTS: dict[str, str] = {
     "slater_point": "duality",
     "SlaterReport": "duality",
     "CrossCheck": "solvers",
+    "fit_mle": "likelihood",
+    "mle_symbolic": "likelihood",
+    "MLEResult": "likelihood",
 }
 
 __all__ = ["__version__", *_EXPORTS]
