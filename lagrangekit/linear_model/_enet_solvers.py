@@ -1,0 +1,317 @@
+"""Elastic-net solvers on prepared data: coordinate descent on a design or on Gram statistics.
+
+Every function here works on the scale of the estimators' objective,
+
+    (1/(2n)) Σᵢ sᵢ (yᵢ − xᵢᵀw)² + α·l1_ratio·‖w‖₁ + (α/2)(1 − l1_ratio)‖w‖²,
+
+on data already centred when an intercept is fitted, with weights sᵢ summing to n. Tolerances
+are relative: a solve stops when its duality gap is at most ``tol``·P(0), P(0) = Σᵢ sᵢyᵢ²/(2n).
+Returned gaps are absolute, on the same scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sparse
+
+from ._preprocessing import center_data
+
+__all__ = [
+    "DesignData",
+    "GramData",
+    "PathSolution",
+    "alpha_max",
+    "enet_path_design",
+    "enet_path_gram",
+    "gram_statistics",
+    "prepare_design",
+    "rescale_weights",
+]
+
+_DUMMY_DENSE = np.zeros((2, 2), order="F")
+_DUMMY_DATA = np.zeros(1)
+_DUMMY_INDEX = np.zeros(1, dtype=np.int32)
+_ANDERSON_K = 5
+_WS_START = 10
+_GRAM_CHUNK_ROWS = 8192
+
+
+@dataclass(frozen=True)
+class DesignData:
+    """A centred, weight-scaled design ready for the coordinate-descent kernel.
+
+    Dense designs are centred Fortran-ordered copies (``xbar`` is zero); CSC designs keep their
+    sparsity, with ``xbar`` the column means that the kernel subtracts implicitly.
+    """
+
+    X: Any
+    y: np.ndarray
+    xbar: np.ndarray
+    col_norm2: np.ndarray
+    n_samples: int
+    X_offset: np.ndarray
+    y_offset: float
+
+    @property
+    def is_sparse(self) -> bool:
+        return sparse.issparse(self.X)
+
+    def correlations(self) -> np.ndarray:
+        """Xᶜᵀ S yᶜ; the implicit centring drops out because the weighted yᶜ sums to zero."""
+        return np.asarray(self.X.T @ self.y).ravel()
+
+
+@dataclass(frozen=True)
+class GramData:
+    """Sufficient statistics of centred, weighted data: XᵀX, Xᵀy, yᵀy, n and the means."""
+
+    XtX: np.ndarray
+    Xty: np.ndarray
+    yty: float
+    n_samples: int
+    X_offset: np.ndarray
+    y_offset: float
+
+
+@dataclass(frozen=True)
+class PathSolution:
+    """Solutions along a sequence of penalties: ``coefs`` is (n_alphas, n_features)."""
+
+    coefs: np.ndarray
+    gaps: np.ndarray
+    n_iter: np.ndarray
+
+
+def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndarray | None:
+    """Weights rescaled to sum to ``n_samples``, as scikit-learn's coordinate descent does."""
+    if sample_weight is None:
+        return None
+    return sample_weight * (n_samples / sample_weight.sum())
+
+
+def prepare_design(X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool) -> DesignData:
+    """Centre (dense) or record means of (sparse) ``X``, and scale rows by √s. Inputs are not modified."""
+    n = X.shape[0]
+    sw = rescale_weights(sample_weight, n)
+    cd = center_data(X, y, sw, fit_intercept, order="F")
+    root = None if sw is None else np.sqrt(sw)
+    yc = np.asarray(cd.y, dtype=np.float64)
+    if root is not None:
+        yc = yc * root
+    if sparse.issparse(X):
+        Xs = sparse.csc_matrix(X, dtype=np.float64, copy=True)
+        Xs.sum_duplicates()
+        if root is not None:
+            Xs.data *= root[Xs.indices]
+        xbar = np.asarray(cd.X_offset, dtype=np.float64) if fit_intercept else np.zeros(X.shape[1])
+        col_norm2 = np.asarray(Xs.multiply(Xs).sum(axis=0)).ravel() - n * xbar**2
+        col_norm2 = np.maximum(col_norm2, 0.0)
+        Xd: Any = Xs
+    else:
+        Xd = cd.X
+        if Xd is X or Xd.dtype != np.float64 or not Xd.flags.f_contiguous:
+            Xd = np.array(Xd, dtype=np.float64, order="F", copy=True)
+        if root is not None:
+            Xd *= root[:, None]
+        xbar = np.zeros(X.shape[1])
+        col_norm2 = np.einsum("ij,ij->j", Xd, Xd)
+    return DesignData(Xd, yc, xbar, col_norm2, n, np.asarray(cd.X_offset, dtype=np.float64), float(cd.y_offset))
+
+
+def gram_statistics(
+    X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> GramData:
+    """XᵀSX, XᵀSy and yᵀSy of the (weighted-)centred data, in one pass over row blocks.
+
+    Dense ``X`` is read in blocks shifted by the first block's mean, so centring costs no copy
+    of ``X`` and loses no precision when the means are large; the shift is removed exactly at
+    the end. Sparse ``X`` uses its sparse product and the closed-form centring correction.
+    """
+    n, p = X.shape
+    sw = rescale_weights(sample_weight, n)
+    y = np.asarray(y, dtype=np.float64)
+    if sparse.issparse(X):
+        Xs = sparse.csc_matrix(X, dtype=np.float64)
+        Xw = Xs if sw is None else sparse.csc_matrix(Xs.multiply(sw[:, None]))
+        XtX = np.asarray((Xw.T @ Xs).todense())
+        yw = y if sw is None else y * sw
+        Xty = np.asarray(Xs.T @ yw).ravel()
+        yty = float(y @ yw)
+        if fit_intercept:
+            x_mean = np.asarray(Xs.T @ (np.full(n, 1.0 / n) if sw is None else sw / n)).ravel()
+            y_mean = float(yw.sum() / n)
+            XtX -= n * np.outer(x_mean, x_mean)
+            Xty -= n * x_mean * y_mean
+            yty -= n * y_mean**2
+        else:
+            x_mean, y_mean = np.zeros(p), 0.0
+        return GramData(np.ascontiguousarray(XtX), Xty, max(yty, 0.0), n, x_mean, y_mean)
+    XtX = np.zeros((p, p))
+    Xty = np.zeros(p)
+    yty = 0.0
+    x_sum = np.zeros(p)
+    y_sum = 0.0
+    rows = min(n, _GRAM_CHUNK_ROWS)
+    if fit_intercept:
+        w0 = None if sw is None else sw[:rows]
+        x_shift = np.average(X[:rows], axis=0, weights=w0).astype(np.float64)
+        y_shift = float(np.average(y[:rows], weights=w0))
+    for start in range(0, n, rows):
+        block = np.asarray(X[start : start + rows], dtype=np.float64)
+        yb = y[start : start + rows]
+        if fit_intercept:
+            block = block - x_shift
+            yb = yb - y_shift
+        if sw is None:
+            if fit_intercept:
+                x_sum += block.sum(axis=0)
+                y_sum += yb.sum()
+            XtX += block.T @ block
+            Xty += block.T @ yb
+            yty += float(yb @ yb)
+        else:
+            sb = sw[start : start + rows]
+            root = np.sqrt(sb)
+            if fit_intercept:
+                x_sum += sb @ block
+                y_sum += float(sb @ yb)
+            scaled = block * root[:, None]
+            XtX += scaled.T @ scaled
+            Xty += scaled.T @ (yb * root)
+            yty += float((yb * root) @ (yb * root))
+    if fit_intercept:
+        dx = x_sum / n
+        dy = y_sum / n
+        XtX -= n * np.outer(dx, dx)
+        Xty -= n * dx * dy
+        yty -= n * dy * dy
+        x_mean, y_mean = x_shift + dx, y_shift + dy
+    else:
+        x_mean, y_mean = np.zeros(p), 0.0
+    XtX = 0.5 * (XtX + XtX.T)
+    return GramData(XtX, Xty, max(yty, 0.0), n, x_mean, float(y_mean))
+
+
+def alpha_max(correlations: np.ndarray, n_samples: int, l1_ratio: float = 1.0, positive: bool = False) -> float:
+    """The smallest α for which w = 0 solves the problem: maxⱼ ψ(Xⱼᵀy)/(n·l1_ratio).
+
+    ``correlations`` is Xᶜᵀ S yᶜ (centred, weighted); ψ is |·|, or the positive part when
+    ``positive``. It is infinite for l1_ratio = 0 unless every correlation vanishes.
+    """
+    z = np.asarray(correlations, dtype=np.float64)
+    top = float(np.max(z, initial=0.0)) if positive else float(np.max(np.abs(z), initial=0.0))
+    top = max(top, 0.0)
+    if l1_ratio == 0.0:
+        return 0.0 if top == 0.0 else np.inf
+    return top / (n_samples * l1_ratio)
+
+
+def _penalties(alphas: np.ndarray, l1_ratio: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+    return n * alphas * l1_ratio, n * alphas * (1.0 - l1_ratio)
+
+
+def enet_path_gram(
+    XtX: np.ndarray,
+    Xty: np.ndarray,
+    yty: float,
+    n_samples: int,
+    alphas: np.ndarray,
+    *,
+    l1_ratio: float = 1.0,
+    positive: bool = False,
+    tol: float = 1e-6,
+    max_iter: int = 1000,
+    coef_init: np.ndarray | None = None,
+    screen: bool = True,
+) -> PathSolution:
+    """Elastic net from sufficient statistics alone, along ``alphas`` (in the given order).
+
+    Parameters
+    ----------
+    XtX, Xty, yty, n_samples
+        XᵀSX (p, p), XᵀSy (p,), yᵀSy and n of the centred data with weights S summing to n;
+        this is the entry point for statistics accumulated elsewhere (chunks, Dask).
+    alphas : array-like
+        Penalties, solved in order with warm starts (decreasing is fastest).
+    tol : float
+        Relative: each solve stops when its gap is at most tol·yᵀSy/(2n).
+    max_iter : int
+        Coordinate-descent epochs allowed per α.
+    """
+    from ._cd import enet_cd_gram_path
+
+    G = np.ascontiguousarray(XtX, dtype=np.float64)
+    q = np.ascontiguousarray(Xty, dtype=np.float64)
+    p = q.shape[0]
+    lam1, lam2 = _penalties(alphas, l1_ratio, n_samples)
+    w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
+    coefs = np.empty((lam1.shape[0], p))
+    tol_abs = tol * float(yty) / 2.0
+    gaps, epochs = enet_cd_gram_path(
+        G, q, float(yty), lam1, lam2, bool(positive), tol_abs, int(max_iter), w, screen, _ANDERSON_K, coefs
+    )
+    return PathSolution(coefs, gaps / n_samples, epochs)
+
+
+def enet_path_design(
+    design: DesignData,
+    alphas: np.ndarray,
+    *,
+    l1_ratio: float = 1.0,
+    positive: bool = False,
+    tol: float = 1e-6,
+    max_iter: int = 1000,
+    coef_init: np.ndarray | None = None,
+    seed: int = -1,
+    screen: bool = True,
+) -> PathSolution:
+    """Elastic net by working-set coordinate descent on a prepared design, along ``alphas``.
+
+    ``max_iter`` bounds the epochs (passes over the working set) per α; ``seed`` >= 0 visits
+    the working set in a fresh random order each epoch.
+    """
+    from ._cd import enet_cd_design
+
+    X = design.X
+    n = design.n_samples
+    p = design.xbar.shape[0]
+    if design.is_sparse:
+        dense, data, indices, indptr = _DUMMY_DENSE, X.data, X.indices, X.indptr
+    else:
+        dense, data, indices, indptr = X, _DUMMY_DATA, _DUMMY_INDEX, _DUMMY_INDEX
+    lam1, lam2 = _penalties(alphas, l1_ratio, n)
+    w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
+    tol_abs = tol * float(design.y @ design.y) / 2.0
+    coefs = np.empty((lam1.shape[0], p))
+    gaps = np.empty(lam1.shape[0])
+    n_iter = np.empty(lam1.shape[0], dtype=np.int64)
+    for k in range(lam1.shape[0]):
+        gap, epochs, _ = enet_cd_design(
+            dense,
+            data,
+            indices,
+            indptr,
+            design.is_sparse,
+            design.xbar,
+            float(n),
+            design.col_norm2,
+            design.y,
+            w,
+            lam1[k],
+            lam2[k],
+            bool(positive),
+            tol_abs,
+            int(max_iter),
+            max(_WS_START, 2 * int(np.count_nonzero(w))),
+            screen,
+            _ANDERSON_K,
+            int(seed),
+        )
+        coefs[k] = w
+        gaps[k] = gap / n
+        n_iter[k] = epochs
+    return PathSolution(coefs, gaps, n_iter)
