@@ -10,6 +10,12 @@ from typing import Any
 # public name -> submodule that defines it (loaded lazily: cvxpy is imported only by fit_cvxpy)
 _EXPORTS: dict[str, str] = {
     "Ridge": "ridge",
+    "Lasso": "lasso",
+    "ElasticNet": "lasso",
+    "lasso_path": "lasso",
+    "LassoCV": "elastic_net_cv",
+    "ElasticNetCV": "elastic_net_cv",
+    "ConstrainedLasso": "constrained_lasso",
     "CvxpyFit": "cvxpy_reference",
     "fit_cvxpy": "cvxpy_reference",
 }

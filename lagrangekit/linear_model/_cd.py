@@ -237,7 +237,7 @@ def enet_cd_design(
     n = y.shape[0]
     p = w.shape[0]
     if seed >= 0:
-        np.random.seed(seed)
+        np.random.seed(seed)  # noqa: NPY002 (numba supports only the legacy API)
     r = np.empty(n)
     r_acc = np.empty(n)
     z = np.zeros(p)
@@ -306,8 +306,10 @@ def enet_cd_design(
         n_buf = 0
         while epochs < max_epochs:
             if seed >= 0:
-                ws = ws[np.random.permutation(mw)]
-            cs = _epoch(X, data, indices, indptr, is_sparse, xbar, vv, col_norm2, ws, w, r, cs, lam1, lam2, positive)
+                ws = ws[np.random.permutation(mw)]  # noqa: NPY002
+            cs = _epoch(
+                X, data, indices, indptr, is_sparse, xbar, vv, col_norm2, ws, w, r, cs, lam1, lam2, positive
+            )
             epochs += 1
             if K == 0:
                 if epochs % 5 != 0:

@@ -23,7 +23,6 @@ __all__ = [
     "DesignData",
     "GramData",
     "PathSolution",
-    "alpha_max",
     "enet_path_design",
     "enet_path_gram",
     "gram_statistics",
@@ -36,7 +35,6 @@ _DUMMY_DATA = np.zeros(1)
 _DUMMY_INDEX = np.zeros(1, dtype=np.int32)
 _ANDERSON_K = 5
 _WS_START = 10
-_GRAM_CHUNK_ROWS = 8192
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,8 @@ class DesignData:
     """A centred, weight-scaled design ready for the coordinate-descent kernel.
 
     Dense designs are centred Fortran-ordered copies (``xbar`` is zero); CSC designs keep their
-    sparsity, with ``xbar`` the column means that the kernel subtracts implicitly.
+    sparsity, with ``xbar`` the column means that the kernel subtracts implicitly, so that
+    column j is X̃ⱼ − x̄ⱼ·v with v = ``root_weights`` the square roots of the weights.
     """
 
     X: Any
@@ -54,10 +53,26 @@ class DesignData:
     n_samples: int
     X_offset: np.ndarray
     y_offset: float
+    root_weights: np.ndarray
 
     @property
     def is_sparse(self) -> bool:
         return sparse.issparse(self.X)
+
+    def operator(self) -> Any:
+        """The centred design as an array, or as a LinearOperator X̃ − v·x̄ᵀ for sparse data."""
+        if not (self.is_sparse and np.any(self.xbar)):
+            return self.X
+        from scipy.sparse.linalg import LinearOperator
+
+        X, xbar = self.X, self.xbar
+        v = self.root_weights
+        return LinearOperator(
+            X.shape,
+            matvec=lambda w: X @ np.ravel(w) - v * (xbar @ np.ravel(w)),
+            rmatvec=lambda r: X.T @ np.ravel(r) - xbar * (v @ np.ravel(r)),
+            dtype=np.float64,
+        )
 
     def correlations(self) -> np.ndarray:
         """Xᶜᵀ S yᶜ; the implicit centring drops out because the weighted yᶜ sums to zero."""
@@ -92,7 +107,9 @@ def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndar
     return sample_weight * (n_samples / sample_weight.sum())
 
 
-def prepare_design(X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool) -> DesignData:
+def prepare_design(
+    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> DesignData:
     """Centre (dense) or record means of (sparse) ``X``, and scale rows by √s. Inputs are not modified."""
     n = X.shape[0]
     sw = rescale_weights(sample_weight, n)
@@ -118,95 +135,33 @@ def prepare_design(X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_
             Xd *= root[:, None]
         xbar = np.zeros(X.shape[1])
         col_norm2 = np.einsum("ij,ij->j", Xd, Xd)
-    return DesignData(Xd, yc, xbar, col_norm2, n, np.asarray(cd.X_offset, dtype=np.float64), float(cd.y_offset))
+    x_offset = np.asarray(cd.X_offset, dtype=np.float64)
+    v = np.ones(n) if root is None else root
+    return DesignData(Xd, yc, xbar, col_norm2, n, x_offset, float(cd.y_offset), v)
 
 
 def gram_statistics(
     X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
 ) -> GramData:
-    """XᵀSX, XᵀSy and yᵀSy of the (weighted-)centred data, in one pass over row blocks.
+    """XᵀSX, XᵀSy and yᵀSy of the (weighted-)centred dense data, with S rescaled to sum to n.
 
-    Dense ``X`` is read in blocks shifted by the first block's mean, so centring costs no copy
-    of ``X`` and loses no precision when the means are large; the shift is removed exactly at
-    the end. Sparse ``X`` uses its sparse product and the closed-form centring correction.
+    Uses Ridge's one-pass block accumulation (no copy of X without weights).
     """
-    n, p = X.shape
+    from ._ridge_stats import gram_form
+
+    n = X.shape[0]
     sw = rescale_weights(sample_weight, n)
-    y = np.asarray(y, dtype=np.float64)
-    if sparse.issparse(X):
-        Xs = sparse.csc_matrix(X, dtype=np.float64)
-        Xw = Xs if sw is None else sparse.csc_matrix(Xs.multiply(sw[:, None]))
-        XtX = np.asarray((Xw.T @ Xs).todense())
-        yw = y if sw is None else y * sw
-        Xty = np.asarray(Xs.T @ yw).ravel()
-        yty = float(y @ yw)
-        if fit_intercept:
-            x_mean = np.asarray(Xs.T @ (np.full(n, 1.0 / n) if sw is None else sw / n)).ravel()
-            y_mean = float(yw.sum() / n)
-            XtX -= n * np.outer(x_mean, x_mean)
-            Xty -= n * x_mean * y_mean
-            yty -= n * y_mean**2
-        else:
-            x_mean, y_mean = np.zeros(p), 0.0
-        return GramData(np.ascontiguousarray(XtX), Xty, max(yty, 0.0), n, x_mean, y_mean)
-    XtX = np.zeros((p, p))
-    Xty = np.zeros(p)
-    yty = 0.0
-    x_sum = np.zeros(p)
-    y_sum = 0.0
-    rows = min(n, _GRAM_CHUNK_ROWS)
-    if fit_intercept:
-        w0 = None if sw is None else sw[:rows]
-        x_shift = np.average(X[:rows], axis=0, weights=w0).astype(np.float64)
-        y_shift = float(np.average(y[:rows], weights=w0))
-    for start in range(0, n, rows):
-        block = np.asarray(X[start : start + rows], dtype=np.float64)
-        yb = y[start : start + rows]
-        if fit_intercept:
-            block = block - x_shift
-            yb = yb - y_shift
-        if sw is None:
-            if fit_intercept:
-                x_sum += block.sum(axis=0)
-                y_sum += yb.sum()
-            XtX += block.T @ block
-            Xty += block.T @ yb
-            yty += float(yb @ yb)
-        else:
-            sb = sw[start : start + rows]
-            root = np.sqrt(sb)
-            if fit_intercept:
-                x_sum += sb @ block
-                y_sum += float(sb @ yb)
-            scaled = block * root[:, None]
-            XtX += scaled.T @ scaled
-            Xty += scaled.T @ (yb * root)
-            yty += float((yb * root) @ (yb * root))
-    if fit_intercept:
-        dx = x_sum / n
-        dy = y_sum / n
-        XtX -= n * np.outer(dx, dx)
-        Xty -= n * dx * dy
-        yty -= n * dy * dy
-        x_mean, y_mean = x_shift + dx, y_shift + dy
-    else:
-        x_mean, y_mean = np.zeros(p), 0.0
-    XtX = 0.5 * (XtX + XtX.T)
-    return GramData(XtX, Xty, max(yty, 0.0), n, x_mean, float(y_mean))
-
-
-def alpha_max(correlations: np.ndarray, n_samples: int, l1_ratio: float = 1.0, positive: bool = False) -> float:
-    """The smallest α for which w = 0 solves the problem: maxⱼ ψ(Xⱼᵀy)/(n·l1_ratio).
-
-    ``correlations`` is Xᶜᵀ S yᶜ (centred, weighted); ψ is |·|, or the positive part when
-    ``positive``. It is infinite for l1_ratio = 0 unless every correlation vanishes.
-    """
-    z = np.asarray(correlations, dtype=np.float64)
-    top = float(np.max(z, initial=0.0)) if positive else float(np.max(np.abs(z), initial=0.0))
-    top = max(top, 0.0)
-    if l1_ratio == 0.0:
-        return 0.0 if top == 0.0 else np.inf
-    return top / (n_samples * l1_ratio)
+    form = gram_form(
+        np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)[:, None], sw, fit_intercept
+    )
+    return GramData(
+        np.ascontiguousarray(form.G),
+        np.ascontiguousarray(form.B[:, 0]),
+        float(form.yy[0]),
+        n,
+        np.asarray(form.x_offset, dtype=np.float64),
+        float(form.y_offset[0]),
+    )
 
 
 def _penalties(alphas: np.ndarray, l1_ratio: float, n: int) -> tuple[np.ndarray, np.ndarray]:
