@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, check_X_y
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, check_X_y
 
 from ..errors import ConvergenceWarning
 from ..result import KKTReport
@@ -190,6 +190,72 @@ def proximal_solve(
     return PathSolution(w[None, :], np.array([certificate(w)]), np.array([result.nit]))
 
 
+def check_post_fit_data(X, y, sample_weight):
+    """Validated (X, y, weights rescaled to sum to n, or None) for kkt/cvxpy; touches no estimator."""
+    X, y = check_X_y(X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True)
+    sw = None
+    if sample_weight is not None:
+        sw = rescale_weights(_check_sample_weight(sample_weight, X, dtype=np.float64), X.shape[0])
+    return X, np.asarray(y, dtype=np.float64), sw
+
+
+def subgradient_report(
+    model: Any,
+    X: Any,
+    y: np.ndarray,
+    sw: np.ndarray | None,
+    *,
+    alpha: float,
+    l1_ratio: float,
+    tol: float,
+    constraint: dict | None = None,
+) -> KKTReport:
+    """KKTReport of a fitted model's ``coef_``/``intercept_`` for the elastic-net objective at ``alpha``.
+
+    Stationarity is the ∞-norm distance from 0 to the subdifferential (including the
+    intercept's gradient); scaled residuals divide by ‖Xᶜᵀ S yᶜ‖∞/n. ``constraint`` supplies
+    the feasibility, slackness and multiplier entries of a constrained form.
+    """
+    n = X.shape[0]
+    w = np.asarray(model.coef_, dtype=np.float64)
+    positive = bool(getattr(model, "positive", False))
+    root = np.ones(n) if sw is None else np.sqrt(sw)
+    Xs = X.multiply(root[:, None]).tocsc() if sparse.issparse(X) else X * root[:, None]
+    datafit = Quadratic(Xs, root * (y - model.intercept_), n)
+    penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
+    check_roles("kkt", datafit, penalty)
+    grad = datafit.gradient(w)
+    dist = penalty.subdiff_distance(w, grad)
+    intercept_residual = abs(float(root @ datafit.residual(w))) / n if model.fit_intercept else 0.0
+    multipliers: dict[str, float] = {}
+    dual_infeasibility = 0.0
+    if positive:
+        z = -grad - penalty.l2 * w
+        for j in np.flatnonzero(w == 0):
+            multipliers[f"lower:w[{j}]"] = float(penalty.l1 - z[j])
+        dual_infeasibility = float(np.max(dist[w == 0], initial=0.0))
+        dist = np.where(w == 0, 0.0, dist)
+    constraint = constraint or {}
+    residuals = {
+        "stationarity": max(float(np.max(dist, initial=0.0)), intercept_residual),
+        "primal_feasibility": constraint.get(
+            "primal_feasibility", float(np.max(-w, initial=0.0)) if positive else 0.0
+        ),
+        "dual_feasibility": max(dual_infeasibility, constraint.get("dual_feasibility", 0.0)),
+        "complementary_slackness": constraint.get("complementary_slackness", 0.0),
+    }
+    multipliers.update(constraint.get("multipliers", {}))
+    scale = float(np.max(np.abs(prepare_design(X, y, sw, model.fit_intercept).correlations()), initial=0.0))
+    scale = scale / n if scale > 0 else 1.0
+    return KKTReport(
+        **residuals,
+        multipliers=multipliers,
+        tol=tol,
+        scaled={k: v / scale for k, v in residuals.items()},
+        message=constraint.get("message", ""),
+    )
+
+
 class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     """Fitting, KKT reports and the cvxpy form shared by :class:`ElasticNet` and :class:`Lasso`."""
 
@@ -275,16 +341,6 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             )
         return self
 
-    def _check_data(self, X, y, sample_weight):
-        """Validated (X, y, rescaled weights or None) for post-fit methods; the estimator is not touched."""
-        X, y = check_X_y(X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True)
-        sw = None
-        if sample_weight is not None:
-            from sklearn.utils.validation import _check_sample_weight
-
-            sw = rescale_weights(_check_sample_weight(sample_weight, X, dtype=np.float64), X.shape[0])
-        return X, np.asarray(y, dtype=np.float64), sw
-
     def kkt(self, X, y, sample_weight=None, *, tol=None) -> KKTReport:
         """Subgradient (KKT) conditions of the fitted coefficients on (X, y).
 
@@ -302,57 +358,15 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             subgradient residual that a relative gap of ``tol`` allows.
         """
         check_is_fitted(self, "coef_")
-        X, y, sw = self._check_data(X, y, sample_weight)
-        return self._kkt_report(X, y, sw, self.alpha, tol)
-
-    def _kkt_report(self, X, y, sw, alpha, tol, extra: dict | None = None) -> KKTReport:
-        n = X.shape[0]
-        w = np.asarray(self.coef_, dtype=np.float64)
-        root = np.ones(n) if sw is None else np.sqrt(sw)
-        Xs = X.multiply(root[:, None]).tocsc() if sparse.issparse(X) else X * root[:, None]
-        datafit = Quadratic(Xs, root * (y - self.intercept_), n)
-        penalty = ElasticNetPenalty(float(alpha), self._l1_ratio(), bool(self.positive))
-        check_roles("kkt", datafit, penalty)
-        grad = datafit.gradient(w)
-        dist = penalty.subdiff_distance(w, grad)
-        intercept_residual = 0.0
-        if self.fit_intercept:
-            intercept_residual = abs(float(root @ datafit.residual(w))) / n
-        multipliers: dict[str, float] = {}
-        dual_infeasibility = 0.0
-        if self.positive:
-            z = -grad - penalty.l2 * w
-            for j in np.flatnonzero(w == 0):
-                multipliers[f"lower:w[{j}]"] = float(penalty.l1 - z[j])
-            dual_infeasibility = float(np.max(dist[w == 0], initial=0.0))
-            dist = np.where(w == 0, 0.0, dist)
-        stationarity = max(float(np.max(dist, initial=0.0)), intercept_residual)
-        data = prepare_data(X, y, sw, self.fit_intercept, gram=False)
-        scale = float(np.max(np.abs(data.correlations()), initial=0.0)) / n
-        scale = scale if scale > 0 else 1.0
-        primal = float(np.max(-w, initial=0.0)) if self.positive else 0.0
-        extra = extra or {}
-        residuals = {
-            "stationarity": stationarity,
-            "primal_feasibility": extra.get("primal_feasibility", primal),
-            "dual_feasibility": dual_infeasibility,
-            "complementary_slackness": extra.get("complementary_slackness", 0.0),
-        }
-        multipliers.update(extra.get("multipliers", {}))
+        X, y, sw = check_post_fit_data(X, y, sample_weight)
         tol = 10.0 * np.sqrt(max(float(self.tol), 1e-16)) if tol is None else float(tol)
-        return KKTReport(
-            **residuals,
-            multipliers=multipliers,
-            tol=tol,
-            scaled={k: v / scale for k, v in residuals.items()},
-            message=extra.get("message", ""),
-        )
+        return subgradient_report(self, X, y, sw, alpha=float(self.alpha), l1_ratio=self._l1_ratio(), tol=tol)
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective above in cvxpy: (problem, coef variable, intercept variable or None, None)."""
         import cvxpy as cp
 
-        X, y, sw = self._check_data(X, y, sample_weight)
+        X, y, sw = check_post_fit_data(X, y, sample_weight)
         n, p = X.shape
         s = np.ones(n) if sw is None else sw
         w = cp.Variable(p, nonneg=bool(self.positive))
