@@ -112,7 +112,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol = check_nonnegative(self.tol, "tol")
         max_iter = _check_positive_int(self.max_iter, "max_iter")
         _check_choice(self.precompute, "precompute", ("auto", True, False))
-        X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc")
+        X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
         data = prepare_data(X, y, sw, self.fit_intercept, use_gram(X, self.precompute))
         p = X.shape[1]
         amax = data.alpha_max(1.0, False)

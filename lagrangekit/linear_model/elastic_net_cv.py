@@ -51,7 +51,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol = check_nonnegative(self.tol, "tol")
         max_iter = _check_positive_int(self.max_iter, "max_iter")
         _check_choice(self.precompute, "precompute", ("auto", True, False))
-        X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc")
+        X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
         gram = use_gram(X, self.precompute)
         full = prepare_data(X, y, sw, self.fit_intercept, gram)
         if self.alphas is None:
