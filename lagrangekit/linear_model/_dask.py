@@ -56,7 +56,7 @@ def _aligned(a: Any, X: Any, name: str) -> Any:
 
 
 def dask_fold_stats(X: Any, y: Any, sample_weight: Any, *, n_splits: int | None) -> Any:
-    """GramStats of Dask arrays (a list of ``n_splits`` interleaved folds if given), in one ``dask.compute``."""
+    """GramStats of Dask arrays (or ``n_splits`` interleaved folds of them), in one ``dask.compute``."""
     try:
         import dask
     except ImportError:  # pragma: no cover - exercised only without the extra installed

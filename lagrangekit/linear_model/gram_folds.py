@@ -112,7 +112,7 @@ class GramFolds:
         tests = [np.asarray(test) for _, test in splits]
         covered = np.sort(np.concatenate(tests)) if tests else np.empty(0, dtype=int)
         if covered.shape != (n,) or np.any(covered != np.arange(n)):
-            raise ValueError("cv's test sets must partition the rows (each row in exactly one), as KFold's do")
+            raise ValueError("cv's test sets must partition the rows (each row in one), as KFold's do")
         return cls(tuple(array_stats(X[t], y[t], None if w is None else w[t]) for t in tests))
 
     @classmethod
@@ -136,7 +136,7 @@ class GramFolds:
 
     @classmethod
     def from_dask(cls, X: Any, y: Any, sample_weight: Any = None, *, n_splits: int = 5) -> GramFolds:
-        """Per-fold statistics of Dask arrays in one ``dask.compute``, with interleaved folds as in :meth:`from_chunks`."""
+        """Per-fold statistics of Dask arrays in one ``dask.compute`` (folds as in :meth:`from_chunks`)."""
         from ._dask import dask_fold_stats
 
         return cls(tuple(dask_fold_stats(X, y, sample_weight, n_splits=_check_n_splits(n_splits))))

@@ -329,7 +329,7 @@ class GramStats:
 
 # ---------------------------------------------------------------------- the block kernel
 def check_chunk(X: Any, y: Any, sample_weight: Any, *, where: str = "") -> tuple[Any, Any, Any]:
-    """Check one chunk's shapes and types without a pass over its values (finiteness is checked on the sums)."""
+    """Check one chunk's shapes and types without a pass over its values (the sums catch NaN/inf)."""
     if hasattr(X, "tocsr") or hasattr(X, "toarray"):
         raise TypeError(f"{where}X must be a dense array; GramStats does not take sparse matrices")
     X = X if isinstance(X, np.ndarray) else np.asarray(X)
@@ -397,10 +397,11 @@ def array_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats
     buf = np.empty((rows, width))
     buf[:, -1] = 1.0
     total = empty_stats(p, y.shape[1:], 0, w is not None)
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        wb = None if w is None else w[start:stop]
-        total = total.merge(_block_stats(X[start:stop], y[start:stop], wb, buf))
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite input is reported below
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            wb = None if w is None else w[start:stop]
+            total = total.merge(_block_stats(X[start:stop], y[start:stop], wb, buf))
     if not (np.all(np.isfinite(total.X_mean)) and np.all(np.isfinite(total.XtX_centered))):
         raise ValueError("X contains NaN or inf (or values so large that their squares overflow)")
     if not (np.all(np.isfinite(total.y_mean)) and np.all(np.isfinite(total.yty_centered))):
