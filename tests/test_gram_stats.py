@@ -200,6 +200,16 @@ def test_residual_sum_of_squares_matches_direct_computation():
     assert _rel(s2.residual_sum_of_squares(coef, [1.0, -1.0]), direct2) < 1e-10
 
 
+def test_residual_correlations_match_direct_computation():
+    X, y, sw = _data(n=700, weights=True, mean=1e3)
+    s = GramStats.from_arrays(X, y, sw)
+    w = np.random.default_rng(2).standard_normal(4)
+    direct = X.T @ (sw * (y - X @ w - 0.7))
+    assert _rel(s.residual_correlations(w, 0.7), direct) < 1e-9
+    with pytest.raises(ValueError, match="coef must have shape"):
+        s.residual_correlations(np.ones(2))
+
+
 def test_inputs_are_not_modified_and_stats_are_frozen():
     X, y, sw = _data(n=300, weights=True)
     copies = X.copy(), y.copy(), sw.copy()

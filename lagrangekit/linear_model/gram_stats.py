@@ -214,6 +214,20 @@ class GramStats:
         shift = self.y_mean - w @ self.X_mean - b
         return self.yty_centered + quad + self.sum_weights * shift**2
 
+    def residual_correlations(self, coef: Any, intercept: Any = 0.0) -> np.ndarray:
+        """Xᵀ S r with rᵢ = yᵢ − xᵢᵀw − b, for a 1-D target: the data term of every KKT check.
+
+        Computed as (c − Cw) + x̄·W(ȳ − x̄ᵀw − b); the second term vanishes at the
+        optimal intercept. ``coef`` has shape (n_features,), ``intercept`` is a float.
+        """
+        if self.n_targets is not None:
+            raise ValueError("residual_correlations needs statistics of a 1-D y")
+        w = np.asarray(coef, dtype=np.float64)
+        if w.shape != (self.n_features,):
+            raise ValueError(f"coef must have shape ({self.n_features},), got {w.shape}")
+        residual_sum = self.sum_weights * (float(self.y_mean) - self.X_mean @ w - float(intercept))
+        return self.Xty_centered - self.XtX_centered @ w + self.X_mean * residual_sum
+
     # ------------------------------------------------------------------ combining
     def merge(self, other: GramStats) -> GramStats:
         """The statistics of the union of the rows of ``self`` and ``other``.
