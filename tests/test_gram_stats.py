@@ -208,6 +208,10 @@ def test_residual_correlations_match_direct_computation():
     assert _rel(s.residual_correlations(w, 0.7), direct) < 1e-9
     with pytest.raises(ValueError, match="coef must have shape"):
         s.residual_correlations(np.ones(2))
+    X2, Y2, _ = _data(n=300, k=3)
+    W2, b2 = np.random.default_rng(3).standard_normal((3, 4)), np.array([0.5, -1.0, 2.0])
+    direct2 = (Y2 - X2 @ W2.T - b2).T @ X2
+    assert _rel(GramStats.from_arrays(X2, Y2).residual_correlations(W2, b2), direct2) < 1e-9
 
 
 def test_inputs_are_not_modified_and_stats_are_frozen():

@@ -215,18 +215,19 @@ class GramStats:
         return self.yty_centered + quad + self.sum_weights * shift**2
 
     def residual_correlations(self, coef: Any, intercept: Any = 0.0) -> np.ndarray:
-        """Xᵀ S r with rᵢ = yᵢ − xᵢᵀw − b, for a 1-D target: the data term of every KKT check.
+        """Xᵀ S r with rᵢ = yᵢ − xᵢᵀw − b: the data term of every gradient and KKT check.
 
-        Computed as (c − Cw) + x̄·W(ȳ − x̄ᵀw − b); the second term vanishes at the
-        optimal intercept. ``coef`` has shape (n_features,), ``intercept`` is a float.
+        Computed as (c − Cw) + x̄·W(ȳ − x̄ᵀw − b); the second term vanishes at the optimal
+        intercept. ``coef`` has shape (n_features,) for a 1-D y and (n_targets, n_features)
+        for a 2-D y, with a matching float or (n_targets,) ``intercept``; the result has
+        the shape of ``coef``.
         """
-        if self.n_targets is not None:
-            raise ValueError("residual_correlations needs statistics of a 1-D y")
         w = np.asarray(coef, dtype=np.float64)
-        if w.shape != (self.n_features,):
-            raise ValueError(f"coef must have shape ({self.n_features},), got {w.shape}")
-        residual_sum = self.sum_weights * (float(self.y_mean) - self.X_mean @ w - float(intercept))
-        return self.Xty_centered - self.XtX_centered @ w + self.X_mean * residual_sum
+        expected = (self.n_features,) if self.n_targets is None else (self.n_targets, self.n_features)
+        if w.shape != expected:
+            raise ValueError(f"coef must have shape {expected}, got {w.shape}")
+        residual_sum = self.sum_weights * (self.y_mean - w @ self.X_mean - np.asarray(intercept, dtype=float))
+        return self.Xty_centered.T - w @ self.XtX_centered + np.multiply.outer(residual_sum, self.X_mean)
 
     # ------------------------------------------------------------------ combining
     def merge(self, other: GramStats) -> GramStats:
