@@ -4,4 +4,31 @@ certificates (KKT reports, duality gaps, cvxpy cross-checks)."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from importlib import import_module
+from typing import Any
+
+# public name -> submodule that defines it (loaded lazily: cvxpy is imported only by fit_cvxpy)
+_EXPORTS: dict[str, str] = {
+    "Ridge": "ridge",
+    "RidgeCV": "ridge_cv",
+    "ConstrainedRidge": "constrained_ridge",
+    "ridge_path": "_ridge_path",
+    "RidgePath": "_ridge_path",
+    "CvxpyFit": "cvxpy_reference",
+    "fit_cvxpy": "cvxpy_reference",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lagrangekit.linear_model' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -32,6 +32,7 @@ def validate_fit_data(
     *,
     accept_sparse: bool | str | list[str] = False,
     multi_output: bool = False,
+    ensure_all_finite: bool = True,
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     """Validate ``X``, ``y`` and ``sample_weight`` for ``fit`` the scikit-learn way.
 
@@ -39,6 +40,11 @@ def validate_fit_data(
     mutated. float64 and float32 are preserved (other dtypes become float64). NaN or
     inf in ``X`` or ``y``, mismatched lengths, zero samples and negative weights raise
     ``ValueError``. Sets ``n_features_in_`` (and ``feature_names_in_``) on the estimator.
+
+    ``ensure_all_finite=False`` skips the finiteness pass over ``X`` (``y`` is always
+    checked) for solvers that detect non-finite data more cheaply themselves, e.g. from
+    the diagonal of XᵀX; they must then call ``sklearn.utils.assert_all_finite(X,
+    input_name="X")`` to raise the same error.
 
     Returns
     -------
@@ -55,6 +61,7 @@ def validate_fit_data(
         multi_output=multi_output,
         y_numeric=True,
         ensure_min_samples=1,
+        ensure_all_finite=ensure_all_finite,
     )
     y = np.asarray(y, dtype=X.dtype)
     if sample_weight is not None:

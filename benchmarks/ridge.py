@@ -1,0 +1,168 @@
+"""Ridge benchmark: lagrangekit against the BLAS floor, numpy and scikit-learn, in one run.
+
+Data (issue 5): an AR(1) design, rng = np.random.default_rng(seed); X[:, 0] ~ N(0, 1),
+X[:, j] = ρ·X[:, j−1] + √(1 − ρ²)·N(0, 1) with ρ = 0.5; the true w has ``--nonzeros``
+entries ±U(1, 2) at random positions; noise σ = ‖Xw‖/(√n·SNR) with SNR = 3.
+Shapes: tall 200000×100 (seed 1) and wide 500×5000 (seed 2); α = 1.
+
+BLAS is pinned to one thread (threadpoolctl). Each timing is the median of ``--repeat``
+runs; the candidates and the floor are interleaved within each round so that load on a
+shared machine hits both alike. Every comparison checks that both sides reached the
+same objective ‖y − Xw − b‖² + α‖w‖² (or the same chosen α, for CV).
+
+Run: python benchmarks/ridge.py [--repeat 7] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import numpy as np
+from sklearn.linear_model import Ridge as SkRidge
+from sklearn.linear_model import RidgeCV as SkRidgeCV
+from threadpoolctl import threadpool_limits
+
+from lagrangekit.linear_model import Ridge, RidgeCV, ridge_path
+
+ALPHA = 1.0
+RHO = 0.5
+SNR = 3.0
+
+
+def ar1_data(n: int, p: int, seed: int, nonzeros: int) -> tuple[np.ndarray, np.ndarray]:
+    """The issue's AR(1) recipe."""
+    rng = np.random.default_rng(seed)
+    X = np.empty((n, p))
+    X[:, 0] = rng.standard_normal(n)
+    scale = np.sqrt(1 - RHO**2)
+    for j in range(1, p):
+        X[:, j] = RHO * X[:, j - 1] + scale * rng.standard_normal(n)
+    w = np.zeros(p)
+    support = rng.choice(p, size=nonzeros, replace=False)
+    w[support] = rng.choice([-1.0, 1.0], size=nonzeros) * rng.uniform(1, 2, size=nonzeros)
+    signal = X @ w
+    sigma = np.linalg.norm(signal) / (np.sqrt(n) * SNR)
+    return X, signal + sigma * rng.standard_normal(n)
+
+
+def objective(X: np.ndarray, y: np.ndarray, coef: np.ndarray, intercept: float, alpha: float) -> float:
+    r = y - X @ coef - intercept
+    return float(r @ r + alpha * coef @ coef)
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def interleaved(candidates: dict[str, Callable[[], object]], repeat: int) -> tuple[dict[str, float], dict]:
+    """Median seconds of each candidate, run round-robin ``repeat`` times; also the last outputs."""
+    times: dict[str, list[float]] = {k: [] for k in candidates}
+    outputs: dict[str, object] = {}
+    for _ in range(repeat):
+        for name, fn in candidates.items():
+            t, outputs[name] = timed(fn)
+            times[name].append(t)
+    return {k: float(np.median(v)) for k, v in times.items()}, outputs
+
+
+def row(label: str, seconds: float, floor: float, target: str = "") -> str:
+    return f"  {label:<44} {seconds * 1e3:9.1f} ms   {seconds / floor:6.2f}x   {target}"
+
+
+def bench_solve(name: str, X: np.ndarray, y: np.ndarray, repeat: int) -> float:
+    n, p = X.shape
+    floor_name = "X.T @ X" if n >= p else "X @ X.T"
+    floor_fn = (lambda: X.T @ X) if n >= p else (lambda: X @ X.T)
+    med, out = interleaved(
+        {
+            floor_name: floor_fn,
+            "lagrangekit Ridge": lambda: Ridge(alpha=ALPHA).fit(X, y),
+            "sklearn Ridge": lambda: SkRidge(alpha=ALPHA).fit(X, y),
+        },
+        repeat,
+    )
+    ours, ref = out["lagrangekit Ridge"], out["sklearn Ridge"]
+    f_ours = objective(X, y, ours.coef_, ours.intercept_, ALPHA)
+    f_ref = objective(X, y, ref.coef_, ref.intercept_, ALPHA)
+    floor = med[floor_name]
+    print(f"{name}: {n}×{p}, alpha={ALPHA:g}, lagrangekit solver_={ours.solver_!r}")
+    print(row(floor_name + " (floor)", floor, floor))
+    print(row("lagrangekit Ridge.fit", med["lagrangekit Ridge"], floor, "target <= 1.2x"))
+    print(row("sklearn Ridge.fit", med["sklearn Ridge"], floor))
+    print(
+        f"  lagrangekit / sklearn = {med['lagrangekit Ridge'] / med['sklearn Ridge']:.2f}x;"
+        f" objective rel. diff {abs(f_ours - f_ref) / f_ref:.1e};"
+        f" coef rel. diff {np.abs(ours.coef_ - ref.coef_).max() / np.abs(ref.coef_).max():.1e}"
+    )
+    return med["lagrangekit Ridge"]
+
+
+def bench_path(X: np.ndarray, y: np.ndarray, repeat: int) -> None:
+    alphas = np.logspace(-3, 4, 100)
+    med, out = interleaved(
+        {
+            "one solve": lambda: Ridge(alpha=ALPHA).fit(X, y),
+            "ridge_path": lambda: ridge_path(X, y, alphas),
+        },
+        repeat,
+    )
+    path = out["ridge_path"]
+    worst = 0.0
+    for i in (0, 50, 99):
+        ref = SkRidge(alpha=alphas[i]).fit(X, y)
+        worst = max(worst, float(np.abs(path.coefs[i] - ref.coef_).max() / np.abs(ref.coef_).max()))
+    print(f"ridge_path over 100 alphas on tall {X.shape[0]}×{X.shape[1]}")
+    print(row("one Ridge solve", med["one solve"], med["one solve"]))
+    print(row("ridge_path (100 alphas)", med["ridge_path"], med["one solve"], "target <= 3x one solve"))
+    print(f"  worst coef rel. diff vs sklearn Ridge at 3 of the alphas: {worst:.1e}")
+
+
+def bench_cv(name: str, X: np.ndarray, y: np.ndarray, repeat: int) -> None:
+    alphas = np.logspace(-3, 4, 100)
+    med, out = interleaved(
+        {
+            "sklearn RidgeCV": lambda: SkRidgeCV(alphas=alphas).fit(X, y),
+            "lagrangekit RidgeCV": lambda: RidgeCV(alphas=alphas).fit(X, y),
+        },
+        repeat,
+    )
+    ours, ref = out["lagrangekit RidgeCV"], out["sklearn RidgeCV"]
+    base = med["sklearn RidgeCV"]
+    print(f"RidgeCV, 100 alphas, leave-one-out, {name} {X.shape[0]}×{X.shape[1]}")
+    print(row("sklearn RidgeCV", base, base))
+    print(row("lagrangekit RidgeCV", med["lagrangekit RidgeCV"], base, "target <= 1.0x sklearn"))
+    print(
+        f"  chosen alpha: lagrangekit {ours.alpha_:.6g}, sklearn {ref.alpha_:.6g};"
+        f" best_score rel. diff {abs(ours.best_score_ - ref.best_score_) / abs(ref.best_score_):.1e}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median reported)")
+    parser.add_argument("--cv-repeat", type=int, default=3, help="runs per RidgeCV timing")
+    parser.add_argument("--nonzeros", type=int, default=10, help="nonzeros of the true w")
+    parser.add_argument("--quick", action="store_true", help="shapes divided by 10 (a smoke test)")
+    args = parser.parse_args()
+    shrink = 10 if args.quick else 1
+    tall = ar1_data(200_000 // shrink, 100, seed=1, nonzeros=args.nonzeros)
+    wide = ar1_data(500, 5000 // shrink, seed=2, nonzeros=args.nonzeros)
+    with threadpool_limits(limits=1):
+        print("BLAS threads pinned to 1; medians of interleaved runs\n")
+        bench_solve("tall", *tall, args.repeat)
+        print()
+        bench_solve("wide", *wide, args.repeat)
+        print()
+        bench_path(*tall, args.repeat)
+        print()
+        bench_cv("tall", *tall, args.cv_repeat)
+        print()
+        bench_cv("wide", *wide, args.cv_repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""``ridge_path``: Ridge coefficients for many α from one eigendecomposition."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ._preprocessing import check_nonnegative
+from ._ridge_spectrum import ridge_spectrum
+from .ridge import prepare_ridge_data
+
+__all__ = ["RidgePath", "check_alphas", "ridge_path"]
+
+
+class RidgePath(NamedTuple):
+    """Ridge solutions along a grid of α.
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        In the order given.
+    coefs : ndarray of shape (n_alphas, n_features) or (n_alphas, n_targets, n_features)
+    intercepts : ndarray of shape (n_alphas,) or (n_alphas, n_targets)
+    """
+
+    alphas: np.ndarray
+    coefs: np.ndarray
+    intercepts: np.ndarray
+
+
+def check_alphas(alphas: Any, name: str = "alphas") -> np.ndarray:
+    """A 1-D float array of finite α >= 0, or ``ValueError`` naming ``name``."""
+    arr = np.atleast_1d(np.asarray(alphas, dtype=object)).ravel()
+    if arr.size == 0:
+        raise ValueError(f"{name} must contain at least one value")
+    return np.array([check_nonnegative(a, f"each of {name}") for a in arr], dtype=float)
+
+
+def ridge_path(
+    X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True, sample_weight: Any = None
+) -> RidgePath:
+    """Ridge solutions of Σᵢ sᵢ(yᵢ − xᵢᵀw − b)² + α‖w‖² for every α in ``alphas``.
+
+    One eigendecomposition of the centred Gram matrix XᵀX (n >= p) or kernel XXᵀ
+    (p > n) is made; each α then costs O(p·r) with r = rank. The objective, ``alpha``
+    and the unpenalized intercept are exactly :class:`Ridge`'s; α = 0 gives the
+    minimum-norm least-squares solution.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,) or (n_samples, n_targets)
+    alphas : array_like of float
+        Penalties α >= 0, in any order.
+    fit_intercept : bool, default True
+    sample_weight : array_like of shape (n_samples,), optional
+
+    Returns
+    -------
+    RidgePath
+        ``(alphas, coefs, intercepts)``; intercepts are 0 when ``fit_intercept=False``.
+    """
+    alphas = check_alphas(alphas)
+    data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight, ensure_all_finite=False)
+    spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, fit_intercept)
+    coefs = spectrum.coefs(alphas)
+    intercepts = spectrum.intercepts(alphas) if fit_intercept else np.zeros((alphas.size, data.Y.shape[1]))
+    if data.y_ndim == 1:
+        coefs, intercepts = coefs[:, 0], intercepts[:, 0]
+    return RidgePath(alphas, coefs.astype(data.dtype, copy=False), intercepts.astype(data.dtype, copy=False))

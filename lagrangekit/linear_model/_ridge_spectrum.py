@@ -1,0 +1,81 @@
+"""One eigendecomposition of the centred design, after which Ridge costs O(p·r) per α.
+
+For n >= p the Gram form G = XsᵀXs = VΛVᵀ is decomposed; for p > n the kernel form
+K = XsXsᵀ = QΛQᵀ, with V = XsᵀQΛ^{-1/2}. Either way w(α) = V diag(1/(λ + α)) z with
+z = VᵀXsᵀys, and eigenvalues below max(n, p)·eps·λ_max are treated as zero, so α = 0
+gives the minimum-norm least-squares solution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+
+from ._ridge_stats import gram_form, kernel_form
+
+__all__ = ["RidgeSpectrum", "ridge_spectrum"]
+
+
+@dataclass(frozen=True)
+class RidgeSpectrum:
+    """The decomposition: ``eigvals`` λ (r,), ``V`` (p, r), ``z`` (r, k) and ``yy`` = ‖ys‖² (k,).
+
+    ``x_offset_V`` is x̄ᵀV (r,) and ``y_offset`` ȳ (k,), which give the intercepts.
+    ``Q`` (n, r), the sample-space eigenvectors, is kept when the kernel form was used.
+    """
+
+    eigvals: np.ndarray
+    V: np.ndarray
+    z: np.ndarray
+    x_offset_V: np.ndarray
+    y_offset: np.ndarray
+    yy: np.ndarray
+    Q: np.ndarray | None
+
+    def _inverse(self, alphas: np.ndarray) -> np.ndarray:
+        return 1.0 / (self.eigvals[None, :] + np.asarray(alphas, dtype=float).reshape(-1)[:, None])
+
+    def coefs(self, alphas: np.ndarray) -> np.ndarray:
+        """Coefficients for each α: shape (n_alphas, k, p)."""
+        D = self._inverse(alphas)
+        return np.einsum("pr,rk,ar->akp", self.V, self.z, D, optimize=True)
+
+    def intercepts(self, alphas: np.ndarray) -> np.ndarray:
+        """Intercepts ȳ − x̄ᵀw(α) for each α: shape (n_alphas, k)."""
+        return self.y_offset - (self._inverse(alphas) * self.x_offset_V) @ self.z
+
+    def squared_norms(self, alphas: np.ndarray) -> np.ndarray:
+        """‖w(α)‖² summed over targets, for each α, without forming w."""
+        return (self._inverse(alphas) ** 2) @ np.einsum("rk,rk->r", self.z, self.z)
+
+
+def _keep(eigvals: np.ndarray, size: int) -> np.ndarray:
+    top = eigvals[-1] if eigvals.size else 0.0
+    return eigvals > size * np.finfo(float).eps * top
+
+
+def ridge_spectrum(
+    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> RidgeSpectrum:
+    """Decompose the centred, weighted design of float64 ``X`` (n, p) and ``Y`` (n, k)."""
+    n, p = X.shape
+    if n >= p:
+        form = gram_form(X, Y, sample_weight, fit_intercept)
+        lam, V = scipy.linalg.eigh(form.G, overwrite_a=False, check_finite=False)
+        keep = _keep(lam, max(n, p))
+        lam, V = lam[keep], V[:, keep]
+        return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
+    form = kernel_form(X, Y, sample_weight, fit_intercept)
+    lam, Q = scipy.linalg.eigh(form.K, check_finite=False)
+    keep = _keep(lam, max(n, p))
+    lam, Q = lam[keep], Q[:, keep]
+    root = np.sqrt(lam)
+    XsQ = (Q.T @ form.Xs).T
+    if form.raw:  # (X − x̄)ᵀQ = XᵀQ − x̄·1ᵀQ, without copying X
+        XsQ -= np.outer(form.x_offset, Q.sum(axis=0))
+    V = XsQ / root
+    x_offset_V = form.x_offset @ V
+    yy = np.einsum("ij,ij->j", form.ys, form.ys)
+    return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ form.ys), x_offset_V, form.y_offset, yy, Q)

@@ -1,0 +1,161 @@
+"""Centred, weighted second moments of (X, y) for Ridge: Gram XᵀX (n >= p) or kernel XXᵀ (p > n).
+
+Both avoid copying X when there are no sample weights: the Gram matrix is accumulated
+in cache-sized row blocks together with the column sums and Xᵀy (one pass over X), and
+centring is applied afterwards as XᵀX − n·x̄x̄ᵀ; the kernel is centred as HKH. When the
+correction would cancel more than about six digits (columns whose mean is large against
+their spread), X is centred explicitly instead. Non-finite entries of X are detected from
+the diagonal of the product, so no separate finiteness pass is needed.
+
+With sample weights s, everything is computed for the transformed design
+Xs = diag(√s)(X − x̄_s) and target ys = √s (y − ȳ_s), whose plain least squares is the
+weighted problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils import assert_all_finite
+
+__all__ = ["GramForm", "KernelForm", "gram_form", "kernel_form", "left_multiply", "weighted_design"]
+
+_BLOCK_BYTES = 1 << 20  # row blocks of about 1 MiB stay in cache between the two products
+_CANCELLATION = 1e-6  # fall back to explicit centring when centring removes > 6 digits
+
+
+@dataclass(frozen=True)
+class GramForm:
+    """G = XsᵀXs (p×p), B = Xsᵀys (p×k), yy = ‖ys‖² per target, and the offsets removed."""
+
+    G: np.ndarray
+    B: np.ndarray
+    yy: np.ndarray
+    x_offset: np.ndarray
+    y_offset: np.ndarray
+
+
+@dataclass(frozen=True)
+class KernelForm:
+    """K = XsXsᵀ (n×n) and the transformed target ys (n×k), with what maps dual coefficients back.
+
+    ``Xs`` maps dual coefficients c to w = Xsᵀc. When the kernel was centred as HKH it
+    is X itself (not a copy), and ``raw`` is True: then w = (X − x̄)ᵀc = Xᵀc − x̄·Σc.
+    """
+
+    K: np.ndarray
+    ys: np.ndarray
+    Xs: np.ndarray
+    x_offset: np.ndarray
+    y_offset: np.ndarray
+    raw: bool
+
+    def coef_and_intercept(self, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """w = Xsᵀc as (k, p), and the intercepts ȳ − x̄ᵀw as (k,)."""
+        W = left_multiply(c.T, self.Xs)
+        if self.raw:
+            W -= np.outer(c.sum(axis=0), self.x_offset)
+        return W, self.y_offset - W @ self.x_offset
+
+
+def left_multiply(A: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """A @ M for a short A (k×m) and a tall M (m×p), as k matrix-vector products when k is small.
+
+    BLAS gemm is several times slower than gemv when A has one or two rows.
+    """
+    if A.shape[0] <= 4:
+        return np.stack([a @ M for a in A])
+    return A @ M
+
+
+def _raise_if_nonfinite(diag: np.ndarray, X: np.ndarray) -> None:
+    if not np.all(np.isfinite(diag)):
+        assert_all_finite(X, input_name="X")
+        raise ValueError(
+            "X has entries so large that their squares overflow float64; rescale X (e.g. StandardScaler)"
+        )
+
+
+def weighted_design(
+    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Explicit Xs = √s (X − x̄), ys = √s (Y − ȳ) (copies), with the offsets."""
+    p, k = X.shape[1], Y.shape[1]
+    if fit_intercept:
+        w = None if sample_weight is None else sample_weight / sample_weight.sum()
+        x_offset = X.mean(axis=0) if w is None else w @ X
+        y_offset = Y.mean(axis=0) if w is None else w @ Y
+        Xs, ys = X - x_offset, Y - y_offset
+    else:
+        x_offset, y_offset = np.zeros(p), np.zeros(k)
+        Xs, ys = X, Y
+    if sample_weight is not None:
+        root = np.sqrt(sample_weight)[:, None]
+        Xs, ys = Xs * root, ys * root
+    return Xs, ys, x_offset, y_offset
+
+
+def gram_form(
+    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> GramForm:
+    """Centred (weighted) Gram statistics of float64 ``X`` (n, p), ``Y`` (n, k); inputs unchanged."""
+    n, p = X.shape
+    if sample_weight is not None:
+        Xs, ys, x_offset, y_offset = weighted_design(X, Y, sample_weight, fit_intercept)
+        G = Xs.T @ Xs
+        _raise_if_nonfinite(np.diag(G), X)
+        return GramForm(G, left_multiply(ys.T, Xs).T, np.einsum("ij,ij->j", ys, ys), x_offset, y_offset)
+    y_offset = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
+    Yc = Y - y_offset if fit_intercept else Y
+    YcT = np.ascontiguousarray(Yc.T)
+    ones = np.ones(n)
+    G = np.zeros((p, p))
+    B = np.zeros((Y.shape[1], p))
+    col_sums = np.zeros(p)
+    rows = max(64, _BLOCK_BYTES // (8 * p))
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite X is reported from diag(G)
+        for start in range(0, n, rows):
+            block = X[start : start + rows]
+            G += block.T @ block
+            B += left_multiply(YcT[:, start : start + rows], block)
+            if fit_intercept:
+                col_sums += ones[: block.shape[0]] @ block
+    diag = np.diag(G).copy()
+    _raise_if_nonfinite(diag, X)
+    x_offset = col_sums / n
+    if fit_intercept:
+        # Σ (xᵢ − x̄) yᶜᵢ = Σ xᵢyᶜᵢ − x̄ Σ yᶜᵢ; the last sum is 0 up to rounding, kept for accuracy
+        B -= np.outer(Yc.sum(axis=0), x_offset)
+        G -= n * np.outer(x_offset, x_offset)
+        if np.any(np.diag(G) < _CANCELLATION * diag):
+            Xc = X - x_offset
+            G = Xc.T @ Xc
+    return GramForm(G, np.ascontiguousarray(B.T), np.einsum("ij,ij->j", Yc, Yc), x_offset, y_offset)
+
+
+def kernel_form(
+    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> KernelForm:
+    """Centred (weighted) kernel statistics of float64 ``X`` (n, p), ``Y`` (n, k); inputs unchanged."""
+    if sample_weight is not None:
+        Xs, ys, x_offset, y_offset = weighted_design(X, Y, sample_weight, fit_intercept)
+        K = Xs @ Xs.T
+        _raise_if_nonfinite(np.diag(K), X)
+        return KernelForm(K, ys, Xs, x_offset, y_offset, raw=False)
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite X is reported from diag(K)
+        K = X @ X.T
+    diag = np.diag(K).copy()
+    _raise_if_nonfinite(diag, X)
+    if not fit_intercept:
+        return KernelForm(K, Y, X, np.zeros(X.shape[1]), np.zeros(Y.shape[1]), raw=False)
+    x_offset = X.mean(axis=0)
+    y_offset = Y.mean(axis=0)
+    row_means = K.mean(axis=1)
+    K -= row_means[:, None]
+    K -= row_means[None, :]
+    K += row_means.mean()
+    if np.trace(K) < _CANCELLATION * diag.sum():
+        Xc = X - x_offset
+        return KernelForm(Xc @ Xc.T, Y - y_offset, Xc, x_offset, y_offset, raw=False)
+    return KernelForm(K, Y - y_offset, X, x_offset, y_offset, raw=True)
