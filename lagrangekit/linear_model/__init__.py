@@ -14,6 +14,12 @@ _EXPORTS: dict[str, str] = {
     "ConstrainedRidge": "constrained_ridge",
     "ridge_path": "_ridge_path",
     "RidgePath": "_ridge_path",
+    "Lasso": "lasso",
+    "ElasticNet": "lasso",
+    "lasso_path": "lasso",
+    "LassoCV": "elastic_net_cv",
+    "ElasticNetCV": "elastic_net_cv",
+    "ConstrainedLasso": "constrained_lasso",
     "CvxpyFit": "cvxpy_reference",
     "fit_cvxpy": "cvxpy_reference",
 }
