@@ -11,6 +11,7 @@ already use for in-memory data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,8 +21,10 @@ from .gram_folds import GramFolds
 from .gram_stats import GramStats
 
 __all__ = [
-    "enet_gram_data",
+    "StatsQuadratic",
     "enet_kkt_terms",
+    "enet_fold_errors",
+    "enet_prepared_data",
     "fit_ridge_cv_from_folds",
     "fit_ridge_from_stats",
     "gram_folds_input",
@@ -192,15 +195,24 @@ def ridge_loss_gradients(
 
 
 # ---------------------------------------------------------------------- Lasso family
-def enet_gram_data(stats: GramStats, fit_intercept: bool) -> Any:
-    """The elastic net's :class:`GramData`, with the weights rescaled to sum to n as scikit-learn does."""
-    from ._enet_solvers import GramData
+def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> Any:
+    """The elastic net's Gram-mode ``PreparedData``, weights rescaled to sum to n as scikit-learn does.
 
+    Only coordinate descent works from statistics; "fista" and "ista" need the rows.
+    """
+    from ._enet_solvers import GramData
+    from .lasso import PreparedData
+
+    if solver != "cd":
+        raise ValueError(
+            f"solver={solver!r} needs the rows of X; fitting from GramStats uses coordinate descent "
+            "(solver='auto' or 'cd')"
+        )
     if stats.n_targets is not None:
         raise ValueError(f"the elastic net needs a 1-D y; these statistics have {stats.n_targets} targets")
     ne = stats.normal_equations(fit_intercept)
     scale = stats.n_samples / stats.sum_weights
-    return GramData(
+    gram = GramData(
         np.ascontiguousarray(ne.XtX * scale),
         np.ascontiguousarray(ne.Xty * scale),
         float(ne.yty) * scale,
@@ -208,13 +220,49 @@ def enet_gram_data(stats: GramStats, fit_intercept: bool) -> Any:
         np.asarray(ne.X_offset),
         float(ne.y_offset),
     )
+    return PreparedData(gram, None)
 
 
-def enet_kkt_terms(model: Any, stats: GramStats) -> tuple[np.ndarray, float, float]:
-    """(∇f(w), intercept residual, scale) of the elastic-net KKT report, from the statistics.
+def enet_fold_errors(
+    folds: GramFolds, grids: np.ndarray, l1_ratios: np.ndarray, fit_intercept: bool, **options: Any
+) -> np.ndarray:
+    """Held-out (weighted) MSE of warm-started elastic-net paths, (n_l1_ratio, n_alphas, n_folds).
 
-    With weights rescaled to sum to n, ∇f(w) = −XᵀSr/W, the intercept residual is
-    |Σsᵢrᵢ|/W = |ȳ − x̄ᵀw − b| and the scale ‖Xᶜᵀ S yᶜ‖∞/W (raw sums without an intercept).
+    Row i solves the path ``grids[i]`` at ``l1_ratios[i]`` on every training merge of ``folds``
+    (``options``: positive, tol, max_iter), as ElasticNetCV does on the rows.
+    """
+
+    def errors(grid: np.ndarray, l1_ratio: float) -> np.ndarray:
+        def path(train: GramStats) -> tuple[np.ndarray, np.ndarray]:
+            data = enet_prepared_data(train, fit_intercept, "cd")
+            sol = data.solve(grid, l1_ratio=l1_ratio, **options)
+            return sol.coefs.T, np.array([data.intercept(c) for c in sol.coefs])
+
+        return folds.mse_path(path)
+
+    return np.stack([errors(grid, float(l1)) for grid, l1 in zip(grids, l1_ratios)])
+
+
+@dataclass(frozen=True)
+class StatsQuadratic:
+    """∇f of f(w) = (1/(2W)) Σᵢ sᵢ(yᵢ − b − xᵢᵀw)² at a fixed intercept b, read from GramStats.
+
+    This is the part of the elastic net's quadratic datafit that its KKT report uses.
+    """
+
+    stats: GramStats
+    intercept: float
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        """−XᵀSr/W."""
+        return -self.stats.residual_correlations(w, self.intercept) / self.stats.sum_weights
+
+
+def enet_kkt_terms(model: Any, stats: GramStats) -> tuple[StatsQuadratic, float, float]:
+    """(datafit, intercept residual, scale) of the elastic-net KKT report, from the statistics.
+
+    With weights rescaled to sum to n, the intercept residual |Σsᵢrᵢ|/n is |ȳ − x̄ᵀw − b| and
+    the scale ‖Xᶜᵀ S yᶜ‖∞/n is ‖c‖∞/W (raw sums without an intercept).
     """
     if stats.n_features != model.n_features_in_:
         raise ValueError(
@@ -223,9 +271,7 @@ def enet_kkt_terms(model: Any, stats: GramStats) -> tuple[np.ndarray, float, flo
         )
     w = np.asarray(model.coef_, dtype=np.float64)
     b = float(model.intercept_)
-    W = stats.sum_weights
-    grad = -stats.residual_correlations(w, b) / W
     mean_residual = float(stats.y_mean) - float(stats.X_mean @ w) - b
     intercept_residual = abs(mean_residual) if model.fit_intercept else 0.0
-    top = float(np.max(np.abs(stats.normal_equations(model.fit_intercept).Xty), initial=0.0)) / W
-    return grad, intercept_residual, top if top > 0 else 1.0
+    top = float(np.max(np.abs(stats.normal_equations(model.fit_intercept).Xty), initial=0.0))
+    return StatsQuadratic(stats, b), intercept_residual, top / stats.sum_weights if top > 0 else 1.0
