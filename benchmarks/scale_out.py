@@ -163,6 +163,8 @@ def child_dask(n: int, rows: int) -> dict:
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
         Client(cluster) as client,
     ):
+        warm = da.map_blocks(_dask_block, rows=500, n=1000, chunks=((500, 500), (P + 1,)), dtype=np.float64)
+        GramStats.from_dask(warm[:, :P], warm[:, P])  # the workers import and load their code once
         sizes = tuple(chunk_sizes(n, rows))
         A = da.map_blocks(_dask_block, rows=rows, n=n, chunks=(sizes, (P + 1,)), dtype=np.float64)
         X, y = A[:, :P], A[:, P]
