@@ -314,8 +314,15 @@ class _Parser:
                     op,
                     hint="very large powers are refused to keep parsing fast",
                 )
-            if base.is_number and exponent.is_number and base == 0 and exponent.is_negative:
-                raise self.error("0 raised to a negative power is undefined", op)
+            if base.is_number and exponent.is_number:
+                if base == 0 and exponent.is_negative:
+                    raise self.error("0 raised to a negative power is undefined", op)
+                if (
+                    base.is_finite
+                    and abs(base) > 1
+                    and float(abs(exponent)) * float(sp.log(abs(base), 10)) > 10_000
+                ):
+                    raise self.error("this power of a number has over 10000 digits", op)
             return base**exponent
         return base
 

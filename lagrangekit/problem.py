@@ -461,7 +461,9 @@ def _build(
     bounds: Mapping[Any, tuple[Any, Any]] | None,
     variables: Sequence[sp.Symbol] | None,
 ) -> Problem:
-    if isinstance(objective, (Relational, sp.logic.boolalg.Boolean)):
+    if isinstance(
+        objective, (Relational, sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction, bool)
+    ):
         raise ValueError(f"objective must be an expression, not a relation or boolean: {objective!r}")
     objective = sp.sympify(objective) if isinstance(objective, (int, float)) else objective
     if not isinstance(objective, sp.Expr):

@@ -387,3 +387,16 @@ def test_proximal_gradient_certificate_stops_at_tol(lasso_instance):
     )
     assert res.success and gaps[-1] <= 1e-6 and all(g > 1e-6 for g in gaps[:-1])
     assert res.nit == len(gaps)
+
+
+def test_proximal_gradient_out_of_iterations_warns(lasso_instance):
+    A, b, lam, _, _ = lasso_instance
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        res = proximal_gradient(
+            lambda x: (0.5 * float(np.sum((A @ x - b) ** 2)), A.T @ (A @ x - b)),
+            lambda v, t: np.sign(v) * np.maximum(np.abs(v) - t * lam, 0.0),
+            np.zeros(15),
+            max_iter=3,
+            tol=1e-12,
+        )
+    assert res.status == "max_iter" and res.nit == 3 and not res.success

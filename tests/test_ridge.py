@@ -237,3 +237,22 @@ def test_random_instances_match_cvxpy(n, p, alpha, seed, fit_intercept):
     ref = fit_cvxpy(Ridge(alpha=alpha, fit_intercept=fit_intercept), X, y)
     ours = Ridge(alpha=alpha, fit_intercept=fit_intercept).fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef, rtol=1e-6, atol=1e-8 * max(1, np.abs(ref.coef).max()))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_multi_target_matches_fit_cvxpy(fit_intercept):
+    X, y, sw = make_data(25, 4, seed=8, targets=2)
+    ref = fit_cvxpy(Ridge(alpha=0.8, fit_intercept=fit_intercept), X, y, sw)
+    ours = Ridge(alpha=0.8, fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    assert ref.coef.shape == ours.coef_.shape == (2, 4) and ref.multiplier is None
+    assert rel(ours.coef_, ref.coef) < 1e-6
+    if fit_intercept:
+        np.testing.assert_allclose(ours.intercept_, ref.intercept, rtol=1e-6)
+    else:
+        assert ref.intercept is None and ours.intercept_ == 0.0
+
+
+def test_fit_cvxpy_rejects_estimators_without_the_protocol():
+    X, y, _ = make_data(10, 2)
+    with pytest.raises(TypeError, match="_cvxpy_problem"):
+        fit_cvxpy(SkRidge(), X, y)

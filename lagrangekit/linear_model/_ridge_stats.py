@@ -109,18 +109,24 @@ def gram_form(
     y_offset = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
     Yc = Y - y_offset if fit_intercept else Y
     YcT = np.ascontiguousarray(Yc.T)
+    k = YcT.shape[0]
     ones = np.ones(n)
     G = np.zeros((p, p))
-    B = np.zeros((Y.shape[1], p))
+    B = np.zeros((k, p))
     col_sums = np.zeros(p)
     rows = max(64, _BLOCK_BYTES // (8 * p))
     with np.errstate(invalid="ignore", over="ignore"):  # non-finite X is reported from diag(G)
         for start in range(0, n, rows):
-            block = X[start : start + rows]
+            stop = min(n, start + rows)
+            block = X[start:stop]
             G += block.T @ block
-            B += left_multiply(YcT[:, start : start + rows], block)
+            if k <= 4:  # gemv per target: gemm with one or two rows is several times slower
+                for j in range(k):
+                    B[j] += YcT[j, start:stop] @ block
+            else:
+                B += YcT[:, start:stop] @ block
             if fit_intercept:
-                col_sums += ones[: block.shape[0]] @ block
+                col_sums += ones[: stop - start] @ block
     diag = np.diag(G).copy()
     _raise_if_nonfinite(diag, X)
     x_offset = col_sums / n

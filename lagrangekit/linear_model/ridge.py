@@ -306,9 +306,10 @@ class Ridge(_RidgeFamily):
             if solved is not None:
                 return solved[0], solved[1], solver
         if solver != "svd" and alpha == 0:
-            min_norm_warning(
-                f"alpha=0 and the {'Gram' if solver == 'cholesky' else 'kernel'} matrix is singular"
-            )
+            if solver == "cholesky":
+                min_norm_warning("alpha=0 and XᵀX is numerically singular")
+            else:
+                min_norm_warning("alpha=0: the dual form (X Xᵀ + αI)⁻¹ needs alpha > 0")
         Xs, ys, x_off, y_off = weighted_design(X, Y, sw, self.fit_intercept)
         W = solve_svd(Xs, ys, alpha)
         return W, y_off - W @ x_off, "svd"

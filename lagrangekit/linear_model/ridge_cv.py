@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.model_selection import check_cv
+from sklearn.utils.validation import check_is_fitted
 
 from ._ridge_path import check_alphas
 from ._ridge_spectrum import RidgeSpectrum, ridge_spectrum
@@ -97,6 +98,7 @@ class RidgeCV(_RidgeFamily):
         self.cv = cv
 
     def _fitted_alpha(self) -> float:
+        check_is_fitted(self, "alpha_")
         return float(self.alpha_)
 
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> RidgeCV:
