@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-import scipy.sparse as sparse
 import scipy.sparse.linalg as splinalg
 
 __all__ = [
@@ -104,7 +103,7 @@ class Quadratic:
         """‖X‖₂²/n, the Lipschitz constant of the gradient (largest singular value squared)."""
         if min(self.X.shape) == 0:
             return 0.0
-        if sparse.issparse(self.X) or min(self.X.shape) > 200:
+        if not isinstance(self.X, np.ndarray) or min(self.X.shape) > 200:
             op = splinalg.aslinearoperator(self.X)
             sigma = splinalg.svds(op, k=1, return_singular_vectors=False, tol=1e-6)[0]
             sigma *= 1.0 + 1e-5  # svds converges from below; keep the step safe

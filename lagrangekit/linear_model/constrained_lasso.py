@@ -117,7 +117,9 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
             data, dtype = enet_prepared_data(stats, self.fit_intercept, "cd"), np.float64
         else:
-            X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc")
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
+            )
             data, dtype = prepare_data(X, y, sw, self.fit_intercept, use_gram(X, self.precompute)), X.dtype
         p = data.n_features
         amax = data.alpha_max(1.0, False)

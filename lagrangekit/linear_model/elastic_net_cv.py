@@ -60,7 +60,9 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if folds_stats is not None:
             full = enet_prepared_data(folds_stats.total, self.fit_intercept, "cd")
         else:
-            X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc")
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
+            )
             gram = use_gram(X, self.precompute)
             full = prepare_data(X, y, sw, self.fit_intercept, gram)
         if self.alphas is None:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils import check_random_state
+from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, check_X_y
 
 from ..errors import ConvergenceWarning
@@ -123,9 +123,14 @@ def use_gram(X: Any, precompute: Any) -> bool:
 def prepare_data(
     X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool, gram: bool
 ) -> PreparedData:
-    """Centre and weight (X, y) once, as Gram statistics or as a design."""
+    """Centre and weight (X, y) once, as Gram statistics or as a design.
+
+    X may come from ``validate_fit_data(..., ensure_all_finite=False)``: the Gram route finds
+    NaN/inf from the diagonal of XᵀX, the design route checks X here.
+    """
     if gram:
         return PreparedData(gram_statistics(X, y, sample_weight, fit_intercept), None)
+    assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
     return PreparedData(None, prepare_design(X, y, sample_weight, fit_intercept))
 
 
@@ -313,7 +318,9 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
             data, gram, dtype = enet_prepared_data(stats, self.fit_intercept, solver), True, np.float64
         else:
-            X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc")
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
+            )
             gram = solver == "cd" and use_gram(X, opts["precompute"])
             data, dtype = prepare_data(X, y, sw, self.fit_intercept, gram), X.dtype
         coef_init = None
@@ -586,7 +593,7 @@ def lasso_path(
     if (stats := gram_stats_input(None, X, y, sample_weight, multi_output=False)) is not None:
         data = enet_prepared_data(stats, fit_intercept, "cd")
     else:
-        X, y, sw = validate_fit_data(est, X, y, sample_weight, accept_sparse="csc")
+        X, y, sw = validate_fit_data(est, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
         data = prepare_data(X, y, sw, fit_intercept, use_gram(X, precompute))
     if alphas is None:
         n_alphas = _check_positive_int(n_alphas, "n_alphas")
