@@ -15,7 +15,7 @@ Usage::
 
     python benchmarks/lasso.py [--repeat 5] [--path-repeat 1] [--cases a,b,c]
     python benchmarks/lasso.py --cold-start      # import + first fit vs a warm fit
-    python benchmarks/lasso.py --memory          # peak RSS of a fit against the size of X
+    python benchmarks/lasso.py --memory          # peak memory of a fit against the size of X
 """
 
 from __future__ import annotations
@@ -286,30 +286,31 @@ def cold_start(repeat):
 
 
 MEMORY_SNIPPET = """
-import resource, sys
+import sys, tracemalloc
 sys.path[:0] = [{root!r}, {repo!r}]
 from lasso import load_case
 import numpy as np
 from lagrangekit.linear_model import Lasso
 X, y = load_case({case!r})
 Lasso(alpha=1.0, fit_intercept=False).fit(X[:50], y[:50])
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 amax = np.abs(X.T @ y).max() / X.shape[0]
+tracemalloc.start()
 Lasso(alpha=amax / 100, fit_intercept=True, tol=1e-6, max_iter=100000).fit(X, y)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(X.nbytes, before, after)
+print(X.nbytes, tracemalloc.get_traced_memory()[1])
 """
 
 
 def memory(cases):
+    """Peak NumPy allocation during one fit (with intercept), traced by tracemalloc, against X's size."""
     root = str(Path(__file__).resolve().parent)
     for case in cases:
         snippet = MEMORY_SNIPPET.format(root=root, repo=str(Path(root).parent), case=case)
         out = subprocess.run([sys.executable, "-c", snippet], check=True, capture_output=True, text=True)
-        nbytes, before, after = map(int, out.stdout.split())
-        grew = max(after - before, 0)
-        mib = nbytes / 2**20
-        print(f"  ({case}) X = {mib:.0f} MiB; peak RSS grew {grew / 2**20:.0f} MiB = {grew / nbytes:.2f}× X")
+        nbytes, peak = map(int, out.stdout.split())
+        total = (nbytes + peak) / nbytes
+        print(
+            f"  ({case}) X = {nbytes / 2**20:.1f} MiB; fit allocates at most {peak / 2**20:.1f} MiB: peak {total:.2f}× X"
+        )
 
 
 def main():

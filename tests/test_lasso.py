@@ -11,7 +11,7 @@ from sklearn import linear_model as sk
 
 from lagrangekit.errors import ConvergenceWarning
 from lagrangekit.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV, lasso_path
-from lagrangekit.linear_model._enet_solvers import enet_path_gram
+from lagrangekit.linear_model._enet_solvers import enet_path_gram, prepare_design
 
 
 def correlated_data(n=60, p=15, seed=0, shift=3.0):
@@ -46,7 +46,7 @@ WEIGHTS = np.random.default_rng(5).uniform(0.2, 3.0, 60)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
-@pytest.mark.parametrize("fmt", ["dense-gram", "dense-design", "sparse"])
+@pytest.mark.parametrize("fmt", ["dense-gram", "dense-design", "fortran-design", "sparse"])
 @pytest.mark.parametrize("positive", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
@@ -54,9 +54,11 @@ def test_matches_sklearn(fit_intercept, fmt, positive, weighted, l1_ratio):
     X, y = correlated_data()
     if fmt == "sparse":
         X = sp.csc_matrix(X * (np.random.default_rng(1).random(X.shape) < 0.4))
+    if fmt == "fortran-design":  # used in place, centred implicitly (no copy) when unweighted
+        X = np.asfortranarray(X)
     sw = WEIGHTS if weighted else None
     alpha = centred_alpha_max(X, y, sw, l1_ratio, positive, fit_intercept) / 15
-    precompute = {"dense-gram": True, "dense-design": False, "sparse": "auto"}[fmt]
+    precompute = {"dense-gram": True, "dense-design": False, "fortran-design": False, "sparse": "auto"}[fmt]
     ours = ElasticNet(
         alpha=alpha,
         l1_ratio=l1_ratio,
@@ -75,6 +77,8 @@ def test_matches_sklearn(fit_intercept, fmt, positive, weighted, l1_ratio):
         max_iter=10**6,
     ).fit(X, y, sample_weight=sw)
     assert ours.solver_ == ("cd-gram" if fmt == "dense-gram" else "cd")
+    if fmt == "fortran-design" and not weighted:
+        assert prepare_design(X, y, None, fit_intercept).X is X
     assert_coef_close(ours.coef_, ref.coef_)
     assert abs(ours.intercept_ - ref.intercept_) <= 1e-6 * max(1.0, abs(ref.intercept_))
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-6)

@@ -16,8 +16,8 @@ gap-safe screening rule ψ(Xⱼᵀθ) + ‖Xⱼ‖√(2G) < λ₁ ⇒ wⱼ* = 0.
 
 ``enet_cd_design`` works on a design matrix, dense (Fortran order) or CSC, whose columns are
 centred implicitly: column j is X̃ⱼ − x̄ⱼ·v with v the square-root weights, the residual is
-stored as r̃ + c·v with c = x̄ᵀw, and Xⱼᵀr = X̃ⱼᵀr̃ + (vᵀv)·x̄ⱼ·c (dense callers pass centred
-columns and x̄ = 0). It uses working sets ranked by the distance of each feature's dual
+stored as r̃ + c·v with c = x̄ᵀw, and Xⱼᵀr = X̃ⱼᵀr̃ + (vᵀv)·x̄ⱼ·c (callers that centred X
+explicitly pass x̄ = 0). It uses working sets ranked by the distance of each feature's dual
 constraint to the dual point (as celer does), gap-safe screening and Anderson extrapolation of
 the primal iterates (as skglm does). ``enet_cd_gram_path`` works from XᵀX, Xᵀy and yᵀy only,
 over a decreasing sequence of penalties with warm starts.

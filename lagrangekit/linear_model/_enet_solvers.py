@@ -35,15 +35,17 @@ _DUMMY_DATA = np.zeros(1)
 _DUMMY_INDEX = np.zeros(1, dtype=np.int32)
 _ANDERSON_K = 5
 _WS_START = 10
+_CANCELLATION = 1e-6  # centre explicitly when implicit centring would cancel > 6 digits
 
 
 @dataclass(frozen=True)
 class DesignData:
     """A centred, weight-scaled design ready for the coordinate-descent kernel.
 
-    Dense designs are centred Fortran-ordered copies (``xbar`` is zero); CSC designs keep their
-    sparsity, with ``xbar`` the column means that the kernel subtracts implicitly, so that
-    column j is X̃ⱼ − x̄ⱼ·v with v = ``root_weights`` the square roots of the weights.
+    Column j of the centred design is X̃ⱼ − x̄ⱼ·v, with X̃ = ``X`` (rows scaled by v, the
+    square roots of the weights, ``root_weights``) and x̄ = ``xbar``: CSC designs and
+    uncopied dense ones keep ``xbar`` as the column means that the kernel subtracts
+    implicitly; explicitly centred dense copies have ``xbar`` = 0.
     """
 
     X: Any
@@ -61,7 +63,7 @@ class DesignData:
 
     def operator(self) -> Any:
         """The centred design as an array, or as a LinearOperator X̃ − v·x̄ᵀ for sparse data."""
-        if not (self.is_sparse and np.any(self.xbar)):
+        if not np.any(self.xbar):
             return self.X
         from scipy.sparse.linalg import LinearOperator
 
@@ -110,11 +112,25 @@ def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndar
 def prepare_design(
     X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
 ) -> DesignData:
-    """Centre (dense) or record means of (sparse) ``X``, and scale rows by √s. Inputs are not modified."""
-    n = X.shape[0]
+    """Centre and √s-scale ``X`` for the kernel, copying it only when needed. Inputs are not modified.
+
+    Sparse ``X``, and unweighted Fortran-ordered float64 ``X`` whose centring cancels fewer
+    than six digits, are used as they are, with the column means kept in ``xbar`` for the
+    kernel's implicit centring; any other dense ``X`` becomes one centred Fortran-ordered copy.
+    """
+    n, p = X.shape
     sw = rescale_weights(sample_weight, n)
-    cd = center_data(X, y, sw, fit_intercept, order="F")
     root = None if sw is None else np.sqrt(sw)
+    v = np.ones(n) if root is None else root
+    if not sparse.issparse(X) and sw is None and X.dtype == np.float64 and X.flags.f_contiguous:
+        x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
+        squares = np.einsum("ij,ij->j", X, X)
+        col_norm2 = squares - n * x_mean**2
+        if np.all(col_norm2 >= _CANCELLATION * squares):
+            y_mean = float(y.mean()) if fit_intercept else 0.0
+            yc = np.asarray(y, dtype=np.float64) - y_mean
+            return DesignData(X, yc, x_mean, col_norm2, n, x_mean, y_mean, v)
+    cd = center_data(X, y, sw, fit_intercept, order="F")
     yc = np.asarray(cd.y, dtype=np.float64)
     if root is not None:
         yc = yc * root
@@ -123,7 +139,7 @@ def prepare_design(
         Xs.sum_duplicates()
         if root is not None:
             Xs.data *= root[Xs.indices]
-        xbar = np.asarray(cd.X_offset, dtype=np.float64) if fit_intercept else np.zeros(X.shape[1])
+        xbar = np.asarray(cd.X_offset, dtype=np.float64) if fit_intercept else np.zeros(p)
         col_norm2 = np.asarray(Xs.multiply(Xs).sum(axis=0)).ravel() - n * xbar**2
         col_norm2 = np.maximum(col_norm2, 0.0)
         Xd: Any = Xs
@@ -133,10 +149,9 @@ def prepare_design(
             Xd = np.array(Xd, dtype=np.float64, order="F", copy=True)
         if root is not None:
             Xd *= root[:, None]
-        xbar = np.zeros(X.shape[1])
+        xbar = np.zeros(p)
         col_norm2 = np.einsum("ij,ij->j", Xd, Xd)
     x_offset = np.asarray(cd.X_offset, dtype=np.float64)
-    v = np.ones(n) if root is None else root
     return DesignData(Xd, yc, xbar, col_norm2, n, x_offset, float(cd.y_offset), v)
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-import scipy.sparse.linalg as splinalg
 
 __all__ = [
     "SOLVER_NEEDS",
@@ -104,6 +103,8 @@ class Quadratic:
         if min(self.X.shape) == 0:
             return 0.0
         if not isinstance(self.X, np.ndarray) or min(self.X.shape) > 200:
+            import scipy.sparse.linalg as splinalg
+
             op = splinalg.aslinearoperator(self.X)
             sigma = splinalg.svds(op, k=1, return_singular_vectors=False, tol=1e-6)[0]
             sigma *= 1.0 + 1e-5  # svds converges from below; keep the step safe

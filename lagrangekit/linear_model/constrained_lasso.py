@@ -31,11 +31,8 @@ def _support_block(data: PreparedData, support: np.ndarray) -> tuple[np.ndarray,
         return g.XtX[np.ix_(support, support)], g.Xty[support]
     d = data.design
     XS = d.X[:, support]
-    if d.is_sparse:
-        XS = XS.toarray()
-        G = XS.T @ XS - d.n_samples * np.outer(d.xbar[support], d.xbar[support])
-    else:
-        G = XS.T @ XS
+    XS = XS.toarray() if d.is_sparse else XS
+    G = XS.T @ XS - d.n_samples * np.outer(d.xbar[support], d.xbar[support])
     return G, XS.T @ d.y
 
 
