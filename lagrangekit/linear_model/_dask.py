@@ -72,9 +72,11 @@ def dask_fold_stats(X: Any, y: Any, sample_weight: Any, *, n_splits: int | None)
     if n_splits is not None and any(np.isnan(c) for c in row_chunks):
         raise ValueError("K-fold statistics need known row chunks: call X.compute_chunk_sizes() first")
     starts = np.concatenate([[0], np.cumsum(row_chunks)[:-1]]) if row_chunks else []
-    x_blocks = X.to_delayed().ravel()
-    y_blocks = y.to_delayed().ravel()
-    w_blocks = [None] * len(x_blocks) if w is None else w.to_delayed().ravel()
+    # unoptimized, so that X and y blocks cut from one upstream block share its task (fusing
+    # each block's graph separately would compute that upstream block once for X and once for y)
+    x_blocks = X.to_delayed(optimize_graph=False).ravel()
+    y_blocks = y.to_delayed(optimize_graph=False).ravel()
+    w_blocks = [None] * len(x_blocks) if w is None else w.to_delayed(optimize_graph=False).ravel()
     reduce_block = dask.delayed(_block_reduce, pure=True)
     level = [
         reduce_block(xb, yb, wb, int(s) if np.isfinite(s) else 0, n_splits)
