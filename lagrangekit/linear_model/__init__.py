@@ -21,6 +21,8 @@ _EXPORTS: dict[str, str] = {
     "LassoCV": "elastic_net_cv",
     "ElasticNetCV": "elastic_net_cv",
     "ConstrainedLasso": "constrained_lasso",
+    "GramStats": "gram_stats",
+    "GramFolds": "gram_folds",
     "CvxpyFit": "cvxpy_reference",
     "fit_cvxpy": "cvxpy_reference",
 }

@@ -14,10 +14,12 @@ from .lasso import (
     _check_choice,
     _check_positive_int,
     check_post_fit_data,
+    kkt_terms,
     prepare_data,
     subgradient_report,
     use_gram,
 )
+from .stats_fit import enet_prepared_data, gram_stats_input
 
 __all__ = ["ConstrainedLasso"]
 
@@ -98,8 +100,8 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the constrained model.
+    def fit(self, X, y=None, sample_weight=None):
+        """Fit the constrained model (X may be a GramStats, with y and sample_weight omitted).
 
         Returns
         -------
@@ -109,9 +111,14 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol = check_nonnegative(self.tol, "tol")
         max_iter = _check_positive_int(self.max_iter, "max_iter")
         _check_choice(self.precompute, "precompute", ("auto", True, False))
-        X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
-        data = prepare_data(X, y, sw, self.fit_intercept, use_gram(X, self.precompute))
-        p = X.shape[1]
+        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+            data, dtype = enet_prepared_data(stats, self.fit_intercept, "cd"), np.float64
+        else:
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
+            )
+            data, dtype = prepare_data(X, y, sw, self.fit_intercept, use_gram(X, self.precompute)), X.dtype
+        p = data.n_features
         amax = data.alpha_max(1.0, False)
         solved: dict[float, np.ndarray] = {}
 
@@ -145,7 +152,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                     lambda a: np.abs(lasso(a)).sum() - t, lo, amax, xtol=1e-15 * amax, rtol=1e-13, maxiter=200
                 )
                 coef, mu = self._polish(data, lasso(mu), mu, t)
-        self._set_coef(coef[None, :], np.array([data.intercept(coef)]), y_ndim=1, dtype=X.dtype)
+        self._set_coef(coef[None, :], np.array([data.intercept(coef)]), y_ndim=1, dtype=dtype)
         self.multiplier_ = float(mu)
         self.n_iter_ = len(solved)
         return self
@@ -190,7 +197,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             return w, mu
         return w_exact, mu_exact
 
-    def kkt(self, X, y, sample_weight=None, *, tol=1e-6):
+    def kkt(self, X, y=None, sample_weight=None, *, tol=1e-6):
         """KKT conditions of minimize f(w) s.t. ‖w‖₁ − t ≤ 0 at the fitted point, with μ = ``multiplier_``.
 
         Stationarity is the subgradient residual of f + μ‖w‖₁ (see :meth:`Lasso.kkt`); primal
@@ -198,7 +205,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         reported as "l1_ball".
         """
         check_is_fitted(self, "coef_")
-        X, y, sw = check_post_fit_data(X, y, sample_weight)
+        terms = kkt_terms(self, X, y, sample_weight)
         slack = float(np.abs(self.coef_).sum()) - check_nonnegative(self.t, "t")
         mu = self.multiplier_
         constraint = {
@@ -207,7 +214,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             "dual_feasibility": max(-mu, 0.0),
             "multipliers": {"l1_ball": mu},
         }
-        return subgradient_report(self, X, y, sw, alpha=mu, l1_ratio=1.0, tol=tol, constraint=constraint)
+        return subgradient_report(self, terms, alpha=mu, l1_ratio=1.0, tol=tol, constraint=constraint)
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """(problem, coef, intercept or None, the constraint ‖w‖₁ ≤ t) in cvxpy."""

@@ -20,6 +20,7 @@ from .lasso import (
     prepare_data,
     use_gram,
 )
+from .stats_fit import enet_fold_errors, enet_prepared_data, gram_folds_input
 
 __all__ = ["ElasticNetCV", "LassoCV"]
 
@@ -37,8 +38,12 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     def _l1_ratios(self) -> np.ndarray:
         return np.array([_check_l1_ratio(v) for v in np.atleast_1d(self.l1_ratio)], dtype=np.float64)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Choose α (and l1_ratio) by K-fold mean squared error, then refit.
+
+        X may be a :class:`GramFolds` (with ``y`` and ``sample_weight`` omitted): each
+        training set is then the merge of the other folds' statistics and ``cv`` is ignored.
+        A Dask array is reduced to interleaved folds (``cv`` must be None or an int).
 
         Each fold centres and weights its own training data, solves the whole α path with
         warm starts, and scores the (weighted) squared error of the held-out part.
@@ -51,9 +56,15 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol = check_nonnegative(self.tol, "tol")
         max_iter = _check_positive_int(self.max_iter, "max_iter")
         _check_choice(self.precompute, "precompute", ("auto", True, False))
-        X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
-        gram = use_gram(X, self.precompute)
-        full = prepare_data(X, y, sw, self.fit_intercept, gram)
+        folds_stats = gram_folds_input(self, X, y, sample_weight, self.cv, default_splits=5)
+        if folds_stats is not None:
+            full = enet_prepared_data(folds_stats.total, self.fit_intercept, "cd")
+        else:
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
+            )
+            gram = use_gram(X, self.precompute)
+            full = prepare_data(X, y, sw, self.fit_intercept, gram)
         if self.alphas is None:
             n_alphas = _check_positive_int(self.n_alphas, "n_alphas")
             eps = check_nonnegative(self.eps, "eps")
@@ -68,6 +79,37 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
                 raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
             grids = np.tile(alphas, (l1_ratios.size, 1))
+        if folds_stats is not None:
+            options = dict(positive=self.positive, tol=tol, max_iter=max_iter)
+            mse = enet_fold_errors(folds_stats, grids, l1_ratios, self.fit_intercept, **options)
+        else:
+            mse = self._design_fold_errors(X, y, sw, gram, grids, l1_ratios, tol, max_iter)
+        i_best, k_best = np.unravel_index(np.argmin(mse.mean(axis=2)), mse.shape[:2])
+        self.l1_ratio_ = float(l1_ratios[i_best])
+        self.alpha_ = float(grids[i_best, k_best])
+        fit_args = (folds_stats.total,) if folds_stats is not None else (X, y, sw)
+        final = ElasticNet(
+            alpha=self.alpha_,
+            l1_ratio=self.l1_ratio_,
+            fit_intercept=self.fit_intercept,
+            precompute=self.precompute,
+            positive=self.positive,
+            max_iter=max_iter,
+            tol=tol,
+            selection=self.selection,
+            random_state=self.random_state,
+        ).fit(*fit_args)
+        single = np.ndim(self.l1_ratio) == 0
+        self.alphas_ = grids[0] if single else grids
+        self.mse_path_ = mse[0] if single else mse
+        self.coef_ = final.coef_
+        self.intercept_ = final.intercept_
+        self.dual_gap_ = final.dual_gap_
+        self.n_iter_ = final.n_iter_
+        return self
+
+    def _design_fold_errors(self, X, y, sw, gram, grids, l1_ratios, tol, max_iter) -> np.ndarray:
+        """Held-out (weighted) MSE, (n_l1_ratio, n_alphas, n_folds), refitting each training fold."""
         folds = list(check_cv(self.cv).split(X, y))
         mse = np.empty((l1_ratios.size, grids.shape[1], len(folds)))
         for f, (train, test) in enumerate(folds):
@@ -80,28 +122,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 pred = np.asarray(X[test] @ sol.coefs.T) + intercepts
                 err = (y[test][:, None] - pred) ** 2
                 mse[i, :, f] = np.average(err, axis=0, weights=weights)
-        i_best, k_best = np.unravel_index(np.argmin(mse.mean(axis=2)), mse.shape[:2])
-        self.l1_ratio_ = float(l1_ratios[i_best])
-        self.alpha_ = float(grids[i_best, k_best])
-        final = ElasticNet(
-            alpha=self.alpha_,
-            l1_ratio=self.l1_ratio_,
-            fit_intercept=self.fit_intercept,
-            precompute=self.precompute,
-            positive=self.positive,
-            max_iter=max_iter,
-            tol=tol,
-            selection=self.selection,
-            random_state=self.random_state,
-        ).fit(X, y, sample_weight=sw)
-        single = np.ndim(self.l1_ratio) == 0
-        self.alphas_ = grids[0] if single else grids
-        self.mse_path_ = mse[0] if single else mse
-        self.coef_ = final.coef_
-        self.intercept_ = final.intercept_
-        self.dual_gap_ = final.dual_gap_
-        self.n_iter_ = final.n_iter_
-        return self
+        return mse
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective at the chosen ``alpha_`` and ``l1_ratio_`` (see :class:`ElasticNet`)."""

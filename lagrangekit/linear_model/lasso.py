@@ -27,6 +27,7 @@ from ._enet_solvers import (
 )
 from ._preprocessing import check_nonnegative, validate_fit_data
 from ._roles import ElasticNetPenalty, Quadratic, check_roles
+from .stats_fit import enet_kkt_terms, enet_prepared_data, gram_stats_input
 
 __all__ = ["ElasticNet", "Lasso", "lasso_path"]
 
@@ -204,11 +205,26 @@ def check_post_fit_data(X, y, sample_weight):
     return X, np.asarray(y, dtype=np.float64), sw
 
 
+def kkt_terms(model: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, float, float]:
+    """(datafit, intercept residual |Σsᵢrᵢ|/n, scale ‖Xᶜᵀ S yᶜ‖∞/n) for the KKT report, from the rows
+    or from a :class:`GramStats` passed as X."""
+    stats = gram_stats_input(None, X, y, sample_weight, multi_output=False)
+    if stats is not None:
+        return enet_kkt_terms(model, stats)
+    X, y, sw = check_post_fit_data(X, y, sample_weight)
+    n = X.shape[0]
+    w = np.asarray(model.coef_, dtype=np.float64)
+    root = np.ones(n) if sw is None else np.sqrt(sw)
+    Xs = X.multiply(root[:, None]).tocsc() if sparse.issparse(X) else X * root[:, None]
+    datafit = Quadratic(Xs, root * (y - model.intercept_), n)
+    intercept_residual = abs(float(root @ datafit.residual(w))) / n if model.fit_intercept else 0.0
+    scale = float(np.max(np.abs(prepare_design(X, y, sw, model.fit_intercept).correlations()), initial=0.0))
+    return datafit, intercept_residual, scale / n if scale > 0 else 1.0
+
+
 def subgradient_report(
     model: Any,
-    X: Any,
-    y: np.ndarray,
-    sw: np.ndarray | None,
+    terms: tuple[Any, float, float],
     *,
     alpha: float,
     l1_ratio: float,
@@ -218,20 +234,17 @@ def subgradient_report(
     """KKTReport of a fitted model's ``coef_``/``intercept_`` for the elastic-net objective at ``alpha``.
 
     Stationarity is the ∞-norm distance from 0 to the subdifferential (including the
-    intercept's gradient); scaled residuals divide by ‖Xᶜᵀ S yᶜ‖∞/n. ``constraint`` supplies
-    the feasibility, slackness and multiplier entries of a constrained form.
+    intercept's gradient); scaled residuals divide by ‖Xᶜᵀ S yᶜ‖∞/n. ``terms`` comes from
+    :func:`kkt_terms`. ``constraint`` supplies the feasibility, slackness and multiplier
+    entries of a constrained form.
     """
-    n = X.shape[0]
+    datafit, intercept_residual, scale = terms
     w = np.asarray(model.coef_, dtype=np.float64)
     positive = bool(getattr(model, "positive", False))
-    root = np.ones(n) if sw is None else np.sqrt(sw)
-    Xs = X.multiply(root[:, None]).tocsc() if sparse.issparse(X) else X * root[:, None]
-    datafit = Quadratic(Xs, root * (y - model.intercept_), n)
     penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
     check_roles("kkt", datafit, penalty)
     grad = datafit.gradient(w)
     dist = penalty.subdiff_distance(w, grad)
-    intercept_residual = abs(float(root @ datafit.residual(w))) / n if model.fit_intercept else 0.0
     multipliers: dict[str, float] = {}
     dual_infeasibility = 0.0
     if positive:
@@ -250,8 +263,6 @@ def subgradient_report(
         "complementary_slackness": constraint.get("complementary_slackness", 0.0),
     }
     multipliers.update(constraint.get("multipliers", {}))
-    scale = float(np.max(np.abs(prepare_design(X, y, sw, model.fit_intercept).correlations()), initial=0.0))
-    scale = scale / n if scale > 0 else 1.0
     return KKTReport(
         **residuals,
         multipliers=multipliers,
@@ -285,13 +296,15 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             "selection": _check_choice(self.selection, "selection", _SELECTIONS),
         }
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Fit the model.
 
         Parameters
         ----------
-        X : array_like or scipy.sparse matrix of shape (n_samples, n_features)
-            Dense, or sparse (converted to CSC). Not modified.
+        X : array_like or scipy.sparse matrix of shape (n_samples, n_features), GramStats or Dask array
+            Dense, or sparse (converted to CSC). Not modified. A :class:`GramStats` (with ``y``
+            and ``sample_weight`` omitted) fits from the statistics in Gram mode; a Dask array
+            is reduced to them without being loaded.
         y : array_like of shape (n_samples,)
         sample_weight : array_like of shape (n_samples,), optional
             Non-negative weights, rescaled internally to sum to n_samples.
@@ -301,13 +314,18 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         self
         """
         opts = self._validated()
-        X, y, sw = validate_fit_data(self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
         solver = "cd" if opts["solver"] == "auto" else opts["solver"]
-        gram = solver == "cd" and use_gram(X, opts["precompute"])
-        data = prepare_data(X, y, sw, self.fit_intercept, gram)
+        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+            data, gram, dtype = enet_prepared_data(stats, self.fit_intercept, solver), True, np.float64
+        else:
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
+            )
+            gram = solver == "cd" and use_gram(X, opts["precompute"])
+            data, dtype = prepare_data(X, y, sw, self.fit_intercept, gram), X.dtype
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
-            if np.shape(self.coef_) == (X.shape[1],):
+            if np.shape(self.coef_) == (data.n_features,):
                 coef_init = np.asarray(self.coef_, dtype=np.float64)
         if opts["alpha"] == 0.0:
             warnings.warn(
@@ -331,7 +349,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         else:
             sol = proximal_solve(data, opts["alpha"], accelerated=solver == "fista", **common)
         coef = sol.coefs[0]
-        self._set_coef(coef[None, :], np.array([data.intercept(coef)]), y_ndim=1, dtype=X.dtype)
+        self._set_coef(coef[None, :], np.array([data.intercept(coef)]), y_ndim=1, dtype=dtype)
         self.dual_gap_ = float(sol.gaps[0])
         self.n_iter_ = int(sol.n_iter[0])
         self.solver_ = "cd-gram" if gram else solver
@@ -346,8 +364,8 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             )
         return self
 
-    def kkt(self, X, y, sample_weight=None, *, tol=None) -> KKTReport:
-        """Subgradient (KKT) conditions of the fitted coefficients on (X, y).
+    def kkt(self, X, y=None, sample_weight=None, *, tol=None) -> KKTReport:
+        """Subgradient (KKT) conditions of the fitted coefficients on (X, y), or on a GramStats.
 
         At the optimum, with zⱼ = Xⱼᵀ S r / n − α(1 − l1_ratio)wⱼ and r = y − Xw − b:
         |zⱼ| <= α·l1_ratio where wⱼ = 0, zⱼ = α·l1_ratio·sign(wⱼ) where wⱼ ≠ 0, and
@@ -363,9 +381,9 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             subgradient residual that a relative gap of ``tol`` allows.
         """
         check_is_fitted(self, "coef_")
-        X, y, sw = check_post_fit_data(X, y, sample_weight)
+        terms = kkt_terms(self, X, y, sample_weight)
         tol = 10.0 * np.sqrt(max(float(self.tol), 1e-16)) if tol is None else float(tol)
-        return subgradient_report(self, X, y, sw, alpha=float(self.alpha), l1_ratio=self._l1_ratio(), tol=tol)
+        return subgradient_report(self, terms, alpha=float(self.alpha), l1_ratio=self._l1_ratio(), tol=tol)
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective above in cvxpy: (problem, coef variable, intercept variable or None, None)."""
@@ -527,7 +545,7 @@ class Lasso(_ElasticNetBase):
 
 def lasso_path(
     X,
-    y,
+    y=None,
     *,
     alphas=None,
     n_alphas=100,
@@ -549,7 +567,8 @@ def lasso_path(
 
     Parameters
     ----------
-    X : array_like or sparse matrix of shape (n_samples, n_features)
+    X : array_like or sparse matrix of shape (n_samples, n_features), GramStats or Dask array
+        With a :class:`GramStats`, omit ``y`` and ``sample_weight``.
     y : array_like of shape (n_samples,)
     alphas : array_like, optional
         Sorted into decreasing order. By default ``n_alphas`` values log-spaced from α_max
@@ -571,8 +590,11 @@ def lasso_path(
     max_iter = _check_positive_int(max_iter, "max_iter")
     tol = check_nonnegative(tol, "tol")
     _check_choice(precompute, "precompute", ("auto", True, False))
-    X, y, sw = validate_fit_data(est, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
-    data = prepare_data(X, y, sw, fit_intercept, use_gram(X, precompute))
+    if (stats := gram_stats_input(None, X, y, sample_weight, multi_output=False)) is not None:
+        data = enet_prepared_data(stats, fit_intercept, "cd")
+    else:
+        X, y, sw = validate_fit_data(est, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
+        data = prepare_data(X, y, sw, fit_intercept, use_gram(X, precompute))
     if alphas is None:
         n_alphas = _check_positive_int(n_alphas, "n_alphas")
         alphas = alpha_grid(
@@ -584,7 +606,7 @@ def lasso_path(
             raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64).reshape(-1)
-        if coef_init.shape != (X.shape[1],):
-            raise ValueError(f"coef_init must have shape ({X.shape[1]},), got {coef_init.shape}")
+        if coef_init.shape != (data.n_features,):
+            raise ValueError(f"coef_init must have shape ({data.n_features},), got {coef_init.shape}")
     sol = data.solve(alphas, l1_ratio=l1, positive=positive, tol=tol, max_iter=max_iter, coef_init=coef_init)
     return alphas, sol.coefs.T.copy(), sol.gaps
