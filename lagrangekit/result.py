@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
-import sympy as sp
 
 __all__ = ["KKTReport", "Result", "Status", "STATUSES", "to_jsonable"]
 
@@ -22,6 +22,12 @@ RESIDUAL_NAMES: tuple[str, ...] = (
     "dual_feasibility",
     "complementary_slackness",
 )
+
+
+def _is_sympy(value: Any) -> bool:
+    """True for sympy objects; sympy is not imported for this (a value can only be one if it is loaded)."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Basic)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -43,7 +49,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         v = float(value)
         return v if math.isfinite(v) else str(v)
-    if isinstance(value, sp.Basic):
+    if _is_sympy(value):
         if value.is_number:
             try:
                 return {"exact": str(value), "value": to_jsonable(float(value))}
@@ -66,7 +72,7 @@ def _freeze_array(x: Any) -> np.ndarray:
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, sp.Basic) and not value.is_Float:
+    if _is_sympy(value) and not value.is_Float:
         try:
             approx = float(value)
         except TypeError:
@@ -138,7 +144,7 @@ class KKTReport:
         object.__setattr__(self, "active", tuple(self.active))
         for name in RESIDUAL_NAMES:
             value = getattr(self, name)
-            if not isinstance(value, sp.Basic):
+            if not _is_sympy(value):
                 value = float(value)
                 if value < 0 or math.isnan(value):
                     raise ValueError(f"{name} residual must be a non-negative number, got {value}")

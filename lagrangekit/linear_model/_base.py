@@ -17,7 +17,8 @@ class LinearPredictorMixin:
 
     ``coef_`` has shape (n_features,) for 1-D ``y`` and (n_targets, n_features) for 2-D
     ``y``; ``intercept_`` is a float or an (n_targets,) array, and 0.0 when
-    ``fit_intercept=False`` (scikit-learn's conventions).
+    ``fit_intercept=False`` (scikit-learn's conventions). Classes that set
+    ``_predict_accepts_sparse = True`` also predict from scipy.sparse matrices.
     """
 
     def predict(self, X):
@@ -32,7 +33,8 @@ class LinearPredictorMixin:
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        accept_sparse = getattr(self, "_predict_accepts_sparse", False)
+        X = validate_data(self, X, reset=False, accept_sparse=accept_sparse, dtype=[np.float64, np.float32])
         return X @ self.coef_.T + self.intercept_
 
     def _set_coef(self, W: np.ndarray, b: np.ndarray, *, y_ndim: int, dtype: np.dtype) -> None:

@@ -98,9 +98,12 @@ class CenteredData:
         return self.y_offset - (coef @ self.X_offset if coef.ndim == 1 else coef @ self.X_offset)
 
 
-def center_data(X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool) -> CenteredData:
+def center_data(
+    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool, *, order: str = "K"
+) -> CenteredData:
     """Subtract the (weighted) means of ``X``'s columns and of ``y`` when ``fit_intercept``.
 
+    ``order`` is the memory layout of the centred dense copy ("F" for column-wise solvers).
     With weights s, the means are x̄ = Σ sᵢ xᵢ / Σ sᵢ and ȳ = Σ sᵢ yᵢ / Σ sᵢ; minimizing a
     weighted least-squares objective over (w, b) is then the same as minimizing it over w
     on centred data, with b = ȳ − x̄ᵀw. Inputs are not modified.
@@ -115,6 +118,6 @@ def center_data(X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_int
         Xc = X
     else:
         X_offset = X.mean(axis=0) if weights is None else weights @ X
-        Xc = X - X_offset
+        Xc = np.subtract(X, X_offset, order=order)
     y_offset = y.mean(axis=0) if weights is None else weights @ y
     return CenteredData(Xc, y - y_offset, X_offset.astype(X.dtype, copy=False), y_offset, sample_weight)

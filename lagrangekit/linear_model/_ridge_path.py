@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator
 from ._preprocessing import check_nonnegative
 from ._ridge_spectrum import ridge_spectrum
 from .ridge import prepare_ridge_data
+from .stats_fit import gram_stats_input, ridge_stats_spectrum
 
 __all__ = ["RidgePath", "check_alphas", "ridge_path"]
 
@@ -39,7 +40,7 @@ def check_alphas(alphas: Any, name: str = "alphas") -> np.ndarray:
 
 
 def ridge_path(
-    X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True, sample_weight: Any = None
+    X: Any, y: Any = None, alphas: Any = None, *, fit_intercept: bool = True, sample_weight: Any = None
 ) -> RidgePath:
     """Ridge solutions of Σᵢ sᵢ(yᵢ − xᵢᵀw − b)² + α‖w‖² for every α in ``alphas``.
 
@@ -50,10 +51,11 @@ def ridge_path(
 
     Parameters
     ----------
-    X : array_like of shape (n_samples, n_features)
+    X : array_like of shape (n_samples, n_features), GramStats or Dask array
+        With a :class:`GramStats`, omit ``y`` and ``sample_weight``: ``ridge_path(stats, alphas=a)``.
     y : array_like of shape (n_samples,) or (n_samples, n_targets)
     alphas : array_like of float
-        Penalties α >= 0, in any order.
+        Penalties α >= 0, in any order (required).
     fit_intercept : bool, default True
     sample_weight : array_like of shape (n_samples,), optional
 
@@ -63,10 +65,15 @@ def ridge_path(
         ``(alphas, coefs, intercepts)``; intercepts are 0 when ``fit_intercept=False``.
     """
     alphas = check_alphas(alphas)
-    data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight, ensure_all_finite=False)
-    spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, fit_intercept)
+    if (stats := gram_stats_input(None, X, y, sample_weight)) is not None:
+        spectrum = ridge_stats_spectrum(stats, fit_intercept)
+        k, y_ndim, dtype = stats.n_targets or 1, 1 if stats.n_targets is None else 2, np.dtype(np.float64)
+    else:
+        data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight, ensure_all_finite=False)
+        spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, fit_intercept)
+        k, y_ndim, dtype = data.Y.shape[1], data.y_ndim, data.dtype
     coefs = spectrum.coefs(alphas)
-    intercepts = spectrum.intercepts(alphas) if fit_intercept else np.zeros((alphas.size, data.Y.shape[1]))
-    if data.y_ndim == 1:
+    intercepts = spectrum.intercepts(alphas) if fit_intercept else np.zeros((alphas.size, k))
+    if y_ndim == 1:
         coefs, intercepts = coefs[:, 0], intercepts[:, 0]
-    return RidgePath(alphas, coefs.astype(data.dtype, copy=False), intercepts.astype(data.dtype, copy=False))
+    return RidgePath(alphas, coefs.astype(dtype, copy=False), intercepts.astype(dtype, copy=False))

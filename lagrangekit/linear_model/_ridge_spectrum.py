@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from ._ridge_stats import gram_form, kernel_form
+from ._ridge_stats import GramForm, gram_form, kernel_form
 
-__all__ = ["RidgeSpectrum", "ridge_spectrum"]
+__all__ = ["RidgeSpectrum", "gram_spectrum", "ridge_spectrum"]
 
 
 @dataclass(frozen=True)
@@ -56,17 +56,21 @@ def _keep(eigvals: np.ndarray, size: int) -> np.ndarray:
     return eigvals > size * np.finfo(float).eps * top
 
 
+def gram_spectrum(form: GramForm, size: int) -> RidgeSpectrum:
+    """Decompose the Gram form G = VΛVᵀ; eigenvalues below size·eps·λ_max count as zero."""
+    lam, V = scipy.linalg.eigh(form.G, overwrite_a=False, check_finite=False)
+    keep = _keep(lam, size)
+    lam, V = lam[keep], V[:, keep]
+    return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
+
+
 def ridge_spectrum(
     X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
 ) -> RidgeSpectrum:
     """Decompose the centred, weighted design of float64 ``X`` (n, p) and ``Y`` (n, k)."""
     n, p = X.shape
     if n >= p:
-        form = gram_form(X, Y, sample_weight, fit_intercept)
-        lam, V = scipy.linalg.eigh(form.G, overwrite_a=False, check_finite=False)
-        keep = _keep(lam, max(n, p))
-        lam, V = lam[keep], V[:, keep]
-        return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
+        return gram_spectrum(gram_form(X, Y, sample_weight, fit_intercept), max(n, p))
     form = kernel_form(X, Y, sample_weight, fit_intercept)
     lam, Q = scipy.linalg.eigh(form.K, check_finite=False)
     keep = _keep(lam, max(n, p))

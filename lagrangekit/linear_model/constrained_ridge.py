@@ -13,6 +13,7 @@ from ._base import LinearPredictorMixin
 from ._preprocessing import check_nonnegative
 from ._ridge_spectrum import RidgeSpectrum, ridge_spectrum
 from .ridge import _cvxpy_ridge_problem, prepare_ridge_data, ridge_kkt
+from .stats_fit import gram_stats_input, ridge_stats_spectrum
 
 __all__ = ["ConstrainedRidge", "norm_multiplier"]
 
@@ -75,12 +76,13 @@ class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.tol = tol
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ConstrainedRidge:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> ConstrainedRidge:
         """Fit the model.
 
         Parameters
         ----------
-        X : array_like of shape (n_samples, n_features)
+        X : array_like of shape (n_samples, n_features), GramStats or Dask array
+            A :class:`GramStats` (with ``y`` and ``sample_weight`` omitted) fits from the statistics.
         y : array_like of shape (n_samples,)
         sample_weight : array_like of shape (n_samples,), optional
 
@@ -90,20 +92,25 @@ class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         """
         s = check_nonnegative(self.s, "s")
         check_nonnegative(self.tol, "tol")
-        data = prepare_ridge_data(self, X, y, sample_weight, multi_output=False, ensure_all_finite=False)
-        spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, self.fit_intercept)
+        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+            spectrum = ridge_stats_spectrum(stats, self.fit_intercept)
+            n_features, dtype = stats.n_features, np.dtype(np.float64)
+        else:
+            data = prepare_ridge_data(self, X, y, sample_weight, multi_output=False, ensure_all_finite=False)
+            spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, self.fit_intercept)
+            n_features, dtype = data.X.shape[1], data.dtype
         mu = norm_multiplier(spectrum, s)
         self.multiplier_ = mu
         if np.isinf(mu):
-            W = np.zeros((1, data.X.shape[1]))
+            W = np.zeros((1, n_features))
             b = spectrum.y_offset if self.fit_intercept else np.zeros(1)
         else:
             W = spectrum.coefs(np.array([mu]))[0]
             b = spectrum.intercepts(np.array([mu]))[0] if self.fit_intercept else np.zeros(1)
-        self._set_coef(W, b, y_ndim=1, dtype=data.dtype)
+        self._set_coef(W, b, y_ndim=1, dtype=dtype)
         return self
 
-    def kkt(self, X: Any, y: Any, sample_weight: Any = None) -> KKTReport:
+    def kkt(self, X: Any, y: Any = None, sample_weight: Any = None) -> KKTReport:
         """KKT report for minimize loss s.t. ‖w‖² <= s at the fitted (w, b, multiplier_).
 
         Stationarity is ∇loss + 2μw (scaled by the gradient norm at w = 0); primal

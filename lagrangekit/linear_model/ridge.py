@@ -16,6 +16,7 @@ from ._preprocessing import check_nonnegative, validate_fit_data
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
 from ._ridge_solvers import min_norm_warning, solve_cholesky, solve_dual, solve_svd
 from ._ridge_stats import gram_form, kernel_form, weighted_design
+from .stats_fit import fit_ridge_from_stats, gram_stats_input, ridge_loss_gradients
 
 __all__ = ["Ridge", "RidgeData", "prepare_ridge_data", "ridge_kkt"]
 
@@ -64,18 +65,26 @@ def ridge_kkt(
     complementary slackness are reported too (scaled by s and α·s).
     """
     check_is_fitted(estimator, "coef_")
-    data = prepare_ridge_data(estimator.__sklearn_clone__(), X, y, sample_weight)
-    if data.X.shape[1] != estimator.n_features_in_:
+    stats = gram_stats_input(None, X, y, sample_weight)
+    if stats is None:
+        data = prepare_ridge_data(estimator.__sklearn_clone__(), X, y, sample_weight)
+        n_features, k = data.X.shape[1], data.Y.shape[1]
+    else:
+        n_features, k = stats.n_features, stats.n_targets or 1
+    if n_features != estimator.n_features_in_:
         raise ValueError(
-            f"X has {data.X.shape[1]} features, but the estimator was fitted with {estimator.n_features_in_}"
+            f"X has {n_features} features, but the estimator was fitted with {estimator.n_features_in_}"
         )
-    W = np.asarray(estimator.coef_, dtype=float).reshape(data.Y.shape[1], -1)
-    b = np.broadcast_to(np.asarray(estimator.intercept_, dtype=float), (data.Y.shape[1],))
-    grad_W, grad_b = squared_loss_gradient(data.X, data.Y, data.sample_weight, W, b)
+    W = np.asarray(estimator.coef_, dtype=float).reshape(k, -1)
+    b = np.broadcast_to(np.asarray(estimator.intercept_, dtype=float), (k,))
+    if stats is None:
+        grad_W, grad_b = squared_loss_gradient(data.X, data.Y, data.sample_weight, W, b)
+        sw = data.sample_weight
+        y_mean = data.Y.mean(axis=0) if sw is None else (sw @ data.Y) / sw.sum()
+        ref_W, ref_b = squared_loss_gradient(data.X, data.Y, sw, np.zeros_like(W), y_mean)
+    else:
+        grad_W, grad_b, ref_W, ref_b = ridge_loss_gradients(stats, W, b)
     grad_W = grad_W + 2.0 * alpha * W if np.isfinite(alpha) else grad_W
-    sw = data.sample_weight
-    y_mean = data.Y.mean(axis=0) if sw is None else (sw @ data.Y) / sw.sum()
-    ref_W, ref_b = squared_loss_gradient(data.X, data.Y, sw, np.zeros_like(W), y_mean)
     fit_b = getattr(estimator, "fit_intercept", True)
     grad = np.concatenate([grad_W.ravel(), grad_b.ravel() if fit_b else []])
     scale = float(np.linalg.norm(np.concatenate([ref_W.ravel(), ref_b.ravel() if fit_b else []])))
@@ -128,8 +137,8 @@ class _RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseE
     def _fitted_alpha(self) -> float:
         raise NotImplementedError
 
-    def kkt(self, X: Any, y: Any, sample_weight: Any = None) -> KKTReport:
-        """KKT report of the fitted coefficients on (X, y) for ‖y − Xw − b‖² + α‖w‖².
+    def kkt(self, X: Any, y: Any = None, sample_weight: Any = None) -> KKTReport:
+        """KKT report of the fitted coefficients on (X, y), or on a GramStats, for ‖y − Xw − b‖² + α‖w‖².
 
         Stationarity is the gradient with respect to (w, b); ``scaled["stationarity"]``
         divides its 2-norm by the gradient norm at w = 0, b = ȳ (the gradient solvers'
@@ -239,12 +248,14 @@ class Ridge(_RidgeFamily):
                 raise ValueError("learning_rate must be > 0 (or None for the default 1/L)")
         return alpha, self.solver
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> Ridge:
         """Fit the model.
 
         Parameters
         ----------
-        X : array_like of shape (n_samples, n_features)
+        X : array_like of shape (n_samples, n_features), GramStats or Dask array
+            A :class:`GramStats` (with ``y`` and ``sample_weight`` omitted) fits from the
+            statistics; a Dask array is reduced to them without being loaded.
         y : array_like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array_like of shape (n_samples,), optional
             Non-negative weights sᵢ of the squared errors.
@@ -254,6 +265,8 @@ class Ridge(_RidgeFamily):
         self
         """
         alpha, solver = self._check_params()
+        if (stats := gram_stats_input(self, X, y, sample_weight)) is not None:
+            return fit_ridge_from_stats(self, stats, alpha, solver)
         closed = solver in ("auto", "cholesky", "dual")
         data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=not closed)
         n, p = data.X.shape

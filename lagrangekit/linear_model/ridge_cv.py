@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._ridge_path import check_alphas
 from ._ridge_spectrum import RidgeSpectrum, ridge_spectrum
 from .ridge import _RidgeFamily, prepare_ridge_data
+from .stats_fit import fit_ridge_cv_from_folds, gram_folds_input
 
 __all__ = ["RidgeCV", "loo_squared_errors"]
 
@@ -100,12 +101,14 @@ class RidgeCV(_RidgeFamily):
         check_is_fitted(self, "alpha_")
         return float(self.alpha_)
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RidgeCV:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> RidgeCV:
         """Choose α and fit Ridge at it.
 
         Parameters
         ----------
-        X : array_like of shape (n_samples, n_features)
+        X : array_like of shape (n_samples, n_features), GramFolds or Dask array
+            A :class:`GramFolds` (with ``y`` and ``sample_weight`` omitted) runs K-fold CV from
+            per-fold statistics (then ``cv`` is ignored); a Dask array needs an int ``cv``.
         y : array_like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array_like of shape (n_samples,), optional
 
@@ -114,6 +117,8 @@ class RidgeCV(_RidgeFamily):
         self
         """
         alphas = check_alphas(self.alphas)
+        if (folds := gram_folds_input(self, X, y, sample_weight, self.cv, default_splits=None)) is not None:
+            return fit_ridge_cv_from_folds(self, folds, alphas)
         data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=False)
         spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, self.fit_intercept)
         if self.cv is None:

@@ -1,0 +1,245 @@
+"""LassoCV and ElasticNetCV: K-fold choice of α (and l1_ratio) along warm-started paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import check_cv
+
+from ._base import LinearPredictorMixin
+from ._enet_solvers import rescale_weights
+from ._preprocessing import check_nonnegative, validate_fit_data
+from .lasso import (
+    ElasticNet,
+    _check_choice,
+    _check_l1_ratio,
+    _check_positive_int,
+    alpha_grid,
+    prepare_data,
+    use_gram,
+)
+from .stats_fit import enet_fold_errors, enet_prepared_data, gram_folds_input
+
+__all__ = ["ElasticNetCV", "LassoCV"]
+
+
+class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
+    """K-fold cross-validation over an α grid (per l1_ratio), then a refit on all the data."""
+
+    _predict_accepts_sparse = True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def _l1_ratios(self) -> np.ndarray:
+        return np.array([_check_l1_ratio(v) for v in np.atleast_1d(self.l1_ratio)], dtype=np.float64)
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Choose α (and l1_ratio) by K-fold mean squared error, then refit.
+
+        X may be a :class:`GramFolds` (with ``y`` and ``sample_weight`` omitted): each
+        training set is then the merge of the other folds' statistics and ``cv`` is ignored.
+        A Dask array is reduced to interleaved folds (``cv`` must be None or an int).
+
+        Each fold centres and weights its own training data, solves the whole α path with
+        warm starts, and scores the (weighted) squared error of the held-out part.
+
+        Returns
+        -------
+        self
+        """
+        l1_ratios = self._l1_ratios()
+        tol = check_nonnegative(self.tol, "tol")
+        max_iter = _check_positive_int(self.max_iter, "max_iter")
+        _check_choice(self.precompute, "precompute", ("auto", True, False))
+        folds_stats = gram_folds_input(self, X, y, sample_weight, self.cv, default_splits=5)
+        if folds_stats is not None:
+            full = enet_prepared_data(folds_stats.total, self.fit_intercept, "cd")
+        else:
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
+            )
+            gram = use_gram(X, self.precompute)
+            full = prepare_data(X, y, sw, self.fit_intercept, gram)
+        if self.alphas is None:
+            n_alphas = _check_positive_int(self.n_alphas, "n_alphas")
+            eps = check_nonnegative(self.eps, "eps")
+            grids = np.array(
+                [
+                    alpha_grid(full, l1_ratio=r, positive=self.positive, eps=eps, n_alphas=n_alphas)
+                    for r in l1_ratios
+                ]
+            )
+        else:
+            alphas = np.sort(np.asarray(self.alphas, dtype=np.float64).reshape(-1))[::-1]
+            if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
+                raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
+            grids = np.tile(alphas, (l1_ratios.size, 1))
+        if folds_stats is not None:
+            options = dict(positive=self.positive, tol=tol, max_iter=max_iter)
+            mse = enet_fold_errors(folds_stats, grids, l1_ratios, self.fit_intercept, **options)
+        else:
+            mse = self._design_fold_errors(X, y, sw, gram, grids, l1_ratios, tol, max_iter)
+        i_best, k_best = np.unravel_index(np.argmin(mse.mean(axis=2)), mse.shape[:2])
+        self.l1_ratio_ = float(l1_ratios[i_best])
+        self.alpha_ = float(grids[i_best, k_best])
+        fit_args = (folds_stats.total,) if folds_stats is not None else (X, y, sw)
+        final = ElasticNet(
+            alpha=self.alpha_,
+            l1_ratio=self.l1_ratio_,
+            fit_intercept=self.fit_intercept,
+            precompute=self.precompute,
+            positive=self.positive,
+            max_iter=max_iter,
+            tol=tol,
+            selection=self.selection,
+            random_state=self.random_state,
+        ).fit(*fit_args)
+        single = np.ndim(self.l1_ratio) == 0
+        self.alphas_ = grids[0] if single else grids
+        self.mse_path_ = mse[0] if single else mse
+        self.coef_ = final.coef_
+        self.intercept_ = final.intercept_
+        self.dual_gap_ = final.dual_gap_
+        self.n_iter_ = final.n_iter_
+        return self
+
+    def _design_fold_errors(self, X, y, sw, gram, grids, l1_ratios, tol, max_iter) -> np.ndarray:
+        """Held-out (weighted) MSE, (n_l1_ratio, n_alphas, n_folds), refitting each training fold."""
+        folds = list(check_cv(self.cv).split(X, y))
+        mse = np.empty((l1_ratios.size, grids.shape[1], len(folds)))
+        for f, (train, test) in enumerate(folds):
+            sw_train = None if sw is None else sw[train]
+            data = prepare_data(X[train], y[train], sw_train, self.fit_intercept, gram)
+            weights = None if sw is None else rescale_weights(sw[test], test.size)
+            for i, l1 in enumerate(l1_ratios):
+                sol = data.solve(grids[i], l1_ratio=l1, positive=self.positive, tol=tol, max_iter=max_iter)
+                intercepts = np.array([data.intercept(c) for c in sol.coefs])
+                pred = np.asarray(X[test] @ sol.coefs.T) + intercepts
+                err = (y[test][:, None] - pred) ** 2
+                mse[i, :, f] = np.average(err, axis=0, weights=weights)
+        return mse
+
+    def _cvxpy_problem(self, X, y, sample_weight=None):
+        """The objective at the chosen ``alpha_`` and ``l1_ratio_`` (see :class:`ElasticNet`)."""
+        return ElasticNet(
+            alpha=self.alpha_,
+            l1_ratio=self.l1_ratio_,
+            fit_intercept=self.fit_intercept,
+            positive=self.positive,
+        )._cvxpy_problem(X, y, sample_weight)
+
+
+_PARAMS_DOC = """
+    Parameters
+    ----------
+    eps : float, default 1e-3
+        The grid runs from α_max down to eps·α_max.
+    n_alphas : int, default 100
+    alphas : array_like, optional
+        An explicit grid (sorted into decreasing order) instead.
+    fit_intercept, precompute, max_iter, tol, positive, selection, random_state
+        As for :class:`ElasticNet`; ``max_iter`` and ``tol`` apply to each α.
+    cv : int, cross-validation generator or iterable, optional
+        As in scikit-learn (None means 5-fold KFold).
+
+    Attributes
+    ----------
+    alpha_ : float
+    alphas_ : ndarray
+        The grid (one row per l1_ratio for ElasticNetCV with several).
+    mse_path_ : ndarray of shape (n_alphas, n_folds) (or (n_l1_ratio, n_alphas, n_folds))
+        Held-out (weighted) mean squared error.
+    coef_, intercept_, dual_gap_, n_iter_
+        From the refit at ``alpha_`` on all the data.
+"""
+
+
+class ElasticNetCV(_ElasticNetCVBase):
+    __doc__ = (
+        """Elastic net with α and l1_ratio chosen by K-fold cross-validation.
+
+    The objective of :class:`ElasticNet`:
+    (1/(2n)) Σᵢ sᵢ (yᵢ − xᵢᵀw − b)² + α·l1_ratio·‖w‖₁ + (α/2)(1 − l1_ratio)‖w‖².
+
+    l1_ratio : float or list of float, default 0.5
+        Candidates in [0, 1]; the best pair (l1_ratio_, alpha_) is kept.
+"""
+        + _PARAMS_DOC
+        + """    l1_ratio_ : float
+"""
+    )
+
+    def __init__(
+        self,
+        *,
+        l1_ratio=0.5,
+        eps=1e-3,
+        n_alphas=100,
+        alphas=None,
+        fit_intercept=True,
+        precompute="auto",
+        max_iter=1000,
+        tol=1e-6,
+        cv=None,
+        positive=False,
+        selection="cyclic",
+        random_state=None,
+    ):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.n_alphas = n_alphas
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.positive = positive
+        self.selection = selection
+        self.random_state = random_state
+
+
+class LassoCV(_ElasticNetCVBase):
+    __doc__ = (
+        """Lasso with α chosen by K-fold cross-validation.
+
+    The objective of :class:`Lasso`: (1/(2n)) Σᵢ sᵢ (yᵢ − xᵢᵀw − b)² + α‖w‖₁.
+"""
+        + _PARAMS_DOC
+    )
+
+    def __init__(
+        self,
+        *,
+        eps=1e-3,
+        n_alphas=100,
+        alphas=None,
+        fit_intercept=True,
+        precompute="auto",
+        max_iter=1000,
+        tol=1e-6,
+        cv=None,
+        positive=False,
+        selection="cyclic",
+        random_state=None,
+    ):
+        self.eps = eps
+        self.n_alphas = n_alphas
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.positive = positive
+        self.selection = selection
+        self.random_state = random_state
+
+    @property
+    def l1_ratio(self) -> Any:
+        return 1.0
