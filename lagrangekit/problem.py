@@ -387,6 +387,84 @@ class Problem:
             ineq_names=tuple(c.name for c in self.inequalities),
         )
 
+    # ------------------------------------------------------- numeric builders
+    @property
+    def is_symbolic(self) -> bool:
+        """True when the objective and constraints are sympy expressions (False for
+        problems built by :meth:`from_functions`)."""
+        return True
+
+    def require_symbolic(self, feature: str) -> None:
+        """Raise a clear ValueError if ``feature`` cannot run because this problem has no sympy
+        expressions (it was built by :meth:`from_functions`)."""
+        if not self.is_symbolic:
+            raise ValueError(
+                f"{feature} needs sympy expressions, but this problem was built by "
+                "Problem.from_functions from Python callables. Build it with lk.minimize / "
+                "lk.maximize from sympy expressions, or use the numeric routes lk.solve and "
+                "lk.check_kkt, which work with callables."
+            )
+
+    @classmethod
+    def from_functions(
+        cls,
+        fun: Callable[[np.ndarray], float],
+        n: int,
+        *,
+        eq: Any = (),
+        ineq: Any = (),
+        bounds: Sequence[tuple[float | None, float | None]] | None = None,
+        grad: Callable[[np.ndarray], np.ndarray] | None = None,
+        jac: Any = None,
+        names: Sequence[str] | None = None,
+    ) -> Problem:
+        """A problem from Python callables: minimize fun(x) s.t. eq_j(x) = 0, ineq_i(x) <= 0.
+
+        Parameters
+        ----------
+        fun : callable
+            ``fun(x) -> float`` for a 1-D array ``x`` of length ``n``.
+        n : int
+            Number of variables; they are named ``x1 .. xn``.
+        eq, ineq : callable, sequence of callables, or dict {name: callable}
+            Scalar constraint functions, ``h(x) == 0`` and ``g(x) <= 0``. Unnamed ones
+            are called ``eq1, eq2, ...`` and ``ineq1, ineq2, ...``.
+        bounds : sequence of (lo, hi), optional
+            One pair per variable, None for a missing side.
+        grad : callable, optional
+            ``grad(x) -> (n,)`` gradient of ``fun``.
+        jac : sequence or dict of callables, optional
+            Gradients of the constraints, aligned with ``eq`` then ``ineq``, or by name.
+        names : sequence of str, optional
+            Constraint names, ``eq`` first then ``ineq``; overrides the default names.
+
+        Returns
+        -------
+        Problem
+            Works with :func:`lagrangekit.solve` and :func:`lagrangekit.check_kkt`.
+            Missing first derivatives come from central differences, O(h²) with
+            h = eps^(1/3)·max(1, |x_i|); Hessians from central differences of the gradient
+            (or the four-point formula with h = eps^(1/4)·max(1, |x_i|)). Symbolic features
+            (``lagrangian``, ``solve_symbolic``, ``to_cvxpy``, ``dual``) raise a ValueError
+            saying they need sympy.
+
+        Examples
+        --------
+        >>> import lagrangekit as lk
+        >>> p = lk.Problem.from_functions(lambda x: (x[0] - 2) ** 2, 1, ineq={"cap": lambda x: x[0] - 1})
+        >>> round(float(lk.solve(p).x[0]), 6)
+        1.0
+        """
+        from .function_problem import from_functions
+
+        return from_functions(fun, n, eq=eq, ineq=ineq, bounds=bounds, grad=grad, jac=jac, names=names)
+
+    def to_cvxpy(self) -> tuple[Any, dict[sp.Symbol, Any], dict[str, Any]]:
+        """Export to cvxpy; see :func:`lagrangekit.cvxpy_export.to_cvxpy`."""
+        from .cvxpy_export import to_cvxpy
+
+        return to_cvxpy(self)
+
     # ------------------------------------------------------------- text I/O
     @classmethod
     def from_text(cls, text: str) -> Problem:

@@ -1,0 +1,287 @@
+"""Problems built from Python callables, with central-difference derivatives where none are given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .problem import CompiledProblem, Constraint, Problem, _bound_value
+
+__all__ = ["FunctionProblem", "central_gradient", "central_jacobian", "from_functions"]
+
+_EPS = np.finfo(float).eps
+# O(h²) central differences: the error is h² f''' /6 + eps f / h, balanced at h ~ eps^(1/3).
+_H_FIRST = _EPS ** (1 / 3)
+# Second derivatives from values alone: error h² f''''/12 + eps f / h², balanced at h ~ eps^(1/4).
+_H_SECOND = _EPS ** (1 / 4)
+
+
+def _steps(x: np.ndarray, base: float) -> np.ndarray:
+    """Per-coordinate steps ``base * max(1, |x_i|)``, made exactly representable."""
+    h = base * np.maximum(1.0, np.abs(x))
+    return (x + h) - x
+
+
+def central_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
+    """Gradient of a scalar function by central differences, O(h²) with h = eps^(1/3)·max(1, |x_i|)."""
+    x = np.asarray(x, dtype=float)
+    h = _steps(x, _H_FIRST)
+    out = np.empty(x.size)
+    for i in range(x.size):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += h[i]
+        xm[i] -= h[i]
+        out[i] = (float(fun(xp)) - float(fun(xm))) / (2 * h[i])
+    return out
+
+
+def central_jacobian(fun: Callable[[np.ndarray], Any], x: np.ndarray, m: int) -> np.ndarray:
+    """Jacobian (m, n) of a vector function by central differences, O(h²), columns by coordinate."""
+    x = np.asarray(x, dtype=float)
+    h = _steps(x, _H_FIRST)
+    out = np.empty((m, x.size))
+    for i in range(x.size):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += h[i]
+        xm[i] -= h[i]
+        out[:, i] = (np.reshape(fun(xp), m) - np.reshape(fun(xm), m)) / (2 * h[i])
+    return out
+
+
+def _hessian_from_values(fun: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
+    """Hessian of a scalar function from values only: the O(h²) four-point central formula."""
+    x = np.asarray(x, dtype=float)
+    n = x.size
+    h = _steps(x, _H_SECOND)
+    f0 = float(fun(x))
+    H = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            if i == j:
+                xp, xm = x.copy(), x.copy()
+                xp[i] += h[i]
+                xm[i] -= h[i]
+                H[i, i] = (float(fun(xp)) - 2 * f0 + float(fun(xm))) / h[i] ** 2
+                continue
+            values = []
+            for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+                z = x.copy()
+                z[i] += si * h[i]
+                z[j] += sj * h[j]
+                values.append(float(fun(z)))
+            H[i, j] = H[j, i] = (values[0] - values[1] - values[2] + values[3]) / (4 * h[i] * h[j])
+    return H
+
+
+def _hessian(
+    fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.ndarray] | None, x: np.ndarray
+) -> np.ndarray:
+    if grad is None:
+        return _hessian_from_values(fun, x)
+    H = central_jacobian(grad, x, np.asarray(x).size)
+    return (H + H.T) / 2
+
+
+@dataclass(frozen=True)
+class _Scalar:
+    """One user function with its optional gradient."""
+
+    fun: Callable[[np.ndarray], float]
+    grad: Callable[[np.ndarray], np.ndarray] | None = None
+
+    def value(self, x: np.ndarray) -> float:
+        return float(self.fun(np.array(x, dtype=float)))
+
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        if self.grad is None:
+            return central_gradient(self.value, x)
+        return np.asarray(self.grad(np.array(x, dtype=float)), dtype=float).reshape(-1)
+
+    def hessian(self, x: np.ndarray) -> np.ndarray:
+        grad = None if self.grad is None else self.gradient
+        return _hessian(self.value, grad, np.asarray(x, dtype=float))
+
+
+def _stack(parts: Sequence[_Scalar], n: int):
+    m = len(parts)
+
+    def values(x: np.ndarray) -> np.ndarray:
+        return np.array([p.value(x) for p in parts], dtype=float).reshape(m)
+
+    def jac(x: np.ndarray) -> np.ndarray:
+        return np.array([p.gradient(x) for p in parts], dtype=float).reshape(m, n)
+
+    def hess(x: np.ndarray) -> np.ndarray:
+        return np.array([p.hessian(x) for p in parts], dtype=float).reshape(m, n, n)
+
+    return values, jac, hess
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionProblem(Problem):
+    """A :class:`~lagrangekit.Problem` whose objective and constraints are Python callables.
+
+    Build one with :meth:`Problem.from_functions`. ``objective`` and the constraint
+    expressions are placeholders (undefined sympy functions such as ``f(x1, x2)``) that
+    only serve printing; numeric routes (:func:`lagrangekit.solve`,
+    :func:`lagrangekit.check_kkt`) use :meth:`compile`, while symbolic features raise
+    a :class:`ValueError` saying they need sympy expressions.
+    """
+
+    callables: Mapping[str, _Scalar] = field(default_factory=dict)
+
+    @property
+    def is_symbolic(self) -> bool:
+        return False
+
+    @property
+    def minimize_objective(self) -> sp.Expr:
+        self.require_symbolic("minimize_objective")
+        raise AssertionError  # pragma: no cover  (require_symbolic always raises here)
+
+    def lagrangian(self, *, include_bounds: bool = False) -> sp.Expr:
+        self.require_symbolic("lagrangian()")
+        raise AssertionError  # pragma: no cover
+
+    def subs(self, values: Mapping[Any, Any]) -> Problem:
+        self.require_symbolic("subs()")
+        raise AssertionError  # pragma: no cover
+
+    def to_text(self) -> str:
+        self.require_symbolic("to_text()")
+        raise AssertionError  # pragma: no cover
+
+    def equals(self, other: Problem) -> bool:
+        return other is self
+
+    @cached_property
+    def _compiled(self) -> CompiledProblem:
+        n = self.n
+        objective = self.callables["__objective__"]
+        eqs = [self.callables[c.name] for c in self.equalities]
+        ineqs = [self.callables[c.name] for c in self.inequalities]
+        eq, eq_jac, eq_hess = _stack(eqs, n)
+        ineq, ineq_jac, ineq_hess = _stack(ineqs, n)
+        lower = np.array([-np.inf if lo is None else lo for lo, _ in self.bounds], dtype=float)
+        upper = np.array([np.inf if hi is None else hi for _, hi in self.bounds], dtype=float)
+        lower.setflags(write=False)
+        upper.setflags(write=False)
+        return CompiledProblem(
+            n=n,
+            fun=objective.value,
+            grad=objective.gradient,
+            hess=objective.hessian,
+            eq=eq,
+            eq_jac=eq_jac,
+            eq_hess=eq_hess,
+            ineq=ineq,
+            ineq_jac=ineq_jac,
+            ineq_hess=ineq_hess,
+            lower=lower,
+            upper=upper,
+            eq_names=tuple(c.name for c in self.equalities),
+            ineq_names=tuple(c.name for c in self.inequalities),
+        )
+
+
+def _as_named(kind: str, funcs: Any) -> list[tuple[str | None, Callable]]:
+    if funcs is None:
+        return []
+    if callable(funcs):
+        funcs = [funcs]
+    if isinstance(funcs, Mapping):
+        items = list(funcs.items())
+    else:
+        try:
+            items = [(None, f) for f in funcs]
+        except TypeError:
+            raise ValueError(
+                f"{kind} must be a callable, a sequence of callables or a dict {{name: callable}}, "
+                f"got {type(funcs).__name__}"
+            ) from None
+    for _, f in items:
+        if not callable(f):
+            raise ValueError(f"every entry of {kind} must be callable, got {f!r}")
+    return items
+
+
+def _derivative(derivs: Any, name: str, index: int, what: str) -> Callable | None:
+    if derivs is None:
+        return None
+    if isinstance(derivs, Mapping):
+        d = derivs.get(name)
+    else:
+        derivs = list(derivs)
+        d = derivs[index] if index < len(derivs) else None
+    if d is not None and not callable(d):
+        raise ValueError(f"{what} for constraint {name!r} must be callable or None, got {d!r}")
+    return d
+
+
+def from_functions(
+    fun: Callable[[np.ndarray], float],
+    n: int,
+    *,
+    eq: Any = (),
+    ineq: Any = (),
+    bounds: Sequence[tuple[float | None, float | None]] | None = None,
+    grad: Callable[[np.ndarray], np.ndarray] | None = None,
+    jac: Any = None,
+    names: Sequence[str] | None = None,
+) -> FunctionProblem:
+    """See :meth:`lagrangekit.Problem.from_functions`."""
+    if not callable(fun):
+        raise ValueError(f"fun must be a callable f(x) -> float, got {type(fun).__name__}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer (the number of variables), got {n!r}")
+    if grad is not None and not callable(grad):
+        raise ValueError(f"grad must be a callable grad(x) -> array of shape (n,), got {grad!r}")
+    n = int(n)
+    eq_items = _as_named("eq", eq)
+    ineq_items = _as_named("ineq", ineq)
+    m = len(eq_items) + len(ineq_items)
+    if names is not None:
+        names = list(names)
+        if len(names) != m:
+            raise ValueError(
+                f"names has {len(names)} entries but there are {m} constraints (eq first, then ineq)"
+            )
+    default = [f"eq{i}" for i in range(1, len(eq_items) + 1)]
+    default += [f"ineq{i}" for i in range(1, len(ineq_items) + 1)]
+    variables = tuple(sp.Symbol(f"x{i}", real=True) for i in range(1, n + 1))
+    callables: dict[str, _Scalar] = {"__objective__": _Scalar(fun, grad)}
+    constraints = []
+    for index, ((given, f), kind) in enumerate(
+        zip(eq_items + ineq_items, ["eq"] * len(eq_items) + ["ineq"] * len(ineq_items))
+    ):
+        name = names[index] if names is not None else (given if given is not None else default[index])
+        if not isinstance(name, str):
+            raise ValueError(f"constraint names must be strings, got {name!r}")
+        callables[name] = _Scalar(f, _derivative(jac, name, index, "jac"))
+        constraints.append(Constraint(name, kind, sp.Function(name)(*variables)))
+    if bounds is None:
+        bound_tuple: tuple = ()
+    else:
+        bounds = list(bounds)
+        if len(bounds) != n:
+            raise ValueError(f"bounds must have n = {n} pairs (lo, hi), got {len(bounds)}")
+        bound_tuple = tuple(
+            (_bound_value(lo, "lower", v), _bound_value(hi, "upper", v))
+            for v, (lo, hi) in zip(variables, bounds)
+        )
+        for v, (lo, hi) in zip(variables, bound_tuple):
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"bounds for {v} have lower {lo} > upper {hi}: the problem is infeasible")
+    return FunctionProblem(
+        objective=sp.Function("f")(*variables),
+        sense="min",
+        constraints=tuple(constraints),
+        variables=variables,
+        bounds=bound_tuple,
+        callables=callables,
+    )

@@ -1,0 +1,90 @@
+"""The cvxpy backend: solve the exported problem with Clarabel and read its duals as our multipliers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..kkt import check_kkt
+from ..problem import Problem
+from ..result import Result
+
+__all__ = ["CLARABEL_OPTIONS", "solve_cvxpy", "solve_exported"]
+
+# Tight interior-point tolerances so that cvxpy can referee answers to 1e-8.
+CLARABEL_OPTIONS: dict[str, float] = {
+    "tol_gap_abs": 1e-11,
+    "tol_gap_rel": 1e-11,
+    "tol_feas": 1e-11,
+    "tol_ktratio": 1e-9,
+}
+
+_STATUS = {
+    "optimal": "optimal",
+    "optimal_inaccurate": "optimal",
+    "infeasible": "infeasible",
+    "infeasible_inaccurate": "infeasible",
+    "unbounded": "unbounded",
+    "unbounded_inaccurate": "unbounded",
+}
+
+
+def solve_exported(problem: Problem) -> tuple[str, np.ndarray | None, dict[str, float], Any]:
+    """Export with :meth:`Problem.to_cvxpy`, solve with Clarabel (falling back to cvxpy's
+    default choice), and return (cvxpy status, x or None, multipliers by name, cvxpy problem).
+
+    Multipliers are ``dual_value`` unchanged: for ``<=`` and ``==`` constraints cvxpy's sign
+    is ours (see :mod:`lagrangekit.cvxpy_export`).
+    """
+    import cvxpy as cp
+
+    prob, variables, constraints = problem.to_cvxpy()
+    try:
+        prob.solve(solver=cp.CLARABEL, **CLARABEL_OPTIONS)
+    except (cp.error.SolverError, TypeError, ValueError):
+        prob.solve()
+    if prob.status not in ("optimal", "optimal_inaccurate"):
+        return prob.status, None, {}, prob
+    x = np.array([float(variables[v].value) for v in problem.variables], dtype=float)
+    multipliers = {
+        name: float(np.ravel(c.dual_value)[0]) if c.dual_value is not None else 0.0
+        for name, c in constraints.items()
+    }
+    return prob.status, x, multipliers, prob
+
+
+def solve_cvxpy(problem: Problem, *, tol: float) -> Result:
+    """``lk.solve(problem, method="cvxpy")``: the cvxpy answer as a Result with a KKT report."""
+    status, x, multipliers, prob = solve_exported(problem)
+    mapped = _STATUS.get(status, "failed")
+    if x is None:
+        x = np.zeros(problem.n)
+        message = f"cvxpy status {status!r}"
+        if mapped == "infeasible":
+            message = "infeasible: cvxpy (Clarabel) proved the problem infeasible"
+        elif mapped == "unbounded":
+            message = "unbounded: cvxpy (Clarabel) proved the objective unbounded below"
+        return Result(
+            x=x,
+            fun=float("nan") if prob.value is None else float(prob.value),
+            status=mapped,
+            success=False,
+            method="cvxpy",
+            point=dict(zip(problem.variables, x)),
+            message=message,
+            kkt=check_kkt(problem, x, None, tol=tol),
+        )
+    report = check_kkt(problem, x, multipliers, tol=tol)
+    return Result(
+        x=x,
+        fun=float(prob.value),
+        status="optimal" if report.ok else "failed",
+        success=report.ok,
+        method="cvxpy",
+        point=dict(zip(problem.variables, map(float, x))),
+        multipliers=multipliers,
+        message=f"cvxpy status {status!r}; KKT conditions {'hold' if report.ok else 'fail'} "
+        f"within tol={tol:g}",
+        kkt=report,
+    )

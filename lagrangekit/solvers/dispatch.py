@@ -1,0 +1,237 @@
+"""solve(): one entry point for the numeric backends, "auto" selection and multistart (dispatch)."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConvergenceWarning
+from ..problem import Problem
+from ..result import Result
+from .attempt import Attempt
+from .auglag import auglag
+from .form import NumericForm
+from .outcome import finish
+from .phase_one import phase_one
+from .polish import newton_polish
+from .scipy_backends import slsqp, trust_constr
+from .threads import single_blas_thread
+
+__all__ = ["METHODS", "solve"]
+
+METHODS: tuple[str, ...] = ("auto", "auglag", "slsqp", "trust-constr", "cvxpy")
+
+_INFEASIBLE = 1e-6  # the violation above which a phase-I answer means "infeasible"
+_AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
+
+Backend = Callable[..., Attempt]
+_BACKENDS: dict[str, Backend] = {"auglag": auglag, "slsqp": slsqp, "trust-constr": trust_constr}
+
+
+def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
+    if attempt.diverged or not np.all(np.isfinite(attempt.x)):
+        return attempt
+    x, m, error = newton_polish(form, attempt.x, attempt.multipliers)
+    return dataclasses.replace(attempt, x=x, multipliers=m, method=f"{attempt.method}+newton", error=error)
+
+
+def _error(form: NumericForm, attempt: Attempt) -> float:
+    if attempt.error is not None:
+        return attempt.error
+    return form.kkt_error(attempt.x, attempt.multipliers)
+
+
+def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
+    """SLSQP (scipy's default precision) then Newton polish; if SLSQP ends infeasible, phase I
+    and SLSQP again from its point; then our augmented Lagrangian, then trust-constr, until
+    one is a KKT point within tol. When SLSQP does not move from x0, trust-constr runs too.
+    The best answer wins (KKT error, then objective)."""
+    attempts: list[Attempt] = []
+
+    def accept(attempt: Attempt) -> bool:
+        attempts.append(attempt)
+        return attempt.diverged or _error(form, attempt) <= tol
+
+    first = slsqp(form, x0, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL)
+    if accept(_polished(form, first)):
+        if not _stayed_put(first.x, x0):
+            return _chosen(form, attempts, tol)
+        # x0 itself looked stationary to SLSQP: a plateau or saddle as often as a minimum,
+        # so let the interior-point method look too and keep the better certified answer
+        accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+        return _chosen(form, attempts, tol)
+    phase_one_infeasible = False
+    if form.violation(attempts[0].x) > _INFEASIBLE:
+        p1 = phase_one(form, [x0, attempts[0].x])
+        phase_one_infeasible = p1.violation > _INFEASIBLE
+        if not phase_one_infeasible and accept(
+            _polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))
+        ):
+            return _chosen(form, attempts, tol)
+    if accept(auglag(form, x0, tol=tol, max_iter=max_iter)):
+        return _chosen(form, attempts, tol)
+    if phase_one_infeasible and form.violation(attempts[-1].x) > _INFEASIBLE:
+        return _chosen(form, attempts, tol)  # no feasible point anywhere: finish() says "infeasible"
+    accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+    return _chosen(form, attempts, tol)
+
+
+def _stayed_put(x: np.ndarray, x0: np.ndarray) -> bool:
+    return bool(np.abs(x - x0).max(initial=0.0) <= 1e-10 * max(1.0, float(np.abs(x0).max(initial=0.0))))
+
+
+def _chosen(form: NumericForm, attempts: list[Attempt], tol: float) -> Attempt:
+    best = min(attempts, key=lambda a: _rank(form, a, tol))
+    return dataclasses.replace(best, method=f"auto:{best.method}")
+
+
+def _rank(form: NumericForm, a: Attempt, tol: float) -> tuple:
+    if a.diverged:
+        return (0, 0.0, 0.0)
+    if not np.all(np.isfinite(a.x)):
+        return (4, np.inf, np.inf)
+    error = _error(form, a)
+    if error <= tol:
+        return (1, form.f(a.x), error)
+    violation = form.violation(a.x)
+    if violation <= max(tol, 1e-6):
+        return (2, form.f(a.x), error)
+    return (3, violation, error)
+
+
+def _starts(form: NumericForm, x0: np.ndarray, n_starts: int, seed: Any) -> list[np.ndarray]:
+    """x0, then n_starts − 1 reproducible random points: uniform in finite boxes, otherwise
+    normal around x0 with spread max(1, |x0_i|), projected onto the bounds."""
+    rng = np.random.default_rng(seed)
+    lo, hi = form.cp.lower, form.cp.upper
+    spread = np.maximum(1.0, np.abs(x0))
+    starts = [x0]
+    for _ in range(n_starts - 1):
+        boxed = np.isfinite(lo) & np.isfinite(hi)
+        z = x0 + spread * rng.standard_normal(form.n)
+        z[boxed] = rng.uniform(lo[boxed], hi[boxed])
+        starts.append(form.clip(z))
+    return starts
+
+
+def _better(a: Result, b: Result, maximize: bool) -> bool:
+    """Whether Result a beats b: success first, then the lower minimize-form objective."""
+    if a.success != b.success:
+        return a.success
+    sign = -1.0 if maximize else 1.0
+    return sign * float(a.fun) < sign * float(b.fun)
+
+
+def solve(
+    problem: Problem,
+    *,
+    method: str = "auto",
+    x0: Any = None,
+    tol: float = 1e-8,
+    max_iter: int | None = None,
+    n_starts: int = 1,
+    seed: Any = None,
+) -> Result:
+    """Solve a constrained problem numerically, with every multiplier and a KKT report.
+
+    The problem is read in standard form: minimize f(x) s.t. g_i(x) <= 0, h_j(x) = 0,
+    lo <= x <= hi (a maximize problem is solved as minimize −f). Multipliers follow
+    L = f + Σ μ_i g_i + Σ λ_j h_j with μ >= 0, for the minimize form; bounds are
+    reported under ``"lower:x"`` and ``"upper:x"``.
+
+    Parameters
+    ----------
+    problem : Problem
+        Without free parameters (use ``problem.subs``).
+    method : {"auto", "auglag", "slsqp", "trust-constr", "cvxpy"}
+        ``"auglag"``: our augmented Lagrangian (L-BFGS-B inner solves with exact
+        gradients, first-order multiplier updates, adaptive penalty) with an active-set
+        Newton polish. ``"slsqp"`` / ``"trust-constr"``: scipy, with multipliers
+        translated to our convention and bound multipliers recovered. ``"cvxpy"``: the
+        problem exported by :meth:`Problem.to_cvxpy` (convex problems only; Clarabel;
+        ``x0``, ``max_iter`` and ``n_starts`` do not apply). ``"auto"``:
+        SLSQP with Newton polish, falling back to auglag and trust-constr until the KKT
+        conditions hold; ``Result.method`` says what ran.
+    x0 : array-like or dict, optional
+        Start point in variable order, or ``{Symbol or name: value}``; zeros projected
+        onto the bounds by default.
+    tol : float, default 1e-8
+        KKT tolerance: ``success`` is True only if :func:`lagrangekit.check_kkt` at the
+        returned point is ok within ``tol``.
+    max_iter : int, optional
+        Iteration limit of the backend (outer iterations for auglag).
+    n_starts : int, default 1
+        With more than 1, a multistart: x0 plus ``n_starts − 1`` random points drawn from
+        ``seed``; the best successful result wins.
+    seed : int or numpy.random.Generator, optional
+        Makes the multistart reproducible.
+
+    Returns
+    -------
+    Result
+        ``status`` is ``"optimal"``, ``"infeasible"`` (the smallest violation a phase-I
+        solve found is in the message), ``"unbounded"`` (with the direction),
+        ``"no_kkt_point"`` (a feasible point where no multipliers exist), ``"max_iter"``
+        or ``"failed"``. ``x`` never contains NaN.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the status is ``"max_iter"`` or ``"failed"``.
+
+    Examples
+    --------
+    >>> import sympy as sp, lagrangekit as lk
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> r = lk.solve(lk.minimize(-(x + y), {"disk": x**2 + y**2 <= 1}))
+    >>> round(r.multipliers["disk"], 6)
+    0.707107
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if not (isinstance(tol, (int, float)) and np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    if max_iter is not None and (not isinstance(max_iter, (int, np.integer)) or max_iter < 1):
+        raise ValueError(f"max_iter must be a positive integer or None, got {max_iter!r}")
+    if not isinstance(n_starts, (int, np.integer)) or n_starts < 1:
+        raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
+    with single_blas_thread():
+        result = _solve(problem, method, x0, tol, max_iter, int(n_starts), seed)
+    if result.status in ("max_iter", "failed"):
+        warnings.warn(f"lk.solve: {result.message}", ConvergenceWarning, stacklevel=2)
+    return result
+
+
+def _solve(
+    problem: Problem, method: str, x0: Any, tol: float, max_iter: int | None, n_starts: int, seed: Any
+) -> Result:
+    if method == "cvxpy":
+        from .cvxpy_backend import solve_cvxpy
+
+        result = solve_cvxpy(problem, tol=tol)
+    else:
+        form = NumericForm(problem)
+        start = form.start(x0)
+        results = []
+        for x_start in _starts(form, start, n_starts, seed):
+            if method == "auto":
+                attempt = _auto(form, x_start, tol=tol, max_iter=max_iter)
+            else:
+                attempt = _BACKENDS[method](form, x_start, tol=tol, max_iter=max_iter)
+            results.append(finish(form, attempt, x_start, tol))
+        result = results[0]
+        for other in results[1:]:
+            if _better(other, result, problem.is_maximize):
+                result = other
+        if n_starts > 1:
+            wins = sum(r.success for r in results)
+            result = dataclasses.replace(
+                result, message=f"{result.message} (best of {n_starts} starts, {wins} succeeded)"
+            )
+    return result

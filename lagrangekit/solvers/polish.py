@@ -1,0 +1,103 @@
+"""Active-set Newton polish: Newton's method on the KKT equations of a guessed active set."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .form import Multipliers, NumericForm
+
+__all__ = ["newton_polish"]
+
+_ACTIVE = 1e-6  # a row of G is guessed active when G_i > -_ACTIVE or μ_i > _ACTIVE
+_NEG = 1e-9  # multipliers above -_NEG are rounded to 0 rather than dropping their row
+
+
+def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray, steps: int):
+    """Newton iterations on ∇L = 0, h = 0, G_A = 0 with μ fixed to 0 off A; None if it diverges."""
+    n, me = form.n, form.m_eq
+    lam, mu = m.lam.copy(), np.where(active, m.mu, 0.0)
+    A = np.flatnonzero(active)
+    radius = 0.1 * max(1.0, float(np.abs(x).max(initial=0.0)))
+
+    def residual(x, lam, mu):
+        JA = form.G_jac(x)[A]
+        r = form.grad(x) + form.h_jac(x).T @ lam + JA.T @ mu[A]
+        return np.concatenate([r, form.h(x), form.G(x)[A]]), JA
+
+    F, JA = residual(x, lam, mu)
+    norm = float(np.abs(F).max(initial=0.0))
+    moved = 0.0
+    for _ in range(steps):
+        if norm <= 1e-15 * max(1.0, float(np.abs(form.grad(x)).max(initial=0.0))):
+            break
+        H = form.lagrangian_hessian(x, Multipliers(lam, mu))
+        Jh = form.h_jac(x)
+        k = len(A)
+        K = np.zeros((n + me + k, n + me + k))
+        K[:n, :n] = H
+        K[:n, n : n + me] = Jh.T
+        K[:n, n + me :] = JA.T
+        K[n : n + me, :n] = Jh
+        K[n + me :, :n] = JA
+        try:
+            d = np.linalg.solve(K, -F)
+        except np.linalg.LinAlgError:
+            d = np.linalg.lstsq(K, -F, rcond=None)[0]
+        if not np.all(np.isfinite(d)):
+            return None
+        t = 1.0
+        for _ in range(8):
+            x_new = x + t * d[:n]
+            lam_new = lam + t * d[n : n + me]
+            mu_new = mu.copy()
+            mu_new[A] += t * d[n + me :]
+            F_new, JA_new = residual(x_new, lam_new, mu_new)
+            norm_new = float(np.abs(F_new).max())
+            if np.isfinite(norm_new) and norm_new < norm:
+                break
+            t /= 2
+        else:
+            break
+        moved += t * float(np.abs(d[:n]).max(initial=0.0))
+        if moved > radius:
+            return None
+        x, lam, mu, F, JA, norm = x_new, lam_new, mu_new, F_new, JA_new, norm_new
+    return x, Multipliers(lam, mu)
+
+
+def newton_polish(
+    form: NumericForm, x: np.ndarray, m: Multipliers, *, steps: int = 12, rounds: int = 6
+) -> tuple[np.ndarray, Multipliers, float]:
+    """Refine (x, multipliers) by Newton on the KKT system; keep whichever has the smaller
+    :meth:`NumericForm.kkt_error`, and return it with that error.
+
+    The active set is guessed from G and μ, then corrected: a row whose multiplier comes
+    out negative is dropped, and a violated inactive row is added, for a few rounds.
+    """
+    best = (x, m, form.kkt_error(x, m))
+    if not np.all(np.isfinite(x)):
+        return best
+    G = form.G(x)
+    active = (G > -_ACTIVE) | (m.mu > _ACTIVE)
+    for _ in range(rounds):
+        out = _newton(form, x, m, active, steps)
+        if out is None:
+            break
+        xn, mn = out
+        mu = mn.mu
+        negative = active & (mu < -_NEG)
+        if negative.any():
+            active[np.argmin(np.where(active, mu, np.inf))] = False
+            continue
+        mu = np.where(active, np.maximum(mu, 0.0), 0.0)
+        candidate = Multipliers(mn.lam, mu)
+        Gn = form.G(xn)
+        violated = ~active & (Gn > 0)
+        error = form.kkt_error(xn, candidate)
+        if error < best[2]:
+            best = (xn, candidate, error)
+        if violated.any():
+            active[np.argmax(np.where(violated, Gn, -np.inf))] = True
+            continue
+        break
+    return best

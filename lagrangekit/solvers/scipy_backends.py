@@ -1,0 +1,144 @@
+"""scipy SLSQP and trust-constr backends, with their multipliers translated to our convention.
+
+Our convention: L = f + λᵀh + μᵀG with G <= 0 and μ >= 0 (G stacks g and the bounds).
+
+- SLSQP takes ``c(x) >= 0``; we pass c = −g, and its Lagrangian is f − yᵀc, so μ = y for
+  inequalities and λ = −y for equalities. It returns no bound multipliers (scipy #22769):
+  they are recovered from the stationarity residual.
+- trust-constr takes ``lb <= c(x) <= ub`` with L = f + vᵀc; we pass g with ub = 0 and h with
+  lb = ub = 0, so μ = v and λ = v. Its last multiplier vector belongs to the bounds, with
+  v_i < 0 at a lower bound (lower:x = −v_i) and v_i > 0 at an upper bound (upper:x = v_i).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy.optimize import Bounds, NonlinearConstraint
+from scipy.optimize import minimize as _scipy_minimize
+
+from .attempt import Attempt
+from .auglag import runaway
+from .form import Multipliers, NumericForm
+
+__all__ = ["slsqp", "trust_constr"]
+
+
+def _bounds(form: NumericForm) -> list[tuple[float | None, float | None]]:
+    return [
+        (None if not np.isfinite(lo) else float(lo), None if not np.isfinite(hi) else float(hi))
+        for lo, hi in zip(form.cp.lower, form.cp.upper)
+    ]
+
+
+def slsqp(
+    form: NumericForm,
+    x0: np.ndarray,
+    *,
+    tol: float = 1e-8,
+    max_iter: int | None = None,
+    ftol: float | None = None,
+) -> Attempt:
+    """Run scipy's SLSQP with exact first derivatives; bound multipliers recovered.
+
+    ``ftol`` is SLSQP's precision goal for f, ``tol * 1e-4`` by default."""
+    constraints = []
+    if form.m_eq:
+        constraints.append({"type": "eq", "fun": form.h, "jac": form.h_jac})
+    if len(form.cp.ineq_names):
+        constraints.append({"type": "ineq", "fun": lambda z: -form.g(z), "jac": lambda z: -form.g_jac(z)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = _scipy_minimize(
+            form.f,
+            x0,
+            jac=form.grad,
+            method="SLSQP",
+            bounds=_bounds(form),
+            constraints=constraints,
+            options={
+                "maxiter": 500 if max_iter is None else int(max_iter),
+                "ftol": tol * 1e-4 if ftol is None else ftol,
+            },
+        )
+    x = np.asarray(res.x, dtype=float)
+    y = np.asarray(getattr(res, "multipliers", np.zeros(form.m_eq + len(form.cp.ineq_names))), float)
+    if y.size != form.m_eq + len(form.cp.ineq_names):  # older scipy without multipliers
+        y = np.zeros(form.m_eq + len(form.cp.ineq_names))
+    lam, mu_g = -y[: form.m_eq], np.maximum(y[form.m_eq :], 0.0)
+    m = form.recover_bound_multipliers(x, lam, mu_g) if np.all(np.isfinite(x)) else form.zeros()
+    return Attempt(
+        x=x,
+        multipliers=m,
+        method="slsqp",
+        nit=int(getattr(res, "nit", 0)),
+        converged=bool(res.success),
+        message=f"SLSQP: {res.message}",
+        diverged=runaway(form, x, form.f(form.clip(x0)), x0),
+    )
+
+
+def trust_constr(
+    form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: int | None = None
+) -> Attempt:
+    """Run scipy's trust-constr with exact first and second derivatives."""
+    constraints = []
+    k = len(form.cp.ineq_names)
+    if form.m_eq:
+        constraints.append(
+            NonlinearConstraint(
+                form.h,
+                0.0,
+                0.0,
+                jac=form.h_jac,
+                hess=lambda z, v: np.tensordot(v, form.cp.eq_hess(z), axes=1),
+            )
+        )
+    if k:
+        constraints.append(
+            NonlinearConstraint(
+                form.g,
+                -np.inf,
+                0.0,
+                jac=form.g_jac,
+                hess=lambda z, v: np.tensordot(v, form.cp.ineq_hess(z), axes=1),
+            )
+        )
+    has_bounds = bool(form.bound_rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = _scipy_minimize(
+            form.f,
+            x0,
+            jac=form.grad,
+            hess=form.cp.hess,
+            method="trust-constr",
+            bounds=Bounds(form.cp.lower, form.cp.upper) if has_bounds else None,
+            constraints=constraints,
+            options={
+                "maxiter": 3000 if max_iter is None else int(max_iter),
+                "gtol": tol,
+                "xtol": tol * 1e-2,
+                "barrier_tol": tol * 1e-2,
+                "verbose": 0,
+            },
+        )
+    x = np.asarray(res.x, dtype=float)
+    v = list(res.v)
+    lam = np.asarray(v.pop(0), float) if form.m_eq else np.zeros(0)
+    mu_g = np.maximum(np.asarray(v.pop(0), float), 0.0) if k else np.zeros(0)
+    z = np.zeros(len(form.bound_rows))
+    if has_bounds and v:
+        vb = np.asarray(v.pop(0), float)
+        for r, (i, sign, _) in enumerate(form.bound_rows):
+            z[r] = max(sign * vb[i], 0.0)
+    return Attempt(
+        x=x,
+        multipliers=Multipliers(lam, np.concatenate([mu_g, z])),
+        method="trust-constr",
+        nit=int(res.nit),
+        converged=bool(res.success),
+        message=f"trust-constr: {res.message}",
+        diverged=runaway(form, x, form.f(form.clip(x0)), x0),
+    )
