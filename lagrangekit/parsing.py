@@ -44,6 +44,7 @@ FUNCTIONS: dict[str, Any] = {
     "sin": sp.sin,
     "cos": sp.cos,
     "tan": sp.tan,
+    "erf": sp.erf,
     "Abs": sp.Abs,
     "abs": sp.Abs,
     "Max": sp.Max,
@@ -440,7 +441,7 @@ def parse_problem(text: str) -> Problem:
     name becomes a real variable, in name order.
 
     Only names, numbers, arithmetic, comparisons and the functions exp, log, ln, sqrt,
-    sin, cos, tan, Abs/abs, Max/max, Min/min and constants pi, E are allowed. Nothing in
+    sin, cos, tan, erf, Abs/abs, Max/max, Min/min and constants pi, E are allowed. Nothing in
     the text is ever executed: there is no ``eval`` and no ``sympify`` of the text.
 
     Raises

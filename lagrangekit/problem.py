@@ -150,24 +150,27 @@ def _lambdify_scalar(variables: Sequence[sp.Symbol], expr: sp.Expr) -> Callable[
     return call
 
 
-def _lambdify_array(
-    variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], shape: tuple[int, ...]
-) -> Callable[[np.ndarray], np.ndarray]:
-    """Lambdify a flat list of expressions and reshape the result to ``shape``."""
-    if len(exprs) == 0:
-        empty = np.zeros(shape)
+class _ArrayFunction:
+    """Evaluates a flat list of sympy expressions at ``x`` into an array of fixed shape.
 
-        def call_empty(x: np.ndarray) -> np.ndarray:
-            return empty.copy()
+    The expressions are built and lambdified on the first call only, so derivatives a
+    caller never asks for (often the Hessians) cost nothing.
+    """
 
-        return call_empty
-    func = sp.lambdify([list(variables)], list(exprs), modules="numpy", cse=True)
+    def __init__(
+        self, variables: Sequence[sp.Symbol], build: Callable[[], list[sp.Expr]], shape: tuple[int, ...]
+    ) -> None:
+        self._variables = list(variables)
+        self._build = build
+        self._shape = shape
+        self._func: Callable[[np.ndarray], Any] | None = None
 
-    def call(x: np.ndarray) -> np.ndarray:
-        values = func(np.asarray(x, dtype=float))
-        return np.array([np.broadcast_to(v, ()) for v in values], dtype=float).reshape(shape)
-
-    return call
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if not np.prod(self._shape, dtype=int):
+            return np.zeros(self._shape)
+        if self._func is None:
+            self._func = sp.lambdify([self._variables], self._build(), modules="numpy", cse=True)
+        return np.asarray(self._func(np.asarray(x, dtype=float)), dtype=float).reshape(self._shape)
 
 
 def _bound_value(value: Any, which: str, var: sp.Symbol) -> float | None:
@@ -350,18 +353,19 @@ class Problem:
         v = list(self.variables)
         n = len(v)
         f = self.minimize_objective
-        grad_f = [sp.diff(f, xi) for xi in v]
-        hess_f = [sp.diff(gi, xj) for gi in grad_f for xj in v]
+
+        def gradient() -> list[sp.Expr]:
+            return [sp.diff(f, xi) for xi in v]
 
         def pieces(cons: tuple[Constraint, ...]):
             exprs = [c.expr for c in cons]
-            jac = [sp.diff(e, xi) for e in exprs for xi in v]
-            hess = [sp.diff(e, xi, xj) for e in exprs for xi in v for xj in v]
             m = len(exprs)
             return (
-                _lambdify_array(v, exprs, (m,)),
-                _lambdify_array(v, jac, (m, n)),
-                _lambdify_array(v, hess, (m, n, n)),
+                _ArrayFunction(v, lambda: exprs, (m,)),
+                _ArrayFunction(v, lambda: [sp.diff(e, xi) for e in exprs for xi in v], (m, n)),
+                _ArrayFunction(
+                    v, lambda: [sp.diff(e, xi, xj) for e in exprs for xi in v for xj in v], (m, n, n)
+                ),
             )
 
         eq, eq_jac, eq_hess = pieces(self.equalities)
@@ -373,8 +377,8 @@ class Problem:
         return CompiledProblem(
             n=n,
             fun=_lambdify_scalar(v, f),
-            grad=_lambdify_array(v, grad_f, (n,)),
-            hess=_lambdify_array(v, hess_f, (n, n)),
+            grad=_ArrayFunction(v, gradient, (n,)),
+            hess=_ArrayFunction(v, lambda: [sp.diff(g, xj) for g in gradient() for xj in v], (n, n)),
             eq=eq,
             eq_jac=eq_jac,
             eq_hess=eq_hess,

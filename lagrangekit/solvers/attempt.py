@@ -31,6 +31,8 @@ class Attempt:
         The backend's own account.
     diverged : bool
         True when the iterates or the objective ran away (a sign of unboundedness).
+    error : float or None
+        :meth:`NumericForm.kkt_error` of (x, multipliers) when already computed.
     """
 
     x: np.ndarray
@@ -40,3 +42,4 @@ class Attempt:
     converged: bool
     message: str
     diverged: bool = False
+    error: float | None = None

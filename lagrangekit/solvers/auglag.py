@@ -100,8 +100,9 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
         previous = feas
         inner_tol = max(inner_tol * 0.1, 1e-9)
     m = form.recover_bound_multipliers(x, lam, mu)
+    error = None
     if not diverged:
-        x, m = newton_polish(form, x, m)
+        x, m, error = newton_polish(form, x, m)
     return Attempt(
         x=x,
         multipliers=Multipliers(m.lam, m.mu),
@@ -110,4 +111,5 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
         converged=converged,
         message=message,
         diverged=diverged,
+        error=error,
     )

@@ -35,8 +35,14 @@ _BACKENDS: dict[str, Backend] = {"auglag": auglag, "slsqp": slsqp, "trust-constr
 def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
     if attempt.diverged or not np.all(np.isfinite(attempt.x)):
         return attempt
-    x, m = newton_polish(form, attempt.x, attempt.multipliers)
-    return dataclasses.replace(attempt, x=x, multipliers=m, method=f"{attempt.method}+newton")
+    x, m, error = newton_polish(form, attempt.x, attempt.multipliers)
+    return dataclasses.replace(attempt, x=x, multipliers=m, method=f"{attempt.method}+newton", error=error)
+
+
+def _error(form: NumericForm, attempt: Attempt) -> float:
+    if attempt.error is not None:
+        return attempt.error
+    return form.kkt_error(attempt.x, attempt.multipliers)
 
 
 def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
@@ -48,7 +54,7 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
 
     def accept(attempt: Attempt) -> bool:
         attempts.append(attempt)
-        return attempt.diverged or form.kkt_error(attempt.x, attempt.multipliers) <= tol
+        return attempt.diverged or _error(form, attempt) <= tol
 
     first = slsqp(form, x0, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL)
     if accept(_polished(form, first)):
@@ -88,7 +94,7 @@ def _rank(form: NumericForm, a: Attempt, tol: float) -> tuple:
         return (0, 0.0, 0.0)
     if not np.all(np.isfinite(a.x)):
         return (4, np.inf, np.inf)
-    error = form.kkt_error(a.x, a.multipliers)
+    error = _error(form, a)
     if error <= tol:
         return (1, form.f(a.x), error)
     violation = form.violation(a.x)

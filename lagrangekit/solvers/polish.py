@@ -67,16 +67,16 @@ def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray
 
 def newton_polish(
     form: NumericForm, x: np.ndarray, m: Multipliers, *, steps: int = 12, rounds: int = 6
-) -> tuple[np.ndarray, Multipliers]:
+) -> tuple[np.ndarray, Multipliers, float]:
     """Refine (x, multipliers) by Newton on the KKT system; keep whichever has the smaller
-    :meth:`NumericForm.kkt_error`.
+    :meth:`NumericForm.kkt_error`, and return it with that error.
 
     The active set is guessed from G and μ, then corrected: a row whose multiplier comes
     out negative is dropped, and a violated inactive row is added, for a few rounds.
     """
     best = (x, m, form.kkt_error(x, m))
     if not np.all(np.isfinite(x)):
-        return x, m
+        return best
     G = form.G(x)
     active = (G > -_ACTIVE) | (m.mu > _ACTIVE)
     for _ in range(rounds):
@@ -100,4 +100,4 @@ def newton_polish(
             active[np.argmax(np.where(violated, Gn, -np.inf))] = True
             continue
         break
-    return best[0], best[1]
+    return best
