@@ -135,6 +135,27 @@ html_last_updated_fmt = None
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+# ---------------------------------------------------------------- command output
+def _write_command_output() -> None:
+    """docs/_generated/solve_default.txt: what ``lagrangekit solve`` prints, run at build time."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "lagrangekit", "solve"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"lagrangekit solve failed while building the docs:\n{proc.stderr}")
+    (Path(__file__).parent / "_generated" / "solve_default.txt").write_text(proc.stdout, encoding="utf-8")
+
+
+_write_command_output()
+
 # ---------------------------------------------------------------- API reference
 #: Sections of the API reference: (title, module, names or None for the module's __all__).
 #: The top-level names are grouped by the submodule that defines them (lagrangekit._EXPORTS).
