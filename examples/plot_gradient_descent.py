@@ -16,8 +16,8 @@ Every optimizer in :mod:`lagrangekit.optim` is a pair of pure functions (optax s
 """
 
 import numpy as np
-from lagrangekit.optim import apply_updates, derivative, momentum, sgd
 
+from lagrangekit.optim import apply_updates, derivative, momentum, sgd
 from lagrangekit.plotting import (
     default_g4_transforms,
     optimizer_traces,

@@ -14,6 +14,7 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
+
 from lagrangekit.likelihood import (
     bernoulli_nll,
     binary_cross_entropy,
@@ -26,9 +27,8 @@ from lagrangekit.likelihood import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
-from lagrangekit.optim import derivative
-
 from lagrangekit.linear_model import LogisticRegression
+from lagrangekit.optim import derivative
 
 # %%
 # L1: apples and oranges

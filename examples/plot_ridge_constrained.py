@@ -14,10 +14,10 @@ minimizes scikit-learn's objective
 
 import numpy as np
 import sympy as sp
-from lagrangekit.optim import minimize_smooth, sgd
 
 import lagrangekit as lk
 from lagrangekit.linear_model import ConstrainedRidge, Ridge, RidgeCV, ridge_path
+from lagrangekit.optim import minimize_smooth, sgd
 from lagrangekit.plotting import plot_lagrange_2d, plot_path
 
 # %%
