@@ -308,9 +308,8 @@ def memory(cases):
         out = subprocess.run([sys.executable, "-c", snippet], check=True, capture_output=True, text=True)
         nbytes, peak = map(int, out.stdout.split())
         total = (nbytes + peak) / nbytes
-        print(
-            f"  ({case}) X = {nbytes / 2**20:.1f} MiB; fit allocates at most {peak / 2**20:.1f} MiB: peak {total:.2f}× X"
-        )
+        sizes = f"X = {nbytes / 2**20:.1f} MiB; fit allocates at most {peak / 2**20:.1f} MiB"
+        print(f"  ({case}) {sizes}: peak {total:.2f}× X")
 
 
 def main():
