@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
+import threading
+from typing import Any
 
 __all__ = [
-    "ConvergenceWarning",
+    "ConvergenceWarning",  # noqa: F822 - defined lazily by __getattr__ below
     "InfeasibleError",
     "LagrangekitError",
     "NotConvexError",
@@ -70,9 +71,25 @@ class NotConvexError(LagrangekitError):
     """A problem that must be convex (for example to export to cvxpy) is not, or cannot be shown so."""
 
 
-class ConvergenceWarning(_SklearnConvergenceWarning):
-    """An iterative method stopped before its certificate reached the tolerance.
+_CONVERGENCE_WARNING_DOC = """An iterative method stopped before its certificate reached the tolerance.
 
     Subclasses :class:`sklearn.exceptions.ConvergenceWarning`, so existing
-    ``warnings.filterwarnings`` rules for scikit-learn apply unchanged.
+    ``warnings.filterwarnings`` rules for scikit-learn apply unchanged. The class is created
+    on first use, so that importing lagrangekit's errors does not import scikit-learn.
     """
+_lock = threading.Lock()
+
+
+def __getattr__(name: str) -> Any:
+    if name != "ConvergenceWarning":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _lock:
+        if "ConvergenceWarning" not in globals():
+            from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
+
+            globals()["ConvergenceWarning"] = type(
+                "ConvergenceWarning",
+                (SklearnConvergenceWarning,),
+                {"__doc__": _CONVERGENCE_WARNING_DOC, "__module__": __name__},
+            )
+    return globals()["ConvergenceWarning"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConvergenceWarning
+from .. import errors
 from ..problem import Problem
 from ..result import Result
 from .attempt import Attempt
@@ -204,7 +204,7 @@ def solve(
     with single_blas_thread():
         result = _solve(problem, method, x0, tol, max_iter, int(n_starts), seed)
     if result.status in ("max_iter", "failed"):
-        warnings.warn(f"lk.solve: {result.message}", ConvergenceWarning, stacklevel=2)
+        warnings.warn(f"lk.solve: {result.message}", errors.ConvergenceWarning, stacklevel=2)
     return result
 
 
