@@ -165,27 +165,13 @@ class FunctionProblem(Problem):
         objective = self.callables["__objective__"]
         eqs = [self.callables[c.name] for c in self.equalities]
         ineqs = [self.callables[c.name] for c in self.inequalities]
-        eq, eq_jac, eq_hess = _stack(eqs, n)
-        ineq, ineq_jac, ineq_hess = _stack(ineqs, n)
-        lower = np.array([-np.inf if lo is None else lo for lo, _ in self.bounds], dtype=float)
-        upper = np.array([np.inf if hi is None else hi for _, hi in self.bounds], dtype=float)
-        lower.setflags(write=False)
-        upper.setflags(write=False)
-        return CompiledProblem(
+        return self._assemble_compiled(
             n=n,
             fun=objective.value,
             grad=objective.gradient,
             hess=objective.hessian,
-            eq=eq,
-            eq_jac=eq_jac,
-            eq_hess=eq_hess,
-            ineq=ineq,
-            ineq_jac=ineq_jac,
-            ineq_hess=ineq_hess,
-            lower=lower,
-            upper=upper,
-            eq_names=tuple(c.name for c in self.equalities),
-            ineq_names=tuple(c.name for c in self.inequalities),
+            eq=_stack(eqs, n),
+            ineq=_stack(ineqs, n),
         )
 
 

@@ -74,13 +74,18 @@ def _point_values(problem: Problem, point: Any) -> list[Any]:
             if value.has(sp.I) or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 raise ValueError(f"point value of {var} must be real and finite, got {value}")
         else:
-            try:
-                fv = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"point value of {var} must be a number, got {value!r}") from None
-            if not math.isfinite(fv):
-                raise ValueError(f"point value of {var} must be finite, got {value!r}")
+            _check_finite_float(value, f"point value of {var}")
     return out
+
+
+def _check_finite_float(value: Any, what: str) -> None:
+    """``ValueError`` naming ``what`` unless ``float(value)`` works and is finite."""
+    try:
+        fv = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(fv):
+        raise ValueError(f"{what} must be finite, got {value!r}")
 
 
 def _constraint_names(problem: Problem) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -113,12 +118,7 @@ def _multiplier_values(
         raise ValueError(f"multipliers has unknown names {unknown}; valid names are {sorted(known)}")
     for key, value in multipliers.items():
         if not isinstance(value, sp.Basic):
-            try:
-                fv = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"multiplier {key!r} must be a number, got {value!r}") from None
-            if not math.isfinite(fv):
-                raise ValueError(f"multiplier {key!r} must be finite, got {value!r}")
+            _check_finite_float(value, f"multiplier {key!r}")
     return [multipliers.get(n, 0) for n in eq_names], [multipliers.get(n, 0) for n in in_names]
 
 

@@ -368,21 +368,42 @@ class Problem:
                 ),
             )
 
-        eq, eq_jac, eq_hess = pieces(self.equalities)
-        ineq, ineq_jac, ineq_hess = pieces(self.inequalities)
+        return self._assemble_compiled(
+            n=n,
+            fun=_lambdify_scalar(v, f),
+            grad=_ArrayFunction(v, gradient, (n,)),
+            hess=_ArrayFunction(v, lambda: [sp.diff(g, xj) for g in gradient() for xj in v], (n, n)),
+            eq=pieces(self.equalities),
+            ineq=pieces(self.inequalities),
+        )
+
+    def _assemble_compiled(
+        self,
+        *,
+        n: int,
+        fun: Callable[[np.ndarray], float],
+        grad: Callable[[np.ndarray], np.ndarray],
+        hess: Callable[[np.ndarray], np.ndarray],
+        eq: tuple[Callable, Callable, Callable],
+        ineq: tuple[Callable, Callable, Callable],
+    ) -> CompiledProblem:
+        """The :class:`CompiledProblem` from the objective's callables and the (value, jacobian,
+        hessian) triples of the equalities and inequalities; bounds and names come from ``self``."""
+        eq_fun, eq_jac, eq_hess = eq
+        ineq_fun, ineq_jac, ineq_hess = ineq
         lower = np.array([-np.inf if lo is None else lo for lo, _ in self.bounds], dtype=float)
         upper = np.array([np.inf if hi is None else hi for _, hi in self.bounds], dtype=float)
         lower.setflags(write=False)
         upper.setflags(write=False)
         return CompiledProblem(
             n=n,
-            fun=_lambdify_scalar(v, f),
-            grad=_ArrayFunction(v, gradient, (n,)),
-            hess=_ArrayFunction(v, lambda: [sp.diff(g, xj) for g in gradient() for xj in v], (n, n)),
-            eq=eq,
+            fun=fun,
+            grad=grad,
+            hess=hess,
+            eq=eq_fun,
             eq_jac=eq_jac,
             eq_hess=eq_hess,
-            ineq=ineq,
+            ineq=ineq_fun,
             ineq_jac=ineq_jac,
             ineq_hess=ineq_hess,
             lower=lower,

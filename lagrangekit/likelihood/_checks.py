@@ -56,6 +56,14 @@ def result_dtype(*values: Any) -> np.dtype:
     return _float_dtype(*(np.asarray(v) for v in values if v is not None))
 
 
+def logits_or_proba_dtype(logits: Any, proba: Any, *values: Any) -> np.dtype:
+    """The :func:`result_dtype` of ``values`` and the one score given, or ``ValueError``
+    unless exactly one of ``logits`` and ``proba`` is passed."""
+    if (logits is None) == (proba is None):
+        raise ValueError("pass exactly one of logits= or proba=")
+    return result_dtype(*values, logits if logits is not None else proba)
+
+
 def check_binary_labels(name: str, value: Any, dtype: np.dtype) -> np.ndarray:
     """Labels as floats, or ``ValueError`` if any is not exactly 0 or 1 (or NaN)."""
     t = as_float(name, value, dtype)

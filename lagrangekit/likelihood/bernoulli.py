@@ -24,6 +24,7 @@ from ._checks import (
     check_proba,
     check_same_shape,
     check_sample_weight,
+    logits_or_proba_dtype,
     reduce_losses,
     result_dtype,
     scale_gradient,
@@ -60,10 +61,7 @@ def log_sigmoid(z: Any) -> np.ndarray:
 
 def _bernoulli_losses(y_true: Any, logits: Any, proba: Any) -> np.ndarray:
     """Per-entry −log P(t) for labels ``y_true`` given exactly one of logits and proba."""
-    if (logits is None) == (proba is None):
-        raise ValueError("pass exactly one of logits= or proba=")
-    score = logits if logits is not None else proba
-    dtype = result_dtype(y_true, score)
+    dtype = logits_or_proba_dtype(logits, proba, y_true)
     t = check_binary_labels("y_true", y_true, dtype)
     if logits is not None:
         z = as_float("logits", logits, dtype)
@@ -176,10 +174,7 @@ def binomial_nll(
     ``full=False`` drops the constant log C(n, k) (it does not depend on y), leaving the sum
     of n Bernoulli NLLs. Other parameters as in :func:`bernoulli_nll`.
     """
-    if (logits is None) == (proba is None):
-        raise ValueError("pass exactly one of logits= or proba=")
-    score = logits if logits is not None else proba
-    dtype = result_dtype(k, n, score)
+    dtype = logits_or_proba_dtype(logits, proba, k, n)
     k_arr = check_counts("k", k, dtype)
     n_arr = check_counts("n", n, dtype)
     k_arr, n_arr = np.broadcast_arrays(k_arr, n_arr)

@@ -22,6 +22,7 @@ from ._checks import (
     as_float,
     check_proba,
     check_sample_weight,
+    logits_or_proba_dtype,
     reduce_losses,
     result_dtype,
     scale_gradient,
@@ -99,10 +100,7 @@ def categorical_nll(
     reduction : {"sum", "mean", "none"}
         Sum (default, the NLL), mean over Σ sᵢ (the cross-entropy), or per sample.
     """
-    if (logits is None) == (proba is None):
-        raise ValueError("pass exactly one of logits= or proba=")
-    score = logits if logits is not None else proba
-    dtype = result_dtype(y_true, score)
+    dtype = logits_or_proba_dtype(logits, proba, y_true)
     if logits is not None:
         z = _scores("logits", logits, dtype)
         y = _one_hot(y_true, z.shape[1], dtype, z.shape[0])

@@ -26,16 +26,26 @@ def min_norm_warning(reason: str) -> None:
     )
 
 
-def solve_cholesky(form: GramForm, alpha: float) -> np.ndarray | None:
-    """W (k, p) solving (G + αI)w = b, or None when G + αI is numerically singular."""
-    p = form.G.shape[0]
-    A = form.G + alpha * np.eye(p)
+def _cho_factor_or_none(A: np.ndarray) -> tuple[np.ndarray, bool] | None:
+    """Upper Cholesky factor of the square matrix ``A`` (overwritten), or None when ``A`` is
+    numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ² for the
+    factor's diagonal d."""
+    size = A.shape[0]
     try:
         factor = scipy.linalg.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
     except np.linalg.LinAlgError:
         return None
     d = np.abs(np.diag(factor[0]))
-    if d.min() ** 2 <= p * np.finfo(float).eps * d.max() ** 2:
+    if d.min() ** 2 <= size * np.finfo(float).eps * d.max() ** 2:
+        return None
+    return factor
+
+
+def solve_cholesky(form: GramForm, alpha: float) -> np.ndarray | None:
+    """W (k, p) solving (G + αI)w = b, or None when G + αI is numerically singular."""
+    p = form.G.shape[0]
+    factor = _cho_factor_or_none(form.G + alpha * np.eye(p))
+    if factor is None:
         return None
     return scipy.linalg.cho_solve(factor, form.B, check_finite=False).T
 
@@ -48,12 +58,8 @@ def solve_dual(form: KernelForm, alpha: float) -> tuple[np.ndarray, np.ndarray] 
     n = form.K.shape[0]
     A = form.K
     A.flat[:: n + 1] += alpha
-    try:
-        factor = scipy.linalg.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
-    except np.linalg.LinAlgError:
-        return None
-    d = np.abs(np.diag(factor[0]))
-    if d.min() ** 2 <= n * np.finfo(float).eps * d.max() ** 2:
+    factor = _cho_factor_or_none(A)
+    if factor is None:
         return None
     c = scipy.linalg.cho_solve(factor, form.ys, check_finite=False)
     return form.coef_and_intercept(c)

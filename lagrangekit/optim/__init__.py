@@ -3,55 +3,13 @@ run loop, proximal gradient (ISTA/FISTA) and finite-difference derivatives."""
 
 from __future__ import annotations
 
+from . import transforms
 from .derivatives import derivative, gradient
 from .loop import minimize_smooth
 from .proximal import proximal_gradient
-from .transforms import (
-    AdagradState,
-    AdamState,
-    ChainState,
-    EmptyState,
-    GradientTransformation,
-    RmsState,
-    TraceState,
-    adagrad,
-    adam,
-    apply_updates,
-    chain,
-    momentum,
-    nesterov,
-    rmsprop,
-    scale,
-    scale_by_adagrad,
-    scale_by_adam,
-    scale_by_rms,
-    sgd,
-    trace,
-)
+from .transforms import *  # noqa: F403  (re-exports exactly transforms.__all__)
 
-__all__ = [
-    "AdagradState",
-    "AdamState",
-    "ChainState",
-    "EmptyState",
-    "GradientTransformation",
-    "RmsState",
-    "TraceState",
-    "adagrad",
-    "adam",
-    "apply_updates",
-    "chain",
-    "derivative",
-    "gradient",
-    "minimize_smooth",
-    "momentum",
-    "nesterov",
-    "proximal_gradient",
-    "rmsprop",
-    "scale",
-    "scale_by_adagrad",
-    "scale_by_adam",
-    "scale_by_rms",
-    "sgd",
-    "trace",
-]
+# transforms.__all__ is the one list of the transform names; kept in sorted order overall.
+__all__ = ["derivative", "gradient", "minimize_smooth", "proximal_gradient"]
+__all__ += transforms.__all__
+__all__.sort()
