@@ -4,8 +4,7 @@ certificates (KKT reports, duality gaps, cvxpy cross-checks)."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from .._lazy import lazy_exports
 
 # public name -> submodule that defines it (loaded lazily: cvxpy is imported only by fit_cvxpy)
 _EXPORTS: dict[str, str] = {
@@ -30,13 +29,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lagrangekit.linear_model' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 def __dir__() -> list[str]:
