@@ -25,33 +25,19 @@ from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from _hs import hs_case  # noqa: E402  (the tests' loader: one reading of the HS file)
 
 import lagrangekit as lk  # noqa: E402
-from lagrangekit.parsing import FUNCTIONS, parse_expression  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "hock_schittkowski.json"
 METHODS = ("auglag", "slsqp", "trust-constr", "auto")
 
 
-def build(record: dict) -> lk.Problem:
-    """The Problem of one HS record: objective, ``h1..`` equalities, ``g1..`` inequalities, bounds."""
-    import sympy as sp
-
-    # HS68/HS69 use erf, which the parser's whitelist lacks so far: register it for this data.
-    FUNCTIONS.setdefault("erf", sp.erf)
-    variables = [sp.Symbol(f"x{i}", real=True) for i in range(1, record["n"] + 1)]
-    constraints = {}
-    for j, text in enumerate(record["eq"], start=1):
-        constraints[f"eq{j}"] = sp.Eq(parse_expression(text), 0)
-    for i, text in enumerate(record["ineq"], start=1):
-        constraints[f"ineq{i}"] = parse_expression(text) <= 0
-    bounds = {v: tuple(b) for v, b in zip(variables, record["bounds"]) if b != [None, None]}
-    return lk.minimize(parse_expression(record["objective"]), constraints, bounds=bounds, variables=variables)
-
-
 def load() -> list[tuple[dict, lk.Problem]]:
     records = json.loads(DATA.read_text())["problems"]
-    return [(r, build(r)) for r in records]
+    return [(r, hs_case(r["name"]).problem) for r in records]
 
 
 def reached(f: float, record: dict, f_at_star: float, certified: bool = False) -> bool:
@@ -73,16 +59,7 @@ def reference_multipliers(record: dict, problem: lk.Problem) -> dict[str, float]
     """The file's multipliers by our names, or None when they are not unique (LICQ fails at x*)."""
     if not record["kkt_point"]:
         return None
-    m = record["multipliers"]
-    out = {f"eq{j}": v for j, v in enumerate(m["eq"], start=1)}
-    out.update({f"ineq{i}": v for i, v in enumerate(m["ineq"], start=1)})
-    for var, lo_m, hi_m, (lo, hi) in zip(
-        problem.variables, m["lower_bounds"], m["upper_bounds"], record["bounds"]
-    ):
-        if lo is not None:
-            out[f"lower:{var.name}"] = lo_m
-        if hi is not None:
-            out[f"upper:{var.name}"] = hi_m
+    out = dict(hs_case(record["name"]).multipliers)
     cp = problem.compile()
     x = np.array(record["x_star"], float)
     rows = [cp.eq_jac(x)]
@@ -154,6 +131,9 @@ def main() -> None:
         for record, problem in problems:
             cp = problem.compile()
             x0 = np.array(record["x0"], float)
+            # derivatives are lambdified on first call: build them all before any timing
+            for build in (cp.grad, cp.hess, cp.eq, cp.eq_jac, cp.eq_hess, cp.ineq, cp.ineq_jac, cp.ineq_hess):
+                build(x0)
             x_star = np.array(record["x_star"], float)
             f_at_star = cp.fun(x_star)
             ref = reference_multipliers(record, problem)
