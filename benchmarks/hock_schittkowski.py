@@ -84,13 +84,17 @@ def multipliers_match(got: dict, ref: dict) -> bool:
     return all(abs(got.get(k, 0.0) - v) <= 1e-4 * scale for k, v in ref.items())
 
 
-def time_call(fn, repeat: int, *args, **kwargs) -> tuple[float, object]:
-    times, out = [], None
+def time_interleaved(calls: dict, repeat: int) -> dict[str, tuple[float, object]]:
+    """Median time and last output of each call, timed in rounds (every call once per round)
+    so that the machine's drift in speed hits all of them alike."""
+    times: dict[str, list[float]] = {key: [] for key in calls}
+    outputs: dict[str, object] = {}
     for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn(*args, **kwargs)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        for key, call in calls.items():
+            t = time.perf_counter()
+            outputs[key] = call()
+            times[key].append(time.perf_counter() - t)
+    return {key: (statistics.median(times[key]), outputs[key]) for key in calls}
 
 
 def plain_slsqp(problem: lk.Problem, x0: np.ndarray):
@@ -137,11 +141,15 @@ def main() -> None:
             x_star = np.array(record["x_star"], float)
             f_at_star = cp.fun(x_star)
             ref = reference_multipliers(record, problem)
-            t_base, res = time_call(plain_slsqp, args.repeat, problem, x0)
+            calls = {"scipy": lambda problem=problem, x0=x0: plain_slsqp(problem, x0)}
+            for key, kwargs in runs.items():
+                calls[key] = lambda problem=problem, x0=x0, kwargs=kwargs: lk.solve(problem, x0=x0, **kwargs)
+            timed = time_interleaved(calls, args.repeat)
+            t_base, res = timed["scipy"]
             base_times.append(t_base)
             base_f += reached(float(res.fun), record, f_at_star)
-            for key, kwargs in runs.items():
-                t, r = time_call(lk.solve, args.repeat, problem, x0=x0, **kwargs)
+            for key in runs:
+                t, r = timed[key]
                 s = stats[key]
                 s["times"].append(t)
                 ok_f = reached(float(r.fun), record, f_at_star, r.success)

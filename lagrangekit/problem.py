@@ -6,6 +6,7 @@ problem is solved as minimize −f; ``a >= b`` is stored as ``b - a <= 0``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +115,9 @@ class CompiledProblem:
         Bounds per variable, −inf/inf where absent.
     eq_names, ineq_names : tuple of str
         Constraint names in the order of the rows above.
+    values_many : callable, optional
+        ``values_many(X) -> (f (k,), h (k, m_eq), g (k, m_in))`` for the k rows of ``X``
+        at once (vectorised); without it :meth:`evaluate_many` loops over the rows.
     """
 
     n: int
@@ -130,6 +134,17 @@ class CompiledProblem:
     upper: np.ndarray
     eq_names: tuple[str, ...]
     ineq_names: tuple[str, ...]
+    values_many: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+    def evaluate_many(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Objective (k,), equalities (k, m_eq) and inequalities (k, m_in) at the rows of ``X`` (k, n)."""
+        X = np.asarray(X, dtype=float)
+        if self.values_many is not None:
+            return self.values_many(X)
+        f = np.array([self.fun(x) for x in X], dtype=float)
+        h = np.array([self.eq(x) for x in X], dtype=float).reshape(len(X), len(self.eq_names))
+        g = np.array([self.ineq(x) for x in X], dtype=float).reshape(len(X), len(self.ineq_names))
+        return f, h, g
 
     def lagrangian_hessian(self, x: np.ndarray, eq_mult: np.ndarray, ineq_mult: np.ndarray) -> np.ndarray:
         """∇²ₓL = ∇²f + Σ μ_i ∇²g_i + Σ λ_j ∇²h_j at ``x`` (bounds are linear and drop out)."""
@@ -150,6 +165,26 @@ def _lambdify_scalar(variables: Sequence[sp.Symbol], expr: sp.Expr) -> Callable[
     return call
 
 
+class _ManyValues:
+    """f, h and g at many points at once: one lambdified function of all of them, applied to
+    the transposed sample matrix so each variable is a whole column (built on first call)."""
+
+    def __init__(self, variables: Sequence[sp.Symbol], f: sp.Expr, eqs: list, ineqs: list) -> None:
+        self._variables = list(variables)
+        self._exprs = [f, *eqs, *ineqs]
+        self._m_eq = len(eqs)
+        self._func: Callable[[np.ndarray], Any] | None = None
+
+    def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._func is None:
+            self._func = sp.lambdify([self._variables], self._exprs, modules="numpy", cse=True)
+        k = X.shape[0]
+        with np.errstate(all="ignore"):
+            columns = [np.broadcast_to(np.asarray(v, dtype=float), (k,)) for v in self._func(X.T)]
+        values = np.stack(columns, axis=1)
+        return values[:, 0], values[:, 1 : 1 + self._m_eq], values[:, 1 + self._m_eq :]
+
+
 class _ArrayFunction:
     """Evaluates a flat list of sympy expressions at ``x`` into an array of fixed shape.
 
@@ -163,10 +198,11 @@ class _ArrayFunction:
         self._variables = list(variables)
         self._build = build
         self._shape = shape
+        self._empty = math.prod(shape) == 0
         self._func: Callable[[np.ndarray], Any] | None = None
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        if not np.prod(self._shape, dtype=int):
+        if self._empty:
             return np.zeros(self._shape)
         if self._func is None:
             self._func = sp.lambdify([self._variables], self._build(), modules="numpy", cse=True)
@@ -273,7 +309,7 @@ class Problem:
         """Inequality constraints followed by the bounds written as inequalities."""
         return self.inequalities + self.bound_constraints()
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[sp.Symbol, ...]:
         """Free symbols that are not variables, in name order."""
         symbols = set(self.objective.free_symbols)
@@ -375,6 +411,9 @@ class Problem:
             hess=_ArrayFunction(v, lambda: [sp.diff(g, xj) for g in gradient() for xj in v], (n, n)),
             eq=pieces(self.equalities),
             ineq=pieces(self.inequalities),
+            values_many=_ManyValues(
+                v, f, [c.expr for c in self.equalities], [c.expr for c in self.inequalities]
+            ),
         )
 
     def _assemble_compiled(
@@ -386,6 +425,7 @@ class Problem:
         hess: Callable[[np.ndarray], np.ndarray],
         eq: tuple[Callable, Callable, Callable],
         ineq: tuple[Callable, Callable, Callable],
+        values_many: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
     ) -> CompiledProblem:
         """The :class:`CompiledProblem` from the objective's callables and the (value, jacobian,
         hessian) triples of the equalities and inequalities; bounds and names come from ``self``."""
@@ -410,6 +450,7 @@ class Problem:
             upper=upper,
             eq_names=tuple(c.name for c in self.equalities),
             ineq_names=tuple(c.name for c in self.inequalities),
+            values_many=values_many,
         )
 
     # ------------------------------------------------------- numeric builders

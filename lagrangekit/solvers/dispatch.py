@@ -14,6 +14,7 @@ from ..problem import Problem
 from ..result import Result
 from .attempt import Attempt
 from .auglag import auglag
+from .explore import MAX_VARIABLES, better_starts
 from .form import NumericForm
 from .outcome import finish
 from .phase_one import phase_one
@@ -27,6 +28,7 @@ METHODS: tuple[str, ...] = ("auto", "auglag", "slsqp", "trust-constr", "cvxpy")
 
 _INFEASIBLE = 1e-6  # the violation above which a phase-I answer means "infeasible"
 _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
+_RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
 
 Backend = Callable[..., Attempt]
 _BACKENDS: dict[str, Backend] = {"auglag": auglag, "slsqp": slsqp, "trust-constr": trust_constr}
@@ -45,11 +47,11 @@ def _error(form: NumericForm, attempt: Attempt) -> float:
     return form.kkt_error(attempt.x, attempt.multipliers)
 
 
-def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
-    """SLSQP (scipy's default precision) then Newton polish; if SLSQP ends infeasible, phase I
-    and SLSQP again from its point; then our augmented Lagrangian, then trust-constr, until
-    one is a KKT point within tol. When SLSQP does not move from x0, trust-constr runs too.
-    The best answer wins (KKT error, then objective)."""
+def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
+    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; if
+    SLSQP ends infeasible, phase I and SLSQP again from its point; then our augmented
+    Lagrangian, then trust-constr, until one is a KKT point within tol. When SLSQP does not
+    move from x0, trust-constr runs too. The best answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
     def accept(attempt: Attempt) -> bool:
@@ -80,6 +82,39 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
     return _chosen(form, attempts, tol)
 
 
+def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
+    """The local chain from x0, then exploration: when sampled feasible points beat its answer,
+    the chain runs again from the best of them, up to _RESTARTS times, and the best answer by
+    :func:`_rank` wins (a certified lower objective beats a certified higher one)."""
+    best = _local(form, x0, tol=tol, max_iter=max_iter)
+    if best.diverged or form.n > MAX_VARIABLES or not np.all(np.isfinite(best.x)):
+        return best
+    first_f = _feasible_f(form, best, tol)
+    starts = better_starts(form, best.x, x0, first_f, tol)
+    restarts = 0
+    while len(starts) and restarts < _RESTARTS:
+        restarts += 1
+        attempt = _local(form, starts[0], tol=tol, max_iter=max_iter)
+        if _rank(form, attempt, tol) < _rank(form, best, tol):
+            best = attempt
+        f_best = _feasible_f(form, best, tol)
+        starts = np.array([z for z in starts[1:] if form.f(z) < f_best]).reshape(-1, form.n)
+    if restarts and _feasible_f(form, best, tol) < first_f:
+        return dataclasses.replace(
+            best,
+            message=(
+                f"{best.message}; found by a restart from a sampled point: the answer from x0 had "
+                f"f = {first_f:.10g}"
+            ),
+        )
+    return best
+
+
+def _feasible_f(form: NumericForm, attempt: Attempt, tol: float) -> float:
+    """The minimize-form objective at the attempt's point, +inf if that point is not feasible."""
+    return form.f(attempt.x) if form.violation(attempt.x) <= max(tol, 1e-6) else np.inf
+
+
 def _stayed_put(x: np.ndarray, x0: np.ndarray) -> bool:
     return bool(np.abs(x - x0).max(initial=0.0) <= 1e-10 * max(1.0, float(np.abs(x0).max(initial=0.0))))
 
@@ -106,6 +141,8 @@ def _rank(form: NumericForm, a: Attempt, tol: float) -> tuple:
 def _starts(form: NumericForm, x0: np.ndarray, n_starts: int, seed: Any) -> list[np.ndarray]:
     """x0, then n_starts − 1 reproducible random points: uniform in finite boxes, otherwise
     normal around x0 with spread max(1, |x0_i|), projected onto the bounds."""
+    if n_starts == 1:
+        return [x0]
     rng = np.random.default_rng(seed)
     lo, hi = form.cp.lower, form.cp.upper
     spread = np.maximum(1.0, np.abs(x0))

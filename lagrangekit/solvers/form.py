@@ -125,25 +125,22 @@ class NumericForm:
         G = self.G(x)
         return float(max(np.abs(h).max(initial=0.0), np.maximum(G, 0.0).max(initial=0.0)))
 
-    def stationarity(self, x: np.ndarray, m: Multipliers) -> np.ndarray:
-        """∇f + Jhᵀλ + J_Gᵀμ."""
-        return self.grad(x) + self.h_jac(x).T @ m.lam + self.G_jac(x).T @ m.mu
-
     def kkt_error(self, x: np.ndarray, m: Multipliers) -> float:
         """The solver's own merit: largest of stationarity (scaled by max(1, ‖∇f‖∞)),
         violation, sign violation of μ and complementarity. Used to compare candidates."""
         if not np.all(np.isfinite(x)):
             return np.inf
         grad = self.grad(x)
-        scale = max(1.0, float(np.abs(grad).max(initial=0.0)))
+        h = self.h(x)
         G = self.G(x)
-        errors = (
-            float(np.abs(self.stationarity(x, m)).max(initial=0.0)) / scale,
-            self.violation(x),
+        stationarity = grad + self.h_jac(x).T @ m.lam + self.G_jac(x).T @ m.mu
+        violation = max(np.abs(h).max(initial=0.0), np.maximum(G, 0.0).max(initial=0.0))
+        value = max(
+            float(np.abs(stationarity).max(initial=0.0)) / max(1.0, float(np.abs(grad).max(initial=0.0))),
+            float(violation),
             float(np.maximum(-m.mu, 0.0).max(initial=0.0)),
             float(np.abs(m.mu * G).max(initial=0.0)),
         )
-        value = max(errors)
         return value if np.isfinite(value) else np.inf
 
     # ------------------------------------------------------------ multipliers

@@ -9,6 +9,7 @@ from ..result import Result
 from .attempt import Attempt
 from .form import NumericForm
 from .phase_one import phase_one
+from .polish import onto_active
 
 __all__ = ["finish", "unbounded_ray"]
 
@@ -65,7 +66,8 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     status is ``"unbounded"`` (a feasible ray along which f falls), ``"infeasible"``
     (phase I cannot bring the violation below 1e-6), ``"no_kkt_point"`` (a feasible
     point that is not a KKT point, where LICQ fails or the backend's multipliers ran past
-    1e4·max(1, ‖∇f‖∞)), ``"max_iter"`` (the
+    1e4·max(1, ‖∇f‖∞); the point is first pulled exactly onto its active constraints by
+    :func:`~lagrangekit.solvers.polish.onto_active`), ``"max_iter"`` (the
     backend did not converge) or ``"failed"``.
     """
     problem = form.problem
@@ -118,6 +120,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
             )
     elif report.licq is False or _runaway_multipliers(form, x, attempt):
         status = "no_kkt_point"
+        x = onto_active(form, x)  # solvers stop short of degenerate constraints: land on them
         estimated = check_kkt(problem, x, None, tol=tol)
         message = (
             f"no_kkt_point: the point is feasible but the active constraint gradients are linearly "

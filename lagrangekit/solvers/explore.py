@@ -1,0 +1,107 @@
+"""Sampled evidence that a local answer is not the best one, for ``method="auto"`` (explore).
+
+A local method stops at the first minimizer it reaches. After it does, "auto" draws a fixed
+set of points, evaluates f, h and g at all of them at once, and keeps the feasible ones whose
+objective is lower than the local answer's: each is proof that a better basin exists, and a
+start for another local solve. Nothing runs when no sample beats the answer, which is the
+common case, so the price is one vectorised evaluation.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from .form import NumericForm
+
+__all__ = ["MAX_VARIABLES", "better_starts"]
+
+MAX_VARIABLES = 64  # above this, a thousand samples say nothing about the landscape
+_SAMPLES = 512  # points per exploration when f, h and g are vectorised (symbolic problems)
+_SAMPLES_ONE_BY_ONE = 64  # when they are Python callables called point by point
+_SEED = 0  # the samples are the same on every call: solve() stays deterministic
+
+
+@cache
+def _unit_samples(count: int, n: int) -> np.ndarray:
+    """A fixed (count, n) table of uniform [0, 1) numbers: the same samples on every call keep
+    solve() deterministic, and drawing them once keeps exploration cheap."""
+    table = np.random.default_rng(_SEED).random((count, n))
+    table.setflags(write=False)
+    return table
+
+
+def _draw(form: NumericForm, centers: list[np.ndarray], count: int) -> np.ndarray:
+    """``count`` uniform points, split evenly between ``centers``, not yet projected onto the
+    bounds. A coordinate boxed on both sides is uniform on its box widened by 1/6 of the
+    width at each end, so that after projection it sits exactly at each bound with chance
+    1/8 (minimizers sit on bounds often); any other is uniform on c_i ± 2·max(1, |c_i|)."""
+    lo, hi = form.cp.lower, form.cp.upper
+    boxed = np.isfinite(lo) & np.isfinite(hi)
+    centers = np.asarray(centers, dtype=float)
+    spread = 2.0 * np.maximum(1.0, np.abs(centers))
+    width = np.where(boxed, (4 / 3) * (hi - lo), 2.0 * spread)
+    start = np.where(boxed, lo - (hi - lo) / 6, centers - spread)
+    per_center = -(-count // len(centers))
+    start = np.repeat(start, per_center, axis=0)[:count]
+    width = np.repeat(width, per_center, axis=0)[:count]
+    return start + width * _unit_samples(count, form.n)
+
+
+def _faces(form: NumericForm, x: np.ndarray) -> np.ndarray:
+    """``x`` with one coordinate boxed on both sides moved to the end of its box where it is not:
+    the neighbouring faces of the answer's active bounds."""
+    lo, hi = form.cp.lower, form.cp.upper
+    rows = []
+    for i in np.flatnonzero(np.isfinite(lo) & np.isfinite(hi)):
+        for end in (lo[i], hi[i]):
+            if x[i] != end:
+                z = x.copy()
+                z[i] = end
+                rows.append(z)
+    return np.array(rows).reshape(-1, form.n)
+
+
+def _onto_equalities(form: NumericForm, X: np.ndarray, anchor: np.ndarray) -> np.ndarray | None:
+    """X moved onto h = 0 by one least-squares step, exact when h is affine; None when h is
+    not, which the Jacobian tells at two points: sampled points then never satisfy h = 0."""
+    if not form.m_eq:
+        return X
+    J = form.h_jac(anchor).reshape(form.m_eq, form.n)
+    elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
+    if not np.allclose(form.h_jac(elsewhere).reshape(J.shape), J, rtol=1e-12, atol=1e-12):
+        return None
+    residual = X @ J.T - (J @ anchor - form.h(anchor))
+    return X - residual @ np.linalg.pinv(J).T
+
+
+def better_starts(
+    form: NumericForm, x_best: np.ndarray, x0: np.ndarray, f_best: float, tol: float
+) -> np.ndarray:
+    """Sampled points that are feasible within ``tol`` and have f below ``f_best`` by more than
+    1e-6·max(1, |f_best|), lowest f first; (0, n) when there are none.
+
+    The samples are :data:`_SAMPLES` points around ``x0`` and ``x_best`` (fewer for callables),
+    moved onto affine equalities and projected onto the bounds, plus the faces of the box
+    next to ``x_best``. With nonlinear equalities there are none: random points never satisfy
+    them. An expression that cannot be evaluated at some sample makes that sample
+    infeasible, never an error.
+    """
+    vectorised = form.cp.values_many is not None
+    count = _SAMPLES if vectorised else _SAMPLES_ONE_BY_ONE
+    none = np.empty((0, form.n))
+    with np.errstate(all="ignore"):
+        X = _onto_equalities(form, _draw(form, [x0, x_best], count), x_best)
+        if X is None:
+            return none
+        X = np.vstack([np.minimum(np.maximum(X, form.cp.lower), form.cp.upper), _faces(form, x_best)])
+        try:
+            f, h, g = form.cp.evaluate_many(X)
+        except (ArithmeticError, TypeError, ValueError):
+            return none
+        violation = np.maximum(np.abs(h).max(axis=1, initial=0.0), g.max(axis=1, initial=0.0))
+        margin = 1e-6 * max(1.0, abs(f_best)) if np.isfinite(f_best) else 0.0
+        keep = (violation <= tol) & (f < f_best - margin)
+    order = np.flatnonzero(keep)[np.argsort(f[keep], kind="stable")]
+    return X[order]
