@@ -74,7 +74,7 @@ def _point_values(problem: Problem, point: Any) -> list[Any]:
             if value.has(sp.I) or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 raise ValueError(f"point value of {var} must be real and finite, got {value}")
         else:
-            _check_finite_float(value, f"point value of {var}")
+            _check_finite_float(value, f"point value of {var.name}")
     return out
 
 

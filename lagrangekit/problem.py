@@ -149,10 +149,11 @@ class CompiledProblem:
     def lagrangian_hessian(self, x: np.ndarray, eq_mult: np.ndarray, ineq_mult: np.ndarray) -> np.ndarray:
         """∇²ₓL = ∇²f + Σ μ_i ∇²g_i + Σ λ_j ∇²h_j at ``x`` (bounds are linear and drop out)."""
         H = self.hess(x)
+        n = self.n
         if len(self.eq_names):
-            H = H + np.tensordot(np.asarray(eq_mult, float), self.eq_hess(x), axes=1)
+            H = H + (np.asarray(eq_mult, float) @ self.eq_hess(x).reshape(-1, n * n)).reshape(n, n)
         if len(self.ineq_names):
-            H = H + np.tensordot(np.asarray(ineq_mult, float), self.ineq_hess(x), axes=1)
+            H = H + (np.asarray(ineq_mult, float) @ self.ineq_hess(x).reshape(-1, n * n)).reshape(n, n)
         return H
 
 

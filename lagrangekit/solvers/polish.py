@@ -10,6 +10,7 @@ __all__ = ["newton_polish"]
 
 _ACTIVE = 1e-6  # a row of G is guessed active when G_i > -_ACTIVE or μ_i > _ACTIVE
 _NEG = 1e-9  # multipliers above -_NEG are rounded to 0 rather than dropping their row
+_ROUNDING = 1e-13  # a polished KKT error this small wins without comparing to the start
 
 
 def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray, steps: int):
@@ -28,9 +29,10 @@ def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray
 
     F, JA, Jh, grad = residual(x, lam, mu)
     norm = float(np.abs(F).max(initial=0.0))
+    scale = max(1.0, float(np.abs(grad).max(initial=0.0)))
     moved = 0.0
     for _ in range(steps):
-        if norm <= 1e-15 * max(1.0, float(np.abs(grad).max(initial=0.0))):
+        if norm <= 1e-15 * scale:
             break
         H = form.lagrangian_hessian(x, Multipliers(lam, mu))
         k = len(A)
@@ -56,6 +58,8 @@ def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray
             norm_new = float(np.abs(F_new).max())
             if np.isfinite(norm_new) and norm_new < norm:
                 break
+            if norm <= 1e-12 * scale:
+                return x, Multipliers(lam, mu)  # at rounding level: shorter steps cannot help
             t /= 2
         else:
             break
@@ -70,14 +74,15 @@ def newton_polish(
     form: NumericForm, x: np.ndarray, m: Multipliers, *, steps: int = 12, rounds: int = 6
 ) -> tuple[np.ndarray, Multipliers, float]:
     """Refine (x, multipliers) by Newton on the KKT system; keep whichever has the smaller
-    :meth:`NumericForm.kkt_error`, and return it with that error.
+    :meth:`NumericForm.kkt_error` (a polished error at rounding level, 1e-13, wins without
+    the comparison), and return it with that error.
 
     The active set is guessed from G and μ, then corrected: a row whose multiplier comes
     out negative is dropped, and a violated inactive row is added, for a few rounds.
     """
-    best = (x, m, form.kkt_error(x, m))
     if not np.all(np.isfinite(x)):
-        return best
+        return x, m, form.kkt_error(x, m)
+    best: tuple[np.ndarray, Multipliers, float] | None = None
     G = form.G(x)
     active = (G > -_ACTIVE) | (m.mu > _ACTIVE)
     for _ in range(rounds):
@@ -95,13 +100,16 @@ def newton_polish(
         Gn = form.G(xn)
         violated = ~active & (Gn > 0)
         error = form.kkt_error(xn, candidate)
-        if error < best[2]:
+        if best is None or error < best[2]:
             best = (xn, candidate, error)
         if violated.any():
             active[np.argmax(np.where(violated, Gn, -np.inf))] = True
             continue
         break
-    return best
+    if best is not None and best[2] <= _ROUNDING:
+        return best  # nothing can beat it: skip evaluating the starting point
+    start = (x, m, form.kkt_error(x, m))
+    return start if best is None or start[2] <= best[2] else best
 
 
 def onto_active(form: NumericForm, x: np.ndarray, *, steps: int = 200) -> np.ndarray:
