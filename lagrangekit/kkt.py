@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import nnls
 
+from ._linalg import null_space
 from .problem import Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
 
@@ -152,15 +153,6 @@ def _cone_verdict(
         if np.all(slopes <= zero) or np.all(slopes >= -zero):
             return False
     return None
-
-
-def _orthonormal_null(a: np.ndarray, n: int) -> np.ndarray:
-    """Orthonormal basis (columns) of {d : a d = 0}."""
-    if a.shape[0] == 0:
-        return np.eye(n)
-    _, s, vt = np.linalg.svd(a)
-    rank = int(np.sum(s > max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
-    return vt[rank:].T
 
 
 def _rank(rows: np.ndarray) -> int:
@@ -323,10 +315,10 @@ def _second_order_numeric(
 
 
 def _reduced_verdict(hess: np.ndarray, tangent: np.ndarray, weak: np.ndarray, zero: float) -> bool | None:
-    z = _orthonormal_null(tangent, hess.shape[0])
+    z = null_space(tangent, hess.shape[0])
     hz = z.T @ hess @ z
     wz = weak @ z
-    z_all = _orthonormal_null(wz, z.shape[1])
+    z_all = null_space(wz, z.shape[1])
     return _cone_verdict(hz, wz, z_all.T @ hz @ z_all, zero, np.linalg.eigh)
 
 

@@ -64,7 +64,7 @@ def test_auto_explores_past_the_local_minimum_its_x0_leads_to(name):
     r = lk.solve(case.problem, x0=_x0(name))
     assert r.success, r.message
     assert r.fun == pytest.approx(case.f_star, rel=1e-6, abs=1e-8)
-    assert "restart from a sampled point" in r.message
+    assert "exploring past the answer from x0" in r.message
 
 
 def test_hs13_is_reported_as_having_no_kkt_point():

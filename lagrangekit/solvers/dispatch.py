@@ -14,7 +14,7 @@ from ..problem import Problem
 from ..result import Result
 from .attempt import Attempt
 from .auglag import auglag
-from .explore import MAX_VARIABLES, better_starts
+from .explore import MAX_VARIABLES, better_starts, saddle_escape
 from .form import NumericForm
 from .outcome import finish
 from .phase_one import phase_one
@@ -83,14 +83,18 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
 
 
 def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
-    """The local chain from x0, then exploration: when sampled feasible points beat its answer,
-    the chain runs again from the best of them, up to _RESTARTS times, and the best answer by
+    """The local chain from x0, then exploration: a start past the answer when it is a saddle
+    (:func:`saddle_escape`), then sampled feasible points that beat it (:func:`better_starts`).
+    The chain runs again from them, up to _RESTARTS times, and the best answer by
     :func:`_rank` wins (a certified lower objective beats a certified higher one)."""
     best = _local(form, x0, tol=tol, max_iter=max_iter)
     if best.diverged or form.n > MAX_VARIABLES or not np.all(np.isfinite(best.x)):
         return best
     first_f = _feasible_f(form, best, tol)
     starts = better_starts(form, best.x, x0, first_f, tol)
+    escape = saddle_escape(form, best.x, best.multipliers) if _error(form, best) <= tol else None
+    if escape is not None:
+        starts = np.vstack([escape, starts])
     restarts = 0
     while len(starts) and restarts < _RESTARTS:
         restarts += 1
@@ -103,8 +107,7 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
         return dataclasses.replace(
             best,
             message=(
-                f"{best.message}; found by a restart from a sampled point: the answer from x0 had "
-                f"f = {first_f:.10g}"
+                f"{best.message}; found by exploring past the answer from x0, which had f = {first_f:.10g}"
             ),
         )
     return best

@@ -1,10 +1,12 @@
-"""Sampled evidence that a local answer is not the best one, for ``method="auto"`` (explore).
+"""Evidence that a local answer is not the best one, for ``method="auto"`` (explore).
 
-A local method stops at the first minimizer it reaches. After it does, "auto" draws a fixed
+A local method stops at the first KKT point it reaches. After it does, "auto" draws a fixed
 set of points, evaluates f, h and g at all of them at once, and keeps the feasible ones whose
 objective is lower than the local answer's: each is proof that a better basin exists, and a
 start for another local solve. Nothing runs when no sample beats the answer, which is the
-common case, so the price is one vectorised evaluation.
+common case, so the price is one vectorised evaluation. A KKT point at a degenerate active
+set where ∇²L has negative curvature is a saddle, not a minimizer: :func:`saddle_escape`
+gives a start past it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ from functools import cache
 
 import numpy as np
 
-from .form import NumericForm
+from .._linalg import null_space
+from .form import Multipliers, NumericForm
 
-__all__ = ["MAX_VARIABLES", "better_starts"]
+__all__ = ["MAX_VARIABLES", "better_starts", "saddle_escape"]
 
 MAX_VARIABLES = 64  # above this, a thousand samples say nothing about the landscape
 _SAMPLES = 512  # points per exploration when f, h and g are vectorised (symbolic problems)
 _SAMPLES_ONE_BY_ONE = 64  # when they are Python callables called point by point
 _SEED = 0  # the samples are the same on every call: solve() stays deterministic
+_ACTIVE = 1e-6  # a row of G counts as active above −_ACTIVE
+_ZERO_MULTIPLIER = 1e-8  # ... and as weakly active when its μ is below this, relative
+_CURVATURE = 1e-8  # reduced-Hessian eigenvalues below −_CURVATURE·max(1, ‖∇²L‖) are negative
 
 
 @cache
@@ -105,3 +111,35 @@ def better_starts(
         keep = (violation <= tol) & (f < f_best - margin)
     order = np.flatnonzero(keep)[np.argsort(f[keep], kind="stable")]
     return X[order]
+
+
+def saddle_escape(form: NumericForm, x: np.ndarray, m: Multipliers) -> np.ndarray | None:
+    """A start past a KKT point that fails the second-order necessary condition, or None.
+
+    Only at a degenerate active set (an active row of G with a zero multiplier), which is
+    where local methods come to rest at saddles: started on a symmetry plane of f, as HS33
+    from x0 = (0, 0, 3), they never leave it. The direction is the eigenvector of the most
+    negative eigenvalue of ∇²L reduced to the tangent space of h and the strongly active
+    rows, signed so that it does not cross a weakly active row; the start is x plus a tenth
+    of max(1, ‖x‖∞) along it.
+    """
+    G = form.G(x)
+    mu_scale = max(1.0, float(np.abs(m.mu).max(initial=0.0)))
+    active = G > -_ACTIVE
+    weak = active & (m.mu <= _ZERO_MULTIPLIER * mu_scale)
+    if not weak.any():
+        return None
+    jac = form.G_jac(x)
+    Z = null_space(np.vstack([form.h_jac(x).reshape(form.m_eq, form.n), jac[active & ~weak]]), form.n)
+    if not Z.shape[1]:
+        return None
+    H = form.lagrangian_hessian(x, m)
+    values, vectors = np.linalg.eigh(Z.T @ H @ Z)
+    if not values[0] < -_CURVATURE * max(1.0, float(np.abs(H).max(initial=0.0))):
+        return None
+    d = Z @ vectors[:, 0]
+    for direction in (d, -d):
+        if np.all(jac[weak] @ direction <= 1e-12):
+            step = 0.1 * max(1.0, float(np.abs(x).max(initial=0.0))) / float(np.abs(direction).max())
+            return form.clip(x + step * direction)
+    return None
