@@ -84,17 +84,20 @@ def multipliers_match(got: dict, ref: dict) -> bool:
     return all(abs(got.get(k, 0.0) - v) <= 1e-4 * scale for k, v in ref.items())
 
 
-def time_interleaved(calls: dict, repeat: int) -> dict[str, tuple[float, object]]:
-    """Median time and last output of each call, timed in rounds (every call once per round)
-    so that the machine's drift in speed hits all of them alike."""
-    times: dict[str, list[float]] = {key: [] for key in calls}
-    outputs: dict[str, object] = {}
+def time_paired(baseline, candidate, repeat: int) -> tuple[float, float, object, object]:
+    """Median times and last outputs of ``baseline`` and ``candidate``, called alternately
+    ``repeat`` times each, so that the machine's drift in speed and the state of its caches
+    hit both alike: every method is paired with its own scipy runs."""
+    base, cand = [], []
+    out_base = out_cand = None
     for _ in range(repeat):
-        for key, call in calls.items():
-            t = time.perf_counter()
-            outputs[key] = call()
-            times[key].append(time.perf_counter() - t)
-    return {key: (statistics.median(times[key]), outputs[key]) for key in calls}
+        t = time.perf_counter()
+        out_base = baseline()
+        base.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        out_cand = candidate()
+        cand.append(time.perf_counter() - t)
+    return statistics.median(base), statistics.median(cand), out_base, out_cand
 
 
 def plain_slsqp(problem: lk.Problem, x0: np.ndarray):
@@ -128,7 +131,9 @@ def main() -> None:
     if args.only:
         keep = set(args.only.split(","))
         problems = [(r, p) for r, p in problems if r["name"] in keep]
-    stats = {k: {"f": 0, "mult": 0, "mult_total": 0, "kkt": 0, "times": [], "fails": []} for k in runs}
+    stats = {
+        k: {"f": 0, "mult": 0, "mult_total": 0, "kkt": 0, "times": [], "base": [], "fails": []} for k in runs
+    }
     base_times, base_f = [], 0
     warnings.simplefilter("ignore")
     with threadpool_limits(1):
@@ -141,17 +146,17 @@ def main() -> None:
             x_star = np.array(record["x_star"], float)
             f_at_star = cp.fun(x_star)
             ref = reference_multipliers(record, problem)
-            calls = {"scipy": lambda problem=problem, x0=x0: plain_slsqp(problem, x0)}
+            base_f += reached(float(plain_slsqp(problem, x0).fun), record, f_at_star)
             for key, kwargs in runs.items():
-                calls[key] = lambda problem=problem, x0=x0, kwargs=kwargs: lk.solve(problem, x0=x0, **kwargs)
-            timed = time_interleaved(calls, args.repeat)
-            t_base, res = timed["scipy"]
-            base_times.append(t_base)
-            base_f += reached(float(res.fun), record, f_at_star)
-            for key in runs:
-                t, r = timed[key]
+                t_base, t, _, r = time_paired(
+                    lambda problem=problem, x0=x0: plain_slsqp(problem, x0),
+                    lambda problem=problem, x0=x0, kwargs=kwargs: lk.solve(problem, x0=x0, **kwargs),
+                    args.repeat,
+                )
+                base_times.append(t_base)
                 s = stats[key]
                 s["times"].append(t)
+                s["base"].append(t_base)
                 ok_f = reached(float(r.fun), record, f_at_star, r.success)
                 s["f"] += ok_f
                 s["kkt"] += r.success
@@ -178,7 +183,10 @@ def main() -> None:
         f"Plain scipy SLSQP (exact gradients, default options, no multipliers, no KKT report) reaches "
         f"f* on {base_f}/{total}, median {base_median * 1e3:.2f} ms."
     )
-    print("ratios: of median times; 'per-problem' is the median over problems of time / scipy time")
+    print(
+        "ratios: of median times, each method against the scipy runs it alternated with; "
+        "'per-problem' is the median over problems of time / scipy time"
+    )
     print(
         "multipliers: matching the file's to 1e-4*max(1, |mu_ref|inf), counted where they are unique "
         "(LICQ at x*) and the returned x is within 1e-3 of x*"
@@ -196,8 +204,8 @@ def main() -> None:
         print(
             f"{key:18s} {s['f']:>5d}/{total:<4d} {s['mult']:>6d}/{s['mult_total']:<5d} "
             f"{s['kkt']:>4d}/{total:<3d}"
-            f"{med * 1e3:>10.2f} {med / base_median:>8.2f} {vs_ours} "
-            f"{statistics.median(t / b for t, b in zip(s['times'], base_times)):>11.2f}"
+            f"{med * 1e3:>10.2f} {med / statistics.median(s['base']):>8.2f} {vs_ours} "
+            f"{statistics.median(t / b for t, b in zip(s['times'], s['base'])):>11.2f}"
         )
     for key, s in stats.items():
         if s["fails"]:

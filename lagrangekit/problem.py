@@ -179,10 +179,10 @@ class _ManyValues:
     def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self._func is None:
             self._func = sp.lambdify([self._variables], self._exprs, modules="numpy", cse=True)
-        k = X.shape[0]
+        values = np.empty((X.shape[0], len(self._exprs)))
         with np.errstate(all="ignore"):
-            columns = [np.broadcast_to(np.asarray(v, dtype=float), (k,)) for v in self._func(X.T)]
-        values = np.stack(columns, axis=1)
+            for j, column in enumerate(self._func(X.T)):
+                values[:, j] = column  # a constant expression comes back as one number
         return values[:, 0], values[:, 1 : 1 + self._m_eq], values[:, 1 + self._m_eq :]
 
 

@@ -59,14 +59,12 @@ def _faces(form: NumericForm, x: np.ndarray) -> np.ndarray:
     """``x`` with one coordinate boxed on both sides moved to the end of its box where it is not:
     the neighbouring faces of the answer's active bounds."""
     lo, hi = form.cp.lower, form.cp.upper
-    rows = []
-    for i in np.flatnonzero(np.isfinite(lo) & np.isfinite(hi)):
-        for end in (lo[i], hi[i]):
-            if x[i] != end:
-                z = x.copy()
-                z[i] = end
-                rows.append(z)
-    return np.array(rows).reshape(-1, form.n)
+    boxed = np.flatnonzero(np.isfinite(lo) & np.isfinite(hi))
+    columns = np.concatenate([boxed, boxed])
+    ends = np.concatenate([lo[boxed], hi[boxed]])
+    Z = np.repeat(x[None, :], columns.size, axis=0)
+    Z[np.arange(columns.size), columns] = ends
+    return Z[x[columns] != ends]
 
 
 def _onto_equalities(form: NumericForm, X: np.ndarray, anchor: np.ndarray) -> np.ndarray | None:
@@ -76,7 +74,8 @@ def _onto_equalities(form: NumericForm, X: np.ndarray, anchor: np.ndarray) -> np
         return X
     J = form.h_jac(anchor).reshape(form.m_eq, form.n)
     elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
-    if not np.allclose(form.h_jac(elsewhere).reshape(J.shape), J, rtol=1e-12, atol=1e-12):
+    change = np.abs(form.h_jac(elsewhere).reshape(J.shape) - J).max()
+    if not change <= 1e-12 * max(1.0, float(np.abs(J).max())):
         return None
     residual = X @ J.T - (J @ anchor - form.h(anchor))
     return X - residual @ np.linalg.pinv(J).T
