@@ -177,7 +177,12 @@ class KKTReport:
         return out
 
     def __str__(self) -> str:
-        verdict = "KKT point" if self.ok else "not a KKT point"
+        if self.ok:
+            verdict = "KKT point"
+        elif self.first_order_ok:
+            verdict = "KKT point, but not a local minimizer (second order fails)"
+        else:
+            verdict = "not a KKT point"
         lines = [f"KKTReport: {verdict} (tol={self.tol:g})"]
         rows = []
         for name in RESIDUAL_NAMES:

@@ -174,7 +174,10 @@ def test_weakly_active_constraint_uses_the_cone():
     # min x² - y² s.t. y <= 0 at 0: direction (0, -1) lies in the cone and has curvature -2
     saddle = lk.minimize(x**2 - y**2, {"c": y <= 0})
     for point in ([0, 0], [0.0, 0.0]):
-        assert lk.check_kkt(saddle, point, second_order=True).second_order is False
+        report = lk.check_kkt(saddle, point, second_order=True)
+        assert report.second_order is False and report.first_order_ok and not report.ok
+        # the first-order conditions hold: the report says it is a KKT point but not a minimizer
+        assert str(report).startswith("KKTReport: KKT point, but not a local minimizer")
     # strongly active y >= 0 with μ = 1 removes the bad direction: min x² - y² + y
     strong = lk.minimize(x**2 - y**2 + y, {"c": y >= 0})
     for point in ([0, 0], [0.0, 0.0]):
