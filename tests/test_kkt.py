@@ -239,3 +239,16 @@ def test_inputs_are_validated_and_not_mutated():
 def test_report_prints_the_failure():
     text = str(lk.check_kkt(PROJ, [0, 0]))
     assert "stationarity" in text and "FAIL" in text and "not a KKT point" in text
+
+
+def test_the_solvers_unchecked_entry_gives_the_same_report():
+    # check_kkt_at skips input validation for the solvers; on the same numbers it must agree
+    problem = lk.minimize((x - 2) ** 2 + (y - 1) ** 2, {"disk": x**2 + y**2 <= 1, "line": sp.Eq(x, 2 * y)})
+    point = np.array([2, 1]) / np.sqrt(5)
+    mu = float(np.sqrt(5) - 1)
+    checked = lk.check_kkt(problem, point, {"disk": mu, "line": 0.0}, tol=1e-10)
+    fast = lk.kkt.check_kkt_at(problem, point, (np.array([0.0]), np.array([mu])), tol=1e-10)
+    assert checked.ok and fast.ok
+    assert fast.to_dict() == checked.to_dict()
+    estimated = lk.kkt.check_kkt_at(problem, point, None, tol=1e-10)
+    assert estimated.multipliers["disk"] == pytest.approx(mu, abs=1e-12)

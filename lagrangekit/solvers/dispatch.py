@@ -195,7 +195,7 @@ def solve(
         problem exported by :meth:`Problem.to_cvxpy` (convex problems only; Clarabel;
         ``x0``, ``max_iter`` and ``n_starts`` do not apply). ``"auto"``:
         SLSQP with Newton polish, falling back to auglag and trust-constr until the KKT
-        conditions hold; then it explores (for up to 64 variables): 512 fixed
+        conditions hold; then it explores (for up to 64 variables): 256 fixed
         pseudo-random points (moved onto affine equalities, projected onto the bounds)
         and the box faces next to the answer are evaluated at once, and the chain runs
         again, up to 3 times, from feasible ones with a lower f, or from past the answer

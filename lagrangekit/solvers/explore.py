@@ -21,7 +21,7 @@ from .form import Multipliers, NumericForm
 __all__ = ["MAX_VARIABLES", "better_starts", "saddle_escape"]
 
 MAX_VARIABLES = 64  # above this, a thousand samples say nothing about the landscape
-_SAMPLES = 512  # points per exploration when f, h and g are vectorised (symbolic problems)
+_SAMPLES = 256  # points per exploration when f, h and g are vectorised (symbolic problems)
 _SAMPLES_ONE_BY_ONE = 64  # when they are Python callables called point by point
 _SEED = 0  # the samples are the same on every call: solve() stays deterministic
 _ACTIVE = 1e-6  # a row of G counts as active above −_ACTIVE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kkt import check_kkt
+from ..kkt import check_kkt_at
 from ..result import Result
 from .attempt import Attempt
 from .form import NumericForm
@@ -96,9 +96,9 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
                     f"and the minimize-form objective falls without bound (f = {f_t:.6g} at step t = {t:.3g})"
                 ),
                 nit=attempt.nit,
-                kkt=check_kkt(problem, x, multipliers, tol=tol),
+                kkt=check_kkt_at(problem, x, (attempt.multipliers.lam, attempt.multipliers.mu), tol=tol),
             )
-    report = check_kkt(problem, x, multipliers, tol=tol)
+    report = check_kkt_at(problem, x, (attempt.multipliers.lam, attempt.multipliers.mu), tol=tol)
     if report.ok:
         message = f"{message}; KKT conditions hold within tol={tol:g}"
     elif form.violation(x) > max(tol, _FEASIBLE):
@@ -111,7 +111,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
             )
             x = p1.x
             multipliers = {}
-            report = check_kkt(problem, x, None, tol=tol)
+            report = check_kkt_at(problem, x, None, tol=tol)
         else:
             status = "max_iter" if not attempt.converged else "failed"
             message = (
@@ -121,7 +121,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     elif report.licq is False or _runaway_multipliers(form, x, attempt):
         status = "no_kkt_point"
         x = onto_active(form, x)  # solvers stop short of degenerate constraints: land on them
-        estimated = check_kkt(problem, x, None, tol=tol)
+        estimated = check_kkt_at(problem, x, None, tol=tol)
         message = (
             f"no_kkt_point: the point is feasible but the active constraint gradients are linearly "
             f"dependent (LICQ fails) and no multipliers satisfy stationarity (residual "
