@@ -227,7 +227,7 @@ def test_auto_explores_past_a_local_minimum_from_one_start():
     assert result.success
     assert result.x[0] == pytest.approx(min(critical), abs=1e-8)
     assert "exploring past the answer from x0" in result.message
-    assert "f = 0" in result.message  # the local answer it improved on: f(2) = 0
+    assert "(f = 0)" in result.message  # the local answer it improved on: f(2) = 0
     np.testing.assert_array_equal(lk.solve(problem, x0=[3.0]).x, result.x)  # deterministic
 
 

@@ -63,3 +63,12 @@ def test_explicit_methods_do_not_explore():
     assert lk.solve(problem, x0=[1.0], method="slsqp").x[0] == pytest.approx(local, abs=1e-4)
     best = float(sp.nsolve(sp.diff(f, x), x, -1.0))
     assert lk.solve(problem, x0=[1.0]).x[0] == pytest.approx(best, abs=1e-8)
+
+
+def test_exploration_reports_the_first_answer_in_the_users_sense_for_maximize():
+    # maximize −((x² − 1)² + x/2): the double well above read as a maximize problem
+    f = (x**2 - 1) ** 2 + x / 2
+    local = float(sp.nsolve(sp.diff(f, x), x, 0.9))
+    r = lk.solve(lk.maximize(-f, bounds={x: (-2, 2)}), x0=[1.0])
+    assert r.success and r.x[0] == pytest.approx(float(sp.nsolve(sp.diff(f, x), x, -1.0)), abs=1e-8)
+    assert f"f = {float(-f.subs(x, local)):.10g}" in r.message

@@ -104,11 +104,10 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
         f_best = _feasible_f(form, best, tol)
         starts = np.array([z for z in starts[1:] if form.f(z) < f_best]).reshape(-1, form.n)
     if restarts and _feasible_f(form, best, tol) < first_f:
+        user_f = -first_f if form.problem.is_maximize else first_f  # in the user's sense
         return dataclasses.replace(
             best,
-            message=(
-                f"{best.message}; found by exploring past the answer from x0, which had f = {first_f:.10g}"
-            ),
+            message=f"{best.message}; found by exploring past the answer from x0 (f = {user_f:.10g})",
         )
     return best
 
