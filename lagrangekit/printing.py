@@ -13,7 +13,7 @@ from typing import Any
 import sympy as sp
 
 from .problem import Constraint, Problem
-from .result import RESIDUAL_NAMES, KKTReport, Result, _fmt
+from .result import RESIDUAL_NAMES, KKTReport, Result, format_value
 from .symbolic import KKTCandidate, solve_symbolic
 
 __all__ = ["Derivation", "derivation", "latex"]
@@ -92,7 +92,7 @@ def _tex_candidate(c: KKTCandidate, symbols: dict[str, sp.Symbol] | None = None)
 def _tex_result(result: Result) -> list[str]:
     rows = [rf"&\text{{status}} && \text{{{result.status}}}"]
     exact = result.exact or {}
-    rows.append(rf"&f && {_value_tex(result.fun)}")
+    rows.append(rf"&f && {_value_tex(result.fun if result.exact_fun is None else result.exact_fun)}")
     for var, value in result.point.items():
         rows.append(rf"&{sp.latex(var)} && {_value_tex(exact.get(var, value))}")
     for name, value in result.multipliers.items():
@@ -104,9 +104,12 @@ def _text_answer(result: Result) -> str:
     exact = result.exact or {}
     lines = [f"Answer: {result.status}" + (f" ({result.message})" if result.message else "")]
     if result.point:
-        lines.append(f"  f = {_fmt(result.fun)}")
-        lines += [f"  {var} = {_fmt(exact.get(var, v))}" for var, v in result.point.items()]
-        lines += [f"  multiplier {k} = {_fmt(exact.get(k, v))}" for k, v in result.multipliers.items()]
+        exact_fun = result.exact_fun
+        lines.append(f"  f = {format_value(result.fun if exact_fun is None else exact_fun)}")
+        lines += [f"  {var} = {format_value(exact.get(var, v))}" for var, v in result.point.items()]
+        lines += [
+            f"  multiplier {k} = {format_value(exact.get(k, v))}" for k, v in result.multipliers.items()
+        ]
     if result.kkt is not None:
         lines.append(str(result.kkt))
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["KKTReport", "Result", "Status", "STATUSES", "to_jsonable"]
+__all__ = ["KKTReport", "Result", "Status", "STATUSES", "format_value", "to_jsonable"]
 
 Status = Literal["optimal", "infeasible", "unbounded", "no_kkt_point", "max_iter", "failed"]
 STATUSES: tuple[str, ...] = ("optimal", "infeasible", "unbounded", "no_kkt_point", "max_iter", "failed")
@@ -71,7 +71,9 @@ def _freeze_array(x: Any) -> np.ndarray:
     return arr
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A number as the reports print it: floats to 6 significant digits, exact sympy values
+    as themselves followed by ``(≈ 0.666667)`` unless that adds nothing."""
     if _is_sympy(value) and not value.is_Float:
         try:
             approx = float(value)
@@ -187,7 +189,7 @@ class KKTReport:
         rows = []
         for name in RESIDUAL_NAMES:
             mark = "ok" if self.residual(name) <= self.tol else "FAIL"
-            value = _fmt(getattr(self, name))
+            value = format_value(getattr(self, name))
             if name in self.scaled:
                 value += f"  (scaled {float(self.scaled[name]):.3g})"
             rows.append((name.replace("_", " "), f"{value:<28} {mark}"))
@@ -199,7 +201,7 @@ class KKTReport:
         lines.append(_table(rows))
         if self.multipliers:
             lines.append("multipliers:")
-            lines.append(_table([(k, _fmt(v)) for k, v in self.multipliers.items()]))
+            lines.append(_table([(k, format_value(v)) for k, v in self.multipliers.items()]))
         if self.message:
             lines.append(self.message)
         return "\n".join(lines)
@@ -272,18 +274,26 @@ class Result:
         """A JSON-serializable dict of every field."""
         return {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self)}
 
+    @property
+    def exact_fun(self) -> Any:
+        """The exact objective of an exact result (that of its optimal candidates), else None."""
+        if self.exact is None:
+            return None
+        return next((c.fun for c in self.candidates if getattr(c, "optimal", False)), None)
+
     def __str__(self) -> str:
         lines = [f"Result: {self.status} (method={self.method}, success={self.success}, nit={self.nit})"]
         if self.message:
             lines.append(f"  {self.message}")
-        rows = [("f", _fmt(self.fun))]
+        exact_fun = self.exact_fun
+        rows = [("f", format_value(self.fun if exact_fun is None else exact_fun))]
         exact = self.exact or {}
         for var, value in self.point.items():
-            rows.append((str(var), _fmt(exact.get(var, value))))
+            rows.append((str(var), format_value(exact.get(var, value))))
         lines.append(_table(rows))
         if self.multipliers:
             lines.append("multipliers:")
-            lines.append(_table([(k, _fmt(exact.get(k, v))) for k, v in self.multipliers.items()]))
+            lines.append(_table([(k, format_value(exact.get(k, v))) for k, v in self.multipliers.items()]))
         if self.candidates:
             lines.append(f"candidates: {len(self.candidates)}")
             lines.extend(f"  {c}" for c in self.candidates)

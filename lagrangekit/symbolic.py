@@ -23,7 +23,7 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
 from .problem import Constraint, Problem
-from .result import KKTReport, Result, _fmt, to_jsonable
+from .result import KKTReport, Result, format_value, to_jsonable
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
 
@@ -88,10 +88,10 @@ class KKTCandidate:
         }
 
     def __str__(self) -> str:
-        values = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.point.items())
-        mults = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.multipliers.items())
+        values = ", ".join(f"{k} = {format_value(v)}" for k, v in self.point.items())
+        mults = ", ".join(f"{k} = {format_value(v)}" for k, v in self.multipliers.items())
         best = ", optimal" if self.optimal else ""
-        text = f"{self.classification}{best}: {values}; f = {_fmt(self.fun)}" + (
+        text = f"{self.classification}{best}: {values}; f = {format_value(self.fun)}" + (
             f"; {mults}" if mults else ""
         )
         if self.family is not None:
@@ -831,7 +831,7 @@ def _solve_work(problem: Problem) -> Result:
         ray = _unbounded_ray(problem, [feasible])
         if ray is not None:
             return _empty_result(problem, "unbounded", _ray_message(problem, ray))
-        point = ", ".join(f"{v} = {_fmt(val)}" for v, val in zip(problem.variables, feasible))
+        point = ", ".join(f"{v} = {format_value(val)}" for v, val in zip(problem.variables, feasible))
         return _empty_result(
             problem,
             "no_kkt_point",
@@ -894,7 +894,7 @@ def _solve_work(problem: Problem) -> Result:
 
 def _ray_message(problem: Problem, ray: tuple[list, tuple]) -> str:
     x0, d = ray
-    base = ", ".join(_fmt(v) for v in x0)
+    base = ", ".join(format_value(v) for v in x0)
     step = ", ".join(str(v) for v in d)
     word = "increases" if problem.is_maximize else "decreases"
     return (

@@ -39,6 +39,16 @@ def test_derivation_shows_system_candidates_and_answer():
     assert str(d) == d.text and d.result.status == "optimal"
 
 
+def test_exact_results_print_the_exact_objective():
+    # T1: maximize x + y on the unit circle, by hand at (√2/2, √2/2): f* = √2
+    result = lk.solve_symbolic(T1)
+    assert result.exact_fun == sp.sqrt(2)
+    assert f"f  {sp.sqrt(2)} (≈ 1.41421)" in str(result)
+    assert f"f = {sp.sqrt(2)} (≈ 1.41421)" in lk.derivation(T1).text
+    assert sp.latex(sp.sqrt(2)) in lk.latex(result)
+    assert lk.solve(T1).exact_fun is None  # a numeric result has no exact objective
+
+
 def test_derivation_lists_complementary_slackness():
     d = lk.derivation(T2)
     assert "mu_floor >= 0" in d.text and "mu_floor·(3 - y) = 0" in d.text
