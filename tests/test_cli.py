@@ -115,6 +115,8 @@ def test_solve_latex_prints_the_lagrangian(capsys: pytest.CaptureFixture) -> Non
     code, out, _ = run_inprocess(capsys, "solve", T1, "--latex")
     assert code == 0
     assert "L = " in out and r"\lambda_{circle}" in out and r"\frac{\sqrt{2}}{2}" in out
+    # the same LaTeX as lk.latex: T1's optimum, by hand, is f = √2 at x = y = λ = √2/2
+    assert r"\begin{aligned}" in out and r"&f && \sqrt{2} \\" in out
 
 
 @needs("solve", issue=4)

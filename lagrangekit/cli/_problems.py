@@ -38,17 +38,10 @@ def _exact_values(problem: Any, result: Any) -> tuple[dict[str, str] | None, dic
 
 
 def _latex_lines(problem: Any, result: Any) -> str:
-    import sympy as sp
+    """The problem with its Lagrangian, then the answer, as :func:`lagrangekit.latex` writes them."""
+    from ..printing import latex
 
-    lines = [f"L = {sp.latex(problem.lagrangian())}"]
-    exact = result.exact or {}
-    for var, value in zip(problem.variables, result.x):
-        lines.append(f"{sp.latex(var)}^* = {sp.latex(exact.get(var, sp.Float(value, 10)))}")
-    for name, symbol in problem.multipliers.items():
-        if name in result.multipliers:
-            value = exact.get(name, sp.Float(float(result.multipliers[name]), 10))
-            lines.append(f"{sp.latex(symbol)} = {sp.latex(value)}")
-    return "\n".join(lines)
+    return f"{latex(problem)}\n{latex(result)}"
 
 
 def _run_solve(args: argparse.Namespace, problem: Any) -> tuple[Any, str, str]:
