@@ -74,12 +74,18 @@ a, b = check.result.x
 print(f"Portfolio: a = {a:.6f}, b = {b:.6f}, gap = {abs(lk.duality_gap(portfolio)):.1e}")
 
 # %%
-# Multistart for nonconvex problems
-# ---------------------------------
-# ``n_starts`` runs a reproducible multistart; the best KKT point wins.
+# Nonconvex problems
+# ------------------
+# From x0 = 0 a local method stops in the nearest basin. ``"auto"`` then explores: sampled
+# points with a lower f send it on to a better basin. ``n_starts`` adds a reproducible
+# multistart on top; the best KKT point wins.
 
 wavy = lk.parse_problem("minimize sin(3*x) + (x - 1)**2/4 subject to -3 <= x <= 3")
+local = lk.solve(wavy, method="slsqp")
+explored = lk.solve(wavy)
 best = lk.solve(wavy, n_starts=8, seed=0)
 grid = np.linspace(-3, 3, 600001)
 on_grid = np.min(np.sin(3 * grid) + (grid - 1) ** 2 / 4)
-print(f"Wavy: x = {best.x[0]:.5f}, f = {best.fun:.6f}, grid minimum = {on_grid:.6f}")
+print(f"Wavy: slsqp from 0 stops at x = {local.x[0]:.5f}, f = {local.fun:.6f}")
+print(f"Wavy: auto x = {explored.x[0]:.5f}, f = {explored.fun:.6f}")
+print(f"Wavy: 8 starts x = {best.x[0]:.5f}, f = {best.fun:.6f}, grid minimum = {on_grid:.6f}")
