@@ -18,23 +18,24 @@ def test_better_starts_are_feasible_lower_and_sorted():
     f = (x**2 - 1) ** 2 + x / 2
     form = NumericForm(lk.minimize(f, bounds={x: (-2, 2)}))
     local = float(sp.nsolve(sp.diff(f, x), x, 0.9))
-    starts = better_starts(form, np.array([local]), np.array([1.0]), float(f.subs(x, local)), 1e-8)
+    starts, sampled_f = better_starts(form, np.array([local]), np.array([1.0]), float(f.subs(x, local)), 1e-8)
     values = [float(f.subs(x, s[0])) for s in starts]
+    np.testing.assert_allclose(sampled_f, values, rtol=1e-12)
     assert len(starts) > 10
     assert all(-2 <= s[0] <= 2 for s in starts)
     assert all(v < float(f.subs(x, local)) for v in values)
     assert values == sorted(values)
     assert all(s[0] < 0 for s in starts)  # the better basin is the left one
-    again = better_starts(form, np.array([local]), np.array([1.0]), float(f.subs(x, local)), 1e-8)
+    again, _ = better_starts(form, np.array([local]), np.array([1.0]), float(f.subs(x, local)), 1e-8)
     np.testing.assert_array_equal(starts, again)  # the same samples every call
 
 
 def test_better_starts_respect_affine_equalities_and_skip_nonlinear_ones():
     affine = NumericForm(lk.minimize(-(x**2) - y**2, {"line": sp.Eq(x + 2 * y, 1)}))
-    starts = better_starts(affine, np.zeros(2) + [1, 0], np.zeros(2), -1.0, 1e-8)
+    starts, _ = better_starts(affine, np.zeros(2) + [1, 0], np.zeros(2), -1.0, 1e-8)
     assert len(starts) and np.abs(starts @ [1, 2] - 1).max() <= 1e-12
     curved = NumericForm(lk.minimize(-x - y, {"circle": sp.Eq(x**2 + y**2, 1)}))
-    assert better_starts(curved, np.array([1.0, 0.0]), np.array([1.0, 0.0]), np.inf, 1e-8).shape == (0, 2)
+    assert better_starts(curved, np.array([1.0, 0.0]), np.array([1.0, 0.0]), np.inf, 1e-8)[0].shape == (0, 2)
 
 
 def test_saddle_escape_leaves_a_degenerate_saddle_and_not_a_minimizer():

@@ -91,18 +91,18 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
     if best.diverged or form.n > MAX_VARIABLES or not np.all(np.isfinite(best.x)):
         return best
     first_f = _feasible_f(form, best, tol)
-    starts = better_starts(form, best.x, x0, first_f, tol)
+    starts, start_f = better_starts(form, best.x, x0, first_f, tol)
     escape = saddle_escape(form, best.x, best.multipliers) if _error(form, best) <= tol else None
     if escape is not None:
-        starts = np.vstack([escape, starts])
+        starts, start_f = np.vstack([escape, starts]), np.concatenate([[-np.inf], start_f])
     restarts = 0
     while len(starts) and restarts < _RESTARTS:
         restarts += 1
         attempt = _local(form, starts[0], tol=tol, max_iter=max_iter)
         if _rank(form, attempt, tol) < _rank(form, best, tol):
             best = attempt
-        f_best = _feasible_f(form, best, tol)
-        starts = np.array([z for z in starts[1:] if form.f(z) < f_best]).reshape(-1, form.n)
+        lower = start_f[1:] < _feasible_f(form, best, tol)  # the rest that still beat the best
+        starts, start_f = starts[1:][lower], start_f[1:][lower]
     if restarts and _feasible_f(form, best, tol) < first_f:
         user_f = -first_f if form.problem.is_maximize else first_f  # in the user's sense
         return dataclasses.replace(

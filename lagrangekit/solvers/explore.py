@@ -17,6 +17,7 @@ import numpy as np
 
 from .._linalg import null_space
 from .form import Multipliers, NumericForm
+from .polish import ACTIVE
 
 __all__ = ["MAX_VARIABLES", "better_starts", "saddle_escape"]
 
@@ -24,8 +25,7 @@ MAX_VARIABLES = 64  # above this, a thousand samples say nothing about the lands
 _SAMPLES = 256  # points per exploration when f, h and g are vectorised (symbolic problems)
 _SAMPLES_ONE_BY_ONE = 64  # when they are Python callables called point by point
 _SEED = 0  # the samples are the same on every call: solve() stays deterministic
-_ACTIVE = 1e-6  # a row of G counts as active above −_ACTIVE
-_ZERO_MULTIPLIER = 1e-8  # ... and as weakly active when its μ is below this, relative
+_ZERO_MULTIPLIER = 1e-8  # an active row (G > −ACTIVE) is weakly active when μ is below this, relative
 _CURVATURE = 1e-8  # reduced-Hessian eigenvalues below −_CURVATURE·max(1, ‖∇²L‖) are negative
 
 
@@ -83,9 +83,9 @@ def _onto_equalities(form: NumericForm, X: np.ndarray, anchor: np.ndarray) -> np
 
 def better_starts(
     form: NumericForm, x_best: np.ndarray, x0: np.ndarray, f_best: float, tol: float
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Sampled points that are feasible within ``tol`` and have f below ``f_best`` by more than
-    1e-6·max(1, |f_best|), lowest f first; (0, n) when there are none.
+    1e-6·max(1, |f_best|), lowest f first, with their f; shapes (0, n) and (0,) when none.
 
     The samples are :data:`_SAMPLES` points around ``x0`` and ``x_best`` (fewer for callables),
     moved onto affine equalities and projected onto the bounds, plus the faces of the box
@@ -95,7 +95,7 @@ def better_starts(
     """
     vectorised = form.cp.values_many is not None
     count = _SAMPLES if vectorised else _SAMPLES_ONE_BY_ONE
-    none = np.empty((0, form.n))
+    none = np.empty((0, form.n)), np.empty(0)
     with np.errstate(all="ignore"):
         X = _onto_equalities(form, _draw(form, [x0, x_best], count), x_best)
         if X is None:
@@ -109,7 +109,7 @@ def better_starts(
         margin = 1e-6 * max(1.0, abs(f_best)) if np.isfinite(f_best) else 0.0
         keep = (violation <= tol) & (f < f_best - margin)
     order = np.flatnonzero(keep)[np.argsort(f[keep], kind="stable")]
-    return X[order]
+    return X[order], f[order]
 
 
 def saddle_escape(form: NumericForm, x: np.ndarray, m: Multipliers) -> np.ndarray | None:
@@ -124,7 +124,7 @@ def saddle_escape(form: NumericForm, x: np.ndarray, m: Multipliers) -> np.ndarra
     """
     G = form.G(x)
     mu_scale = max(1.0, float(np.abs(m.mu).max(initial=0.0)))
-    active = G > -_ACTIVE
+    active = G > -ACTIVE
     weak = active & (m.mu <= _ZERO_MULTIPLIER * mu_scale)
     if not weak.any():
         return None

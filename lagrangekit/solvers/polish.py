@@ -8,7 +8,7 @@ from .form import Multipliers, NumericForm
 
 __all__ = ["newton_polish"]
 
-_ACTIVE = 1e-6  # a row of G is guessed active when G_i > -_ACTIVE or μ_i > _ACTIVE
+ACTIVE = 1e-6  # a row of G is guessed active when G_i > -ACTIVE or μ_i > ACTIVE
 _NEG = 1e-9  # multipliers above -_NEG are rounded to 0 rather than dropping their row
 _ROUNDING = 1e-13  # a polished KKT error this small wins without comparing to the start
 
@@ -84,7 +84,7 @@ def newton_polish(
         return x, m, form.kkt_error(x, m)
     best: tuple[np.ndarray, Multipliers, float] | None = None
     G = form.G(x)
-    active = (G > -_ACTIVE) | (m.mu > _ACTIVE)
+    active = (G > -ACTIVE) | (m.mu > ACTIVE)
     for _ in range(rounds):
         out = _newton(form, x, m, active, steps)
         if out is None:
@@ -123,7 +123,7 @@ def onto_active(form: NumericForm, x: np.ndarray, *, steps: int = 200) -> np.nda
     is no more violated than ``x`` and within 1e-2·max(1, ‖x‖∞) of it; otherwise ``x``.
     """
     x = np.asarray(x, dtype=float)
-    active = form.G(x) > -_ACTIVE
+    active = form.G(x) > -ACTIVE
     scale = max(1.0, float(np.abs(x).max(initial=0.0)))
     z = x.copy()
     for _ in range(steps):
