@@ -1,15 +1,29 @@
-"""Closed-form Ridge solutions: Cholesky on the Gram form, the dual (kernel) form, and the SVD."""
+"""Closed-form Ridge solutions: Cholesky on the Gram form, the dual (kernel) form, and the SVD.
+
+The normal equations are fast but square the design's condition number; each Cholesky
+solve estimates its own error from the factor and declines (returns None) when that error
+would pass :data:`MAX_ERROR`, so that the caller can use the SVD of the design instead.
+"""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
 
 from ._ridge_stats import GramForm, KernelForm
 
-__all__ = ["SingularWarning", "min_norm_warning", "solve_cholesky", "solve_dual", "solve_svd"]
+__all__ = [
+    "MAX_ERROR",
+    "CholeskySolution",
+    "SingularWarning",
+    "min_norm_warning",
+    "solve_cholesky",
+    "solve_dual",
+    "solve_svd",
+]
 
 
 class SingularWarning(scipy.linalg.LinAlgWarning):
@@ -26,11 +40,33 @@ def min_norm_warning(reason: str) -> None:
     )
 
 
-def _cho_factor_or_none(A: np.ndarray) -> tuple[np.ndarray, bool] | None:
-    """Upper Cholesky factor of the square matrix ``A`` (overwritten), or None when ``A`` is
-    numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ² for the
-    factor's diagonal d."""
+MAX_ERROR = 1e-10
+"""Largest estimated relative error of the coefficients that the normal equations may give.
+
+Cholesky on XᵀX + αI has a forward error of about eps·κ(XᵀX + αI), the square of the
+design's condition number. Past this bound the closed forms return None and Ridge uses
+the SVD of the design, whose error is about eps·κ(X): the digits that matter are kept.
+"""
+
+
+@dataclass(frozen=True)
+class CholeskySolution:
+    """W (k, p) from the normal equations, and eps·rounding·κ₁ of the factored matrix."""
+
+    W: np.ndarray
+    error_estimate: float
+
+
+def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool], float] | None:
+    """Upper Cholesky factor of the square matrix ``A`` (overwritten) with its error estimate.
+
+    The estimate is eps·rounding·κ₁(A), with κ₁ from LAPACK's ``pocon`` on the factor
+    (O(size²)); ``rounding`` is how many times eps·‖A‖ the rounding already in ``A`` is.
+    None when ``A`` is numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ²
+    for the factor's diagonal d.
+    """
     size = A.shape[0]
+    norm_1 = float(np.abs(A).sum(axis=0).max()) if size else 0.0
     try:
         factor = scipy.linalg.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
     except np.linalg.LinAlgError:
@@ -38,36 +74,46 @@ def _cho_factor_or_none(A: np.ndarray) -> tuple[np.ndarray, bool] | None:
     d = np.abs(np.diag(factor[0]))
     if d.min() ** 2 <= size * np.finfo(float).eps * d.max() ** 2:
         return None
-    return factor
-
-
-def solve_cholesky(form: GramForm, alpha: float) -> np.ndarray | None:
-    """W (k, p) solving (G + αI)w = b, or None when G + αI is numerically singular."""
-    p = form.G.shape[0]
-    factor = _cho_factor_or_none(form.G + alpha * np.eye(p))
-    if factor is None:
+    rcond, info = scipy.linalg.lapack.dpocon(factor[0], norm_1)
+    if info != 0 or not rcond > 0:
         return None
-    return scipy.linalg.cho_solve(factor, form.B, check_finite=False).T
+    return factor, np.finfo(float).eps * rounding / rcond
+
+
+def solve_cholesky(form: GramForm, alpha: float, *, max_error: float = MAX_ERROR) -> CholeskySolution | None:
+    """Solve (G + αI)w = b by Cholesky; None when G + αI is numerically singular or the
+    estimated relative error of w exceeds ``max_error``."""
+    p = form.G.shape[0]
+    factored = _cho_factor(form.G + alpha * np.eye(p), form.rounding)
+    if factored is None or factored[1] > max_error:
+        return None
+    factor, error = factored
+    return CholeskySolution(scipy.linalg.cho_solve(factor, form.B, check_finite=False).T, error)
 
 
 def solve_dual(form: KernelForm, alpha: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """(W (k, p), intercepts (k,)) from c = (K + αI)⁻¹ys, w = Xsᵀc; None when singular.
+    """(W (k, p), intercepts (k,)) from c = (K + αI)⁻¹ys, w = Xsᵀc; None when K + αI is singular
+    or so ill-conditioned that the estimated relative error exceeds :data:`MAX_ERROR`.
 
     Overwrites ``form.K`` (the kernel is n×n and used once).
     """
     n = form.K.shape[0]
     A = form.K
     A.flat[:: n + 1] += alpha
-    factor = _cho_factor_or_none(A)
-    if factor is None:
+    factored = _cho_factor(A, form.rounding)
+    if factored is None or factored[1] > MAX_ERROR:
         return None
-    c = scipy.linalg.cho_solve(factor, form.ys, check_finite=False)
+    c = scipy.linalg.cho_solve(factored[0], form.ys, check_finite=False)
     return form.coef_and_intercept(c)
 
 
-def solve_svd(Xs: np.ndarray, ys: np.ndarray, alpha: float) -> np.ndarray:
-    """W (k, p) = V diag(σ/(σ² + α)) Uᵀys; with α = 0, singular values below max(n, p)·eps·σ₁ are dropped."""
+def solve_svd(Xs: np.ndarray, ys: np.ndarray, alpha: float) -> tuple[np.ndarray, int]:
+    """(W (k, p) = V diag(σ/(σ² + α)) Uᵀys, the numerical rank of ``Xs``).
+
+    Singular values below max(n, p)·eps·σ₁ count as zero, so α = 0 gives the minimum-norm
+    least-squares solution. The error is about eps·κ(Xs), not eps·κ(Xs)² as through XsᵀXs.
+    """
     U, sv, Vt = scipy.linalg.svd(Xs, full_matrices=False, check_finite=False)
     keep = sv > max(Xs.shape) * np.finfo(float).eps * (sv[0] if sv.size else 0.0)
     U, sv, Vt = U[:, keep], sv[keep], Vt[keep]
-    return ((U.T @ ys) * (sv / (sv**2 + alpha))[:, None]).T @ Vt
+    return ((U.T @ ys) * (sv / (sv**2 + alpha))[:, None]).T @ Vt, int(keep.sum())

@@ -27,13 +27,18 @@ _CANCELLATION = 1e-6  # fall back to explicit centring when centring removes > 6
 
 @dataclass(frozen=True)
 class GramForm:
-    """G = XsᵀXs (p×p), B = Xsᵀys (p×k), yy = ‖ys‖² per target, and the offsets removed."""
+    """G = XsᵀXs (p×p), B = Xsᵀys (p×k), yy = ‖ys‖² per target, and the offsets removed.
+
+    ``rounding`` is how many times eps·‖G‖ the rounding error in G is: 1 when G was formed
+    from centred columns, max diag(XᵀX)/diag(G) when centring was applied afterwards.
+    """
 
     G: np.ndarray
     B: np.ndarray
     yy: np.ndarray
     x_offset: np.ndarray
     y_offset: np.ndarray
+    rounding: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class KernelForm:
 
     ``Xs`` maps dual coefficients c to w = Xsᵀc. When the kernel was centred as HKH it
     is X itself (not a copy), and ``raw`` is True: then w = (X − x̄)ᵀc = Xᵀc − x̄·Σc.
+    ``rounding`` is how many times eps·‖K‖ the rounding error in K is (trace of the raw
+    kernel over that of the centred one when it was centred as HKH, else 1).
     """
 
     K: np.ndarray
@@ -50,6 +57,7 @@ class KernelForm:
     x_offset: np.ndarray
     y_offset: np.ndarray
     raw: bool
+    rounding: float = 1.0
 
     def coef_and_intercept(self, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """w = Xsᵀc as (k, p), and the intercepts ȳ − x̄ᵀw as (k,)."""
@@ -130,14 +138,18 @@ def gram_form(
     diag = np.diag(G).copy()
     _raise_if_nonfinite(diag, X)
     x_offset = col_sums / n
+    rounding = 1.0
     if fit_intercept:
         # Σ (xᵢ − x̄) yᶜᵢ = Σ xᵢyᶜᵢ − x̄ Σ yᶜᵢ; the last sum is 0 up to rounding, kept for accuracy
         B -= np.outer(Yc.sum(axis=0), x_offset)
         G -= n * np.outer(x_offset, x_offset)
-        if np.any(np.diag(G) < _CANCELLATION * diag):
+        centred = np.diag(G)
+        if np.any(centred < _CANCELLATION * diag):
             Xc = X - x_offset
             G = Xc.T @ Xc
-    return GramForm(G, np.ascontiguousarray(B.T), np.einsum("ij,ij->j", Yc, Yc), x_offset, y_offset)
+        else:
+            rounding = float(diag.max() / centred.max()) if centred.size and centred.max() > 0 else 1.0
+    return GramForm(G, np.ascontiguousarray(B.T), np.einsum("ij,ij->j", Yc, Yc), x_offset, y_offset, rounding)
 
 
 def kernel_form(
@@ -161,7 +173,8 @@ def kernel_form(
     K -= row_means[:, None]
     K -= row_means[None, :]
     K += row_means.mean()
-    if np.trace(K) < _CANCELLATION * diag.sum():
+    trace = np.trace(K)
+    if trace < _CANCELLATION * diag.sum():
         Xc = X - x_offset
         return KernelForm(Xc @ Xc.T, Y - y_offset, Xc, x_offset, y_offset, raw=False)
-    return KernelForm(K, Y - y_offset, X, x_offset, y_offset, raw=True)
+    return KernelForm(K, Y - y_offset, X, x_offset, y_offset, raw=True, rounding=float(diag.sum() / trace))

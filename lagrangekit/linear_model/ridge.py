@@ -167,13 +167,16 @@ class Ridge(_RidgeFamily):
     Parameters
     ----------
     alpha : float, default 1.0
-        Penalty α >= 0. With α = 0 and a singular XᵀX the minimum-norm least-squares
-        solution is returned with a :class:`SingularWarning` and ``solver_ = "svd"``.
+        Penalty α >= 0. With α = 0 and a rank-deficient centred design the minimum-norm
+        least-squares solution is returned with a :class:`SingularWarning` and ``solver_ = "svd"``.
     fit_intercept : bool, default True
     solver : str, default "auto"
         "auto" (``"cholesky"`` when n_samples >= n_features, else ``"dual"``);
         "cholesky" (primal: (XᵀX + αI)w = Xᵀy, cost dominated by one XᵀX);
         "dual" (kernel form w = Xᵀ(XXᵀ + αI)⁻¹y); "svd"; or a first-order method:
+        "cholesky" and "dual" estimate their own error from the factor (eps·κ of XᵀX + αI,
+        by LAPACK's condition estimator) and, when it exceeds 1e-10 relative, solve by the
+        SVD of the design instead (error eps·κ(X)); ``solver_`` then says ``"svd"``.
         "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"
         (:mod:`lagrangekit.optim`), for teaching and comparison.
     max_iter : int, optional
@@ -294,22 +297,19 @@ class Ridge(_RidgeFamily):
         return self
 
     def _closed_form(self, data: RidgeData, alpha: float, solver: str) -> tuple[np.ndarray, np.ndarray, str]:
+        """Cholesky on the Gram or kernel form when its estimated error is small, else the SVD."""
         X, Y, sw = data.X, data.Y, data.sample_weight
         if solver == "cholesky":
             form = gram_form(X, Y, sw, self.fit_intercept)
-            W = solve_cholesky(form, alpha)
-            if W is not None:
-                return W, form.y_offset - W @ form.x_offset, solver
-        elif solver == "dual":
-            form = kernel_form(X, Y, sw, self.fit_intercept)
-            solved = solve_dual(form, alpha) if alpha > 0 else None
+            solved = solve_cholesky(form, alpha)
             if solved is not None:
-                return solved[0], solved[1], solver
-        if solver != "svd" and alpha == 0:
-            if solver == "cholesky":
-                min_norm_warning("alpha=0 and XᵀX is numerically singular")
-            else:
-                min_norm_warning("alpha=0: the dual form (X Xᵀ + αI)⁻¹ needs alpha > 0")
+                return solved.W, form.y_offset - solved.W @ form.x_offset, solver
+        elif solver == "dual" and alpha > 0:
+            dual = solve_dual(kernel_form(X, Y, sw, self.fit_intercept), alpha)
+            if dual is not None:
+                return dual[0], dual[1], solver
         Xs, ys, x_off, y_off = weighted_design(X, Y, sw, self.fit_intercept)
-        W = solve_svd(Xs, ys, alpha)
+        W, rank = solve_svd(Xs, ys, alpha)
+        if alpha == 0 and rank < X.shape[1]:
+            min_norm_warning(f"alpha=0 and the centred design has rank {rank} < {X.shape[1]} features")
         return W, y_off - W @ x_off, "svd"

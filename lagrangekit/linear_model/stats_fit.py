@@ -11,10 +11,12 @@ already use for in-memory data.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 
 from ._dask import is_dask_array
 from .gram_folds import GramFolds
@@ -130,7 +132,7 @@ def fit_ridge_from_stats(estimator: Any, stats: GramStats, alpha: float, solver:
     ``solver_`` is "cholesky", or "eigh" for ``solver="svd"`` and for the minimum-norm
     fallback at α = 0 with a singular C (the eigendecomposition of XᵀX is the SVD of X).
     """
-    from ._ridge_solvers import min_norm_warning, solve_cholesky
+    from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky
 
     if solver not in ("auto", "cholesky", "svd"):
         raise ValueError(
@@ -138,7 +140,16 @@ def fit_ridge_from_stats(estimator: Any, stats: GramStats, alpha: float, solver:
             "'auto', 'cholesky' and 'svd'"
         )
     form = ridge_gram_form(stats, estimator.fit_intercept)
-    W = solve_cholesky(form, alpha) if solver != "svd" else None
+    solved = solve_cholesky(form, alpha, max_error=np.inf) if solver != "svd" else None
+    if solved is not None and solved.error_estimate > MAX_ERROR:
+        warnings.warn(
+            f"the Gram matrix + alpha*I is ill-conditioned: the coefficients from GramStats carry an "
+            f"estimated relative error of {solved.error_estimate:.1e}. Fit from the rows (X, y) to use "
+            "the SVD of the design, whose error grows with κ(X) instead of κ(X)².",
+            scipy.linalg.LinAlgWarning,
+            stacklevel=3,
+        )
+    W = None if solved is None else solved.W
     used = "cholesky"
     if W is None:
         if solver != "svd" and alpha == 0:
