@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.linear_model import RidgeCV as SkRidgeCV
 
-from lagrangekit.linear_model import GramStats, Ridge
+from lagrangekit.linear_model import ConstrainedRidge, GramStats, Ridge, RidgeCV, ridge_path
 from lagrangekit.linear_model._ridge_solvers import SingularWarning
 
 DIGITS = 50
@@ -96,8 +97,7 @@ def _design(n, p, log_condition, seed, shift):
     return (U * s) @ V.T + shift
 
 
-@settings(max_examples=20, deadline=None)
-@given(
+ILL_CONDITIONED = dict(
     p=st.integers(1, 7),
     extra_rows=st.integers(0, 12),
     log_condition=st.floats(0, 9),
@@ -105,10 +105,25 @@ def _design(n, p, log_condition, seed, shift):
     noise=st.sampled_from([0.0, 1e-6, 1.0]),
     shift=st.sampled_from([0.0, 30.0]),
     fit_intercept=st.booleans(),
-    solver=st.sampled_from(["auto", "cholesky", "dual"]),
+    solver=st.sampled_from(["auto", "cholesky", "dual", "ridge_path"]),
     seed=st.integers(0, 2**16),
 )
-def test_closed_forms_are_as_accurate_as_a_backward_stable_solve(
+
+
+@settings(max_examples=20, deadline=None)
+@given(**ILL_CONDITIONED)
+def test_closed_forms_are_as_accurate_as_a_backward_stable_solve(**case):
+    check_against_backward_stable_bound(**case)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None)
+@given(**ILL_CONDITIONED)
+def test_closed_forms_are_as_accurate_as_a_backward_stable_solve_400_instances(**case):
+    check_against_backward_stable_bound(**case)
+
+
+def check_against_backward_stable_bound(
     p, extra_rows, log_condition, log_alpha, noise, shift, fit_intercept, solver, seed
 ):
     n = p + 2 + extra_rows
@@ -119,7 +134,10 @@ def test_closed_forms_are_as_accurate_as_a_backward_stable_solve(
     alpha = 0.0 if log_alpha is None else 10.0**log_alpha
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SingularWarning)
-        w = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver=solver).fit(X, y).coef_
+        if solver == "ridge_path":  # the one-decomposition route of paths, CV and the constrained form
+            w = np.ravel(ridge_path(X, y, [alpha], fit_intercept=fit_intercept).coefs[0])
+        else:
+            w = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver=solver).fit(X, y).coef_
     reference = ridge_reference(X, y, alpha, fit_intercept=fit_intercept)
     # forward-error bound of a backward-stable least-squares solve of [Xc; √α I] w = [yc; 0]
     Xc = X - X.mean(axis=0) if fit_intercept else X
@@ -133,3 +151,38 @@ def test_closed_forms_are_as_accurate_as_a_backward_stable_solve(
     # the normal equations are kept while their estimated error is below 1e-10 (the issue's
     # target is 1e-8); past that, the answer must be as good as a backward-stable solve
     assert relative_error(w, reference) <= max(bound, 1e-8)
+
+
+def near_collinear(seed=0, n=50):
+    """Two columns 1e-7 apart and one independent: κ of the centred design ≈ 1e8."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=n), rng.normal(size=n)
+    X = np.column_stack([a, a + 1e-7 * rng.normal(size=n), b])
+    return X, a + 2 * b + 0.1 * rng.normal(size=n)
+
+
+@pytest.mark.parametrize("cv", [None, 5])
+def test_ridge_cv_on_near_collinear_columns_matches_sklearn_and_the_exact_solution(cv):
+    X, y = near_collinear()
+    alphas = np.array([1e-10, 1e-3, 1.0])
+    ours = RidgeCV(alphas=alphas, cv=cv).fit(X, y)
+    ref = SkRidgeCV(alphas=alphas, cv=cv).fit(X, y)
+    assert ours.alpha_ == ref.alpha_
+    assert relative_error(ours.coef_, ridge_reference(X, y, ours.alpha_)) <= 1e-8
+
+
+def test_ridge_path_on_near_collinear_columns_matches_the_exact_solutions():
+    X, y = near_collinear(seed=1)
+    alphas = np.array([1e-12, 1e-9, 1e-6, 1e-3])
+    path = ridge_path(X, y, alphas)
+    for alpha, coef in zip(alphas, path.coefs):
+        assert relative_error(np.ravel(coef), ridge_reference(X, y, alpha)) <= 1e-8
+
+
+@pytest.mark.parametrize("alpha", [1e-9, 1e-5])
+def test_constrained_ridge_recovers_the_multiplier_of_an_active_bound(alpha):
+    X, y = near_collinear(seed=2)
+    w = ridge_reference(X, y, alpha)
+    model = ConstrainedRidge(s=float(w @ w)).fit(X, y)
+    assert model.multiplier_ == pytest.approx(alpha, rel=1e-6)
+    assert relative_error(model.coef_, w) <= 1e-8

@@ -4,6 +4,11 @@ For n >= p the Gram form G = XsᵀXs = VΛVᵀ is decomposed; for p > n the kern
 K = XsXsᵀ = QΛQᵀ, with V = XsᵀQΛ^{-1/2}. Either way w(α) = V diag(1/(λ + α)) z with
 z = VᵀXsᵀys, and eigenvalues below max(n, p)·eps·λ_max are treated as zero, so α = 0
 gives the minimum-norm least-squares solution.
+
+An eigendecomposition of G or K knows its small eigenvalues only to eps·λ_max, as the
+normal equations do. When that would cost more than :data:`MAX_ERROR` of relative accuracy
+(λ_max/λ_min too large), or an eigenvalue had to be dropped, the SVD of the explicit
+design Xs = UΣVᵀ is taken instead: λ = σ², z = ΣUᵀys and Q = U, each σ accurate to eps·σ₁.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from ._ridge_stats import GramForm, gram_form, kernel_form
+from ._ridge_solvers import MAX_ERROR
+from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
 
-__all__ = ["RidgeSpectrum", "gram_spectrum", "ridge_spectrum"]
+__all__ = ["RidgeSpectrum", "gram_spectrum", "ridge_spectrum", "svd_spectrum"]
 
 
 @dataclass(frozen=True)
@@ -64,16 +70,41 @@ def gram_spectrum(form: GramForm, size: int) -> RidgeSpectrum:
     return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
 
 
+def _accurate(kept: np.ndarray, rounding: float) -> bool:
+    """True when the kept eigenvalues (ascending) give w(α) to :data:`MAX_ERROR` for every α >= 0."""
+    return kept.size == 0 or np.finfo(float).eps * rounding * kept[-1] <= MAX_ERROR * kept[0]
+
+
+def svd_spectrum(
+    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> RidgeSpectrum:
+    """The decomposition from the SVD of the explicit centred, weighted design (a copy of X)."""
+    Xs, ys, x_offset, y_offset = weighted_design(X, Y, sample_weight, fit_intercept)
+    U, sv, Vt = scipy.linalg.svd(Xs, full_matrices=False, check_finite=False)
+    keep = sv > max(X.shape) * np.finfo(float).eps * (sv[0] if sv.size else 0.0)
+    U, sv, V = U[:, keep], sv[keep], Vt[keep].T
+    yy = np.einsum("ij,ij->j", ys, ys)
+    return RidgeSpectrum(sv**2, V, sv[:, None] * (U.T @ ys), x_offset @ V, y_offset, yy, U)
+
+
 def ridge_spectrum(
     X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
 ) -> RidgeSpectrum:
     """Decompose the centred, weighted design of float64 ``X`` (n, p) and ``Y`` (n, k)."""
     n, p = X.shape
     if n >= p:
-        return gram_spectrum(gram_form(X, Y, sample_weight, fit_intercept), max(n, p))
+        form = gram_form(X, Y, sample_weight, fit_intercept)
+        lam, V = scipy.linalg.eigh(form.G, check_finite=False)
+        keep = _keep(lam, max(n, p))
+        if not keep.all() or not _accurate(lam, form.rounding):  # a dropped λ may be small, not 0
+            return svd_spectrum(X, Y, sample_weight, fit_intercept)
+        return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
     form = kernel_form(X, Y, sample_weight, fit_intercept)
     lam, Q = scipy.linalg.eigh(form.K, check_finite=False)
     keep = _keep(lam, max(n, p))
+    # centring makes one eigenvalue of K exactly 0 (eigenvector 1/√n), which w does not see
+    if np.count_nonzero(~keep) > int(fit_intercept) or not _accurate(lam[keep], form.rounding):
+        return svd_spectrum(X, Y, sample_weight, fit_intercept)
     lam, Q = lam[keep], Q[:, keep]
     root = np.sqrt(lam)
     XsQ = (Q.T @ form.Xs).T
