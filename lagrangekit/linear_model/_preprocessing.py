@@ -24,6 +24,20 @@ def check_nonnegative(value: Any, name: str) -> float:
     return v
 
 
+SQUARES_OVERFLOW = (
+    "X has entries so large that their squares overflow float64; rescale X (e.g. StandardScaler)"
+)
+
+
+def check_squares_representable(X: np.ndarray) -> None:
+    """Raise ValueError when X (dense, float64) has entries whose squares overflow float64.
+
+    Second-order methods form XᵀX or XᵀWX; beyond |x| = √max_float those are inf.
+    """
+    if X.size and float(np.max(np.abs(X))) > math.sqrt(np.finfo(np.float64).max):
+        raise ValueError(SQUARES_OVERFLOW)
+
+
 def validate_fit_data(
     estimator: Any,
     X: Any,

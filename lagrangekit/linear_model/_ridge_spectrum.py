@@ -53,8 +53,13 @@ class RidgeSpectrum:
         return self.y_offset - (self._inverse(alphas) * self.x_offset_V) @ self.z
 
     def squared_norms(self, alphas: np.ndarray) -> np.ndarray:
-        """‖w(α)‖² summed over targets, for each α, without forming w."""
-        return (self._inverse(alphas) ** 2) @ np.einsum("rk,rk->r", self.z, self.z)
+        """‖w(α)‖² summed over targets, for each α, without forming w.
+
+        Each coordinate zⱼ/(λⱼ + α) is formed before squaring, so that tiny λ and z
+        (a design scaled by 1e-200) neither underflow to 0/0 nor overflow.
+        """
+        coords = self._inverse(alphas)[:, :, None] * self.z[None, :, :]
+        return np.einsum("ark,ark->a", coords, coords)
 
 
 def _keep(eigvals: np.ndarray, size: int) -> np.ndarray:
@@ -83,8 +88,15 @@ def svd_spectrum(
     U, sv, Vt = scipy.linalg.svd(Xs, full_matrices=False, check_finite=False)
     keep = sv > max(X.shape) * np.finfo(float).eps * (sv[0] if sv.size else 0.0)
     U, sv, V = U[:, keep], sv[keep], Vt[keep].T
+    with np.errstate(under="ignore", over="ignore"):
+        eigvals = sv**2
+    if not np.all(np.isfinite(eigvals) & (eigvals > 0)):
+        raise ValueError(
+            f"the design's singular values (from {sv[-1]:.1e} to {sv[0]:.1e}) square outside float64's "
+            "range; rescale X (e.g. StandardScaler) to solve by the eigendecomposition"
+        )
     yy = np.einsum("ij,ij->j", ys, ys)
-    return RidgeSpectrum(sv**2, V, sv[:, None] * (U.T @ ys), x_offset @ V, y_offset, yy, U)
+    return RidgeSpectrum(eigvals, V, sv[:, None] * (U.T @ ys), x_offset @ V, y_offset, yy, U)
 
 
 def ridge_spectrum(

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import assert_all_finite
 
+from ._preprocessing import SQUARES_OVERFLOW
+
 __all__ = ["GramForm", "KernelForm", "gram_form", "kernel_form", "left_multiply", "weighted_design"]
 
 _BLOCK_BYTES = 1 << 20  # row blocks of about 1 MiB stay in cache between the two products
@@ -80,9 +82,7 @@ def left_multiply(A: np.ndarray, M: np.ndarray) -> np.ndarray:
 def _raise_if_nonfinite(diag: np.ndarray, X: np.ndarray) -> None:
     if not np.all(np.isfinite(diag)):
         assert_all_finite(X, input_name="X")
-        raise ValueError(
-            "X has entries so large that their squares overflow float64; rescale X (e.g. StandardScaler)"
-        )
+        raise ValueError(SQUARES_OVERFLOW)
 
 
 def weighted_design(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 from scipy.optimize import brentq
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
@@ -170,26 +171,35 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
 
     @staticmethod
     def _polish(data: PreparedData, w: np.ndarray, mu: float, t: float) -> tuple[np.ndarray, float]:
-        """Exact solution on w's support and signs: w_S = G⁻¹(q − nμs) with sᵀw_S = t, if KKT holds."""
-        support = np.flatnonzero(w)
+        """Exact solution on a support S with signs s, kept if its KKT conditions hold.
+
+        On S the problem is min ½wᵀGw − qᵀw s.t. sᵀw = t, solved in the null space of sᵀ:
+        w = ts/|S| + Nξ with NᵀGN ξ = Nᵀ(q − Gts/|S|), then nμ = sᵀ(q − Gw)/|S|. (Forming
+        G⁻¹q − nμG⁻¹s instead cancels two huge terms when G is tiny, as for X scaled by 1e-20.)
+        S is w's support together with the coordinates whose correlation |zⱼ| is within 1e-6
+        of μ (the equicorrelation set): near α_max the inner solve may stop at w = 0,
+        certified by a duality gap that is small because the objective barely moves.
+        """
+        n = data.n_samples
+        z = _correlations_at(data, w) / n
+        support = np.flatnonzero((w != 0) | (np.abs(z) >= mu * (1 - 1e-6)))
         if support.size == 0:
             return w, mu
-        signs = np.sign(w[support])
+        signs = np.where(w[support] != 0, np.sign(w[support]), np.sign(z[support]))
         G, q = _support_block(data, support)
-        n = data.n_samples
-        try:
-            u = np.linalg.solve(G, q)
-            v = np.linalg.solve(G, signs)
-        except np.linalg.LinAlgError:
+        w_S = t * signs / support.size
+        N = scipy.linalg.null_space(signs[None, :])
+        if N.shape[1]:
+            try:
+                xi = np.linalg.solve(N.T @ G @ N, N.T @ (q - G @ w_S))
+            except np.linalg.LinAlgError:
+                return w, mu
+            w_S = w_S + N @ xi
+        mu_exact = float(signs @ (q - G @ w_S)) / (n * support.size)
+        if not mu_exact > 0 or np.any(np.sign(w_S) != signs):
             return w, mu
-        denom = n * float(signs @ v)
-        if denom <= 0:
-            return w, mu
-        mu_exact = (float(signs @ u) - t) / denom
         w_exact = np.zeros_like(w)
-        w_exact[support] = u - n * mu_exact * v
-        if mu_exact <= 0 or np.any(np.sign(w_exact[support]) != signs):
-            return w, mu
+        w_exact[support] = w_S
         z = _correlations_at(data, w_exact) / n
         off = np.ones(w.shape[0], dtype=bool)
         off[support] = False

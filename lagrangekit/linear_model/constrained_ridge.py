@@ -25,16 +25,15 @@ def norm_multiplier(spectrum: RidgeSpectrum, s: float) -> float:
     bracketed by [0, ‖z‖/√s] (where ‖w‖² <= ‖z‖²/α² <= s) and found by Brent's method on
     1/‖w(α)‖ − 1/√s, which is nearly linear in α.
     """
-    z2 = np.einsum("rk,rk->r", spectrum.z, spectrum.z)
-    if float((z2 / spectrum.eigvals**2).sum()) <= s:
+    if float(spectrum.squared_norms(np.zeros(1))[0]) <= s:
         return 0.0
     if s == 0:
         return np.inf
 
     def gap(alpha: float) -> float:
-        return 1.0 / np.sqrt(float((z2 / (spectrum.eigvals + alpha) ** 2).sum())) - 1.0 / np.sqrt(s)
+        return 1.0 / np.sqrt(float(spectrum.squared_norms(np.array([alpha]))[0])) - 1.0 / np.sqrt(s)
 
-    upper = float(np.sqrt(z2.sum() / s))
+    upper = float(np.linalg.norm(spectrum.z) / np.sqrt(s))
     return float(
         scipy.optimize.brentq(gap, 0.0, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
     )

@@ -21,7 +21,7 @@ from ..likelihood.separation import PerfectSeparationWarning, Separation, check_
 from ..optim import GradientTransformation, minimize_smooth, proximal_gradient, sgd
 from ..result import KKTReport
 from ._base import stationarity_report
-from ._preprocessing import center_data, check_nonnegative, validate_fit_data
+from ._preprocessing import center_data, check_nonnegative, check_squares_representable, validate_fit_data
 
 __all__ = ["LogisticRegression"]
 
@@ -316,8 +316,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                     f"X has {probe.n_features_in_} features, but the model was fitted with "
                     f"{self.n_features_in_}"
                 )
+        X = X.astype(np.float64, copy=False)
+        check_squares_representable(X)
         return _Objective(
-            X.astype(np.float64, copy=False),
+            X,
             t.astype(np.float64, copy=False),
             None if sample_weight is None else sample_weight.astype(np.float64, copy=False),
             alpha,

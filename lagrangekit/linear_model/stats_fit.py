@@ -73,6 +73,11 @@ def gram_stats_input(
         return None
     if not multi_output and stats.n_targets is not None:
         raise ValueError(f"this estimator needs a 1-D y; these statistics have {stats.n_targets} targets")
+    if not stats.sum_weights > 0:
+        raise ValueError(
+            f"these GramStats hold no data (n_samples={stats.n_samples}, sum of weights "
+            f"{stats.sum_weights:g}); a fit needs at least one row with a positive weight"
+        )
     _record_features(estimator, stats.n_features)
     return stats
 
