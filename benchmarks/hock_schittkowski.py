@@ -1,10 +1,16 @@
-"""Hock–Schittkowski benchmark of lk.solve: auglag, slsqp, trust-constr and auto against scipy SLSQP.
+"""Hock–Schittkowski benchmark of lk.solve: auglag, slsqp, trust-constr and auto against scipy SLSQP
+and IPOPT.
 
 Runs every problem in ../shared/data/hock_schittkowski.json from its x0 and prints, per method,
 how many reach f* (1e-6 relative, or 1e-8 absolute when f* = 0), how many return multipliers
 matching the file's to 1e-4 where they are unique (LICQ at x*), how many are certified by the
 KKT report, and the median time as a ratio to plain scipy SLSQP (exact gradients, no
 multipliers, no certificate) on the same problems in the same run.
+
+IPOPT runs through casadi (the ``bench`` extra), with exact derivatives from casadi's own
+automatic differentiation of the same expressions, built before timing as ours are; each of
+its runs is paired with scipy runs too, so the ratio to IPOPT of a method on a problem is
+(method / its scipy runs) / (IPOPT / its scipy runs).
 
     python benchmarks/hock_schittkowski.py [--repeat 3] [--methods auglag,slsqp,...] [--verbose]
 """
@@ -114,6 +120,35 @@ def plain_slsqp(problem: lk.Problem, x0: np.ndarray):
     return scipy_minimize(cp.fun, x0, jac=cp.grad, method="SLSQP", bounds=bounds, constraints=cons)
 
 
+CASADI_FUNCTIONS = {"sin": "sin", "cos": "cos", "exp": "exp", "log": "log", "erf": "erf", "sqrt": "sqrt"}
+
+
+def ipopt_solver(problem: lk.Problem):
+    """A function x0 -> (f, success) running IPOPT (casadi) on the problem, derivatives prebuilt."""
+    import casadi as ca
+    import sympy as sp
+
+    x = ca.SX.sym("x", problem.n)
+    namespace = [{name: getattr(ca, fn) for name, fn in CASADI_FUNCTIONS.items()}]
+    to_casadi = sp.lambdify(
+        problem.variables, [problem.objective, *(c.expr for c in problem.constraints)], modules=namespace
+    )
+    f, *rows = to_casadi(*[x[i] for i in range(problem.n)])
+    kinds = [c.kind for c in problem.constraints]
+    g = ca.vertcat(*rows) if rows else ca.SX(0, 1)
+    lbg = [0.0 if k == "eq" else -ca.inf for k in kinds]
+    lower = [-ca.inf if lo is None else float(lo) for lo, _ in problem.bounds]
+    upper = [ca.inf if hi is None else float(hi) for _, hi in problem.bounds]
+    options = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes"}
+    solver = ca.nlpsol("hs", "ipopt", {"x": x, "f": f, "g": g}, options)
+
+    def run(x0: np.ndarray) -> tuple[float, bool]:
+        out = solver(x0=x0, lbx=lower, ubx=upper, lbg=lbg, ubg=[0.0] * len(kinds))
+        return float(out["f"]), bool(solver.stats()["success"])
+
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -135,6 +170,12 @@ def main() -> None:
         k: {"f": 0, "mult": 0, "mult_total": 0, "kkt": 0, "times": [], "base": [], "fails": []} for k in runs
     }
     base_times, base_f = [], 0
+    ipopt = {"f": 0, "success": 0, "times": [], "base": [], "fails": []}
+    try:
+        import casadi  # noqa: F401
+    except ImportError:
+        ipopt = None
+        print("casadi is not installed (pip install -e '.[bench]'): no IPOPT column")
     warnings.simplefilter("ignore")
     with threadpool_limits(1):
         for record, problem in problems:
@@ -146,6 +187,21 @@ def main() -> None:
             x_star = np.array(record["x_star"], float)
             f_at_star = cp.fun(x_star)
             ref = reference_multipliers(record, problem)
+            if ipopt is not None:
+                run_ipopt = ipopt_solver(problem)
+                run_ipopt(x0)  # the first call loads IPOPT's library: keep it out of the timing
+                t_base, t, _, (f, success) = time_paired(
+                    lambda problem=problem, x0=x0: plain_slsqp(problem, x0),
+                    lambda run_ipopt=run_ipopt, x0=x0: run_ipopt(x0),
+                    args.repeat,
+                )
+                ipopt["times"].append(t)
+                ipopt["base"].append(t_base)
+                ipopt["success"] += success
+                ok_f = reached(f, record, f_at_star)
+                ipopt["f"] += ok_f
+                if not ok_f:
+                    ipopt["fails"].append(f"{record['name']}(f={f:.8g}, f*={record['f_star']:.8g})")
             for i, (key, kwargs) in enumerate(runs.items()):
                 t_base, t, base, r = time_paired(
                     lambda problem=problem, x0=x0: plain_slsqp(problem, x0),
@@ -193,22 +249,45 @@ def main() -> None:
         "(LICQ at x*) and the returned x is within 1e-3 of x*"
     )
     ours = "slsqp" if "slsqp" in stats else None
+    if ipopt is not None:
+        print(
+            "/ IPOPT: ratio of median times; IPOPT per-problem: median and max over problems of "
+            "(time / its scipy runs) / (IPOPT time / its scipy runs)"
+        )
     header = (
         f"{'method':18s} {'f* reached':>10s} {'multipliers':>12s} {'KKT ok':>8s} {'median ms':>10s} "
         f"{'/ scipy':>8s} {'/ lk slsqp':>10s} {'per-problem':>11s}"
+        + (f" {'/ IPOPT':>8s} {'IPOPT per-problem':>18s}" if ipopt is not None else "")
     )
     print(header)
     print("-" * len(header))
     for key, s in stats.items():
         med = statistics.median(s["times"])
         vs_ours = f"{med / statistics.median(stats[ours]['times']):>10.2f}" if ours else f"{'':>10s}"
+        vs_ipopt = ""
+        if ipopt is not None:
+            per = [
+                (t / b) / (ti / bi)
+                for t, b, ti, bi in zip(s["times"], s["base"], ipopt["times"], ipopt["base"])
+            ]
+            vs_ipopt = (
+                f" {med / statistics.median(ipopt['times']):>8.2f} "
+                f"{statistics.median(per):>9.2f} (max {max(per):.1f})"
+            )
         print(
             f"{key:18s} {s['f']:>5d}/{total:<4d} {s['mult']:>6d}/{s['mult_total']:<5d} "
             f"{s['kkt']:>4d}/{total:<3d}"
             f"{med * 1e3:>10.2f} {med / statistics.median(s['base']):>8.2f} {vs_ours} "
-            f"{statistics.median(t / b for t, b in zip(s['times'], s['base'])):>11.2f}"
+            f"{statistics.median(t / b for t, b in zip(s['times'], s['base'])):>11.2f}{vs_ipopt}"
         )
-    for key, s in stats.items():
+    if ipopt is not None:
+        med = statistics.median(ipopt["times"])
+        print(
+            f"{'ipopt (casadi)':18s} {ipopt['f']:>5d}/{total:<4d} {'':>12s} {'':>8s}"
+            f"{med * 1e3:>10.2f} {med / statistics.median(ipopt['base']):>8.2f}    "
+            f"(IPOPT's own success flag: {ipopt['success']}/{total})"
+        )
+    for key, s in [*stats.items(), *([("ipopt", ipopt)] if ipopt is not None else [])]:
         if s["fails"]:
             print(f"{key} misses: {', '.join(s['fails'])}")
 

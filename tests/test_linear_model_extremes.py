@@ -74,7 +74,9 @@ def test_constrained_ridge_at_extreme_scales_has_the_closed_form_solution(scale)
         assert model.multiplier_ == 0.0
 
 
-@pytest.mark.parametrize("estimator", [ConstrainedRidge(s=1.0), Ridge(), Lasso(alpha=0.1), LogisticRegression()])
+@pytest.mark.parametrize(
+    "estimator", [ConstrainedRidge(s=1.0), Ridge(), Lasso(alpha=0.1), LogisticRegression()]
+)
 @pytest.mark.parametrize("scale", [1e200, 1e-200])
 def test_unrepresentable_squares_are_a_clear_error_or_a_right_answer(estimator, scale):
     X, y = data(seed=3)
@@ -89,7 +91,9 @@ def test_unrepresentable_squares_are_a_clear_error_or_a_right_answer(estimator, 
         np.testing.assert_allclose(fitted.coef_, c, rtol=1e-12)
 
 
-@pytest.mark.parametrize("estimator", [Ridge(), Lasso(), ElasticNet(), ConstrainedRidge(), ConstrainedLasso()])
+@pytest.mark.parametrize(
+    "estimator", [Ridge(), Lasso(), ElasticNet(), ConstrainedRidge(), ConstrainedLasso()]
+)
 @pytest.mark.parametrize("empty", ["no rows", "zero weights"])
 def test_fitting_empty_statistics_is_a_clear_error(estimator, empty):
     X, y = data(seed=4)
