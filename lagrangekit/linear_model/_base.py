@@ -38,9 +38,20 @@ class LinearPredictorMixin:
         return X @ self.coef_.T + self.intercept_
 
     def _set_coef(self, W: np.ndarray, b: np.ndarray, *, y_ndim: int, dtype: np.dtype) -> None:
-        """Store W (k, p) and b (k,) in scikit-learn's shapes and the input dtype."""
-        W = np.asarray(W, dtype=dtype)
-        b = np.asarray(b, dtype=dtype).reshape(-1)
+        """Store W (k, p) and b (k,) in scikit-learn's shapes and the input dtype.
+
+        Raises ValueError when they are not finite in that dtype: the solution overflows
+        (data of extreme scale) or an iterative solver diverged.
+        """
+        with np.errstate(over="ignore"):
+            W = np.asarray(W, dtype=dtype)
+            b = np.asarray(b, dtype=dtype).reshape(-1)
+        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+            raise ValueError(
+                f"the fitted coefficients are not finite in {np.dtype(dtype).name}: the solution "
+                "overflows (rescale X and y, e.g. StandardScaler) or a first-order solver diverged "
+                "(lower learning_rate)"
+            )
         self.coef_ = W[0].copy() if y_ndim == 1 else np.ascontiguousarray(W)
         if not getattr(self, "fit_intercept", True):
             self.intercept_ = 0.0

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sparse
 
-from ._preprocessing import center_data
+from ._preprocessing import SQUARES_OVERFLOW, center_data
 
 __all__ = [
     "DesignData",
@@ -152,6 +152,8 @@ def prepare_design(
         xbar = np.zeros(p)
         col_norm2 = np.einsum("ij,ij->j", Xd, Xd)
     x_offset = np.asarray(cd.X_offset, dtype=np.float64)
+    if not (np.all(np.isfinite(col_norm2)) and np.all(np.isfinite(x_offset))):
+        raise ValueError(SQUARES_OVERFLOW)
     return DesignData(Xd, yc, xbar, col_norm2, n, x_offset, float(cd.y_offset), v)
 
 

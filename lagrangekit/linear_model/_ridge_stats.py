@@ -101,6 +101,8 @@ def weighted_design(
     if sample_weight is not None:
         root = np.sqrt(sample_weight)[:, None]
         Xs, ys = Xs * root, ys * root
+    if not np.all(np.isfinite(x_offset)):
+        raise ValueError(SQUARES_OVERFLOW)
     return Xs, ys, x_offset, y_offset
 
 
