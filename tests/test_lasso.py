@@ -185,7 +185,7 @@ def test_hand_built_dual_point_certifies_zero():
 
 def test_lasso_cv_matches_sklearn():
     X, y = correlated_data(n=80, p=12, seed=9)
-    ours = LassoCV(cv=4, n_alphas=30, tol=1e-10).fit(X, y)
+    ours = LassoCV(cv=4, alphas=30, tol=1e-10).fit(X, y)
     ref = sk.LassoCV(cv=4, alphas=30, tol=1e-12, max_iter=10**6).fit(X, y)
     np.testing.assert_allclose(ours.alphas_, ref.alphas_, rtol=1e-12)
     np.testing.assert_allclose(ours.mse_path_, ref.mse_path_, rtol=1e-6)
@@ -195,7 +195,7 @@ def test_lasso_cv_matches_sklearn():
 
 def test_elastic_net_cv_matches_sklearn():
     X, y = correlated_data(n=80, p=12, seed=10)
-    ours = ElasticNetCV(l1_ratio=[0.2, 0.7, 1.0], cv=3, n_alphas=20, tol=1e-13).fit(X, y)
+    ours = ElasticNetCV(l1_ratio=[0.2, 0.7, 1.0], cv=3, alphas=20, tol=1e-13).fit(X, y)
     ref = sk.ElasticNetCV(l1_ratio=[0.2, 0.7, 1.0], cv=3, alphas=20, tol=1e-12, max_iter=10**6).fit(X, y)
     assert ours.l1_ratio_ == ref.l1_ratio_
     assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
@@ -324,7 +324,7 @@ def test_inputs_are_not_modified():
     Xs = sp.csc_matrix(X * (X > 3))
     sw = WEIGHTS.copy()
     copies = [Xf.copy(), y.copy(), Xs.copy(), sw.copy()]
-    for model in (Lasso(alpha=0.05), ElasticNet(alpha=0.05, solver="fista"), LassoCV(cv=3, n_alphas=5)):
+    for model in (Lasso(alpha=0.05), ElasticNet(alpha=0.05, solver="fista"), LassoCV(cv=3, alphas=5)):
         for data in (Xf, Xs):
             model.fit(data, y, sample_weight=sw)
     lasso_path(Xf, y, n_alphas=5, fit_intercept=True, sample_weight=sw)
@@ -332,3 +332,21 @@ def test_inputs_are_not_modified():
     np.testing.assert_array_equal(y, copies[1])
     assert (Xs != copies[2]).nnz == 0
     np.testing.assert_array_equal(sw, copies[3])
+
+
+@pytest.mark.parametrize("cls", ["LassoCV", "ElasticNetCV"])
+def test_integer_alphas_is_the_grid_size_as_in_sklearn(cls):
+    X, y = correlated_data(n=60, p=8, seed=11)
+    ours = {"LassoCV": LassoCV, "ElasticNetCV": ElasticNetCV}[cls](alphas=10, cv=3, tol=1e-12).fit(X, y)
+    ref = getattr(sk, cls)(alphas=10, cv=3, tol=1e-12, max_iter=10**6).fit(X, y)
+    assert ours.alphas_.shape == (10,)
+    np.testing.assert_allclose(ours.alphas_, ref.alphas_, rtol=1e-12)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
+    assert np.any(ours.coef_ != 0)  # not the single α = 10, which would zero every coefficient
+
+
+def test_n_alphas_still_works_for_one_release_with_a_future_warning():
+    X, y = correlated_data(n=60, p=8, seed=12)
+    with pytest.warns(FutureWarning, match="alphas=<int>"):
+        old = LassoCV(n_alphas=7, cv=3).fit(X, y)
+    np.testing.assert_allclose(old.alphas_, LassoCV(alphas=7, cv=3).fit(X, y).alphas_, rtol=0)

@@ -66,7 +66,7 @@ def test_objective_matches_cvxpy_and_gap_certifies_it(model, fmt, weighted):
 
 def test_cv_estimator_plugs_into_cvxpy():
     X, y = data(seed=1)
-    model = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, n_alphas=10, tol=1e-12).fit(X, y)
+    model = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, alphas=10, tol=1e-12).fit(X, y)
     ref = fit_cvxpy(model, X, y)
     np.testing.assert_allclose(model.coef_, ref.coef, atol=1e-6)
 

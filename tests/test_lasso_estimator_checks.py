@@ -10,8 +10,8 @@ from lagrangekit.linear_model import ConstrainedLasso, ElasticNet, ElasticNetCV,
 ESTIMATORS = [
     Lasso(alpha=0.1),
     ElasticNet(alpha=0.1),
-    LassoCV(n_alphas=10, cv=3, tol=1e-10, max_iter=100_000),
-    ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=10, cv=3, tol=1e-10, max_iter=100_000),
+    LassoCV(alphas=10, cv=3, tol=1e-10, max_iter=100_000),
+    ElasticNetCV(l1_ratio=[0.5, 1.0], alphas=10, cv=3, tol=1e-10, max_iter=100_000),
     ConstrainedLasso(t=1.0),
 ]
 

@@ -155,13 +155,13 @@ def test_cross_validation_from_folds_matches_sklearn():
     assert ours.alpha_ == ref.alpha_
     assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-9)
     assert _rel(ours.coef_, ref.coef_) < 1e-10
-    lasso = LassoCV(n_alphas=15, cv=5, tol=1e-12).fit(folds)
+    lasso = LassoCV(alphas=15, cv=5, tol=1e-12).fit(folds)
     lasso_ref = sk.LassoCV(alphas=15, cv=KFold(5), tol=1e-14, max_iter=100_000).fit(X, y)
     assert _rel(lasso.alphas_, lasso_ref.alphas_) < 1e-12
     assert lasso.alpha_ == pytest.approx(lasso_ref.alpha_, rel=1e-10)
     assert _rel(lasso.mse_path_, lasso_ref.mse_path_) < 1e-6
     assert _rel(lasso.coef_, lasso_ref.coef_) < 1e-6
-    enet = ElasticNetCV(l1_ratio=[0.2, 0.8], n_alphas=8, cv=5, tol=1e-12).fit(folds)
+    enet = ElasticNetCV(l1_ratio=[0.2, 0.8], alphas=8, cv=5, tol=1e-12).fit(folds)
     enet_ref = sk.ElasticNetCV(l1_ratio=[0.2, 0.8], alphas=8, cv=KFold(5), tol=1e-14, max_iter=100_000)
     enet_ref.fit(X, y)
     assert (enet.l1_ratio_, enet.alpha_) == pytest.approx((enet_ref.l1_ratio_, enet_ref.alpha_), rel=1e-10)
@@ -176,8 +176,8 @@ def test_weighted_cv_from_streamed_folds_matches_in_memory_cv():
     ours = RidgeCV(alphas=alphas, cv=4).fit(folds)
     memory = RidgeCV(alphas=alphas, cv=interleaved).fit(X, y, sw)
     assert ours.alpha_ == memory.alpha_ and _rel(ours.mse_path_, memory.mse_path_) < 1e-10
-    lasso = LassoCV(n_alphas=10, tol=1e-12).fit(folds)
-    lasso_memory = LassoCV(n_alphas=10, tol=1e-12, cv=interleaved).fit(X, y, sw)
+    lasso = LassoCV(alphas=10, tol=1e-12).fit(folds)
+    lasso_memory = LassoCV(alphas=10, tol=1e-12, cv=interleaved).fit(X, y, sw)
     assert lasso.alpha_ == pytest.approx(lasso_memory.alpha_, rel=1e-10)
     assert _rel(lasso.mse_path_, lasso_memory.mse_path_) < 1e-7
 
@@ -204,8 +204,8 @@ def test_dask_arrays_are_routed_through_statistics_never_loaded(monkeypatch):
     folds = GramFolds.from_arrays(X, y, sw, cv=PredefinedSplit(np.arange(600) % 3))
     cv = RidgeCV(alphas=[0.1, 1.0, 10.0], cv=3).fit(Xd, yd, swd)
     assert cv.alpha_ == RidgeCV(alphas=[0.1, 1.0, 10.0]).fit(folds).alpha_
-    lasso_cv = LassoCV(n_alphas=6, cv=3, tol=1e-10).fit(Xd, yd, swd)
-    assert lasso_cv.alpha_ == pytest.approx(LassoCV(n_alphas=6, tol=1e-10).fit(folds).alpha_, rel=1e-12)
+    lasso_cv = LassoCV(alphas=6, cv=3, tol=1e-10).fit(Xd, yd, swd)
+    assert lasso_cv.alpha_ == pytest.approx(LassoCV(alphas=6, tol=1e-10).fit(folds).alpha_, rel=1e-12)
     path = ridge_path(GramStats.from_arrays(X, y), alphas=[1.0])
     assert _rel(ridge_path(Xd, yd, [1.0]).coefs, path.coefs) < 1e-12
     with pytest.raises(ValueError, match="cv must be an int"):

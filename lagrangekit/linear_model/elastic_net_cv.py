@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -35,6 +37,27 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
+    def _grid_size(self) -> int | None:
+        """Points of the automatic α grid, or None when ``alphas`` is an explicit grid.
+
+        As in scikit-learn >= 1.7, an integer ``alphas`` is the number of grid points. The old
+        ``n_alphas`` still sets it for one release, with a FutureWarning.
+        """
+        if self.n_alphas != "deprecated":
+            warnings.warn(
+                "n_alphas is deprecated and will be removed in the next release; pass the number "
+                "of grid points as alphas=<int> (scikit-learn's meaning since 1.7)",
+                FutureWarning,
+                stacklevel=3,
+            )
+            if self.alphas is None or isinstance(self.alphas, numbers.Integral):
+                return _check_positive_int(self.n_alphas, "n_alphas")
+        if self.alphas is None:
+            return 100
+        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
+            return _check_positive_int(self.alphas, "alphas")
+        return None
+
     def _l1_ratios(self) -> np.ndarray:
         return np.array([_check_l1_ratio(v) for v in np.atleast_1d(self.l1_ratio)], dtype=np.float64)
 
@@ -65,8 +88,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             )
             gram = use_gram(X, self.precompute)
             full = prepare_data(X, y, sw, self.fit_intercept, gram)
-        if self.alphas is None:
-            n_alphas = _check_positive_int(self.n_alphas, "n_alphas")
+        if (n_alphas := self._grid_size()) is not None:
             eps = check_nonnegative(self.eps, "eps")
             grids = np.array(
                 [
@@ -139,9 +161,11 @@ _PARAMS_DOC = """
     ----------
     eps : float, default 1e-3
         The grid runs from α_max down to eps·α_max.
-    n_alphas : int, default 100
-    alphas : array_like, optional
-        An explicit grid (sorted into decreasing order) instead.
+    alphas : int or array_like, default 100
+        An int is the number of points of that automatic grid (scikit-learn's meaning since
+        1.7); an array is an explicit grid (sorted into decreasing order).
+    n_alphas : int, deprecated
+        The old name of an integer ``alphas``; it warns and will be removed in the next release.
     fit_intercept, precompute, max_iter, tol, positive, selection, random_state
         As for :class:`ElasticNet`; ``max_iter`` and ``tol`` apply to each α.
     cv : int, cross-validation generator or iterable, optional
@@ -179,8 +203,8 @@ class ElasticNetCV(_ElasticNetCVBase):
         *,
         l1_ratio=0.5,
         eps=1e-3,
-        n_alphas=100,
-        alphas=None,
+        alphas=100,
+        n_alphas="deprecated",
         fit_intercept=True,
         precompute="auto",
         max_iter=1000,
@@ -217,8 +241,8 @@ class LassoCV(_ElasticNetCVBase):
         self,
         *,
         eps=1e-3,
-        n_alphas=100,
-        alphas=None,
+        alphas=100,
+        n_alphas="deprecated",
         fit_intercept=True,
         precompute="auto",
         max_iter=1000,
