@@ -89,35 +89,42 @@ def _penalty_sums(w, idx, m):
 
 
 @njit(cache=True)
-def _gap(rr, yr, wl1, wl2, z, idx, m, lam1, lam2, positive):
-    """Duality gap of P at w, given ‖r‖², yᵀr, ‖w‖₁, ‖w‖², and zⱼ = Xⱼᵀr over idx[:m].
+def _gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
+    """Duality gap of P at w, given ‖r‖², ‖w‖₁, ‖w‖², and zⱼ = Xⱼᵀr over idx[:m] ⊇ support(w).
 
+    With θ = s·r and yᵀr = ‖r‖² + wᵀXᵀr, the gap is written as
+    ½(1 − s)²‖r‖² − s·zᵀw + λ₁‖w‖₁ + (λ₂/2)‖w‖² + pen(s)/(2λ₂), which never subtracts
+    quantities of the size of ‖y‖² (P − D directly loses the digits of ‖y‖²/‖r‖², and in
+    Gram mode ‖r‖² itself carries that error, so the gap and the stop came from noise).
     Returns (gap, s, primal) where θ = s·r is the dual point used.
     """
     primal = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
     dnorm = 0.0
+    zw = 0.0
     for k in range(m):
-        v = _psi(z[idx[k]], positive)
+        j = idx[k]
+        zw += z[j] * w[j]
+        v = _psi(z[j], positive)
         if v > dnorm:
             dnorm = v
     s_res = 1.0 if dnorm <= lam1 else lam1 / dnorm
-    best = -np.inf
+    best = np.inf
     best_s = s_res
     n_cand = 2 if (lam2 > 0.0 and s_res < 1.0) else 1
     for c in range(n_cand):
         s = s_res if c == 0 else 1.0
-        dual = s * yr - 0.5 * s * s * rr
+        gap = 0.5 * (1.0 - s) * (1.0 - s) * rr - s * zw + lam1 * wl1 + 0.5 * lam2 * wl2
         if lam2 > 0.0:
             pen = 0.0
             for k in range(m):
                 e = _psi(s * z[idx[k]], positive) - lam1
                 if e > 0.0:
                     pen += e * e
-            dual -= pen / (2.0 * lam2)
-        if dual > best:
-            best = dual
+            gap += pen / (2.0 * lam2)
+        if gap < best:
+            best = gap
             best_s = s
-    return primal - best, best_s, primal
+    return max(best, 0.0), best_s, primal
 
 
 @njit(cache=True)
@@ -261,9 +268,8 @@ def enet_cd_design(
                 m += 1
         _correlations(X, data, indices, indptr, is_sparse, xbar, vv, active, m, r, cs, z)
         rr = _dot(r, r) - cs * cs * vv
-        yr = _dot(y, r)
         wl1, wl2 = _penalty_sums(w, active, m)
-        gap, s, primal = _gap(rr, yr, wl1, wl2, z, active, m, lam1, lam2, positive)
+        gap, s, primal = _gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
         if gap <= tol or epochs >= max_epochs:
             break
         n_outer += 1
@@ -365,9 +371,8 @@ def enet_cd_design(
             # inner stopping test: the gap of the problem restricted to the working set
             _correlations(X, data, indices, indptr, is_sparse, xbar, vv, ws, mw, r, cs, z)
             rr = _dot(r, r) - cs * cs * vv
-            yr = _dot(y, r)
             wl1, wl2 = _penalty_sums(w, ws, mw)
-            gap_in, _, _ = _gap(rr, yr, wl1, wl2, z, ws, mw, lam1, lam2, positive)
+            gap_in, _, _ = _gap(rr, w, wl1, wl2, z, ws, mw, lam1, lam2, positive)
             if gap_in <= tol_in:
                 break
     return gap, epochs, n_outer
@@ -375,7 +380,7 @@ def enet_cd_design(
 
 @njit(cache=True)
 def _gram_state(G, q, yty, w, g):
-    """Recompute g = q − Gw exactly; return (‖r‖², yᵀr)."""
+    """Recompute g = q − Gw exactly; return ‖r‖² = yᵀy − wᵀq − wᵀg."""
     p = q.shape[0]
     for i in range(p):
         g[i] = q[i]
@@ -383,8 +388,7 @@ def _gram_state(G, q, yty, w, g):
         if w[j] != 0.0:
             for i in range(p):
                 g[i] -= G[j, i] * w[j]
-    wq = _dot(w, q)
-    return yty - wq - _dot(w, g), yty - wq
+    return yty - _dot(w, q) - _dot(w, g)
 
 
 @njit(cache=True)
@@ -416,12 +420,12 @@ def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, scr
         m = p
         for j in range(p):
             active[j] = j
-        rr, yr = _gram_state(G, q, yty, w, g)
+        rr = _gram_state(G, q, yty, w, g)
         epochs = 0
         n_buf = 0
         while True:
             wl1, wl2 = _penalty_sums(w, active, m)
-            gap, s, primal = _gap(rr, yr, wl1, wl2, g, active, m, lam1, lam2, positive)
+            gap, s, primal = _gap(rr, w, wl1, wl2, g, active, m, lam1, lam2, positive)
             if gap <= tol or epochs >= max_epochs:
                 break
             if screen:
@@ -442,7 +446,7 @@ def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, scr
                     n_buf = 0
                 m = m_new
                 if changed:
-                    rr, yr = _gram_state(G, q, yty, w, g)
+                    rr = _gram_state(G, q, yty, w, g)
             for k in range(m):
                 j = active[k]
                 gjj = G[j, j]
@@ -457,11 +461,9 @@ def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, scr
                     w[j] = new
             epochs += 1
             if epochs % 50 == 0:
-                rr, yr = _gram_state(G, q, yty, w, g)
+                rr = _gram_state(G, q, yty, w, g)
             else:
-                wq = _dot(w, q)
-                rr = yty - wq - _dot(w, g)
-                yr = yty - wq
+                rr = yty - _dot(w, q) - _dot(w, g)
             if K > 0:
                 for k in range(m):
                     buf[n_buf, k] = w[active[k]]
@@ -486,8 +488,7 @@ def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, scr
                                 if d != 0.0:
                                     for i in range(p):
                                         g_acc[i] -= d * G[j, i]
-                            wq_acc = _dot(w_acc, q)
-                            rr_acc = yty - wq_acc - _dot(w_acc, g_acc)
+                            rr_acc = yty - _dot(w_acc, q) - _dot(w_acc, g_acc)
                             l1a, l2a = _penalty_sums(w_acc, active, m)
                             p_acc = 0.5 * rr_acc + lam1 * l1a + 0.5 * lam2 * l2a
                             wl1, wl2 = _penalty_sums(w, active, m)
@@ -496,7 +497,6 @@ def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, scr
                                 w[:] = w_acc
                                 g[:] = g_acc
                                 rr = rr_acc
-                                yr = yty - wq_acc
         gaps[a] = gap
         n_epochs[a] = epochs
         coefs[a, :] = w

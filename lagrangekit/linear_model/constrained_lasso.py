@@ -148,6 +148,11 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 lo *= 1e-3
             if np.abs(lasso(lo)).sum() <= t:
                 coef, mu = self._inside_ball(data, lasso(lo), t)
+            elif np.abs(lasso(amax)).sum() > t:  # w(α_max) = 0 in exact arithmetic
+                raise ValueError(
+                    f"the Lasso path does not start at w = 0 (alpha_max = {amax:.3g} is at rounding level): "
+                    "X's centred columns are numerically constant; drop or rescale them"
+                )
             else:
                 mu = brentq(
                     lambda a: np.abs(lasso(a)).sum() - t, lo, amax, xtol=1e-15 * amax, rtol=1e-13, maxiter=200

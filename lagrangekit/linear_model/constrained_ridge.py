@@ -33,7 +33,13 @@ def norm_multiplier(spectrum: RidgeSpectrum, s: float) -> float:
     def gap(alpha: float) -> float:
         return 1.0 / np.sqrt(float(spectrum.squared_norms(np.array([alpha]))[0])) - 1.0 / np.sqrt(s)
 
-    upper = float(np.linalg.norm(spectrum.z) / np.sqrt(s))
+    with np.errstate(over="ignore"):
+        upper = float(np.linalg.norm(spectrum.z) / np.sqrt(s))
+    if not np.isfinite(upper):
+        raise ValueError(
+            "the multiplier of ‖w‖² <= s overflows float64 (‖Xᵀy‖/√s is inf); "
+            "rescale y or X, or use a larger s"
+        )
     return float(
         scipy.optimize.brentq(gap, 0.0, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
     )

@@ -175,7 +175,8 @@ def proximal_solve(
     def certificate(w: np.ndarray) -> float:
         r = datafit.residual(w)
         z = np.asarray(X.T @ r, dtype=np.float64).ravel()
-        sums = (float(r @ r), float(design.y @ r), float(np.abs(w).sum()), float(w @ w))
+        w = np.asarray(w, dtype=np.float64)
+        sums = (float(r @ r), w, float(np.abs(w).sum()), float(w @ w))
         gap, _, _ = _gap(*sums, z, idx, idx.size, lam1, lam2, positive)
         return gap / n
 
