@@ -175,12 +175,15 @@ def test_conf_int_summary_and_lr_test_checks():
         res.conf_int(1.5)
 
 
-def test_boundary_estimate_warns_instead_of_silent_nan():
-    with pytest.warns(SingularInformationWarning, match="not finite"):
+def test_boundary_estimate_warns_that_the_wald_se_is_not_valid_there():
+    # all failures: p̂ = 0/3 = 0 is on the bound p >= 0, where the Wald SE does not apply
+    with pytest.warns(SingularInformationWarning, match="on a bound"):
         res = fit_mle("bernoulli", [0, 0, 0])
-    assert not res.information_ok
-    assert "standard errors are undefined" in res.message
-    assert "standard errors are undefined" in res.summary()
+    assert res.params[0] == 0 and res.status == "optimal"
+    assert "lower:p" in res.kkt.active and res.kkt.ok
+    assert np.isnan(res.bse[0]) and not res.information_ok
+    assert "Wald standard error is not valid" in res.message
+    assert "Wald standard error is not valid" in res.summary()
 
 
 def test_flat_direction_reported_as_not_positive_definite():
