@@ -11,7 +11,8 @@ Conventions
 - The step of coordinate i is ``base · max(1, |x_i|)``, rounded so that ``x_i + h`` is exact.
   Default bases balance truncation against rounding: eps^(1/2) for one-sided first
   differences (error O(h)), eps^(1/3) for central ones (error O(h²)), and eps^(1/6) for
-  Richardson-extrapolated second differences from values (error O(h⁴)).
+  Richardson-extrapolated second differences from values (error O(h⁴)), whose steps shrink
+  tenfold near the edge of the domain until the stencil is a decade inside it.
 - Domain: when a central stencil point gives a non-finite value (the function is undefined
   there, e.g. log at a bound), the second-order one-sided difference on the defined side,
   (−3f(x) + 4f(x ± h) − f(x ± 2h))/(±2h), is used instead, so the error stays O(h²). If
@@ -165,17 +166,23 @@ def _second_differences(f: Callable[[np.ndarray], float], x: np.ndarray, h: np.n
 def _hessian_from_values(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
     """Second differences with steps h and h/2 combined as (4H(h/2) − H(h))/3 (Richardson), O(h⁴).
 
-    h = eps^(1/6)·max(1, |x_i|); while a stencil value is not finite (x near the edge of
-    the domain) the steps shrink tenfold, at most three times.
+    h = eps^(1/6)·max(1, |x_i|). When a stencil value is not finite (x near the edge of the
+    domain), the steps shrink tenfold until every value is defined (at most four times),
+    then once more, so that the stencil stays a decade inside the edge.
     """
     h = steps(x, _BASE["richardson"])
-    H = np.full((x.size, x.size), np.nan)
-    for _ in range(4):
+
+    def richardson(h: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
-            H = (4 * _second_differences(f, x, h / 2) - _second_differences(f, x, h)) / 3
-        if np.all(np.isfinite(H)):
-            return H
+            return (4 * _second_differences(f, x, h / 2) - _second_differences(f, x, h)) / 3
+
+    H = richardson(h)
+    if np.all(np.isfinite(H)):
+        return H
+    for _ in range(4):
         h = h / 10
+        if np.all(np.isfinite(richardson(h))):
+            return richardson(h / 10)
     return H
 
 
