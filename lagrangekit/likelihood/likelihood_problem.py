@@ -9,7 +9,7 @@ reported multipliers are those of that scaled objective.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -28,6 +28,7 @@ __all__ = ["LikelihoodProblem", "NumericFit", "parameter_bounds"]
 Bound = tuple[float | None, float | None]
 # scipy methods that take bounds; the others are refused when a parameter is bounded
 _SCIPY_BOUNDED = {"L-BFGS-B", "TNC", "SLSQP", "POWELL", "NELDER-MEAD", "TRUST-CONSTR", "COBYLA", "COBYQA"}
+_GRADIENT_FREE = {"NELDER-MEAD", "POWELL", "COBYLA", "COBYQA"}
 _SOLVE_OPTIONS = ("tol", "max_iter", "n_starts", "seed")
 # default stopping rules of scipy methods, tighter than scipy's so that the answer can pass the certificate
 _TIGHT: dict[str, dict[str, float]] = {
@@ -263,8 +264,7 @@ class LikelihoodProblem:
                 f"method {method!r} cannot keep the parameters within their bounds {self.bounds}; "
                 "use method=None (lagrangekit's solver) or a bounded scipy method such as 'L-BFGS-B'"
             )
-        compiled = self.problem.compile()
-        jac: Callable[[np.ndarray], np.ndarray] = compiled.grad
+        jac = None if method.upper() in _GRADIENT_FREE else self.problem.compile().grad
         scipy_bounds = [(lo, hi) for lo, hi in self.bounds] if bounded else None
         settings = dict(_TIGHT.get(method.upper(), {}) if options is None else options)
         with np.errstate(all="ignore"):

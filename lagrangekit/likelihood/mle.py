@@ -200,6 +200,8 @@ def _resolve_model(model: Any, data: Any, param_names: Sequence[str] | None, x0:
     if callable(model):
         if x0 is None:
             raise ValueError("x0 is required for a user log-likelihood function (a starting point)")
+        if isinstance(x0, (str, bytes)) or np.size(x0) == 0:
+            raise ValueError(f"x0 must hold one number per parameter (at least one), got {x0!r}")
         if param_names is None:
             if isinstance(x0, Mapping):
                 param_names = list(x0)
@@ -221,7 +223,10 @@ def _vector(name: str, value: Any, names: tuple[str, ...]) -> np.ndarray:
         if missing:
             raise ValueError(f"{name} is missing parameters {missing}")
         value = [value[n] for n in names]
-    arr = np.asarray(value, dtype=float).reshape(-1)
+    try:
+        arr = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers, one per parameter {list(names)}, got {value!r}") from None
     if arr.size != len(names):
         raise ValueError(
             f"{name} must have {len(names)} entries (one per parameter {list(names)}), got {arr.size}"
@@ -328,7 +333,10 @@ def fit_mle(
     box = parameter_bounds(dist, names, bounds)
     theta0 = _start(dist, model, x0, names, box, fixed_idx)
     problem = LikelihoodProblem(dist, prepared, theta0, free, names, box, scale=max(n_used or 1, 1))
-    closed = dist.closed_form(prepared, fixed_idx) if method is None and isinstance(model, str) else None
+    closed = None
+    if method is None and isinstance(model, str):
+        with np.errstate(divide="ignore"):  # 1/mean(0) = inf: no maximum, reported by _closed_fit
+            closed = dist.closed_form(prepared, fixed_idx)
     if closed is not None and _within(closed, box):
         fit = _closed_fit(problem, closed)
     elif isinstance(model, str) and dist.simplex:
