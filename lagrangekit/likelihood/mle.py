@@ -430,7 +430,8 @@ def _ran_off(
     if not interior:
         return None
     size = float(np.abs(theta[interior]).max())
-    start = max(1.0, float(np.abs(problem.theta[interior]).max()))
+    origin = float(np.abs(problem.theta[interior]).max())
+    start = max(1.0, origin)
     here, there = problem.loglik(theta), problem.loglik(problem.theta)
     if not (size > _RUNAWAY * start and here > there):
         return None
@@ -440,7 +441,7 @@ def _ran_off(
         if step < 1e-2 * size:
             return None
     return (
-        f"the estimate ran off to max|θ| = {size:.3g} from x0 at {start:.3g} while log L kept rising "
+        f"the estimate ran off to max|θ| = {size:.3g} (max|x0| = {origin:.3g}) while log L kept rising "
         f"({there:.6g} at x0, {here:.6g} there), and the Newton step from it is "
         + ("undefined" if not ok else f"{step:.3g}")
         + ": the log-likelihood has no maximum at finite parameters"
