@@ -18,7 +18,7 @@ import numpy as np
 from scipy import optimize
 
 from ..kkt import check_kkt
-from ..problem import Problem
+from ..problem import Problem, _bound_value
 from ..result import KKTReport
 from ..solvers import METHODS, solve
 from .distributions import Distribution
@@ -36,16 +36,6 @@ _TIGHT: dict[str, dict[str, float]] = {
     "BFGS": {"gtol": 1e-8},
     "NELDER-MEAD": {"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000},
 }
-
-
-def _bound_number(value: Any, where: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{where} must be a number or None, got {value!r}") from None
-    if np.isnan(v):
-        raise ValueError(f"{where} is NaN; use None for no bound")
-    return v
 
 
 def _user_bounds(bounds: Any, names: tuple[str, ...]) -> list[tuple[float, float]]:
@@ -74,8 +64,10 @@ def _user_bounds(bounds: Any, names: tuple[str, ...]) -> list[tuple[float, float
             lo, hi = pair
         except (TypeError, ValueError):
             raise ValueError(f"bounds for {name} must be a pair (low, high), got {pair!r}") from None
-        lo = -np.inf if lo is None else _bound_number(lo, f"lower bound of {name}")
-        hi = np.inf if hi is None else _bound_number(hi, f"upper bound of {name}")
+        lo, hi = _bound_value(lo, "lower", name), _bound_value(hi, "upper", name)
+        lo, hi = -np.inf if lo is None else lo, np.inf if hi is None else hi
+        if lo == np.inf or hi == -np.inf:
+            raise ValueError(f"bounds for {name} ({lo:g}, {hi:g}) leave no finite value; use None for no bound")
         if lo > hi:
             raise ValueError(f"bounds for {name} are reversed: low {lo:g} > high {hi:g}; give (low, high)")
         out.append((lo, hi))

@@ -328,7 +328,8 @@ def fit_mle(
     unknown = set(fixed) - set(names)
     if unknown:
         raise ValueError(f"fixed has unknown parameters {sorted(unknown)}; parameters are {list(names)}")
-    fixed_idx = {names.index(k): _finite_number(f"fixed[{k!r}]", v) for k, v in fixed.items()}
+    values = _vector("fixed", list(fixed.values()), tuple(fixed))
+    fixed_idx = {names.index(k): float(v) for k, v in zip(fixed, values)}
     free = [i for i in range(len(names)) if i not in fixed_idx]
     box = parameter_bounds(dist, names, bounds)
     theta0 = _start(dist, model, x0, names, box, fixed_idx)
@@ -355,16 +356,6 @@ def _check_nobs(nobs: Any) -> int | None:
     if isinstance(nobs, bool) or not isinstance(nobs, (int, np.integer)) or nobs < 1:
         raise ValueError(f"nobs must be a positive integer, got {nobs!r}")
     return int(nobs)
-
-
-def _finite_number(name: str, value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v}")
-    return v
 
 
 def _within(theta: np.ndarray, box: Sequence[tuple[float | None, float | None]]) -> bool:
