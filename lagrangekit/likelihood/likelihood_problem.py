@@ -67,7 +67,7 @@ def _user_bounds(bounds: Any, names: tuple[str, ...]) -> list[tuple[float, float
         lo, hi = _bound_value(lo, "lower", name), _bound_value(hi, "upper", name)
         lo, hi = -np.inf if lo is None else lo, np.inf if hi is None else hi
         if lo == np.inf or hi == -np.inf:
-            raise ValueError(f"bounds for {name} ({lo:g}, {hi:g}) leave no finite value; use None for no bound")
+            raise ValueError(f"bounds for {name} ({lo:g}, {hi:g}) leave no finite value; use None for none")
         if lo > hi:
             raise ValueError(f"bounds for {name} are reversed: low {lo:g} > high {hi:g}; give (low, high)")
         out.append((lo, hi))
