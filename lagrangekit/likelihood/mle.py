@@ -57,7 +57,7 @@ class MLEResult:
         ``information_ok`` is False, ``message`` says why and a
         :class:`SingularInformationWarning` was issued by :func:`fit_mle`.
     information : ndarray
-        Observed information of the free parameters.
+        Observed information of the free parameters that are not on a bound.
     llf : float
         Maximized log-likelihood (with all normalizing constants, as scipy.stats).
     nobs : int or None
