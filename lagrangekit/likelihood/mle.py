@@ -52,9 +52,8 @@ class MLEResult:
         I(θ̂)⁻¹, the inverse observed information (−∇² log L at θ̂); rows and columns of
         fixed parameters are 0. Rows and columns of a parameter on one of its bounds are NaN:
         the Wald standard error is not valid there (the estimator is not asymptotically
-        normal at a boundary; statsmodels likewise gives no Wald inference for a boundary
-        estimate). All NaN when the information is not positive definite. In both cases
-        ``information_ok`` is False, ``message`` says why and a
+        normal at a boundary; use :meth:`lr_test`). All NaN when the information is not
+        positive definite. In both cases ``information_ok`` is False, ``message`` says why and a
         :class:`SingularInformationWarning` was issued by :func:`fit_mle`.
     information : ndarray
         Observed information of the free parameters that are not on a bound.
