@@ -1,4 +1,4 @@
-"""Problems built from Python callables, with central-difference derivatives where none are given."""
+"""Problems built from Python callables, with finite-difference derivatives where none are given."""
 
 from __future__ import annotations
 
@@ -10,82 +10,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from . import finite_differences
 from .problem import CompiledProblem, Constraint, Problem, _bound_value
 
-__all__ = ["FunctionProblem", "central_gradient", "central_jacobian", "from_functions"]
-
-_EPS = np.finfo(float).eps
-# O(h²) central differences: the error is h² f''' /6 + eps f / h, balanced at h ~ eps^(1/3).
-_H_FIRST = _EPS ** (1 / 3)
-# Second derivatives from values alone: error h² f''''/12 + eps f / h², balanced at h ~ eps^(1/4).
-_H_SECOND = _EPS ** (1 / 4)
-
-
-def _steps(x: np.ndarray, base: float) -> np.ndarray:
-    """Per-coordinate steps ``base * max(1, |x_i|)``, made exactly representable."""
-    h = base * np.maximum(1.0, np.abs(x))
-    return (x + h) - x
-
-
-def central_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
-    """Gradient of a scalar function by central differences, O(h²) with h = eps^(1/3)·max(1, |x_i|)."""
-    x = np.asarray(x, dtype=float)
-    h = _steps(x, _H_FIRST)
-    out = np.empty(x.size)
-    for i in range(x.size):
-        xp, xm = x.copy(), x.copy()
-        xp[i] += h[i]
-        xm[i] -= h[i]
-        out[i] = (float(fun(xp)) - float(fun(xm))) / (2 * h[i])
-    return out
-
-
-def central_jacobian(fun: Callable[[np.ndarray], Any], x: np.ndarray, m: int) -> np.ndarray:
-    """Jacobian (m, n) of a vector function by central differences, O(h²), columns by coordinate."""
-    x = np.asarray(x, dtype=float)
-    h = _steps(x, _H_FIRST)
-    out = np.empty((m, x.size))
-    for i in range(x.size):
-        xp, xm = x.copy(), x.copy()
-        xp[i] += h[i]
-        xm[i] -= h[i]
-        out[:, i] = (np.reshape(fun(xp), m) - np.reshape(fun(xm), m)) / (2 * h[i])
-    return out
-
-
-def _hessian_from_values(fun: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
-    """Hessian of a scalar function from values only: the O(h²) four-point central formula."""
-    x = np.asarray(x, dtype=float)
-    n = x.size
-    h = _steps(x, _H_SECOND)
-    f0 = float(fun(x))
-    H = np.empty((n, n))
-    for i in range(n):
-        for j in range(i, n):
-            if i == j:
-                xp, xm = x.copy(), x.copy()
-                xp[i] += h[i]
-                xm[i] -= h[i]
-                H[i, i] = (float(fun(xp)) - 2 * f0 + float(fun(xm))) / h[i] ** 2
-                continue
-            values = []
-            for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-                z = x.copy()
-                z[i] += si * h[i]
-                z[j] += sj * h[j]
-                values.append(float(fun(z)))
-            H[i, j] = H[j, i] = (values[0] - values[1] - values[2] + values[3]) / (4 * h[i] * h[j])
-    return H
-
-
-def _hessian(
-    fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.ndarray] | None, x: np.ndarray
-) -> np.ndarray:
-    if grad is None:
-        return _hessian_from_values(fun, x)
-    H = central_jacobian(grad, x, np.asarray(x).size)
-    return (H + H.T) / 2
-
+__all__ = ["FunctionProblem", "from_functions"]
 
 @dataclass(frozen=True)
 class _Scalar:
@@ -99,12 +27,12 @@ class _Scalar:
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         if self.grad is None:
-            return central_gradient(self.value, x)
+            return finite_differences.gradient(self.value, x)
         return np.asarray(self.grad(np.array(x, dtype=float)), dtype=float).reshape(-1)
 
     def hessian(self, x: np.ndarray) -> np.ndarray:
         grad = None if self.grad is None else self.gradient
-        return _hessian(self.value, grad, np.asarray(x, dtype=float))
+        return finite_differences.hessian(self.value, x, grad)
 
 
 def _stack(parts: Sequence[_Scalar], n: int):

@@ -175,12 +175,15 @@ def test_conf_int_summary_and_lr_test_checks():
         res.conf_int(1.5)
 
 
-def test_boundary_estimate_warns_instead_of_silent_nan():
-    with pytest.warns(SingularInformationWarning, match="not finite"):
+def test_boundary_estimate_warns_that_the_wald_se_is_not_valid_there():
+    # all failures: p̂ = 0/3 = 0 is on the bound p >= 0, where the Wald SE does not apply
+    with pytest.warns(SingularInformationWarning, match="on a bound"):
         res = fit_mle("bernoulli", [0, 0, 0])
-    assert not res.information_ok
-    assert "standard errors are undefined" in res.message
-    assert "standard errors are undefined" in res.summary()
+    assert res.params[0] == 0 and res.status == "optimal"
+    assert "lower:p" in res.kkt.active and res.kkt.ok
+    assert np.isnan(res.bse[0]) and not res.information_ok
+    assert "Wald standard error is not valid" in res.message
+    assert "Wald standard error is not valid" in res.summary()
 
 
 def test_flat_direction_reported_as_not_positive_definite():
@@ -228,3 +231,198 @@ def test_result_is_immutable_and_data_not_mutated():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit_mle("poisson", [1, 2, 3])
+
+
+# ---------------------------------------------------------------- fit_mle on the core: bounds, KKT, statuses
+
+W = sp.Symbol("w")
+W_POS = sp.Symbol("w", positive=True)
+
+
+@pytest.mark.parametrize(
+    ("loglik", "kwargs"),
+    [
+        (sp.log(10 * W**2 * (1 - W) ** 3), {"bounds": [(0, 1)]}),  # was w = -5.1e8, se 2.3e8
+        (sp.log(10 * W_POS**2 * (1 - W_POS) ** 3), {}),  # the assumption is the bound w >= 0
+        (sp.log(10 * W**2 * (1 - W) ** 3), {"bounds": {"w": (0, None)}}),
+    ],
+)
+def test_L1_sympy_loglik_honours_bounds_and_assumptions(loglik, kwargs):
+    res = fit_mle(loglik, x0=[0.5], **kwargs)
+    assert res.status == "optimal" and res.converged and res.kkt.ok
+    assert res.params[0] == pytest.approx(2 / 5, abs=1e-8)  # TEXTBOOK L1
+    assert res.bse[0] == pytest.approx(np.sqrt(30) / 25, rel=1e-7)
+    assert res.llf == pytest.approx(np.log(10 * 0.4**2 * 0.6**3), rel=1e-12)
+
+
+def test_sympy_assumptions_are_bounds_of_either_sign():
+    # log L = -(v + 3)² peaks at v = -3, outside v >= 0 (positive) and inside v <= 0 (negative)
+    v_pos, v_neg = sp.Symbol("v", positive=True), sp.Symbol("v", negative=True)
+    with pytest.warns(SingularInformationWarning, match="on a bound"):
+        at_bound = fit_mle(-((v_pos + 3) ** 2), x0=[1.0])
+    assert at_bound.params[0] == pytest.approx(0.0, abs=1e-10) and "lower:v" in at_bound.kkt.active
+    assert at_bound.kkt.multipliers["lower:v"] == pytest.approx(6.0, rel=1e-6)  # −∂(−log L)/∂v at 0
+    inside = fit_mle(-((v_neg + 3) ** 2), x0=[-1.0])
+    assert inside.params[0] == pytest.approx(-3.0, abs=1e-8) and inside.bse[0] == pytest.approx(np.sqrt(0.5))
+
+
+def test_callable_loglik_undefined_at_the_bound_stays_inside_the_domain():
+    # log(0) at both bounds: the solve must not stop at x0 (it used to, claiming convergence)
+    def loglik(theta, data):
+        p = theta[0]
+        return data.sum() * np.log(p) + (data.size - data.sum()) * np.log(1 - p)
+
+    res = fit_mle(loglik, np.array(L1_DATA), x0=[0.1], bounds=[(0, 1)])
+    assert res.status == "optimal" and res.kkt.ok
+    assert res.params[0] == pytest.approx(0.4, abs=1e-8)
+    assert res.bse[0] == pytest.approx(np.sqrt(30) / 25, rel=1e-6)  # numeric Hessian
+    # scipy's L-BFGS-B, asked for by name, trips on log(0) at the bound (scipy 1.x stops at x0):
+    # whatever it does, "converged" now means certified
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        scipy_fit = fit_mle(loglik, np.array(L1_DATA), x0=[0.1], bounds=[(0, 1)], method="L-BFGS-B")
+    assert scipy_fit.converged == scipy_fit.kkt.ok
+    if scipy_fit.converged:
+        assert scipy_fit.params[0] == pytest.approx(0.4, abs=1e-7)
+    else:
+        assert scipy_fit.status in ("failed", "max_iter")
+
+
+@pytest.mark.parametrize("method", [None, "auto", "auglag", "L-BFGS-B"])
+def test_closed_form_mles_are_reached_numerically_with_a_certificate(method):
+    y = RNG.normal(3.0, 2.0, 40)
+    mu, sigma = sp.Symbol("mu"), sp.Symbol("sigma", positive=True)
+    t = sp.Symbol("t")
+    normal = -sp.log(sigma) - (t - mu) ** 2 / (2 * sigma**2) - sp.log(2 * sp.pi) / 2
+    res = fit_mle(normal, {"t": y}, x0={"mu": 0.0, "sigma": 1.0}, method=method)
+    assert res.kkt.ok and res.status == "optimal"
+    np.testing.assert_allclose(res.params, [y.mean(), y.std()], rtol=1e-7)  # mean, √(mean sq. deviation)
+    np.testing.assert_allclose(res.bse, [y.std() / np.sqrt(40), y.std() / np.sqrt(80)], rtol=1e-6)
+    x = RNG.exponential(0.5, 30)
+    lam = sp.Symbol("lam", positive=True)
+    rate = fit_mle(sp.log(lam) - lam * t, {"t": x}, x0=[1.0], method=method)
+    assert rate.params[0] == pytest.approx(1 / x.mean(), rel=1e-7)
+    assert rate.bse[0] == pytest.approx(rate.params[0] / np.sqrt(30), rel=1e-6)
+
+
+def test_poisson_with_a_positivity_bound_and_named_models_numerically():
+    counts = RNG.poisson(2.5, 50)
+    mu, k = sp.Symbol("mu", positive=True), sp.Symbol("k")
+    res = fit_mle(k * sp.log(mu) - mu - sp.loggamma(k + 1), {"k": counts}, x0=[7.0])
+    assert res.params[0] == pytest.approx(counts.mean(), rel=1e-8)
+    assert res.bse[0] == pytest.approx(np.sqrt(counts.mean() / 50), rel=1e-6)
+    assert res.llf == pytest.approx(stats.poisson.logpmf(counts, counts.mean()).sum(), rel=1e-12)
+    # all zero counts: μ̂ = 0 lies on the bound μ >= 0; the certificate says so
+    with pytest.warns(SingularInformationWarning, match="on a bound"):
+        zeros = fit_mle("poisson", [0, 0, 0, 0], method="auto")
+    assert zeros.params[0] == pytest.approx(0.0, abs=1e-8) and "lower:mu" in zeros.kkt.active
+    assert zeros.kkt.multipliers["lower:mu"] == pytest.approx(1.0, rel=1e-6)  # ∂(−log L/n)/∂μ = 1
+
+
+def test_binomial_all_successes_is_on_the_bound_with_no_wald_se():
+    with pytest.warns(SingularInformationWarning, match="Wald standard error is not valid"):
+        closed = fit_mle("binomial", (7, 7))
+    with pytest.warns(SingularInformationWarning):
+        numeric = fit_mle("binomial", (7, 7), method="auto")
+    for res in (closed, numeric):
+        assert res.params[0] == pytest.approx(1.0, abs=1e-8)  # p̂ = k/n = 1
+        assert res.status == "optimal" and "upper:p" in res.kkt.active
+        assert np.isnan(res.bse[0]) and not res.information_ok
+        assert res.llf == pytest.approx(stats.binom.logpmf(7, 7, 1.0), abs=1e-7)
+
+
+def test_bounds_on_a_named_model_move_the_estimate_to_the_bound():
+    counts = [2, 3, 1]  # mean 2, outside mu >= 3
+    with pytest.warns(SingularInformationWarning):
+        res = fit_mle("poisson", counts, bounds=[(3, None)])
+    assert res.params[0] == pytest.approx(3.0, abs=1e-9) and res.status == "optimal"
+    # KKT: d(−log L/n)/dμ at 3 is 1 − ȳ/μ = 1/3, the multiplier of lower:mu
+    assert res.kkt.multipliers["lower:mu"] == pytest.approx(1 / 3, rel=1e-6)
+
+
+def test_poisson_and_logistic_glm_standard_errors_match_statsmodels():
+    import statsmodels.api as sm
+
+    x = RNG.normal(size=80)
+    y = RNG.poisson(np.exp(0.3 + 0.6 * x))
+    b0, b1, xs, ys = sp.symbols("b0 b1 xs ys")
+    eta = b0 + b1 * xs
+    res = fit_mle(ys * eta - sp.exp(eta) - sp.loggamma(ys + 1), {"xs": x, "ys": y}, x0=[0.0, 0.0])
+    ref = sm.GLM(y, sm.add_constant(x), family=sm.families.Poisson()).fit(tol=1e-12)
+    np.testing.assert_allclose(res.params, ref.params, rtol=1e-6)
+    np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-6)
+    assert res.llf == pytest.approx(ref.llf, rel=1e-10)
+    t = (RNG.random(80) < 1 / (1 + np.exp(-(0.5 - x)))).astype(float)
+    A = sm.add_constant(x)
+
+    def logistic(theta, data):
+        z = A @ theta
+        return float(np.sum(t * z - np.logaddexp(0, z)))
+
+    fit = fit_mle(logistic, None, x0=[0.0, 0.0], nobs=80)
+    logit = sm.Logit(t, A).fit(disp=0, tol=1e-12)
+    np.testing.assert_allclose(fit.params, logit.params, rtol=1e-6)
+    np.testing.assert_allclose(fit.bse, logit.bse, rtol=1e-5)  # numeric Hessian of a callable
+
+
+# ---------------------------------------------------------------- no maximum: status, never a number
+
+
+def test_unbounded_likelihoods_report_unbounded_not_an_estimate():
+    cases = [
+        (lambda th, d: 5 * np.log(th[0]), [(0, None)]),  # grows like log θ: the estimate runs off
+        (lambda th, d: -1 / th[0], [(0, None)]),  # sup 0 approached as θ → ∞, never attained
+        (lambda th, d: th[0], [(0, None)]),  # a feasible ray
+    ]
+    for loglik, bounds in cases:
+        with pytest.warns(ConvergenceWarning, match="unbounded"):
+            res = fit_mle(loglik, None, x0=[0.3], bounds=bounds)
+        assert res.status == "unbounded" and not res.converged
+        assert np.all(np.isnan(res.params)) and np.all(np.isnan(res.bse))
+    # TEXTBOOK L1 without its bounds: log(10w²(1 − w)³) → ∞ as w → −∞ (it used to give w = −5.1e8)
+    with pytest.warns(ConvergenceWarning, match="no maximum at finite parameters"):
+        res = fit_mle(sp.log(10 * W**2 * (1 - W) ** 3), x0=[0.5])
+    assert res.status == "unbounded" and np.isnan(res.params[0])
+    # the Gaussian on constant data: σ → 0 makes log L infinite; the exponential on zeros: rate → ∞
+    for model, data in (("gaussian", [1.5, 1.5, 1.5]), ("exponential", [0.0, 0.0])):
+        with pytest.warns(ConvergenceWarning, match="no maximum"):
+            res = fit_mle(model, data)
+        assert res.status == "unbounded" and res.llf == np.inf and np.isnan(res.params).all()
+
+
+def test_cubic_loglik_is_never_reported_as_converged():
+    # log L = θ³ has no maximum; lk.solve('auto') may stop without finding the ray, but never says optimal
+    with pytest.warns(ConvergenceWarning):
+        res = fit_mle(lambda th, d: th[0] ** 3, None, x0=[0.3])
+    assert res.status != "optimal" and not res.converged and not res.kkt.ok
+
+
+def test_every_result_carries_a_kkt_report_and_converged_means_certified():
+    results = [
+        fit_mle("bernoulli", L1_DATA),
+        fit_mle("categorical", [0, 1, 2, 2]),
+        fit_mle("gaussian", [1.0, 2.0, 4.0], fixed={"mu": 2.0}),
+        fit_mle("bernoulli", L1_DATA, fixed={"p": 0.5}),
+        fit_mle("gaussian", [1.0, 2.0, 4.0], method="Nelder-Mead"),
+    ]
+    for res in results:
+        assert res.kkt is not None and res.converged == (res.status == "optimal") == res.kkt.ok
+    cat = results[1]
+    np.testing.assert_allclose(cat.params, [0.25, 0.25, 0.5])
+    # ∇(−log L/n) = −counts/(n p) = −1 in every coordinate, so ∇f + λ·1 = 0 gives λ = 1
+    assert cat.kkt.multipliers["simplex"] == pytest.approx(1.0, rel=1e-8)
+
+
+def test_mle_symbolic_runs_under_a_time_limit():
+    import time
+
+    from lagrangekit.errors import SymbolicSolveError
+
+    w = sp.Symbol("w", positive=True)
+    hard = sum(sp.log(w + k) for k in range(1, 9)) - w**3 + sp.log(1 + w**5)
+    start = time.perf_counter()
+    with pytest.raises(SymbolicSolveError, match="did not finish within 0.5 s"):
+        mle_symbolic(hard, w, timeout=0.5)
+    assert time.perf_counter() - start < 10  # hang guard only
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        mle_symbolic(hard, w, timeout=-1)

@@ -31,29 +31,55 @@ def _nobs(data: Any) -> int | None:
 
 
 class CallableModel(Distribution):
-    """``loglik(params, data) -> float``; the information comes from :func:`numeric_hessian`."""
+    """``loglik(params, data) -> float``; the information comes from :func:`numeric_hessian`,
+    whose noise (about 1e-8 relative) sets the positive-definiteness threshold."""
 
     name = "callable"
+    information_rtol = 1e-7
 
-    def __init__(
-        self,
-        fun: Callable[[np.ndarray, Any], float],
-        param_names: Sequence[str],
-        bounds: Sequence[tuple[float, float]] | None,
-    ) -> None:
+    def __init__(self, fun: Callable[[np.ndarray, Any], float], param_names: Sequence[str]) -> None:
         self.fun = fun
         self.param_names = tuple(param_names)
-        self.bounds = tuple(bounds) if bounds is not None else ()
 
     def prepare(self, data):
         return data, _nobs(data)
 
     def loglik(self, theta, data):
-        value = float(self.fun(np.array(theta, dtype=float), data))
-        return value if np.isfinite(value) else -np.inf
+        value = self.fun(np.array(theta, dtype=float), data)
+        try:
+            number = complex(np.asarray(value).item()) if np.size(value) == 1 else None
+        except (TypeError, ValueError):
+            number = None
+        if number is None or isinstance(value, (str, bytes)):
+            raise TypeError(
+                f"the log-likelihood function must return one real number, got {type(value).__name__} "
+                f"{value!r:.80}"
+            )
+        if number.imag != 0:
+            raise TypeError(f"the log-likelihood function must return a real number, got {value!r:.80}")
+        return number.real if np.isfinite(number.real) else -np.inf
 
     def information(self, theta, data):
-        return -numeric_hessian(lambda th: self.loglik(th, data), theta)
+        return self.free_information(theta, data, list(range(np.size(theta))))
+
+    def free_information(self, theta, data, free):
+        """−∇² log L over the ``free`` coordinates only (so a parameter on a bound, where the
+        stencil would leave the domain, does not spoil the others)."""
+        theta = np.array(theta, dtype=float)
+
+        def loglik(z: np.ndarray) -> float:
+            full = theta.copy()
+            full[free] = z
+            return self.loglik(full, data)
+
+        return -numeric_hessian(loglik, theta[free])
+
+
+def _assumed_bounds(symbol: sp.Symbol) -> tuple[float, float]:
+    """The bound a sympy assumption states: positive or nonnegative θ >= 0, negative or nonpositive θ <= 0."""
+    lo = 0.0 if symbol.is_nonnegative else -np.inf
+    hi = 0.0 if symbol.is_nonpositive else np.inf
+    return lo, hi
 
 
 class SympyModel(Distribution):
@@ -61,7 +87,9 @@ class SympyModel(Distribution):
 
     Symbols named like a key of ``data`` are data: the expression is then the log-density of
     one observation and is summed over the observations. The other free symbols are the
-    parameters (ordered by ``param_names``, or by name).
+    parameters (ordered by ``param_names``, or by name). A parameter's sympy assumption is a
+    bound: ``positive=True`` or ``nonnegative=True`` gives θ >= 0, ``negative=True`` or
+    ``nonpositive=True`` gives θ <= 0 (a strict bound is attained only when log L is finite there).
     """
 
     name = "sympy"
@@ -85,7 +113,7 @@ class SympyModel(Distribution):
         if not param_syms:
             raise ValueError("the sympy log-likelihood has no free parameters")
         self.param_names = tuple(s.name for s in param_syms)
-        self.bounds = ()
+        self.bounds = tuple(_assumed_bounds(s) for s in param_syms)
         self._data_names = [s.name for s in data_syms]
         args = [*param_syms, *data_syms]
         grad = [sp.diff(expr, p) for p in param_syms]

@@ -29,8 +29,8 @@ from .regression import gaussian_nll, poisson_nll
 __all__ = ["DISTRIBUTIONS", "Distribution"]
 
 _F64 = np.dtype(np.float64)
-_POSITIVE = (1e-300, np.inf)
-_UNIT = (1e-300, 1 - 1e-16)
+_POSITIVE = (0.0, np.inf)
+_UNIT = (0.0, 1.0)
 
 
 class Distribution:
@@ -38,13 +38,17 @@ class Distribution:
 
     Subclasses set ``name`` and ``param_names`` and implement ``prepare``, ``loglik``,
     ``closed_form`` and ``information`` (the full observed information −∇² log L).
-    Fixed parameters are given as ``{index: value}``; ``bounds`` and ``start`` serve
-    numeric maximization (``fit_mle(..., method="L-BFGS-B")``).
+    Fixed parameters are given as ``{index: value}``; ``bounds`` (the parameters' domain,
+    closed, with ±inf for no bound), ``simplex`` (the parameters sum to 1) and ``start``
+    serve numeric maximization (``fit_mle(..., method="auto")``) and the certificate.
     """
 
     name: str = ""
     param_names: tuple[str, ...] = ()
     bounds: tuple[tuple[float, float], ...] = ()
+    simplex: bool = False
+    # positive definiteness threshold of the information (see invert_information)
+    information_rtol: float = 1e-12
 
     start: tuple[float, ...] = ()
 
@@ -55,6 +59,10 @@ class Distribution:
     def names(self, data: Any) -> tuple[str, ...]:
         """Parameter names (they may depend on the data, as for the categorical model)."""
         return self.param_names
+
+    def domain(self, names: tuple[str, ...]) -> list[tuple[float, float]]:
+        """(low, high) of each parameter, ±inf where unbounded."""
+        return list(self.bounds) if self.bounds else [(-np.inf, np.inf)] * len(names)
 
     def loglik(self, theta: np.ndarray, data: Any) -> float:
         raise NotImplementedError
@@ -209,7 +217,7 @@ class Gaussian(Distribution):
 class Categorical(Distribution):
     """K categories; p_{K−1} = 1 − Σ the others, so K − 1 parameters are free."""
 
-    name = "categorical"
+    name, simplex = "categorical", True
 
     def prepare(self, data):
         y = as_float("data", data, _F64, allow_inf=False)
@@ -230,6 +238,9 @@ class Categorical(Distribution):
 
     def names(self, data) -> tuple[str, ...]:
         return tuple(f"p{k}" for k in range(data.shape[1]))
+
+    def domain(self, names):
+        return [_UNIT] * len(names)
 
     def loglik(self, theta, data):
         return -float(categorical_nll(data, proba=np.broadcast_to(theta, data.shape)))

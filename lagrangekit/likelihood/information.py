@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+
+from .. import finite_differences
 
 __all__ = ["SingularInformationWarning", "invert_information", "numeric_hessian"]
 
@@ -13,39 +16,22 @@ class SingularInformationWarning(UserWarning):
     """The observed information is not positive definite, so standard errors do not exist."""
 
 
-def numeric_hessian(f: Callable[[np.ndarray], float], x: np.ndarray, *, rel_step: float = 1e-3) -> np.ndarray:
-    """Hessian of a scalar function by central differences with one Richardson extrapolation.
+def numeric_hessian(f: Callable[[np.ndarray], float], x: Any) -> np.ndarray:
+    """Hessian of a scalar function from its values, by :func:`lagrangekit.finite_differences.hessian`.
 
-    The step for coordinate i is ``rel_step * |xᵢ|`` (``rel_step`` when xᵢ = 0), and the
-    4-point central difference with steps h and h/2 is combined as (4H(h/2) − H(h))/3, which
-    cancels the O(h²) term: the truncation error is O(h⁴) and the rounding error about
-    ε·|f|/(hᵢhⱼ), i.e. roughly 1e-10 relative for smooth functions.
+    Richardson-extrapolated central second differences with steps eps^(1/6)·max(1, |xᵢ|)
+    (error O(h⁴), about 1e-10 relative for smooth functions), shrunk near the edge of the
+    function's domain.
     """
-    x = np.asarray(x, dtype=float)
-    k = x.size
-    base = rel_step * np.where(x == 0, 1.0, np.abs(x))
-
-    def stencil(h: np.ndarray) -> np.ndarray:
-        hess = np.empty((k, k))
-        f0 = f(x)
-        for i in range(k):
-            ei = np.zeros(k)
-            ei[i] = h[i]
-            hess[i, i] = (f(x + ei) - 2 * f0 + f(x - ei)) / h[i] ** 2
-            for j in range(i):
-                ej = np.zeros(k)
-                ej[j] = h[j]
-                value = f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)
-                hess[i, j] = hess[j, i] = value / (4 * h[i] * h[j])
-        return hess
-
-    return (4 * stencil(base / 2) - stencil(base)) / 3
+    return finite_differences.hessian(f, x)
 
 
-def invert_information(information: np.ndarray) -> tuple[np.ndarray, bool, str]:
+def invert_information(information: np.ndarray, *, rtol: float = 1e-12) -> tuple[np.ndarray, bool, str]:
     """Covariance = information⁻¹ when the information is finite and positive definite.
 
-    Returns ``(cov, ok, message)``. When the matrix is not finite or not positive definite
+    Positive definite means the smallest eigenvalue exceeds ``rtol`` times the largest:
+    1e-12 for exact information, larger for a numeric Hessian, whose noise would otherwise
+    pass for curvature. Returns ``(cov, ok, message)``. When the matrix is not finite or not positive definite
     (a boundary estimate, a flat direction, a saddle), ``cov`` is all NaN, ``ok`` is False
     and ``message`` says why; callers warn with :class:`SingularInformationWarning`.
     """
@@ -65,7 +51,7 @@ def invert_information(information: np.ndarray) -> tuple[np.ndarray, bool, str]:
         )
     sym = (information + information.T) / 2
     eigenvalues = np.linalg.eigvalsh(sym)
-    if eigenvalues[0] <= 1e-12 * max(abs(eigenvalues[-1]), 1e-300):
+    if eigenvalues[0] <= rtol * max(abs(eigenvalues[-1]), 1e-300):
         return (
             nan,
             False,

@@ -10,12 +10,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import sympy as sp
-from scipy import optimize, stats
+from scipy import stats
 
 from ..errors import ConvergenceWarning
+from ..result import KKTReport
 from .custom_models import CallableModel, SympyModel
 from .distributions import DISTRIBUTIONS, Distribution
 from .information import SingularInformationWarning, invert_information
+from .likelihood_problem import LikelihoodProblem, NumericFit, parameter_bounds
 
 __all__ = ["LRTestResult", "MLEResult", "fit_mle"]
 
@@ -48,11 +50,13 @@ class MLEResult:
         The estimate θ̂ (fixed parameters included at their fixed values).
     cov_params : ndarray
         I(θ̂)⁻¹, the inverse observed information (−∇² log L at θ̂); rows and columns of
-        fixed parameters are 0. All NaN when the information is not positive definite, in
-        which case ``information_ok`` is False, ``message`` says why and a
+        fixed parameters are 0. Rows and columns of a parameter on one of its bounds are NaN:
+        the Wald standard error is not valid there (the estimator is not asymptotically
+        normal at a boundary; use :meth:`lr_test`). All NaN when the information is not
+        positive definite. In both cases ``information_ok`` is False, ``message`` says why and a
         :class:`SingularInformationWarning` was issued by :func:`fit_mle`.
     information : ndarray
-        Observed information of the free parameters.
+        Observed information of the free parameters that are not on a bound.
     llf : float
         Maximized log-likelihood (with all normalizing constants, as scipy.stats).
     nobs : int or None
@@ -61,9 +65,18 @@ class MLEResult:
     k_params : int
         Number of freely estimated parameters (the AIC/BIC penalty count).
     converged : bool
-        True for closed forms; the optimizer's verdict otherwise.
+        True when ``status`` is ``"optimal"``.
     method : str
-        ``"closed_form"`` or the scipy.optimize method used.
+        ``"closed_form"``, what :func:`lagrangekit.solve` ran, or the scipy.optimize method.
+    status : str
+        ``"optimal"`` (the KKT conditions of −log L/n within the bounds hold at θ̂),
+        ``"unbounded"`` (log L grows without bound on the feasible set: no MLE exists,
+        ``params`` and ``llf`` say where it was seen), or a failure status of
+        :class:`lagrangekit.Result` (``"failed"``, ``"max_iter"``, ``"no_kkt_point"``).
+    kkt : KKTReport
+        The certificate at θ̂ of: minimize −log L(θ)/n over the free parameters within
+        their bounds (n = ``nobs``, or 1 when unknown); bound multipliers are named
+        ``"lower:<param>"`` and ``"upper:<param>"``.
     fixed : Mapping[str, float]
         Parameters held at given values (a restricted model for :meth:`lr_test`).
     information_ok : bool
@@ -80,6 +93,8 @@ class MLEResult:
     k_params: int
     converged: bool
     method: str
+    status: str
+    kkt: KKTReport
     fixed: Mapping[str, float] = field(default_factory=dict)
     information_ok: bool = True
     message: str = ""
@@ -150,7 +165,7 @@ class MLEResult:
             f"MLE: {self.model}   nobs = {self.nobs}   k_params = {self.k_params}   method = {self.method}",
             f"log-likelihood = {self.llf:.6f}   AIC = {self.aic:.4f}   "
             + (f"BIC = {self.bic:.4f}" if self.nobs is not None else "BIC = n/a (nobs unknown)")
-            + ("" if self.converged else "   NOT CONVERGED"),
+            + ("" if self.converged else f"   NOT CONVERGED (status {self.status})"),
             f"{'':{width}}  {'coef':>12} {'std err':>12} {'z':>9} {'P>|z|':>8}  {pct + ' conf. int.':>27}",
         ]
         for i, name in enumerate(self.param_names):
@@ -169,9 +184,7 @@ class MLEResult:
         return self.summary()
 
 
-def _resolve_model(
-    model: Any, data: Any, param_names: Sequence[str] | None, bounds: Any, x0: Any
-) -> Distribution:
+def _resolve_model(model: Any, data: Any, param_names: Sequence[str] | None, x0: Any) -> Distribution:
     if isinstance(model, str):
         if model not in DISTRIBUTIONS:
             raise ValueError(
@@ -186,12 +199,14 @@ def _resolve_model(
     if callable(model):
         if x0 is None:
             raise ValueError("x0 is required for a user log-likelihood function (a starting point)")
+        if isinstance(x0, (str, bytes)) or np.size(x0) == 0:
+            raise ValueError(f"x0 must hold one number per parameter (at least one), got {x0!r}")
         if param_names is None:
             if isinstance(x0, Mapping):
                 param_names = list(x0)
             else:
                 param_names = [f"theta{i}" for i in range(np.size(x0))]
-        return CallableModel(model, param_names, bounds)
+        return CallableModel(model, param_names)
     raise ValueError(
         "model must be a model name, a function (params, data) -> loglik or a sympy expression, "
         f"got {model!r}"
@@ -207,7 +222,10 @@ def _vector(name: str, value: Any, names: tuple[str, ...]) -> np.ndarray:
         if missing:
             raise ValueError(f"{name} is missing parameters {missing}")
         value = [value[n] for n in names]
-    arr = np.asarray(value, dtype=float).reshape(-1)
+    try:
+        arr = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers, one per parameter {list(names)}, got {value!r}") from None
     if arr.size != len(names):
         raise ValueError(
             f"{name} must have {len(names)} entries (one per parameter {list(names)}), got {arr.size}"
@@ -215,52 +233,6 @@ def _vector(name: str, value: Any, names: tuple[str, ...]) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite")
     return arr
-
-
-# default stopping rules tighter than scipy's, so that numeric and closed-form MLEs agree to ~1e-8
-_TIGHT: dict[str, dict[str, float]] = {
-    "L-BFGS-B": {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000},
-    "BFGS": {"gtol": 1e-8},
-    "NELDER-MEAD": {"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000},
-}
-
-
-_BOUNDED = {"L-BFGS-B", "TNC", "SLSQP", "POWELL", "NELDER-MEAD", "TRUST-CONSTR", "COBYLA", "COBYQA"}
-
-
-def _maximize(
-    dist: Distribution,
-    data: Any,
-    theta0: np.ndarray,
-    free: list[int],
-    method: str,
-    options: Mapping[str, Any] | None,
-) -> tuple[np.ndarray, bool, str]:
-    theta = theta0.copy()
-
-    def full(free_values: np.ndarray) -> np.ndarray:
-        out = theta.copy()
-        out[free] = free_values
-        return out
-
-    def nll(free_values: np.ndarray) -> float:
-        value = -dist.loglik(full(free_values), data)
-        return value if np.isfinite(value) else np.inf
-
-    jac: Callable[[np.ndarray], np.ndarray] | None = None
-    score = getattr(dist, "score", None)
-    if score is not None:
-
-        def jac(free_values: np.ndarray) -> np.ndarray:
-            return -score(full(free_values), data)[free]
-
-    bounds = [dist.bounds[i] for i in free] if dist.bounds and method.upper() in _BOUNDED else None
-    if not np.isfinite(nll(theta0[free])):
-        raise ValueError("the log-likelihood is not finite at x0; start inside the parameter space")
-    if options is None:
-        options = _TIGHT.get(method.upper(), {})
-    res = optimize.minimize(nll, theta0[free], jac=jac, method=method, bounds=bounds, options=options)
-    return full(res.x), bool(res.success), str(res.message)
 
 
 def fit_mle(
@@ -271,11 +243,18 @@ def fit_mle(
     method: str | None = None,
     fixed: Mapping[str, float] | None = None,
     param_names: Sequence[str] | None = None,
-    bounds: Sequence[tuple[float, float]] | None = None,
+    bounds: Sequence[tuple[float | None, float | None]] | Mapping[str, tuple] | None = None,
     nobs: int | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> MLEResult:
-    """Maximize a likelihood and report the estimate with standard errors.
+    """Maximize a likelihood within the parameters' bounds and report the estimate, its
+    KKT certificate and standard errors.
+
+    The numeric route solves: minimize −log L(θ)/n over the free parameters subject to
+    their bounds, with :func:`lagrangekit.solve` (n = ``nobs``, or 1 when unknown). The
+    bounds are the model's domain (p in [0, 1], rates and σ >= 0), the sympy assumptions
+    of a sympy model's parameters (``positive=True`` means θ >= 0) and ``bounds``,
+    intersected. The solver never leaves the set where log L is finite once inside it.
 
     Parameters
     ----------
@@ -285,90 +264,249 @@ def fit_mle(
           for their parameters and data). These have closed-form MLEs and analytic
           observed information.
         - A function ``loglik(params, data) -> float`` of a parameter vector. ``x0`` is
-          required; the information is a Richardson-extrapolated numeric Hessian.
+          required; the information is a Richardson-extrapolated numeric Hessian
+          (:mod:`lagrangekit.finite_differences`).
         - A sympy expression: the total log-likelihood in its free symbols, or, when some
           symbols are keys of ``data``, the log-density of one observation (summed over the
           data). Gradient and Hessian are exact.
     data : array-like, tuple or mapping
         The observations, in the form the model expects.
     x0 : array-like or mapping {name: value}, optional
-        Starting point for numeric maximization (all parameters, fixed ones included).
+        Starting point for numeric maximization (all parameters, fixed ones included). It
+        must lie within the bounds, where log L is finite.
     method : str, optional
-        ``None`` uses the closed form where there is one and otherwise L-BFGS-B (when
-        ``bounds`` are known) or BFGS. Any ``scipy.optimize.minimize`` method is accepted,
-        also for the named models (to check the closed form numerically).
+        ``None`` uses the closed form of a named model when it lies within ``bounds``, and
+        otherwise :func:`lagrangekit.solve` with ``"auto"``. ``"auto"``, ``"auglag"``,
+        ``"slsqp"`` and ``"trust-constr"`` choose :func:`lagrangekit.solve`'s method. Any
+        other ``scipy.optimize.minimize`` method is run as given (a bounded one when a
+        parameter is bounded) and its answer gets the same KKT certificate.
     fixed : mapping {name: value}, optional
         Parameters held fixed: the restricted model of a likelihood-ratio test.
     param_names : sequence of str, optional
         Names of a user model's parameters (default ``theta0, theta1, …`` or the sympy
         symbol names, sorted).
-    bounds : sequence of (low, high), optional
-        Bounds of a user function's parameters, for L-BFGS-B.
+    bounds : sequence of (low, high) or mapping {name: (low, high)}, optional
+        Bounds of the parameters, None for an absent side, for every kind of model.
     nobs : int, optional
-        Number of observations for BIC when it cannot be read off ``data``.
+        Number of observations for BIC (and the scale n) when it cannot be read off ``data``.
     options : mapping, optional
-        Passed to ``scipy.optimize.minimize``.
+        For :func:`lagrangekit.solve`'s methods: ``tol``, ``max_iter``, ``n_starts``,
+        ``seed``. For a scipy method: its ``options``.
 
     Returns
     -------
     MLEResult
+        With ``status`` and the ``kkt`` certificate. When log L is unbounded above on the
+        feasible set, ``status`` is ``"unbounded"``, ``llf`` is inf and ``params`` NaN.
+
+    Raises
+    ------
+    ValueError
+        Unknown model, bad data (NaN, wrong support), malformed or reversed bounds, an
+        ``x0`` outside the bounds or where log L is not finite, unknown options.
+    TypeError
+        A log-likelihood function that does not return one real number.
 
     Warns
     -----
     SingularInformationWarning
-        The observed information at the estimate is not positive definite (or not
-        finite), so ``cov_params`` and ``bse`` are NaN; ``message`` explains.
+        Standard errors do not exist: the observed information is not positive definite
+        (or not finite), or a parameter lies on a bound (its Wald standard error is not
+        valid there); ``message`` explains.
     ConvergenceWarning
-        The numeric optimizer did not report success.
+        The status is not ``"optimal"``.
     """
-    dist = _resolve_model(model, data, param_names, bounds, x0)
+    if method is not None and not isinstance(method, str):
+        raise ValueError(f"method must be None or a method name, got {method!r}")
+    nobs = _check_nobs(nobs)
+    dist = _resolve_model(model, data, param_names, x0)
     prepared, n_obs = dist.prepare(data)
     names = dist.names(prepared)
+    n_used = nobs if nobs is not None else n_obs
     fixed = dict(fixed or {})
     unknown = set(fixed) - set(names)
     if unknown:
         raise ValueError(f"fixed has unknown parameters {sorted(unknown)}; parameters are {list(names)}")
-    fixed_idx = {names.index(k): float(v) for k, v in fixed.items()}
+    values = _vector("fixed", list(fixed.values()), tuple(fixed))
+    fixed_idx = {names.index(k): float(v) for k, v in zip(fixed, values)}
     free = [i for i in range(len(names)) if i not in fixed_idx]
-    closed = method is None and isinstance(model, str)
-    if closed:
-        theta = dist.closed_form(prepared, fixed_idx)
-        converged, opt_message, method_used = True, "", "closed_form"
+    box = parameter_bounds(dist, names, bounds)
+    theta0 = _start(dist, model, x0, names, box, fixed_idx)
+    problem = LikelihoodProblem(dist, prepared, theta0, free, names, box, scale=max(n_used or 1, 1))
+    closed = None
+    if method is None and isinstance(model, str):
+        with np.errstate(divide="ignore"):  # 1/mean(0) = inf: no maximum, reported by _closed_fit
+            closed = dist.closed_form(prepared, fixed_idx)
+    if closed is not None and _within(closed, box):
+        fit = _closed_fit(problem, closed)
+    elif isinstance(model, str) and dist.simplex:
+        raise ValueError(f"the {model} model is fitted in closed form only; use method=None without bounds")
+    elif not free:
+        problem.check_start(theta0[free])
+        fit = NumericFit(theta0, "optimal", problem.certificate(theta0[free]), "", "none")
     else:
-        if isinstance(model, str) and not dist.bounds:
-            raise ValueError(f"the {model} model is fitted in closed form only; use method=None")
-        start = x0 if x0 is not None else (dist.start if isinstance(model, str) else None)
-        if start is None:
-            raise ValueError("x0 is required to maximize this log-likelihood numerically")
-        theta0 = _vector("x0", start, names)
-        for i, v in fixed_idx.items():
-            theta0[i] = v
-        method_used = method or ("L-BFGS-B" if dist.bounds else "BFGS")
-        if free:
-            theta, converged, opt_message = _maximize(dist, prepared, theta0, free, method_used, options)
+        fit = problem.fit(theta0[free], method or "auto", options)
+    return _result(dist, problem, fit, fixed_idx, n_used)
+
+
+def _check_nobs(nobs: Any) -> int | None:
+    if nobs is None:
+        return None
+    if isinstance(nobs, bool) or not isinstance(nobs, (int, np.integer)) or nobs < 1:
+        raise ValueError(f"nobs must be a positive integer, got {nobs!r}")
+    return int(nobs)
+
+
+def _within(theta: np.ndarray, box: Sequence[tuple[float | None, float | None]]) -> bool:
+    return all(
+        (lo is None or t >= lo) and (hi is None or t <= hi) for t, (lo, hi) in zip(np.asarray(theta), box)
+    )
+
+
+def _start(
+    dist: Distribution,
+    model: Any,
+    x0: Any,
+    names: tuple[str, ...],
+    box: Sequence[tuple[float | None, float | None]],
+    fixed_idx: Mapping[int, float],
+) -> np.ndarray:
+    """x0 with the fixed values set; a named model's default start is moved into the bounds."""
+    if x0 is not None:
+        theta = _vector("x0", x0, names)
+    elif isinstance(model, str) and dist.start:
+        lo = [-np.inf if b[0] is None else b[0] for b in box]
+        hi = [np.inf if b[1] is None else b[1] for b in box]
+        theta = np.clip(np.array(dist.start, dtype=float), lo, hi)
+    else:
+        theta = np.full(len(names), np.nan)
+    for i, v in fixed_idx.items():
+        theta[i] = v
+    return theta
+
+
+def _closed_fit(problem: LikelihoodProblem, theta: np.ndarray) -> NumericFit:
+    """A closed-form estimate with its certificate, or ``unbounded`` when log L has no maximum
+    (the closed form is infinite or log L is not finite there: σ → 0 for constant data)."""
+    if not (np.all(np.isfinite(theta)) and np.isfinite(problem.loglik(theta))):
+        where = ", ".join(f"{n} = {t:g}" for n, t in zip(problem.names, theta))
+        report = KKTReport(np.inf, 0.0, 0.0, 0.0, message="log L is not finite at the closed form")
+        message = f"the log-likelihood grows without bound as {where}: no maximum likelihood estimate exists"
+        return NumericFit(theta, "unbounded", report, message, "closed_form")
+    report = problem.certificate(theta[problem.free])
+    status = "optimal" if report.ok else "failed"
+    message = "" if report.ok else f"the closed form fails its KKT check: {report.message}"
+    return NumericFit(theta, status, report, message, "closed_form")
+
+
+def _at_bounds(report: KKTReport, names: tuple[str, ...], free: list[int]) -> list[int]:
+    return [i for i in free if {f"lower:{names[i]}", f"upper:{names[i]}"} & set(report.active)]
+
+
+# an estimate this many times farther out than x0 (and not held by a bound) is checked for divergence
+_RUNAWAY = 1e6
+
+
+def _ran_off(
+    problem: LikelihoodProblem, theta: np.ndarray, interior: list[int], information: np.ndarray, ok: bool
+) -> str | None:
+    """Why the estimate is a diverging sequence rather than a maximum, or None.
+
+    It ran off when its interior parameters are over 1e6 times farther out than at x0, log L
+    is higher there than at x0, and the Newton step I⁻¹·score from it is undefined (the
+    information is not positive definite) or at least 1% of ‖θ̂‖ (the quadratic model puts
+    the maximum still far out): log L has no maximum at finite parameters.
+    """
+    if not interior:
+        return None
+    size = float(np.abs(theta[interior]).max())
+    origin = float(np.abs(problem.theta[interior]).max())
+    start = max(1.0, origin)
+    here, there = problem.loglik(theta), problem.loglik(problem.theta)
+    if not (size > _RUNAWAY * start and here > there):
+        return None
+    if ok:
+        score = problem.score(theta[problem.free])[[problem.free.index(i) for i in interior]]
+        step = float(np.abs(np.linalg.solve(information, score)).max())
+        if step < 1e-2 * size:
+            return None
+    return (
+        f"the estimate ran off to max|θ| = {size:.3g} (max|x0| = {origin:.3g}) while log L kept rising "
+        f"({there:.6g} at x0, {here:.6g} there), and the Newton step from it is "
+        + ("undefined" if not ok else f"{step:.3g}")
+        + ": the log-likelihood has no maximum at finite parameters"
+    )
+
+
+def _inference(
+    dist: Distribution,
+    problem: LikelihoodProblem,
+    theta: np.ndarray,
+    interior: list[int],
+    boundary: list[int],
+) -> tuple[np.ndarray, np.ndarray, bool, str]:
+    """Observed information of the interior parameters, the covariance of all, whether it is
+    valid and why not: parameters on a bound get NaN rows (no Wald inference there)."""
+    with np.errstate(all="ignore"):  # a non-finite information is reported by invert_information
+        if interior:
+            information = dist.free_information(theta, problem.data, interior)
         else:
-            theta, converged, opt_message = theta0, True, ""
-        if not converged:
-            message = f"fit_mle: {method_used} did not converge: {opt_message}"
-            warnings.warn(message, ConvergenceWarning, stacklevel=2)
-    llf = dist.loglik(theta, prepared)
-    with np.errstate(all="ignore"):  # a boundary estimate gives inf/nan, reported below
-        information = dist.free_information(theta, prepared, free) if free else np.zeros((0, 0))
-    cov_free, ok, message = invert_information(information)
-    if not ok:
-        warnings.warn(f"fit_mle: {message}", SingularInformationWarning, stacklevel=2)
+            information = np.zeros((0, 0))
+    cov_free, ok, note = invert_information(information, rtol=dist.information_rtol)
+    cov = dist.embed_covariance(cov_free, theta, interior)
+    if boundary:
+        cov[boundary, :] = np.nan
+        cov[:, boundary] = np.nan
+        where = ", ".join(f"{problem.names[i]} = {theta[i]:g}" for i in boundary)
+        note = (
+            f"{where} on a bound of the parameter space: the Wald standard error is not valid there "
+            "(the estimator is not asymptotically normal at a boundary), so bse is NaN for it; use a "
+            "likelihood-ratio test (lr_test) instead" + (f"; {note}" if note else "")
+        )
+        ok = False
+    return information, cov, ok, note
+
+
+def _result(
+    dist: Distribution,
+    problem: LikelihoodProblem,
+    fit: NumericFit,
+    fixed_idx: Mapping[int, float],
+    n_used: int | None,
+) -> MLEResult:
+    names, free, theta = problem.names, problem.free, fit.theta
+    status, message = fit.status, fit.message
+    llf = problem.loglik(theta)
+    if status != "unbounded" and not np.isfinite(llf):
+        status, message = "failed", f"the log-likelihood is not finite at the answer; {message}"
+    boundary = [] if dist.simplex or status == "unbounded" else _at_bounds(fit.kkt, names, free)
+    interior = [i for i in free if i not in boundary]
+    information, cov, ok, note = _inference(dist, problem, theta, interior, boundary)
+    ran_off = None if status == "unbounded" else _ran_off(problem, theta, interior, information, ok)
+    if ran_off is not None:
+        status, message = "unbounded", ran_off
+    if status == "unbounded":  # no estimate exists; llf is the highest log L seen
+        theta, llf, note, ok = np.full(theta.size, np.nan), llf if np.isfinite(llf) else np.inf, "", False
+        information, cov = np.full(information.shape, np.nan), np.full(cov.shape, np.nan)
+    if status != "optimal":
+        warnings.warn(f"fit_mle: status {status}: {message}", ConvergenceWarning, stacklevel=3)
+    elif not ok:
+        warnings.warn(f"fit_mle: {note}", SingularInformationWarning, stacklevel=3)
+    notes = [m for m in (message if status != "optimal" else "", note) if m]
     return MLEResult(
         model=dist.name,
         param_names=names,
         params=theta,
-        cov_params=dist.embed_covariance(cov_free, theta, free),
+        cov_params=cov,
         information=information,
         llf=float(llf) + 0.0,  # no "-0.0" in summaries
-        nobs=int(nobs) if nobs is not None else n_obs,
+        nobs=n_used,
         k_params=dist.k_params(free),
-        converged=converged,
-        method=method_used,
+        converged=status == "optimal",
+        method=fit.method,
+        status=status,
+        kkt=fit.kkt,
         fixed={names[i]: v for i, v in fixed_idx.items()},
-        information_ok=ok,
-        message=message if not ok else ("" if converged else f"optimizer: {opt_message}"),
+        information_ok=ok and status == "optimal",
+        message="; ".join(notes),
     )

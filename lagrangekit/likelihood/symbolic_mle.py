@@ -10,6 +10,7 @@ import sympy as sp
 
 from ..errors import SymbolicSolveError
 from ..parsing import parse_expression
+from ..symbolic import _check_timeout, run_with_timeout
 
 __all__ = ["SymbolicMLE", "mle_symbolic"]
 
@@ -82,7 +83,9 @@ def _positive_definite(matrix: sp.Matrix) -> bool | None:
         return None
 
 
-def mle_symbolic(loglik: sp.Expr | str, params: Sequence[Any] | Any) -> SymbolicMLE:
+def mle_symbolic(
+    loglik: sp.Expr | str, params: Sequence[Any] | Any, *, timeout: float | None = 30
+) -> SymbolicMLE:
     """Solve the score equations of ``loglik`` exactly and derive the observed information.
 
     Parameters
@@ -93,6 +96,9 @@ def mle_symbolic(loglik: sp.Expr | str, params: Sequence[Any] | Any) -> Symbolic
         Declaring the parameters' domain on the symbols (``positive=True``) helps sympy.
     params : symbol, name, or sequence of them
         The parameters to estimate; other free symbols are left symbolic.
+    timeout : float or None, default 30
+        Seconds sympy may take, as for :func:`lagrangekit.solve_symbolic` (the work runs in a
+        child process that is stopped at the limit); None for no limit.
 
     Returns
     -------
@@ -102,13 +108,22 @@ def mle_symbolic(loglik: sp.Expr | str, params: Sequence[Any] | Any) -> Symbolic
     Raises
     ------
     SymbolicSolveError
-        sympy cannot solve the score equations.
+        sympy cannot solve the score equations, or did not finish within ``timeout``.
+    ValueError
+        ``loglik`` is not an expression, a parameter does not occur in it, or ``timeout``
+        is not a positive number.
     """
     if isinstance(loglik, str):
         loglik = parse_expression(loglik)  # the safe parser: no eval of user text
     if not isinstance(loglik, sp.Expr):
         raise ValueError(f"loglik must be a sympy expression or text, got {type(loglik).__name__}")
     symbols = _as_symbols(loglik, params)
+    limit = _check_timeout(timeout)
+    return run_with_timeout(_analyse, (loglik, symbols), limit, "mle_symbolic")
+
+
+def _analyse(loglik: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> SymbolicMLE:
+    """The work of :func:`mle_symbolic` (run under its time limit)."""
     expanded = sp.expand_log(loglik, force=True)
     score = tuple(sp.simplify(sp.diff(expanded, p)) for p in symbols)
     information = -sp.hessian(expanded, symbols).applyfunc(sp.simplify)

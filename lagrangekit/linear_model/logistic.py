@@ -466,6 +466,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError("mle_result() needs an unpenalized fit: use penalty=None (or alpha=0)")
         if self.separable_:
             raise ValueError(f"no MLE to report: {self.separation_.message}")
+        report = self.kkt(X, y, sample_weight)
         obj = self._objective(X, y, sample_weight, alpha=alpha, reset=False)
         theta = self._theta()
         weights = np.ones(obj.A.shape[0]) if obj.sample_weight is None else obj.sample_weight
@@ -490,8 +491,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             llf=llf,
             nobs=obj.A.shape[0],
             k_params=theta.size,
-            converged=bool(self.converged_),
+            converged=bool(self.converged_) and report.ok,
             method=self.solver_,
+            status="optimal" if report.ok else "failed",
+            kkt=report,
             information_ok=ok,
             message=message,
         )

@@ -3,8 +3,8 @@ run loop, proximal gradient (ISTA/FISTA) and finite-difference derivatives."""
 
 from __future__ import annotations
 
+from ..finite_differences import derivative, gradient
 from . import transforms
-from .derivatives import derivative, gradient
 from .loop import minimize_smooth
 from .proximal import proximal_gradient
 from .transforms import *  # noqa: F403  (re-exports exactly transforms.__all__)
