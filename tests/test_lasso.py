@@ -350,3 +350,29 @@ def test_n_alphas_still_works_for_one_release_with_a_future_warning():
     with pytest.warns(FutureWarning, match="alphas=<int>"):
         old = LassoCV(n_alphas=7, cv=3).fit(X, y)
     np.testing.assert_allclose(old.alphas_, LassoCV(alphas=7, cv=3).fit(X, y).alphas_, rtol=0)
+
+
+def _ridge_like(n, p, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    X[:, 1] = X[:, 0] + 0.1 * rng.normal(size=n)
+    return X, X[:, :3] @ [1.0, -2.0, 3.0] + rng.normal(size=n)
+
+
+@pytest.mark.parametrize(("n", "p"), [(100, 20), (50, 200)])
+@pytest.mark.parametrize("precompute", [True, False])
+def test_elastic_net_l1_ratio_zero_is_the_closed_form_ridge_to_1e10(n, p, precompute):
+    """(1/2n)‖y − Xw − b‖² + (α/2)‖w‖² is Ridge with α·n: the gap alone would certify w to √gap."""
+    X, y = _ridge_like(n, p, seed=0)
+    exact = sk.Ridge(alpha=0.1 * n, solver="svd").fit(X, y).coef_
+    ours = ElasticNet(alpha=0.1, l1_ratio=0.0, tol=1e-11, precompute=precompute).fit(X, y).coef_
+    assert np.linalg.norm(ours - exact) <= 1e-10 * np.linalg.norm(exact)
+
+
+@pytest.mark.parametrize("tol", [1e-4, 1e-8])
+def test_coefficients_at_least_as_accurate_as_sklearn_at_the_same_tol(tol):
+    X, y = _ridge_like(100, 20, seed=1)
+    exact = sk.Ridge(alpha=0.1 * 100, solver="svd").fit(X, y).coef_
+    ours = ElasticNet(alpha=0.1, l1_ratio=0.0, tol=tol).fit(X, y).coef_
+    ref = sk.ElasticNet(alpha=0.1, l1_ratio=0.0, tol=tol, max_iter=10**6).fit(X, y).coef_
+    assert np.linalg.norm(ours - exact) <= max(np.linalg.norm(ref - exact), 1e-13 * np.linalg.norm(exact))

@@ -12,7 +12,7 @@ with λ₁ = n·α·l1_ratio and λ₂ = n·α·(1 − l1_ratio); the estimators
 with ψ(z) = |z| (or z when ``positive``). The dual point is the residual r = y − Xw, rescaled
 by min(1, λ₁ / maxⱼ ψ(Xⱼᵀr)); for λ₂ > 0 the unscaled residual is tried too and the better
 point kept. D is 1-strongly concave, so the gap G certifies ‖θ − θ*‖ ≤ √(2G), which drives the
-gap-safe screening rule ψ(Xⱼᵀθ) + ‖Xⱼ‖√(2G) < λ₁ ⇒ wⱼ* = 0.
+gap-safe screening rule ψ(Xⱼᵀθ) + ‖Xⱼ‖√(2G) < λ₁ ⇒ wⱼ* = 0 (applied to features with wⱼ = 0).
 
 ``enet_cd_design`` works on a design matrix, dense (Fortran order) or CSC, whose columns are
 centred implicitly: column j is X̃ⱼ − x̄ⱼ·v with v the square-root weights, the residual is
@@ -86,6 +86,29 @@ def _penalty_sums(w, idx, m):
         l1 += abs(v)
         l2 += v * v
     return l1, l2
+
+
+@njit(cache=True)
+def _screening_radius(gap, primal):
+    """√(2G) with G raised to the rounding level of the primal, 4·eps·P: a gap computed as 0 must
+    not screen a feature whose dual constraint is active up to rounding. Callers screen only
+    features with wⱼ = 0, so the support is never removed by a rounding error either."""
+    return np.sqrt(2.0 * max(gap, 4.0 * 2.220446049250313e-16 * abs(primal)))
+
+
+@njit(cache=True)
+def _settled(w, idx, m, w_prev, coef_tol):
+    """True when maxₖ|w[idx[k]] − w_prev[k]| <= coef_tol·maxₖ|w[idx[k]]| (or w is 0 there)."""
+    d_max = 0.0
+    w_max = 0.0
+    for k in range(m):
+        v = w[idx[k]]
+        d = abs(v - w_prev[k])
+        if d > d_max:
+            d_max = d
+        if abs(v) > w_max:
+            w_max = abs(v)
+    return d_max <= coef_tol * w_max or w_max == 0.0
 
 
 @njit(cache=True)
@@ -230,6 +253,7 @@ def enet_cd_design(
     lam2,
     positive,
     tol,
+    coef_tol,
     max_epochs,
     p0,
     screen,
@@ -238,8 +262,11 @@ def enet_cd_design(
 ):
     """Working-set coordinate descent on a design; updates ``w`` in place.
 
-    Returns (gap, epochs, outer_iterations). ``tol`` is absolute on the unnormalized scale;
-    ``seed`` < 0 means cyclic order, otherwise a random permutation of the working set per epoch.
+    Returns (gap, epochs, outer_iterations). It stops when the gap is at most ``tol``
+    (absolute, on the unnormalized scale) and the last epoch moved no coefficient by more
+    than ``coef_tol``·maxⱼ|wⱼ| (scikit-learn's test): the gap certifies the objective, but
+    the coefficients only to about √gap. ``seed`` < 0 means cyclic order, otherwise a random
+    permutation of the working set per epoch.
     """
     n = y.shape[0]
     p = w.shape[0]
@@ -258,6 +285,8 @@ def enet_cd_design(
     n_outer = 0
     ws_size = max(1, min(p0, p))
     gap = np.inf
+    settled = not np.any(w != 0.0)  # w = 0 needs no epoch to be exact (α >= α_max)
+    w_prev = np.empty(p)
     while True:
         # exact residual and correlations on the features not screened out
         cs = _residual(X, data, indices, indptr, is_sparse, xbar, y, w, r)
@@ -270,20 +299,16 @@ def enet_cd_design(
         rr = _dot(r, r) - cs * cs * vv
         wl1, wl2 = _penalty_sums(w, active, m)
         gap, s, primal = _gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
-        if gap <= tol or epochs >= max_epochs:
+        if (gap <= tol and settled) or epochs >= max_epochs:
             break
         n_outer += 1
         if screen:
-            radius = np.sqrt(2.0 * gap)
+            radius = _screening_radius(gap, primal)
             m_new = 0
             for k in range(m):
                 j = active[k]
-                if _psi(s * z[j], positive) + radius * col_norm[j] < lam1:
+                if w[j] == 0.0 and _psi(s * z[j], positive) + radius * col_norm[j] < lam1:
                     screened[j] = True
-                    if w[j] != 0.0:
-                        _col_axpy(X, data, indices, indptr, is_sparse, j, w[j], r)
-                        cs -= w[j] * xbar[j]
-                        w[j] = 0.0
                 else:
                     active[m_new] = j
                     m_new += 1
@@ -313,10 +338,13 @@ def enet_cd_design(
         while epochs < max_epochs:
             if seed >= 0:
                 ws = ws[np.random.permutation(mw)]  # noqa: NPY002
+            for k in range(mw):
+                w_prev[k] = w[ws[k]]
             cs = _epoch(
                 X, data, indices, indptr, is_sparse, xbar, vv, col_norm2, ws, w, r, cs, lam1, lam2, positive
             )
             epochs += 1
+            settled = _settled(w, ws, mw, w_prev, coef_tol)
             if K == 0:
                 if epochs % 5 != 0:
                     continue
@@ -392,13 +420,18 @@ def _gram_state(G, q, yty, w, g):
 
 
 @njit(cache=True)
-def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, screen, anderson_k, coefs):
+def enet_cd_gram_path(
+    G, q, yty, lam1s, lam2s, positive, tol, coef_tol, max_epochs, w, screen, anderson_k, coefs
+):
     """Coordinate descent from the Gram matrix G = XᵀX, q = Xᵀy and yᵀy, along lam1s/lam2s.
 
     ``w`` is the warm start and is updated in place; ``coefs[a]`` receives the solution for
-    penalty a. Returns (gaps, epochs), both per penalty; ``tol`` is absolute (unnormalized).
+    penalty a. Returns (gaps, epochs), both per penalty. Each penalty stops when its gap is at
+    most ``tol`` (absolute, unnormalized) and the last epoch moved no coefficient by more than
+    ``coef_tol``·maxⱼ|wⱼ|, as :func:`enet_cd_design` does.
     """
     p = q.shape[0]
+    w_prev = np.empty(p)
     n_pen = lam1s.shape[0]
     gaps = np.empty(n_pen)
     n_epochs = np.zeros(n_pen, dtype=np.int64)
@@ -423,30 +456,27 @@ def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, scr
         rr = _gram_state(G, q, yty, w, g)
         epochs = 0
         n_buf = 0
+        settled = not np.any(w != 0.0)  # w = 0 needs no epoch to be exact (α >= α_max)
         while True:
             wl1, wl2 = _penalty_sums(w, active, m)
             gap, s, primal = _gap(rr, w, wl1, wl2, g, active, m, lam1, lam2, positive)
-            if gap <= tol or epochs >= max_epochs:
+            if (gap <= tol and settled) or epochs >= max_epochs:
                 break
             if screen:
-                radius = np.sqrt(2.0 * gap)
+                radius = _screening_radius(gap, primal)
                 m_new = 0
-                changed = False
                 for k in range(m):
                     j = active[k]
-                    if _psi(s * g[j], positive) + radius * diag_sqrt[j] < lam1:
+                    if w[j] == 0.0 and _psi(s * g[j], positive) + radius * diag_sqrt[j] < lam1:
                         screened[j] = True
-                        if w[j] != 0.0:
-                            w[j] = 0.0
-                            changed = True
                     else:
                         active[m_new] = j
                         m_new += 1
                 if m_new != m:
                     n_buf = 0
                 m = m_new
-                if changed:
-                    rr = _gram_state(G, q, yty, w, g)
+            for k in range(m):
+                w_prev[k] = w[active[k]]
             for k in range(m):
                 j = active[k]
                 gjj = G[j, j]
@@ -460,6 +490,7 @@ def enet_cd_gram_path(G, q, yty, lam1s, lam2s, positive, tol, max_epochs, w, scr
                         g[i] -= d * G[j, i]
                     w[j] = new
             epochs += 1
+            settled = _settled(w, active, m, w_prev, coef_tol)
             if epochs % 50 == 0:
                 rr = _gram_state(G, q, yty, w, g)
             else:

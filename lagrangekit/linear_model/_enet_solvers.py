@@ -210,7 +210,8 @@ def enet_path_gram(
     alphas : array-like
         Penalties, solved in order with warm starts (decreasing is fastest).
     tol : float
-        Relative: each solve stops when its gap is at most tol·yᵀSy/(2n).
+        Relative: each solve stops when its gap is at most tol·yᵀSy/(2n) and the last epoch
+        moved no coefficient by more than tol·maxⱼ|wⱼ|.
     max_iter : int
         Coordinate-descent epochs allowed per α.
     """
@@ -224,7 +225,19 @@ def enet_path_gram(
     coefs = np.empty((lam1.shape[0], p))
     tol_abs = tol * float(yty) / 2.0
     gaps, epochs = enet_cd_gram_path(
-        G, q, float(yty), lam1, lam2, bool(positive), tol_abs, int(max_iter), w, screen, _ANDERSON_K, coefs
+        G,
+        q,
+        float(yty),
+        lam1,
+        lam2,
+        bool(positive),
+        tol_abs,
+        float(tol),
+        int(max_iter),
+        w,
+        screen,
+        _ANDERSON_K,
+        coefs,
     )
     return PathSolution(coefs, gaps / n_samples, epochs)
 
@@ -277,6 +290,7 @@ def enet_path_design(
             lam2[k],
             bool(positive),
             tol_abs,
+            float(tol),
             int(max_iter),
             max(_WS_START, 2 * int(np.count_nonzero(w))),
             screen,

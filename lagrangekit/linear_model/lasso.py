@@ -29,7 +29,7 @@ from ._preprocessing import check_nonnegative, validate_fit_data
 from ._roles import ElasticNetPenalty, Quadratic, check_roles
 from .stats_fit import enet_kkt_terms, enet_prepared_data, gram_stats_input
 
-__all__ = ["ElasticNet", "Lasso", "lasso_path"]
+__all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 
 _SOLVERS = ("auto", "cd", "fista", "ista")
 _SELECTIONS = ("cyclic", "random")
@@ -611,3 +611,11 @@ def lasso_path(
             raise ValueError(f"coef_init must have shape ({data.n_features},), got {coef_init.shape}")
     sol = data.solve(alphas, l1_ratio=l1, positive=positive, tol=tol, max_iter=max_iter, coef_init=coef_init)
     return alphas, sol.coefs.T.copy(), sol.gaps
+
+
+def enet_path(X, y=None, *, l1_ratio=0.5, **options):
+    """Elastic-net solutions along a decreasing sequence of α: :func:`lasso_path` with l1_ratio = 0.5.
+
+    The objective is :class:`ElasticNet`'s; every other argument is :func:`lasso_path`'s.
+    """
+    return lasso_path(X, y, l1_ratio=l1_ratio, **options)
