@@ -257,3 +257,14 @@ def test_fit_cvxpy_rejects_estimators_without_the_protocol():
     X, y, _ = make_data(10, 2)
     with pytest.raises(TypeError, match="_cvxpy_problem"):
         fit_cvxpy(SkRidge(), X, y)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_intercept_is_a_numpy_scalar_of_the_input_dtype_as_in_sklearn(dtype):
+    X, y, _ = make_data(20, 3)
+    ours = Ridge().fit(X.astype(dtype), y.astype(dtype)).intercept_
+    ref = SkRidge().fit(X.astype(dtype), y.astype(dtype)).intercept_
+    assert type(ours) is type(ref)
+    assert (
+        Ridge(fit_intercept=False).fit(X, y).intercept_ == SkRidge(fit_intercept=False).fit(X, y).intercept_
+    )

@@ -56,7 +56,7 @@ class LinearPredictorMixin:
         if not getattr(self, "fit_intercept", True):
             self.intercept_ = 0.0
         else:
-            self.intercept_ = float(b[0]) if y_ndim == 1 else b
+            self.intercept_ = b[0] if y_ndim == 1 else b  # a NumPy scalar of the input dtype, as in sklearn
 
 
 def squared_loss_gradient(
