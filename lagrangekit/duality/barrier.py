@@ -115,7 +115,8 @@ class BarrierOutcome:
         g at ``nu``.
     bound : float
         θ/t: g* − g(ν) <= bound when the last centering converged.
-    status : {"optimal", "unbounded", "infeasible", "stalled", "diverged"}
+    status : {"optimal", "unbounded", "infeasible", "boundary", "stalled", "diverged"}
+        ``"boundary"``: the domain is not empty but has no interior point.
     message : str
     nit : int
         Newton steps in all.
@@ -208,7 +209,8 @@ def _run(fun: Derivatives, domain: Domain, nu: np.ndarray, N: np.ndarray, tol: f
         nu, k, converged = _center(fun, domain, N, nu, t, 200, stop)
         steps += k
         if np.abs(nu).max(initial=0.0) > _HUGE:
-            return nu, t, steps, "diverged"
+            rise = fun(nu)[0] - g0
+            return nu, t, steps, "unbounded" if rise > 1e6 * max(1.0, abs(g0)) else "diverged"
         if stop is not None and stop(nu):
             return nu, t, steps, "stopped"
         g = fun(nu)[0]
@@ -263,12 +265,22 @@ def maximize_on_domain(
         )
         start = z[:m]
         if not _inside(domain, start):
+            if z[-1] < -1e-6 * (1.0 + np.abs(start).max(initial=0.0)):
+                return BarrierOutcome(
+                    start,
+                    -np.inf,
+                    np.inf,
+                    "infeasible",
+                    f"no multipliers satisfy the dual domain (largest margin {z[-1]:.3g})",
+                    steps,
+                )
             return BarrierOutcome(
                 start,
-                -np.inf,
+                value(start),
                 np.inf,
-                "infeasible",
-                f"no multipliers strictly inside the dual domain (largest margin {z[-1]:.3g})",
+                "boundary",
+                f"the dual domain has no interior point (largest margin {z[-1]:.3g}), so the barrier "
+                "method cannot start; its supremum lies on the boundary, which this solver does not reach",
                 steps,
             )
     nu, t, more, status = _run(fun, domain, start, N, tol)

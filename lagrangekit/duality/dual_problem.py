@@ -26,12 +26,12 @@ from ..solvers.form import NumericForm
 from ..solvers.threads import single_blas_thread
 from .barrier import maximize_on_domain
 from .numeric import inner_infimum, maximize_numeric
-from .slater import SlaterReport, slater_point
+from .slater import SlaterReport, is_convex, slater_point
 from .structure import ConjugateDual, build_conjugate_dual
 
 __all__ = ["DualProblem", "dual", "duality_gap"]
 
-_INTERNAL = (ArithmeticError, np.linalg.LinAlgError, ValueError, TypeError, IndexError)
+_INTERNAL = (ArithmeticError, np.linalg.LinAlgError, ValueError, TypeError, IndexError, NameError)
 _CLOSED = "dual closed form (conjugates), log-barrier"
 _NUMERIC = "dual numeric (BFGS inner, L-BFGS-B outer)"
 
@@ -134,6 +134,13 @@ class DualProblem:
     def _inner(
         self, values: np.ndarray, x_start: np.ndarray | None = None
     ) -> tuple[float, np.ndarray | None]:
+        try:
+            _ = self._form.cp
+        except Exception as exc:  # noqa: BLE001 - any failure to compile is reported, not raised
+            raise ValueError(
+                f"the primal's functions cannot be evaluated numerically ({type(exc).__name__}: {exc}), "
+                "so inf_x L cannot be computed; rewrite the problem with smooth functions"
+            ) from exc
         lam, mu = self._split(values)
         starts = (x_start,) if x_start is not None else ()
         for start in starts + self._inner_starts:
@@ -284,6 +291,7 @@ class DualProblem:
             "unbounded": "unbounded",
             "infeasible": "infeasible",
             "diverged": "failed",
+            "boundary": "failed",
         }[outcome.status]
         result = self._result(outcome.nu, outcome.value, status, _CLOSED, outcome.message, outcome.nit)
         if outcome.status == "infeasible":
@@ -318,6 +326,10 @@ class DualProblem:
             return value, grad
 
         start = self._start()
+        if not self.names:
+            value = self._inner(start)[0]
+            status = "infeasible" if value == -np.inf else self._numeric_status(np.isfinite(value))
+            return self._result(start, value, status, _NUMERIC, self._numeric_message("inf_x f", value))
         if not np.isfinite(self._inner(start)[0]):
             rng = np.random.default_rng(0)
             trials = [
@@ -337,9 +349,25 @@ class DualProblem:
             start = finite[0]
         bounds = [(0.0, None) if is_mu else (None, None) for is_mu in self._is_mu]
         res = maximize_numeric(value_and_gradient, value_and_gradient, start, bounds, tol)
-        status = "optimal" if res.success and np.isfinite(res.fun) else "max_iter"
-        return self._result(
-            res.x, -float(res.fun), status, _NUMERIC, f"maximized g numerically: {res.message}", int(res.nit)
+        status = self._numeric_status(res.success and np.isfinite(res.fun))
+        message = self._numeric_message(f"maximized g numerically ({res.message})", -float(res.fun))
+        return self._result(res.x, -float(res.fun), status, _NUMERIC, message, int(res.nit))
+
+    @cached_property
+    def _convex(self) -> bool:
+        return is_convex(self.primal) is True
+
+    def _numeric_status(self, converged: bool) -> str:
+        if not converged:
+            return "max_iter"
+        return "optimal" if self._convex else "failed"
+
+    def _numeric_message(self, what: str, value: float) -> str:
+        if self._convex or not np.isfinite(value):
+            return what
+        return (
+            f"{what}; the primal is not known to be convex, so each g value comes from a local "
+            "minimization of L and may exceed inf_x L: the value is not certified"
         )
 
     def __str__(self) -> str:

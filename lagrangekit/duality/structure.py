@@ -220,6 +220,9 @@ def _atom_key(rest: sp.Expr, x: tuple[sp.Symbol, ...]) -> tuple[tuple, float]:
             other = rest.args[0] if rest.args[1] is logs[0] else rest.args[1]
             if sp.expand(other - logs[0].args[0]) == 0:
                 return ("xlogx", *_affine_in_one(other, x)), 1.0
+    if isinstance(rest, sp.Abs):  # |α x_j + β| = sqrt((α x_j + β)²)
+        _affine_in_one(rest.args[0], x)
+        return ("norm", sp.expand(rest.args[0] ** 2)), 1.0
     if isinstance(rest, sp.Pow) and rest.exp == sp.Rational(1, 2):
         base = sp.expand(rest.base)
         if base.is_polynomial(*x) and sp.Poly(base, *x).total_degree() == 2:
