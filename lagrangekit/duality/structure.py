@@ -193,8 +193,8 @@ def _number(value: sp.Expr) -> float:
     return out
 
 
-def _affine_in_one(arg: sp.Expr, x: tuple[sp.Symbol, ...]) -> tuple[int, float, float]:
-    """(j, α, β) with arg = α x_j + β, α != 0."""
+def _affine_in_one(arg: sp.Expr, x: tuple[sp.Symbol, ...]) -> tuple[int, sp.Expr, sp.Expr]:
+    """(j, α, β) with arg = α x_j + β, α != 0, as exact sympy numbers."""
     present = [j for j, v in enumerate(x) if arg.has(v)]
     if len(present) != 1:
         raise _NotConjugable
@@ -204,29 +204,30 @@ def _affine_in_one(arg: sp.Expr, x: tuple[sp.Symbol, ...]) -> tuple[int, float, 
     poly = sp.Poly(arg, x[j])
     if poly.degree() != 1:
         raise _NotConjugable
-    alpha, beta = _number(poly.coeff_monomial(x[j])), _number(poly.coeff_monomial(1))
+    alpha, beta = poly.coeff_monomial(x[j]), poly.coeff_monomial(1)
+    _number(alpha), _number(beta)
     return j, alpha, beta
 
 
-def _atom_key(rest: sp.Expr, x: tuple[sp.Symbol, ...]) -> tuple[tuple, float]:
+def _atom_key(rest: sp.Expr, x: tuple[sp.Symbol, ...]) -> tuple[tuple, int]:
     """The atom of a term coefficient·rest: (key, sign) where the term is sign·coefficient·φ."""
     if isinstance(rest, sp.log):
-        return ("neglog", *_affine_in_one(rest.args[0], x)), -1.0
+        return ("neglog", *_affine_in_one(rest.args[0], x)), -1
     if isinstance(rest, sp.exp):
-        return ("exp", *_affine_in_one(rest.args[0], x)), 1.0
+        return ("exp", *_affine_in_one(rest.args[0], x)), 1
     if isinstance(rest, sp.Mul) and len(rest.args) == 2:
         logs = [a for a in rest.args if isinstance(a, sp.log)]
         if len(logs) == 1:
             other = rest.args[0] if rest.args[1] is logs[0] else rest.args[1]
             if sp.expand(other - logs[0].args[0]) == 0:
-                return ("xlogx", *_affine_in_one(other, x)), 1.0
+                return ("xlogx", *_affine_in_one(other, x)), 1
     if isinstance(rest, sp.Abs):  # |α x_j + β| = sqrt((α x_j + β)²)
         _affine_in_one(rest.args[0], x)
-        return ("norm", sp.expand(rest.args[0] ** 2)), 1.0
+        return ("norm", sp.expand(rest.args[0] ** 2)), 1
     if isinstance(rest, sp.Pow) and rest.exp == sp.Rational(1, 2):
         base = sp.expand(rest.base)
         if base.is_polynomial(*x) and sp.Poly(base, *x).total_degree() == 2:
-            return ("norm", base), 1.0
+            return ("norm", base), 1
     raise _NotConjugable
 
 
@@ -369,17 +370,18 @@ def _build(problem: Problem, nu: tuple[sp.Symbol, ...], is_equality: tuple[bool,
     cones: list[Cone] = []
 
     scalars = []
-    for (kind, j, alpha, beta), c_expr in parts.scalars.items():
+    for (kind, j, alpha_exact, beta_exact), c_expr in parts.scalars.items():
+        alpha, beta = _number(alpha_exact), _number(beta_exact)
         c0, C = coefficient(c_expr)
         if c0 == 0 and not C.any():
             continue
         claim(j, f"scalar{j}")
         atom = ATOMS[kind]
         s0, S = lin[j][0] / alpha, lin[j][1] / alpha
-        s_expr = parts.linear[j] / alpha
+        s_expr = parts.linear[j] / alpha_exact
         scalars.append(_Scalar(atom, j, alpha, beta, c0, C, s0, S))
         d0, dv = d0 - beta * s0, dv - beta * S
-        g_expr += atom.expression(c_expr, s_expr) - beta * s_expr
+        g_expr += atom.expression(c_expr, s_expr) - beta_exact * s_expr
         if C.any():
             lin_rows.append((C, c0))
         if atom.s_sign:
@@ -391,7 +393,7 @@ def _build(problem: Problem, nu: tuple[sp.Symbol, ...], is_equality: tuple[bool,
             "xlogx": sp.exp(-s_expr / c_expr - 1),
             "exp": sp.log(-s_expr / c_expr),
         }
-        minimizer[x[j]] = (u_star[kind] - beta) / alpha
+        minimizer[x[j]] = (u_star[kind] - beta_exact) / alpha_exact
 
     norms = []
     for base, c_expr in parts.norms.items():
