@@ -156,7 +156,7 @@ def _center(
             return nu, step, True
         if not np.all(np.isfinite(hess)) or not np.all(np.isfinite(grad)):
             return nu, step, False
-        ridge = 1e-14 * max(1.0, float(np.abs(np.diag(hess)).max(initial=0.0)))
+        ridge = 1e-14 * float(np.abs(np.diag(hess)).max(initial=0.0))
         try:
             direction = np.linalg.solve(hess + ridge * np.eye(len(grad)), -grad)
         except np.linalg.LinAlgError:

@@ -195,7 +195,7 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
                 names = ", ".join(problem.inequalities[i].name for i in nonaffine)
                 note = (
                     f"no point makes the non-affine inequalities ({names}) strictly negative; "
-                    f"the best margin found is {margin:.3g}"
+                    f"the best margin found is {margin + 0.0:.3g}"
                 )
     where = np.array2string(np.asarray(x), precision=6)
     message = (
