@@ -348,17 +348,35 @@ class DualProblem:
                 )
             start = finite[0]
         bounds = [(0.0, None) if is_mu else (None, None) for is_mu in self._is_mu]
-        res = maximize_numeric(value_and_gradient, value_and_gradient, start, bounds, tol)
-        status = self._numeric_status(res.success and np.isfinite(res.fun))
-        message = self._numeric_message(f"maximized g numerically ({res.message})", -float(res.fun))
+        res = maximize_numeric(value_and_gradient, start, bounds, tol)
+        certified, certificate = self._primal_certificate(res.x, state["x"])
+        status = self._numeric_status(res.success and np.isfinite(res.fun) and certified)
+        message = self._numeric_message(
+            f"maximized g numerically ({res.message}); {certificate}", -float(res.fun)
+        )
         return self._result(res.x, -float(res.fun), status, _NUMERIC, message, int(res.nit))
+
+    def _primal_certificate(self, values: np.ndarray, x_start: np.ndarray | None) -> tuple[bool, str]:
+        """Whether x(ν), the inner minimizer, certifies ν: when x(ν) is primal feasible,
+        g(ν) <= p* <= f(x(ν)), so f(x(ν)) − g(ν) bounds the error of both."""
+        value, z = self._inner(values, x_start)
+        if z is None or not np.isfinite(value):
+            return False, "not certified: no minimizer of L at the final multipliers"
+        form = self._form
+        violation, gap = form.violation(z), float(form.f(z)) - value
+        scale = max(1.0, abs(value))
+        certified = violation <= 1e-7 * max(1.0, float(np.abs(z).max())) and abs(gap) <= 1e-6 * scale
+        verdict = "certified" if certified else "not certified"
+        return certified, f"{verdict} by x(ν): violation {violation:.2g}, f(x(ν)) − g = {gap:.2g}"
 
     @cached_property
     def _convex(self) -> bool:
         return is_convex(self.primal) is True
 
-    def _numeric_status(self, converged: bool) -> str:
-        if not converged:
+    def _numeric_status(self, certified: bool) -> str:
+        """ "optimal" only for a certified point of a problem shown convex (L convex in x, so
+        the inner minimization is global)."""
+        if not certified:
             return "max_iter"
         return "optimal" if self._convex else "failed"
 

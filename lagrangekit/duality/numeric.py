@@ -85,12 +85,13 @@ def inner_infimum(
     return value, res.x
 
 
-def maximize_numeric(evaluate, gradient_at, start: np.ndarray, bounds, tol: float):
-    """Maximize g by L-BFGS-B on −g within ``bounds`` (μ >= 0), with ∇g from ``gradient_at``
-    (Danskin: the constraint values at the inner minimizer). Returns scipy's result."""
+def maximize_numeric(value_and_gradient, start: np.ndarray, bounds, tol: float):
+    """Maximize g by L-BFGS-B on −g within ``bounds`` (μ >= 0); ``value_and_gradient(ν)``
+    gives g and ∇g (Danskin: the constraint values at the inner minimizer). Returns scipy's
+    result."""
 
     def negative_g(values):
-        value, grad = gradient_at(values)
+        value, grad = value_and_gradient(values)
         if not np.isfinite(value):
             return 1e300, np.zeros_like(values)
         return -value, -grad

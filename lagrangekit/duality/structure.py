@@ -334,7 +334,8 @@ def build_conjugate_dual(problem: Problem, nu: tuple[sp.Symbol, ...], is_equalit
     in that order; ``is_equality`` marks the λ (free sign) among them.
     """
     try:
-        return _build(problem, nu, is_equality)
+        with np.errstate(all="ignore"):
+            return _build(problem, nu, is_equality)
     except (_NotConjugable, sp.PolynomialError, np.linalg.LinAlgError):
         return None
 
