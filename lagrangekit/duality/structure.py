@@ -30,6 +30,17 @@ _MAX_SYMBOLIC_INVERSE = 6
 
 
 @dataclass(frozen=True, eq=False)
+class _Affine:
+    """An affine function of the multipliers, offset + matrix @ ν (scalar or vector valued)."""
+
+    offset: float | np.ndarray
+    matrix: np.ndarray
+
+    def __call__(self, nu: np.ndarray):
+        return self.offset + self.matrix @ nu
+
+
+@dataclass(frozen=True, eq=False)
 class _Scalar:
     """c(ν)·φ(α x_j + β) with the coefficient ℓ_j(ν) of x_j: s(ν) = ℓ_j(ν)/α."""
 
@@ -37,10 +48,8 @@ class _Scalar:
     var: int
     alpha: float
     beta: float
-    c0: float
-    C: np.ndarray
-    s0: float
-    S: np.ndarray
+    c: _Affine
+    s: _Affine
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,10 +59,11 @@ class _Norm:
     variables: tuple[int, ...]
     center: np.ndarray
     W: np.ndarray
-    c0: float
-    C: np.ndarray
-    q0: np.ndarray
-    M: np.ndarray
+    c: _Affine
+    q: _Affine
+
+    def dual_norm(self, nu: np.ndarray) -> float:
+        return float(np.linalg.norm(self.W @ self.q(nu)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,8 +73,7 @@ class _Quadratic:
     variables: tuple[int, ...]
     Q0: np.ndarray
     Qk: np.ndarray
-    q0: np.ndarray
-    M: np.ndarray
+    q: _Affine
 
     @property
     def constant(self) -> bool:
@@ -104,10 +113,9 @@ class ConjugateDual:
         total = self.d0 + self.dv @ nu
         with np.errstate(all="ignore"):
             for b in self.scalars:
-                total += b.atom.at(b.c0 + b.C @ nu, b.s0 + b.S @ nu)
+                total += b.atom.at(b.c(nu), b.s(nu))
             for b in self.norms:
-                c = b.c0 + b.C @ nu
-                if np.linalg.norm(b.W @ (b.q0 + b.M @ nu)) > c * (1 + 1e-12) + 1e-14:
+                if b.dual_norm(nu) > b.c(nu) * (1 + 1e-12) + 1e-14:
                     return -np.inf
             if self.quadratic is not None:
                 total += self._quadratic_value(nu)
@@ -116,7 +124,7 @@ class ConjugateDual:
     def _quadratic_value(self, nu: np.ndarray) -> float:
         b = self.quadratic
         Q = b.matrix(nu)
-        q = b.q0 + b.M @ nu
+        q = b.q(nu)
         x, *_ = np.linalg.lstsq(Q, -q, rcond=None)
         if np.abs(Q @ x + q).max(initial=0.0) > 1e-9 * max(1.0, np.abs(q).max(initial=0.0)):
             return -np.inf  # q outside the range of Q: L is unbounded below along its null space
@@ -129,21 +137,21 @@ class ConjugateDual:
         grad = self.dv.astype(float).copy()
         hess = np.zeros((m, m))
         for b in self.scalars:
-            c, s = b.c0 + b.C @ nu, b.s0 + b.S @ nu
+            c, s = b.c(nu), b.s(nu)
             value += b.atom.value(c, s)
             gc, gs = b.atom.gradient(c, s)
-            grad += gc * b.C + gs * b.S
-            J = np.vstack([b.C, b.S])
+            grad += gc * b.c.matrix + gs * b.s.matrix
+            J = np.vstack([b.c.matrix, b.s.matrix])
             hess += J.T @ b.atom.hessian(c, s) @ J
         if self.quadratic is not None:
             b = self.quadratic
             Q = b.matrix(nu)
-            q = b.q0 + b.M @ nu
+            q = b.q(nu)
             Qinv = np.linalg.pinv(Q, hermitian=True)
             x = -Qinv @ q
             value += 0.5 * q @ x
-            J = b.M + np.einsum("kij,j->ik", b.Qk, x) if m else b.M
-            grad += b.M.T @ x + 0.5 * np.einsum("i,kij,j->k", x, b.Qk, x)
+            J = b.q.matrix + np.einsum("kij,j->ik", b.Qk, x) if m else b.q.matrix
+            grad += b.q.matrix.T @ x + 0.5 * np.einsum("i,kij,j->k", x, b.Qk, x)
             hess -= J.T @ Qinv @ J
         return float(value), grad, hess
 
@@ -153,16 +161,15 @@ class ConjugateDual:
         x = np.full(self.n, np.nan)
         with np.errstate(all="ignore"):
             for b in self.scalars:
-                c, s = b.c0 + b.C @ nu, b.s0 + b.S @ nu
+                c, s = b.c(nu), b.s(nu)
                 if c > 0 and b.atom.finite(c, s):
                     x[b.var] = (b.atom.argmin(c, s) - b.beta) / b.alpha
             for b in self.norms:
-                c = b.c0 + b.C @ nu
-                if np.linalg.norm(b.W @ (b.q0 + b.M @ nu)) < c * (1 - 1e-9):
+                if b.dual_norm(nu) < b.c(nu) * (1 - 1e-9):
                     x[list(b.variables)] = b.center
             if self.quadratic is not None:
                 b = self.quadratic
-                q = b.q0 + b.M @ nu
+                q = b.q(nu)
                 x[list(b.variables)] = -np.linalg.pinv(b.matrix(nu), hermitian=True) @ q
         return x
 
@@ -380,7 +387,7 @@ def _build(problem: Problem, nu: tuple[sp.Symbol, ...], is_equality: tuple[bool,
         atom = ATOMS[kind]
         s0, S = lin[j][0] / alpha, lin[j][1] / alpha
         s_expr = parts.linear[j] / alpha_exact
-        scalars.append(_Scalar(atom, j, alpha, beta, c0, C, s0, S))
+        scalars.append(_Scalar(atom, j, alpha, beta, _Affine(c0, C), _Affine(s0, S)))
         d0, dv = d0 - beta * s0, dv - beta * S
         g_expr += atom.expression(c_expr, s_expr) - beta_exact * s_expr
         if C.any():
@@ -419,7 +426,7 @@ def _build(problem: Problem, nu: tuple[sp.Symbol, ...], is_equality: tuple[bool,
         W = np.linalg.cholesky(np.array(Pinv.tolist(), dtype=float)).T
         q0 = np.array([lin[j][0] for j in idx])
         M = np.array([lin[j][1] for j in idx]).reshape(len(idx), m)
-        norms.append(_Norm(idx, center_num, W, c0, C, q0, M))
+        norms.append(_Norm(idx, center_num, W, _Affine(c0, C), _Affine(q0, M)))
         cones.append(Cone(c0, C, W @ q0, W @ M))
         d0, dv = d0 + q0 @ center_num, dv + M.T @ center_num
         q_expr = sp.Matrix([parts.linear[j] for j in idx])
@@ -444,7 +451,7 @@ def _build(problem: Problem, nu: tuple[sp.Symbol, ...], is_equality: tuple[bool,
             raise _NotConjugable
         q0 = np.array([lin[j][0] for j in rows])
         M = np.array([lin[j][1] for j in rows]).reshape(len(rows), m)
-        quadratic = _Quadratic(tuple(rows), Q0, Qk, q0, M)
+        quadratic = _Quadratic(tuple(rows), Q0, Qk, _Affine(q0, M))
         q_expr = sp.Matrix([parts.linear[j] for j in rows])
         if quadratic.constant:
             w, V = np.linalg.eigh(Q0)
