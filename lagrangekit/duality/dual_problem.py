@@ -336,15 +336,25 @@ class DualProblem:
                 np.where(self._is_mu, rng.exponential(size=start.size), rng.normal(size=start.size))
                 for _ in range(4)
             ]
-            finite = [t for t in trials if np.isfinite(self._inner(t)[0])]
-            if not finite:
+            values = [self._inner(t)[0] for t in [start, *trials]]
+            finite = [t for t, value in zip(trials, values[1:]) if np.isfinite(value)]
+            if not finite and all(value == -np.inf for value in values):
                 return self._result(
                     start,
                     -np.inf,
                     "infeasible",
                     _NUMERIC,
-                    "g = -inf (or undefined) at every multiplier tried: inf_x L is unbounded below, so "
+                    "g = -inf at every multiplier tried: inf_x L is unbounded below, so "
                     "the dual is infeasible and weak duality gives only -inf <= p*",
+                )
+            if not finite:
+                return self._result(
+                    start,
+                    np.nan,
+                    "failed",
+                    _NUMERIC,
+                    "inf_x L could not be computed at any multiplier tried (the inner minimization "
+                    "stopped away from a stationary point: a kink or the edge of the domain)",
                 )
             start = finite[0]
         bounds = [(0.0, None) if is_mu else (None, None) for is_mu in self._is_mu]

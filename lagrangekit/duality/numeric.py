@@ -35,13 +35,13 @@ def _lagrangian(form: NumericForm, lam: np.ndarray, mu: np.ndarray):
 
 
 def _falls_along(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> bool:
-    """True when L keeps falling along z + t·d for t = 10, 100, ... 1e6 (times 1/‖d‖),
+    """True when L keeps falling along z + t·d for t = 10, 100, ... 1e9 (times 1/‖d‖),
     by more than 1e6·scale overall: the inner infimum is −inf."""
     norm = float(np.linalg.norm(d))
     if norm == 0 or not np.isfinite(norm):
         return False
     previous = value
-    for k in range(1, 7):
+    for k in range(1, 10):
         current = L(z + (10.0**k / norm) * d)[0]
         if not current < previous:
             return False
@@ -53,7 +53,8 @@ def inner_infimum(
     form: NumericForm, lam: np.ndarray, mu: np.ndarray, x_start: np.ndarray
 ) -> tuple[float, np.ndarray | None]:
     """inf_x L(x, λ, μ) by BFGS from ``x_start``: (value, minimizer); (−inf, None) when L runs
-    away, (nan, None) when no finite value of L was found."""
+    away, (nan, None) when no finite value of L was found or the minimization stopped away
+    from a stationary point without showing that L runs away."""
     L = _lagrangian(form, lam, mu)
     z0 = np.asarray(x_start, float)
     start_value = L(z0)[0]
@@ -73,6 +74,14 @@ def inner_infimum(
         return -np.inf, None
     if not res.success and _falls_along(L, res.x, res.x - z0, value, f_scale):
         return -np.inf, None
+    grad = L(res.x)[1]
+    if np.abs(grad).max(initial=0.0) > 1e-6 * max(1.0, abs(value)):
+        # not a stationary point: L falls along −∇L (or one of its coordinates), or the
+        # minimization stalled (a kink, the edge of the domain) and the value is unknown
+        for d in [-grad] + [-grad[i] * np.eye(len(grad))[i] for i in np.flatnonzero(grad)]:
+            if _falls_along(L, res.x, d, value, f_scale):
+                return -np.inf, None
+        return np.nan, None
     # a saddle of L (BFGS stops at any stationary point): follow negative curvature
     with np.errstate(all="ignore"):
         H = form.lagrangian_hessian(res.x, Multipliers(lam, mu))
