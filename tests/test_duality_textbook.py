@@ -332,3 +332,16 @@ def test_two_way_partitioning_dual_is_the_textbook_bound() -> None:
         float(s @ W @ s) for s in (np.array([a, b, c]) for a in (-1, 1) for b in (-1, 1) for c in (-1, 1))
     )
     assert d.evaluate(nu) <= p_star  # weak duality
+
+
+def test_slater_point_lies_inside_the_domain_of_the_logs() -> None:
+    # entropy with positive symbols and no bounds: the point must make every p_i log p_i
+    # defined (p_i > 0), not merely satisfy Σp = 1 and the mean, where p_8 = 0 also would
+    ps = sp.symbols("p1:9", positive=True)
+    constraints = {"total": sp.Eq(sum(ps), 1), "mean": sp.Eq(sum((i + 1) * q for i, q in enumerate(ps)), 3)}
+    problem = lk.maximize(-sum(q * sp.log(q) for q in ps), constraints)
+    report = lk.slater_point(problem)
+    assert report.holds
+    assert np.all(report.x > 0)
+    assert report.x.sum() == pytest.approx(1, abs=1e-8)
+    assert np.arange(1, 9) @ report.x == pytest.approx(3, abs=1e-8)

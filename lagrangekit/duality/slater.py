@@ -86,9 +86,29 @@ def is_convex(problem: Problem) -> bool | None:
     return True
 
 
-def _largest_margin(form: NumericForm, starts: list[np.ndarray]) -> tuple[np.ndarray, float]:
-    """Maximize τ <= 1 s.t. G(x) + τ <= 0, h(x) = 0 by SLSQP over (x, τ), bounds as rows of G.
-    Returns the best (x, min slack) with |h| <= 1e-8 (τ = −inf when no start gave one)."""
+def _log_arguments(problem: Problem):
+    """(a, ∇a): the arguments of every log in the problem, which its domain needs positive,
+    as one vector function and its Jacobian; None when there is no log (or no sympy form)."""
+    if not problem.is_symbolic:
+        return None
+    x = problem.variables
+    exprs = [problem.objective] + [c.expr for c in problem.constraints]
+    args = {a.args[0] for e in exprs for a in e.atoms(sp.log) if a.args[0].free_symbols & set(x)}
+    if not args:
+        return None
+    ordered = sorted(args, key=sp.default_sort_key)
+    values = sp.lambdify([x], ordered, modules="numpy")
+    jacobian = sp.lambdify([x], sp.Matrix(ordered).jacobian(x), modules="numpy")
+    return (
+        lambda z: np.asarray(values(z), dtype=float).reshape(-1),
+        lambda z: np.asarray(jacobian(z), dtype=float).reshape(len(ordered), len(x)),
+    )
+
+
+def _largest_margin(form: NumericForm, starts: list[np.ndarray], logs) -> tuple[np.ndarray, float]:
+    """Maximize τ <= 1 s.t. G(x) + τ <= 0, h(x) = 0, and every log argument >= τ (``logs``,
+    the implicit domain) by SLSQP over (x, τ), bounds as rows of G. Returns the best
+    (x, min slack of G) with |h| <= 1e-8 inside the domain (−inf when no start gave one)."""
     n = form.n
     best_x, best = starts[0], -np.inf
     constraints = [
@@ -98,6 +118,15 @@ def _largest_margin(form: NumericForm, starts: list[np.ndarray]) -> tuple[np.nda
             "jac": lambda z: np.hstack([-form.G_jac(z[:n]).reshape(-1, n), -np.ones((form.m_in, 1))]),
         }
     ]
+    if logs is not None:
+        values, jacobian = logs
+        constraints.append(
+            {
+                "type": "ineq",
+                "fun": lambda z: values(z[:n]) - z[-1],
+                "jac": lambda z: np.hstack([jacobian(z[:n]), -np.ones((values(z[:n]).size, 1))]),
+            }
+        )
     if form.m_eq:
         constraints.append(
             {
@@ -126,8 +155,10 @@ def _largest_margin(form: NumericForm, starts: list[np.ndarray]) -> tuple[np.nda
             x = res.x[:n]
             if not np.all(np.isfinite(x)):
                 continue
-            G, h = form.G(x), form.h(x)
-        if not (np.all(np.isfinite(G)) and np.all(np.isfinite(h))):
+            G, h, f = form.G(x), form.h(x), form.f(x)
+        if not (np.all(np.isfinite(G)) and np.all(np.isfinite(h)) and np.isfinite(f)):
+            continue  # outside the domain of f, g or h (a log at 0): not a Slater point
+        if logs is not None and np.any(logs[0](x) <= 0):
             continue
         if np.abs(h).max(initial=0.0) > _FEASIBLE:
             continue
@@ -168,7 +199,8 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
     variables = problem.variables
     with single_blas_thread():
         starts = _starts(form, x0)
-        x, margin = _largest_margin(form, starts)
+        logs = _log_arguments(problem)
+        x, margin = _largest_margin(form, starts, logs)
         strict = margin > _STRICT
         if strict:
             holds, note = True, "strictly feasible: every inequality and bound holds strictly"
@@ -180,7 +212,9 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
                 else phase_one(form, starts)
             )
             x = p1.x
-            holds = p1.violation <= _FEASIBLE and (not nonaffine or p1.s < -_STRICT)
+            with np.errstate(all="ignore"):
+                inside = np.isfinite(form.f(x)) and (logs is None or bool(np.all(logs[0](x) > 0)))
+            holds = p1.violation <= _FEASIBLE and (not nonaffine or p1.s < -_STRICT) and inside
             margin = -float(p1.s) if nonaffine else -float(p1.violation)
             G = form.G(x)
             active = [name for name, value in zip(form.ineq_names, G) if value > -_STRICT]
@@ -189,6 +223,8 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
                     "feasible with every non-affine inequality strict (refined Slater condition); "
                     f"active affine inequalities or bounds: {', '.join(active) or 'none'}"
                 )
+            elif not inside and p1.violation <= _FEASIBLE:
+                note = "the feasible point found is outside the domain of the objective (a log argument <= 0)"
             elif p1.violation > _FEASIBLE:
                 note = f"no feasible point found (smallest violation {p1.violation:.3g})"
             else:
