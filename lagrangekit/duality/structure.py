@@ -383,7 +383,7 @@ def _build(problem: Problem, nu: tuple[sp.Symbol, ...], is_equality: tuple[bool,
         c0, C = coefficient(c_expr)
         if c0 == 0 and not C.any():
             continue
-        claim(j, f"scalar{j}")
+        claim(j, f"{kind}({alpha_exact}*x{j} + {beta_exact})")  # one atom per variable
         atom = ATOMS[kind]
         s0, S = lin[j][0] / alpha, lin[j][1] / alpha
         s_expr = parts.linear[j] / alpha_exact
