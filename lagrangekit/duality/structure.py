@@ -378,7 +378,9 @@ def _build(problem: Problem, nu: tuple[sp.Symbol, ...], is_equality: tuple[bool,
     cones: list[Cone] = []
 
     scalars = []
-    for (kind, j, alpha_exact, beta_exact), c_expr in parts.scalars.items():
+    for (kind, j, alpha_exact, beta_exact), c_expr in sorted(
+        parts.scalars.items(), key=lambda item: item[0][1]
+    ):
         alpha, beta = _number(alpha_exact), _number(beta_exact)
         c0, C = coefficient(c_expr)
         if c0 == 0 and not C.any():
