@@ -298,3 +298,14 @@ def test_two_atoms_on_one_variable_are_not_split() -> None:
         False,
         False,
     )
+
+
+def test_concave_abs_has_minus_infinity_dual_without_internal_errors() -> None:
+    # min −|x| + y² s.t. x + y <= 1: L = −|x| + y² + μ(x + y − 1) falls without bound along
+    # x → +inf (μ < 1) or x → −inf (μ >= 1), so g = −inf for every μ. The numeric route meets
+    # sympy's DiracDelta in the Hessian of Abs, which must not escape.
+    d, r = _quiet_dual(lk.minimize(-sp.Abs(X) + Y**2, {"k": X + Y <= 1}))
+    assert d.function is None
+    for mu in (0.0, 0.5, 1.0, 3.0):
+        assert d.evaluate([mu]) == -np.inf
+    assert r.status == "infeasible" and r.fun == -np.inf

@@ -16,7 +16,9 @@ from ..solvers.form import Multipliers, NumericForm
 
 __all__ = ["inner_infimum", "maximize_numeric"]
 
-_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+#: what the lambdified functions of a problem can raise at a point (NameError: a sympy function
+#: that numpy does not know, such as the DiracDelta in the second derivative of Abs)
+_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError, TypeError, NameError)
 
 
 def _lagrangian(form: NumericForm, lam: np.ndarray, mu: np.ndarray):
@@ -84,7 +86,10 @@ def inner_infimum(
         return np.nan, None
     # a saddle of L (BFGS stops at any stationary point): follow negative curvature
     with np.errstate(all="ignore"):
-        H = form.lagrangian_hessian(res.x, Multipliers(lam, mu))
+        try:
+            H = np.asarray(form.lagrangian_hessian(res.x, Multipliers(lam, mu)), dtype=float)
+        except _ERRORS:
+            H = np.zeros((0, 0))  # no second derivatives here: skip the negative-curvature probe
     if np.all(np.isfinite(H)) and H.size:
         w, V = np.linalg.eigh(H)
         if w[0] < -1e-10 * max(1.0, float(np.abs(w).max())):
