@@ -196,14 +196,17 @@ def check_hostile_numbers(coefficients, atom, kind, multipliers):
         if math.isfinite(a) and math.isfinite(b)
         else None
     )
-    try:
+    try:  # sympy itself refuses some of these (a comparison with NaN): no input for lagrangekit
         objective = sp.Float(a) * ATOMS[atom][0](X) + sp.Float(b) * Y**2
         relation = {
-            "le": X + sp.Float(c) * Y <= r,
-            "ge": X + sp.Float(c) * Y >= r,
-            "eq": sp.Eq(X + sp.Float(c) * Y, r),
+            "le": lambda: X + sp.Float(c) * Y <= r,
+            "ge": lambda: X + sp.Float(c) * Y >= r,
+            "eq": lambda: sp.Eq(X + sp.Float(c) * Y, r),
         }
-        constraints = {} if kind == "none" else {"k": relation[kind]}
+        constraints = {} if kind == "none" else {"k": relation[kind]()}
+    except TypeError:
+        return
+    try:
         problem = lk.minimize(objective, constraints, variables=(X, Y))
     except ValueError as exc:
         # the problem's own validation (NaN, inf, trivially true/false constraints)

@@ -90,6 +90,10 @@ def inner_infimum(
             H = np.asarray(form.lagrangian_hessian(res.x, Multipliers(lam, mu)), dtype=float)
         except _ERRORS:
             H = np.zeros((0, 0))  # no second derivatives here: skip the negative-curvature probe
+    # a stationary point that is not a minimum (a kink of −|x|, a saddle): probe the axes too
+    axes = np.vstack([np.eye(len(z0)), -np.eye(len(z0))]) if len(z0) <= 50 else ()
+    if any(_falls_along(L, res.x, d, value, f_scale) for d in axes):
+        return -np.inf, None
     if np.all(np.isfinite(H)) and H.size:
         w, V = np.linalg.eigh(H)
         if w[0] < -1e-10 * max(1.0, float(np.abs(w).max())):
