@@ -1,0 +1,119 @@
+"""The dual function without a closed form: inf_x L by numerical minimization, and its maximization.
+
+Used when the Lagrangian is outside the grammar of :mod:`.structure`. Values of L that are
+not finite (x outside the domain of a log, a root or a division) count as +inf, so the
+inner minimization backs off from them; a run-away inner minimization means g = −inf.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy.optimize import minimize as _scipy_minimize
+
+from ..solvers.form import Multipliers, NumericForm
+
+__all__ = ["inner_infimum", "maximize_numeric"]
+
+#: what the lambdified functions of a problem can raise at a point (NameError: a sympy function
+#: that numpy does not know, such as the DiracDelta in the second derivative of Abs)
+_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError, TypeError, NameError)
+
+
+def _lagrangian(form: NumericForm, lam: np.ndarray, mu: np.ndarray):
+    def L(z):
+        with np.errstate(all="ignore"):
+            try:
+                value = form.f(z) + lam @ form.h(z) + mu @ form.G(z)
+                grad = form.grad(z) + form.h_jac(z).T @ lam + form.G_jac(z).T @ mu
+            except _ERRORS:
+                return np.inf, np.zeros_like(z)
+        if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+            return np.inf, np.zeros_like(z)
+        return float(value), grad
+
+    return L
+
+
+def _falls_along(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> bool:
+    """True when L keeps falling along z + t·d for t = 10, 100, ... 1e9 (times 1/‖d‖),
+    by more than 1e6·scale overall: the inner infimum is −inf."""
+    norm = float(np.linalg.norm(d))
+    if norm == 0 or not np.isfinite(norm):
+        return False
+    previous = value
+    for k in range(1, 10):
+        current = L(z + (10.0**k / norm) * d)[0]
+        if not current < previous:
+            return False
+        previous = current
+    return bool(previous < value - 1e6 * scale)
+
+
+def inner_infimum(
+    form: NumericForm, lam: np.ndarray, mu: np.ndarray, x_start: np.ndarray
+) -> tuple[float, np.ndarray | None]:
+    """inf_x L(x, λ, μ) by BFGS from ``x_start``: (value, minimizer); (−inf, None) when L runs
+    away, (nan, None) when no finite value of L was found or the minimization stopped away
+    from a stationary point without showing that L runs away."""
+    L = _lagrangian(form, lam, mu)
+    z0 = np.asarray(x_start, float)
+    start_value = L(z0)[0]
+    if not np.isfinite(start_value):
+        return np.nan, None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            res = _scipy_minimize(L, z0, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 2000})
+        except _ERRORS:
+            return np.nan, None
+    value = float(res.fun)
+    if not np.isfinite(value) or not np.all(np.isfinite(res.x)):
+        return np.nan, None
+    f_scale = max(1.0, abs(start_value))
+    if value < -1e12 * f_scale or np.abs(res.x).max(initial=0.0) > 1e9:
+        return -np.inf, None
+    if not res.success and _falls_along(L, res.x, res.x - z0, value, f_scale):
+        return -np.inf, None
+    grad = L(res.x)[1]
+    if np.abs(grad).max(initial=0.0) > 1e-6 * max(1.0, abs(value)):
+        # not a stationary point: L falls along −∇L (or one of its coordinates), or the
+        # minimization stalled (a kink, the edge of the domain) and the value is unknown
+        for d in [-grad] + [-grad[i] * np.eye(len(grad))[i] for i in np.flatnonzero(grad)]:
+            if _falls_along(L, res.x, d, value, f_scale):
+                return -np.inf, None
+        return np.nan, None
+    # a saddle of L (BFGS stops at any stationary point): follow negative curvature
+    with np.errstate(all="ignore"):
+        try:
+            H = np.asarray(form.lagrangian_hessian(res.x, Multipliers(lam, mu)), dtype=float)
+        except _ERRORS:
+            H = np.zeros((0, 0))  # no second derivatives here: skip the negative-curvature probe
+    # a stationary point that is not a minimum (a kink of −|x|, a saddle): probe the axes too
+    axes = np.vstack([np.eye(len(z0)), -np.eye(len(z0))]) if len(z0) <= 50 else ()
+    if any(_falls_along(L, res.x, d, value, f_scale) for d in axes):
+        return -np.inf, None
+    if np.all(np.isfinite(H)) and H.size:
+        w, V = np.linalg.eigh(H)
+        if w[0] < -1e-10 * max(1.0, float(np.abs(w).max())):
+            for d in (V[:, 0], -V[:, 0]):
+                if _falls_along(L, res.x, d, value, f_scale):
+                    return -np.inf, None
+    return value, res.x
+
+
+def maximize_numeric(value_and_gradient, start: np.ndarray, bounds, tol: float):
+    """Maximize g by L-BFGS-B on −g within ``bounds`` (μ >= 0); ``value_and_gradient(ν)``
+    gives g and ∇g (Danskin: the constraint values at the inner minimizer). Returns scipy's
+    result."""
+
+    def negative_g(values):
+        value, grad = value_and_gradient(values)
+        if not np.isfinite(value):
+            return 1e300, np.zeros_like(values)
+        return -value, -grad
+
+    return _scipy_minimize(
+        negative_g, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"gtol": tol, "maxiter": 1000}
+    )
