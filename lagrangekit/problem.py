@@ -17,6 +17,8 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from .text_printer import problem_text
+
 __all__ = ["CompiledProblem", "Constraint", "Problem", "maximize", "minimize"]
 
 ConstraintKind = Literal["eq", "ineq"]
@@ -541,14 +543,12 @@ class Problem:
         return parse_problem(text)
 
     def to_text(self) -> str:
-        """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded)."""
-        head = f"{'maximize' if self.is_maximize else 'minimize'} {sp.sstr(self.objective)}"
-        if not self.constraints:
-            return head
-        body = ", ".join(
-            f"{c.name}: {sp.sstr(c.expr)} {'==' if c.kind == 'eq' else '<='} 0" for c in self.constraints
-        )
-        return f"{head} subject to {body}"
+        """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded).
+
+        See :func:`lagrangekit.text_printer.problem_text`, which raises ``ValueError`` for
+        what text cannot express.
+        """
+        return problem_text(self)
 
     def equals(self, other: Problem) -> bool:
         """Structural equality: same sense, variables, bounds, and constraints equal after expansion."""
