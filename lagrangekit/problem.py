@@ -536,11 +536,15 @@ class Problem:
 
     # ------------------------------------------------------------- text I/O
     @classmethod
-    def from_text(cls, text: str) -> Problem:
-        """Parse problem text safely; see :func:`lagrangekit.parse_problem`."""
+    def from_text(cls, text: str, **options: Any) -> Problem:
+        """Parse problem text safely; see :func:`lagrangekit.parse_problem`.
+
+        ``options`` are its keywords: ``max_length`` (the length limit) and ``variables``
+        (declared variables; any other name is then an error).
+        """
         from .parsing import parse_problem
 
-        return parse_problem(text)
+        return parse_problem(text, **options)
 
     def to_text(self) -> str:
         """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded).
