@@ -365,7 +365,10 @@ class _Parser:
             raise self.error(f"number with more than {MAX_NUMBER_DIGITS} digits", tok)
         if len(exp10.lstrip("+-").lstrip("0")) > 4:
             raise self.error("number out of the float64 range", tok)
-        value = sp.Rational(mantissa) * sp.Integer(10) ** int(exp10 or 0)
+        shift = int(exp10 or 0)
+        value = sp.Rational(mantissa) if "." in mantissa else sp.Integer(mantissa)
+        if shift:
+            value = value * (sp.Integer(10**shift) if shift > 0 else sp.Rational(1, 10**-shift))
         reason = rational_problem(value)
         if reason:
             raise self.error(reason, tok)
@@ -396,11 +399,26 @@ class _Parser:
         if reason:
             raise self.error(reason, name_tok)
         if FUNCTIONS[name] in (sp.Max, sp.Min):
-            # evaluate=False: sympy's pairwise comparison of arguments is quadratic and slow
-            return self.checked(FUNCTIONS[name](*args, evaluate=False), name_tok)
+            return self.checked(self.extremum(FUNCTIONS[name], args), name_tok)
         if FUNCTIONS[name] is sp.log and len(args) == 2:
             return self.log_base(args[0], args[1], name_tok)
         return self.checked(FUNCTIONS[name](*args), name_tok)
+
+    def extremum(self, kind: type[sp.Max] | type[sp.Min], args: list[sp.Expr]) -> sp.Expr:
+        """Max or Min with its constant arguments reduced to the extreme one.
+
+        The rest stays unevaluated: sympy's pairwise comparison of symbolic arguments
+        costs tens of milliseconds per call and grows quadratically.
+        """
+        constants = [a for a in args if a.is_number]
+        others = [a for a in args if not a.is_number]
+        if constants:
+            sign = 1 if kind is sp.Max else -1
+            values = [sign * self.limits.values.value(c).real for c in constants]
+            best = max(values)
+            ties = [c for c, v in zip(constants, values) if v == best]
+            others.append(kind(*ties))  # numbers only: sympy compares them exactly, and fast
+        return kind(*others, evaluate=False)
 
     def log_base(self, value: sp.Expr, base: sp.Expr, tok: _Token) -> sp.Expr:
         """log(value, base) = log(value)/log(base), for a base that is not 1 and not <= 0."""

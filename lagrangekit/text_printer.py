@@ -101,7 +101,7 @@ def expression_text(expr: sp.Expr) -> str:
         reason = _refusal(node, limits)
         if reason:
             raise ValueError(f"cannot write {sp.sstr(expr)[:60]} as problem text: {reason}")
-    return _TextPrinter().doprint(expr)
+    return _TextPrinter({"order": "none"}).doprint(expr)
 
 
 def problem_text(problem: Problem) -> str:
