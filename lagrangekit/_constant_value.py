@@ -66,7 +66,7 @@ def _rational(value: sp.Rational) -> complex:
     try:
         return complex(value.p / value.q)
     except OverflowError:
-        return complex(math.copysign(math.inf, value.p))
+        return complex(math.inf if value.p > 0 else -math.inf)
 
 
 def _power(base: complex, exponent: complex) -> complex:

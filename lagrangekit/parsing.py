@@ -546,7 +546,7 @@ def parse_problem(
         Symbol is used as given (with its assumptions). Without it, every name is a
         real variable, in name order, and a variable that appears in exactly one
         constraint and not in the objective (often a misspelling) gets a
-        :class:`~lagrangekit.errors.LoneVariableWarning`.
+        :class:`~lagrangekit.LoneVariableWarning`.
 
     Raises
     ------

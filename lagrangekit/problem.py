@@ -549,8 +549,15 @@ class Problem:
     def to_text(self) -> str:
         """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded).
 
-        See :func:`lagrangekit.text_printer.problem_text`, which raises ``ValueError`` for
-        what text cannot express.
+        Every constraint is written with its label; the variables read back are the free
+        symbols in name order (pass ``variables=`` to :meth:`from_text` to keep another order).
+
+        Raises
+        ------
+        ValueError
+            For what text cannot express: parameters, functions outside the parser's
+            grammar, numbers outside float64's range, reserved names, and symbols with
+            assumptions other than ``real=True``.
         """
         return problem_text(self)
 

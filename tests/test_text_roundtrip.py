@@ -53,13 +53,27 @@ def _real_finite(expr: sp.Expr) -> bool:
     return not expr.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
+PROBLEMS = dict(
     objective=_expressions().filter(lambda e: e.free_symbols and _real_finite(e)),
     constraints=st.lists(st.tuples(_expressions(), st.sampled_from(["<=", ">=", "=="])), max_size=3),
     sense=st.sampled_from([lk.minimize, lk.maximize]),
 )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**PROBLEMS)
 def test_to_text_reads_back_to_the_same_problem(objective, constraints, sense):
+    _check_round_trip(objective, constraints, sense)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**PROBLEMS)
+def test_to_text_reads_back_to_the_same_problem_many(objective, constraints, sense):
+    _check_round_trip(objective, constraints, sense)
+
+
+def _check_round_trip(objective, constraints, sense):
     relations = []
     for expr, op in constraints:
         if not expr.free_symbols or not _real_finite(expr):
