@@ -19,7 +19,6 @@ tokens, so no user text is ever executed.
 
 from __future__ import annotations
 
-import keyword
 import re
 import warnings
 from collections.abc import Iterable
@@ -34,9 +33,8 @@ from .text_grammar import (
     ARITY,
     CONSTANTS,
     FUNCTIONS,
-    MAX_NAME_LENGTH,
     NOT_REAL_NAMES,
-    RESERVED_WORDS,
+    label_problem,
     name_problem,
 )
 
@@ -345,8 +343,6 @@ class _Parser:
                     tok,
                     hint="rename the variable if you meant one",
                 )
-            if tok.text.lower() in RESERVED_WORDS:
-                raise self.error(f"{tok.text!r} is a keyword here, not an expression", tok)
             return self.symbol(tok)
         if self.is_op("("):
             self.advance()
@@ -432,13 +428,10 @@ class _Parser:
         return self.checked(sp.log(value) / log_base, tok)
 
     def check_name(self, tok: _Token) -> _Token:
-        name = tok.text
-        if "__" in name:
-            raise self.error(f"dunder names such as {name[:40]!r} are not allowed", tok)
-        if len(name) > MAX_NAME_LENGTH:
-            raise self.error(f"name longer than {MAX_NAME_LENGTH} characters", tok)
-        if keyword.iskeyword(name) or name in ("lambda", "import", "exec", "eval"):
-            raise self.error(f"Python keyword {name!r} is not allowed in problem text", tok)
+        """``tok`` if its name can be a label or variable (functions and constants are checked later)."""
+        reason = label_problem(tok.text)
+        if reason:
+            raise self.error(f"{tok.text[:40]!r} cannot be a name here: {reason}", tok)
         return tok
 
     def symbol(self, tok: _Token) -> sp.Symbol:

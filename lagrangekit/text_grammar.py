@@ -23,6 +23,7 @@ __all__ = [
     "RESERVED_WORDS",
     "TINY",
     "HUGE",
+    "label_problem",
     "name_problem",
 ]
 
@@ -88,8 +89,8 @@ TINY = sys.float_info.min
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a variable or label of problem text, or None if it can."""
+def label_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a constraint label of problem text, or None if it can."""
     if not _NAME_RE.match(name):
         return "a name is a letter or underscore followed by letters, digits and underscores"
     if len(name) > MAX_NAME_LENGTH:
@@ -100,6 +101,14 @@ def name_problem(name: str) -> str | None:
         return "Python keywords are not allowed"
     if name.lower() in RESERVED_WORDS:
         return "it is a keyword of problem text"
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a variable of problem text, or None if it can."""
+    reason = label_problem(name)
+    if reason:
+        return reason
     if name in FUNCTIONS:
         return "it is a function of problem text"
     if name in CONSTANTS:

@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from ._number_limits import MAX_CONSTANT_DEPTH, NumberLimits, rational_problem
-from .text_grammar import FUNCTIONS, HUGE, name_problem
+from .text_grammar import FUNCTIONS, HUGE, label_problem, name_problem
 
 if TYPE_CHECKING:
     from .problem import Problem
@@ -129,7 +129,7 @@ def problem_text(problem: Problem) -> str:
         return head
     lines = []
     for c in problem.constraints:
-        reason = name_problem(c.name)
+        reason = label_problem(c.name)
         if reason:
             raise ValueError(f"cannot write constraint {c.name!r} as text: {reason}; rename it")
         lines.append(f"{c.name}: {expression_text(c.expr)} {'==' if c.kind == 'eq' else '<='} 0")
