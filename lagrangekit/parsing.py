@@ -505,7 +505,7 @@ def _warn_lone_variables(objective: sp.Expr, constraints: list[Constraint]) -> N
                 "the objective; if it is a misspelling, fix it, or pass variables=[...] to make "
                 "undeclared names an error",
                 LoneVariableWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
 
