@@ -17,7 +17,8 @@ from lagrangekit.parsing import MAX_LENGTH
 
 x, y, z = sp.symbols("x y z", real=True)
 
-#: A hang guard, far above the measured times (all under 0.5 s): CI load cannot reach it.
+#: A hang guard on CPU time (other processes' load does not count), far above the measured
+#: times (all under 0.5 s).
 HANG_GUARD_S = 5.0
 
 
@@ -120,12 +121,12 @@ def _hang_cases() -> dict[str, tuple[str, str | None]]:
 def test_texts_that_hung_parse_fast_or_raise_parse_error(case):
     text, words = _hang_cases()[case]
     assert len(text) <= MAX_LENGTH
-    start = time.perf_counter()
+    start = time.process_time()
     if words is None:
         lk.parse_problem(text)
     else:
         assert words in _parse_error(text).message
-    assert time.perf_counter() - start < HANG_GUARD_S
+    assert time.process_time() - start < HANG_GUARD_S
 
 
 def test_the_long_sum_product_and_max_are_the_hand_built_expressions():
@@ -176,9 +177,9 @@ def test_the_longest_hs_problems_read_as_text_give_the_published_optimum(name):
     copies = 5  # a text of tens of kB
     text = hs_text(entry, copies)
     assert len(text) > 25_000
-    start = time.perf_counter()
+    start = time.process_time()
     p = lk.parse_problem(text, max_length=100_000)
-    assert time.perf_counter() - start < HANG_GUARD_S
+    assert time.process_time() - start < HANG_GUARD_S
     f = sp.lambdify(sp.symbols(f"x1:{entry['n'] + 1}", real=True), p.objective, "mpmath")
     assert float(f(*entry["x_star"])) == pytest.approx(copies * entry["f_star"], rel=1e-5, abs=1e-8)
 
