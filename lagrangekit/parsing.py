@@ -13,8 +13,11 @@ Grammar (case-insensitive keywords)::
     atom        := number | name | function "(" expr ("," expr)* ")" | "(" expr ")"
 
 Only the functions in :data:`FUNCTIONS` and the constants ``pi`` and ``E`` are known;
-every other name is a real symbol. The parser builds sympy objects directly from
-tokens, so no user text is ever executed.
+names of non-real values (``I``, ``nan``, ``oo``, ...) are refused, and every other name is
+a real symbol. The parser builds sympy objects directly from tokens, so no user text is
+ever executed. Sums and products are built once from all their terms, and every number
+is checked as it is built (:mod:`lagrangekit._number_limits`), so parse time is linear in
+the length of the text.
 """
 
 from __future__ import annotations
