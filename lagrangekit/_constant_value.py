@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-__all__ = ["ConstantValues"]
+__all__ = ["ConstantValues", "sympy_assumption"]
 
 _UNDEFINED = complex(math.nan, math.nan)
 
@@ -102,6 +102,14 @@ def _by_sympy(expr: sp.Basic) -> complex:
         return _UNDEFINED
 
 
+def sympy_assumption(expr: sp.Basic, name: str) -> bool | None:
+    """sympy's ``expr.<name>`` (True, False or None), None when deciding raises inside mpmath."""
+    try:
+        return getattr(expr, name)
+    except (OverflowError, TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
 class ConstantValues:
     """Complex-double values of constant sympy expressions, each node evaluated once."""
 
@@ -123,7 +131,7 @@ class ConstantValues:
             return True
         if abs(z.imag) > 1e-9 * max(1.0, abs(z.real)):
             return False
-        return bool(expr.is_extended_real)
+        return sympy_assumption(expr, "is_extended_real") is True
 
     def _evaluate(self, expr: sp.Basic) -> complex:
         if expr in _ATOMS:

@@ -12,7 +12,7 @@ import math
 
 import sympy as sp
 
-from ._constant_value import ConstantValues
+from ._constant_value import ConstantValues, sympy_assumption
 from .text_grammar import HUGE, TINY
 
 __all__ = ["MAX_CONSTANT_DEPTH", "MAX_EXPONENT", "MAX_POWER_BITS", "NumberLimits", "rational_problem"]
@@ -94,8 +94,11 @@ class NumberLimits:
             return f"the constant {_short(expr)} is not a real number (it is about {_short_complex(z)})"
         if math.isinf(z.real):
             return f"the constant {_short(expr)} is infinite or overflows float64"
-        if 0 < abs(z.real) < TINY:
-            return f"the constant {_short(expr)} underflows float64 (its magnitude is under 2.2e-308)"
+        if 0 < abs(z.real) < TINY or (z.real == 0 and sympy_assumption(expr, "is_zero") is not True):
+            return (
+                f"the constant {_short(expr)} underflows float64 (its magnitude is under 2.2e-308, "
+                "or it is zero only to double precision)"
+            )
         return None
 
     def size_problem(self, expr: sp.Expr) -> str | None:

@@ -271,12 +271,11 @@ class _Parser:
         if len(ops) == 2 and any(op.text in ("==", "=") for op in ops):
             raise self.error("'==' cannot be chained with another comparison", ops[0])
         for k, (op, lhs, rhs) in enumerate(zip(ops, terms, terms[1:])):
-            if op.text in ("==", "="):
-                rel = sp.Eq(lhs, rhs)
-            elif op.text in ("<=", "≤"):
-                rel = sp.Le(lhs, rhs)
-            else:
-                rel = sp.Ge(lhs, rhs)
+            relation = sp.Eq if op.text in ("==", "=") else sp.Le if op.text in ("<=", "≤") else sp.Ge
+            try:
+                rel = relation(lhs, rhs)
+            except (OverflowError, TypeError, ValueError) as exc:  # raised inside sympy/mpmath
+                raise self.error(f"sympy cannot compare the two sides: {exc}", op) from None
             name = label if label is None or len(ops) == 1 else f"{label}_{k + 1}"
             out.append((name, rel, start))
 
@@ -416,7 +415,10 @@ class _Parser:
             values = [sign * self.limits.values.value(c).real for c in constants]
             best = max(values)
             ties = [c for c, v in zip(constants, values) if v == best]
-            others.append(kind(*ties))  # numbers only: sympy compares them exactly, and fast
+            try:
+                others.append(kind(*ties))  # numbers only: sympy compares them exactly, and fast
+            except (OverflowError, TypeError, ValueError):  # mpmath could not: keep them all
+                others.extend(ties)
         return kind(*others, evaluate=False)
 
     def log_base(self, value: sp.Expr, base: sp.Expr, tok: _Token) -> sp.Expr:

@@ -16,6 +16,7 @@ from lagrangekit.errors import LoneVariableWarning
 from lagrangekit.parsing import MAX_LENGTH
 
 x, y, z = sp.symbols("x y z", real=True)
+BIG = sp.Integer(10) ** 308
 
 #: A hang guard on CPU time (other processes' load does not count), far above the measured
 #: times (all under 0.5 s).
@@ -70,6 +71,8 @@ def test_log_with_a_valid_base_is_the_ratio_of_logs():
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("minimize Max(x, erfc(-1e308), 2)", sp.Max(x, 2 - sp.erfc(BIG), 2, evaluate=False)),
+        ("minimize Max(x, 1, 2, 0.5) + Min(y, 3, pi)", sp.Max(x, 2) + sp.Min(y, 3)),
         ("minimize sqrt(2)*x + log(2)*y", sp.sqrt(2) * x + sp.log(2) * y),
         ("minimize 2**0.5*x", sp.sqrt(2) * x),
         ("minimize 1e308*x + 1e-300*y", sp.Integer(10) ** 308 * x + y / sp.Integer(10) ** 300),
@@ -91,10 +94,14 @@ def test_real_constants_still_parse_exactly(text, expected):
         ("minimize x**exp(exp(exp(exp(10))))", "overflows"),
         ("minimize exp(1000)*x", "overflows"),
         ("minimize (x**999)**999", "exponent"),
+        ("minimize x*exp(-800)", "underflows"),  # e**-800 is 1e-348
+        ("minimize x s.t. 0.5 <= erfc(1e308)*e", "underflows"),  # mpmath overflowed deciding it
     ],
 )
 def test_numbers_outside_float64_are_named_as_overflow_not_raised_from_inside(text, words):
-    assert mpmath.mpf("1e600") > mpmath.mpf(2) ** 1024 > mpmath.exp(709)  # the range being enforced
+    # the range being enforced: float64's largest value is under 2**1024, its smallest normal 2**-1022
+    assert mpmath.mpf("1e600") > mpmath.mpf(2) ** 1024 > mpmath.exp(709)
+    assert max(mpmath.exp(-800), mpmath.erfc(30)) < mpmath.mpf(2) ** -1022
     assert words in _parse_error(text).message
 
 
