@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ._constant_value import sympy_assumption
 from ._number_limits import MAX_EXPONENT, NumberLimits, rational_problem
 from .errors import LoneVariableWarning, ParseError
 from .problem import Constraint, Problem, natural_key
@@ -297,11 +298,20 @@ class _Parser:
             op = self.advance()
             rhs = self.unary()
             if op.text == "/":
-                if rhs.is_number and self.limits.values.value(rhs) == 0:
-                    raise self.error("division by zero", op)
+                self.check_divisor(rhs, op)
                 rhs = sp.Pow(rhs, -1)
             factors.append(rhs)
         return factors[0] if len(factors) == 1 else self.checked(sp.Mul(*factors), start)
+
+    def check_divisor(self, divisor: sp.Expr, op: _Token) -> None:
+        """A ParseError if the constant ``divisor`` is zero, or too close to zero to tell."""
+        if not divisor.is_number or abs(self.limits.values.value(divisor)) > 1e-12:
+            return
+        zero = sympy_assumption(divisor, "is_zero")
+        if zero is not False:
+            shown = sp.sstr(divisor)[:40]
+            what = "division by zero" if zero else f"cannot tell whether the divisor {shown} is 0"
+            raise self.error(what, op, hint="simplify the constant, or write its value")
 
     def unary(self) -> sp.Expr:
         if self.is_op("-", "+"):

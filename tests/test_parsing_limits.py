@@ -48,6 +48,20 @@ def test_a_constant_that_is_not_a_finite_real_is_a_parse_error_at_its_position(t
     assert err.position == text.index(token)
 
 
+@pytest.mark.parametrize(
+    "divisor, reference",
+    [
+        ("1 - 1", sp.Integer(1) - 1),
+        ("(1 + sqrt(2))**2 - 3 - 2*sqrt(2)", (1 + sp.sqrt(2)) ** 2 - 3 - 2 * sp.sqrt(2)),
+        ("sin(1)**2 + cos(1)**2 - 1", sp.sin(1) ** 2 + sp.cos(1) ** 2 - 1),
+    ],
+)
+def test_a_divisor_that_is_zero_or_cannot_be_told_from_zero_is_an_error(divisor, reference):
+    assert sp.simplify(reference) == 0  # the reference: sympy's simplification proves it is 0
+    text = f"minimize x/({divisor})"
+    assert _parse_error(text).position == text.index("/")
+
+
 @pytest.mark.parametrize("name", ["I", "zoo", "nan", "oo", "inf"])
 def test_names_of_non_real_values_are_refused_not_made_variables(name):
     text = f"minimize x s.t. x + {name} <= 0"
