@@ -77,26 +77,27 @@ class NumberLimits:
             )
         return None
 
-    def check(self, expr: sp.Expr) -> str | None:
+    def check(self, expr: sp.Expr, shown: str | None = None) -> str | None:
         """Why ``expr`` is refused: a constant that is not a real float64, or an oversized part."""
         if expr.is_number:
-            return self.constant_problem(expr)
+            return self.constant_problem(expr, shown)
         return self.size_problem(expr)
 
-    def constant_problem(self, expr: sp.Expr) -> str | None:
-        """Why the constant ``expr`` is not a real float64 number, or None."""
+    def constant_problem(self, expr: sp.Expr, shown: str | None = None) -> str | None:
+        """Why the constant ``expr`` (written ``shown`` in the text) is not a real float64, or None."""
+        shown = shown or _short(expr)
         if isinstance(expr, sp.Rational):
             return rational_problem(expr)
         z = self.values.value(expr)
         if math.isnan(z.real) or math.isnan(z.imag):
-            return f"the constant {_short(expr)} is undefined"
+            return f"the constant {shown} is undefined"
         if not self.values.is_real(expr):
-            return f"the constant {_short(expr)} is not a real number (it is about {_short_complex(z)})"
+            return f"the constant {shown} is not a real number (it is about {_short_complex(z)})"
         if math.isinf(z.real):
-            return f"the constant {_short(expr)} is infinite or overflows float64"
+            return f"the constant {shown} is infinite or overflows float64"
         if 0 < abs(z.real) < TINY or (z.real == 0 and sympy_assumption(expr, "is_zero") is not True):
             return (
-                f"the constant {_short(expr)} underflows float64 (its magnitude is under 2.2e-308, "
+                f"the constant {shown} underflows float64 (its magnitude is under 2.2e-308, "
                 "or it is zero only to double precision)"
             )
         return None

@@ -185,9 +185,13 @@ class _Parser:
         while self.tok.kind == "sep" or self.is_word("and"):
             self.advance()
 
-    def checked(self, expr: sp.Expr, tok: _Token) -> sp.Expr:
-        """``expr`` if its numbers are real float64 values of bounded size, else a ParseError at ``tok``."""
-        reason = self.limits.check(expr)
+    def checked(self, expr: sp.Expr, tok: _Token, start: _Token | None = None) -> sp.Expr:
+        """``expr`` if its numbers are real float64 values of bounded size, else a ParseError at ``tok``.
+
+        The error quotes the text from ``start`` (default ``tok``) to the current token.
+        """
+        shown = self.text[(start or tok).pos : self.tok.pos].strip()
+        reason = self.limits.check(expr, shown if 0 < len(shown) <= 40 else None)
         if reason:
             raise self.error(reason, tok, hint="constants must be real, finite float64 numbers")
         return expr
@@ -323,6 +327,7 @@ class _Parser:
         return self.power()
 
     def power(self) -> sp.Expr:
+        start = self.tok
         base = self.atom()
         if not self.is_op("**", "^"):
             return base
@@ -333,7 +338,7 @@ class _Parser:
         reason = self.limits.exponent_problem(exponent) or self.limits.power_problem(base, exponent)
         if reason:
             raise self.error(reason, op, hint="very large powers are refused to keep parsing fast")
-        return self.checked(base**exponent, op)
+        return self.checked(base**exponent, op, start)
 
     def atom(self) -> sp.Expr:
         tok = self.tok
