@@ -26,6 +26,9 @@ MAX_POWER_BITS = 50_000
 MAX_CONSTANT_DEPTH = 4
 
 
+_NOT_REAL = (sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)
+
+
 def rational_problem(value: sp.Rational) -> str | None:
     """Why the exact number ``value`` is outside float64's range, or None."""
     if value == 0:
@@ -78,9 +81,16 @@ class NumberLimits:
         return None
 
     def check(self, expr: sp.Expr, shown: str | None = None) -> str | None:
-        """Why ``expr`` is refused: a constant that is not a real float64, or an oversized part."""
+        """Why ``expr`` is refused: a constant that is not a real float64, or an oversized part.
+
+        A non-constant node is refused when sympy made an undefined or non-real value one of
+        its parts, as in ``0**(-y)`` (``zoo**y``) or ``log(0, y)`` (``zoo/log(y)``). Each node
+        is checked as it is built, so looking at its own arguments is enough.
+        """
         if expr.is_number:
             return self.constant_problem(expr, shown)
+        if any(part in _NOT_REAL for part in (expr, *expr.args)):
+            return f"{shown or _short(expr)} is undefined or not real: sympy made it {_short(expr)}"
         return self.size_problem(expr)
 
     def constant_problem(self, expr: sp.Expr, shown: str | None = None) -> str | None:

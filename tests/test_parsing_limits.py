@@ -62,6 +62,19 @@ def test_a_divisor_that_is_zero_or_cannot_be_told_from_zero_is_an_error(divisor,
     assert _parse_error(text).position == text.index("/")
 
 
+@pytest.mark.parametrize(
+    "text, token",
+    [
+        ("maximize sqrt(log(0, y))", "log"),  # log(0)/log(y): sympy gives zoo/log(y)
+        ("minimize x s.t. x <= Max(0**(0 - y), x, E)", "**"),  # 0**(-y) is zoo**y
+        ("minimize x*0**(-y)", "**"),
+    ],
+)
+def test_an_undefined_part_of_an_expression_with_variables_is_an_error(text, token):
+    assert mpmath.isinf(mpmath.log(0)) and sp.Integer(0) ** -1 is sp.zoo  # the undefined parts
+    assert _parse_error(text).position == text.index(token)
+
+
 @pytest.mark.parametrize("name", ["I", "zoo", "nan", "oo", "inf"])
 def test_names_of_non_real_values_are_refused_not_made_variables(name):
     text = f"minimize x s.t. x + {name} <= 0"
