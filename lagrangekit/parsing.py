@@ -300,10 +300,11 @@ class _Parser:
         factors = [self.unary()]
         while self.is_op("*", "/"):
             op = self.advance()
+            divisor_start = self.tok
             rhs = self.unary()
             if op.text == "/":
                 self.check_divisor(rhs, op)
-                rhs = sp.Pow(rhs, -1)
+                rhs = self.checked(sp.Pow(rhs, -1), op, divisor_start)  # 1/0**y is zoo**y
             factors.append(rhs)
         return factors[0] if len(factors) == 1 else self.checked(sp.Mul(*factors), start)
 
@@ -445,7 +446,7 @@ class _Parser:
                     f"log(x, base) needs a positive base other than 1, got {sp.sstr(base)}", tok
                 )
         log_base = self.checked(sp.log(base), tok)
-        return self.checked(sp.log(value) / log_base, tok)
+        return self.checked(self.checked(sp.log(value), tok) / log_base, tok)
 
     def check_name(self, tok: _Token) -> _Token:
         """``tok`` if its name can be a label or variable (functions and constants are checked later)."""

@@ -68,6 +68,7 @@ def test_a_divisor_that_is_zero_or_cannot_be_told_from_zero_is_an_error(divisor,
         ("maximize sqrt(log(0, y))", "log"),  # log(0)/log(y): sympy gives zoo/log(y)
         ("minimize x s.t. x <= Max(0**(0 - y), x, E)", "**"),  # 0**(-y) is zoo**y
         ("minimize x*0**(-y)", "**"),
+        ("maximize 1e+5/abs(0**abs(y))", "/"),  # 1/0**|y| is zoo**|y|
     ],
 )
 def test_an_undefined_part_of_an_expression_with_variables_is_an_error(text, token):
