@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "KKTReport": "result",
     "LagrangekitError": "errors",
     "ParseError": "errors",
+    "LoneVariableWarning": "errors",
     "InfeasibleError": "errors",
     "SymbolicSolveError": "errors",
     "NotConvexError": "errors",

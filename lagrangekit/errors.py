@@ -9,6 +9,7 @@ __all__ = [
     "ConvergenceWarning",  # noqa: F822 - defined lazily by __getattr__ below
     "InfeasibleError",
     "LagrangekitError",
+    "LoneVariableWarning",
     "NotConvexError",
     "ParseError",
     "SymbolicSolveError",
@@ -93,3 +94,12 @@ def __getattr__(name: str) -> Any:
                 {"__doc__": _CONVERGENCE_WARNING_DOC, "__module__": __name__},
             )
     return globals()["ConvergenceWarning"]
+
+
+class LoneVariableWarning(UserWarning):
+    """A variable of parsed problem text appears in exactly one constraint and not in the objective.
+
+    Such a variable is often a misspelling (``x + yy >= 1`` where ``y`` was meant), which
+    silently adds a free variable. Pass ``variables=[...]`` to the parser to make every
+    undeclared name an error instead.
+    """

@@ -17,6 +17,8 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from .text_printer import problem_text
+
 __all__ = ["CompiledProblem", "Constraint", "Problem", "maximize", "minimize"]
 
 ConstraintKind = Literal["eq", "ineq"]
@@ -534,21 +536,30 @@ class Problem:
 
     # ------------------------------------------------------------- text I/O
     @classmethod
-    def from_text(cls, text: str) -> Problem:
-        """Parse problem text safely; see :func:`lagrangekit.parse_problem`."""
+    def from_text(cls, text: str, **options: Any) -> Problem:
+        """Parse problem text safely; see :func:`lagrangekit.parse_problem`.
+
+        ``options`` are its keywords: ``max_length`` (the length limit) and ``variables``
+        (declared variables; any other name is then an error).
+        """
         from .parsing import parse_problem
 
-        return parse_problem(text)
+        return parse_problem(text, **options)
 
     def to_text(self) -> str:
-        """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded)."""
-        head = f"{'maximize' if self.is_maximize else 'minimize'} {sp.sstr(self.objective)}"
-        if not self.constraints:
-            return head
-        body = ", ".join(
-            f"{c.name}: {sp.sstr(c.expr)} {'==' if c.kind == 'eq' else '<='} 0" for c in self.constraints
-        )
-        return f"{head} subject to {body}"
+        """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded).
+
+        Every constraint is written with its label; the variables read back are the free
+        symbols in name order (pass ``variables=`` to :meth:`from_text` to keep another order).
+
+        Raises
+        ------
+        ValueError
+            For what text cannot express: parameters, functions outside the parser's
+            grammar, numbers outside float64's range, reserved names, and symbols with
+            assumptions other than ``real=True``.
+        """
+        return problem_text(self)
 
     def equals(self, other: Problem) -> bool:
         """Structural equality: same sense, variables, bounds, and constraints equal after expansion."""

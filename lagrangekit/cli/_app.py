@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from ._common import EXIT_FAILED, EXIT_USAGE, JSON_SCHEMA, CLIError, Output, first_line, plain
 from ._fit import ESTIMATORS, cmd_fit
+from ._input import CLI_MAX_LENGTH
 from ._problems import cmd_check, cmd_dual, cmd_solve
 
 
@@ -25,6 +26,18 @@ def _add_problem_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("problem", nargs="?", help='problem text, e.g. "minimize (y-1)**2 subject to y >= 3"')
     parser.add_argument(
         "-f", "--file", metavar="FILE", help="read the problem text from FILE ('-' for stdin)"
+    )
+    parser.add_argument(
+        "--max-length",
+        type=int,
+        default=CLI_MAX_LENGTH,
+        metavar="N",
+        help=f"longest problem text accepted, in characters (default {CLI_MAX_LENGTH:,})",
+    )
+    parser.add_argument(
+        "--variables",
+        metavar="NAMES",
+        help="the variables, e.g. x,y: any other name in the problem is then an error",
     )
 
 
@@ -85,13 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("data", help="CSV file with a header row; every cell numeric")
     fit.add_argument("--target", required=True, metavar="COL", help="the column to predict")
     reg = fit.add_mutually_exclusive_group()
-    reg.add_argument("--alpha", type=float, default=1.0, help="penalty strength (default 1.0)")
+    reg.add_argument("--alpha", type=float, help="penalty strength (default 1.0)")
     reg.add_argument("--cv", action="store_true", help="choose alpha by cross-validation")
     reg.add_argument(
         "--constrained", type=float, metavar="T", help="fit the constrained form, norm bounded by T"
     )
-    fit.add_argument("--l1-ratio", type=float, default=0.5, help="elasticnet mix (default 0.5)")
-    fit.add_argument("--penalty", choices=("none", "l2", "l1"), default="l2", help="logistic penalty")
+    fit.add_argument("--l1-ratio", type=float, help="elasticnet only: the L1 share (default 0.5)")
+    fit.add_argument(
+        "--penalty", choices=("none", "l2", "l1"), help="logistic only: the penalty (default l2)"
+    )
     fit.add_argument("--no-intercept", action="store_true", help="fit without an intercept")
     fit.add_argument("--crosscheck", action="store_true", help="compare with the same fit in cvxpy")
     _add_json(fit)

@@ -19,8 +19,20 @@ ESTIMATORS = {
 }
 
 
+def _refuse_options_that_do_not_apply(args: argparse.Namespace) -> None:
+    """A usage error naming an option the chosen model would silently ignore."""
+    if args.l1_ratio is not None and args.model != "elasticnet":
+        raise CLIError(f"--l1-ratio applies to elasticnet only, not to {args.model}")
+    if args.penalty is not None and args.model != "logistic":
+        raise CLIError(f"--penalty applies to logistic only, not to {args.model}")
+    if args.alpha is not None and args.model == "logistic" and args.penalty == "none":
+        raise CLIError("--alpha does not apply to logistic with --penalty none")
+
+
 def _make_estimator(args: argparse.Namespace) -> Any:
+    _refuse_options_that_do_not_apply(args)
     penalized, cross_validated, constrained = ESTIMATORS[args.model]
+    alpha = 1.0 if args.alpha is None else args.alpha
     if args.cv:
         if cross_validated is None:
             raise CLIError(f"--cv is not available for {args.model}")
@@ -32,13 +44,14 @@ def _make_estimator(args: argparse.Namespace) -> Any:
             raise CLIError(f"--constrained must be >= 0, got {args.constrained:g}")
         name, kwargs = constrained, {"s" if args.model == "ridge" else "t": args.constrained}
     else:
-        if args.alpha < 0:
-            raise CLIError(f"--alpha must be >= 0, got {args.alpha:g}")
-        name, kwargs = penalized, {"alpha": args.alpha}
+        if alpha < 0:
+            raise CLIError(f"--alpha must be >= 0, got {alpha:g}")
+        name, kwargs = penalized, {"alpha": alpha}
     if args.model == "elasticnet":
-        kwargs["l1_ratio"] = args.l1_ratio
+        kwargs["l1_ratio"] = 0.5 if args.l1_ratio is None else args.l1_ratio
     if args.model == "logistic":
-        kwargs["penalty"] = None if args.penalty == "none" else args.penalty
+        penalty = args.penalty or "l2"
+        kwargs["penalty"] = None if penalty == "none" else penalty
     kwargs["fit_intercept"] = not args.no_intercept
     return name, feature(".linear_model", name, f"fit {args.model}")(**kwargs)
 

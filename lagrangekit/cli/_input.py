@@ -7,7 +7,6 @@ import argparse
 import csv
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ._common import CLIError
@@ -15,41 +14,75 @@ from ._common import CLIError
 DEFAULT_PROBLEM = "maximize x + y subject to circle: x**2 + y**2 == 1"
 
 
+#: The CLI's default longest problem text: the user's own files, so far above the library's
+#: 10,000 (a guard for services that parse untrusted text); --max-length changes it.
+CLI_MAX_LENGTH = 1_000_000
+
+
+def _read_limited(handle: Any, limit: int, source: str) -> str:
+    """At most ``limit`` characters of ``handle``; a CLIError if there are more."""
+    text = handle.read(limit + 1)
+    if len(text) > limit:
+        raise CLIError(f"{source} is over the limit of {limit} characters; raise it with --max-length")
+    return text
+
+
 def read_problem_text(args: argparse.Namespace) -> tuple[str, bool]:
-    """The problem text and whether it is the built-in default."""
+    """The problem text and whether it is the built-in default.
+
+    The built-in example is used only when no problem is given and standard input is a
+    terminal (or absent); empty standard input from a pipe or file is a usage error.
+    """
+    limit = args.max_length
+    if limit < 1:
+        raise CLIError(f"--max-length must be a positive number of characters, got {limit}")
     if args.problem is not None and args.file is not None:
         raise CLIError("give the problem either as an argument or with -f FILE, not both")
+    if args.file == "-":
+        text = _read_limited(sys.stdin, limit, "standard input")
+        return _nonempty(text, "standard input (-f -)", args), False
     if args.file is not None:
-        if args.file == "-":
-            return sys.stdin.read(), False
         try:
-            return Path(args.file).read_text(encoding="utf-8"), False
+            with open(args.file, encoding="utf-8") as handle:
+                text = _read_limited(handle, limit, f"problem file {args.file!r}")
         except OSError as exc:
             raise CLIError(f"cannot read problem file {args.file!r}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
             raise CLIError(f"problem file {args.file!r} is not UTF-8 text") from None
+        return _nonempty(text, f"problem file {args.file!r}", args), False
     if args.problem is not None:
         return args.problem, False
     if sys.stdin is not None and not sys.stdin.isatty():
-        text = sys.stdin.read()
-        if text.strip():
-            return text, False
+        return _nonempty(_read_limited(sys.stdin, limit, "standard input"), "standard input", args), False
     if args.command != "solve":
         raise CLIError(f"'{args.command}' needs a problem: give it as an argument, with -f FILE, or on stdin")
     return DEFAULT_PROBLEM, True
 
 
-def parse_problem_text(text: str) -> Any:
+def _nonempty(text: str, source: str, args: argparse.Namespace) -> str:
+    if not text.strip():
+        raise CLIError(
+            f"'{args.command}' needs a problem, and {source} is empty: give it as an argument, with "
+            "-f FILE, or on standard input (the built-in example of 'solve' runs only from a terminal)"
+        )
+    return text
+
+
+def parse_problem_text(text: str, args: argparse.Namespace) -> Any:
+    """The problem, parsed with the limit of --max-length and the names of --variables."""
     from ..errors import ParseError
     from ..parsing import parse_problem
 
+    variables = split_top_level(args.variables) if args.variables is not None else None
+    if variables is not None and not variables:
+        raise CLIError("--variables needs names separated by commas, e.g. --variables x,y")
     try:
-        return parse_problem(text.strip())
+        return parse_problem(text.strip(), max_length=args.max_length, variables=variables)
     except ParseError as exc:
         where = f" at position {exc.position}" if exc.position is not None else ""
         hint = f" (hint: {exc.hint})" if exc.hint else ""
         raise CLIError(f"cannot parse the problem: {exc.message}{where}{hint}") from None
-    except ValueError as exc:  # the problem model refused it
+    except ValueError as exc:  # the problem model or --variables refused it
         raise CLIError(f"not a valid problem: {exc}") from None
 
 

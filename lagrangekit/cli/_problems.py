@@ -87,7 +87,7 @@ def cmd_solve(args: argparse.Namespace) -> Output:
     if args.exact and args.method:
         raise CLIError("--method chooses a numerical solver; it cannot be combined with --exact")
     text, is_default = read_problem_text(args)
-    problem = parse_problem_text(text)
+    problem = parse_problem_text(text, args)
     result, mode, note = _run_solve(args, problem)
     exact_x, exact_m = _exact_values(problem, result)
     code = EXIT_OK if result.success else EXIT_FAILED
@@ -135,7 +135,7 @@ def _point_for(problem: Any, values: Mapping[str, Any]) -> dict[Any, Any]:
 def cmd_check(args: argparse.Namespace) -> Output:
     """``lagrangekit check``: the KKT report of a point, condition by condition."""
     text, _ = read_problem_text(args)
-    problem = parse_problem_text(text)
+    problem = parse_problem_text(text, args)
     point = _point_for(problem, parse_assignments(args.at, "--at"))
     multipliers = None
     if args.multipliers is not None:
@@ -179,7 +179,7 @@ def cmd_dual(args: argparse.Namespace) -> Output:
     import sympy as sp
 
     text, _ = read_problem_text(args)
-    problem = parse_problem_text(text)
+    problem = parse_problem_text(text, args)
     dual = feature("", "dual", "dual")(problem)
     dual_result = dual.solve()
     gap = feature("", "duality_gap", "dual")(problem)
