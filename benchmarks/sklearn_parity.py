@@ -15,22 +15,29 @@ ridge_regression`` to lagrangekit's objects:
   bound to the ``sklearn.linear_model`` module itself is replaced by a view whose swapped
   attributes are lagrangekit's;
 * a name lagrangekit does not have (``enet_path``, ``ridge_regression`` today) is bound to a stub
-  that raises ``MissingInLagrangekit``: the tests that use it fail, and count.
+  that raises ``MissingInLagrangekit``: the tests that use it fail, and count;
+* an estimator that a module builds at import time (``RidgeCV(store_cv_results=False)`` in a
+  parametrize list) with arguments lagrangekit's constructor refuses becomes a
+  ``FailedConstruction`` that raises the constructor's error when a test uses it, so the module
+  still imports and exactly those tests fail.
 
-Every test item is then put in exactly one class:
+Every test item is then put in exactly one class, in this order:
 
-* ``not applicable``: it touches none of the swapped names (RidgeClassifier, MultiTaskLasso,
-  LinearRegression... tests). A test parametrized by estimators counts only for the parameter
-  values that are swapped estimators.
-* ``private helper``: it exercises scikit-learn's private implementation — it calls one of
-  ``_RidgeGCV, _solve_cholesky, _solve_cholesky_kernel, _solve_lbfgs, _solve_svd,
-  _X_CenterStackOp, _check_gcv_mode, _cd_fast, _set_order`` (recorded by wrapping them in a
-  run against scikit-learn's own classes, so a test counts only for the parameters where the
-  helper is really called), reads ``Ridge._parameter_constraints``, or monkeypatches a name in a
-  private ``sklearn.linear_model._*`` module.
 * ``not passing with sklearn``: it is skipped, xfailed or fails with scikit-learn's own classes in
-  this environment (no array-API library installed, sklearn's own imperative xfails).
+  the reference session (no array-API library installed, scikit-learn's own imperative xfails).
+* ``private helper``: it exercises scikit-learn's private implementation: it calls one of
+  ``_RidgeGCV, _solve_cholesky, _solve_cholesky_kernel, _solve_lbfgs, _solve_svd,
+  _X_CenterStackOp, _check_gcv_mode, _cd_fast, _set_order`` (recorded by wrapping them in the
+  reference session, so a test counts as private only for the parameters where the helper is
+  really called), reads ``_parameter_constraints``, ``_compute_gram`` or ``_compute_covariance``,
+  or monkeypatches a name in a private ``sklearn.linear_model._*`` module.
+* ``not applicable``: in the lagrangekit session it constructs no swapped estimator and calls no
+  swapped function (recorded by wrapping their ``__init__``), and no parameter is one: the
+  RidgeClassifier, MultiTaskLasso, LinearRegression... tests.
 * ``counted``: the denominator. Its outcome with lagrangekit's classes is the figure.
+
+Each counted failure gets one root cause from its first exception (``CAUSES``): the first thing
+that blocks a test, not all of them.
 
 Usage::
 
