@@ -3,32 +3,48 @@
 ``sympy.lambdify`` prints variables by their names into Python source that also refers to
 numpy's functions and constants by name. A variable called ``e``, ``pi``, ``maximum``,
 ``select``, ``exp`` or ``lambda`` then shadows (or breaks) what the printed code means: with a
-variable ``e``, the constant E is read as that variable. Every variable is therefore replaced
-by a :class:`sympy.Dummy` (printed as ``_Dummy_<n>``, a name no namespace uses) before
-printing, and the function takes the variables as one positional array.
+variable ``e``, the constant E is read as that variable. Here every variable is printed by its
+position (``_lk_x0``, ``_lk_x1``, ...: names no namespace uses), and the function takes the
+variables as one positional array. The expressions are not rebuilt (that costs as much as
+printing them): the renaming happens in the printer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 __all__ = ["lambdify_vector"]
 
+# the settings lambdify gives its own printer for modules="numpy"
+_SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
 
-def lambdify_vector(variables: Sequence[sp.Symbol], exprs: Any) -> Callable[[Any], Any]:
-    """``func(x)`` evaluating ``exprs`` (an expression or a list of them) with numpy, where
+
+class _RenamingPrinter(NumPyPrinter):
+    """NumPyPrinter that prints the given symbols under the given names."""
+
+    def __init__(self, names: Mapping[sp.Symbol, str]) -> None:
+        super().__init__({**_SETTINGS, "user_functions": {}})
+        self._names = names
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        name = self._names.get(expr)
+        return name if name is not None else super()._print_Symbol(expr)
+
+
+def lambdify_vector(variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr]) -> Callable[[Any], list]:
+    """``func(x)`` returning the list of the values of ``exprs`` computed with numpy, where
     ``x[i]`` is the value of ``variables[i]``; ``x`` may also be an (n, k) array of k points.
 
-    The variables are renamed to dummies with the same assumptions, so no variable name can
-    collide with a name of the printed code. Common subexpressions are computed once.
+    No variable name reaches the generated code or its namespace, so none can collide with a
+    name of numpy's namespace, a Python keyword or builtin, or a common-subexpression temporary.
+    (``sympy.lambdify`` also puts the symbols of a single expression into the namespace under
+    their names, where a variable ``e`` would replace numpy's ``e``: given a list, it does not.)
+    Common subexpressions are computed once.
     """
-    dummies = [sp.Dummy(v.name, **v.assumptions0) for v in variables]
-    renaming = dict(zip(variables, dummies))
-    if isinstance(exprs, (list, tuple)):
-        renamed: Any = [sp.sympify(e).xreplace(renaming) for e in exprs]
-    else:
-        renamed = sp.sympify(exprs).xreplace(renaming)
-    return sp.lambdify([dummies], renamed, modules="numpy", cse=True)
+    arguments = [sp.Symbol(f"_lk_x{i}") for i in range(len(variables))]
+    names = {v: a.name for v, a in zip(variables, arguments)}
+    return sp.lambdify([arguments], list(exprs), modules="numpy", cse=True, printer=_RenamingPrinter(names))

@@ -228,6 +228,7 @@ def _estimate_numeric(ev: _Evaluated, active: np.ndarray) -> tuple[np.ndarray, n
     return lam, mu
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflowing residuals are reported as inf
 def _check_numeric(
     problem: Problem,
     values: list[Any],
@@ -238,11 +239,11 @@ def _check_numeric(
     x = np.array([float(v) for v in values], dtype=float)
     eq_names, in_names = _constraint_names(problem)
     try:
-        with np.errstate(all="ignore"):
+        with np.errstate(divide="ignore"):
             ev = _evaluate_numeric(problem, x)
     except NotSmoothError as exc:
         return _unchecked_report(str(exc), mults, eq_names, in_names, tol)
-    with np.errstate(all="ignore"):
+    with np.errstate(divide="ignore"):
         f = problem.compile().fun(x)
     undefined = _undefined_piece(f, ev, eq_names, in_names, lambda v: not math.isfinite(v))
     if undefined is not None:

@@ -242,10 +242,10 @@ def require_real(expr: Any, what: str) -> None:
 
 
 def _lambdify_scalar(variables: Sequence[sp.Symbol], expr: sp.Expr) -> Callable[[np.ndarray], float]:
-    func = lambdify_vector(variables, expr)
+    func = lambdify_vector(variables, [expr])
 
     def call(x: np.ndarray) -> float:
-        return float(func(np.asarray(x, dtype=float)))
+        return float(func(np.asarray(x, dtype=float))[0])
 
     return call
 
