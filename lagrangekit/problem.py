@@ -492,10 +492,17 @@ class Problem:
     def compile(self) -> CompiledProblem:
         """Numeric callables with exact sympy derivatives, built once and cached.
 
+        Variables are passed by position, so their names never reach the generated code.
+
         Raises
         ------
         ValueError
-            If the problem still has parameters (substitute them with :meth:`subs`).
+            If the problem still has parameters (substitute them with :meth:`subs`), has no
+            variables, has a constant float64 cannot hold, or a function sympy does not define.
+        lagrangekit.NotSmoothError
+            Not here but from the derivative callables (``grad``, ``hess``, ``eq_jac``, ...), on
+            first use, when a term such as ``Abs``, ``Max``, ``Min`` or ``floor`` depends on a
+            variable; the values (``fun``, ``eq``, ``ineq``) still work.
         """
         return self._compiled
 
@@ -687,7 +694,10 @@ class Problem:
             h = eps^(1/3)·max(1, |x_i|); Hessians from central differences of the gradient
             (or the four-point formula with h = eps^(1/4)·max(1, |x_i|)). Symbolic features
             (``lagrangian``, ``solve_symbolic``, ``to_cvxpy``, ``dual``) raise a ValueError
-            saying they need sympy.
+            saying they need sympy. A callable that returns anything but a real number (or,
+            for ``grad`` and ``jac``, an array of ``n`` real numbers) raises
+            :class:`~lagrangekit.CallableOutputError` naming it, what it returned and the
+            shape expected.
 
         Examples
         --------
@@ -851,8 +861,9 @@ def minimize(
         ``{name: relation}`` or a list, auto-named ``c1, c2, ...``. A relation is
         ``sp.Eq(a, b)``, ``a <= b`` or ``a >= b``; ``a >= b`` is stored as ``b - a <= 0``.
     bounds : dict, optional
-        ``{x: (lo, hi)}``, with None for a missing side. Multipliers of bounds are
-        reported under ``"lower:x"`` and ``"upper:x"``.
+        ``{x: (lo, hi)}``, with None (or -inf below, inf above) for a missing side.
+        Multipliers of bounds are reported under ``"lower:x"`` and ``"upper:x"``. NaN,
+        +inf below, -inf above and lo > hi raise a ValueError naming the variable.
     variables : sequence of sympy.Symbol, optional
         Decision variables in order. By default, every free symbol, in name order
         (``x2`` before ``x10``). Other free symbols become :attr:`Problem.parameters`.
@@ -860,6 +871,12 @@ def minimize(
     Returns
     -------
     Problem
+
+    Raises
+    ------
+    ValueError
+        For bad bounds, and for an objective or constraint with a constant that is not a
+        real finite number (``I``, ``zoo``, ``nan``, ``oo``, ``sqrt(cos(E))``), naming it.
 
     Examples
     --------

@@ -6,13 +6,12 @@ Every expected value comes from an independent reference: exact sympy evaluation
 or numpy's own verdict on a function's domain.
 """
 
-import builtins
-import keyword
 import math
 
 import numpy as np
 import pytest
 import sympy as sp
+from _hostile import HOSTILE_NAMES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,14 +19,6 @@ import lagrangekit as lk
 from lagrangekit.problem import Constraint, Problem
 
 x, y = sp.symbols("x y", real=True)
-
-# names of lambdify's numpy namespace, math, Python keywords and builtins: each could shadow
-# (or break) the printed code if a variable were printed by its name
-HOSTILE_NAMES = sorted(
-    {n for n in (*dir(np), *dir(math), *keyword.kwlist, *dir(builtins)) if n.isidentifier()}
-    | {"e", "pi", "inf", "nan", "maximum", "minimum", "select", "reduce", "x0", "x1", "_lk_x0", "_lk_x1"}
-)
-
 
 def _exact_value(expr: sp.Expr, point: dict) -> float:
     return float(expr.xreplace({k: sp.Rational(v) for k, v in point.items()}).evalf(30))
