@@ -18,6 +18,7 @@ _EXPORTS: dict[str, str] = {
     "CompiledProblem": "problem",
     "minimize": "problem",
     "maximize": "problem",
+    "split_nonsmooth": "smooth_split",
     "parse_problem": "parsing",
     "parse_expression": "parsing",
     "Result": "result",

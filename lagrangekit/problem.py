@@ -592,11 +592,7 @@ class Problem:
             term = nonsmooth_term(expr, variables)
             if term is not None:
                 constraint = next((c for c in self.constraints if c.expr is expr), None)
-                raise NotSmoothError(
-                    f"{what} contains {short(term)}, which is not differentiable everywhere, so its "
-                    "derivative (sign, Heaviside, DiracDelta) cannot drive a gradient-based solver or "
-                    f"a KKT check. {_smooth_hint(term, constraint)}"
-                )
+                raise _not_smooth_error(what, term, constraint)
 
     def _assemble_compiled(
         self,
@@ -763,17 +759,32 @@ class Problem:
         return "\n".join(lines)
 
 
+def _not_smooth_error(what: str, term: sp.Basic, constraint: Constraint | None) -> NotSmoothError:
+    """The :class:`NotSmoothError` for ``term`` in ``what`` (``constraint`` None: the objective),
+    with the exact smooth rewrite where one exists."""
+    return NotSmoothError(
+        f"{what} contains {short(term)}, which is not differentiable everywhere, so its derivative "
+        "(sign, Heaviside, DiracDelta) cannot drive a gradient-based solver or a KKT check. "
+        + _smooth_hint(term, constraint)
+    )
+
+
 def _smooth_hint(term: sp.Basic, constraint: Constraint | None) -> str:
-    """How to write ``term`` smoothly where it occurs (``constraint`` None: the objective)."""
+    """How to write ``term`` smoothly where it occurs."""
     if isinstance(term, (sp.Abs, sp.Max, sp.Min)) and (constraint is None or constraint.kind == "ineq"):
+        split = (
+            " lk.split_nonsmooth(problem) does this for you where the split is exact (a sum of "
+            "Abs and Max terms with positive signs, of Min terms with negative ones, in the "
+            "minimize form or the <= 0 form)"
+        )
         if constraint is not None:
             return (
                 "An inequality with it splits exactly into smooth ones: |t| <= s is t <= s and "
-                "-t <= s; Max(a, b) <= c is a <= c and b <= c; Min(a, b) >= c is a >= c and b >= c"
+                "-t <= s; Max(a, b) <= c is a <= c and b <= c; Min(a, b) >= c is a >= c and b >= c." + split
             )
         return (
             "Minimize an epigraph variable instead: for |t| add a variable s, use s in place of |t| "
-            "and the constraints t <= s and -t <= s; for Max(a, b) use s with a <= s and b <= s"
+            "and the constraints t <= s and -t <= s; for Max(a, b) use s with a <= s and b <= s." + split
         )
     return "Replace it by a smooth expression, or solve each piece where it is smooth separately"
 

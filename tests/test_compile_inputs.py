@@ -20,6 +20,7 @@ from lagrangekit.problem import Constraint, Problem
 
 x, y = sp.symbols("x y", real=True)
 
+
 def _exact_value(expr: sp.Expr, point: dict) -> float:
     return float(expr.xreplace({k: sp.Rational(v) for k, v in point.items()}).evalf(30))
 
@@ -176,6 +177,53 @@ def test_non_smooth_values_still_compile_and_derivatives_never_run_silently():
             derivative(np.array([1.5, -2.0]))
     report = lk.check_kkt(lk.minimize(sp.Abs(x - 3)), [3.0])
     assert not report.ok and "Abs(x - 3)" in report.message
+
+
+@pytest.mark.parametrize(
+    ("problem", "x_star", "f_star"),
+    [
+        # min (x-2)^2 + (y-2)^2 s.t. |x| + |y| <= 1: the projection of (2, 2) on the diamond
+        (lk.minimize((x - 2) ** 2 + (y - 2) ** 2, {"d": sp.Abs(x) + sp.Abs(y) <= 1}), [0.5, 0.5], 4.5),
+        # min -(x + y) s.t. Max(x, y, |x - y|) <= 1: the corner (1, 1)
+        (lk.minimize(-(x + y), {"m": sp.Max(x, y, sp.Abs(x - y)) <= 1}), [1.0, 1.0], -2.0),
+        # min |x - 1| + y^2 s.t. x + y >= 3: x = 3 - y > 1, so minimize 2 - y + y^2: y = 1/2
+        (lk.minimize(sp.Abs(x - 1) + y**2, {"c": x + y >= 3}), [2.5, 0.5], 1.75),
+        # max -|x| - (x - 2)^2: 1 + 2(x - 2) = 0 at x = 3/2, f = -(3/2 + 1/4)
+        (lk.maximize(-sp.Abs(x) - (x - 2) ** 2), [1.5], -1.75),
+        # min x^2 + y^2 s.t. Min(x, y) >= 1 (= -Min(x, y) + 1 <= 0): both >= 1, so (1, 1)
+        (lk.minimize(x**2 + y**2, {"floor": sp.Min(x, y) >= 1}), [1.0, 1.0], 2.0),
+    ],
+)
+def test_split_nonsmooth_is_exact(problem, x_star, f_star):
+    split = lk.split_nonsmooth(problem)
+    result = lk.solve(split)
+    n = problem.n
+    assert result.success
+    np.testing.assert_allclose(result.x[:n], x_star, atol=1e-6)
+    assert result.fun == pytest.approx(f_star, abs=1e-8)
+    # the original objective at the answer is the reported value: the epigraph is tight
+    at = dict(zip(problem.variables, result.x[:n]))
+    assert float(problem.objective.subs(at)) == pytest.approx(f_star, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        (lk.minimize(x**2 + y**2, {"c": sp.Max(x, y) >= 1}), "concave sign"),  # an either-or
+        (lk.minimize(-sp.Abs(x) + x**2), "concave sign"),
+        (lk.minimize(x**2, {"e": sp.Eq(sp.Abs(x), 1)}), "equality with Abs"),
+        (lk.minimize(sp.Abs(x) * y + x**2 + y**2), "inside a product"),
+        (lk.minimize(sp.floor(x) + x**2), "floor"),
+    ],
+)
+def test_split_nonsmooth_refuses_what_it_cannot_split_exactly(problem, words):
+    with pytest.raises(lk.NotSmoothError, match=words):
+        lk.split_nonsmooth(problem)
+
+
+def test_split_nonsmooth_leaves_a_smooth_problem_alone():
+    smooth = lk.minimize(x**2 + y**2, {"c": x + y >= 1})
+    assert lk.split_nonsmooth(smooth) is smooth
 
 
 # -------------------------------------------------- 6. points outside the domain
