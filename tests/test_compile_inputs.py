@@ -340,3 +340,11 @@ def test_large_constants_within_float64_solve_honestly():
     result = lk.solve(lk.minimize((x - 1) ** 2 + sp.exp(700)))
     assert result.x[0] == pytest.approx(1.0, abs=1e-6)
     assert result.fun == pytest.approx(math.exp(700), rel=1e-12)
+
+
+def test_plotting_grids_do_not_read_E_as_a_variable_e():
+    from lagrangekit.plotting import _vectorized
+
+    e, w = sp.symbols("e w", real=True)
+    grid = _vectorized((e - sp.E) ** 2 + w, [e, w])(np.array([[0.0, 1.0]]), np.array([[2.0, 3.0]]))
+    np.testing.assert_allclose(grid, [[math.e**2 + 2, (1 - math.e) ** 2 + 3]], rtol=1e-15)
