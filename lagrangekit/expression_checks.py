@@ -1,11 +1,13 @@
 """Checks on the sympy expressions of a problem before they become numeric callables.
 
-Four questions, each answered by one walk over the expression tree:
+Four questions, each answered by one walk over the expression tree. Constants are computed in
+float64, as the compiled code would compute them, never by sympy's adaptive evalf, which can
+take minutes on a constant such as ``sin(exp(10**6))``:
 
 - :func:`nonreal_constant`: is there a constant that is not a real finite number (``I``,
   ``zoo``, ``nan``, ``oo``, ``sqrt(cos(E))``, ``asin(2)``)? Problem construction refuses it.
-- :func:`float_overflow`: is there a constant that float64 cannot hold (``exp(1000)``,
-  ``Float("1e600")``, ``exp(exp(exp(exp(10))))``)? Compiling refuses it.
+- :func:`float_overflow`: is there a constant that float64 cannot hold or compute
+  (``exp(1000)``, ``Float("1e600")``, ``sin(exp(10**6))``)? Compiling refuses it.
 - :func:`nonsmooth_term`: is there a term without derivatives (``Abs``, ``Max``, ``Min``,
   ``sign``, ``floor``, ...) that depends on a variable? Derivatives refuse it.
 - :func:`undefined_function`: is there a function without a definition (``f(x)``)? Compiling
@@ -14,9 +16,13 @@ Four questions, each answered by one walk over the expression tree:
 
 from __future__ import annotations
 
-import sys
+import math
 from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
 
+import mpmath
+import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
@@ -40,7 +46,6 @@ NONSMOOTH: tuple[type, ...] = (
 )
 """sympy classes whose derivative is not a function (sign, Heaviside, DiracDelta) or not defined."""
 
-_FLOAT_MAX = sys.float_info.max
 _NOT_REAL = (sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
@@ -79,16 +84,49 @@ def _constants(expr: sp.Basic) -> Iterator[sp.Basic]:
         yield expr
 
 
-def _value(constant: sp.Expr) -> sp.Expr | None:
-    """``constant`` to 15 digits, or None when that overflows or fails."""
+@lru_cache(maxsize=1024)
+def _float64_value(constant: sp.Expr) -> tuple[str, Any]:
+    """``constant`` computed as compiled code computes it, in float64 with numpy (scipy for
+    special functions): ("value", v) with v a finite real or complex number, ("overflow", None),
+    ("undefined", None) after an invalid operation or a division by zero, or ("unknown", None)
+    when it cannot be computed that way. Never slow: no arbitrary precision."""
     try:
-        return constant.evalf(15, chop=True)
-    except (OverflowError, ValueError, TypeError, ZeroDivisionError, RecursionError):
-        return None
+        func = sp.lambdify((), constant, modules=["scipy", "numpy"])
+        with np.errstate(all="raise"):
+            value = complex(func())
+    except FloatingPointError as exc:
+        return ("overflow", None) if "overflow" in str(exc) else ("undefined", None)
+    except OverflowError:
+        return "overflow", None
+    except Exception:  # noqa: BLE001 - a printer or a ufunc that cannot take this constant
+        return "unknown", None
+    if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+        return "overflow", None
+    return "value", value
+
+
+def _mpmath_value(constant: sp.Expr) -> complex | None:
+    """``constant`` in mpmath at 53 bits, where sqrt and log of negative numbers are complex.
+    Called only when float64 computed every operand finitely before an invalid operation, so
+    no operand is huge and this is fast. None at a pole or for an unsupported function."""
+    with mpmath.workprec(53):
+        try:
+            return complex(sp.lambdify((), constant, modules="mpmath")())
+        except Exception:  # noqa: BLE001 - a pole (1/0) or a function mpmath does not have
+            return None
+
+
+def _is_complex(value: complex) -> bool:
+    return abs(value.imag) > 1e-12 * max(1.0, abs(value.real))
 
 
 def nonreal_constant(expr: sp.Basic) -> tuple[sp.Basic, str] | None:
-    """The first constant of ``expr`` that is not a real finite number, with the reason, or None."""
+    """The first constant of ``expr`` that is not a real finite number, with the reason, or None.
+
+    Constants are computed in float64; one whose computation hits an invalid operation (sqrt
+    or log of a negative number, asin(2)) is computed again in mpmath, which says whether it
+    is complex. A constant too large for float64 is left to :func:`float_overflow`.
+    """
     for c in _constants(expr):
         if not isinstance(c, sp.Expr) or c.is_Rational:
             continue
@@ -97,9 +135,13 @@ def nonreal_constant(expr: sp.Basic) -> tuple[sp.Basic, str] | None:
             return c, _reason(bad)
         if c.is_Atom:
             continue  # a finite Float or a real number symbol such as pi
-        value = _value(c)
-        if value is not None and value.is_real is False:
-            return c, f"it evaluates to {short(value)}, which is not a real number"
+        kind, value = _float64_value(c)
+        if kind == "undefined":
+            value = _mpmath_value(c)
+            if value is None:
+                return c, "it is undefined (a division by zero or a pole)"
+        if value is not None and _is_complex(value):
+            return c, f"it evaluates to {value:.6g}, which is not a real number"
     return None
 
 
@@ -114,14 +156,13 @@ def _reason(atom: sp.Basic) -> str:
 
 
 def float_overflow(expr: sp.Basic) -> sp.Basic | None:
-    """The first constant of ``expr`` whose magnitude float64 cannot hold, or None."""
+    """The first constant of ``expr`` that float64 cannot hold or compute, or None."""
     for c in _constants(expr):
         if not isinstance(c, sp.Expr) or c.is_NumberSymbol:
             continue
         if c.is_Integer and c.p.bit_length() <= 1000:
             continue
-        value = _value(c)
-        if value is None or (value.is_extended_real and abs(value) > _FLOAT_MAX):
+        if _float64_value(c)[0] != "value":
             return c
     return None
 

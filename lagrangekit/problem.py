@@ -573,9 +573,10 @@ class Problem:
             big = float_overflow(expr)
             if big is not None:
                 raise ValueError(
-                    f"{what} contains the constant {short(big)}, whose magnitude float64 cannot hold "
-                    "(max about 1.8e308), so numeric routes would compute inf or nan. Rescale the "
-                    "problem, or drop an additive constant (it does not move the optimum)"
+                    f"{what} contains the constant {short(big)}, which float64 cannot hold or compute "
+                    "(it, or a value on the way to it, exceeds about 1.8e308), so numeric routes "
+                    "would compute inf or nan. Rescale the problem, or drop an additive constant "
+                    "(it does not move the optimum)"
                 )
             undefined = undefined_function(expr)
             if undefined is not None:
