@@ -170,11 +170,7 @@ def _check_problem(data, parts, construct, n, *, solve: bool) -> None:
                 assert math.isfinite(result.fun)
                 again = lk.check_kkt(problem, result.x, dict(result.multipliers), tol=1e-6)
                 assert again.ok, again.message
-    elapsed = time.perf_counter() - started
-    if elapsed > 1 and __import__("os").environ.get("LK_FUZZ_SLOWLOG"):
-        with open(__import__("os").environ["LK_FUZZ_SLOWLOG"], "a") as log:
-            log.write(f"{elapsed:.1f}s {problem} x0={x0}\n")
-    assert elapsed < 10, "one example took over 10 s"
+    assert time.perf_counter() - started < 10, "one example took over 10 s"
 
 
 FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
