@@ -245,8 +245,8 @@ def _check_numeric(
         return _unchecked_report(str(exc), mults, eq_names, in_names, tol)
     with np.errstate(divide="ignore"):
         f = problem.compile().fun(x)
-    undefined = _undefined_piece(f, ev, eq_names, in_names, lambda v: not math.isfinite(v))
-    if undefined is not None:
+    if not (math.isfinite(f) and all(np.isfinite(a).all() for a in (ev.grad, ev.h, ev.jh, ev.g, ev.jg))):
+        undefined = _undefined_piece(f, ev, eq_names, in_names, lambda v: not math.isfinite(v))
         return _unchecked_report(_undefined_message(undefined), mults, eq_names, in_names, tol)
     active = np.flatnonzero(ev.g >= -tol * _constraint_scales(ev.jg))
     estimated = mults is None
