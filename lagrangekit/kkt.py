@@ -228,7 +228,6 @@ def _estimate_numeric(ev: _Evaluated, active: np.ndarray) -> tuple[np.ndarray, n
     return lam, mu
 
 
-@np.errstate(over="ignore", invalid="ignore")  # overflowing residuals are reported as inf
 def _check_numeric(
     problem: Problem,
     values: list[Any],
@@ -236,18 +235,28 @@ def _check_numeric(
     tol: float,
     second_order: bool,
 ) -> KKTReport:
-    x = np.array([float(v) for v in values], dtype=float)
+    with np.errstate(all="ignore"):  # undefined values and overflowing residuals are reported in words
+        return _check_numeric_point(problem, np.array([float(v) for v in values]), mults, tol, second_order)
+
+
+def _check_numeric_point(
+    problem: Problem,
+    x: np.ndarray,
+    mults: tuple[list[Any], list[Any]] | None,
+    tol: float,
+    second_order: bool,
+) -> KKTReport:
     eq_names, in_names = _constraint_names(problem)
     try:
-        with np.errstate(divide="ignore"):
-            ev = _evaluate_numeric(problem, x)
+        ev = _evaluate_numeric(problem, x)
     except NotSmoothError as exc:
         return _unchecked_report(str(exc), mults, eq_names, in_names, tol)
-    with np.errstate(divide="ignore"):
-        f = problem.compile().fun(x)
-    if not (math.isfinite(f) and all(np.isfinite(a).all() for a in (ev.grad, ev.h, ev.jh, ev.g, ev.jg))):
+    f = problem.compile().fun(x)
+    # one sum is NaN or inf when any entry is (or, rarely, when finite entries overflow)
+    if not math.isfinite(f + ev.grad.sum() + ev.h.sum() + ev.jh.sum() + ev.g.sum() + ev.jg.sum()):
         undefined = _undefined_piece(f, ev, eq_names, in_names, lambda v: not math.isfinite(v))
-        return _unchecked_report(_undefined_message(undefined), mults, eq_names, in_names, tol)
+        if undefined is not None:
+            return _unchecked_report(_undefined_message(undefined), mults, eq_names, in_names, tol)
     active = np.flatnonzero(ev.g >= -tol * _constraint_scales(ev.jg))
     estimated = mults is None
     if estimated:
@@ -323,8 +332,7 @@ def _second_order_numeric(
 ) -> bool | None:
     cp = problem.compile()
     m_in = len(cp.ineq_names)
-    with np.errstate(all="ignore"):
-        hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
+    hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
     if not np.all(np.isfinite(hess)):
         return None  # the Hessian is undefined here: the second-order test cannot decide
     mu_scale = max(1.0, float(np.max(np.abs(mu), initial=0.0)))
