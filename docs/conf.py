@@ -160,7 +160,7 @@ _write_command_output()
 #: Sections of the API reference: (title, module, names or None for the module's __all__).
 #: The top-level names are grouped by the submodule that defines them (lagrangekit._EXPORTS).
 API_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Problems", "problem", ("problem", "parsing", "function_problem")),
+    ("Problems", "problem", ("problem", "parsing", "function_problem", "smooth_split")),
     ("Results and certificates", "result", ("result",)),
     ("Exact solving and KKT checks", "symbolic", ("symbolic", "kkt")),
     ("Numerical solving and cvxpy", "numeric", ("solvers", "cvxpy_export")),

@@ -6,13 +6,16 @@ import threading
 from typing import Any
 
 __all__ = [
+    "CallableOutputError",
     "ConvergenceWarning",  # noqa: F822 - defined lazily by __getattr__ below
     "InfeasibleError",
     "LagrangekitError",
     "LoneVariableWarning",
     "NotConvexError",
+    "NotSmoothError",
     "ParseError",
     "SymbolicSolveError",
+    "UndefinedPointError",
 ]
 
 
@@ -70,6 +73,24 @@ class SymbolicSolveError(LagrangekitError):
 
 class NotConvexError(LagrangekitError):
     """A problem that must be convex (for example to export to cvxpy) is not, or cannot be shown so."""
+
+
+class NotSmoothError(LagrangekitError, ValueError):
+    """A derivative was asked of a non-differentiable term (Abs, Max, Min, sign, floor, ...).
+
+    The message names the term, where it occurs, and the smooth reformulation to use instead.
+    """
+
+
+class UndefinedPointError(LagrangekitError, ValueError):
+    """A function of the problem is undefined (NaN) or infinite at a given point, such as a
+    start ``x0`` outside the domain of ``log`` or ``1/x``. The message names the point and the
+    function."""
+
+
+class CallableOutputError(LagrangekitError, TypeError):
+    """A user callable (from :meth:`lagrangekit.Problem.from_functions`) returned something other
+    than what it must: the message names the callable, what it returned and the shape expected."""
 
 
 _CONVERGENCE_WARNING_DOC = """An iterative method stopped before its certificate reached the tolerance.

@@ -11,24 +11,61 @@ import numpy as np
 import sympy as sp
 
 from . import finite_differences
-from .problem import CompiledProblem, Constraint, Problem, _bound_value
+from .errors import CallableOutputError
+from .problem import CompiledProblem, Constraint, Problem
 
 __all__ = ["FunctionProblem", "from_functions"]
 
+def _real_array(value: Any, what: str, expected: str) -> np.ndarray:
+    """``value`` as a real float array, or :class:`CallableOutputError` saying what ``what`` returned."""
+    arr = np.asarray(value) if not isinstance(value, str) else np.asarray(value, dtype=object)
+    if arr.dtype.kind == "c":
+        raise CallableOutputError(
+            f"{what} returned a complex value ({_describe(value)}); "
+            f"it must return {expected}, with real values"
+        )
+    if arr.dtype.kind not in "biuf":
+        raise CallableOutputError(f"{what} returned {_describe(value)}; it must return {expected}")
+    return arr.astype(float, copy=False)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
 @dataclass(frozen=True)
 class _Scalar:
-    """One user function with its optional gradient."""
+    """One user function with its optional gradient; ``label`` names it in error messages."""
 
     fun: Callable[[np.ndarray], float]
-    grad: Callable[[np.ndarray], np.ndarray] | None = None
+    grad: Callable[[np.ndarray], np.ndarray] | None
+    label: str
+    grad_label: str
+    n: int
 
     def value(self, x: np.ndarray) -> float:
-        return float(self.fun(np.array(x, dtype=float)))
+        out = _real_array(self.fun(np.array(x, dtype=float)), self.label, "one real number")
+        if out.size != 1:
+            raise CallableOutputError(
+                f"{self.label} returned {_describe(out)}; it must return one real number (a scalar)"
+            )
+        return float(out.reshape(()))
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         if self.grad is None:
             return finite_differences.gradient(self.value, x)
-        return np.asarray(self.grad(np.array(x, dtype=float)), dtype=float).reshape(-1)
+        expected = f"an array of shape ({self.n},)"
+        out = _real_array(self.grad(np.array(x, dtype=float)), self.grad_label, expected)
+        if out.size != self.n:
+            raise CallableOutputError(
+                f"{self.grad_label} returned {_describe(out)}; it must return {expected}"
+            )
+        return out.reshape(-1)
 
     def hessian(self, x: np.ndarray) -> np.ndarray:
         grad = None if self.grad is None else self.gradient
@@ -168,7 +205,7 @@ def from_functions(
     default = [f"eq{i}" for i in range(1, len(eq_items) + 1)]
     default += [f"ineq{i}" for i in range(1, len(ineq_items) + 1)]
     variables = tuple(sp.Symbol(f"x{i}", real=True) for i in range(1, n + 1))
-    callables: dict[str, _Scalar] = {"__objective__": _Scalar(fun, grad)}
+    callables: dict[str, _Scalar] = {"__objective__": _Scalar(fun, grad, "fun", "grad", n)}
     constraints = []
     for index, ((given, f), kind) in enumerate(
         zip(eq_items + ineq_items, ["eq"] * len(eq_items) + ["ineq"] * len(ineq_items))
@@ -176,7 +213,9 @@ def from_functions(
         name = names[index] if names is not None else (given if given is not None else default[index])
         if not isinstance(name, str):
             raise ValueError(f"constraint names must be strings, got {name!r}")
-        callables[name] = _Scalar(f, _derivative(jac, name, index, "jac"))
+        callables[name] = _Scalar(
+            f, _derivative(jac, name, index, "jac"), f"{kind} callable {name!r}", f"jac of {name!r}", n
+        )
         constraints.append(Constraint(name, kind, sp.Function(name)(*variables)))
     if bounds is None:
         bound_tuple: tuple = ()
@@ -184,13 +223,7 @@ def from_functions(
         bounds = list(bounds)
         if len(bounds) != n:
             raise ValueError(f"bounds must have n = {n} pairs (lo, hi), got {len(bounds)}")
-        bound_tuple = tuple(
-            (_bound_value(lo, "lower", v), _bound_value(hi, "upper", v))
-            for v, (lo, hi) in zip(variables, bounds)
-        )
-        for v, (lo, hi) in zip(variables, bound_tuple):
-            if lo is not None and hi is not None and lo > hi:
-                raise ValueError(f"bounds for {v} have lower {lo} > upper {hi}: the problem is infeasible")
+        bound_tuple = tuple(bounds)  # Problem checks each pair
     return FunctionProblem(
         objective=sp.Function("f")(*variables),
         sense="min",

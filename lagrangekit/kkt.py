@@ -22,6 +22,7 @@ import sympy as sp
 from scipy.optimize import nnls
 
 from ._linalg import null_space
+from .errors import NotSmoothError
 from .problem import Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
 
@@ -234,9 +235,28 @@ def _check_numeric(
     tol: float,
     second_order: bool,
 ) -> KKTReport:
-    x = np.array([float(v) for v in values], dtype=float)
-    ev = _evaluate_numeric(problem, x)
+    with np.errstate(all="ignore"):  # undefined values and overflowing residuals are reported in words
+        return _check_numeric_point(problem, np.array([float(v) for v in values]), mults, tol, second_order)
+
+
+def _check_numeric_point(
+    problem: Problem,
+    x: np.ndarray,
+    mults: tuple[list[Any], list[Any]] | None,
+    tol: float,
+    second_order: bool,
+) -> KKTReport:
     eq_names, in_names = _constraint_names(problem)
+    try:
+        ev = _evaluate_numeric(problem, x)
+    except NotSmoothError as exc:
+        return _unchecked_report(str(exc), mults, eq_names, in_names, tol)
+    f = problem.compile().fun(x)
+    # one sum is NaN or inf when any entry is (or, rarely, when finite entries overflow)
+    if not math.isfinite(f + ev.grad.sum() + ev.h.sum() + ev.jh.sum() + ev.g.sum() + ev.jg.sum()):
+        undefined = _undefined_piece(f, ev, eq_names, in_names, lambda v: not math.isfinite(v))
+        if undefined is not None:
+            return _unchecked_report(_undefined_message(undefined), mults, eq_names, in_names, tol)
     active = np.flatnonzero(ev.g >= -tol * _constraint_scales(ev.jg))
     estimated = mults is None
     if estimated:
@@ -313,6 +333,8 @@ def _second_order_numeric(
     cp = problem.compile()
     m_in = len(cp.ineq_names)
     hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
+    if not np.all(np.isfinite(hess)):
+        return None  # the Hessian is undefined here: the second-order test cannot decide
     mu_scale = max(1.0, float(np.max(np.abs(mu), initial=0.0)))
     strong = active[mu[active] > tol * mu_scale]
     weak = active[mu[active] <= tol * mu_scale]
@@ -426,8 +448,12 @@ def _check_exact(
     second_order: bool,
 ) -> KKTReport:
     ev = _evaluate_exact(problem, values)
-    fl = _to_float(ev)
     eq_names, in_names = _constraint_names(problem)
+    f = problem.minimize_objective.xreplace(dict(zip(problem.variables, map(sp.sympify, values))))
+    undefined = _undefined_piece(f, ev, eq_names, in_names, _exact_undefined)
+    if undefined is not None:
+        return _unchecked_report(_undefined_message(undefined), mults, eq_names, in_names, tol)
+    fl = _to_float(ev)
     active = [i for i, gi in enumerate(ev.g) if exact_sign(gi) >= 0]
     estimated = mults is None
     if mults is not None:
@@ -540,6 +566,57 @@ def second_order_exact(
     return _cone_verdict(hz, weak_np, hz_all, _EXACT_ZERO, _eig_exact)
 
 
+# ------------------------------------------------------------- points outside the domain
+def _exact_undefined(value: sp.Expr) -> bool:
+    return bool(value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)) or value.is_real is False
+
+
+def _undefined_piece(
+    f: Any, ev: _Evaluated, eq_names: Sequence[str], in_names: Sequence[str], bad: Callable[[Any], bool]
+) -> tuple[str, Any] | None:
+    """(description, value) of the first value or gradient entry (objective ``f``, then ``ev``)
+    that ``bad`` calls undefined."""
+    n = len(ev.grad)
+    pieces: list[tuple[str, Any]] = [("the objective", f)]
+    pieces.extend(("the gradient of the objective", v) for v in ev.grad)
+    for names, values, jac in ((eq_names, ev.h, ev.jh), (in_names, ev.g, ev.jg)):
+        for i, name in enumerate(names):
+            pieces.append((f"constraint {name!r}", values[i]))
+            pieces.extend((f"the gradient of constraint {name!r}", jac[i, j]) for j in range(n))
+    return next(((what, v) for what, v in pieces if bad(v)), None)
+
+
+def _undefined_message(piece: tuple[str, Any]) -> str:
+    what, value = piece
+    return (
+        f"not checked: {what} is {value} at this point, which lies outside the domain of the "
+        "problem's functions (as log of a negative number or division by zero); the KKT residuals "
+        "are undefined here and reported as inf"
+    )
+
+
+def _unchecked_report(
+    reason: str,
+    mults: tuple[list[Any], list[Any]] | None,
+    eq_names: Sequence[str],
+    in_names: Sequence[str],
+    tol: float,
+) -> KKTReport:
+    """A failing report for a point where the KKT conditions cannot be evaluated, saying why."""
+    given = {} if mults is None else dict(zip(eq_names, mults[0])) | dict(zip(in_names, mults[1]))
+    inf = math.inf
+    return KKTReport(
+        stationarity=inf,
+        primal_feasibility=inf,
+        dual_feasibility=inf,
+        complementary_slackness=inf,
+        multipliers=given,
+        tol=tol,
+        scaled=dict.fromkeys(RESIDUAL_NAMES, inf),
+        message=reason,
+    )
+
+
 # ------------------------------------------------------------------------------ report
 def _report(
     residuals: tuple[Any, Any, Any, Any],
@@ -552,9 +629,13 @@ def _report(
     estimated: bool,
 ) -> KKTReport:
     """Assemble the report and explain every failure in its message."""
+    notes = []
+    if any(isinstance(v, float) and math.isnan(v) for v in (*residuals, *scaled.values())):
+        notes.append("a residual overflowed float64 (inf - inf); it is reported as inf")
+        residuals = tuple(math.inf if isinstance(v, float) and math.isnan(v) else v for v in residuals)
+        scaled = {k: math.inf if math.isnan(v) else v for k, v in scaled.items()}
     stat, primal, dual, comp = residuals
     residual = dict(zip(RESIDUAL_NAMES, residuals))
-    notes = []
     for name in RESIDUAL_NAMES:
         value = float(scaled.get(name, residual[name]))
         if value > tol:
@@ -653,6 +734,7 @@ def check_kkt(
     """
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    problem.require_variables("check_kkt")
     try:
         tol = float(tol)
     except (TypeError, ValueError):

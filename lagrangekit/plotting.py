@@ -115,12 +115,12 @@ def plot_path(
 
 # ------------------------------------------------------------------ Lagrange picture
 def _vectorized(expr: Any, variables: Sequence[Any]) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    import sympy as sp
+    from ._lambdify import lambdify_vector
 
-    func = sp.lambdify(list(variables), expr, modules="numpy")
+    func = lambdify_vector(variables, [expr])  # variable names cannot shadow numpy's
 
     def call(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(np.asarray(func(X, Y), dtype=float), X.shape)
+        return np.broadcast_to(np.asarray(func((X, Y))[0], dtype=float), X.shape)
 
     return call
 

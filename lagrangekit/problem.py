@@ -17,6 +17,9 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from ._lambdify import lambdify_vector
+from .errors import NotSmoothError, UndefinedPointError
+from .expression_checks import float_overflow, nonreal_constant, nonsmooth_term, short, undefined_function
 from .text_printer import problem_text
 
 __all__ = ["CompiledProblem", "Constraint", "Problem", "maximize", "minimize"]
@@ -54,6 +57,7 @@ class Constraint:
     def __post_init__(self) -> None:
         if self.kind not in ("eq", "ineq"):
             raise ValueError(f"kind must be 'eq' or 'ineq', got {self.kind!r}")
+        require_real(self.expr, f"constraint {self.name!r}")
 
     @classmethod
     def from_relational(cls, name: str, relation: Any) -> Constraint:
@@ -148,6 +152,68 @@ class CompiledProblem:
         g = np.array([self.ineq(x) for x in X], dtype=float).reshape(len(X), len(self.ineq_names))
         return f, h, g
 
+    def validate_point(self, x: Any, name: str = "x0") -> np.ndarray:
+        """``x`` as a float array of shape (n,), checked to be a point where the problem is defined.
+
+        For the solvers to call on a start point before iterating: every entry of ``x`` must be
+        finite, and the objective, the constraint values and their first derivatives must all be
+        finite there.
+
+        Parameters
+        ----------
+        x : array_like
+            The point, in variable order.
+        name : str, default "x0"
+            What the point is called in error messages.
+
+        Returns
+        -------
+        numpy.ndarray
+            A new float array of shape (n,).
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is not n real numbers, or has a NaN or infinite entry.
+        lagrangekit.UndefinedPointError
+            Naming the function (objective, its gradient, a constraint or its gradient) that is
+            NaN or infinite at ``x``, as log(x) at x = -1 or 1/x at x = 0.
+        """
+        try:
+            arr = np.array(x, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be an array of {self.n} real numbers, got {short(x)!r}") from None
+        if arr.size != self.n or np.ndim(x) > 1:
+            raise ValueError(f"{name} must have {self.n} entries (one per variable), got shape {np.shape(x)}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(
+                f"{name} must be finite, got {arr}: entries {np.flatnonzero(~np.isfinite(arr)).tolist()}"
+            )
+        for what, value in self._first_order_pieces(arr):
+            if not np.all(np.isfinite(value)):
+                raise UndefinedPointError(
+                    f"{what} is {_nonfinite_word(value)} at {name} = {np.array2string(arr, threshold=20)}: "
+                    f"{name} lies outside the domain of the problem's functions (as log of a negative "
+                    f"number or division by zero). Choose {name} where every function is defined"
+                )
+        return arr
+
+    def _first_order_pieces(self, x: np.ndarray) -> Iterable[tuple[str, np.ndarray]]:
+        """(description, value) of f, ∇f and each constraint with its gradient at ``x``."""
+        with np.errstate(all="ignore"):
+            yield "the objective", np.asarray(self.fun(x), dtype=float)
+            yield "the gradient of the objective", np.asarray(self.grad(x), dtype=float)
+            for names, values, jac in (
+                (self.eq_names, self.eq, self.eq_jac),
+                (self.ineq_names, self.ineq, self.ineq_jac),
+            ):
+                if not names:
+                    continue
+                v, j = np.asarray(values(x), dtype=float), np.asarray(jac(x), dtype=float)
+                for i, cname in enumerate(names):
+                    yield f"constraint {cname!r}", v[i]
+                    yield f"the gradient of constraint {cname!r}", j[i]
+
     def lagrangian_hessian(self, x: np.ndarray, eq_mult: np.ndarray, ineq_mult: np.ndarray) -> np.ndarray:
         """∇²ₓL = ∇²f + Σ μ_i ∇²g_i + Σ λ_j ∇²h_j at ``x`` (bounds are linear and drop out)."""
         H = self.hess(x)
@@ -159,11 +225,28 @@ class CompiledProblem:
         return H
 
 
+def _nonfinite_word(value: np.ndarray) -> str:
+    return "NaN (undefined)" if np.any(np.isnan(value)) else "infinite"
+
+
+def require_real(expr: Any, what: str) -> None:
+    """``ValueError`` naming ``what`` if ``expr`` has a constant that is not a real finite number."""
+    if not isinstance(expr, sp.Basic):
+        return
+    found = nonreal_constant(expr)
+    if found is not None:
+        constant, reason = found
+        raise ValueError(
+            f"{what} must be real and finite, but it contains {short(constant)}: {reason}. "
+            "Check the constants (sqrt or log of a negative number, 1/0, I, nan, oo)"
+        )
+
+
 def _lambdify_scalar(variables: Sequence[sp.Symbol], expr: sp.Expr) -> Callable[[np.ndarray], float]:
-    func = sp.lambdify([list(variables)], expr, modules="numpy", cse=True)
+    func = lambdify_vector(variables, [expr])
 
     def call(x: np.ndarray) -> float:
-        return float(func(np.asarray(x, dtype=float)))
+        return float(func(np.asarray(x, dtype=float))[0])
 
     return call
 
@@ -180,7 +263,7 @@ class _ManyValues:
 
     def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self._func is None:
-            self._func = sp.lambdify([self._variables], self._exprs, modules="numpy", cse=True)
+            self._func = lambdify_vector(self._variables, self._exprs)
         values = np.empty((X.shape[0], len(self._exprs)))
         with np.errstate(all="ignore"):
             for j, column in enumerate(self._func(X.T)):
@@ -208,22 +291,53 @@ class _ArrayFunction:
         if self._empty:
             return np.zeros(self._shape)
         if self._func is None:
-            self._func = sp.lambdify([self._variables], self._build(), modules="numpy", cse=True)
+            self._func = lambdify_vector(self._variables, self._build())
         return np.asarray(self._func(np.asarray(x, dtype=float)), dtype=float).reshape(self._shape)
 
 
 def _bound_value(value: Any, which: str, var: sp.Symbol) -> float | None:
+    """One side of a bound as a float, or None for no bound (None, or −inf below, +inf above)."""
     if value is None:
         return None
     try:
         v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{which} bound of {var} must be a number or None, got {value!r}") from None
-    if np.isnan(v):
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(
+            f"{which} bound of {var} must be a real number or None, got {short(value)!r}"
+        ) from None
+    if math.isnan(v):
         raise ValueError(f"{which} bound of {var} is NaN; use None for no bound")
-    if (which == "lower" and v == -np.inf) or (which == "upper" and v == np.inf):
+    if which == "lower" and v == math.inf:
+        raise ValueError(
+            f"lower bound of {var} is +inf, so no point satisfies it; use None (or -inf) for no lower bound"
+        )
+    if which == "upper" and v == -math.inf:
+        raise ValueError(
+            f"upper bound of {var} is -inf, so no point satisfies it; use None (or inf) for no upper bound"
+        )
+    if math.isinf(v):
         return None
     return v
+
+
+def bound_pair(var: sp.Symbol, pair: Any) -> tuple[float | None, float | None]:
+    """``(lo, hi)`` checked: floats or None, neither side infinite the wrong way, lo <= hi.
+
+    Raises
+    ------
+    ValueError
+        Naming ``var``, for anything but a pair, NaN, +inf below, −inf above, or lo > hi.
+    """
+    try:
+        lo, hi = pair
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"bounds of {var} must be a pair (lo, hi) with None for no bound, got {pair!r}"
+        ) from None
+    lo, hi = _bound_value(lo, "lower", var), _bound_value(hi, "upper", var)
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"bounds of {var} have lower {lo} > upper {hi}: no point satisfies them")
+    return lo, hi
 
 
 @dataclass(frozen=True, eq=False)
@@ -266,6 +380,10 @@ class Problem:
             raise ValueError(
                 f"bounds has {len(self.bounds)} entries but there are {len(self.variables)} variables"
             )
+        object.__setattr__(
+            self, "bounds", tuple(bound_pair(v, pair) for v, pair in zip(self.variables, self.bounds))
+        )
+        require_real(self.objective, "the objective")
         names = [c.name for c in self.constraints]
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
@@ -375,10 +493,17 @@ class Problem:
     def compile(self) -> CompiledProblem:
         """Numeric callables with exact sympy derivatives, built once and cached.
 
+        Variables are passed by position, so their names never reach the generated code.
+
         Raises
         ------
         ValueError
-            If the problem still has parameters (substitute them with :meth:`subs`).
+            If the problem still has parameters (substitute them with :meth:`subs`), has no
+            variables, has a constant float64 cannot hold, or a function sympy does not define.
+        lagrangekit.NotSmoothError
+            Not here but from the derivative callables (``grad``, ``hess``, ``eq_jac``, ...), on
+            first use, when a term such as ``Abs``, ``Max``, ``Min`` or ``floor`` depends on a
+            variable; the values (``fun``, ``eq``, ``ineq``) still work.
         """
         return self._compiled
 
@@ -389,22 +514,32 @@ class Problem:
                 f"problem has parameters {[p.name for p in self.parameters]}; give them values with "
                 "problem.subs({...}) before compiling or solving numerically"
             )
+        self.require_variables("compiling to numeric callables")
+        self._require_float64()
         v = list(self.variables)
         n = len(v)
         f = self.minimize_objective
 
         def gradient() -> list[sp.Expr]:
+            self._require_smooth()
             return [sp.diff(f, xi) for xi in v]
 
         def pieces(cons: tuple[Constraint, ...]):
             exprs = [c.expr for c in cons]
             m = len(exprs)
+
+            def jacobian() -> list[sp.Expr]:
+                self._require_smooth()
+                return [sp.diff(e, xi) for e in exprs for xi in v]
+
+            def hessians() -> list[sp.Expr]:
+                self._require_smooth()
+                return [sp.diff(e, xi, xj) for e in exprs for xi in v for xj in v]
+
             return (
                 _ArrayFunction(v, lambda: exprs, (m,)),
-                _ArrayFunction(v, lambda: [sp.diff(e, xi) for e in exprs for xi in v], (m, n)),
-                _ArrayFunction(
-                    v, lambda: [sp.diff(e, xi, xj) for e in exprs for xi in v for xj in v], (m, n, n)
-                ),
+                _ArrayFunction(v, jacobian, (m, n)),
+                _ArrayFunction(v, hessians, (m, n, n)),
             )
 
         return self._assemble_compiled(
@@ -418,6 +553,48 @@ class Problem:
                 v, f, [c.expr for c in self.equalities], [c.expr for c in self.inequalities]
             ),
         )
+
+    def _labelled_expressions(self) -> Iterable[tuple[str, sp.Expr]]:
+        yield "the objective", self.objective
+        for c in self.constraints:
+            yield f"constraint {c.name!r}", c.expr
+
+    def require_variables(self, feature: str) -> None:
+        """Raise a clear ValueError if the problem has no variables (``feature`` needs some)."""
+        if not self.variables:
+            raise ValueError(
+                f"{feature} needs at least one variable, but this problem has none: its objective is "
+                f"the constant {short(self.objective)}, so there is nothing to optimize. Add the "
+                "decision variables (variables=[...]), or evaluate the constant directly"
+            )
+
+    def _require_float64(self) -> None:
+        """Refuse constants float64 cannot hold and functions without a definition."""
+        for what, expr in self._labelled_expressions():
+            big = float_overflow(expr)
+            if big is not None:
+                raise ValueError(
+                    f"{what} contains the constant {short(big)}, which float64 cannot hold or compute "
+                    "(it, or a value on the way to it, exceeds about 1.8e308), so numeric routes "
+                    "would compute inf or nan. Rescale the problem, or drop an additive constant "
+                    "(it does not move the optimum)"
+                )
+            undefined = undefined_function(expr)
+            if undefined is not None:
+                raise ValueError(
+                    f"{what} contains {short(undefined)}, a function sympy does not define, so it has "
+                    "no numeric value. Write it out, or give it as a Python callable with "
+                    "Problem.from_functions"
+                )
+
+    def _require_smooth(self) -> None:
+        """:class:`NotSmoothError` naming the first non-differentiable term and how to remove it."""
+        variables = frozenset(self.variables)
+        for what, expr in self._labelled_expressions():
+            term = nonsmooth_term(expr, variables)
+            if term is not None:
+                constraint = next((c for c in self.constraints if c.expr is expr), None)
+                raise _not_smooth_error(what, term, constraint)
 
     def _assemble_compiled(
         self,
@@ -515,7 +692,10 @@ class Problem:
             h = eps^(1/3)·max(1, |x_i|); Hessians from central differences of the gradient
             (or the four-point formula with h = eps^(1/4)·max(1, |x_i|)). Symbolic features
             (``lagrangian``, ``solve_symbolic``, ``to_cvxpy``, ``dual``) raise a ValueError
-            saying they need sympy.
+            saying they need sympy. A callable that returns anything but a real number (or,
+            for ``grad`` and ``jac``, an array of ``n`` real numbers) raises
+            :class:`~lagrangekit.CallableOutputError` naming it, what it returned and the
+            shape expected.
 
         Examples
         --------
@@ -590,6 +770,36 @@ class Problem:
         return "\n".join(lines)
 
 
+def _not_smooth_error(what: str, term: sp.Basic, constraint: Constraint | None) -> NotSmoothError:
+    """The :class:`NotSmoothError` for ``term`` in ``what`` (``constraint`` None: the objective),
+    with the exact smooth rewrite where one exists."""
+    return NotSmoothError(
+        f"{what} contains {short(term)}, which is not differentiable everywhere, so its derivative "
+        "(sign, Heaviside, DiracDelta) cannot drive a gradient-based solver or a KKT check. "
+        + _smooth_hint(term, constraint)
+    )
+
+
+def _smooth_hint(term: sp.Basic, constraint: Constraint | None) -> str:
+    """How to write ``term`` smoothly where it occurs."""
+    if isinstance(term, (sp.Abs, sp.Max, sp.Min)) and (constraint is None or constraint.kind == "ineq"):
+        split = (
+            " lk.split_nonsmooth(problem) does this for you where the split is exact (a sum of "
+            "Abs and Max terms with positive signs, of Min terms with negative ones, in the "
+            "minimize form or the <= 0 form)"
+        )
+        if constraint is not None:
+            return (
+                "An inequality with it splits exactly into smooth ones: |t| <= s is t <= s and "
+                "-t <= s; Max(a, b) <= c is a <= c and b <= c; Min(a, b) >= c is a >= c and b >= c." + split
+            )
+        return (
+            "Minimize an epigraph variable instead: for |t| add a variable s, use s in place of |t| "
+            "and the constraints t <= s and -t <= s; for Max(a, b) use s with a <= s and b <= s." + split
+        )
+    return "Replace it by a smooth expression, or solve each piece where it is smooth separately"
+
+
 def _normalize_constraints(constraints: Any) -> tuple[Constraint, ...]:
     if constraints is None:
         return ()
@@ -627,8 +837,6 @@ def _build(
             f"objective must be a sympy expression; got {type(objective).__name__}. "
             "Build it from sp.symbols(...), or parse text with lk.parse_problem"
         )
-    if objective.has(sp.I) or objective.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        raise ValueError(f"objective must be real and finite, got {objective}")
     cons = _normalize_constraints(constraints)
     if variables is None:
         symbols = set(objective.free_symbols)
@@ -651,16 +859,7 @@ def _build(
         var = by_name.get(key) if isinstance(key, str) else key
         if var not in variables:
             raise ValueError(f"bounds given for {key!r}, which is not a variable")
-        try:
-            lo, hi = pair
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"bounds[{key}] must be a pair (lo, hi) with None for no bound, got {pair!r}"
-            ) from None
-        lo, hi = _bound_value(lo, "lower", var), _bound_value(hi, "upper", var)
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"bounds[{key}] has lower {lo} > upper {hi}: the problem is infeasible")
-        resolved[var] = (lo, hi)
+        resolved[var] = bound_pair(var, pair)
     bound_tuple = tuple(resolved.get(v, (None, None)) for v in variables)
     return Problem(
         objective=objective, sense=sense, constraints=cons, variables=variables, bounds=bound_tuple
@@ -684,8 +883,9 @@ def minimize(
         ``{name: relation}`` or a list, auto-named ``c1, c2, ...``. A relation is
         ``sp.Eq(a, b)``, ``a <= b`` or ``a >= b``; ``a >= b`` is stored as ``b - a <= 0``.
     bounds : dict, optional
-        ``{x: (lo, hi)}``, with None for a missing side. Multipliers of bounds are
-        reported under ``"lower:x"`` and ``"upper:x"``.
+        ``{x: (lo, hi)}``, with None (or -inf below, inf above) for a missing side.
+        Multipliers of bounds are reported under ``"lower:x"`` and ``"upper:x"``. NaN,
+        +inf below, -inf above and lo > hi raise a ValueError naming the variable.
     variables : sequence of sympy.Symbol, optional
         Decision variables in order. By default, every free symbol, in name order
         (``x2`` before ``x10``). Other free symbols become :attr:`Problem.parameters`.
@@ -693,6 +893,12 @@ def minimize(
     Returns
     -------
     Problem
+
+    Raises
+    ------
+    ValueError
+        For bad bounds, and for an objective or constraint with a constant that is not a
+        real finite number (``I``, ``zoo``, ``nan``, ``oo``, ``sqrt(cos(E))``), naming it.
 
     Examples
     --------

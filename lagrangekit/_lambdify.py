@@ -1,0 +1,50 @@
+"""sympy expressions to numpy functions of one vector argument, immune to variable names.
+
+``sympy.lambdify`` prints variables by their names into Python source that also refers to
+numpy's functions and constants by name. A variable called ``e``, ``pi``, ``maximum``,
+``select``, ``exp`` or ``lambda`` then shadows (or breaks) what the printed code means: with a
+variable ``e``, the constant E is read as that variable. Here every variable is printed by its
+position (``_lk_x0``, ``_lk_x1``, ...: names no namespace uses), and the function takes the
+variables as one positional array. The expressions are not rebuilt (that costs as much as
+printing them): the renaming happens in the printer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+
+__all__ = ["lambdify_vector"]
+
+# the settings lambdify gives its own printer for modules="numpy"
+_SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
+
+
+class _RenamingPrinter(NumPyPrinter):
+    """NumPyPrinter that prints the given symbols under the given names."""
+
+    def __init__(self, names: Mapping[sp.Symbol, str]) -> None:
+        super().__init__({**_SETTINGS, "user_functions": {}})
+        self._names = names
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        name = self._names.get(expr)
+        return name if name is not None else super()._print_Symbol(expr)
+
+
+def lambdify_vector(variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr]) -> Callable[[Any], list]:
+    """``func(x)`` returning the list of the values of ``exprs`` computed with numpy, where
+    ``x[i]`` is the value of ``variables[i]``; ``x`` may also be an (n, k) array of k points.
+
+    No variable name reaches the generated code or its namespace, so none can collide with a
+    name of numpy's namespace, a Python keyword or builtin, or a common-subexpression temporary.
+    (``sympy.lambdify`` also puts the symbols of a single expression into the namespace under
+    their names, where a variable ``e`` would replace numpy's ``e``: given a list, it does not.)
+    Common subexpressions are computed once.
+    """
+    arguments = [sp.Symbol(f"_lk_x{i}") for i in range(len(variables))]
+    names = {v: a.name for v, a in zip(variables, arguments)}
+    return sp.lambdify([arguments], list(exprs), modules="numpy", cse=True, printer=_RenamingPrinter(names))
