@@ -290,8 +290,10 @@ def imposed_domain(problem: Problem, prob: Any) -> list[str]:
     ``inv_pos(x)``, which adds x >= 0, although 1/x + x is defined (and unbounded below) for
     x < 0. ``log(x)`` adds x >= 0 too, but there the problem itself is undefined, so that
     domain changes nothing. Each domain constraint is tested at fixed pseudo-random points
-    (64, standard deviation 10) that violate it: when f, h and g are all finite at one of them,
-    cvxpy would solve a different problem.
+    (64, standard deviation 10, projected onto the bounds) that violate it: when f and h are
+    finite and the inequalities hold at one of them, cvxpy would cut away part of the problem.
+    (Equalities are not asked to hold there: random points miss them, and a refusal is the
+    safe side.)
     """
     domain = list(prob.objective.expr.domain)
     for constraint in prob.constraints:
@@ -303,10 +305,12 @@ def imposed_domain(problem: Problem, prob: Any) -> list[str]:
     if len(variables) != 1:  # to_cvxpy builds one vector variable; a constant problem has none
         return []
     x = variables[0]
+    compiled = problem.compile()
     points = 10.0 * np.random.default_rng(_DOMAIN_SEED).standard_normal((_DOMAIN_SAMPLES, problem.n))
+    points = np.clip(points, compiled.lower, compiled.upper)
     with np.errstate(all="ignore"):
-        f, h, g = problem.compile().evaluate_many(points)
-        defined = np.isfinite(f) & np.all(np.isfinite(h), axis=1) & np.all(np.isfinite(g), axis=1)
+        f, h, g = compiled.evaluate_many(points)
+        defined = np.isfinite(f) & np.all(np.isfinite(h), axis=1) & np.all(g <= 0, axis=1)
     imposed = []
     for constraint in domain:
         for point in points[defined]:
