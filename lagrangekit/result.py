@@ -236,8 +236,10 @@ class Result:
         covered every KKT point of a feasible set that is bounded and where every minimizer is
         a KKT point (finite bounds on every variable, affine constraints). ``"local"``: the KKT
         and second-order checks hold, so the point is a local optimum, but a better one
-        elsewhere is not ruled out. Always None when ``status`` is not ``"optimal"`` (set so
-        on construction, also by ``dataclasses.replace`` to another status).
+        elsewhere is not ruled out. None when ``status`` is not ``"optimal"`` (set so on
+        construction, also by ``dataclasses.replace`` to another status), and when the solver
+        that made the Result does not decide it (the dual solve and ``optim`` runs); set by
+        :func:`lagrangekit.solve` and :func:`lagrangekit.solve_symbolic`.
     message : str
         Human-readable account of what happened.
     method : str

@@ -195,3 +195,25 @@ def test_scope_is_in_to_dict_as_strict_json_and_only_on_optima():
     assert failed.scope is None
     with pytest.raises(ValueError, match="scope"):
         lk.Result(x=[0.0], fun=0.0, status="optimal", success=True, method="t", scope="everywhere")
+
+
+def test_a_kkt_point_beaten_by_a_known_feasible_point_is_not_optimal():
+    from lagrangekit.solvers.attempt import Attempt
+    from lagrangekit.solvers.form import NumericForm
+    from lagrangekit.solvers.outcome import finish
+
+    # (x² − 1)² + x/10 has local minima near ±1; f′ = 4x³ − 4x + 1/10 = 0 (numpy's roots)
+    problem = lk.minimize((x**2 - 1) ** 2 + x / 10, {})
+    roots = np.sort(np.roots([4.0, 0.0, -4.0, 0.1]).real)
+    local, best = roots[2], roots[0]
+    form = NumericForm(problem)
+    attempt = Attempt(
+        x=np.array([local]), multipliers=form.zeros(), method="test", nit=0, converged=True, message=""
+    )
+    assert finish(form, attempt, np.array([local]), 1e-8).status == "optimal"  # a local minimum
+    beaten = finish(
+        form, Attempt(**{**attempt.__dict__, "better_point": np.array([best])}), np.array([local]), 1e-8
+    )
+    assert beaten.status == "failed" and not beaten.success and beaten.scope is None
+    assert "not the optimum" in beaten.message
+    assert _objective(problem, [best]) < _objective(problem, [local])

@@ -65,12 +65,14 @@ def _ray(form: NumericForm, attempt: Attempt, x: np.ndarray, x0: np.ndarray, tol
 
 
 def is_better(form: NumericForm, point: np.ndarray | None, x: np.ndarray) -> bool:
-    """Whether ``point`` is feasible (violation <= 1e-6) with a minimize-form objective below
-    that at ``x`` by more than 1e-6·max(1, |f(x)|)."""
+    """Whether ``point`` is no more violated than ``x`` (or than 1e-12) and has a
+    minimize-form objective below that at ``x`` by more than 1e-6·max(1, |f(x)|): then ``x``
+    is not the optimum, whatever its KKT report says."""
     if point is None or not np.all(np.isfinite(point)):
         return False
     f_x = form.f(x)
-    return bool(form.violation(point) <= FEASIBLE and form.f(point) < f_x - _BETTER * max(1.0, abs(f_x)))
+    feasible = form.violation(point) <= max(form.violation(x), 1e-12)
+    return bool(feasible and form.f(point) < f_x - _BETTER * max(1.0, abs(f_x)))
 
 
 def _beaten(form: NumericForm, better: np.ndarray, fun: float, message: str) -> str:
