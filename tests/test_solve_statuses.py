@@ -98,7 +98,7 @@ def test_exploration_covers_an_interval_given_as_constraints():
     grid = np.linspace(-2, 3, 100001)
     best = grid[np.argmax(grid**3 - 3 * grid)]  # exhaustive evaluation: x = 3, f = 18
     r = lk.solve(problem)
-    assert r.status == "optimal"
+    assert r.status == "optimal" and r.scope == "global"  # every critical point enumerated
     assert r.x[0] == pytest.approx(best, abs=1e-6) and r.fun == pytest.approx(18.0, rel=1e-9)
 
 

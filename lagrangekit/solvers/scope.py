@@ -1,10 +1,12 @@
-"""Whether a certified optimum is proven global: recognized convexity (scope)."""
+"""Whether a certified optimum is proven global: recognized convexity, or every critical point
+of a one-variable polynomial on an interval (scope)."""
 
 from __future__ import annotations
 
 import weakref
 
 import numpy as np
+import sympy as sp
 
 from ..cvxpy_export import recognized_convex
 from ..result import Scope
@@ -32,14 +34,42 @@ def _curved_somewhere(form: NumericForm, x: np.ndarray) -> bool:
     return bool(np.any(np.linalg.eigvalsh(H)[:, 0] < -_CURVATURE * scale))
 
 
+def _interval_minimum(form: NumericForm, x: np.ndarray) -> bool:
+    """True when the problem has one variable, a polynomial objective, no equalities, only
+    constraints affine in it, and a bounded interval (:attr:`NumericForm.box`), and f(x) is
+    within 1e-9·max(1, |f|) of the least of f at the interval's ends and at the real roots of
+    f′ inside it: every candidate for the minimum was enumerated."""
+    problem = form.problem
+    if form.n != 1 or form.m_eq or not problem.is_symbolic:
+        return False
+    (v,) = problem.variables
+    lo, hi = (float(b[0]) for b in form.box)
+    exprs = [problem.minimize_objective, *(c.expr for c in problem.constraints)]
+    if not (np.isfinite(lo) and np.isfinite(hi)) or not all(e.is_polynomial(v) for e in exprs):
+        return False
+    if any(sp.Poly(c.expr, v).degree() > 1 for c in problem.constraints):
+        return False
+    coefficients = np.array([float(c) for c in sp.Poly(problem.minimize_objective, v).all_coeffs()])
+    if coefficients.size < 2:
+        return True  # constant
+    roots = np.roots(np.polyder(coefficients))
+    real = roots[np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots))].real
+    candidates = np.concatenate([[lo, hi], real[(real >= lo) & (real <= hi)]])
+    least = float(np.polyval(coefficients, candidates).min())
+    return bool(form.cp.fun(x) <= least + 1e-9 * max(1.0, abs(least)))
+
+
 def optimum_scope(form: NumericForm, x: np.ndarray) -> Scope:
     """``"global"`` for a KKT point of a recognized convex problem (every local minimizer of a
-    convex problem is global), else ``"local"``. A problem shown nonconvex by a Hessian is
-    remembered, so repeated solves skip the check."""
+    convex problem is global), or of a one-variable polynomial on an interval whose every
+    critical point is no lower (:func:`_interval_minimum`); else ``"local"``. A problem shown
+    nonconvex by a Hessian is remembered, so repeated solves skip the convexity check."""
     problem = form.problem
-    if problem in _CURVED:
-        return "local"
     with np.errstate(all="ignore"):
+        if _interval_minimum(form, x):
+            return "global"
+        if problem in _CURVED:
+            return "local"
         if _curved_somewhere(form, x):
             _CURVED.add(problem)
             return "local"
