@@ -318,8 +318,11 @@ def _solve(
 
         result = solve_cvxpy(problem, tol=tol)
     else:
-        start = NumericForm(problem).start(x0)
-        form = NumericForm(problem, objective_scale(NumericForm(problem), start))
+        form = NumericForm(problem)
+        start = form.start(x0)
+        scale = objective_scale(form, start)
+        if scale != 1.0:
+            form = NumericForm(problem, scale)
         results = []
         for x_start in _starts(form, start, n_starts, seed):
             if method == "auto":
