@@ -100,7 +100,8 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
         return best
     first_f = _feasible_f(form, best, tol)
     starts, start_f = better_starts(form, best.x, x0, first_f, tol)
-    escape = saddle_escape(form, best.x, best.multipliers) if _error(form, best) <= tol else None
+    certified = _error(form, best) <= tol
+    escape = saddle_escape(form, best.x, best.multipliers, degenerate_only=True) if certified else None
     if escape is not None:
         starts, start_f = np.vstack([escape, starts]), np.concatenate([[-np.inf], start_f])
     restarts = 0

@@ -120,20 +120,25 @@ def better_starts(
     return X[order], f[order]
 
 
-def saddle_escape(form: NumericForm, x: np.ndarray, m: Multipliers) -> np.ndarray | None:
+def saddle_escape(
+    form: NumericForm, x: np.ndarray, m: Multipliers, *, degenerate_only: bool = False
+) -> np.ndarray | None:
     """A start past a KKT point that fails the second-order necessary condition, or None.
 
     Local methods come to rest at saddles when started on a symmetry plane of f (HS33 from
     x0 = (0, 0, 3), or x² − y² from y = 0), most often at a degenerate active set (an active
-    row of G with a zero multiplier). The direction is the eigenvector of the most negative
-    eigenvalue of ∇²L reduced to the tangent space of h and the strongly active rows, signed
-    so that it does not cross a weakly active row; the start is x plus a tenth of
-    max(1, ‖x‖∞) along it.
+    row of G with a zero multiplier); with ``degenerate_only`` (what "auto" asks, whose
+    sampling finds the lower neighbours of the other saddles) only there. The direction is
+    the eigenvector of the most negative eigenvalue of ∇²L reduced to the tangent space of h
+    and the strongly active rows, signed so that it does not cross a weakly active row; the
+    start is x plus a tenth of max(1, ‖x‖∞) along it.
     """
     G = form.G(x)
     mu_scale = max(1.0, float(np.abs(m.mu).max(initial=0.0)))
     active = G > -ACTIVE
     weak = active & (m.mu <= _ZERO_MULTIPLIER * mu_scale)
+    if degenerate_only and not weak.any():
+        return None
     jac = form.G_jac(x)
     Z = null_space(np.vstack([form.h_jac(x).reshape(form.m_eq, form.n), jac[active & ~weak]]), form.n)
     if not Z.shape[1]:

@@ -283,9 +283,9 @@ def objective_scale(form: NumericForm, x0: np.ndarray) -> float:
     """
     x0 = np.asarray(x0, dtype=float)
     step = 0.5 * np.maximum(1.0, np.abs(x0))
-    sizes = [abs(form.cp.fun(x0))]
     with np.errstate(all="ignore"):
-        for x in (x0, form.clip(x0 + step), form.clip(x0 - step)):
-            sizes.append(float(np.abs(form.cp.grad(x)).max(initial=0.0)))
-    s = max(sizes)
+        s = max(abs(form.cp.fun(x0)), float(np.abs(form.cp.grad(x0)).max(initial=0.0)))
+        if not s >= _BADLY_SCALED:  # the common case stops here
+            for x in (form.clip(x0 + step), form.clip(x0 - step)):
+                s = max(s, float(np.abs(form.cp.grad(x)).max(initial=0.0)))
     return 1.0 / s if np.isfinite(s) and 0.0 < s < _BADLY_SCALED else 1.0

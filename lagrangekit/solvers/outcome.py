@@ -94,7 +94,8 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
 
     ``"unbounded"`` comes first: when the point is feasible and :func:`feasible_ray` finds a
     feasible ray from it along which f falls without levelling off (for diverged iterates,
-    the direction they took is tried too), whatever the KKT report says. Then ``success`` is
+    the direction they took is tried too), whatever the KKT report says, unless that report
+    and :func:`optimum_scope` prove the point a global optimum. Then ``success`` is
     True only when the KKT report, second order included, is ok within ``tol`` (relative to
     the objective's scale, see :class:`NumericForm`) and no better feasible point is known.
     Otherwise the status is ``"failed"`` for a KKT point that fails the second-order
@@ -110,11 +111,13 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     x = np.asarray(attempt.x, dtype=float)
     if not np.all(np.isfinite(x)):
         x = np.asarray(x0, dtype=float)
-    ray = _ray(form, attempt, x, np.asarray(x0, dtype=float), tol)
-    if ray is not None:
-        return _unbounded(form, ray, attempt, tol)
     multipliers = form.to_dict(attempt.multipliers)
     report = check_kkt(problem, x, multipliers, tol=tol, second_order=True)
+    scope = optimum_scope(form, x) if report.ok else None
+    if scope != "global":  # a proven global optimum is proof of boundedness
+        ray = _ray(form, attempt, x, np.asarray(x0, dtype=float), tol)
+        if ray is not None:
+            return _unbounded(form, ray, attempt, tol)
     message = attempt.message
     status = "optimal"
     if report.ok and form.objective_scale != 1.0 and form.kkt_error(x, attempt.multipliers) > tol:
@@ -190,5 +193,5 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
         message=message,
         nit=attempt.nit,
         kkt=report,
-        scope=optimum_scope(form, x) if status == "optimal" else None,
+        scope=scope if status == "optimal" else None,
     )

@@ -15,7 +15,7 @@ from .form import NumericForm
 __all__ = ["optimum_scope"]
 
 _CURVATURE = 1e-10  # eigenvalues below −_CURVATURE·max(1, ‖∇²‖) rule convexity out
-_CURVED: weakref.WeakSet = weakref.WeakSet()  # problems a Hessian has shown not convex
+_CONVEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # problem -> convex?
 
 
 def _curved_somewhere(form: NumericForm, x: np.ndarray) -> bool:
@@ -62,15 +62,14 @@ def _interval_minimum(form: NumericForm, x: np.ndarray) -> bool:
 def optimum_scope(form: NumericForm, x: np.ndarray) -> Scope:
     """``"global"`` for a KKT point of a recognized convex problem (every local minimizer of a
     convex problem is global), or of a one-variable polynomial on an interval whose every
-    critical point is no lower (:func:`_interval_minimum`); else ``"local"``. A problem shown
-    nonconvex by a Hessian is remembered, so repeated solves skip the convexity check."""
+    critical point is no lower (:func:`_interval_minimum`); else ``"local"``. The verdict on
+    convexity is remembered per problem, so repeated solves skip the check."""
     problem = form.problem
     with np.errstate(all="ignore"):
-        if _interval_minimum(form, x):
+        if form.n == 1 and _interval_minimum(form, x):
             return "global"
-        if problem in _CURVED:
-            return "local"
-        if _curved_somewhere(form, x):
-            _CURVED.add(problem)
-            return "local"
-    return "global" if recognized_convex(problem) else "local"
+        convex = _CONVEX.get(problem)
+        if convex is None:
+            convex = not _curved_somewhere(form, x) and recognized_convex(problem)
+            _CONVEX[problem] = convex
+    return "global" if convex else "local"
