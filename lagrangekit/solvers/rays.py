@@ -124,24 +124,28 @@ def feasible_ray(form: NumericForm, base: np.ndarray, *, toward: np.ndarray | No
             f, h, g = form.evaluate_many(Z)
         except (ArithmeticError, TypeError, ValueError):
             return None
-        bounds = np.maximum(form.cp.lower - Z, Z - form.cp.upper)
-        violation = np.maximum.reduce(
-            [
-                np.abs(h).max(axis=1, initial=0.0),
-                g.max(axis=1, initial=0.0),
-                bounds.max(axis=1, initial=0.0),
-            ]
-        )
         F = np.asarray(f, dtype=float).reshape(-1, k)
-        feasible = np.all((violation <= _FEASIBLE + 1e-12 * np.tile(steps, len(D))).reshape(-1, k), axis=1)
-        drops = F[:, :-1] - F[:, 1:]
+        drops = F[:, :-1] - F[:, 1:]  # NaN (and inf − inf) compare False: such rays drop out
         falls = (
-            feasible
-            & np.all(np.isfinite(F), axis=1)
-            & np.all(drops > 0, axis=1)
+            np.all(drops > 0, axis=1)
             & (drops[:, -1] >= 0.5 * drops[:, -2])
             & (F[:, 0] - F[:, -1] > 1e-6 * np.maximum(1.0, np.abs(F[:, 0])))
         )
+        if not falls.any():  # the common case: no direction even falls, feasible or not
+            return None
+        rows = np.repeat(falls, k)
+        Zf = Z[rows]
+        violation = np.maximum.reduce(
+            [
+                np.abs(h[rows]).max(axis=1, initial=0.0),
+                g[rows].max(axis=1, initial=0.0),
+                np.maximum(form.cp.lower - Zf, Zf - form.cp.upper).max(axis=1, initial=0.0),
+            ]
+        )
+        feasible = np.all(
+            (violation <= _FEASIBLE + 1e-12 * np.tile(steps, int(falls.sum()))).reshape(-1, k), axis=1
+        )
+        falls[falls] = feasible
     if not falls.any():
         return None
     best = np.flatnonzero(falls)[np.argmin(F[falls, -1])]
