@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +15,7 @@ from ..problem import CompiledProblem, Problem
 __all__ = ["NumericForm", "Multipliers", "objective_scale"]
 
 _BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
+_BOXES: weakref.WeakKeyDictionary[Problem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -151,11 +153,20 @@ class NumericForm:
             return None
         return J
 
-    @cached_property
+    @property
     def box(self) -> tuple[np.ndarray, np.ndarray]:
-        """(lower, upper): the bounds, tightened by every inequality that is affine in a single
-        variable (``x <= 3`` written as a constraint rather than a bound). Used to place samples,
-        never to certify anything."""
+        """(lower, upper), read-only: the bounds, tightened by every inequality that is affine
+        in a single variable (``x <= 3`` written as a constraint rather than a bound). Used to
+        place samples, never to certify anything. Computed once per problem."""
+        box = _BOXES.get(self.problem)
+        if box is None:
+            box = self._implied_box()
+            for side in box:
+                side.setflags(write=False)
+            _BOXES[self.problem] = box
+        return box
+
+    def _implied_box(self) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = np.array(self.cp.lower, dtype=float), np.array(self.cp.upper, dtype=float)
         k = len(self.cp.ineq_names)
         if not k:
