@@ -16,6 +16,7 @@ __all__ = ["NumericForm", "Multipliers", "objective_scale"]
 
 _BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
 _BOXES: weakref.WeakKeyDictionary[Problem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[Problem, tuple[np.ndarray | None]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -142,16 +143,20 @@ class NumericForm:
 
     def affine_equality_jacobian(self, anchor: np.ndarray) -> np.ndarray | None:
         """The (m_eq, n) Jacobian of h when h is affine, judged by comparing it at ``anchor`` and
-        at a second point; None when h is not affine (or cannot be evaluated there)."""
+        at a second point; None when h is not affine (or cannot be evaluated there). The first
+        verdict is kept for the problem."""
+        if self.problem in _AFFINE_JACOBIANS:
+            return _AFFINE_JACOBIANS[self.problem][0]
         with np.errstate(all="ignore"):
             J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
             elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
-            change = np.abs(np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape) - J).max(
-                initial=0.0
-            )
-        if not (np.all(np.isfinite(J)) and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))):
-            return None
-        return J
+            other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
+            change = np.abs(other - J).max(initial=0.0)
+        affine = np.all(np.isfinite(J)) and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
+        if affine:
+            J.setflags(write=False)
+        _AFFINE_JACOBIANS[self.problem] = (J if affine else None,)
+        return J if affine else None
 
     @property
     def box(self) -> tuple[np.ndarray, np.ndarray]:
