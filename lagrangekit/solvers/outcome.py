@@ -14,7 +14,7 @@ from .form import NumericForm
 from .phase_one import FEASIBLE, find_feasible
 from .polish import onto_active
 from .rays import Ray, feasible_ray
-from .scope import optimum_scope
+from .scope import known_convex, optimum_scope
 
 __all__ = ["finish", "not_optimal"]
 
@@ -96,7 +96,8 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     feasible ray from it along which f falls without levelling off (for diverged iterates,
     the direction they took is tried too), whatever the KKT report says, unless that report
     and :func:`optimum_scope` prove the point a global optimum. Then ``success`` is
-    True only when the KKT report, second order included, is ok within ``tol`` (relative to
+    True only when the KKT report, second order included (a convex problem needs none), is ok
+    within ``tol`` (relative to
     the objective's scale, see :class:`NumericForm`) and no better feasible point is known.
     Otherwise the status is ``"failed"`` for a KKT point that fails the second-order
     necessary condition (a saddle or a maximum) or is beaten by a known point,
@@ -112,7 +113,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     if not np.all(np.isfinite(x)):
         x = np.asarray(x0, dtype=float)
     multipliers = form.to_dict(attempt.multipliers)
-    report = check_kkt(problem, x, multipliers, tol=tol, second_order=True)
+    report = check_kkt(problem, x, multipliers, tol=tol, second_order=not known_convex(form))
     scope = optimum_scope(form, x) if report.ok else None
     if scope != "global":  # a proven global optimum is proof of boundedness
         ray = _ray(form, attempt, x, np.asarray(x0, dtype=float), tol)

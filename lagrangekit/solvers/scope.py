@@ -12,7 +12,7 @@ from ..cvxpy_export import recognized_convex
 from ..result import Scope
 from .form import NumericForm
 
-__all__ = ["optimum_scope"]
+__all__ = ["known_convex", "optimum_scope"]
 
 _CURVATURE = 1e-10  # eigenvalues below −_CURVATURE·max(1, ‖∇²‖) rule convexity out
 _CONVEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # problem -> convex?
@@ -57,6 +57,12 @@ def _interval_minimum(form: NumericForm, x: np.ndarray) -> bool:
     candidates = np.concatenate([[lo, hi], real[(real >= lo) & (real <= hi)]])
     least = float(np.polyval(coefficients, candidates).min())
     return bool(form.cp.fun(x) <= least + 1e-9 * max(1.0, abs(least)))
+
+
+def known_convex(form: NumericForm) -> bool:
+    """True when an earlier :func:`optimum_scope` found the problem convex: a KKT point is then
+    a global minimizer, and the second-order test has nothing to add."""
+    return bool(_CONVEX.get(form.problem, False))
 
 
 def optimum_scope(form: NumericForm, x: np.ndarray) -> Scope:
