@@ -14,6 +14,8 @@ Sign convention: cvxpy's ``dual_value`` of ``expr <= 0`` is our μ (L = f + μ g
 
 from __future__ import annotations
 
+import re
+import weakref
 from typing import Any
 
 import numpy as np
@@ -22,9 +24,12 @@ import sympy as sp
 from .errors import NotConvexError
 from .problem import Problem
 
-__all__ = ["quadratic_parts", "to_cvxpy"]
+__all__ = ["imposed_domain", "quadratic_parts", "recognized_convex", "to_cvxpy"]
 
 _PSD_TOL = 1e-10
+_DOMAIN_SAMPLES = 64  # points tried outside cvxpy's implicit domain
+_DOMAIN_SEED = 2
+_CONVEX: weakref.WeakKeyDictionary[Problem, bool] = weakref.WeakKeyDictionary()
 
 
 class _Untranslatable(Exception):
@@ -206,11 +211,18 @@ def _translate(t: _Translator, expr: sp.Expr, where: str, need: str) -> Any:
     }[need]
     if isinstance(out, (int, float)) or ok(out):
         return out
-    offending = [term for term in terms if not isinstance(t(term), (int, float)) and not ok(t(term))]
-    culprit = sp.sstr(offending[0]) if offending else sp.sstr(expr)
+    culprit, seen = expr, out
+    for term in terms:
+        try:
+            translated = t(term)
+        except _Untranslatable:
+            continue  # a term of an indefinite quadratic need not translate alone
+        if not isinstance(translated, (int, float)) and not ok(translated):
+            culprit, seen = term, translated
+            break
     raise NotConvexError(
-        f"{where} must be {need} for cvxpy, but the term {culprit} is not "
-        f"(cvxpy sees {_curvature(t(offending[0]) if offending else out)})"
+        f"{where} must be {need} for cvxpy, but the term {sp.sstr(culprit)} is not "
+        f"(cvxpy sees {_curvature(seen)})"
     )
 
 
@@ -268,3 +280,67 @@ def to_cvxpy(problem: Problem) -> tuple[Any, dict[sp.Symbol, Any], dict[str, Any
             constraints[f"upper:{var.name}"] = x[i] - hi <= 0
     variables = {v: x[i] for i, v in enumerate(problem.variables)}
     return cp.Problem(objective, list(constraints.values())), variables, constraints
+
+
+def imposed_domain(problem: Problem, prob: Any) -> list[str]:
+    """The implicit domain constraints of a cvxpy problem that exclude points where ``problem``
+    itself is defined, as text in the problem's variable names; empty when there are none.
+
+    cvxpy restricts every atom to its domain without saying so: ``1/x`` becomes
+    ``inv_pos(x)``, which adds x >= 0, although 1/x + x is defined (and unbounded below) for
+    x < 0. ``log(x)`` adds x >= 0 too, but there the problem itself is undefined, so that
+    domain changes nothing. Each domain constraint is tested at fixed pseudo-random points
+    (64, standard deviation 10, projected onto the bounds) that violate it: when f and h are
+    finite and the inequalities hold at one of them, cvxpy would cut away part of the problem.
+    (Equalities are not asked to hold there: random points miss them, and a refusal is the
+    safe side.)
+    """
+    domain = list(prob.objective.expr.domain)
+    for constraint in prob.constraints:
+        for arg in constraint.args:
+            domain.extend(arg.domain)
+    if not domain:
+        return []
+    variables = prob.variables()
+    if len(variables) != 1:  # to_cvxpy builds one vector variable; a constant problem has none
+        return []
+    x = variables[0]
+    compiled = problem.compile()
+    points = 10.0 * np.random.default_rng(_DOMAIN_SEED).standard_normal((_DOMAIN_SAMPLES, problem.n))
+    points = np.clip(points, compiled.lower, compiled.upper)
+    with np.errstate(all="ignore"):
+        f, h, g = compiled.evaluate_many(points)
+        defined = np.isfinite(f) & np.all(np.isfinite(h), axis=1) & np.all(g <= 0, axis=1)
+    imposed = []
+    for constraint in domain:
+        for point in points[defined]:
+            x.value = point
+            if constraint.violation() > 0:
+                imposed.append(_named(str(constraint), problem))
+                break
+    x.value = None
+    return sorted(set(imposed))
+
+
+def _named(text: str, problem: Problem) -> str:
+    """cvxpy's ``x[i]`` replaced by the name of variable i."""
+    return re.sub(r"\bx\[(\d+)\]", lambda m: problem.variables[int(m.group(1))].name, text)
+
+
+def recognized_convex(problem: Problem) -> bool:
+    """True when :meth:`Problem.to_cvxpy` exports the problem (cvxpy's DCP rules prove the
+    objective convex, concave for maximize, the inequalities convex and the equalities affine)
+    and cvxpy imposes no implicit domain on it (:func:`imposed_domain`).
+    Cached per problem: the export costs milliseconds."""
+    cached = _CONVEX.get(problem)
+    if cached is not None:
+        return cached
+    convex = False
+    if problem.is_symbolic and not problem.parameters:
+        try:
+            prob, _, _ = to_cvxpy(problem)
+        except (NotConvexError, ValueError, TypeError):
+            prob = None
+        convex = prob is not None and not imposed_domain(problem, prob)
+    _CONVEX[problem] = convex
+    return convex

@@ -11,10 +11,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["KKTReport", "Result", "Status", "STATUSES", "format_value", "to_jsonable"]
+__all__ = ["KKTReport", "Result", "Scope", "SCOPES", "Status", "STATUSES", "format_value", "to_jsonable"]
 
 Status = Literal["optimal", "infeasible", "unbounded", "no_kkt_point", "max_iter", "failed"]
 STATUSES: tuple[str, ...] = ("optimal", "infeasible", "unbounded", "no_kkt_point", "max_iter", "failed")
+Scope = Literal["global", "local"]
+SCOPES: tuple[str, ...] = ("global", "local")
 
 RESIDUAL_NAMES: tuple[str, ...] = (
     "stationarity",
@@ -227,6 +229,19 @@ class Result:
         ``"max_iter"``, ``"failed"``.
     success : bool
         True only when ``status == "optimal"`` and the KKT report backs it.
+    scope : {"global", "local"} or None
+        How far the optimum is proven. ``"global"``: no feasible point has a lower objective
+        (minimize form), because the problem is recognized convex (it exports to cvxpy with
+        the curvature its sense needs and no implicit domain), or because enumeration covered
+        every candidate of a bounded feasible set: for :func:`~lagrangekit.solve_symbolic`
+        every KKT point when every variable has finite bounds and every constraint is affine
+        (then every minimizer is a KKT point); for :func:`~lagrangekit.solve` the ends of the
+        interval and every real critical point of a one-variable polynomial objective. ``"local"``: the KKT
+        and second-order checks hold, so the point is a local optimum, but a better one
+        elsewhere is not ruled out. None when ``status`` is not ``"optimal"`` (set so on
+        construction, also by ``dataclasses.replace`` to another status), and when the solver
+        that made the Result does not decide it (the dual solve and ``optim`` runs); set by
+        :func:`lagrangekit.solve` and :func:`lagrangekit.solve_symbolic`.
     message : str
         Human-readable account of what happened.
     method : str
@@ -256,10 +271,15 @@ class Result:
     candidates: tuple[Any, ...] = ()
     kkt: KKTReport | None = None
     history: Mapping[str, Any] | None = None
+    scope: Scope | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if self.scope is not None and self.scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES} or None, got {self.scope!r}")
+        if self.status != "optimal":
+            object.__setattr__(self, "scope", None)  # only an optimum has a scope
         object.__setattr__(self, "x", _freeze_array(self.x))
         object.__setattr__(self, "point", _freeze_mapping(self.point))
         object.__setattr__(self, "multipliers", _freeze_mapping(self.multipliers))
@@ -282,7 +302,10 @@ class Result:
         return next((c.fun for c in self.candidates if getattr(c, "optimal", False)), None)
 
     def __str__(self) -> str:
-        lines = [f"Result: {self.status} (method={self.method}, success={self.success}, nit={self.nit})"]
+        scope = f", {self.scope} optimum" if self.scope else ""
+        lines = [
+            f"Result: {self.status}{scope} (method={self.method}, success={self.success}, nit={self.nit})"
+        ]
         if self.message:
             lines.append(f"  {self.message}")
         exact_fun = self.exact_fun

@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it before forking workers
 
+from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
 from .problem import Constraint, Problem
@@ -889,7 +890,23 @@ def _solve_work(problem: Problem) -> Result:
         exact=exact,
         candidates=candidates,
         kkt=report,
+        scope=_scope(problem),
     )
+
+
+def _scope(problem: Problem) -> str:
+    """``"global"`` when the best KKT point is provably the global optimum: the problem is
+    recognized convex, or every variable has finite bounds and every constraint is affine
+    (a compact feasible set, so an optimum exists, and affine constraints make every
+    minimizer a KKT point, so the enumeration saw it); ``"local"`` otherwise."""
+    if problem.parameters or not problem.variables:
+        return "local"
+    v = problem.variables
+    boxed = all(lo is not None and hi is not None for lo, hi in problem.bounds)
+    affine = all(
+        c.expr.is_polynomial(*v) and sp.Poly(c.expr, *v).total_degree() <= 1 for c in problem.constraints
+    )
+    return "global" if (boxed and affine) or recognized_convex(problem) else "local"
 
 
 def _ray_message(problem: Problem, ray: tuple[list, tuple]) -> str:

@@ -33,6 +33,9 @@ class Attempt:
         True when the iterates or the objective ran away (a sign of unboundedness).
     error : float or None
         :meth:`NumericForm.kkt_error` of (x, multipliers) when already computed.
+    better_point : numpy.ndarray or None
+        A feasible point with a lower minimize-form objective than ``x``, when the solver
+        found one it could not turn into a certified answer (then ``x`` is not the optimum).
     """
 
     x: np.ndarray
@@ -43,3 +46,4 @@ class Attempt:
     message: str
     diverged: bool = False
     error: float | None = None
+    better_point: np.ndarray | None = None

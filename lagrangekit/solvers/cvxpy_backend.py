@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..cvxpy_export import imposed_domain
 from ..kkt import check_kkt
 from ..problem import Problem
 from ..result import Result
@@ -56,6 +57,24 @@ def solve_exported(problem: Problem) -> tuple[str, np.ndarray | None, dict[str, 
 
 def solve_cvxpy(problem: Problem, *, tol: float) -> Result:
     """``lk.solve(problem, method="cvxpy")``: the cvxpy answer as a Result with a KKT report."""
+    prob, _, _ = problem.to_cvxpy()
+    imposed = imposed_domain(problem, prob)
+    if imposed:
+        x = np.zeros(problem.n)
+        return Result(
+            x=x,
+            fun=float("nan"),
+            status="failed",
+            success=False,
+            method="cvxpy",
+            point=dict(zip(problem.variables, x)),
+            message=(
+                f"not solved: cvxpy would restrict the problem to its atoms' domain "
+                f"({', '.join(imposed)}), but the problem is also defined outside it, so cvxpy's answer "
+                "would be for a different problem; add the restriction as a constraint or bound if it is "
+                "meant, or use another method"
+            ),
+        )
     status, x, multipliers, prob = solve_exported(problem)
     mapped = _STATUS.get(status, "failed")
     if x is None:

@@ -14,11 +14,12 @@ from ..problem import Problem
 from ..result import Result
 from .attempt import Attempt
 from .auglag import auglag
+from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
-from .form import NumericForm
-from .outcome import finish
-from .phase_one import phase_one
-from .polish import newton_polish
+from .form import NumericForm, objective_scale
+from .outcome import finish, is_better, not_optimal
+from .phase_one import FEASIBLE, find_feasible, phase_one, sampled_phase_one
+from .polish import newton_polish, onto_active
 from .scipy_backends import slsqp, trust_constr
 from .threads import single_blas_thread
 
@@ -26,7 +27,8 @@ __all__ = ["METHODS", "solve"]
 
 METHODS: tuple[str, ...] = ("auto", "auglag", "slsqp", "trust-constr", "cvxpy")
 
-_INFEASIBLE = 1e-6  # the violation above which a phase-I answer means "infeasible"
+_INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infeasible"
+_REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
 _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
 
@@ -50,7 +52,8 @@ def _error(form: NumericForm, attempt: Attempt) -> float:
 def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
     """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; if
     SLSQP ends infeasible, phase I and SLSQP again from its point; then our augmented
-    Lagrangian, then trust-constr, until one is a KKT point within tol. When SLSQP does not
+    Lagrangian; if phase I and it both ended infeasible, phase I from sampled points and SLSQP
+    from there; then trust-constr, until one is a KKT point within tol. When SLSQP does not
     move from x0, trust-constr runs too. The best answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
@@ -77,7 +80,12 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
     if accept(auglag(form, x0, tol=tol, max_iter=max_iter)):
         return _chosen(form, attempts, tol)
     if phase_one_infeasible and form.violation(attempts[-1].x) > _INFEASIBLE:
-        return _chosen(form, attempts, tol)  # no feasible point anywhere: finish() says "infeasible"
+        # phase I stalled near x0 and so did auglag: phase I again from sampled points
+        p1 = sampled_phase_one(form, [x0, attempts[0].x])
+        if p1 is None or p1.violation > _INFEASIBLE:
+            return _chosen(form, attempts, tol)  # no feasible point found: finish() says "infeasible"
+        if accept(_polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))):
+            return _chosen(form, attempts, tol)
     accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
     return _chosen(form, attempts, tol)
 
@@ -92,7 +100,8 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
         return best
     first_f = _feasible_f(form, best, tol)
     starts, start_f = better_starts(form, best.x, x0, first_f, tol)
-    escape = saddle_escape(form, best.x, best.multipliers) if _error(form, best) <= tol else None
+    certified = _error(form, best) <= tol
+    escape = saddle_escape(form, best.x, best.multipliers, degenerate_only=True) if certified else None
     if escape is not None:
         starts, start_f = np.vstack([escape, starts]), np.concatenate([[-np.inf], start_f])
     restarts = 0
@@ -103,13 +112,48 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
             best = attempt
         lower = start_f[1:] < _feasible_f(form, best, tol)  # the rest that still beat the best
         starts, start_f = starts[1:][lower], start_f[1:][lower]
+    if len(starts) and is_better(form, starts[0], best.x):
+        best = dataclasses.replace(best, better_point=starts[0])  # found, but not solved from
     if restarts and _feasible_f(form, best, tol) < first_f:
-        user_f = -first_f if form.problem.is_maximize else first_f  # in the user's sense
+        user_f = first_f / form.objective_scale * (-1.0 if form.problem.is_maximize else 1.0)
         return dataclasses.replace(
             best,
             message=f"{best.message}; found by exploring past the answer from x0 (f = {user_f:.10g})",
         )
     return best
+
+
+def _explicit(
+    form: NumericForm, backend: Backend, x0: np.ndarray, *, tol: float, max_iter: int | None
+) -> Attempt:
+    """One explicit backend from x0, restarted up to _REPAIRS times from where
+    :func:`_repair_start` points, while that ranks better (:func:`_rank`)."""
+    attempt = backend(form, x0, tol=tol, max_iter=max_iter)
+    for _ in range(_REPAIRS):
+        start = _repair_start(form, attempt, x0, tol)
+        if start is None:
+            break
+        retry = backend(form, start, tol=tol, max_iter=max_iter)
+        if _rank(form, retry, tol) >= _rank(form, attempt, tol):
+            break
+        attempt = retry
+    return attempt
+
+
+def _repair_start(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> np.ndarray | None:
+    """Where a local method should start again, or None: the phase-I point when it stopped
+    infeasible (:func:`find_feasible`), past the saddle when it stopped at a KKT point with
+    negative curvature (:func:`saddle_escape`), or a lower feasible point next to a feasible
+    point that is not a KKT point (:func:`feasible_descent`)."""
+    x = attempt.x
+    if attempt.diverged or not np.all(np.isfinite(x)):
+        return None
+    if form.violation(x) > _INFEASIBLE:
+        p1, _ = find_feasible(form, [x0, x])
+        return p1.x if p1.violation <= _INFEASIBLE else None
+    if _error(form, attempt) <= tol:
+        return saddle_escape(form, x, attempt.multipliers)
+    return feasible_descent(form, onto_active(form, x))
 
 
 def _feasible_f(form: NumericForm, attempt: Attempt, tol: float) -> float:
@@ -192,15 +236,22 @@ def solve(
         Newton polish. ``"slsqp"`` / ``"trust-constr"``: scipy, with multipliers
         translated to our convention and bound multipliers recovered. ``"cvxpy"``: the
         problem exported by :meth:`Problem.to_cvxpy` (convex problems only; Clarabel;
-        ``x0``, ``max_iter`` and ``n_starts`` do not apply). ``"auto"``:
+        ``x0``, ``max_iter`` and ``n_starts`` do not apply; a problem on which cvxpy would
+        impose an implicit domain, such as x >= 0 for ``1/x``, where the problem is also
+        defined outside it, is refused with status ``"failed"``). ``"auto"``:
         SLSQP with Newton polish, falling back to auglag and trust-constr until the KKT
         conditions hold; then it explores (for up to 64 variables): 256 fixed
-        pseudo-random points (moved onto affine equalities, projected onto the bounds)
-        and the box faces next to the answer are evaluated at once, and the chain runs
-        again, up to 3 times, from feasible ones with a lower f, or from past the answer
-        when it is a saddle at a degenerate active set. The lowest certified answer
-        wins, and its message says when exploring found it. The explicit methods are
-        purely local. ``Result.method`` says what ran.
+        pseudo-random points (moved onto affine equalities, projected onto the bounds and
+        onto constraints affine in one variable, covering a whole interval) and the box
+        faces next to the answer are evaluated at once, and the chain runs again, up to 3
+        times, from feasible ones with a lower f, or from past the answer when it is a
+        saddle. The lowest certified answer wins, and its message says when exploring found
+        it; a sampled feasible point that still beats it makes it ``"failed"``. The explicit
+        methods do not sample, but restart (at most twice) past a saddle, from a phase-I
+        point when they stop infeasible, and from a lower feasible point next to a feasible
+        non-KKT point. Every method: a badly scaled objective (|f| and ‖∇f‖ below 1e-4 near
+        x0) is solved divided by its size, so that stationarity is relative to it.
+        ``Result.method`` says what ran.
     x0 : array-like or dict, optional
         Start point in variable order, or ``{Symbol or name: value}``; zeros projected
         onto the bounds by default.
@@ -218,10 +269,17 @@ def solve(
     Returns
     -------
     Result
-        ``status`` is ``"optimal"``, ``"infeasible"`` (the smallest violation a phase-I
-        solve found is in the message), ``"unbounded"`` (with the direction),
-        ``"no_kkt_point"`` (a feasible point where no multipliers exist), ``"max_iter"``
-        or ``"failed"``. ``x`` never contains NaN.
+        ``status`` is ``"optimal"`` (first- and second-order KKT conditions hold within
+        ``tol``, and no feasible point with a lower objective is known; ``scope`` says
+        ``"global"`` when the problem is recognized convex, else ``"local"``),
+        ``"unbounded"`` (a feasible ray from the answer, or from where diverging iterates
+        went, along which f keeps falling; the ray is in the message; with ``n_starts > 1``
+        any start that finds one decides), ``"infeasible"`` (phase I from several starts
+        found no point with violation below 1e-6: local evidence, and the message says so),
+        ``"no_kkt_point"`` (a feasible point where no multipliers exist and no feasible
+        descent is found), ``"max_iter"`` or ``"failed"`` (including a KKT point that fails
+        the second-order condition, or one beaten by a known feasible point). ``x`` never
+        contains NaN.
 
     Warns
     -----
@@ -246,7 +304,7 @@ def solve(
         raise ValueError(f"max_iter must be a positive integer or None, got {max_iter!r}")
     if not isinstance(n_starts, (int, np.integer)) or n_starts < 1:
         raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
-    with single_blas_thread():
+    with single_blas_thread(), np.errstate(all="ignore"):  # overflow on the way to a status is not news
         result = _solve(problem, method, x0, tol, max_iter, int(n_starts), seed)
     if result.status in ("max_iter", "failed"):
         warnings.warn(f"lk.solve: {result.message}", errors.ConvergenceWarning, stacklevel=2)
@@ -263,20 +321,41 @@ def _solve(
     else:
         form = NumericForm(problem)
         start = form.start(x0)
+        scale = objective_scale(form, start)
+        if scale != 1.0:
+            form = NumericForm(problem, scale)
         results = []
         for x_start in _starts(form, start, n_starts, seed):
             if method == "auto":
                 attempt = _auto(form, x_start, tol=tol, max_iter=max_iter)
             else:
-                attempt = _BACKENDS[method](form, x_start, tol=tol, max_iter=max_iter)
+                attempt = _explicit(form, _BACKENDS[method], x_start, tol=tol, max_iter=max_iter)
             results.append(finish(form, attempt, x_start, tol))
-        result = results[0]
-        for other in results[1:]:
-            if _better(other, result, problem.is_maximize):
-                result = other
-        if n_starts > 1:
-            wins = sum(r.success for r in results)
-            result = dataclasses.replace(
-                result, message=f"{result.message} (best of {n_starts} starts, {wins} succeeded)"
-            )
+        result = _best_of(form, results)
+    return result
+
+
+def _best_of(form: NumericForm, results: list[Result]) -> Result:
+    """The answer of a multistart: an unbounded one if any start found a ray (that is proof),
+    else the best by :func:`_better`, demoted from optimal when another start ended at a
+    feasible point with a lower objective."""
+    if len(results) == 1:
+        return results[0]
+    n = len(results)
+    unbounded = [r for r in results if r.status == "unbounded"]
+    if unbounded:
+        return dataclasses.replace(
+            unbounded[0], message=f"{unbounded[0].message} (found by {len(unbounded)} of {n} starts)"
+        )
+    result = results[0]
+    for other in results[1:]:
+        if _better(other, result, form.problem.is_maximize):
+            result = other
+    wins = sum(r.success for r in results)
+    result = dataclasses.replace(result, message=f"{result.message} (best of {n} starts, {wins} succeeded)")
+    if result.success:
+        lower = [r.x for r in results if is_better(form, r.x, result.x)]
+        if lower:
+            best = min(lower, key=form.f)
+            result = not_optimal(result, form, best)
     return result

@@ -4,9 +4,9 @@ A local method stops at the first KKT point it reaches. After it does, "auto" dr
 set of points, evaluates f, h and g at all of them at once, and keeps the feasible ones whose
 objective is lower than the local answer's: each is proof that a better basin exists, and a
 start for another local solve. Nothing runs when no sample beats the answer, which is the
-common case, so the price is one vectorised evaluation. A KKT point at a degenerate active
-set where ∇²L has negative curvature is a saddle, not a minimizer: :func:`saddle_escape`
-gives a start past it.
+common case, so the price is one vectorised evaluation. A KKT point where ∇²L has negative
+curvature on the tangent space of its active constraints is a saddle, not a minimizer:
+:func:`saddle_escape` gives a start past it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .._linalg import null_space
 from .form import Multipliers, NumericForm
 from .polish import ACTIVE
 
-__all__ = ["MAX_VARIABLES", "better_starts", "saddle_escape"]
+__all__ = ["MAX_VARIABLES", "better_starts", "sample", "saddle_escape"]
 
 MAX_VARIABLES = 64  # above this, a thousand samples say nothing about the landscape
 _SAMPLES = 256  # points per exploration when f, h and g are vectorised (symbolic problems)
@@ -40,10 +40,11 @@ def _unit_samples(count: int, n: int) -> np.ndarray:
 
 def _draw(form: NumericForm, centers: list[np.ndarray], count: int) -> np.ndarray:
     """``count`` uniform points, split evenly between ``centers``, not yet projected onto the
-    bounds. A coordinate boxed on both sides is uniform on its box widened by 1/6 of the
+    bounds. A coordinate boxed on both sides (by bounds, or by constraints affine in it alone:
+    :attr:`NumericForm.box`) is uniform on its box widened by 1/6 of the
     width at each end, so that after projection it sits exactly at each bound with chance
     1/8 (minimizers sit on bounds often); any other is uniform on c_i ± 2·max(1, |c_i|)."""
-    lo, hi = form.cp.lower, form.cp.upper
+    lo, hi = form.box
     boxed = np.isfinite(lo) & np.isfinite(hi)
     centers = np.asarray(centers, dtype=float)
     spread = 2.0 * np.maximum(1.0, np.abs(centers))
@@ -58,7 +59,7 @@ def _draw(form: NumericForm, centers: list[np.ndarray], count: int) -> np.ndarra
 def _faces(form: NumericForm, x: np.ndarray) -> np.ndarray:
     """``x`` with one coordinate boxed on both sides moved to the end of its box where it is not:
     the neighbouring faces of the answer's active bounds."""
-    lo, hi = form.cp.lower, form.cp.upper
+    lo, hi = form.box
     boxed = np.flatnonzero(np.isfinite(lo) & np.isfinite(hi))
     columns = np.concatenate([boxed, boxed])
     ends = np.concatenate([lo[boxed], hi[boxed]])
@@ -69,16 +70,25 @@ def _faces(form: NumericForm, x: np.ndarray) -> np.ndarray:
 
 def _onto_equalities(form: NumericForm, X: np.ndarray, anchor: np.ndarray) -> np.ndarray | None:
     """X moved onto h = 0 by one least-squares step, exact when h is affine; None when h is
-    not, which the Jacobian tells at two points: sampled points then never satisfy h = 0."""
+    not: sampled points then never satisfy h = 0."""
     if not form.m_eq:
         return X
-    J = form.h_jac(anchor).reshape(form.m_eq, form.n)
-    elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
-    change = np.abs(form.h_jac(elsewhere).reshape(J.shape) - J).max()
-    if not change <= 1e-12 * max(1.0, float(np.abs(J).max())):
+    J = form.affine_equality_jacobian(anchor)
+    if J is None:
         return None
     residual = X @ J.T - (J @ anchor - form.h(anchor))
     return X - residual @ np.linalg.pinv(J).T
+
+
+def sample(form: NumericForm, centers: list[np.ndarray]) -> np.ndarray:
+    """The exploration's fixed sample around ``centers`` (:data:`_SAMPLES` points, fewer when f,
+    h and g are Python callables), projected onto :attr:`NumericForm.box`."""
+    lo, hi = form.box
+    return np.minimum(np.maximum(_draw(form, centers, _count(form)), lo), hi)
+
+
+def _count(form: NumericForm) -> int:
+    return _SAMPLES if form.cp.values_many is not None else _SAMPLES_ONE_BY_ONE
 
 
 def better_starts(
@@ -93,16 +103,14 @@ def better_starts(
     them. An expression that cannot be evaluated at some sample makes that sample
     infeasible, never an error.
     """
-    vectorised = form.cp.values_many is not None
-    count = _SAMPLES if vectorised else _SAMPLES_ONE_BY_ONE
     none = np.empty((0, form.n)), np.empty(0)
     with np.errstate(all="ignore"):
-        X = _onto_equalities(form, _draw(form, [x0, x_best], count), x_best)
+        X = _onto_equalities(form, _draw(form, [x0, x_best], _count(form)), x_best)
         if X is None:
             return none
-        X = np.vstack([np.minimum(np.maximum(X, form.cp.lower), form.cp.upper), _faces(form, x_best)])
+        X = np.vstack([np.minimum(np.maximum(X, form.box[0]), form.box[1]), _faces(form, x_best)])
         try:
-            f, h, g = form.cp.evaluate_many(X)
+            f, h, g = form.evaluate_many(X)
         except (ArithmeticError, TypeError, ValueError):
             return none
         violation = np.maximum(np.abs(h).max(axis=1, initial=0.0), g.max(axis=1, initial=0.0))
@@ -112,21 +120,24 @@ def better_starts(
     return X[order], f[order]
 
 
-def saddle_escape(form: NumericForm, x: np.ndarray, m: Multipliers) -> np.ndarray | None:
+def saddle_escape(
+    form: NumericForm, x: np.ndarray, m: Multipliers, *, degenerate_only: bool = False
+) -> np.ndarray | None:
     """A start past a KKT point that fails the second-order necessary condition, or None.
 
-    Only at a degenerate active set (an active row of G with a zero multiplier), which is
-    where local methods come to rest at saddles: started on a symmetry plane of f, as HS33
-    from x0 = (0, 0, 3), they never leave it. The direction is the eigenvector of the most
-    negative eigenvalue of ∇²L reduced to the tangent space of h and the strongly active
-    rows, signed so that it does not cross a weakly active row; the start is x plus a tenth
-    of max(1, ‖x‖∞) along it.
+    Local methods come to rest at saddles when started on a symmetry plane of f (HS33 from
+    x0 = (0, 0, 3), or x² − y² from y = 0), most often at a degenerate active set (an active
+    row of G with a zero multiplier); with ``degenerate_only`` (what "auto" asks, whose
+    sampling finds the lower neighbours of the other saddles) only there. The direction is
+    the eigenvector of the most negative eigenvalue of ∇²L reduced to the tangent space of h
+    and the strongly active rows, signed so that it does not cross a weakly active row; the
+    start is x plus a tenth of max(1, ‖x‖∞) along it.
     """
     G = form.G(x)
     mu_scale = max(1.0, float(np.abs(m.mu).max(initial=0.0)))
     active = G > -ACTIVE
     weak = active & (m.mu <= _ZERO_MULTIPLIER * mu_scale)
-    if not weak.any():
+    if degenerate_only and not weak.any():
         return None
     jac = form.G_jac(x)
     Z = null_space(np.vstack([form.h_jac(x).reshape(form.m_eq, form.n), jac[active & ~weak]]), form.n)

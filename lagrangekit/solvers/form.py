@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -11,7 +12,11 @@ import numpy as np
 
 from ..problem import CompiledProblem, Problem
 
-__all__ = ["NumericForm", "Multipliers"]
+__all__ = ["NumericForm", "Multipliers", "objective_scale"]
+
+_BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
+_BOXES: weakref.WeakKeyDictionary[Problem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[Problem, tuple[np.ndarray | None]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -24,10 +29,17 @@ class Multipliers:
 
 @dataclass(frozen=True, eq=False)
 class NumericForm:
-    """minimize f(x) s.t. h(x) = 0, G(x) <= 0, where G stacks g, then ``lo - x`` and ``x - hi``
-    for each finite bound (the order of :meth:`Problem.bound_constraints`)."""
+    """minimize c·f(x) s.t. h(x) = 0, G(x) <= 0, where G stacks g, then ``lo - x`` and ``x - hi``
+    for each finite bound (the order of :meth:`Problem.bound_constraints`).
+
+    c is ``objective_scale`` (1 unless :func:`objective_scale` finds f badly scaled): the
+    backends, the merit :meth:`kkt_error` and the multipliers in :class:`Multipliers` see c·f,
+    so a tolerance on stationarity is relative to the objective's own size. :meth:`user_fun`
+    and :meth:`to_dict` give the problem's own f and multipliers.
+    """
 
     problem: Problem
+    objective_scale: float = 1.0
 
     @cached_property
     def cp(self) -> CompiledProblem:
@@ -87,10 +99,23 @@ class NumericForm:
 
     # ------------------------------------------------------------ evaluation
     def f(self, x: np.ndarray) -> float:
-        return self.cp.fun(x)
+        return self.objective_scale * self.cp.fun(x)
+
+    def user_fun(self, x: np.ndarray) -> float:
+        """The objective at ``x`` in the user's sense (f, not −f, for maximize; unscaled)."""
+        f = self.cp.fun(x)
+        return -f if self.problem.is_maximize else f
 
     def grad(self, x: np.ndarray) -> np.ndarray:
-        return self.cp.grad(x)
+        return self.objective_scale * self.cp.grad(x)
+
+    def hess(self, x: np.ndarray) -> np.ndarray:
+        return self.objective_scale * self.cp.hess(x)
+
+    def evaluate_many(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """c·f (k,), h (k, m_eq) and g (k, m_in) at the rows of ``X``."""
+        f, h, g = self.cp.evaluate_many(X)
+        return self.objective_scale * np.asarray(f, dtype=float), h, g
 
     def h(self, x: np.ndarray) -> np.ndarray:
         return self.cp.eq(x)
@@ -113,8 +138,67 @@ class NumericForm:
         return np.vstack([self.cp.ineq_jac(x).reshape(-1, self.n), self._bound_matrix])
 
     def lagrangian_hessian(self, x: np.ndarray, m: Multipliers) -> np.ndarray:
+        k, c = len(self.cp.ineq_names), self.objective_scale
+        return c * self.cp.lagrangian_hessian(x, m.lam / c, m.mu[:k] / c)
+
+    def affine_equality_jacobian(self, anchor: np.ndarray) -> np.ndarray | None:
+        """The (m_eq, n) Jacobian of h when h is affine, judged by comparing it at ``anchor`` and
+        at a second point; None when h is not affine (or cannot be evaluated there). The first
+        verdict is kept for the problem."""
+        if self.problem in _AFFINE_JACOBIANS:
+            return _AFFINE_JACOBIANS[self.problem][0]
+        with np.errstate(all="ignore"):
+            J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
+            elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
+            other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
+            change = np.abs(other - J).max(initial=0.0)
+        affine = np.all(np.isfinite(J)) and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
+        if affine:
+            J.setflags(write=False)
+        _AFFINE_JACOBIANS[self.problem] = (J if affine else None,)
+        return J if affine else None
+
+    @property
+    def box(self) -> tuple[np.ndarray, np.ndarray]:
+        """(lower, upper), read-only: the bounds, tightened by every inequality that is affine
+        in a single variable (``x <= 3`` written as a constraint rather than a bound). Used to
+        place samples, never to certify anything. Computed once per problem."""
+        box = _BOXES.get(self.problem)
+        if box is None:
+            box = self._implied_box()
+            for side in box:
+                side.setflags(write=False)
+            _BOXES[self.problem] = box
+        return box
+
+    def _implied_box(self) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = np.array(self.cp.lower, dtype=float), np.array(self.cp.upper, dtype=float)
         k = len(self.cp.ineq_names)
-        return self.cp.lagrangian_hessian(x, m.lam, m.mu[:k])
+        if not k:
+            return lo, hi
+        points = [np.full(self.n, 0.37), np.full(self.n, -1.19), np.linspace(0.5, 2.3, self.n)]
+        with np.errstate(all="ignore"):
+            try:
+                jacs = [np.asarray(self.g_jac(p), dtype=float).reshape(k, self.n) for p in points]
+                values = [np.asarray(self.g(p), dtype=float) for p in points]
+            except (ArithmeticError, TypeError, ValueError):
+                return lo, hi
+        J = jacs[0]
+        for i in range(k):
+            columns = np.flatnonzero(J[i])
+            if columns.size != 1 or not all(np.array_equal(J[i], other[i]) for other in jacs[1:]):
+                continue
+            j, c = int(columns[0]), float(J[i, columns[0]])
+            b = values[0][i] - c * points[0][j]
+            if not all(
+                abs(v[i] - (c * p[j] + b)) <= 1e-12 * max(1.0, abs(b)) for v, p in zip(values, points)
+            ):
+                continue
+            if c > 0:
+                hi[j] = min(hi[j], -b / c)
+            else:
+                lo[j] = max(lo[j], -b / c)
+        return lo, hi
 
     def clip(self, x: np.ndarray) -> np.ndarray:
         return np.clip(x, self.cp.lower, self.cp.upper)
@@ -148,13 +232,16 @@ class NumericForm:
         return Multipliers(np.zeros(self.m_eq), np.zeros(self.m_in))
 
     def to_dict(self, m: Multipliers) -> dict[str, float]:
-        out = {name: float(v) for name, v in zip(self.eq_names, m.lam)}
-        out.update({name: float(v) for name, v in zip(self.ineq_names, m.mu)})
+        """The multipliers of the problem itself (of f, not c·f) by constraint name."""
+        c = self.objective_scale
+        out = {name: float(v) / c for name, v in zip(self.eq_names, m.lam)}
+        out.update({name: float(v) / c for name, v in zip(self.ineq_names, m.mu)})
         return out
 
     def from_dict(self, values: Mapping[str, Any]) -> Multipliers:
-        lam = np.array([float(values.get(name, 0.0)) for name in self.eq_names], dtype=float)
-        mu = np.array([float(values.get(name, 0.0)) for name in self.ineq_names], dtype=float)
+        c = self.objective_scale
+        lam = np.array([c * float(values.get(name, 0.0)) for name in self.eq_names], dtype=float)
+        mu = np.array([c * float(values.get(name, 0.0)) for name in self.ineq_names], dtype=float)
         return Multipliers(lam, mu)
 
     def recover_bound_multipliers(self, x: np.ndarray, lam: np.ndarray, mu_g: np.ndarray) -> Multipliers:
@@ -200,3 +287,21 @@ class NumericForm:
         if not np.all(np.isfinite(x)):
             raise ValueError("x0 must be finite; it contains NaN or inf")
         return self.clip(x)
+
+
+def objective_scale(form: NumericForm, x0: np.ndarray) -> float:
+    """1/s when the objective is badly scaled near ``x0``, else 1.
+
+    s is the largest of |f(x0)| and ‖∇f‖∞ at x0 and at x0 ± ½·max(1, |x0|) (componentwise).
+    A gradient tolerance is absolute for such an f: ``1e-12*((x-3)**2 + (y+1)**2)`` has
+    ‖∇f‖ < 1e-8 at (0, 0), far from its minimizer. When 0 < s < 1e-4, the backends solve
+    minimize f/s instead; an f that is 0 with a zero gradient at all three points keeps 1.
+    """
+    x0 = np.asarray(x0, dtype=float)
+    step = 0.5 * np.maximum(1.0, np.abs(x0))
+    with np.errstate(all="ignore"):
+        s = max(abs(form.cp.fun(x0)), float(np.abs(form.cp.grad(x0)).max(initial=0.0)))
+        if not s >= _BADLY_SCALED:  # the common case stops here
+            for x in (form.clip(x0 + step), form.clip(x0 - step)):
+                s = max(s, float(np.abs(form.cp.grad(x)).max(initial=0.0)))
+    return 1.0 / s if np.isfinite(s) and 0.0 < s < _BADLY_SCALED else 1.0

@@ -2,48 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
-from ..kkt import check_kkt_at
+from ..kkt import check_kkt
 from ..result import Result
 from .attempt import Attempt
+from .descent import feasible_descent
 from .form import NumericForm
-from .phase_one import phase_one
+from .phase_one import FEASIBLE, find_feasible
 from .polish import onto_active
+from .rays import Ray, feasible_ray
+from .scope import known_convex, optimum_scope
 
-__all__ = ["finish", "unbounded_ray"]
+__all__ = ["finish", "not_optimal"]
 
-_FEASIBLE = 1e-6  # phase-I violations above this mean "infeasible"
-
-
-def unbounded_ray(
-    form: NumericForm, x_far: np.ndarray, x_start: np.ndarray
-) -> tuple[np.ndarray, list[tuple[float, float]]] | None:
-    """A feasible ray from ``x_far`` along which f falls, or None.
-
-    The direction is x_far − x_start normalized. It is accepted when, at steps
-    t = 10^k·max(1, ‖x_far‖) for k = 0..6, every point is feasible (violation at most
-    1e-6·(1 + t)) and f decreases strictly, by more than max(1, |f(x_far)|) overall.
-    """
-    d = np.asarray(x_far, float) - np.asarray(x_start, float)
-    norm = float(np.linalg.norm(d))
-    if not np.isfinite(norm) or norm == 0.0 or not np.all(np.isfinite(x_far)):
-        return None
-    d = d / norm
-    base_f = form.f(x_far)
-    scale = max(1.0, float(np.linalg.norm(x_far)))
-    values, previous = [], base_f
-    for k in range(7):
-        t = 10.0**k * scale
-        z = x_far + t * d
-        fz = form.f(z)
-        if form.violation(z) > 1e-6 * (1 + t) or not fz < previous:
-            return None
-        values.append((t, fz))
-        previous = fz
-    if not previous < base_f - max(1.0, abs(base_f)):
-        return None
-    return d, values
+_BETTER = 1e-6  # a known point must beat the answer by 1e-6·max(1, |f|) to unseat it
 
 
 def _runaway_multipliers(form: NumericForm, x: np.ndarray, attempt: Attempt) -> bool:
@@ -54,88 +29,163 @@ def _runaway_multipliers(form: NumericForm, x: np.ndarray, attempt: Attempt) -> 
     return largest > 1e4 * max(1.0, float(np.abs(form.grad(x)).max(initial=0.0)))
 
 
-def _user_fun(form: NumericForm, x: np.ndarray) -> float:
-    f = form.f(x)
-    return -f if form.problem.is_maximize else f
+def _point(v: np.ndarray) -> str:
+    return "(" + ", ".join(f"{float(c):.6g}" for c in v) + ")"
+
+
+def _unbounded(form: NumericForm, ray: Ray, attempt: Attempt, tol: float) -> Result:
+    """The unbounded Result at the farthest point of the ray (its message names the ray)."""
+    problem = form.problem
+    x = ray.base + ray.steps[-1] * ray.direction
+    return Result(
+        x=x,
+        fun=form.user_fun(x),
+        status="unbounded",
+        success=False,
+        method=attempt.method,
+        point=dict(zip(problem.variables, map(float, x))),
+        message=ray.message(problem.is_maximize),
+        nit=attempt.nit,
+        kkt=check_kkt(problem, x, None, tol=tol),
+    )
+
+
+def _ray(form: NumericForm, attempt: Attempt, x: np.ndarray, x0: np.ndarray, tol: float) -> Ray | None:
+    """A feasible ray from the answer when it is feasible; for diverged iterates also from x0
+    along the way they went, or from where they ended when that is feasible relative to its size."""
+    ray = None
+    if form.violation(x) <= max(tol, FEASIBLE):
+        ray = feasible_ray(form, x, toward=x - x0 if attempt.diverged else None)
+    if ray is None and attempt.diverged:
+        if form.violation(x0) <= max(tol, FEASIBLE):
+            ray = feasible_ray(form, x0, toward=x - x0)
+        if ray is None and form.violation(x) <= FEASIBLE * max(1.0, float(np.abs(x).max(initial=0.0))):
+            ray = feasible_ray(form, x, toward=x - x0)
+    return ray
+
+
+def is_better(form: NumericForm, point: np.ndarray | None, x: np.ndarray) -> bool:
+    """Whether ``point`` is no more violated than ``x`` (or than 1e-12) and has a
+    minimize-form objective below that at ``x`` by more than 1e-6·max(1, |f(x)|): then ``x``
+    is not the optimum, whatever its KKT report says."""
+    if point is None or not np.all(np.isfinite(point)):
+        return False
+    f_x = form.f(x)
+    feasible = form.violation(point) <= max(form.violation(x), 1e-12)
+    return bool(feasible and form.f(point) < f_x - _BETTER * max(1.0, abs(f_x)))
+
+
+def _beaten(form: NumericForm, better: np.ndarray, fun: float, message: str) -> str:
+    return (
+        f"not the optimum: the feasible point x = {_point(better)} has f = {form.user_fun(better):.10g}, "
+        f"better than f = {fun:.10g} at this KKT point; {message}"
+    )
+
+
+def not_optimal(result: Result, form: NumericForm, better: np.ndarray) -> Result:
+    """``result`` demoted from optimal to failed: a feasible ``better`` point with a lower
+    objective is known."""
+    message = _beaten(form, better, float(result.fun), result.message)
+    return dataclasses.replace(result, status="failed", success=False, scope=None, message=message)
 
 
 def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> Result:
     """Check KKT at the attempt's point and decide the status.
 
-    ``success`` is True only when the KKT report is ok within ``tol``. Otherwise the
-    status is ``"unbounded"`` (a feasible ray along which f falls), ``"infeasible"``
-    (phase I cannot bring the violation below 1e-6), ``"no_kkt_point"`` (a feasible
-    point that is not a KKT point, where LICQ fails or the backend's multipliers ran past
-    1e4·max(1, ‖∇f‖∞); the point is first pulled exactly onto its active constraints by
-    :func:`~lagrangekit.solvers.polish.onto_active`), ``"max_iter"`` (the
-    backend did not converge) or ``"failed"``.
+    ``"unbounded"`` comes first: when the point is feasible and :func:`feasible_ray` finds a
+    feasible ray from it along which f falls without levelling off (for diverged iterates,
+    the direction they took is tried too), whatever the KKT report says, unless that report
+    and :func:`optimum_scope` prove the point a global optimum. Then ``success`` is
+    True only when the KKT report, second order included (a convex problem needs none), is ok
+    within ``tol`` (relative to
+    the objective's scale, see :class:`NumericForm`) and no better feasible point is known.
+    Otherwise the status is ``"failed"`` for a KKT point that fails the second-order
+    necessary condition (a saddle or a maximum) or is beaten by a known point,
+    ``"infeasible"`` (phase I, from several starts, cannot bring the violation below 1e-6:
+    local evidence, which the message says), ``"no_kkt_point"`` (a feasible point that is
+    not a KKT point, where LICQ fails or the backend's multipliers ran past 1e4·max(1, ‖∇f‖∞),
+    and from which no feasible descent is found; the point is first pulled exactly onto its
+    active constraints by :func:`~lagrangekit.solvers.polish.onto_active`), ``"max_iter"``
+    (the backend did not converge) or ``"failed"``.
     """
     problem = form.problem
     x = np.asarray(attempt.x, dtype=float)
     if not np.all(np.isfinite(x)):
         x = np.asarray(x0, dtype=float)
     multipliers = form.to_dict(attempt.multipliers)
+    report = check_kkt(problem, x, multipliers, tol=tol, second_order=not known_convex(form))
+    scope = optimum_scope(form, x) if report.ok else None
+    if scope != "global":  # a proven global optimum is proof of boundedness
+        ray = _ray(form, attempt, x, np.asarray(x0, dtype=float), tol)
+        if ray is not None:
+            return _unbounded(form, ray, attempt, tol)
     message = attempt.message
     status = "optimal"
-    if attempt.diverged:
-        ray = unbounded_ray(form, x, x0)
-        if ray is not None:
-            direction, values = ray
-            t, f_t = values[-1]
-            pretty = ", ".join(f"{v:.6g}" for v in direction)
-            return Result(
-                x=x,
-                fun=_user_fun(form, x),
-                status="unbounded",
-                success=False,
-                method=attempt.method,
-                point=dict(zip(problem.variables, map(float, x))),
-                multipliers={},
-                message=(
-                    f"unbounded: along the direction d = ({pretty}) from x the problem stays feasible "
-                    f"and the minimize-form objective falls without bound (f = {f_t:.6g} at step t = {t:.3g})"
-                ),
-                nit=attempt.nit,
-                kkt=check_kkt_at(problem, x, (attempt.multipliers.lam, attempt.multipliers.mu), tol=tol),
-            )
-    report = check_kkt_at(problem, x, (attempt.multipliers.lam, attempt.multipliers.mu), tol=tol)
-    if report.ok:
+    if report.ok and form.objective_scale != 1.0 and form.kkt_error(x, attempt.multipliers) > tol:
+        status = "max_iter" if not attempt.converged else "failed"
+        message = (
+            f"{message}; the KKT residuals are within tol={tol:g} only in absolute terms: relative to the "
+            f"objective's scale (f is multiplied by {form.objective_scale:.3g} to solve it) they are not"
+        )
+    elif report.ok:
         message = f"{message}; KKT conditions hold within tol={tol:g}"
-    elif form.violation(x) > max(tol, _FEASIBLE):
-        p1 = phase_one(form, [x0, x])
-        if p1.violation > _FEASIBLE:
+        if is_better(form, attempt.better_point, x):
+            status = "failed"
+            message = _beaten(form, attempt.better_point, form.user_fun(x), message)
+    elif report.first_order_ok:
+        status = "failed"
+        message = (
+            f"{message}; a KKT point, but not a "
+            f"{'maximizer' if problem.is_maximize else 'minimizer'}: the second-order necessary condition "
+            "fails (∇²L has negative curvature on the critical cone), so it is a saddle point or a "
+            f"{'minimum' if problem.is_maximize else 'maximum'}"
+        )
+    elif form.violation(x) > max(tol, FEASIBLE):
+        p1, starts = find_feasible(form, [x0, x])
+        if p1.violation > FEASIBLE:
             status = "infeasible"
             message = (
-                f"infeasible: phase I found no point with constraint violation below {p1.violation:.6g} "
-                f"(the smallest violation found, at x = {np.array2string(p1.x, precision=6)})"
+                f"infeasible (locally): phase I from {starts} starts found no point with constraint "
+                f"violation below {p1.violation:.6g} (the smallest, at x = {_point(p1.x)}); "
+                "phase I is a local search, so this is evidence, not a proof, that no feasible point exists"
             )
             x = p1.x
             multipliers = {}
-            report = check_kkt_at(problem, x, None, tol=tol)
+            report = check_kkt(problem, x, None, tol=tol)
         else:
             status = "max_iter" if not attempt.converged else "failed"
             message = (
                 f"{message}; the returned point violates the constraints by {form.violation(x):.3g}, "
-                f"although phase I found a point with violation {p1.violation:.3g}"
+                f"although phase I found a point with violation {p1.violation:.3g} at x = {_point(p1.x)}"
             )
     elif report.licq is False or _runaway_multipliers(form, x, attempt):
-        status = "no_kkt_point"
-        x = onto_active(form, x)  # solvers stop short of degenerate constraints: land on them
-        estimated = check_kkt_at(problem, x, None, tol=tol)
-        message = (
-            f"no_kkt_point: the point is feasible but the active constraint gradients are linearly "
-            f"dependent (LICQ fails) and no multipliers satisfy stationarity (residual "
-            f"{estimated.stationarity:.3g}); a minimizer without KKT multipliers, like the cusp"
-        )
-        report = estimated
-        multipliers = {}
+        x_on = onto_active(form, x)  # solvers stop short of degenerate constraints: land on them
+        lower = feasible_descent(form, x_on)
+        if lower is not None:
+            status = "max_iter" if not attempt.converged else "failed"
+            message = (
+                f"{message}; a feasible point that is not a KKT point (LICQ fails there), and not a "
+                f"minimizer either: f is lower at the feasible point x = {_point(lower)} next to it "
+                f"(f = {form.user_fun(lower):.10g})"
+            )
+        else:
+            status = "no_kkt_point"
+            x = x_on
+            estimated = check_kkt(problem, x, None, tol=tol)
+            message = (
+                f"no_kkt_point: the point is feasible but the active constraint gradients are linearly "
+                f"dependent (LICQ fails) and no multipliers satisfy stationarity (residual "
+                f"{estimated.stationarity:.3g}); a minimizer without KKT multipliers, like the cusp"
+            )
+            report = estimated
+            multipliers = {}
     else:
         status = "max_iter" if not attempt.converged else "failed"
         failed = ", ".join(report.failed_conditions()) or "second order"
         message = f"{message}; KKT conditions fail within tol={tol:g}: {failed}"
     return Result(
         x=x,
-        fun=_user_fun(form, x),
+        fun=form.user_fun(x),
         status=status,
         success=status == "optimal",
         method=attempt.method,
@@ -144,4 +194,5 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
         message=message,
         nit=attempt.nit,
         kkt=report,
+        scope=scope if status == "optimal" else None,
     )

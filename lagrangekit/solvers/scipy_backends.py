@@ -108,22 +108,18 @@ def trust_constr(
     has_bounds = bool(form.bound_rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = _scipy_minimize(
-            form.f,
-            x0,
-            jac=form.grad,
-            hess=form.cp.hess,
-            method="trust-constr",
-            bounds=Bounds(form.cp.lower, form.cp.upper) if has_bounds else None,
-            constraints=constraints,
-            options={
-                "maxiter": 3000 if max_iter is None else int(max_iter),
-                "gtol": tol,
-                "xtol": tol * 1e-2,
-                "barrier_tol": tol * 1e-2,
-                "verbose": 0,
-            },
-        )
+        try:
+            res = _trust_constr_minimize(form, x0, constraints, has_bounds, tol, max_iter)
+        except ValueError as exc:  # "Negative curvature not allowed for unrestricted problems" and kin
+            x = np.asarray(x0, dtype=float)
+            return Attempt(
+                x=x,
+                multipliers=form.zeros(),
+                method="trust-constr",
+                nit=0,
+                converged=False,
+                message=f"trust-constr stopped without an answer ({exc})",
+            )
     x = np.asarray(res.x, dtype=float)
     v = list(res.v)
     lam = np.asarray(v.pop(0), float) if form.m_eq else np.zeros(0)
@@ -141,4 +137,25 @@ def trust_constr(
         converged=bool(res.success),
         message=f"trust-constr: {res.message}",
         diverged=runaway(form, x, form.f(form.clip(x0)), x0),
+    )
+
+
+def _trust_constr_minimize(
+    form: NumericForm, x0: np.ndarray, constraints: list, has_bounds: bool, tol: float, max_iter: int | None
+):
+    return _scipy_minimize(
+        form.f,
+        x0,
+        jac=form.grad,
+        hess=form.hess,
+        method="trust-constr",
+        bounds=Bounds(form.cp.lower, form.cp.upper) if has_bounds else None,
+        constraints=constraints,
+        options={
+            "maxiter": 3000 if max_iter is None else int(max_iter),
+            "gtol": tol,
+            "xtol": tol * 1e-2,
+            "barrier_tol": tol * 1e-2,
+            "verbose": 0,
+        },
     )
