@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 from scipy.optimize import minimize as _scipy_minimize
 
+from .. import finite_differences
+from ..errors import NotSmoothError
 from ..solvers.form import Multipliers, NumericForm
 
 __all__ = ["inner_infimum", "maximize_numeric"]
@@ -22,11 +24,17 @@ _ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError, TypeError, NameEr
 
 
 def _lagrangian(form: NumericForm, lam: np.ndarray, mu: np.ndarray):
+    def value_at(z):
+        return form.f(z) + lam @ form.h(z) + mu @ form.G(z)
+
     def L(z):
         with np.errstate(all="ignore"):
             try:
-                value = form.f(z) + lam @ form.h(z) + mu @ form.G(z)
-                grad = form.grad(z) + form.h_jac(z).T @ lam + form.G_jac(z).T @ mu
+                value = value_at(z)
+                try:
+                    grad = form.grad(z) + form.h_jac(z).T @ lam + form.G_jac(z).T @ mu
+                except NotSmoothError:  # Abs, Max, Min: differences of values, a kink's slope
+                    grad = finite_differences.gradient(value_at, z)
             except _ERRORS:
                 return np.inf, np.zeros_like(z)
         if not (np.isfinite(value) and np.all(np.isfinite(grad))):

@@ -265,7 +265,8 @@ class NumericForm:
 
     def start(self, x0: Any) -> np.ndarray:
         """x0 as a float array in variable order, projected onto the bounds. By default the
-        first of zeros, ones and halves at which f, g, h and ∇f are finite."""
+        first of zeros, ones and halves at which f, g, h and ∇f are finite; a given x0 (after
+        the projection) must be such a point, else :class:`~lagrangekit.UndefinedPointError`."""
         if x0 is None:
             for value in (0.0, 1.0, 0.5):
                 x = self.clip(np.full(self.n, value))
@@ -286,7 +287,8 @@ class NumericForm:
                 raise ValueError(f"x0 must have {self.n} entries (one per variable), got {x.size}")
         if not np.all(np.isfinite(x)):
             raise ValueError("x0 must be finite; it contains NaN or inf")
-        return self.clip(x)
+        # a start where f, g, h or their gradients are undefined is an error naming the function
+        return self.cp.validate_point(self.clip(x), name="x0")
 
 
 def objective_scale(form: NumericForm, x0: np.ndarray) -> float:
