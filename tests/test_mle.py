@@ -379,8 +379,9 @@ def test_unbounded_likelihoods_report_unbounded_not_an_estimate():
             res = fit_mle(loglik, None, x0=[0.3], bounds=bounds)
         assert res.status == "unbounded" and not res.converged
         assert np.all(np.isnan(res.params)) and np.all(np.isnan(res.bse))
-    # TEXTBOOK L1 without its bounds: log(10w²(1 − w)³) → ∞ as w → −∞ (it used to give w = −5.1e8)
-    with pytest.warns(ConvergenceWarning, match="no maximum at finite parameters"):
+    # TEXTBOOK L1 without its bounds: log(10w²(1 − w)³) → ∞ as w → −∞ (it used to give w = −5.1e8);
+    # the solver's own ray or fit_mle's run-away test may find it first
+    with pytest.warns(ConvergenceWarning, match="unbounded|no maximum at finite parameters"):
         res = fit_mle(sp.log(10 * W**2 * (1 - W) ** 3), x0=[0.5])
     assert res.status == "unbounded" and np.isnan(res.params[0])
     # the Gaussian on constant data: σ → 0 makes log L infinite; the exponential on zeros: rate → ∞
