@@ -45,6 +45,14 @@ def test_no_argument_on_a_terminal_still_chooses_the_demo(monkeypatch: pytest.Mo
     assert _input.read_problem_text(args) == (_input.DEFAULT_PROBLEM, True)
 
 
+def test_no_input_attached_runs_the_demo_as_the_readme_main_job() -> None:
+    # stdin /dev/null (a script, cron, CI): not a pipe that gave nothing, so the README's main job
+    # `lagrangekit solve` prints TEXTBOOK T1, f = sqrt(2) at x = y = 1/sqrt(2)
+    proc = run("solve")  # run() attaches /dev/null when no stdin text is given
+    assert proc.returncode == 0, proc.stderr
+    assert "built-in example (TEXTBOOK T1)" in proc.stdout and "sqrt(2)" in proc.stdout
+
+
 # ----------------------------------------------------------------------------- fit options
 @pytest.fixture
 def data_csv(tmp_path: Path) -> tuple[Path, np.ndarray, np.ndarray]:

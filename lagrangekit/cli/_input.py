@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
+import stat
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +32,8 @@ def _read_limited(handle: Any, limit: int, source: str) -> str:
 def read_problem_text(args: argparse.Namespace) -> tuple[str, bool]:
     """The problem text and whether it is the built-in default.
 
-    The built-in example is used only when no problem is given and standard input is a
-    terminal (or absent); empty standard input from a pipe or file is a usage error.
+    The built-in example is used only when no problem is given and no input is attached to
+    standard input (a terminal, /dev/null or none); an empty pipe or file is a usage error.
     """
     limit = args.max_length
     if limit < 1:
@@ -52,18 +54,33 @@ def read_problem_text(args: argparse.Namespace) -> tuple[str, bool]:
         return _nonempty(text, f"problem file {args.file!r}", args), False
     if args.problem is not None:
         return args.problem, False
-    if sys.stdin is not None and not sys.stdin.isatty():
+    if _stdin_is_data():
         return _nonempty(_read_limited(sys.stdin, limit, "standard input"), "standard input", args), False
     if args.command != "solve":
         raise CLIError(f"'{args.command}' needs a problem: give it as an argument, with -f FILE, or on stdin")
     return DEFAULT_PROBLEM, True
 
 
+def _stdin_is_data() -> bool:
+    """True when standard input is a pipe or a file to read; False for a terminal, /dev/null or none.
+
+    So ``true | lagrangekit solve`` (an empty pipe) is a usage error, while a script that runs
+    ``lagrangekit solve`` with no input attached (stdin /dev/null, as CI and cron do) gets the demo.
+    """
+    if sys.stdin is None:
+        return False
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError):  # no file descriptor (a StringIO in tests): judge by isatty
+        return not sys.stdin.isatty()
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
 def _nonempty(text: str, source: str, args: argparse.Namespace) -> str:
     if not text.strip():
         raise CLIError(
             f"'{args.command}' needs a problem, and {source} is empty: give it as an argument, with "
-            "-f FILE, or on standard input (the built-in example of 'solve' runs only from a terminal)"
+            "-f FILE, or on standard input (the built-in example of 'solve' runs when no input is attached)"
         )
     return text
 
