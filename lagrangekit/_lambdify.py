@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
 
 __all__ = ["lambdify_vector"]
 
@@ -23,8 +23,8 @@ __all__ = ["lambdify_vector"]
 _SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
 
 
-class _RenamingPrinter(NumPyPrinter):
-    """NumPyPrinter that prints the given symbols under the given names."""
+class _Renaming:
+    """Printer mixin that prints the given symbols under the given names."""
 
     def __init__(self, names: Mapping[sp.Symbol, str]) -> None:
         super().__init__({**_SETTINGS, "user_functions": {}})
@@ -35,16 +35,30 @@ class _RenamingPrinter(NumPyPrinter):
         return name if name is not None else super()._print_Symbol(expr)
 
 
-def lambdify_vector(variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr]) -> Callable[[Any], list]:
+class _RenamingNumPyPrinter(_Renaming, NumPyPrinter):
+    """NumPyPrinter with renamed symbols."""
+
+
+class _RenamingSciPyPrinter(_Renaming, SciPyPrinter):
+    """SciPyPrinter (scipy.special functions such as gammaln) with renamed symbols."""
+
+
+def lambdify_vector(
+    variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], *, scipy: bool = False
+) -> Callable[[Any], list]:
     """``func(x)`` returning the list of the values of ``exprs`` computed with numpy, where
-    ``x[i]`` is the value of ``variables[i]``; ``x`` may also be an (n, k) array of k points.
+    ``x[i]`` is the value of ``variables[i]``; ``x`` may also be an (n, k) array of k points,
+    or a list whose entries are arrays (broadcast together).
 
     No variable name reaches the generated code or its namespace, so none can collide with a
     name of numpy's namespace, a Python keyword or builtin, or a common-subexpression temporary.
     (``sympy.lambdify`` also puts the symbols of a single expression into the namespace under
     their names, where a variable ``e`` would replace numpy's ``e``: given a list, it does not.)
-    Common subexpressions are computed once.
+    Common subexpressions are computed once. ``scipy=True`` prints special functions
+    (loggamma, erf, ...) as scipy.special's.
     """
     arguments = [sp.Symbol(f"_lk_x{i}") for i in range(len(variables))]
     names = {v: a.name for v, a in zip(variables, arguments)}
-    return sp.lambdify([arguments], list(exprs), modules="numpy", cse=True, printer=_RenamingPrinter(names))
+    printer = (_RenamingSciPyPrinter if scipy else _RenamingNumPyPrinter)(names)
+    modules = ["scipy", "numpy"] if scipy else "numpy"
+    return sp.lambdify([arguments], list(exprs), modules=modules, cse=True, printer=printer)

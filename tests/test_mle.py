@@ -427,3 +427,12 @@ def test_mle_symbolic_runs_under_a_time_limit():
     assert time.perf_counter() - start < 10  # hang guard only
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         mle_symbolic(hard, w, timeout=-1)
+
+
+def test_a_parameter_named_e_is_not_the_constant_e():
+    # log L = −(e − E)²·n: the maximum is at e = E = 2.71828...; printed by name, lambdify read
+    # E as the parameter e and the log-likelihood became flat
+    e = sp.Symbol("e", real=True)
+    k = sp.Symbol("k", real=True)
+    res = fit_mle(-((e - sp.E) ** 2) + 0 * k, {"k": [1.0, 2.0, 3.0]}, x0=[1.0])
+    assert res.params[0] == pytest.approx(np.e, rel=1e-6)

@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import minimize as _scipy_minimize
 
+from .._lambdify import lambdify_vector
 from ..errors import NotConvexError
 from ..problem import Problem
 from ..solvers.form import NumericForm
@@ -97,8 +98,8 @@ def _log_arguments(problem: Problem):
     if not args:
         return None
     ordered = sorted(args, key=sp.default_sort_key)
-    values = sp.lambdify([x], ordered, modules="numpy")
-    jacobian = sp.lambdify([x], sp.Matrix(ordered).jacobian(x), modules="numpy")
+    values = lambdify_vector(x, ordered)
+    jacobian = lambdify_vector(x, list(sp.Matrix(ordered).jacobian(x)))
     return (
         lambda z: np.asarray(values(z), dtype=float).reshape(-1),
         lambda z: np.asarray(jacobian(z), dtype=float).reshape(len(ordered), len(x)),

@@ -8,10 +8,18 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .._lambdify import lambdify_vector
 from .distributions import Distribution
 from .information import numeric_hessian
 
 __all__ = ["CallableModel", "SympyModel"]
+
+
+def _scalar_function(args: Sequence[sp.Symbol], expr: sp.Expr) -> Callable[..., Any]:
+    """``f(*values)`` for one expression, with parameters and data printed by position, so a
+    parameter named ``e`` or ``pi`` is not read as numpy's constant (scipy.special available)."""
+    fn = lambdify_vector(args, [expr], scipy=True)
+    return lambda *values: fn(list(values))[0]
 
 
 def _nobs(data: Any) -> int | None:
@@ -118,9 +126,9 @@ class SympyModel(Distribution):
         args = [*param_syms, *data_syms]
         grad = [sp.diff(expr, p) for p in param_syms]
         hess = [[sp.diff(g, q) for q in param_syms] for g in grad]
-        self._f = sp.lambdify(args, expr, modules=["scipy", "numpy"])
-        self._grad = [sp.lambdify(args, g, modules=["scipy", "numpy"]) for g in grad]
-        self._hess = [[sp.lambdify(args, h, modules=["scipy", "numpy"]) for h in row] for row in hess]
+        self._f = _scalar_function(args, expr)
+        self._grad = [_scalar_function(args, g) for g in grad]
+        self._hess = [[_scalar_function(args, h) for h in row] for row in hess]
 
     def prepare(self, data):
         data = {} if data is None else data
