@@ -312,3 +312,26 @@ def test_concave_abs_has_minus_infinity_dual_without_internal_errors() -> None:
     for mu in (0.0, 0.5, 1.0, 3.0):
         assert d.evaluate([mu]) == -np.inf
     assert r.status == "infeasible" and r.fun == -np.inf
+
+
+def test_numeric_dual_of_an_infeasible_convex_problem_is_unbounded() -> None:
+    # no closed form (exp + x**4), so g is maximized numerically; cvxpy, the reference, finds
+    # the primal infeasible, and a g growing without bound says the same by weak duality
+    x = cp.Variable()
+    reference = cp.Problem(cp.Minimize(cp.exp(x) + x**4), [x >= 1, x <= 0])
+    reference.solve()
+    assert reference.status == cp.INFEASIBLE
+    d = lk.dual(lk.parse_problem("minimize exp(x) + x**4 subject to x >= 1; x <= 0"))
+    assert d.closed_form is None
+    result = d.solve()
+    assert result.status == "unbounded" and result.fun == math.inf
+    assert "primal is infeasible" in result.message
+
+
+def test_numeric_dual_of_an_infeasible_nonconvex_problem_stops_without_a_claim() -> None:
+    # found by the public-API fuzz: 1/s + 1 >= 1e9 has no solution in [1, 5] (1/s + 1 <= 2
+    # there), the dual is unbounded, and the nested numeric maximization used to run for
+    # minutes; the g values come from local minimizations of L, so only "failed" is honest
+    d = lk.dual(lk.parse_problem("minimize 1/s + 1 subject to 1/s + 1 >= 1e9; s >= 1; s <= 5"))
+    result = d.solve()
+    assert result.status == "failed" and "without bound" in result.message

@@ -359,12 +359,38 @@ class DualProblem:
             start = finite[0]
         bounds = [(0.0, None) if is_mu else (None, None) for is_mu in self._is_mu]
         res = maximize_numeric(value_and_gradient, start, bounds, tol)
+        if res.stopped == "unbounded":
+            return self._unbounded_numeric(res)
         certified, certificate = self._primal_certificate(res.x, state["x"])
         status = self._numeric_status(res.success and np.isfinite(res.fun) and certified)
         message = self._numeric_message(
             f"maximized g numerically ({res.message}); {certificate}", -float(res.fun)
         )
         return self._result(res.x, -float(res.fun), status, _NUMERIC, message, int(res.nit))
+
+    def _unbounded_numeric(self, res) -> Result:
+        """g passed 1e12·max(1, |g(start)|). On a convex problem each g value is a global
+        inf_x L, so g grows without bound: "unbounded", and by weak duality the primal is
+        infeasible. Otherwise the values are local and only "failed" is honest."""
+        what = f"g grows without bound in the numeric maximization ({res.message})"
+        if self._convex:
+            return self._result(
+                res.x,
+                np.inf,
+                "unbounded",
+                _NUMERIC,
+                f"{what}: the dual is unbounded above, so by weak duality the primal is infeasible",
+                int(res.nit),
+            )
+        return self._result(
+            res.x,
+            -float(res.fun),
+            "failed",
+            _NUMERIC,
+            f"{what}; the primal is not known to be convex, so the g values are local minima of L "
+            "and do not show that the dual is unbounded",
+            int(res.nit),
+        )
 
     def _primal_certificate(self, values: np.ndarray, x_start: np.ndarray | None) -> tuple[bool, str]:
         """Whether x(ν), the inner minimizer, certifies ν: when x(ν) is primal feasible,

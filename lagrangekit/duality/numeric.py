@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from scipy.optimize import OptimizeResult
 from scipy.optimize import minimize as _scipy_minimize
 
 from .. import finite_differences
@@ -111,17 +112,67 @@ def inner_infimum(
     return value, res.x
 
 
-def maximize_numeric(value_and_gradient, start: np.ndarray, bounds, tol: float):
+#: evaluations of g (each an inner minimization) that one numeric dual solve may spend
+MAX_EVALUATIONS = 300
+#: g past this multiple of max(1, |g(start)|) counts as growing without bound
+_UNBOUNDED_FACTOR = 1e12
+
+
+class _Stop(Exception):
+    """Ends the maximization early: ``reason`` is "unbounded" or "budget"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def maximize_numeric(value_and_gradient, start: np.ndarray, bounds, tol: float) -> OptimizeResult:
     """Maximize g by L-BFGS-B on −g within ``bounds`` (μ >= 0); ``value_and_gradient(ν)``
-    gives g and ∇g (Danskin: the constraint values at the inner minimizer). Returns scipy's
-    result."""
+    gives g and ∇g (Danskin: the constraint values at the inner minimizer).
+
+    Returns scipy's result, with ``stopped`` set to ``"unbounded"`` when g passed
+    1e12·max(1, |g(start)|) (the multipliers at that point in ``x``), to ``"budget"`` when
+    :data:`MAX_EVALUATIONS` evaluations of g (inner minimizations) ran out (the best point in
+    ``x``), and to ``""`` otherwise.
+    """
+    best = {"x": np.asarray(start, float), "g": -np.inf, "evaluations": 0, "limit": np.inf}
 
     def negative_g(values):
+        if best["evaluations"] >= MAX_EVALUATIONS:
+            raise _Stop("budget")
+        best["evaluations"] += 1
         value, grad = value_and_gradient(values)
         if not np.isfinite(value):
             return 1e300, np.zeros_like(values)
+        if best["evaluations"] == 1:
+            best["limit"] = _UNBOUNDED_FACTOR * max(1.0, abs(value))
+        if value > best["g"]:
+            best["x"], best["g"] = np.array(values, float), float(value)
+        if value > best["limit"]:
+            raise _Stop("unbounded")
         return -value, -grad
 
-    return _scipy_minimize(
-        negative_g, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"gtol": tol, "maxiter": 1000}
-    )
+    try:
+        res = _scipy_minimize(
+            negative_g,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"gtol": tol, "maxiter": 1000},
+        )
+    except _Stop as stop:
+        return OptimizeResult(
+            x=best["x"],
+            fun=-best["g"],
+            success=False,
+            nit=best["evaluations"],
+            stopped=stop.reason,
+            message=(
+                f"g passed {best['limit']:.3g}"
+                if stop.reason == "unbounded"
+                else f"{MAX_EVALUATIONS} evaluations of g (inner minimizations) ran out"
+            ),
+        )
+    res.stopped = ""
+    return res
