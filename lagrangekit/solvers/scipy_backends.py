@@ -24,6 +24,10 @@ from .form import Multipliers, NumericForm
 
 __all__ = ["slsqp", "trust_constr"]
 
+#: scipy's own default for trust-constr; each iteration is a projected-CG solve in Python, so
+#: 3000 took 10 s on a two-variable problem that never converges
+_TRUST_CONSTR_MAX_ITER = 1000
+
 
 def _bounds(form: NumericForm) -> list[tuple[float | None, float | None]]:
     return [
@@ -140,6 +144,19 @@ def trust_constr(
     )
 
 
+def _stop_on_runaway(form: NumericForm, x0: np.ndarray):
+    """A trust-constr callback that ends the run once the iterate runs away (:func:`runaway`):
+    on an unbounded problem the interior-point iterations otherwise grow x to 1e78 over
+    thousands of iterations. The ray probe then looks at the point it stopped at."""
+    f_start = form.f(form.clip(x0))
+
+    def callback(intermediate_result) -> None:
+        if runaway(form, intermediate_result.x, f_start, x0):
+            raise StopIteration
+
+    return callback
+
+
 def _trust_constr_minimize(
     form: NumericForm, x0: np.ndarray, constraints: list, has_bounds: bool, tol: float, max_iter: int | None
 ):
@@ -151,8 +168,9 @@ def _trust_constr_minimize(
         method="trust-constr",
         bounds=Bounds(form.cp.lower, form.cp.upper) if has_bounds else None,
         constraints=constraints,
+        callback=_stop_on_runaway(form, x0),
         options={
-            "maxiter": 3000 if max_iter is None else int(max_iter),
+            "maxiter": _TRUST_CONSTR_MAX_ITER if max_iter is None else int(max_iter),
             "gtol": tol,
             "xtol": tol * 1e-2,
             "barrier_tol": tol * 1e-2,
