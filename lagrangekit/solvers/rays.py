@@ -77,10 +77,10 @@ class Ray:
         trend = "rises" if maximize else "falls"
         if self.approaches_base:
             return (
-                f"unbounded: the feasible points x + t·d with x = ({_vector(self.base)}) on a face of the "
-                f"bounds, where the objective is not finite, and d = ({_vector(self.direction)}) pointing "
-                f"inside, form a diverging sequence as t → 0: the objective {trend} without levelling "
-                f"off ({values})"
+                f"unbounded: the feasible points x + t·d with x = ({_vector(self.base)}) on the boundary "
+                f"of the feasible set, where the objective is not finite, and d = "
+                f"({_vector(self.direction)}) pointing inside, form a diverging sequence as t → 0: the "
+                f"objective {trend} without levelling off ({values})"
             )
         return (
             f"unbounded: from x = ({_vector(self.base)}) along the direction "
