@@ -25,7 +25,7 @@ from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
 from .problem import Constraint, Problem
 from .result import KKTReport, Result, format_value, to_jsonable
-from .symbolic_rays import unbounded_message
+from .symbolic_rays import feasible_start, unbounded_message
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
 
@@ -784,6 +784,12 @@ def _empty_result(
 
 
 def _solve_work(problem: Problem) -> Result:
+    exprs = [problem.minimize_objective, *(c.expr for c in problem.constraints)]
+    if not problem.parameters and not _is_polynomial(exprs, problem.variables):
+        # before sympy's solve, which can take long or fail on transcendental systems
+        unbounded = unbounded_message(problem, feasible_start(problem))
+        if unbounded is not None:
+            return _empty_result(problem, "unbounded", f"{unbounded} (found before solving for KKT points)")
     candidates = _kkt_points_work(problem)
     best = [c for c in candidates if c.optimal]
     if not candidates:

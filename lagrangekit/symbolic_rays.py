@@ -26,7 +26,7 @@ from .result import format_value
 from .solvers.form import NumericForm
 from .solvers.rays import Ray, feasible_ray
 
-__all__ = ["unbounded_message"]
+__all__ = ["feasible_start", "unbounded_message"]
 
 Verdict = Literal["proved", "numeric"]
 _T = sp.Symbol("_t", positive=True)
@@ -90,6 +90,19 @@ def _pole(problem: Problem) -> str | None:
             if all(v is True for v in feasible):
                 return _message(problem, [s], [side], toward_zero=True, evidence="; sympy's limit is −∞")
     return None
+
+
+def feasible_start(problem: Problem) -> list[list[sp.Expr]]:
+    """``[x]`` with x the default start of the numeric route (the first of zeros, ones and
+    halves, projected onto the bounds, where f is defined) when it is feasible, else ``[]``."""
+    form = NumericForm(problem)
+    with np.errstate(all="ignore"):
+        try:
+            x = form.start(None)
+            feasible = form.violation(x) <= 0.0
+        except (ArithmeticError, TypeError, ValueError):
+            return []
+    return [[sp.Rational(float(v)) for v in x]] if feasible else []
 
 
 def _message(problem: Problem, start: Sequence, d: Sequence, *, toward_zero: bool, evidence: str) -> str:
