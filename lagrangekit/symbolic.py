@@ -735,8 +735,16 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     - ``"no_kkt_point"``: the problem is feasible but has no KKT point: an optimum, if one
       exists, sits where a constraint qualification fails (as at a cusp), or the infimum is
       not attained.
-    - ``"unbounded"``: a feasible ray along which the objective improves without bound was
-      found (polynomial problems are probed along simple directions).
+    - ``"unbounded"``: a feasible ray, or a feasible sequence running into a point where the
+      objective is not defined, along which the objective improves without bound was found
+      (:func:`lagrangekit.symbolic_rays.unbounded_message`: exact rays of polynomial problems,
+      and the numeric probe's rays checked by sympy's limits; the message says whether the
+      limit proved it). A problem that is not polynomial is probed from the numeric start
+      before sympy solves anything, and is then reported without candidates.
+
+    ``scope`` is ``"global"`` only when the problem is recognized convex, or has finite bounds
+    on every variable, affine constraints and an objective that interval arithmetic bounds on
+    the box; otherwise ``"local"``.
 
     Parametric problems (equality constraints only) return expressions in the parameters; then
     ``x`` is NaN, the KKT report is verified symbolically, and the candidates are ranked only
