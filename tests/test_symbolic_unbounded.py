@@ -9,6 +9,8 @@ coordinate while the others stay fixed makes the sum unbounded; mpmath checks th
 
 from __future__ import annotations
 
+import re
+
 import mpmath
 import numpy as np
 import pytest
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 
 import lagrangekit as lk
 from lagrangekit.errors import SymbolicSolveError
+from lagrangekit.result import STATUSES
 from lagrangekit.solvers.form import NumericForm
 from lagrangekit.solvers.rays import feasible_ray
 
@@ -152,3 +155,90 @@ def test_battery_bounded_versus_unbounded_by_construction(case):
 @given(_constructed())
 def test_battery_bounded_versus_unbounded_by_construction_slow(case):
     _check(case)
+
+
+# ------------------------------------------------------------ battery: undefined domains, poles, overflow
+_ATOMS = [
+    sp.log,
+    sp.sqrt,
+    lambda v: 1 / v,
+    lambda v: v**2,
+    lambda v: -v,
+    sp.exp,
+    lambda v: sp.exp(-v),
+    lambda v: v**3,
+    sp.sin,
+    sp.atan,
+    lambda v: sp.exp(sp.exp(v)),  # overflows past v ≈ 6.5
+]
+_RAY = re.compile(r"\((?P<base>.*)\) \+ t·\((?P<d>[^)]*)\), t → (?P<limit>∞|0⁺)")
+
+
+def _numbers(text: str) -> list[float] | None:
+    """The entries of a message's vector: exact values print as 'expr (≈ 1.23)', others as numbers."""
+    out = []
+    for token in re.split(r",\s*(?![^()]*\))", text):
+        value = token.rsplit("≈", 1)[-1].rstrip(") ") if "≈" in token else token
+        try:
+            out.append(float(sp.Rational(value.strip())) if "/" in value else float(value))
+        except (TypeError, ValueError):
+            return None
+    return out
+
+
+@st.composite
+def _hostile(draw):
+    variables = (x, y)[: draw(st.integers(1, 2))]
+    terms = draw(
+        st.lists(
+            st.tuples(st.sampled_from(_ATOMS), st.sampled_from(variables), st.sampled_from([1, -1, 2])),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    f = sum((c * atom(v) for atom, v, c in terms), sp.Integer(0))
+    constraints = {}
+    if draw(st.booleans()):
+        constraints["pos"] = variables[0] >= draw(st.sampled_from([0, -1, 1]))
+    if draw(st.booleans()):
+        constraints["top"] = variables[-1] <= 2
+    return lk.minimize(f, constraints) if draw(st.booleans()) else lk.maximize(f, constraints)
+
+
+def _check_hostile(problem):
+    try:
+        r = lk.solve_symbolic(problem, timeout=60)
+    except SymbolicSolveError:
+        return  # sympy could not solve, or the time limit: no claim
+    assert r.status in STATUSES
+    if r.status != "unbounded":
+        return
+    match = _RAY.search(r.message)
+    assert match, r.message
+    base, d = _numbers(match["base"]), _numbers(match["d"])
+    if base is None or d is None or len(base) != problem.n:
+        return
+    # independent check with mpmath, at distances the probe never used: f improves toward the limit
+    f = sp.lambdify(problem.variables, problem.minimize_objective, modules="mpmath")
+    ts = (
+        (mpmath.mpf(10) ** 3, mpmath.mpf(10) ** 6)
+        if match["limit"] == "∞"
+        else (mpmath.mpf(10) ** -3, mpmath.mpf(10) ** -6)
+    )
+    with mpmath.workdps(50):
+        near, far = (f(*[b + t * c for b, c in zip(base, d)]) for t in ts)
+    assert mpmath.im(near) == 0 and mpmath.im(far) == 0, (problem, r.message)
+    assert far < near, (problem, r.message, near, far)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_hostile())
+def test_hostile_battery_claims_of_unboundedness_hold_under_mpmath(problem):
+    _check_hostile(problem)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_hostile())
+def test_hostile_battery_claims_of_unboundedness_hold_under_mpmath_slow(problem):
+    _check_hostile(problem)
