@@ -20,7 +20,9 @@ from typing import Literal
 
 import numpy as np
 import sympy as sp
+from sympy.polys.polyerrors import PolynomialError
 
+from .errors import LagrangekitError
 from .problem import Constraint, Problem
 from .result import format_value
 from .solvers.form import NumericForm
@@ -44,18 +46,23 @@ def unbounded_message(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> s
     exact = _polynomial_ray(problem, bases)
     if exact is not None:
         return _message(problem, *exact, toward_zero=False, evidence="")
+    if problem.parameters:
+        return None  # no numbers to probe with
     form = NumericForm(problem)
     tried = 0
     for base in bases:
         try:
             x = np.array([float(v) for v in base], dtype=float)
-        except (TypeError, ValueError):
-            continue
-        with np.errstate(all="ignore"):
-            ray = feasible_ray(form, x, thorough=True)
+            with np.errstate(all="ignore"):
+                ray = feasible_ray(form, x, thorough=True)
+        except (LagrangekitError, TypeError, ValueError, ArithmeticError):
+            continue  # a point or a problem the numeric form cannot evaluate: no evidence
         if ray is None:
             continue
-        found = _exact_ray(problem, base, ray)
+        try:
+            found = _exact_ray(problem, base, ray)
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError, PolynomialError):
+            found = None  # sympy failed on the exact ray: no claim from it
         if found is not None:
             start, d, verdict = found
             evidence = "; sympy's limit of the objective along it is −∞"
@@ -95,12 +102,12 @@ def _pole(problem: Problem) -> str | None:
 def feasible_start(problem: Problem) -> list[list[sp.Expr]]:
     """``[x]`` with x the default start of the numeric route (the first of zeros, ones and
     halves, projected onto the bounds, where f is defined) when it is feasible, else ``[]``."""
-    form = NumericForm(problem)
     with np.errstate(all="ignore"):
         try:
+            form = NumericForm(problem)
             x = form.start(None)
             feasible = form.violation(x) <= 0.0
-        except (ArithmeticError, TypeError, ValueError):
+        except (LagrangekitError, ArithmeticError, TypeError, ValueError):
             return []
     return [[sp.Rational(float(v)) for v in x]] if feasible else []
 
@@ -202,9 +209,24 @@ def _limit(expr: sp.Expr, toward_zero: bool) -> sp.Expr | None:
         return None
 
 
+def _undefined_along(expr: sp.Expr, toward_zero: bool) -> bool:
+    """True when ``expr`` is not a real number (NaN in floating point: log or sqrt of a negative
+    number) at t = 10², 10⁴, 10⁸, or t = 10⁻², 10⁻⁴, 10⁻⁸ toward 0; overflow to ±inf is a value."""
+    ts = np.array([1e-2, 1e-4, 1e-8] if toward_zero else [1e2, 1e4, 1e8])
+    try:
+        with np.errstate(all="ignore"):
+            values = np.array([complex(sp.lambdify([_T], expr, modules="numpy")(t)) for t in ts])
+    except (TypeError, ValueError, ArithmeticError, NameError):
+        return False  # cannot evaluate it this way: the limits decide
+    return bool(np.any(np.isnan(values.real) | (values.imag != 0)))
+
+
 def _objective_verdict(f_t: sp.Expr, toward_zero: bool) -> bool | None:
     """True when f along the ray has limit −∞ (or lower limit −∞: an AccumBounds reaching −∞),
-    False when it has a limit that is a real number or +∞, None when sympy cannot tell."""
+    False when it has a limit that is a real number or +∞, or is not real along the ray (sympy
+    would read log(−t) as log t + iπ), None when sympy cannot tell."""
+    if _undefined_along(f_t, toward_zero):
+        return False
     value = _limit(f_t, toward_zero)
     if value is None:
         return None
@@ -233,6 +255,8 @@ def _holds_eventually(c: Constraint, along: sp.Expr, toward_zero: bool) -> bool 
         coefficients = [k for k in sp.Poly(expr, _T).all_coeffs() if k != 0]
         sign = sp.sign(coefficients[-1] if toward_zero else coefficients[0])
         return True if sign == -1 else False if sign == 1 else None
+    if _undefined_along(expr, toward_zero):
+        return False
     value = _limit(expr, toward_zero)
     if value is None or isinstance(value, sp.AccumBounds):
         return None
