@@ -144,7 +144,7 @@ def _check(case):
         assert float(r.fun) == pytest.approx(float(infimum), abs=1e-9), problem.objective
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_constructed())
 def test_battery_bounded_versus_unbounded_by_construction(case):
     _check(case)
@@ -231,7 +231,7 @@ def _check_hostile(problem):
     assert far < near, (problem, r.message, near, far)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_hostile())
 def test_hostile_battery_claims_of_unboundedness_hold_under_mpmath(problem):
     _check_hostile(problem)
