@@ -234,8 +234,9 @@ class Result:
         (minimize form), because the problem is recognized convex (it exports to cvxpy with
         the curvature its sense needs and no implicit domain), or because enumeration covered
         every candidate of a bounded feasible set: for :func:`~lagrangekit.solve_symbolic`
-        every KKT point when every variable has finite bounds and every constraint is affine
-        (then every minimizer is a KKT point); for :func:`~lagrangekit.solve` the ends of the
+        every KKT point when every variable has finite bounds, every constraint is affine
+        (then every minimizer is a KKT point) and interval arithmetic bounds the objective on
+        the box (no pole there); for :func:`~lagrangekit.solve` the ends of the
         interval and every real critical point of a one-variable polynomial objective. ``"local"``: the KKT
         and second-order checks hold, so the point is a local optimum, but a better one
         elsewhere is not ruled out. None when ``status`` is not ``"optimal"`` (set so on

@@ -25,6 +25,7 @@ from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
 from .problem import Constraint, Problem
 from .result import KKTReport, Result, format_value, to_jsonable
+from .symbolic_rays import feasible_start, unbounded_message
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
 
@@ -715,42 +716,6 @@ def _feasible_point(problem: Problem) -> list | None:
     return [cands[0].point[v] for v in problem.variables] if cands else None
 
 
-def _unbounded_ray(problem: Problem, bases: list[list[sp.Expr]]) -> tuple[list, tuple] | None:
-    """A feasible ray x0 + t·d along which the minimize-form objective → −∞, if one is found.
-
-    Only polynomial problems are probed, along the directions in {−1, 0, 1}^n (n <= 4) or the
-    coordinate axes; a ray is accepted only when every constraint holds for all large t.
-    """
-    xs = problem.variables
-    t = sp.Symbol("_t", positive=True)
-    exprs = [problem.minimize_objective, *(c.expr for c in problem.constraints + problem.bound_constraints())]
-    if not _is_polynomial(exprs, xs):
-        return None
-    n = len(xs)
-    if n <= 4:
-        dirs = [d for d in itertools.product((-1, 0, 1), repeat=n) if any(d)]
-    else:
-        dirs = [tuple(s * (k == i) for k in range(n)) for i in range(n) for s in (1, -1)]
-    for x0 in bases:
-        for d in dirs:
-            ray = {v: x0[i] + d[i] * t for i, v in enumerate(xs)}
-            f_t = sp.Poly(sp.expand(problem.minimize_objective.xreplace(ray)), t)
-            if f_t.degree() < 1 or f_t.LC() >= 0:
-                continue
-            ok = True
-            for c in problem.constraints + problem.bound_constraints():
-                p = sp.Poly(sp.expand(c.expr.xreplace(ray)), t)
-                if c.kind == "eq":
-                    ok = p.is_zero
-                else:
-                    ok = p.is_zero or (p.LC() < 0 if p.degree() >= 1 else p.LC() <= 0)
-                if not ok:
-                    break
-            if ok:
-                return x0, d
-    return None
-
-
 def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     """Solve ``problem`` exactly: the best KKT point, with exact multipliers and an exact report.
 
@@ -770,8 +735,16 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     - ``"no_kkt_point"``: the problem is feasible but has no KKT point: an optimum, if one
       exists, sits where a constraint qualification fails (as at a cusp), or the infimum is
       not attained.
-    - ``"unbounded"``: a feasible ray along which the objective improves without bound was
-      found (polynomial problems are probed along simple directions).
+    - ``"unbounded"``: a feasible ray, or a feasible sequence running into a point where the
+      objective is not defined, along which the objective improves without bound was found
+      (:func:`lagrangekit.symbolic_rays.unbounded_message`: exact rays of polynomial problems,
+      and the numeric probe's rays checked by sympy's limits; the message says whether the
+      limit proved it). A problem that is not polynomial is probed from the numeric start
+      before sympy solves anything, and is then reported without candidates.
+
+    ``scope`` is ``"global"`` only when the problem is recognized convex, or has finite bounds
+    on every variable, affine constraints and an objective that interval arithmetic bounds on
+    the box; otherwise ``"local"``.
 
     Parametric problems (equality constraints only) return expressions in the parameters; then
     ``x`` is NaN, the KKT report is verified symbolically, and the candidates are ranked only
@@ -819,6 +792,12 @@ def _empty_result(
 
 
 def _solve_work(problem: Problem) -> Result:
+    exprs = [problem.minimize_objective, *(c.expr for c in problem.constraints)]
+    if not problem.parameters and not _is_polynomial(exprs, problem.variables):
+        # before sympy's solve, which can take long or fail on transcendental systems
+        unbounded = unbounded_message(problem, feasible_start(problem))
+        if unbounded is not None:
+            return _empty_result(problem, "unbounded", f"{unbounded} (found before solving for KKT points)")
     candidates = _kkt_points_work(problem)
     best = [c for c in candidates if c.optimal]
     if not candidates:
@@ -829,9 +808,9 @@ def _solve_work(problem: Problem) -> Result:
                 "infeasible",
                 "infeasible: no point satisfies the constraints (min ‖x‖² over them has no KKT point)",
             )
-        ray = _unbounded_ray(problem, [feasible])
-        if ray is not None:
-            return _empty_result(problem, "unbounded", _ray_message(problem, ray))
+        unbounded = unbounded_message(problem, [feasible])
+        if unbounded is not None:
+            return _empty_result(problem, "unbounded", unbounded)
         point = ", ".join(f"{v} = {format_value(val)}" for v, val in zip(problem.variables, feasible))
         return _empty_result(
             problem,
@@ -841,9 +820,9 @@ def _solve_work(problem: Problem) -> Result:
             "not attained",
         )
     if not problem.parameters:
-        ray = _unbounded_ray(problem, [[c.point[v] for v in problem.variables] for c in candidates])
-        if ray is not None:
-            return _empty_result(problem, "unbounded", _ray_message(problem, ray), candidates)
+        unbounded = unbounded_message(problem, [[c.point[v] for v in problem.variables] for c in candidates])
+        if unbounded is not None:
+            return _empty_result(problem, "unbounded", unbounded, candidates)
     if not best:
         if problem.parameters:
             raise SymbolicSolveError(
@@ -896,9 +875,11 @@ def _solve_work(problem: Problem) -> Result:
 
 def _scope(problem: Problem) -> str:
     """``"global"`` when the best KKT point is provably the global optimum: the problem is
-    recognized convex, or every variable has finite bounds and every constraint is affine
-    (a compact feasible set, so an optimum exists, and affine constraints make every
-    minimizer a KKT point, so the enumeration saw it); ``"local"`` otherwise."""
+    recognized convex, or every variable has finite bounds, every constraint is affine and
+    the objective is bounded on the box by interval arithmetic (:func:`_bounded_on_box`: a
+    compact feasible set on which f has no pole, so an optimum exists, and affine constraints
+    make every minimizer a KKT point, so the enumeration saw it); ``"local"`` otherwise (1/x
+    on [−1, 1] has a KKT point at x = 1 and no minimum)."""
     if problem.parameters or not problem.variables:
         return "local"
     v = problem.variables
@@ -906,17 +887,26 @@ def _scope(problem: Problem) -> str:
     affine = all(
         c.expr.is_polynomial(*v) and sp.Poly(c.expr, *v).total_degree() <= 1 for c in problem.constraints
     )
-    return "global" if (boxed and affine) or recognized_convex(problem) else "local"
+    if boxed and affine and _bounded_on_box(problem):
+        return "global"
+    return "global" if recognized_convex(problem) else "local"
 
 
-def _ray_message(problem: Problem, ray: tuple[list, tuple]) -> str:
-    x0, d = ray
-    base = ", ".join(format_value(v) for v in x0)
-    step = ", ".join(str(v) for v in d)
-    word = "increases" if problem.is_maximize else "decreases"
-    return (
-        f"unbounded: along the feasible ray ({base}) + t·({step}), t → ∞, the objective {word} without bound"
-    )
+def _bounded_on_box(problem: Problem) -> bool:
+    """True when sympy's interval arithmetic (``AccumBounds`` for every variable) bounds the
+    objective on the box by two finite numbers: then it has no pole or undefined point there.
+    False when it cannot (a pole, log of an interval reaching 0, an unevaluated function)."""
+    box = {
+        v: sp.AccumBounds(sp.nsimplify(lo), sp.nsimplify(hi)) if lo != hi else sp.nsimplify(lo)
+        for v, (lo, hi) in zip(problem.variables, problem.bounds)
+    }
+    try:
+        value = problem.objective.xreplace(box)
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError):
+        return False
+    if isinstance(value, sp.AccumBounds):
+        return bool(value.min.is_finite and value.max.is_finite)
+    return bool(value.is_number and value.is_finite)
 
 
 def _parametric_report(problem: Problem, cand: KKTCandidate) -> KKTReport:

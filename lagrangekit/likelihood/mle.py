@@ -438,6 +438,15 @@ def _ran_off(
     )
 
 
+def _solver_ray(problem: LikelihoodProblem, message: str) -> str:
+    """lk.solve's account of a ray or a diverging sequence, read in the likelihood's terms."""
+    names = ", ".join(problem.names[i] for i in problem.free)
+    return (
+        f"log L grows without bound on the parameter space: no maximum likelihood estimate exists. "
+        f"lk.solve minimized −log L/{problem.scale:g} over x = ({names}): {message}"
+    )
+
+
 def _inference(
     dist: Distribution,
     problem: LikelihoodProblem,
@@ -482,6 +491,8 @@ def _result(
     boundary = [] if dist.simplex or status == "unbounded" else _at_bounds(fit.kkt, names, free)
     interior = [i for i in free if i not in boundary]
     information, cov, ok, note = _inference(dist, problem, theta, interior, boundary)
+    if status == "unbounded" and message.startswith("unbounded:"):  # lk.solve's ray, in its own variables
+        message = _solver_ray(problem, message)
     ran_off = None if status == "unbounded" else _ran_off(problem, theta, interior, information, ok)
     if ran_off is not None:
         status, message = "unbounded", ran_off

@@ -1,13 +1,17 @@
-"""Evidence of unboundedness: a feasible ray along which the objective falls without bound.
+"""Evidence of unboundedness: a feasible ray, or a feasible sequence running into a face, along
+which the objective falls without bound.
 
 A local method reports the first KKT point it reaches, and a KKT point says nothing about the
 rest of the feasible set: ``maximize x**3 - 3*x s.t. x >= -2`` has one at x = −1 and no
-maximum. :func:`feasible_ray` walks out from a point along a fixed set of directions (the
-coordinate axes both ways, fixed pseudo-random directions, and any direction the caller has
-seen the iterates take), moved into the null space of affine equalities, and evaluates the
-problem at seven distances, a decade apart, at once. A direction on which every point is
-feasible and f falls at every step, by at least half as much in the last decade as in the
-one before, is a ray of unboundedness: f is not approaching a floor.
+maximum. :func:`feasible_ray` walks out from a point along a set of directions (the coordinate
+axes both ways, fixed pseudo-random directions, any direction the caller has seen the iterates
+take and, in the thorough probe, the tangent directions of the active inequalities), moved into
+the null space of affine equalities, and evaluates the problem at seven distances, a decade
+apart, at once. A direction on which every point is feasible and f falls at every step, by at
+least half as much in the last decade as in the one before, is a ray of unboundedness: f is not
+approaching a floor. When no ray is found and the point sits on a face of its box where f is not
+finite (``-log(t)`` at t = 0, a Gaussian's σ = 0), the same test runs on points approaching the
+face a decade at a time: the iterates that stopped there were a diverging feasible sequence.
 """
 
 from __future__ import annotations
@@ -17,30 +21,42 @@ from functools import cache
 
 import numpy as np
 
+from .._linalg import null_space
 from .form import NumericForm
 
 __all__ = ["Ray", "feasible_ray"]
 
 # distances along a ray in units of max(1, ‖base‖∞); 1.37 keeps the points off round poles (1/x at 0)
 _STEPS = 1.37 * 10.0 ** np.arange(7)
+# distances to a face, in units of min(1, half the box's width): 1.37 down to 1.37e-12
+_APPROACH = 1.37 * 10.0 ** -np.arange(13)
 _RANDOM_DIRECTIONS = 8  # each used both ways
+_THOROUGH_DIRECTIONS = 64  # the thorough probe's random directions on the sphere, each both ways
 _FEASIBLE = 1e-6  # violation allowed along a ray, plus rounding proportional to the distance
+_ON_FACE = 1e-6  # a coordinate this close to a bound, relative to max(1, |bound|), is on the face
+_ACTIVE = 1e-8  # an inequality with g > −_ACTIVE·max(1, ‖∇g‖) is active for the tangent directions
+_MIN_FINITE = 3  # points of strict fall a ray needs before f overflows to −inf
 
 
 @dataclass(frozen=True)
 class Ray:
-    """A feasible ray ``base + t·direction`` on which the minimize-form objective falls.
+    """Feasible points ``base + t·direction`` on which the minimize-form objective falls.
+
+    Either a ray to infinity (``steps`` grow) or a sequence approaching ``base``, a point of a
+    face of the box where the objective is not finite (``steps`` shrink toward 0).
 
     Attributes
     ----------
     base : numpy.ndarray
-        Where the ray starts (a feasible point).
+        Where the ray starts (a feasible point), or the point on a face that the sequence
+        approaches.
     direction : numpy.ndarray
         Unit direction in the infinity norm.
     steps : numpy.ndarray
-        The distances t that were evaluated.
+        The distances t that were evaluated, in the order of the fall.
     values : numpy.ndarray
-        The minimize-form objective at ``base + t·direction`` for each t (strictly falling).
+        The minimize-form objective at ``base + t·direction`` for each t (strictly falling; a
+        ray's last values may be −inf where f overflowed).
     """
 
     base: np.ndarray
@@ -48,12 +64,24 @@ class Ray:
     steps: np.ndarray
     values: np.ndarray
 
+    @property
+    def approaches_base(self) -> bool:
+        """True for a sequence running into the face point ``base`` (t → 0), False for a ray (t → ∞)."""
+        return bool(self.steps[-1] < self.steps[0])
+
     def message(self, maximize: bool) -> str:
         """The ray and the objective along it in the user's sense, for a Result's message."""
         sign = -1.0 if maximize else 1.0
         shown = [0, len(self.steps) // 2, len(self.steps) - 1]
         values = ", ".join(f"f = {sign * self.values[i]:.6g} at t = {self.steps[i]:.3g}" for i in shown)
         trend = "rises" if maximize else "falls"
+        if self.approaches_base:
+            return (
+                f"unbounded: the feasible points x + t·d with x = ({_vector(self.base)}) on the boundary "
+                f"of the feasible set, where the objective is not finite, and d = "
+                f"({_vector(self.direction)}) pointing inside, form a diverging sequence as t → 0: the "
+                f"objective {trend} without levelling off ({values})"
+            )
         return (
             f"unbounded: from x = ({_vector(self.base)}) along the direction "
             f"d = ({_vector(self.direction)}), every evaluated point x + t·d is feasible and the "
@@ -66,19 +94,44 @@ def _vector(v: np.ndarray) -> str:
 
 
 @cache
-def _random_directions(n: int) -> np.ndarray:
-    table = np.random.default_rng(1).standard_normal((_RANDOM_DIRECTIONS, n))
+def _random_directions(count: int, n: int) -> np.ndarray:
+    table = np.random.default_rng(1).standard_normal((count, n))
     table.setflags(write=False)
     return table
 
 
-def _directions(form: NumericForm, base: np.ndarray, toward: np.ndarray | None) -> np.ndarray | None:
+def _tangent_directions(form: NumericForm, base: np.ndarray) -> list[np.ndarray]:
+    """Rows: for every general inequality active at ``base``, its inward normal −∇g_i and an
+    orthonormal basis of the null space of ∇g_i; and a basis of the null space of all of them."""
+    k = len(form.cp.ineq_names)
+    if not k:
+        return []
+    with np.errstate(all="ignore"):
+        try:
+            g = np.asarray(form.g(base), dtype=float).reshape(k)
+            J = np.asarray(form.g_jac(base), dtype=float).reshape(k, form.n)
+        except (ArithmeticError, TypeError, ValueError):
+            return []
+    size = np.abs(J).max(axis=1, initial=0.0)
+    active = np.isfinite(g) & np.all(np.isfinite(J), axis=1) & (g > -_ACTIVE * np.maximum(1.0, size))
+    if not active.any():
+        return []
+    rows = [-J[active], null_space(J[active], form.n).T]
+    rows += [null_space(J[i : i + 1], form.n).T for i in np.flatnonzero(active)]
+    return rows
+
+
+def _directions(
+    form: NumericForm, base: np.ndarray, toward: np.ndarray | None, thorough: bool
+) -> np.ndarray | None:
     """Candidate directions (rows, ‖d‖∞ = 1) that keep affine equalities and two-sided boxes;
     None when the equalities are not affine (a straight line leaves a curved surface)."""
     n = form.n
-    rows = [_random_directions(n)]
-    if form.cp.values_many is not None:  # vectorised: the axes are cheap too
+    rows = [_random_directions(_THOROUGH_DIRECTIONS if thorough else _RANDOM_DIRECTIONS, n)]
+    if thorough or form.cp.values_many is not None:  # vectorised: the axes are cheap too
         rows.insert(0, np.eye(n))
+    if thorough:
+        rows += _tangent_directions(form, base)
     if toward is not None and np.all(np.isfinite(toward)):
         rows.insert(0, np.asarray(toward, dtype=float)[None, :])
     D = np.vstack(rows)
@@ -95,58 +148,145 @@ def _directions(form: NumericForm, base: np.ndarray, toward: np.ndarray | None) 
     return D[keep] / size[keep, None]
 
 
-def feasible_ray(form: NumericForm, base: np.ndarray, *, toward: np.ndarray | None = None) -> Ray | None:
+def _evaluate(form: NumericForm, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """f, h and g at the rows of ``Z``, all at once; when that raises (a Python callable that
+    overflows or is undefined somewhere), point by point, with NaN where a point raises."""
+    try:
+        return form.evaluate_many(Z)
+    except (ArithmeticError, TypeError, ValueError):
+        pass
+    f = np.full(len(Z), np.nan)
+    h = np.full((len(Z), form.m_eq), np.nan)
+    g = np.full((len(Z), len(form.cp.ineq_names)), np.nan)
+    for r, z in enumerate(Z):
+        try:
+            fr, hr, gr = form.evaluate_many(z[None, :])
+            f[r], h[r], g[r] = np.asarray(fr, float)[0], np.asarray(hr, float)[0], np.asarray(gr, float)[0]
+        except (ArithmeticError, TypeError, ValueError):
+            continue
+    return f, h, g
+
+
+def _falls_without_bound(F: np.ndarray) -> np.ndarray:
+    """Per row of ``F`` (values in the order of the walk): True when the values are finite,
+    strictly falling, fall at least half as much over the last step as over the one before, and
+    fall by more than 1e-6·max(1, |first|) in all; or when at least 3 such values are followed
+    only by −inf (f overflowed on the way down)."""
+    rows, k = F.shape
+    finite = np.isfinite(F)
+    m = np.where(finite.all(axis=1), k, np.argmin(finite, axis=1))  # leading finite values
+    tail_ok = np.array([np.all(F[r, m[r] :] == -np.inf) for r in range(rows)], dtype=bool)
+    ok = (m == k) | ((m >= _MIN_FINITE) & tail_ok)
+    out = np.zeros(rows, dtype=bool)
+    for r in np.flatnonzero(ok):
+        v = F[r, : m[r]]
+        drops = v[:-1] - v[1:]
+        out[r] = (
+            bool(np.all(drops > 0))
+            and drops[-1] >= 0.5 * drops[-2]
+            and v[0] - v[-1] > 1e-6 * max(1.0, abs(v[0]))
+        )
+    return out
+
+
+def _feasible_rows(
+    form: NumericForm, Z: np.ndarray, h: np.ndarray, g: np.ndarray, slack: np.ndarray
+) -> np.ndarray:
+    """Per row of ``Z``: violation (|h|, g⁺, bounds) at most 1e-6 plus ``slack``."""
+    violation = np.maximum.reduce(
+        [
+            np.abs(h).max(axis=1, initial=0.0),
+            g.max(axis=1, initial=0.0),
+            np.maximum(form.cp.lower - Z, Z - form.cp.upper).max(axis=1, initial=0.0),
+        ]
+    )
+    return violation <= _FEASIBLE + slack  # NaN compares False: undefined points are not feasible
+
+
+def _walk(form: NumericForm, starts: np.ndarray, D: np.ndarray, steps: np.ndarray) -> Ray | None:
+    """Of the walks ``starts[i] + t·D[i]`` over ``steps``, the feasible one on which f falls
+    without bound (:func:`_falls_without_bound`) reaching the lowest f, or None."""
+    k = len(steps)
+    Z = (starts[:, None, :] + steps[None, :, None] * D[:, None, :]).reshape(-1, form.n)
+    with np.errstate(all="ignore"):
+        f, h, g = _evaluate(form, Z)
+        F = np.asarray(f, dtype=float).reshape(-1, k)
+        falls = _falls_without_bound(F)
+        if not falls.any():  # the common case: no direction even falls, feasible or not
+            return None
+        rows = np.repeat(falls, k)
+        slack = 1e-12 * np.tile(steps, int(falls.sum()))
+        feasible = _feasible_rows(form, Z[rows], h[rows], g[rows], slack)
+        falls[falls] = np.all(feasible.reshape(-1, k), axis=1)
+    if not falls.any():
+        return None
+    best = np.flatnonzero(falls)[np.argmin(F[falls, -1])]
+    return Ray(base=starts[best].copy(), direction=D[best].copy(), steps=steps, values=F[best].copy())
+
+
+def _toward_faces(form: NumericForm, base: np.ndarray) -> Ray | None:
+    """A feasible sequence from inside the box into a face point near ``base`` where f is not
+    finite, along which f falls without bound; or None.
+
+    The coordinates of ``base`` within 1e-6·max(1, |b|) of a finite bound b (of the box of
+    :attr:`NumericForm.box`) are set onto it, giving the face point p; if f at p is not finite
+    (or cannot be evaluated), each such coordinate alone, and all of them together, give a
+    direction d pointing inside, and p + t·d is evaluated at t = 1.37·10^−k·w, k = 0..12, with
+    w = min(1, half the box's width along d)."""
+    lo, hi = form.box
+    on_lo = np.isfinite(lo) & (np.abs(base - lo) <= _ON_FACE * np.maximum(1.0, np.abs(lo)))
+    on_hi = np.isfinite(hi) & (np.abs(base - hi) <= _ON_FACE * np.maximum(1.0, np.abs(hi))) & ~on_lo
+    faces = np.flatnonzero(on_lo | on_hi)
+    if not faces.size:
+        return None
+    p = np.where(on_lo, lo, np.where(on_hi, hi, base))
+    with np.errstate(all="ignore"):
+        f_p = _evaluate(form, p[None, :])[0][0]
+    if np.isfinite(f_p):
+        return None  # f is defined on the face: running into it is no divergence
+    inward = np.where(on_lo, 1.0, -1.0)
+    D = np.zeros((faces.size, form.n))
+    D[np.arange(faces.size), faces] = inward[faces]
+    if faces.size > 1:
+        D = np.vstack([D, np.where(on_lo | on_hi, inward, 0.0)])
+    half = np.where(np.isfinite(hi - lo), 0.5 * (hi - lo), np.inf)
+    width = float(min(1.0, half[faces].min()))
+    if not width > 0:
+        return None
+    return _walk(form, np.repeat(p[None, :], len(D), axis=0), D, _APPROACH * width)
+
+
+def feasible_ray(
+    form: NumericForm, base: np.ndarray, *, toward: np.ndarray | None = None, thorough: bool = False
+) -> Ray | None:
     """A ray from the feasible point ``base`` along which the problem stays feasible and the
-    minimize-form objective falls without levelling off, or None.
+    minimize-form objective falls without levelling off, or a feasible sequence into a face of
+    the box next to ``base`` along which it does; or None.
 
     Directions: ``toward`` (for example where diverging iterates went) if given, the
-    coordinate axes (when f, h and g are vectorised), and 8 fixed pseudo-random directions,
-    each both ways; components along variables boxed on both sides are dropped, and with
-    equalities the directions are projected onto the null space of their Jacobian (only when
-    the equalities are affine; otherwise there is no straight feasible ray to find). Each is
+    coordinate axes (when f, h and g are vectorised, or ``thorough``), and 8 fixed
+    pseudo-random directions (64 when ``thorough``, which also adds, for every general
+    inequality active at ``base``, its inward normal and the null space of its gradient), each
+    both ways; components along variables boxed on both sides are dropped, and with equalities
+    the directions are projected onto the null space of their Jacobian (only when the
+    equalities are affine; otherwise there is no straight feasible ray to find). Each is
     evaluated at t = 1.37·10^k·max(1, ‖base‖∞), k = 0..6. A direction is accepted when every
     point has violation at most 1e-6 + 1e-12·t, f is finite and strictly falls from each t to
     the next, the fall over the last decade is at least half the fall over the one before (a
-    bounded monotone f levels off), and the total fall exceeds 1e-6·max(1, |f|). Of the
+    bounded monotone f levels off), and the total fall exceeds 1e-6·max(1, |f|); or when at
+    least three such points are followed only by points where f overflowed to −inf. Of the
     accepted directions the one reaching the lowest f is returned.
+
+    When no ray is accepted and ``base`` is on a face of the box where f is not finite, the
+    points approaching that face a decade at a time get the same test
+    (:func:`_toward_faces`): a Ray whose ``steps`` shrink.
     """
     base = np.asarray(base, dtype=float)
     if not np.all(np.isfinite(base)) or form.n == 0:
         return None
-    D = _directions(form, base, toward)
-    if D is None or not len(D):
-        return None
-    steps = _STEPS * max(1.0, float(np.abs(base).max(initial=0.0)))
-    k = len(steps)
-    Z = (base[None, None, :] + steps[None, :, None] * D[:, None, :]).reshape(-1, form.n)
-    with np.errstate(all="ignore"):
-        try:
-            f, h, g = form.evaluate_many(Z)
-        except (ArithmeticError, TypeError, ValueError):
-            return None
-        F = np.asarray(f, dtype=float).reshape(-1, k)
-        drops = F[:, :-1] - F[:, 1:]  # NaN (and inf − inf) compare False: such rays drop out
-        falls = (
-            np.all(drops > 0, axis=1)
-            & (drops[:, -1] >= 0.5 * drops[:, -2])
-            & (F[:, 0] - F[:, -1] > 1e-6 * np.maximum(1.0, np.abs(F[:, 0])))
-        )
-        if not falls.any():  # the common case: no direction even falls, feasible or not
-            return None
-        rows = np.repeat(falls, k)
-        Zf = Z[rows]
-        violation = np.maximum.reduce(
-            [
-                np.abs(h[rows]).max(axis=1, initial=0.0),
-                g[rows].max(axis=1, initial=0.0),
-                np.maximum(form.cp.lower - Zf, Zf - form.cp.upper).max(axis=1, initial=0.0),
-            ]
-        )
-        feasible = np.all(
-            (violation <= _FEASIBLE + 1e-12 * np.tile(steps, int(falls.sum()))).reshape(-1, k), axis=1
-        )
-        falls[falls] = feasible
-    if not falls.any():
-        return None
-    best = np.flatnonzero(falls)[np.argmin(F[falls, -1])]
-    return Ray(base=base.copy(), direction=D[best].copy(), steps=steps, values=F[best].copy())
+    D = _directions(form, base, toward, thorough)
+    ray = None
+    if D is not None and len(D):
+        steps = _STEPS * max(1.0, float(np.abs(base).max(initial=0.0)))
+        ray = _walk(form, np.repeat(base[None, :], len(D), axis=0), D, steps)
+    return ray if ray is not None else _toward_faces(form, base)
