@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
+from ._centred_design import CentredDesign
 from ._ridge_solvers import MAX_ERROR
 from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
 
-__all__ = ["RidgeSpectrum", "gram_spectrum", "ridge_spectrum", "svd_spectrum"]
+__all__ = ["RidgeSpectrum", "design_spectrum", "gram_spectrum", "ridge_spectrum", "svd_spectrum"]
 
 
 @dataclass(frozen=True)
@@ -99,23 +100,58 @@ def svd_spectrum(
     return RidgeSpectrum(eigvals, V, sv[:, None] * (U.T @ ys), x_offset @ V, y_offset, yy, U)
 
 
+def design_spectrum(design: CentredDesign) -> RidgeSpectrum:
+    """Decompose the Gram (n >= p) or kernel form of an implicit centred design, dense or sparse.
+
+    Centring is applied to XᵀSX or XXᵀ after the product, as for sparse X it must be (X is
+    not copied); eigenvalues below max(n, p)·eps·λ_max count as zero.
+    """
+    n, p = design.shape
+    ys = design.ys
+    yy = np.einsum("ij,ij->j", ys, ys)
+    if n >= p:
+        lam, V = scipy.linalg.eigh(design.gram(), check_finite=False)
+        keep = _keep(lam, max(n, p))
+        lam, V = lam[keep], V[:, keep]
+        z = V.T @ design.rmatmat(ys)
+        return RidgeSpectrum(lam, V, z, design.x_offset @ V, design.y_offset, yy, None)
+    lam, Q = scipy.linalg.eigh(design.kernel(), check_finite=False)
+    keep = _keep(lam, max(n, p))
+    lam, Q = lam[keep], Q[:, keep]
+    root = np.sqrt(lam)
+    V = design.rmatmat(Q) / root
+    return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ ys), design.x_offset @ V, design.y_offset, yy, Q)
+
+
 def ridge_spectrum(
-    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+    X: np.ndarray,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    fit_intercept: bool,
+    *,
+    svd_fallback: bool = True,
 ) -> RidgeSpectrum:
-    """Decompose the centred, weighted design of float64 ``X`` (n, p) and ``Y`` (n, k)."""
+    """Decompose the centred, weighted design of float64 ``X`` (n, p) and ``Y`` (n, k).
+
+    ``svd_fallback=False`` keeps the eigendecomposition even where the SVD of the design
+    would be more accurate (RidgeCV's ``gcv_mode="eigen"``).
+    """
     n, p = X.shape
     if n >= p:
         form = gram_form(X, Y, sample_weight, fit_intercept)
         lam, V = scipy.linalg.eigh(form.G, check_finite=False)
         keep = _keep(lam, max(n, p))
-        if not keep.all() or not _accurate(lam, form.rounding):  # a dropped λ may be small, not 0
+        # a dropped λ may be small rather than 0
+        if svd_fallback and (not keep.all() or not _accurate(lam, form.rounding)):
             return svd_spectrum(X, Y, sample_weight, fit_intercept)
+        lam, V = lam[keep], V[:, keep]
         return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
     form = kernel_form(X, Y, sample_weight, fit_intercept)
     lam, Q = scipy.linalg.eigh(form.K, check_finite=False)
     keep = _keep(lam, max(n, p))
     # centring makes one eigenvalue of K exactly 0 (eigenvector 1/√n), which w does not see
-    if np.count_nonzero(~keep) > int(fit_intercept) or not _accurate(lam[keep], form.rounding):
+    inaccurate = np.count_nonzero(~keep) > int(fit_intercept) or not _accurate(lam[keep], form.rounding)
+    if svd_fallback and inaccurate:
         return svd_spectrum(X, Y, sample_weight, fit_intercept)
     lam, Q = lam[keep], Q[:, keep]
     root = np.sqrt(lam)

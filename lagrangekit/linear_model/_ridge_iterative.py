@@ -1,0 +1,112 @@
+"""Ridge by scipy's iterative solvers on the implicit centred design: LSQR, CG and L-BFGS-B.
+
+Each target j solves min ½‖ysⱼ − Xs w‖² + ½αⱼ‖w‖² (Ridge's objective halved), with Xs a
+:class:`CentredDesign` applied through X (dense or sparse, never copied):
+
+* ``lsqr``: :func:`scipy.sparse.linalg.lsqr` with ``damp = √αⱼ``, ``atol = btol = tol``;
+* ``sparse_cg``: :func:`scipy.sparse.linalg.cg` on the normal equations (XsᵀXs + αI)w = Xsᵀys
+  (n >= p) or on the kernel form (XsXsᵀ + αI)c = ys, w = Xsᵀc (p > n), relative tolerance ``tol``;
+* ``lbfgs``: :func:`scipy.optimize.minimize` (L-BFGS-B), with the bounds w >= 0 when ``positive``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse.linalg as splinalg
+
+from ..errors import ConvergenceWarning
+from ._centred_design import CentredDesign
+
+__all__ = ["solve_lbfgs", "solve_lsqr", "solve_sparse_cg"]
+
+
+def solve_lsqr(
+    design: CentredDesign, alphas: np.ndarray, *, tol: float, max_iter: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(W (k, p), iterations (k,) int32) by LSQR on [Xs; √α I] w ≈ [ys; 0]."""
+    op = design.operator()
+    k = design.ys.shape[1]
+    W = np.empty((k, design.shape[1]))
+    n_iter = np.empty(k, dtype=np.int32)
+    for j in range(k):
+        out = splinalg.lsqr(
+            op, design.ys[:, j], damp=np.sqrt(alphas[j]), atol=tol, btol=tol, iter_lim=max_iter
+        )
+        W[j], n_iter[j] = out[0], out[2]
+    return W, n_iter
+
+
+def solve_sparse_cg(
+    design: CentredDesign, alphas: np.ndarray, *, tol: float, max_iter: int | None
+) -> np.ndarray:
+    """W (k, p) by conjugate gradients on the normal equations (n >= p) or the kernel form (p > n)."""
+    n, p = design.shape
+    k = design.ys.shape[1]
+    W = np.empty((k, p))
+    for j in range(k):
+        alpha = float(alphas[j])
+        if p > n:
+            kernel = splinalg.LinearOperator(
+                (n, n), matvec=lambda c, a=alpha: design.matmat(design.rmatmat(c)) + a * c, dtype=np.float64
+            )
+            c, info = splinalg.cg(kernel, design.ys[:, j], rtol=tol, maxiter=max_iter)
+            W[j] = design.rmatmat(c)
+        else:
+            normal = splinalg.LinearOperator(
+                (p, p), matvec=lambda w, a=alpha: design.rmatmat(design.matmat(w)) + a * w, dtype=np.float64
+            )
+            W[j], info = splinalg.cg(normal, design.rmatmat(design.ys[:, j]), rtol=tol, maxiter=max_iter)
+        if info > 0:
+            warnings.warn(
+                f"sparse_cg did not reach tol={tol:g} in {info} iterations; raise max_iter or tol",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+    return W
+
+
+def solve_lbfgs(
+    design: CentredDesign, alphas: np.ndarray, *, positive: bool, tol: float, max_iter: int | None
+) -> np.ndarray:
+    """W (k, p) by L-BFGS-B; with ``positive`` the bounds w >= 0.
+
+    It stops when the projected gradient's largest entry is <= tol·‖∇F(0)‖₂/√p, so that the
+    scaled stationarity :meth:`Ridge.kkt` reports, ‖∇F − μ‖₂/‖∇F(0)‖₂, is within ``tol``.
+    """
+    p = design.shape[1]
+    k = design.ys.shape[1]
+    W = np.empty((k, p))
+    bounds = [(0.0, None)] * p if positive else None
+    for j in range(k):
+        ys, alpha = design.ys[:, j], float(alphas[j])
+
+        def value_and_grad(w: np.ndarray, ys=ys, alpha=alpha) -> tuple[float, np.ndarray]:
+            r = design.matmat(w) - ys
+            return 0.5 * float(r @ r) + 0.5 * alpha * float(w @ w), design.rmatmat(r) + alpha * w
+
+        g0 = float(np.linalg.norm(design.rmatmat(ys)))
+        result = scipy.optimize.minimize(
+            value_and_grad,
+            np.zeros(p),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={
+                "maxiter": 15_000 if max_iter is None else max_iter,
+                "gtol": tol * g0 / np.sqrt(max(p, 1)),
+                "ftol": 64 * np.finfo(float).eps,
+                "maxcor": 20,
+            },
+        )
+        if not result.success:
+            warnings.warn(
+                f"the lbfgs solver stopped before tol={tol:g} ({result.message}); raise max_iter, "
+                "or check kkt()",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        W[j] = result.x
+    return W
