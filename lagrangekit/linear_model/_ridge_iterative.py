@@ -101,6 +101,9 @@ def solve_lbfgs(
                 "maxcor": 20,
             },
         )
+        w = result.x
+        if positive:
+            w = _polish_on_face(design, ys, alpha, w, tol=tol)
         if not result.success:
             warnings.warn(
                 f"the lbfgs solver stopped before tol={tol:g} ({result.message}); raise max_iter, "
@@ -108,5 +111,35 @@ def solve_lbfgs(
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        W[j] = result.x
+        W[j] = w
     return W
+
+
+def _projected_gradient(design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray) -> np.ndarray:
+    g = design.rmatmat(design.matmat(w) - ys) + alpha * w
+    return np.where(w > 0, g, np.minimum(g, 0.0))
+
+
+def _polish_on_face(design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray, *, tol: float):
+    """Solve the quadratic exactly (by CG) on the face {wⱼ = 0 off L-BFGS-B's free set}; keep the
+    result when it stays feasible and its projected gradient is smaller (L-BFGS-B's last digits
+    are limited by its ``ftol`` test, the face's linear system is not)."""
+    free = w > 0
+    if not free.any():
+        return w
+    p = w.size
+
+    def on_face(v: np.ndarray) -> np.ndarray:
+        full = np.zeros(p)
+        full[free] = v
+        return design.rmatmat(design.matmat(full))[free] + alpha * v
+
+    op = splinalg.LinearOperator((int(free.sum()),) * 2, matvec=on_face, dtype=np.float64)
+    v, info = splinalg.cg(op, design.rmatmat(ys)[free], x0=w[free], rtol=0.1 * tol, maxiter=10 * p)
+    if info != 0 or np.any(v < 0):
+        return w
+    polished = np.zeros(p)
+    polished[free] = v
+    before = np.linalg.norm(_projected_gradient(design, ys, alpha, w))
+    after = np.linalg.norm(_projected_gradient(design, ys, alpha, polished))
+    return polished if after < before else w
