@@ -31,7 +31,7 @@ def test_ridge_regression_per_target_alpha_matches_sklearn():
     X, Y, _ = data(targets=2)
     ours = ridge_regression(X, Y, [1.0, 7.0])
     np.testing.assert_allclose(ours, sk.ridge_regression(X, Y, [1.0, 7.0], solver="svd"), rtol=1e-10)
-    with pytest.raises(ValueError, match="one per target"):
+    with pytest.raises(ValueError, match="number of penalties do not correspond: 3 != 2"):
         ridge_regression(X, Y, [1.0, 2.0, 3.0])
 
 

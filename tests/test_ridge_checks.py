@@ -65,7 +65,7 @@ def test_mismatched_lengths_and_empty_data(fit):
         (lambda: Ridge(solver="newton"), "solver must be one of"),
         (lambda: Ridge(solver="lbfgs"), "'lbfgs' solver can be used only when positive=True"),
         (lambda: Ridge(solver="svd", positive=True), "solver='svd' does not support positive fitting"),
-        (lambda: Ridge(alpha=[1.0, 2.0, 3.0]), "alpha has 3 values but y has 1 targets"),
+        (lambda: Ridge(alpha=[1.0, 2.0, 3.0]), "number of penalties do not correspond: 3 != 1"),
         (lambda: Ridge(tol=-1), "tol must be >= 0"),
         (lambda: Ridge(solver="gd", max_iter=0), "max_iter must be a positive integer"),
         (lambda: Ridge(solver="gd", learning_rate=0), "learning_rate must be > 0"),

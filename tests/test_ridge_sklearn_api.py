@@ -265,3 +265,15 @@ def test_hostile_sparse_input_gets_a_named_error(solver, bad):
         sw = -sw
     with pytest.raises(ValueError, match="alpha|NaN|infinity|sample_weight|negative"):
         Ridge(alpha=alpha, solver=solver, positive=solver == "lbfgs").fit(Xs, y, sample_weight=sw)
+
+
+@pytest.mark.parametrize("Estimator", ["Ridge", "RidgeCV"])
+@pytest.mark.parametrize("shape", ["1d", "column", "two"])
+def test_attribute_shapes_and_types_are_sklearns(Estimator, shape):
+    X, y, _ = make_data(targets=None if shape == "1d" else (1 if shape == "column" else 2))
+    ours = {"Ridge": Ridge, "RidgeCV": RidgeCV}[Estimator]().fit(X, y)
+    ref = getattr(sk, Estimator)().fit(X, y)
+    assert ours.coef_.shape == ref.coef_.shape
+    assert np.shape(ours.intercept_) == np.shape(ref.intercept_)
+    assert isinstance(ours.intercept_, float) == isinstance(ref.intercept_, float)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-9)

@@ -61,7 +61,7 @@ def solve_sparse_cg(
             W[j], info = splinalg.cg(normal, design.rmatmat(design.ys[:, j]), rtol=tol, maxiter=max_iter)
         if info > 0:
             warnings.warn(
-                f"sparse_cg did not reach tol={tol:g} in {info} iterations; raise max_iter or tol",
+                f"sparse_cg did not converge after {info} iterations. (tol={tol:g}; raise max_iter or tol)",
                 ConvergenceWarning,
                 stacklevel=4,
             )

@@ -124,34 +124,22 @@ def design_spectrum(design: CentredDesign) -> RidgeSpectrum:
 
 
 def ridge_spectrum(
-    X: np.ndarray,
-    Y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    fit_intercept: bool,
-    *,
-    svd_fallback: bool = True,
+    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
 ) -> RidgeSpectrum:
-    """Decompose the centred, weighted design of float64 ``X`` (n, p) and ``Y`` (n, k).
-
-    ``svd_fallback=False`` keeps the eigendecomposition even where the SVD of the design
-    would be more accurate (RidgeCV's ``gcv_mode="eigen"``).
-    """
+    """Decompose the centred, weighted design of float64 ``X`` (n, p) and ``Y`` (n, k)."""
     n, p = X.shape
     if n >= p:
         form = gram_form(X, Y, sample_weight, fit_intercept)
         lam, V = scipy.linalg.eigh(form.G, check_finite=False)
         keep = _keep(lam, max(n, p))
-        # a dropped λ may be small rather than 0
-        if svd_fallback and (not keep.all() or not _accurate(lam, form.rounding)):
+        if not keep.all() or not _accurate(lam, form.rounding):  # a dropped λ may be small, not 0
             return svd_spectrum(X, Y, sample_weight, fit_intercept)
-        lam, V = lam[keep], V[:, keep]
         return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
     form = kernel_form(X, Y, sample_weight, fit_intercept)
     lam, Q = scipy.linalg.eigh(form.K, check_finite=False)
     keep = _keep(lam, max(n, p))
     # centring makes one eigenvalue of K exactly 0 (eigenvector 1/√n), which w does not see
-    inaccurate = np.count_nonzero(~keep) > int(fit_intercept) or not _accurate(lam[keep], form.rounding)
-    if svd_fallback and inaccurate:
+    if np.count_nonzero(~keep) > int(fit_intercept) or not _accurate(lam[keep], form.rounding):
         return svd_spectrum(X, Y, sample_weight, fit_intercept)
     lam, Q = lam[keep], Q[:, keep]
     root = np.sqrt(lam)

@@ -205,6 +205,13 @@ def _cvxpy_ridge_problem(
 class _RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
     """What Ridge and RidgeCV share: the KKT report and the cvxpy form of the fitted objective."""
 
+    def _set_coef(self, W: np.ndarray, b: np.ndarray, *, y_ndim: int, dtype: np.dtype) -> None:
+        """As :class:`LinearPredictorMixin`, with scikit-learn's Ridge shapes for y of shape (n, 1):
+        ``coef_`` (n_features,) and ``intercept_`` (1,)."""
+        super()._set_coef(W, b, y_ndim=y_ndim, dtype=dtype)
+        if self.coef_.ndim == 2 and self.coef_.shape[0] == 1:
+            self.coef_ = self.coef_[0]
+
     def _fitted_alpha(self) -> float:
         raise NotImplementedError
 
@@ -424,8 +431,8 @@ class Ridge(_RidgeFamily):
         alphas = np.broadcast_to(alpha, (k,)) if np.ndim(alpha) == 0 or np.size(alpha) == 1 else alpha
         if alphas.shape != (k,):
             raise ValueError(
-                f"alpha has {np.size(alpha)} values but y has {k} targets: "
-                "pass one alpha, or one per target"
+                f"Number of targets and number of penalties do not correspond: {np.size(alpha)} != {k} "
+                "(alpha has one value per target of y, or a single value)"
             )
         alphas = np.asarray(alphas, dtype=float).ravel()
         solver = self._resolve_solver(solver, sparse.issparse(data.X), n, p)

@@ -147,9 +147,10 @@ class RidgeCV(_RidgeFamily):
     cv : int, cross-validation generator or iterable, optional
         None for efficient leave-one-out; an int for that many (unshuffled) folds.
     gcv_mode : {None, "auto", "svd", "eigen"}
-        Leave-one-out decomposition: "svd" of the dense design; "eigen" of XᵀX (n > p) or
-        XXᵀ (dense or sparse X); "auto"/None the eigendecomposition, switching to the SVD of
-        a dense design when the eigenvalues would lose more than 1e-10 relative accuracy.
+        Leave-one-out decomposition: "svd" of the dense design; "eigen", "auto" or None the
+        eigendecomposition of XᵀX (n >= p) or XXᵀ (dense or sparse X), where for a dense X the
+        SVD of the design is taken instead when the eigenvalues would lose more than 1e-10
+        relative accuracy (an accuracy guard: the scores are the same up to rounding).
         "svd" with sparse X warns (FutureWarning) and uses "eigen", as scikit-learn does.
     store_cv_results : bool, default False
         Keep ``cv_results_`` (only with ``cv=None``).
@@ -261,7 +262,7 @@ class RidgeCV(_RidgeFamily):
         if sparse.issparse(X):
             if mode == "svd":
                 warnings.warn(
-                    "gcv_mode='svd' is not supported for sparse X; using gcv_mode='eigen' "
+                    "The 'svd' mode is not supported for sparse X; using gcv_mode='eigen' "
                     "(pass gcv_mode='eigen' or None to silence this warning)",
                     FutureWarning,
                     stacklevel=3,
@@ -269,7 +270,7 @@ class RidgeCV(_RidgeFamily):
             return design_spectrum(centred_design(X, Y, sw, self.fit_intercept))
         if mode == "svd":
             return svd_spectrum(X, Y, sw, self.fit_intercept)
-        return ridge_spectrum(X, Y, sw, self.fit_intercept, svd_fallback=mode != "eigen")
+        return ridge_spectrum(X, Y, sw, self.fit_intercept)
 
     def _leave_one_out(self, data: Any, alphas: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
         """Score every α by leave-one-out; return (best index or per-target indices, W, b)."""
