@@ -20,7 +20,7 @@ from ._ridge_spectrum import RidgeSpectrum, design_spectrum, ridge_spectrum, svd
 from .ridge import _RidgeFamily, prepare_ridge_data
 from .stats_fit import fit_ridge_cv_from_folds, gram_folds_input
 
-__all__ = ["RidgeCV", "loo_residual_blocks", "loo_squared_errors"]
+__all__ = ["RidgeCV", "loo_residual_blocks"]
 
 _BLOCK_BYTES = 1 << 21
 GCV_MODES = (None, "auto", "svd", "eigen")
@@ -67,23 +67,6 @@ def loo_residual_blocks(
         if use_Q:
             R = R / scale[:, :, None]
         yield block, R / (1.0 - H)[:, :, None]
-
-
-def loo_squared_errors(
-    spectrum: RidgeSpectrum,
-    X: Any,
-    Y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    fit_intercept: bool,
-    alphas: np.ndarray,
-) -> np.ndarray:
-    """Σᵢ sᵢ(yᵢ − ŷ₋ᵢ(xᵢ))²/n for each α and target: shape (n_alphas, k) (sᵢ = 1 without weights)."""
-    s = None if sample_weight is None else sample_weight
-    total = np.zeros((alphas.size, Y.shape[1]))
-    for block, E in loo_residual_blocks(spectrum, X, Y, sample_weight, fit_intercept, alphas):
-        sq = E * E if s is None else E * E * s[block, None, None]
-        total += sq.sum(axis=0)
-    return total / X.shape[0]
 
 
 class _PredictionsAsInput(RegressorMixin, BaseEstimator):
@@ -280,15 +263,15 @@ class RidgeCV(_RidgeFamily):
         scorer = self._scorer()
         per_target = bool(self.alpha_per_target) and k > 1
         keep_all = self.store_cv_results or scorer is not None
+        E = np.empty((n, alphas.size, k)) if keep_all else None
+        total = np.zeros((alphas.size, k))  # Σᵢ sᵢ(yᵢ − ŷ₋ᵢ)² per α and target
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if keep_all:
-                E = np.empty((n, alphas.size, k))
-                for block, E_block in loo_residual_blocks(spectrum, X, Y, sw, self.fit_intercept, alphas):
+            for block, E_block in loo_residual_blocks(spectrum, X, Y, sw, self.fit_intercept, alphas):
+                sq = E_block * E_block if sw is None else E_block * E_block * sw[block, None, None]
+                total += sq.sum(axis=0)
+                if E is not None:
                     E[block] = E_block
-                sq = E * E if sw is None else E * E * sw[:, None, None]
-                mse_targets = sq.mean(axis=0)
-            else:
-                mse_targets = loo_squared_errors(spectrum, X, Y, sw, self.fit_intercept, alphas)
+        mse_targets = total / n
         mse_targets = np.where(np.isnan(mse_targets), np.inf, mse_targets)
         self.mse_path_ = mse_targets.mean(axis=1)
         if scorer is None:
@@ -296,15 +279,17 @@ class RidgeCV(_RidgeFamily):
         else:
             scores = self._score_predictions(scorer, Y[:, None, :] - E, Y, sw, data.y_ndim, per_target)
         if self.store_cv_results:
+            sq = E * E if sw is None else E * E * sw[:, None, None]
             results = (sq if scorer is None else Y[:, None, :] - E).transpose(0, 2, 1)  # (n, k, A)
             self.cv_results_ = (results[:, 0] if data.y_ndim == 1 else results).astype(data.dtype)
         best = np.argmax(scores, axis=0)  # first maximum; (k,) per target
         self.best_score_ = scores[best, np.arange(k)] if per_target else scores[best]
-        W = spectrum.coefs(alphas)  # (A, k, p)
-        b = spectrum.intercepts(alphas) if self.fit_intercept else np.zeros((alphas.size, k))
+        chosen = alphas[np.atleast_1d(best)]  # one α, or each target's
+        W = spectrum.coefs(chosen)  # (len(chosen), k, p)
+        b = spectrum.intercepts(chosen) if self.fit_intercept else np.zeros((chosen.size, k))
         if per_target:
-            return best, W[best, np.arange(k)], b[best, np.arange(k)]
-        return int(best), W[best], b[best]
+            return best, W[np.arange(k), np.arange(k)], b[np.arange(k), np.arange(k)]
+        return int(best), W[0], b[0]
 
     def _score_predictions(
         self, scorer: Any, predictions: np.ndarray, Y: np.ndarray, sw: Any, y_ndim: int, per_target: bool
