@@ -246,12 +246,7 @@ def test_ridgecv_refusals_are_sklearns():
 
 
 # ------------------------------------------------------------------------ hostile input
-@settings(max_examples=25, deadline=None)
-@given(
-    solver=st.sampled_from(["auto", "lsqr", "sparse_cg", "sag", "lbfgs"]),
-    bad=st.sampled_from(["nan", "inf", "alpha_len", "neg_alpha", "neg_weight"]),
-)
-def test_hostile_sparse_input_gets_a_named_error(solver, bad):
+def _check_hostile_sparse_input(solver, bad):
     X, y, sw = make_data(n=12, p=4)
     Xs = sp.csr_matrix(X)
     alpha: object = 1.0
@@ -263,8 +258,68 @@ def test_hostile_sparse_input_gets_a_named_error(solver, bad):
         alpha = -1.0
     else:
         sw = -sw
-    with pytest.raises(ValueError, match="alpha|NaN|infinity|sample_weight|negative"):
+    with pytest.raises(ValueError, match="alpha|NaN|infinity|sample_weight|negative|penalties"):
         Ridge(alpha=alpha, solver=solver, positive=solver == "lbfgs").fit(Xs, y, sample_weight=sw)
+    assert np.isfinite(X).all()  # the caller's array is untouched
+
+
+HOSTILE = dict(
+    solver=st.sampled_from(["auto", "lsqr", "sparse_cg", "sag", "lbfgs"]),
+    bad=st.sampled_from(["nan", "inf", "alpha_len", "neg_alpha", "neg_weight"]),
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(**HOSTILE)
+def test_hostile_sparse_input_gets_a_named_error(solver, bad):
+    _check_hostile_sparse_input(solver, bad)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(**HOSTILE)
+def test_hostile_sparse_input_gets_a_named_error_many(solver, bad):
+    _check_hostile_sparse_input(solver, bad)
+
+
+def _check_random_instance_matches_cvxpy(seed, sparse_X, fit_intercept, targets, solver, weighted):
+    rng = np.random.default_rng(seed)
+    n, p = rng.integers(5, 25), rng.integers(1, 8)
+    X = rng.normal(size=(n, p)) * (rng.random((n, p)) < 0.6) + rng.normal(size=p) * fit_intercept
+    y = rng.normal(size=(n,) if targets == 1 else (n, targets))
+    sw = rng.uniform(0.1, 3.0, size=n) if weighted else None
+    positive = solver == "lbfgs"
+    model = Ridge(alpha=float(rng.uniform(0.1, 5.0)), fit_intercept=fit_intercept, solver=solver,
+                  positive=positive, tol=1e-10, max_iter=100_000)  # fmt: skip
+    model.fit(sp.csr_matrix(X) if sparse_X else X, y, sample_weight=sw)
+    ref = fit_cvxpy(model, X, y, sw)
+    coef = np.maximum(ref.coef, 0.0) if positive else ref.coef
+    assert np.max(np.abs(model.coef_ - coef)) < 1e-5 * max(1.0, np.max(np.abs(coef)))
+    if fit_intercept:
+        np.testing.assert_allclose(model.intercept_, ref.intercept, atol=1e-5 * max(1.0, np.max(np.abs(y))))
+
+
+RANDOM = dict(
+    seed=st.integers(0, 10_000),
+    sparse_X=st.booleans(),
+    fit_intercept=st.booleans(),
+    targets=st.sampled_from([1, 3]),
+    solver=st.sampled_from(["auto", "lsqr", "sparse_cg", "lbfgs"]),
+    weighted=st.booleans(),
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(**RANDOM)
+def test_random_instances_match_cvxpy(seed, sparse_X, fit_intercept, targets, solver, weighted):
+    _check_random_instance_matches_cvxpy(seed, sparse_X, fit_intercept, targets, solver, weighted)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None)
+@given(**RANDOM)
+def test_random_instances_match_cvxpy_many(seed, sparse_X, fit_intercept, targets, solver, weighted):
+    _check_random_instance_matches_cvxpy(seed, sparse_X, fit_intercept, targets, solver, weighted)
 
 
 @pytest.mark.parametrize("Estimator", ["Ridge", "RidgeCV"])
