@@ -332,3 +332,26 @@ def test_attribute_shapes_and_types_are_sklearns(Estimator, shape):
     assert np.shape(ours.intercept_) == np.shape(ref.intercept_)
     assert isinstance(ours.intercept_, float) == isinstance(ref.intercept_, float)
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_leave_one_out_predictions_near_interpolation_match_explicit_refits(fit_intercept):
+    # wide data and a tiny α: 1 − Hᵢᵢ is tiny, so it must not be formed by cancellation
+    rng = np.random.default_rng(11)
+    X, y = rng.normal(size=(6, 15)), rng.normal(size=6)
+    alphas = np.array([1e-5, 1.0])
+    cv = RidgeCV(alphas=alphas, fit_intercept=fit_intercept, scoring="r2", store_cv_results=True).fit(X, y)
+    for i in range(6):
+        train = np.arange(6) != i
+        for a_i, a in enumerate(alphas):
+            ref = sk.Ridge(alpha=a, fit_intercept=fit_intercept, solver="svd").fit(X[train], y[train])
+            assert cv.cv_results_[i, a_i] == pytest.approx(ref.predict(X[[i]])[0], rel=1e-8)
+
+
+def test_sparse_cg_at_tol_zero_warns_and_keeps_its_last_finite_iterate():
+    rng = np.random.RandomState(0)
+    y, X = rng.randn(5), rng.randn(5, 10)
+    with pytest.warns(ConvergenceWarning, match="sparse_cg did not converge after"):
+        model = Ridge(solver="sparse_cg", tol=0.0, fit_intercept=False).fit(X, y)
+    ref = sk.Ridge(solver="svd", fit_intercept=False).fit(X, y)
+    assert rel(model.coef_, ref.coef_) < 1e-12

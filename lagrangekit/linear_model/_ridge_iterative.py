@@ -39,6 +39,23 @@ def solve_lsqr(
     return W, n_iter
 
 
+def _cg(op: splinalg.LinearOperator, b: np.ndarray, **options) -> tuple[np.ndarray, int]:
+    """scipy's cg, returning its last finite iterate: with rtol = 0 an exactly zero residual makes
+    its next step 0/0, and the NaN would replace a converged answer."""
+    last = [options.get("x0")]
+
+    def keep(xk: np.ndarray) -> None:
+        if np.all(np.isfinite(xk)):
+            last[0] = xk.copy()
+
+    with np.errstate(divide="ignore", invalid="ignore"):  # the 0/0 above; its NaN is replaced below
+        x, info = splinalg.cg(op, b, callback=keep, **options)
+    if not np.all(np.isfinite(x)):
+        x = np.zeros_like(b) if last[0] is None else last[0]
+        info = max(info, 1)
+    return x, info
+
+
 def solve_sparse_cg(
     design: CentredDesign, alphas: np.ndarray, *, tol: float, max_iter: int | None
 ) -> np.ndarray:
@@ -52,13 +69,13 @@ def solve_sparse_cg(
             kernel = splinalg.LinearOperator(
                 (n, n), matvec=lambda c, a=alpha: design.matmat(design.rmatmat(c)) + a * c, dtype=np.float64
             )
-            c, info = splinalg.cg(kernel, design.ys[:, j], rtol=tol, maxiter=max_iter)
+            c, info = _cg(kernel, design.ys[:, j], rtol=tol, maxiter=max_iter)
             W[j] = design.rmatmat(c)
         else:
             normal = splinalg.LinearOperator(
                 (p, p), matvec=lambda w, a=alpha: design.rmatmat(design.matmat(w)) + a * w, dtype=np.float64
             )
-            W[j], info = splinalg.cg(normal, design.rmatmat(design.ys[:, j]), rtol=tol, maxiter=max_iter)
+            W[j], info = _cg(normal, design.rmatmat(design.ys[:, j]), rtol=tol, maxiter=max_iter)
         if info > 0:
             warnings.warn(
                 f"sparse_cg did not converge after {info} iterations. (tol={tol:g}; raise max_iter or tol)",
@@ -103,13 +120,13 @@ def solve_lbfgs(
         )
         w = result.x
         if positive:
-            w = _polish_on_face(design, ys, alpha, w, tol=tol)
+            w = _polish_on_face(design, ys, alpha, w, tol=tol, max_iter=max_iter)
         # L-BFGS-B's line search may give up at the last digits; what counts is the gradient reached
         reached = np.max(np.abs(_projected_gradient(design, ys, alpha, w, positive)), initial=0.0) <= gtol
         if not (result.success or reached):
             warnings.warn(
-                f"the lbfgs solver stopped before tol={tol:g} ({result.message}); raise max_iter, "
-                "or check kkt()",
+                f"The lbfgs solver did not converge to tol={tol:g} ({result.message}); raise "
+                "max_iter, or check kkt()",
                 ConvergenceWarning,
                 stacklevel=4,
             )
@@ -125,7 +142,9 @@ def _projected_gradient(
     return np.where(w > 0, g, np.minimum(g, 0.0)) if positive else g
 
 
-def _polish_on_face(design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray, *, tol: float):
+def _polish_on_face(
+    design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray, *, tol: float, max_iter: int | None
+) -> np.ndarray:
     """Solve the quadratic exactly (by CG) on the face {wⱼ = 0 off L-BFGS-B's free set}; keep the
     result when it stays feasible and its projected gradient is smaller (L-BFGS-B's last digits
     are limited by its ``ftol`` test, the face's linear system is not)."""
@@ -140,7 +159,8 @@ def _polish_on_face(design: CentredDesign, ys: np.ndarray, alpha: float, w: np.n
         return design.rmatmat(design.matmat(full))[free] + alpha * v
 
     op = splinalg.LinearOperator((int(free.sum()),) * 2, matvec=on_face, dtype=np.float64)
-    v, info = splinalg.cg(op, design.rmatmat(ys)[free], x0=w[free], rtol=0.1 * tol, maxiter=10 * p)
+    iterations = 10 * p if max_iter is None else min(10 * p, max_iter)
+    v, info = _cg(op, design.rmatmat(ys)[free], x0=w[free], rtol=0.1 * tol, maxiter=iterations)
     if info != 0 or np.any(v < 0):
         return w
     polished = np.zeros(p)

@@ -49,10 +49,19 @@ def loo_residual_blocks(
     s = np.ones(n) if sample_weight is None else sample_weight
     h0 = s / s.sum() if fit_intercept else np.zeros(n)
     use_Q = spectrum.Q is not None and np.all(s > 0)
+    # Q spans all of the centred sample space: then 1 − Hᵢᵢ = α·Σᵣ Qᵢᵣ²/(λᵣ + α) and the residual is
+    # α·(Q D Qᵀys)ᵢ, so the leave-one-out residual is their ratio, with no 1 − H cancellation
+    spans = use_Q and spectrum.Q.shape[1] == n - int(fit_intercept)
     root = np.sqrt(s)
     rows = max(64, _BLOCK_BYTES // (8 * max(p, spectrum.eigvals.size, alphas.size * k)))
     for start in range(0, n, rows):
         block = slice(start, min(n, start + rows))
+        if spans:
+            Q = spectrum.Q[block]
+            Qty = spectrum.z / np.sqrt(spectrum.eigvals)[:, None]  # (r, k)
+            dual = np.einsum("mr,ar,rk->mak", Q, D, Qty)  # ((K + αI)⁻¹ys)ᵢ
+            yield block, dual / ((Q * Q) @ D.T)[:, :, None] / root[block, None, None]
+            continue
         if use_Q:  # Z = Q√λ is already scaled by √s
             Z = spectrum.Q[block] * np.sqrt(spectrum.eigvals)
             scale = root[block, None]
