@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import linear_model as sk
 
-from lagrangekit.linear_model import Ridge, enet_path, lasso_path, ridge_regression
+from lagrangekit.linear_model import enet_path, lasso_path, ridge_regression
 
 
 def data(seed=0, n=30, p=4, targets=None):
@@ -31,23 +31,35 @@ def test_ridge_regression_per_target_alpha_matches_sklearn():
     X, Y, _ = data(targets=2)
     ours = ridge_regression(X, Y, [1.0, 7.0])
     np.testing.assert_allclose(ours, sk.ridge_regression(X, Y, [1.0, 7.0], solver="svd"), rtol=1e-10)
-    with pytest.raises(ValueError, match="one per target"):
+    with pytest.raises(ValueError, match="number of penalties do not correspond: 3 != 2"):
         ridge_regression(X, Y, [1.0, 2.0, 3.0])
 
 
-def test_ridge_regression_with_intercept_is_the_exact_ridge_solution():
+def test_ridge_regression_with_intercept_runs_sag_to_the_exact_ridge_solution():
     X, y, _ = data(seed=1)
-    coef, n_iter, intercept = ridge_regression(X, y, 2.0, return_n_iter=True, return_intercept=True)
+    coef, n_iter, intercept = ridge_regression(
+        X, y, 2.0, return_n_iter=True, return_intercept=True, tol=1e-12, random_state=0
+    )
     ref = sk.Ridge(alpha=2.0, solver="svd").fit(X, y)
-    np.testing.assert_allclose(coef, ref.coef_, rtol=1e-10)
-    assert intercept == pytest.approx(ref.intercept_, rel=1e-12) and n_iter is None
-    assert Ridge(alpha=2.0).fit(X, y).intercept_ == pytest.approx(intercept, rel=1e-12)
+    np.testing.assert_allclose(coef, ref.coef_, rtol=1e-8)
+    assert intercept == pytest.approx(ref.intercept_, rel=1e-8)
+    assert n_iter.shape == (1,) and n_iter.dtype == np.int32 and n_iter[0] > 1  # epochs, as sklearn's sag
+    with pytest.raises(ValueError, match="only 'sag' solver can directly fit the intercept"):
+        ridge_regression(X, y, 2.0, solver="cholesky", return_intercept=True)
 
 
-def test_ridge_regression_refuses_positive_instead_of_ignoring_it():
-    X, y, _ = data()
-    with pytest.raises(ValueError, match="positive"):
-        ridge_regression(X, y, 1.0, positive=True)
+def test_ridge_regression_positive_matches_cvxpy():
+    cp = pytest.importorskip("cvxpy")
+    X, y, sw = data(seed=4, p=6)
+    y = y - 3.0 - 2.0 * X[:, 0]  # some coefficients want to be negative
+    coef = ridge_regression(X, y, 0.5, sample_weight=sw, positive=True, tol=1e-10)
+    w = cp.Variable(6)
+    objective = cp.sum(cp.multiply(sw, cp.square(y - X @ w))) + 0.5 * cp.sum_squares(w)
+    cp.Problem(cp.Minimize(objective), [w >= 0]).solve(solver=cp.CLARABEL)
+    assert np.any(w.value < 1e-6)  # the bound is active
+    np.testing.assert_allclose(coef, np.maximum(w.value, 0.0), atol=1e-6)
+    with pytest.raises(ValueError, match="only 'lbfgs' solver can be used"):
+        ridge_regression(X, y, 1.0, positive=True, solver="cholesky")
 
 
 @pytest.mark.parametrize("l1_ratio", [0.5, 0.2])

@@ -87,15 +87,23 @@ def test_ridgecv_loo_equals_brute_force_leave_one_out():
 
 
 @pytest.mark.parametrize(("n", "p"), [(60, 6), (30, 50)], ids=["tall", "wide"])
-def test_ridgecv_kfold_matches_gridsearch(n, p):
-    X, y, _ = make_data(n, p, seed=3)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ridgecv_kfold_matches_gridsearch(n, p, weighted):
+    X, y, sw = make_data(n, p, seed=3)
+    fit_params = {"sample_weight": sw} if weighted else {}
     cv = KFold(5)
-    ours = RidgeCV(alphas=ALPHAS, cv=cv).fit(X, y)
-    grid = GridSearchCV(SkRidge(), {"alpha": ALPHAS}, cv=cv, scoring="neg_mean_squared_error").fit(X, y)
+    ours = RidgeCV(alphas=ALPHAS, cv=cv, scoring="neg_mean_squared_error").fit(X, y, **fit_params)
+    grid = GridSearchCV(SkRidge(), {"alpha": ALPHAS}, cv=cv, scoring="neg_mean_squared_error")
+    grid.fit(X, y, **fit_params)
     assert ours.alpha_ == grid.best_params_["alpha"]
     np.testing.assert_allclose(-ours.mse_path_, grid.cv_results_["mean_test_score"], rtol=1e-8)
     np.testing.assert_allclose(ours.coef_, grid.best_estimator_.coef_, rtol=1e-8)
-    assert RidgeCV(alphas=ALPHAS, cv=5).fit(X, y).alpha_ == ours.alpha_
+    # the default score is the estimator's (weighted) R², as GridSearchCV's
+    default = RidgeCV(alphas=ALPHAS, cv=cv).fit(X, y, **fit_params)
+    r2_grid = GridSearchCV(SkRidge(), {"alpha": ALPHAS}, cv=cv).fit(X, y, **fit_params)
+    assert default.alpha_ == r2_grid.best_params_["alpha"]
+    assert default.best_score_ == pytest.approx(r2_grid.best_score_, rel=1e-9)
+    assert RidgeCV(alphas=ALPHAS, cv=5).fit(X, y, **fit_params).alpha_ == default.alpha_
 
 
 def test_ridgecv_kkt_and_cvxpy_at_the_chosen_alpha():

@@ -174,7 +174,7 @@ def test_weighted_cv_from_streamed_folds_matches_in_memory_cv():
     interleaved = PredefinedSplit(np.arange(300) % 4)
     alphas = np.logspace(-2, 3, 10)
     ours = RidgeCV(alphas=alphas, cv=4).fit(folds)
-    memory = RidgeCV(alphas=alphas, cv=interleaved).fit(X, y, sw)
+    memory = RidgeCV(alphas=alphas, cv=interleaved, scoring="neg_mean_squared_error").fit(X, y, sw)
     assert ours.alpha_ == memory.alpha_ and _rel(ours.mse_path_, memory.mse_path_) < 1e-10
     lasso = LassoCV(alphas=10, tol=1e-12).fit(folds)
     lasso_memory = LassoCV(alphas=10, tol=1e-12, cv=interleaved).fit(X, y, sw)

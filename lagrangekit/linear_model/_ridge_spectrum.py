@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
+from ._centred_design import CentredDesign
 from ._ridge_solvers import MAX_ERROR
 from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
 
-__all__ = ["RidgeSpectrum", "gram_spectrum", "ridge_spectrum", "svd_spectrum"]
+__all__ = ["RidgeSpectrum", "design_spectrum", "gram_spectrum", "ridge_spectrum", "svd_spectrum"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,29 @@ def svd_spectrum(
         )
     yy = np.einsum("ij,ij->j", ys, ys)
     return RidgeSpectrum(eigvals, V, sv[:, None] * (U.T @ ys), x_offset @ V, y_offset, yy, U)
+
+
+def design_spectrum(design: CentredDesign) -> RidgeSpectrum:
+    """Decompose the Gram (n >= p) or kernel form of an implicit centred design, dense or sparse.
+
+    Centring is applied to XᵀSX or XXᵀ after the product, as for sparse X it must be (X is
+    not copied); eigenvalues below max(n, p)·eps·λ_max count as zero.
+    """
+    n, p = design.shape
+    ys = design.ys
+    yy = np.einsum("ij,ij->j", ys, ys)
+    if n >= p:
+        lam, V = scipy.linalg.eigh(design.gram(), check_finite=False)
+        keep = _keep(lam, max(n, p))
+        lam, V = lam[keep], V[:, keep]
+        z = V.T @ design.rmatmat(ys)
+        return RidgeSpectrum(lam, V, z, design.x_offset @ V, design.y_offset, yy, None)
+    lam, Q = scipy.linalg.eigh(design.kernel(), check_finite=False)
+    keep = _keep(lam, max(n, p))
+    lam, Q = lam[keep], Q[:, keep]
+    root = np.sqrt(lam)
+    V = design.rmatmat(Q) / root
+    return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ ys), design.x_offset @ V, design.y_offset, yy, Q)
 
 
 def ridge_spectrum(

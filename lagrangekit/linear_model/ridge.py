@@ -7,20 +7,30 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_is_fitted
 
 from ..result import KKTReport
 from ._base import LinearPredictorMixin, squared_loss_gradient, stationarity_report
+from ._centred_design import CentredDesign, centred_design
 from ._preprocessing import check_nonnegative, validate_fit_data
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
+from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg
+from ._ridge_sag import solve_sag
 from ._ridge_solvers import min_norm_warning, solve_cholesky, solve_dual, solve_svd
-from ._ridge_stats import gram_form, kernel_form, weighted_design
+from ._ridge_spectrum import design_spectrum
+from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
 from .stats_fit import fit_ridge_from_stats, gram_stats_input, ridge_loss_gradients
 
 __all__ = ["Ridge", "RidgeData", "prepare_ridge_data", "ridge_kkt"]
 
-SOLVERS: tuple[str, ...] = ("auto", "cholesky", "dual", "svd", *GRADIENT_SOLVERS)
+CLOSED_FORMS: tuple[str, ...] = ("auto", "cholesky", "dual", "svd")
+SOLVERS: tuple[str, ...] = (*CLOSED_FORMS, "lsqr", "sparse_cg", "sag", "saga", "lbfgs", *GRADIENT_SOLVERS)
+SPARSE_INTERCEPT_SOLVERS: tuple[str, ...] = ("auto", "lsqr", "sparse_cg", "sag", "lbfgs")
+"""Solvers that fit an intercept on sparse X (scikit-learn's rule); without intercept add these:"""
+SPARSE_SOLVERS: tuple[str, ...] = (*SPARSE_INTERCEPT_SOLVERS, "cholesky", "saga")
 
 
 @dataclass(frozen=True)
@@ -42,32 +52,69 @@ def prepare_ridge_data(
     *,
     multi_output: bool = True,
     ensure_all_finite: bool = True,
+    accept_sparse: bool = False,
 ) -> RidgeData:
-    """Validate with :func:`validate_fit_data` and upcast to float64 (float32 results are cast back)."""
+    """Validate with :func:`validate_fit_data` and upcast to float64 (float32 results are cast back).
+
+    With ``accept_sparse``, a scipy.sparse X stays sparse (CSR or CSC; other formats become
+    CSR) and is always checked for non-finite entries.
+    """
     X, y, sample_weight = validate_fit_data(
-        estimator, X, y, sample_weight, multi_output=multi_output, ensure_all_finite=ensure_all_finite
+        estimator,
+        X,
+        y,
+        sample_weight,
+        multi_output=multi_output,
+        ensure_all_finite=ensure_all_finite,
+        accept_sparse=["csr", "csc", "coo"] if accept_sparse else False,
     )
     dtype = X.dtype
-    X64 = np.asarray(X, dtype=np.float64)
+    if sparse.issparse(X):
+        if X.format not in ("csr", "csc"):
+            X = X.tocsr()
+        X64 = X.astype(np.float64, copy=False)
+        if not ensure_all_finite:
+            assert_all_finite(X64.data, input_name="X")
+    else:
+        X64 = np.asarray(X, dtype=np.float64)
     Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     return RidgeData(X64, Y, sw, y.ndim, dtype)
 
 
+def _alpha_label(alpha: Any) -> str:
+    return f"{float(alpha):g}" if np.ndim(alpha) == 0 else "[" + ", ".join(f"{a:g}" for a in alpha) + "]"
+
+
+def _bound_multipliers(W: np.ndarray, grad_W: np.ndarray) -> np.ndarray:
+    """Multipliers μ >= 0 of the bounds w >= 0: the gradient where w sits on its bound, 0 elsewhere."""
+    return np.where(W <= 0, np.maximum(grad_W, 0.0), 0.0)
+
+
 def ridge_kkt(
-    estimator: Any, X: Any, y: Any, sample_weight: Any, alpha: float, *, norm_bound: float | None = None
+    estimator: Any,
+    X: Any,
+    y: Any,
+    sample_weight: Any,
+    alpha: Any,
+    *,
+    norm_bound: float | None = None,
+    positive: bool = False,
 ) -> KKTReport:
     """KKT report of a fitted Ridge-family estimator for ‖y − Xw − b‖² + α‖w‖² (or its constrained form).
 
     Stationarity is the gradient of the weighted squared loss plus 2αw with respect to
-    (w, b) (b only when ``fit_intercept``), scaled by the gradient norm at w = 0, b = ȳ.
-    With ``norm_bound`` s, α is the multiplier of ‖w‖² <= s and primal feasibility and
-    complementary slackness are reported too (scaled by s and α·s).
+    (w, b) (b only when ``fit_intercept``), scaled by the gradient norm at w = 0, b = ȳ;
+    ``alpha`` may hold one value per target. With ``norm_bound`` s, α is the multiplier of
+    ‖w‖² <= s and primal feasibility and complementary slackness are reported too (scaled by
+    s and α·s). With ``positive``, the constraints are w >= 0: each coefficient on its bound
+    gets the multiplier μⱼ = max(∂F/∂wⱼ, 0) (named ``"coef[j] >= 0"``, or ``"coef[t, j] >= 0"``
+    for target t), stationarity is ∇F − μ, and primal feasibility is max(−wⱼ, 0).
     """
     check_is_fitted(estimator, "coef_")
     stats = gram_stats_input(None, X, y, sample_weight)
     if stats is None:
-        data = prepare_ridge_data(estimator.__sklearn_clone__(), X, y, sample_weight)
+        data = prepare_ridge_data(estimator.__sklearn_clone__(), X, y, sample_weight, accept_sparse=True)
         n_features, k = data.X.shape[1], data.Y.shape[1]
     else:
         n_features, k = stats.n_features, stats.n_targets or 1
@@ -84,13 +131,31 @@ def ridge_kkt(
         ref_W, ref_b = squared_loss_gradient(data.X, data.Y, sw, np.zeros_like(W), y_mean)
     else:
         grad_W, grad_b, ref_W, ref_b = ridge_loss_gradients(stats, W, b)
-    grad_W = grad_W + 2.0 * alpha * W if np.isfinite(alpha) else grad_W
+    alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (k,))
+    grad_W = grad_W + 2.0 * alphas[:, None] * W if np.all(np.isfinite(alphas)) else grad_W
     fit_b = getattr(estimator, "fit_intercept", True)
+    tol = float(getattr(estimator, "tol", 1e-6))
+    label = f"Ridge objective with alpha={_alpha_label(alpha)}"
+    extra: dict[str, Any] = {}
+    if positive:
+        mu = _bound_multipliers(W, grad_W)
+        grad_W = grad_W - mu
+        names = [f"coef[{j}] >= 0" if k == 1 else f"coef[{t}, {j}] >= 0" for t, j in zip(*np.nonzero(W <= 0))]
+        infeasible = float(max(-W.min(initial=0.0), 0.0))
+        scale_w = float(np.abs(W).max(initial=0.0)) or 1.0
+        extra = dict(
+            multipliers=dict(zip(names, mu[W <= 0].tolist())),
+            primal_feasibility=infeasible,
+            complementary_slackness=float(np.abs(mu * W).sum()),
+            scaled={"primal_feasibility": infeasible / scale_w},
+            active=tuple(names),
+        )
+        label += ", subject to coef >= 0"
     grad = np.concatenate([grad_W.ravel(), grad_b.ravel() if fit_b else []])
     scale = float(np.linalg.norm(np.concatenate([ref_W.ravel(), ref_b.ravel() if fit_b else []])))
-    tol = float(getattr(estimator, "tol", 1e-6))
     if norm_bound is None:
-        return stationarity_report(grad, scale, tol=tol, message=f"Ridge objective with alpha={alpha:g}")
+        return stationarity_report(grad, scale, tol=tol, message=label, **extra)
+    alpha = float(alpha)
     slack = float(np.vdot(W, W)) - norm_bound
     cs = abs(alpha * slack) if np.isfinite(alpha) else np.inf
     return stationarity_report(
@@ -109,11 +174,14 @@ def ridge_kkt(
     )
 
 
-def _cvxpy_ridge_problem(X: Any, y: Any, sample_weight: Any, fit_intercept: bool, *, alpha=None, bound=None):
-    """cvxpy form of Σ sᵢ(yᵢ − xᵢw − b)² + α‖w‖², or of the same loss s.t. ‖w‖² <= bound."""
+def _cvxpy_ridge_problem(
+    X: Any, y: Any, sample_weight: Any, fit_intercept: bool, *, alpha=None, bound=None, positive=False
+):
+    """cvxpy form of Σ sᵢ(yᵢ − xᵢw − b)² + α‖w‖² (α per target allowed), or of the same loss
+    s.t. ‖w‖² <= bound; with ``positive`` also w >= 0."""
     import cvxpy as cp
 
-    data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight)
+    data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight, accept_sparse=True)
     n, p = data.X.shape
     k = data.Y.shape[1]
     shape = (p,) if data.y_ndim == 1 else (k, p)
@@ -125,14 +193,24 @@ def _cvxpy_ridge_problem(X: Any, y: Any, sample_weight: Any, fit_intercept: bool
         pred = pred + np.ones((n, 1)) @ cp.reshape(intercept, (1, k), order="C")
     root = np.ones(n) if data.sample_weight is None else np.sqrt(data.sample_weight)
     loss = cp.sum_squares(cp.multiply(root[:, None], data.Y - pred))
+    constraints = [coef >= 0] if positive else []
     if bound is None:
-        return cp.Problem(cp.Minimize(loss + alpha * cp.sum_squares(coef))), coef, intercept, None
+        alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (k,))
+        penalty = cp.sum(cp.multiply(alphas, cp.sum(cp.square(W), axis=1)))
+        return cp.Problem(cp.Minimize(loss + penalty), constraints), coef, intercept, None
     constraint = cp.sum_squares(coef) <= bound
-    return cp.Problem(cp.Minimize(loss), [constraint]), coef, intercept, constraint
+    return cp.Problem(cp.Minimize(loss), [constraint, *constraints]), coef, intercept, constraint
 
 
 class _RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
     """What Ridge and RidgeCV share: the KKT report and the cvxpy form of the fitted objective."""
+
+    def _set_coef(self, W: np.ndarray, b: np.ndarray, *, y_ndim: int, dtype: np.dtype) -> None:
+        """As :class:`LinearPredictorMixin`, with scikit-learn's Ridge shapes for y of shape (n, 1):
+        ``coef_`` (n_features,) and ``intercept_`` (1,)."""
+        super()._set_coef(W, b, y_ndim=y_ndim, dtype=dtype)
+        if self.coef_.ndim == 2 and self.coef_.shape[0] == 1:
+            self.coef_ = self.coef_[0]
 
     def _fitted_alpha(self) -> float:
         raise NotImplementedError
@@ -162,42 +240,62 @@ class Ridge(_RidgeFamily):
         Σᵢ sᵢ (yᵢ − xᵢᵀw − b)² + α‖w‖²
 
     (sᵢ = 1 without ``sample_weight``), so ``alpha`` means the same as in
-    :class:`sklearn.linear_model.Ridge`. The intercept is handled by centring.
+    :class:`sklearn.linear_model.Ridge`; with ``positive=True`` subject to w >= 0. The
+    intercept is handled by centring, implicitly (X is never copied) for the iterative
+    solvers and for scipy.sparse X.
 
     Parameters
     ----------
-    alpha : float, default 1.0
-        Penalty α >= 0. With α = 0 and a rank-deficient centred design the minimum-norm
-        least-squares solution is returned with a :class:`SingularWarning` and ``solver_ = "svd"``.
+    alpha : float or array_like of shape (n_targets,), default 1.0
+        Penalty α >= 0, or one per target (each target is then its own Ridge). With α = 0 and a
+        rank-deficient centred design the minimum-norm least-squares solution is returned with a
+        :class:`SingularWarning` and ``solver_ = "svd"``.
     fit_intercept : bool, default True
-    solver : str, default "auto"
-        "auto" (``"cholesky"`` when n_samples >= n_features, else ``"dual"``);
-        "cholesky" (primal: (XᵀX + αI)w = Xᵀy, cost dominated by one XᵀX);
-        "dual" (kernel form w = Xᵀ(XXᵀ + αI)⁻¹y); "svd"; or a first-order method:
-        "cholesky" and "dual" estimate their own error from the factor (eps·κ of XᵀX + αI,
-        by LAPACK's condition estimator) and, when it exceeds 1e-10 relative, solve by the
-        SVD of the design instead (error eps·κ(X)); ``solver_`` then says ``"svd"``.
-        "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"
-        (:mod:`lagrangekit.optim`), for teaching and comparison.
+    copy_X : bool, default True
+        Accepted for scikit-learn compatibility: X is never modified, whatever its value.
     max_iter : int, optional
-        Iteration limit of the first-order solvers (default 10000).
-    tol : float, default 1e-6
-        First-order solvers stop when ‖∇F(w)‖₂ <= tol·‖∇F(0)‖₂; also the tolerance of :meth:`kkt`.
+        Iteration limit of the iterative solvers (scipy's defaults for lsqr, sparse_cg and
+        lbfgs, 1000 epochs for sag/saga, 10000 for the first-order methods).
+    tol : float, default 1e-4
+        Stopping tolerance of the iterative solvers (lsqr: atol = btol = tol; sparse_cg:
+        relative residual; lbfgs: projected gradient <= tol·‖∇F(0)‖₂/√p; sag/saga:
+        max|Δw| <= tol·max|w| per epoch; first-order methods: ‖∇F(w)‖₂ <= tol·‖∇F(0)‖₂);
+        also the tolerance of :meth:`kkt`.
+    solver : str, default "auto"
+        scikit-learn's names, each a real algorithm of that kind:
+        "auto" ("lbfgs" with ``positive``, "sparse_cg" for sparse X, else "cholesky" when
+        n_samples >= n_features and "dual" otherwise);
+        "cholesky" (primal: (XᵀX + αI)w = Xᵀy, cost dominated by one XᵀX) and "dual" (kernel
+        form w = Xᵀ(XXᵀ + αI)⁻¹y): both estimate their own error from the factor (eps·κ, by
+        LAPACK's condition estimator) and, past 1e-10 relative, solve by the SVD of the design
+        instead (error eps·κ(X)), saying ``solver_ = "svd"``;
+        "svd" (dense X); "lsqr" (:func:`scipy.sparse.linalg.lsqr` with damp √α); "sparse_cg"
+        (conjugate gradients on the normal equations); "sag" / "saga" (stochastic average
+        gradient, numba, seeded by ``random_state``); "lbfgs" (L-BFGS-B, only with
+        ``positive=True``, as in scikit-learn). lagrangekit also offers first-order methods for
+        teaching and comparison: "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"
+        (:mod:`lagrangekit.optim`, dense X).
+        Sparse X with ``fit_intercept`` takes "auto", "lsqr", "sparse_cg", "sag" or "lbfgs"
+        (scikit-learn's rule); sparse X without intercept also "cholesky" and "saga".
+    positive : bool, default False
+        Constrain the coefficients to w >= 0 (solver "auto" or "lbfgs"). :meth:`kkt` then
+        reports the bound-constrained KKT conditions with the bounds' multipliers.
+    random_state : int, RandomState or None
+        Seeds the sample order of "sag" and "saga"; the other solvers are deterministic.
     learning_rate : float, optional
         Step size of the first-order solvers. By default 1/L with L = 2(λ_max(XᵀX) + α)
         for gd/momentum/nesterov, and ‖∇F(0)‖∞/L for adagrad/rmsprop/adam. These three
         use eps = learning_rate·L, so as gradients vanish they step like gd with step 1/L
         and converge instead of cycling at a constant step.
-    random_state : int, RandomState or None
-        Accepted for scikit-learn compatibility; every solver here is deterministic
-        (full-batch), so it has no effect.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
-    n_iter_ : int or None
-        Iterations of a first-order solver, None for closed forms.
+        0.0 without an intercept; otherwise a NumPy scalar or array of the input's float dtype.
+    n_iter_ : ndarray of shape (n_targets,) or None
+        Iterations per target of "lsqr", "sag" and "saga" (epochs) as scikit-learn, None for
+        the closed forms, "sparse_cg" and "lbfgs"; an int for the first-order methods.
     solver_ : str
         The solver that actually ran.
     n_features_in_ : int
@@ -211,33 +309,68 @@ class Ridge(_RidgeFamily):
 
     def __init__(
         self,
-        alpha: float = 1.0,
+        alpha: Any = 1.0,
         *,
         fit_intercept: bool = True,
-        solver: str = "auto",
+        copy_X: bool = True,
         max_iter: int | None = None,
-        tol: float = 1e-6,
-        learning_rate: float | None = None,
+        tol: float = 1e-4,
+        solver: str = "auto",
+        positive: bool = False,
         random_state: Any = None,
+        learning_rate: float | None = None,
     ) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
-        self.solver = solver
+        self.copy_X = copy_X
         self.max_iter = max_iter
         self.tol = tol
-        self.learning_rate = learning_rate
+        self.solver = solver
+        self.positive = positive
         self.random_state = random_state
+        self.learning_rate = learning_rate
 
-    def _fitted_alpha(self) -> float:
-        return float(self.alpha)
+    _predict_accepts_sparse = True
 
-    def _cvxpy_alpha(self) -> float:
-        return check_nonnegative(self.alpha, "alpha")
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        supported = SPARSE_INTERCEPT_SOLVERS if self.fit_intercept else SPARSE_SOLVERS
+        tags.input_tags.sparse = self.solver in supported
+        return tags
 
-    def _check_params(self) -> tuple[float, str]:
-        alpha = check_nonnegative(self.alpha, "alpha")
+    def _fitted_alpha(self) -> Any:
+        return _check_alpha(self.alpha)
+
+    def kkt(self, X: Any, y: Any = None, sample_weight: Any = None) -> KKTReport:
+        """KKT report of the fitted coefficients on (X, y), or on a GramStats, for ‖y − Xw − b‖² + α‖w‖².
+
+        Stationarity is the gradient with respect to (w, b); ``scaled["stationarity"]``
+        divides its 2-norm by the gradient norm at w = 0, b = ȳ (the gradient solvers'
+        stopping measure) and is compared with ``tol``. With ``positive=True`` the conditions
+        are those of the bound-constrained problem (see :func:`ridge_kkt`).
+        """
+        return ridge_kkt(self, X, y, sample_weight, self._fitted_alpha(), positive=bool(self.positive))
+
+    def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None):
+        """(problem, coef, intercept or None, None) for :func:`fit_cvxpy`."""
+        return _cvxpy_ridge_problem(
+            X, y, sample_weight, self.fit_intercept, alpha=self._fitted_alpha(), positive=bool(self.positive)
+        )
+
+    def _check_params(self) -> str:
         if self.solver not in SOLVERS:
             raise ValueError(f"solver must be one of {', '.join(map(repr, SOLVERS))}; got {self.solver!r}")
+        if not isinstance(self.positive, (bool, np.bool_)):
+            raise ValueError(f"positive must be True or False, got {self.positive!r}")
+        if self.solver == "lbfgs" and not self.positive:
+            raise ValueError(
+                "'lbfgs' solver can be used only when positive=True. Please use another solver."
+            )
+        if self.positive and self.solver not in ("auto", "lbfgs"):
+            raise ValueError(
+                f"solver='{self.solver}' does not support positive fitting. Please set the solver "
+                "to 'auto' or 'lbfgs', or set `positive=False`"
+            )
         check_nonnegative(self.tol, "tol")
         if self.max_iter is not None and (
             not isinstance(self.max_iter, numbers.Integral)
@@ -249,52 +382,120 @@ class Ridge(_RidgeFamily):
             lr = check_nonnegative(self.learning_rate, "learning_rate")
             if lr == 0:
                 raise ValueError("learning_rate must be > 0 (or None for the default 1/L)")
-        return alpha, self.solver
+        return self.solver
+
+    def _resolve_solver(self, solver: str, is_sparse: bool, n: int, p: int) -> str:
+        """The solver that runs for "auto", and scikit-learn's refusals for sparse X."""
+        if self.positive:
+            return "lbfgs"
+        if is_sparse:
+            supported = SPARSE_INTERCEPT_SOLVERS if self.fit_intercept else SPARSE_SOLVERS
+            if solver not in supported:
+                what = "fitting the intercept on sparse data" if self.fit_intercept else "sparse X"
+                fix = " or set `fit_intercept=False`" if self.fit_intercept else ""
+                raise ValueError(
+                    f"solver='{solver}' does not support {what}. Please set the solver to one of "
+                    f"{', '.join(map(repr, supported))}{fix}"
+                )
+            return "sparse_cg" if solver == "auto" else solver
+        if solver == "auto":
+            return "cholesky" if n >= p else "dual"
+        return solver
 
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> Ridge:
         """Fit the model.
 
         Parameters
         ----------
-        X : array_like of shape (n_samples, n_features), GramStats or Dask array
+        X : array_like or scipy.sparse matrix of shape (n_samples, n_features), GramStats or Dask array
             A :class:`GramStats` (with ``y`` and ``sample_weight`` omitted) fits from the
             statistics; a Dask array is reduced to them without being loaded.
         y : array_like of shape (n_samples,) or (n_samples, n_targets)
-        sample_weight : array_like of shape (n_samples,), optional
+        sample_weight : float or array_like of shape (n_samples,), optional
             Non-negative weights sᵢ of the squared errors.
 
         Returns
         -------
         self
         """
-        alpha, solver = self._check_params()
+        solver = self._check_params()
+        alpha = _check_alpha(self.alpha)
         if (stats := gram_stats_input(self, X, y, sample_weight)) is not None:
-            return fit_ridge_from_stats(self, stats, alpha, solver)
-        closed = solver in ("auto", "cholesky", "dual")
-        data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=not closed)
+            if np.ndim(alpha) or self.positive:
+                raise ValueError("fitting from GramStats takes a single float alpha and positive=False")
+            return fit_ridge_from_stats(self, stats, float(alpha), solver)
+        closed = solver in ("auto", "cholesky", "dual") and not self.positive
+        data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=not closed, accept_sparse=True)
         n, p = data.X.shape
-        if solver == "auto":
-            solver = "cholesky" if n >= p else "dual"
+        k = data.Y.shape[1]
+        alphas = np.broadcast_to(alpha, (k,)) if np.ndim(alpha) == 0 or np.size(alpha) == 1 else alpha
+        if alphas.shape != (k,):
+            raise ValueError(
+                f"Number of targets and number of penalties do not correspond: {np.size(alpha)} != {k} "
+                "(alpha has one value per target of y, or a single value)"
+            )
+        alphas = np.asarray(alphas, dtype=float).ravel()
+        solver = self._resolve_solver(solver, sparse.issparse(data.X), n, p)
         self.n_iter_ = None
+        if solver in CLOSED_FORMS and not sparse.issparse(data.X):
+            W, b, solver = self._closed_forms(data, alphas, solver)
+        else:
+            W, b = self._iterative(data, alphas, solver)
+        self.solver_ = solver
+        self._set_coef(W, b, y_ndim=data.y_ndim, dtype=data.dtype)
+        return self
+
+    def _iterative(self, data: RidgeData, alphas: np.ndarray, solver: str) -> tuple[np.ndarray, np.ndarray]:
+        """(W, b) by an iterative solver on the implicit centred design (or the sparse closed form)."""
+        tol = float(self.tol)
         if solver in GRADIENT_SOLVERS:
+            if sparse.issparse(data.X) or np.ptp(alphas) > 0:
+                raise ValueError(f"solver={solver!r} takes dense X and a single alpha")
             W, x_off, y_off, result = solve_gradient(
                 data.X,
                 data.Y,
                 data.sample_weight,
                 self.fit_intercept,
-                alpha,
+                float(alphas[0]),
                 solver,
                 learning_rate=self.learning_rate,
                 max_iter=10_000 if self.max_iter is None else self.max_iter,
-                tol=float(self.tol),
+                tol=tol,
             )
             self.n_iter_ = 0 if result is None else result.nit
-            b = y_off - W @ x_off
-        else:
-            W, b, solver = self._closed_form(data, alpha, solver)
-        self.solver_ = solver
-        self._set_coef(W, b, y_ndim=data.y_ndim, dtype=data.dtype)
-        return self
+            return W, y_off - W @ x_off
+        design = centred_design(data.X, data.Y, data.sample_weight, self.fit_intercept)
+        if solver == "lsqr":
+            W, self.n_iter_ = solve_lsqr(design, alphas, tol=tol, max_iter=self.max_iter)
+        elif solver == "sparse_cg":
+            W = solve_sparse_cg(design, alphas, tol=tol, max_iter=self.max_iter)
+        elif solver == "lbfgs":
+            W = solve_lbfgs(design, alphas, positive=bool(self.positive), tol=tol, max_iter=self.max_iter)
+        elif solver in ("sag", "saga"):
+            W, self.n_iter_ = solve_sag(
+                design, alphas, saga=solver == "saga", tol=tol, max_iter=self.max_iter,
+                random_state=self.random_state,
+            )  # fmt: skip
+        else:  # "cholesky" on sparse X without intercept: the dense Gram matrix of the design
+            W = _sparse_cholesky(design, alphas)
+        return W, design.y_offset - W @ design.x_offset
+
+    def _closed_forms(
+        self, data: RidgeData, alphas: np.ndarray, solver: str
+    ) -> tuple[np.ndarray, np.ndarray, str]:
+        """The closed form for one α shared by all targets, else target by target."""
+        if np.ptp(alphas) == 0:
+            return self._closed_form(data, float(alphas[0]), solver)
+        parts = [
+            self._closed_form(RidgeData(data.X, data.Y[:, [j]], data.sample_weight, 2, data.dtype), a, solver)
+            for j, a in enumerate(alphas)
+        ]
+        used = {part[2] for part in parts}
+        return (
+            np.vstack([part[0] for part in parts]),
+            np.concatenate([part[1] for part in parts]),
+            used.pop() if len(used) == 1 else "svd",
+        )
 
     def _closed_form(self, data: RidgeData, alpha: float, solver: str) -> tuple[np.ndarray, np.ndarray, str]:
         """Cholesky on the Gram or kernel form when its estimated error is small, else the SVD."""
@@ -313,3 +514,30 @@ class Ridge(_RidgeFamily):
         if alpha == 0 and rank < X.shape[1]:
             min_norm_warning(f"alpha=0 and the centred design has rank {rank} < {X.shape[1]} features")
         return W, y_off - W @ x_off, "svd"
+
+
+def _check_alpha(alpha: Any) -> Any:
+    """A float α >= 0, or a 1-D array of them (one per target); ValueError naming ``alpha`` otherwise."""
+    if np.ndim(alpha) == 0:
+        return check_nonnegative(alpha, "alpha")
+    values = np.asarray(alpha, dtype=object).ravel()
+    if values.size == 0:
+        raise ValueError("alpha must be a float or a non-empty array of floats, one per target")
+    return np.array([check_nonnegative(a, "each alpha") for a in values], dtype=float)
+
+
+def _sparse_cholesky(design: CentredDesign, alphas: np.ndarray) -> np.ndarray:
+    """W (k, p) from (XsᵀXs + αⱼI)w = Xsᵀysⱼ for a sparse design, or by its eigendecomposition when
+    the Cholesky factor's estimated error is too large (there is no SVD of a sparse X here)."""
+    G = design.gram()
+    B = design.rmatmat(design.ys)
+    rows = []
+    for j, a in enumerate(alphas):
+        form = GramForm(G.copy(), B[:, [j]], np.zeros(1), design.x_offset, design.y_offset[[j]])
+        solved = solve_cholesky(form, float(a))
+        rows.append(solved.W[0] if solved is not None else None)
+    if any(row is None for row in rows):
+        spectrum = design_spectrum(design)
+        fallback = spectrum.coefs(alphas)  # (k, k, p)
+        rows = [fallback[j, j] if row is None else row for j, row in enumerate(rows)]
+    return np.vstack(rows)
