@@ -19,8 +19,17 @@ from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
 
 __all__ = ["lambdify_vector"]
 
-# the settings lambdify gives its own printer for modules="numpy"
-_SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
+# the settings lambdify gives its own printer for modules="numpy", and terms printed in the
+# order they are stored: sorting them costs more than printing (12 s for a 2000-term sum)
+_SETTINGS = {
+    "fully_qualified_modules": False,
+    "inline": True,
+    "allow_unknown_functions": True,
+    "order": "none",
+}
+# expressions with more nodes than this are printed without common-subexpression elimination,
+# whose search for shared sums grows faster than linearly (10 s for a 2000-term sum)
+_CSE_NODES = 4000
 
 
 class _Renaming:
@@ -54,11 +63,23 @@ def lambdify_vector(
     name of numpy's namespace, a Python keyword or builtin, or a common-subexpression temporary.
     (``sympy.lambdify`` also puts the symbols of a single expression into the namespace under
     their names, where a variable ``e`` would replace numpy's ``e``: given a list, it does not.)
-    Common subexpressions are computed once. ``scipy=True`` prints special functions
+    Common subexpressions are computed once, unless the expressions have more than 4000 nodes
+    together (then searching for them costs more than it saves). ``scipy=True`` prints special functions
     (loggamma, erf, ...) as scipy.special's.
     """
     arguments = [sp.Symbol(f"_lk_x{i}") for i in range(len(variables))]
     names = {v: a.name for v, a in zip(variables, arguments)}
     printer = (_RenamingSciPyPrinter if scipy else _RenamingNumPyPrinter)(names)
     modules = ["scipy", "numpy"] if scipy else "numpy"
-    return sp.lambdify([arguments], list(exprs), modules=modules, cse=True, printer=printer)
+    return sp.lambdify([arguments], list(exprs), modules=modules, cse=_small_cse, printer=printer)
+
+
+def _small_cse(exprs: list[sp.Expr]) -> tuple[list, list[sp.Expr]]:
+    """sympy's ``cse`` of ``exprs``, or none when they have more than ``_CSE_NODES`` nodes."""
+    nodes = 0
+    for expr in exprs:
+        for _ in sp.preorder_traversal(expr):
+            nodes += 1
+            if nodes > _CSE_NODES:
+                return [], exprs
+    return sp.cse(exprs, list=False)

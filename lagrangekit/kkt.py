@@ -22,6 +22,7 @@ import sympy as sp
 from scipy.optimize import nnls
 
 from ._linalg import null_space
+from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
 from .problem import Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
@@ -398,13 +399,15 @@ def _evaluate_exact(problem: Problem, values: Sequence[Any]) -> _Evaluated:
     ineqs: tuple[Constraint, ...] = problem.all_inequalities()
     f = problem.minimize_objective
     return _Evaluated(
-        grad=sp.Matrix([at(sp.diff(f, v)) for v in xs]),
+        grad=sp.Matrix([at(d) for d in partial_derivatives(f, xs)]),
         h=[at(c.expr) for c in problem.equalities],
         jh=sp.Matrix(
-            len(problem.equalities), len(xs), [at(sp.diff(c.expr, v)) for c in problem.equalities for v in xs]
+            len(problem.equalities),
+            len(xs),
+            [at(d) for c in problem.equalities for d in partial_derivatives(c.expr, xs)],
         ),
         g=[at(c.expr) for c in ineqs],
-        jg=sp.Matrix(len(ineqs), len(xs), [at(sp.diff(c.expr, v)) for c in ineqs for v in xs]),
+        jg=sp.Matrix(len(ineqs), len(xs), [at(d) for c in ineqs for d in partial_derivatives(c.expr, xs)]),
     )
 
 

@@ -18,6 +18,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from ._lambdify import lambdify_vector
+from ._sympy_derivatives import partial_derivatives, second_partial_derivatives
 from .errors import NotSmoothError, UndefinedPointError
 from .expression_checks import float_overflow, nonreal_constant, nonsmooth_term, short, undefined_function
 from .text_printer import problem_text
@@ -522,7 +523,7 @@ class Problem:
 
         def gradient() -> list[sp.Expr]:
             self._require_smooth()
-            return [sp.diff(f, xi) for xi in v]
+            return partial_derivatives(f, v)
 
         def pieces(cons: tuple[Constraint, ...]):
             exprs = [c.expr for c in cons]
@@ -530,11 +531,11 @@ class Problem:
 
             def jacobian() -> list[sp.Expr]:
                 self._require_smooth()
-                return [sp.diff(e, xi) for e in exprs for xi in v]
+                return [d for e in exprs for d in partial_derivatives(e, v)]
 
             def hessians() -> list[sp.Expr]:
                 self._require_smooth()
-                return [sp.diff(e, xi, xj) for e in exprs for xi in v for xj in v]
+                return [d for e in exprs for d in second_partial_derivatives(e, v)]
 
             return (
                 _ArrayFunction(v, lambda: exprs, (m,)),
@@ -546,7 +547,9 @@ class Problem:
             n=n,
             fun=_lambdify_scalar(v, f),
             grad=_ArrayFunction(v, gradient, (n,)),
-            hess=_ArrayFunction(v, lambda: [sp.diff(g, xj) for g in gradient() for xj in v], (n, n)),
+            hess=_ArrayFunction(
+                v, lambda: [d for g in gradient() for d in partial_derivatives(g, v)], (n, n)
+            ),
             eq=pieces(self.equalities),
             ineq=pieces(self.inequalities),
             values_many=_ManyValues(
