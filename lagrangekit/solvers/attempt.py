@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .form import Multipliers
+from ..numeric_form import Multipliers
 
 __all__ = ["Attempt"]
 

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from .form import NumericForm
+from ..numeric_form import NumericForm
 
 __all__ = ["Ray", "feasible_ray"]
 
