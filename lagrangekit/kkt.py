@@ -666,7 +666,8 @@ def check_kkt(
     -------
     KKTReport
         Absolute residuals and scaled ones (stationarity, dual feasibility and complementary
-        slackness divided by max(1, ‖∇f‖∞); each constraint violation by max(1, ‖∇c‖∞));
+        slackness divided by max(1, ‖∇f‖∞); each constraint violation by max(1, ‖∇c‖∞): the
+        one measure of :func:`lagrangekit.numeric_form.kkt_residuals`, which the solvers rank by);
         :attr:`KKTReport.ok` compares the scaled ones with ``tol``. Also the multipliers,
         the active set, LICQ, the second-order verdict (True: sufficient conditions hold;
         False: necessary conditions fail; None: undecided or not checked) and a message

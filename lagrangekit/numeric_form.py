@@ -17,7 +17,15 @@ import numpy as np
 
 from .problem import BaseProblem, CompiledProblem
 
-__all__ = ["FirstOrder", "Multipliers", "NumericForm", "kkt_residuals", "objective_scale", "scaled_residuals"]
+__all__ = [
+    "FirstOrder",
+    "Multipliers",
+    "NumericForm",
+    "constraint_scales",
+    "kkt_residuals",
+    "objective_scale",
+    "scaled_residuals",
+]
 
 _BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
 _BOXES: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
