@@ -32,8 +32,8 @@ NEEDS: dict[str, tuple[str, ...]] = {
         "lagrangekit.solve",
         "lagrangekit.crosscheck",
         "lagrangekit.duality_gap",
-        "lagrangekit.Problem.from_functions",
-        "lagrangekit.Problem.to_cvxpy",
+        "lagrangekit.from_functions",
+        "lagrangekit.to_cvxpy",
     ),
     "plot_ridge_constrained.py": (
         "lagrangekit.linear_model.Ridge",

@@ -33,7 +33,7 @@ print(
 # %%
 # A problem from Python functions
 # -------------------------------
-# When the model is a function rather than a formula, :meth:`lagrangekit.Problem.from_functions`
+# When the model is a function rather than a formula, :func:`lagrangekit.from_functions`
 # takes the objective and constraint functions (derivatives by central differences when none
 # are given). Here: Rosenbrock's function on the unit disk.
 
@@ -42,7 +42,7 @@ def rosenbrock(v):
     return (1 - v[0]) ** 2 + 100 * (v[1] - v[0] ** 2) ** 2
 
 
-disk = lk.Problem.from_functions(rosenbrock, 2, ineq=[lambda v: v[0] ** 2 + v[1] ** 2 - 1], names=["disk"])
+disk = lk.from_functions(rosenbrock, 2, ineq=[lambda v: v[0] ** 2 + v[1] ** 2 - 1], names=["disk"])
 banana = lk.solve(disk, x0=[0.0, 0.0])
 print(
     f"Rosenbrock: x1 = {banana.x[0]:.4f}, x2 = {banana.x[1]:.4f}, f = {banana.fun:.6f}, "
@@ -68,7 +68,7 @@ portfolio = lk.parse_problem(
 check = lk.crosscheck(portfolio)
 print(check)
 print(f"Portfolio: max difference = {check.max_difference:.1e}")
-cvx_problem, cvx_variables, cvx_constraints = portfolio.to_cvxpy()
+cvx_problem, cvx_variables, cvx_constraints = lk.to_cvxpy(portfolio)
 print(f"Portfolio: cvxpy constraints = {', '.join(cvx_constraints)}, dcp = {cvx_problem.is_dcp()}")
 a, b = check.result.x
 print(f"Portfolio: a = {a:.6f}, b = {b:.6f}, gap = {abs(lk.duality_gap(portfolio)):.1e}")

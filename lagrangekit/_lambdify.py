@@ -21,13 +21,17 @@ __all__ = ["lambdify_vector"]
 
 # the settings lambdify gives its own printer for modules="numpy"
 _SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
+# expressions with more nodes than this in all are printed with their terms in stored order
+# (sorting them costs more than printing: 12 s for a 2000-term sum) and without
+# common-subexpression elimination (its search for shared sums grows faster than linearly: 10 s)
+_LARGE = 4000
 
 
 class _Renaming:
     """Printer mixin that prints the given symbols under the given names."""
 
-    def __init__(self, names: Mapping[sp.Symbol, str]) -> None:
-        super().__init__({**_SETTINGS, "user_functions": {}})
+    def __init__(self, names: Mapping[sp.Symbol, str], order: str | None) -> None:
+        super().__init__({**_SETTINGS, "user_functions": {}, "order": order})
         self._names = names
 
     def _print_Symbol(self, expr: sp.Symbol) -> str:
@@ -54,11 +58,24 @@ def lambdify_vector(
     name of numpy's namespace, a Python keyword or builtin, or a common-subexpression temporary.
     (``sympy.lambdify`` also puts the symbols of a single expression into the namespace under
     their names, where a variable ``e`` would replace numpy's ``e``: given a list, it does not.)
-    Common subexpressions are computed once. ``scipy=True`` prints special functions
-    (loggamma, erf, ...) as scipy.special's.
+    Common subexpressions are computed once, unless the expressions have more than 4000 nodes
+    in all (then finding them, and sorting the terms of sums for printing, costs more than it
+    saves). ``scipy=True`` prints special functions (loggamma, erf, ...) as scipy.special's.
     """
     arguments = [sp.Symbol(f"_lk_x{i}") for i in range(len(variables))]
     names = {v: a.name for v, a in zip(variables, arguments)}
-    printer = (_RenamingSciPyPrinter if scipy else _RenamingNumPyPrinter)(names)
+    large = _is_large(exprs)
+    printer = (_RenamingSciPyPrinter if scipy else _RenamingNumPyPrinter)(names, "none" if large else None)
     modules = ["scipy", "numpy"] if scipy else "numpy"
-    return sp.lambdify([arguments], list(exprs), modules=modules, cse=True, printer=printer)
+    return sp.lambdify([arguments], list(exprs), modules=modules, cse=not large, printer=printer)
+
+
+def _is_large(exprs: Sequence[sp.Expr]) -> bool:
+    """Whether ``exprs`` have more than ``_LARGE`` nodes in all (counting stops there)."""
+    nodes = 0
+    for expr in exprs:
+        for _ in sp.preorder_traversal(expr):
+            nodes += 1
+            if nodes > _LARGE:
+                return True
+    return False

@@ -89,7 +89,7 @@ class UndefinedPointError(LagrangekitError, ValueError):
 
 
 class CallableOutputError(LagrangekitError, TypeError):
-    """A user callable (from :meth:`lagrangekit.Problem.from_functions`) returned something other
+    """A user callable (from :func:`lagrangekit.from_functions`) returned something other
     than what it must: the message names the callable, what it returned and the shape expected."""
 
 

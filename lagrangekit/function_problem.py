@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -12,7 +12,7 @@ import sympy as sp
 
 from . import finite_differences
 from .errors import CallableOutputError
-from .problem import CompiledProblem, Constraint, Problem
+from .problem import BaseProblem, CompiledProblem, Sense, check_constraint_names, checked_bounds
 
 __all__ = ["FunctionProblem", "from_functions"]
 
@@ -88,56 +88,82 @@ def _stack(parts: Sequence[_Scalar], n: int):
 
 
 @dataclass(frozen=True, eq=False)
-class FunctionProblem(Problem):
-    """A :class:`~lagrangekit.Problem` whose objective and constraints are Python callables.
+class FunctionProblem(BaseProblem):
+    """minimize f(x) s.t. h_j(x) = 0, g_i(x) <= 0, lo <= x <= hi, with f, h and g Python callables.
 
-    Build one with :meth:`Problem.from_functions`. ``objective`` and the constraint
-    expressions are placeholders (undefined sympy functions such as ``f(x1, x2)``) that
-    only serve printing; numeric routes (:func:`lagrangekit.solve`,
-    :func:`lagrangekit.check_kkt`) use :meth:`compile`, while symbolic features raise
-    a :class:`ValueError` saying they need sympy expressions.
+    Build one with :func:`from_functions`. It compiles straight to the numeric callables
+    (:meth:`compile`), so the numeric routes (:func:`lagrangekit.solve`,
+    :func:`lagrangekit.check_kkt`, :func:`lagrangekit.fit_mle`) work with it; it has no sympy
+    expressions, so the symbolic features (``lagrangian``, ``to_text``, ``lk.dual``,
+    ``lk.to_cvxpy``) raise a :class:`ValueError` naming the feature and the fix.
+
+    Attributes
+    ----------
+    objective : _Scalar
+        f with its optional gradient.
+    equalities, inequalities : tuple of (str, _Scalar)
+        The named constraint functions h_j and g_i with their optional gradients.
+    variables : tuple of sympy.Symbol
+        ``x1 .. xn``: the names under which points and bounds are reported.
+    bounds : tuple of (float or None, float or None)
+        One checked pair per variable.
     """
 
-    callables: Mapping[str, _Scalar] = field(default_factory=dict)
+    objective: _Scalar
+    equalities: tuple[tuple[str, _Scalar], ...]
+    inequalities: tuple[tuple[str, _Scalar], ...]
+    variables: tuple[sp.Symbol, ...]
+    bounds: tuple[tuple[float | None, float | None], ...] = ()
+    sense: Sense = "min"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bounds", checked_bounds(self.variables, self.bounds))
+        check_constraint_names([*self.eq_names, *self.ineq_names])
+
+    @property
+    def eq_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.equalities)
+
+    @property
+    def ineq_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.inequalities)
 
     @property
     def is_symbolic(self) -> bool:
         return False
 
-    @property
-    def minimize_objective(self) -> sp.Expr:
-        self.require_symbolic("minimize_objective")
-        raise AssertionError  # pragma: no cover  (require_symbolic always raises here)
-
-    def lagrangian(self, *, include_bounds: bool = False) -> sp.Expr:
-        self.require_symbolic("lagrangian()")
-        raise AssertionError  # pragma: no cover
-
-    def subs(self, values: Mapping[Any, Any]) -> Problem:
-        self.require_symbolic("subs()")
-        raise AssertionError  # pragma: no cover
-
-    def to_text(self) -> str:
-        self.require_symbolic("to_text()")
-        raise AssertionError  # pragma: no cover
-
-    def equals(self, other: Problem) -> bool:
-        return other is self
+    def compile(self) -> CompiledProblem:
+        """The numeric callables: the user's, with central differences for missing derivatives."""
+        return self._compiled
 
     @cached_property
     def _compiled(self) -> CompiledProblem:
         n = self.n
-        objective = self.callables["__objective__"]
-        eqs = [self.callables[c.name] for c in self.equalities]
-        ineqs = [self.callables[c.name] for c in self.inequalities]
         return self._assemble_compiled(
             n=n,
-            fun=objective.value,
-            grad=objective.gradient,
-            hess=objective.hessian,
-            eq=_stack(eqs, n),
-            ineq=_stack(ineqs, n),
+            fun=self.objective.value,
+            grad=self.objective.gradient,
+            hess=self.objective.hessian,
+            eq=_stack([f for _, f in self.equalities], n),
+            ineq=_stack([f for _, f in self.inequalities], n),
         )
+
+    def lagrangian(self, *, include_bounds: bool = False) -> sp.Expr:
+        """Not available: raises the ValueError of :meth:`require_symbolic`."""
+        self.require_symbolic("lagrangian()")
+        raise AssertionError  # pragma: no cover  (require_symbolic always raises here)
+
+    def to_text(self) -> str:
+        """Not available: raises the ValueError of :meth:`require_symbolic`."""
+        self.require_symbolic("to_text()")
+        raise AssertionError  # pragma: no cover
+
+    def __str__(self) -> str:
+        lines = [f"minimize  fun({', '.join(v.name for v in self.variables)})  (a Python callable)"]
+        names = [f"{name} == 0" for name in self.eq_names] + [f"{name} <= 0" for name in self.ineq_names]
+        if names:
+            lines.append("subject to  " + ", ".join(names))
+        return "\n".join(lines)
 
 
 def _as_named(kind: str, funcs: Any) -> list[tuple[str | None, Callable]]:
@@ -185,7 +211,46 @@ def from_functions(
     jac: Any = None,
     names: Sequence[str] | None = None,
 ) -> FunctionProblem:
-    """See :meth:`lagrangekit.Problem.from_functions`."""
+    """A problem from Python callables: minimize fun(x) s.t. eq_j(x) = 0, ineq_i(x) <= 0.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> float`` for a 1-D array ``x`` of length ``n``.
+    n : int
+        Number of variables; they are named ``x1 .. xn``.
+    eq, ineq : callable, sequence of callables, or dict {name: callable}
+        Scalar constraint functions, ``h(x) == 0`` and ``g(x) <= 0``. Unnamed ones
+        are called ``eq1, eq2, ...`` and ``ineq1, ineq2, ...``.
+    bounds : sequence of (lo, hi), optional
+        One pair per variable, None for a missing side.
+    grad : callable, optional
+        ``grad(x) -> (n,)`` gradient of ``fun``.
+    jac : sequence or dict of callables, optional
+        Gradients of the constraints, aligned with ``eq`` then ``ineq``, or by name.
+    names : sequence of str, optional
+        Constraint names, ``eq`` first then ``ineq``; overrides the default names.
+
+    Returns
+    -------
+    FunctionProblem
+        Works with :func:`lagrangekit.solve` and :func:`lagrangekit.check_kkt`.
+        Missing first derivatives come from central differences, O(h²) with
+        h = eps^(1/3)·max(1, |x_i|); Hessians from central differences of the gradient
+        (or the four-point formula with h = eps^(1/4)·max(1, |x_i|)). Symbolic features
+        (``lagrangian``, ``to_text``, ``lk.to_cvxpy``, ``lk.dual``) raise a ValueError
+        saying they need sympy. A callable that returns anything but a real number (or,
+        for ``grad`` and ``jac``, an array of ``n`` real numbers) raises
+        :class:`~lagrangekit.CallableOutputError` naming it, what it returned and the
+        shape expected.
+
+    Examples
+    --------
+    >>> import lagrangekit as lk
+    >>> p = lk.from_functions(lambda x: (x[0] - 2) ** 2, 1, ineq={"cap": lambda x: x[0] - 1})
+    >>> round(float(lk.solve(p).x[0]), 6)
+    1.0
+    """
     if not callable(fun):
         raise ValueError(f"fun must be a callable f(x) -> float, got {type(fun).__name__}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -205,30 +270,29 @@ def from_functions(
     default = [f"eq{i}" for i in range(1, len(eq_items) + 1)]
     default += [f"ineq{i}" for i in range(1, len(ineq_items) + 1)]
     variables = tuple(sp.Symbol(f"x{i}", real=True) for i in range(1, n + 1))
-    callables: dict[str, _Scalar] = {"__objective__": _Scalar(fun, grad, "fun", "grad", n)}
-    constraints = []
+    equalities: list[tuple[str, _Scalar]] = []
+    inequalities: list[tuple[str, _Scalar]] = []
     for index, ((given, f), kind) in enumerate(
         zip(eq_items + ineq_items, ["eq"] * len(eq_items) + ["ineq"] * len(ineq_items))
     ):
         name = names[index] if names is not None else (given if given is not None else default[index])
         if not isinstance(name, str):
             raise ValueError(f"constraint names must be strings, got {name!r}")
-        callables[name] = _Scalar(
+        scalar = _Scalar(
             f, _derivative(jac, name, index, "jac"), f"{kind} callable {name!r}", f"jac of {name!r}", n
         )
-        constraints.append(Constraint(name, kind, sp.Function(name)(*variables)))
+        (equalities if kind == "eq" else inequalities).append((name, scalar))
     if bounds is None:
         bound_tuple: tuple = ()
     else:
         bounds = list(bounds)
         if len(bounds) != n:
             raise ValueError(f"bounds must have n = {n} pairs (lo, hi), got {len(bounds)}")
-        bound_tuple = tuple(bounds)  # Problem checks each pair
+        bound_tuple = tuple(bounds)  # FunctionProblem checks each pair
     return FunctionProblem(
-        objective=sp.Function("f")(*variables),
-        sense="min",
-        constraints=tuple(constraints),
+        objective=_Scalar(fun, grad, "fun", "grad", n),
+        equalities=tuple(equalities),
+        inequalities=tuple(inequalities),
         variables=variables,
         bounds=bound_tuple,
-        callables=callables,
     )

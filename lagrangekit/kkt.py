@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import mpmath
@@ -22,8 +21,10 @@ import sympy as sp
 from scipy.optimize import nnls
 
 from ._linalg import null_space
+from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
-from .problem import Constraint, Problem
+from .numeric_form import FirstOrder, NumericForm, constraint_scales, kkt_residuals, scaled_residuals
+from .problem import BaseProblem, Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
 
 __all__ = ["check_kkt", "check_kkt_at"]
@@ -41,7 +42,7 @@ def _is_exact_number(value: Any) -> bool:
     return isinstance(value, sp.Basic) and value.is_number and not value.has(sp.Float)
 
 
-def _point_values(problem: Problem, point: Any) -> list[Any]:
+def _point_values(problem: BaseProblem, point: Any) -> list[Any]:
     """The point's values in variable order, from a dict ``{Symbol or name: value}`` or an array."""
     variables = problem.variables
     if isinstance(point, Mapping):
@@ -90,21 +91,13 @@ def _check_finite_float(value: Any, what: str) -> None:
         raise ValueError(f"{what} must be finite, got {value!r}")
 
 
-def _constraint_names(problem: Problem) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _constraint_names(problem: BaseProblem) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(equality names, inequality names followed by bound names) in report order."""
-    bounds = []
-    for var, (lo, hi) in zip(problem.variables, problem.bounds):
-        if lo is not None:
-            bounds.append(f"lower:{var.name}")
-        if hi is not None:
-            bounds.append(f"upper:{var.name}")
-    return tuple(c.name for c in problem.equalities), tuple(c.name for c in problem.inequalities) + tuple(
-        bounds
-    )
+    return problem.eq_names, problem.ineq_names + problem.bound_names
 
 
 def _multiplier_values(
-    problem: Problem, multipliers: Mapping[str, Any] | None
+    problem: BaseProblem, multipliers: Mapping[str, Any] | None
 ) -> tuple[list[Any], list[Any]] | None:
     if multipliers is None:
         return None
@@ -166,39 +159,7 @@ def _rank(rows: np.ndarray) -> int:
 
 
 # ------------------------------------------------------------------------ numeric path
-@dataclass(frozen=True)
-class _Evaluated:
-    """First-order data of the minimize-form problem at one point."""
-
-    grad: Any  # (n,)
-    h: Any  # (m_e,)
-    jh: Any  # (m_e, n)
-    g: Any  # (m_i,)  inequalities then bounds
-    jg: Any  # (m_i, n)
-
-
-def _evaluate_numeric(problem: Problem, x: np.ndarray) -> _Evaluated:
-    cp = problem.compile()
-    n = cp.n
-    lo_idx = np.flatnonzero(np.isfinite(cp.lower))
-    hi_idx = np.flatnonzero(np.isfinite(cp.upper))
-    # bounds in the order of Problem.bound_constraints(): per variable, lower then upper
-    order = np.argsort(np.concatenate([lo_idx * 2, hi_idx * 2 + 1]), kind="stable")
-    b_vals = np.concatenate([cp.lower[lo_idx] - x[lo_idx], x[hi_idx] - cp.upper[hi_idx]])[order]
-    b_jac = np.zeros((lo_idx.size + hi_idx.size, n))
-    b_jac[np.arange(lo_idx.size), lo_idx] = -1.0
-    b_jac[lo_idx.size + np.arange(hi_idx.size), hi_idx] = 1.0
-    b_jac = b_jac[order]
-    return _Evaluated(
-        grad=cp.grad(x),
-        h=cp.eq(x),
-        jh=cp.eq_jac(x),
-        g=np.concatenate([cp.ineq(x), b_vals]),
-        jg=np.vstack([cp.ineq_jac(x), b_jac]),
-    )
-
-
-def _estimate_numeric(ev: _Evaluated, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _estimate_numeric(ev: FirstOrder, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Multipliers minimizing ‖∇f + J_hᵀλ + J_Aᵀμ‖₂ with μ_A >= 0, λ free, μ = 0 off A."""
     n = ev.grad.size
     a = ev.grad
@@ -229,62 +190,52 @@ def _estimate_numeric(ev: _Evaluated, active: np.ndarray) -> tuple[np.ndarray, n
 
 
 def _check_numeric(
-    problem: Problem,
-    values: list[Any],
-    mults: tuple[list[Any], list[Any]] | None,
+    form: NumericForm,
+    x: np.ndarray,
+    mults: tuple[Sequence[Any], Sequence[Any]] | None,
     tol: float,
     second_order: bool,
 ) -> KKTReport:
+    """The numeric check of the problem of ``form`` (of f itself: ``form`` has objective scale 1)."""
     with np.errstate(all="ignore"):  # undefined values and overflowing residuals are reported in words
-        return _check_numeric_point(problem, np.array([float(v) for v in values]), mults, tol, second_order)
+        return _check_numeric_point(form, x, mults, tol, second_order)
 
 
 def _check_numeric_point(
-    problem: Problem,
+    form: NumericForm,
     x: np.ndarray,
-    mults: tuple[list[Any], list[Any]] | None,
+    mults: tuple[Sequence[Any], Sequence[Any]] | None,
     tol: float,
     second_order: bool,
 ) -> KKTReport:
-    eq_names, in_names = _constraint_names(problem)
+    eq_names, in_names = form.eq_names, form.ineq_names
     try:
-        ev = _evaluate_numeric(problem, x)
+        ev = form.first_order(x)
     except NotSmoothError as exc:
         return _unchecked_report(str(exc), mults, eq_names, in_names, tol)
-    f = problem.compile().fun(x)
+    f = form.f(x)
     # one sum is NaN or inf when any entry is (or, rarely, when finite entries overflow)
     if not math.isfinite(f + ev.grad.sum() + ev.h.sum() + ev.jh.sum() + ev.g.sum() + ev.jg.sum()):
         undefined = _undefined_piece(f, ev, eq_names, in_names, lambda v: not math.isfinite(v))
         if undefined is not None:
             return _unchecked_report(_undefined_message(undefined), mults, eq_names, in_names, tol)
-    active = np.flatnonzero(ev.g >= -tol * _constraint_scales(ev.jg))
+    active = np.flatnonzero(ev.g >= -tol * constraint_scales(ev.jg))
     estimated = mults is None
     if estimated:
         lam, mu = _estimate_numeric(ev, active)
     else:
         lam = np.array([float(v) for v in mults[0]], dtype=float)
         mu = np.array([float(v) for v in mults[1]], dtype=float)
-    r = ev.grad + ev.jh.T @ lam + ev.jg.T @ mu
-    stat = float(np.abs(r).max(initial=0.0))
-    primal = max(float(ev.g.max(initial=0.0)), float(np.abs(ev.h).max(initial=0.0)), 0.0)
-    dual = float(np.maximum(-mu, 0.0).max(initial=0.0))
-    comp = float(np.abs(mu * ev.g).max(initial=0.0))
-    scale_f = max(1.0, float(np.abs(ev.grad).max(initial=0.0)))
-    scaled = {
-        "stationarity": stat / scale_f,
-        "primal_feasibility": _scaled_primal(ev),
-        "dual_feasibility": dual / scale_f,
-        "complementary_slackness": comp / scale_f,
-    }
+    residuals, scaled = kkt_residuals(ev, lam, mu)
     rows = np.vstack([ev.jh, ev.jg[active]])
     licq = _rank(rows) == rows.shape[0]
     so = (
-        _second_order_numeric(problem, x, ev, lam, mu, active, tol)
+        _second_order_numeric(form, x, ev, lam, mu, active, tol)
         if _wants_second_order(second_order, scaled, tol)
         else None
     )
     return _report(
-        (stat, primal, dual, comp),
+        residuals,
         scaled,
         dict(zip(eq_names, lam.tolist())) | dict(zip(in_names, mu.tolist())),
         tuple(in_names[i] for i in active),
@@ -296,13 +247,24 @@ def _check_numeric_point(
 
 
 def check_kkt_at(
-    problem: Problem, x: np.ndarray, multipliers: tuple[np.ndarray, np.ndarray] | None, *, tol: float
+    form: NumericForm,
+    x: np.ndarray,
+    multipliers: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    tol: float,
+    second_order: bool = False,
 ) -> KKTReport:
-    """:func:`check_kkt` for the solvers, which pass checked numbers: ``x`` a finite float array
-    in variable order, ``multipliers`` as (λ in equality order, μ for the inequalities then the
-    bounds, per variable lower then upper) or None to estimate them. Always the numeric check,
-    without second order; the input validation of :func:`check_kkt` is skipped."""
-    return _check_numeric(problem, list(x), multipliers, tol, False)
+    """:func:`check_kkt` for the solvers, on their already compiled form and checked numbers.
+
+    The report is on ``form.problem`` itself (its f, whatever ``form.objective_scale`` is):
+    ``x`` a finite float array in variable order, ``multipliers`` those of f as (λ in equality
+    order, μ for the inequalities then the bounds, per variable lower then upper), or None to
+    estimate them. Always the numeric check; the input validation of :func:`check_kkt` is
+    skipped, and ``second_order`` is as there.
+    """
+    if form.objective_scale != 1.0:
+        form = NumericForm(form.problem)
+    return _check_numeric(form, np.asarray(x, dtype=float), multipliers, tol, second_order)
 
 
 def _wants_second_order(requested: bool, scaled: Mapping[str, float], tol: float) -> bool:
@@ -310,27 +272,16 @@ def _wants_second_order(requested: bool, scaled: Mapping[str, float], tol: float
     return requested and scaled["stationarity"] <= tol and scaled["dual_feasibility"] <= tol
 
 
-def _constraint_scales(jac: np.ndarray) -> np.ndarray:
-    return np.maximum(1.0, np.abs(jac).max(axis=1, initial=0.0))
-
-
-def _scaled_primal(ev: _Evaluated) -> float:
-    """max over constraints of the violation divided by max(1, ‖∇c‖∞)."""
-    g = np.maximum(ev.g, 0.0) / _constraint_scales(ev.jg)
-    h = np.abs(ev.h) / _constraint_scales(ev.jh)
-    return max(float(g.max(initial=0.0)), float(h.max(initial=0.0)))
-
-
 def _second_order_numeric(
-    problem: Problem,
+    form: NumericForm,
     x: np.ndarray,
-    ev: _Evaluated,
+    ev: FirstOrder,
     lam: np.ndarray,
     mu: np.ndarray,
     active: np.ndarray,
     tol: float,
 ) -> bool | None:
-    cp = problem.compile()
+    cp = form.cp
     m_in = len(cp.ineq_names)
     hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
     if not np.all(np.isfinite(hess)):
@@ -387,7 +338,7 @@ def exact_sign(value: sp.Expr) -> int:
     return 1 if value.evalf(_EXACT_DIGITS) > 0 else -1
 
 
-def _evaluate_exact(problem: Problem, values: Sequence[Any]) -> _Evaluated:
+def _evaluate_exact(problem: Problem, values: Sequence[Any]) -> FirstOrder:
     """First-order data of the minimize-form problem at an exact point, as sympy matrices."""
     subs = dict(zip(problem.variables, (sp.sympify(v) for v in values)))
     xs = problem.variables
@@ -397,14 +348,16 @@ def _evaluate_exact(problem: Problem, values: Sequence[Any]) -> _Evaluated:
 
     ineqs: tuple[Constraint, ...] = problem.all_inequalities()
     f = problem.minimize_objective
-    return _Evaluated(
-        grad=sp.Matrix([at(sp.diff(f, v)) for v in xs]),
+    return FirstOrder(
+        grad=sp.Matrix([at(d) for d in partial_derivatives(f, xs)]),
         h=[at(c.expr) for c in problem.equalities],
         jh=sp.Matrix(
-            len(problem.equalities), len(xs), [at(sp.diff(c.expr, v)) for c in problem.equalities for v in xs]
+            len(problem.equalities),
+            len(xs),
+            [at(d) for c in problem.equalities for d in partial_derivatives(c.expr, xs)],
         ),
         g=[at(c.expr) for c in ineqs],
-        jg=sp.Matrix(len(ineqs), len(xs), [at(sp.diff(c.expr, v)) for c in ineqs for v in xs]),
+        jg=sp.Matrix(len(ineqs), len(xs), [at(d) for c in ineqs for d in partial_derivatives(c.expr, xs)]),
     )
 
 
@@ -416,7 +369,7 @@ def _rows(matrix: sp.Matrix, rows: Sequence[int]) -> sp.Matrix:
     return matrix.extract(list(rows), list(range(matrix.shape[1])))
 
 
-def _estimate_exact(ev: _Evaluated, active: list[int]) -> tuple[list[sp.Expr], list[sp.Expr]] | None:
+def _estimate_exact(ev: FirstOrder, active: list[int]) -> tuple[list[sp.Expr], list[sp.Expr]] | None:
     """Exact multipliers with stationarity exactly 0 and μ_A >= 0, or None if none is found.
 
     When the multipliers are not unique, the free ones are set to 0.
@@ -469,13 +422,7 @@ def _check_exact(
     primal = _exact_max([sp.Max(gi, 0) for gi in ev.g] + [abs(hj) for hj in ev.h])
     dual = _exact_max([sp.Max(-m, 0) for m in mu])
     comp = _exact_max([abs(m * gi) for m, gi in zip(mu, ev.g)])
-    scale_f = max(1.0, float(np.max(np.abs(fl.grad), initial=0.0)))
-    scaled = {
-        "stationarity": float(stat) / scale_f,
-        "primal_feasibility": _scaled_primal(fl),
-        "dual_feasibility": float(dual) / scale_f,
-        "complementary_slackness": float(comp) / scale_f,
-    }
+    scaled = scaled_residuals(fl, (float(stat), float(primal), float(dual), float(comp)))
     rows = ev.jh.col_join(_rows(ev.jg, active))
     licq = rows.rank(simplify=True) == rows.shape[0]
     so = (
@@ -495,13 +442,13 @@ def _check_exact(
     )
 
 
-def _to_float(ev: _Evaluated) -> _Evaluated:
+def _to_float(ev: FirstOrder) -> FirstOrder:
     def arr(m: Any, rows: int, cols: int | None = None) -> np.ndarray:
         flat = np.array([float(v) for v in m], dtype=float)
         return flat.reshape(rows) if cols is None else flat.reshape(rows, cols)
 
     n = ev.grad.shape[0]
-    return _Evaluated(
+    return FirstOrder(
         grad=arr(ev.grad, n),
         h=arr(ev.h, len(ev.h)),
         jh=arr(ev.jh, len(ev.h), n),
@@ -572,7 +519,7 @@ def _exact_undefined(value: sp.Expr) -> bool:
 
 
 def _undefined_piece(
-    f: Any, ev: _Evaluated, eq_names: Sequence[str], in_names: Sequence[str], bad: Callable[[Any], bool]
+    f: Any, ev: FirstOrder, eq_names: Sequence[str], in_names: Sequence[str], bad: Callable[[Any], bool]
 ) -> tuple[str, Any] | None:
     """(description, value) of the first value or gradient entry (objective ``f``, then ``ev``)
     that ``bad`` calls undefined."""
@@ -696,8 +643,9 @@ def check_kkt(
 
     Parameters
     ----------
-    problem : Problem
-        A problem without parameters.
+    problem : Problem or FunctionProblem
+        A problem without parameters (or one built from callables by
+        :func:`lagrangekit.from_functions`, always checked numerically).
     point : dict or array_like
         ``{Symbol or name: value}`` or values in ``problem.variables`` order. When every
         value is exact (ints, Rationals, ``sqrt(2)/2``) and the problem has no floats, the
@@ -718,7 +666,8 @@ def check_kkt(
     -------
     KKTReport
         Absolute residuals and scaled ones (stationarity, dual feasibility and complementary
-        slackness divided by max(1, ‖∇f‖∞); each constraint violation by max(1, ‖∇c‖∞));
+        slackness divided by max(1, ‖∇f‖∞); each constraint violation by max(1, ‖∇c‖∞): the
+        one measure of :func:`lagrangekit.numeric_form.kkt_residuals`, which the solvers rank by);
         :attr:`KKTReport.ok` compares the scaled ones with ``tol``. Also the multipliers,
         the active set, LICQ, the second-order verdict (True: sufficient conditions hold;
         False: necessary conditions fail; None: undecided or not checked) and a message
@@ -732,9 +681,10 @@ def check_kkt(
     >>> report.ok, report.multipliers["floor"]
     (True, 4)
     """
-    if not isinstance(problem, Problem):
+    if not isinstance(problem, BaseProblem):
         raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
-    problem.require_variables("check_kkt")
+    if isinstance(problem, Problem):
+        problem.require_variables("check_kkt")
     try:
         tol = float(tol)
     except (TypeError, ValueError):
@@ -748,9 +698,10 @@ def check_kkt(
         )
     values = _point_values(problem, point)
     mults = _multiplier_values(problem, multipliers)
-    exact = all(_is_exact_number(v) for v in values) and not _uses_floats(problem)
+    exact = problem.is_symbolic and all(_is_exact_number(v) for v in values) and not _uses_floats(problem)
     if exact and mults is not None:
         exact = all(_is_exact_number(v) for v in [*mults[0], *mults[1]])
     if exact:
         return _check_exact(problem, values, mults, tol, second_order)
-    return _check_numeric(problem, values, mults, tol, bool(second_order))
+    x = np.array([float(v) for v in values])
+    return _check_numeric(NumericForm(problem), x, mults, tol, bool(second_order))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,11 +19,12 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from ._lambdify import lambdify_vector
+from ._sympy_derivatives import partial_derivatives, second_partial_derivatives
 from .errors import NotSmoothError, UndefinedPointError
 from .expression_checks import float_overflow, nonreal_constant, nonsmooth_term, short, undefined_function
 from .text_printer import problem_text
 
-__all__ = ["CompiledProblem", "Constraint", "Problem", "maximize", "minimize"]
+__all__ = ["BaseProblem", "CompiledProblem", "Constraint", "Problem", "maximize", "minimize"]
 
 ConstraintKind = Literal["eq", "ineq"]
 Sense = Literal["min", "max"]
@@ -340,12 +342,161 @@ def bound_pair(var: sp.Symbol, pair: Any) -> tuple[float | None, float | None]:
     return lo, hi
 
 
+def checked_bounds(variables: Sequence[sp.Symbol], bounds: Sequence[Any]) -> tuple:
+    """One checked ``(lo, hi)`` per variable (:func:`bound_pair`); empty ``bounds`` means none.
+
+    Raises
+    ------
+    ValueError
+        When the number of pairs is not the number of variables, or a pair is bad.
+    """
+    if not bounds:
+        bounds = tuple((None, None) for _ in variables)
+    if len(bounds) != len(variables):
+        raise ValueError(f"bounds has {len(bounds)} entries but there are {len(variables)} variables")
+    return tuple(bound_pair(v, pair) for v, pair in zip(variables, bounds))
+
+
+def check_constraint_names(names: Sequence[str]) -> None:
+    """``ValueError`` unless the constraint ``names`` are distinct identifiers (``lower:x`` and
+    ``upper:x`` are the bounds')."""
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ValueError(f"constraint names must be unique; repeated: {', '.join(duplicated)}")
+    for name in names:
+        if not _NAME_RE.match(name):
+            raise ValueError(
+                f"constraint name {name!r} must be an identifier (letters, digits, underscore); "
+                "'lower:x' and 'upper:x' are reserved for bounds"
+            )
+
+
+class BaseProblem(ABC):
+    """What the numeric routes need of a problem: variables, bounds, constraint names, sense, compile().
+
+    :class:`Problem` (sympy expressions) and
+    :class:`~lagrangekit.function_problem.FunctionProblem` (Python callables) are the two kinds.
+    :class:`~lagrangekit.numeric_form.NumericForm`, :func:`lagrangekit.solve` and
+    :func:`lagrangekit.check_kkt` work with either; symbolic features need a :class:`Problem`.
+    Subclasses are frozen dataclasses with the fields ``variables`` (sympy Symbols, the order of
+    every numeric array), ``bounds`` (one checked ``(lo, hi)`` per variable, None where absent)
+    and ``sense`` ("min" or "max").
+    """
+
+    variables: tuple[sp.Symbol, ...]
+    bounds: tuple[tuple[float | None, float | None], ...]
+    sense: Sense
+
+    @property
+    @abstractmethod
+    def eq_names(self) -> tuple[str, ...]:
+        """Names of the equality constraints h_j(x) = 0, in the order of their rows."""
+
+    @property
+    @abstractmethod
+    def ineq_names(self) -> tuple[str, ...]:
+        """Names of the inequality constraints g_i(x) <= 0 (without bounds), in row order."""
+
+    @property
+    @abstractmethod
+    def is_symbolic(self) -> bool:
+        """True when the objective and constraints are sympy expressions."""
+
+    @abstractmethod
+    def compile(self) -> CompiledProblem:
+        """The numeric callables of the minimize form (built once and cached)."""
+
+    @property
+    def is_maximize(self) -> bool:
+        """True for a maximize problem."""
+        return self.sense == "max"
+
+    @property
+    def n(self) -> int:
+        """Number of variables."""
+        return len(self.variables)
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        """Free symbols that are not variables (none unless the problem is symbolic)."""
+        return ()
+
+    @cached_property
+    def bound_rows(self) -> tuple[tuple[int, float, float], ...]:
+        """(variable index, sign, bound) of each finite bound, per variable lower then upper:
+        the row sign·(x_i − bound) <= 0, so −1 for ``lower:x`` (lo − x <= 0) and +1 for
+        ``upper:x`` (x − hi <= 0). The one definition of bounds as rows of G."""
+        rows = []
+        for i, (lo, hi) in enumerate(self.bounds):
+            if lo is not None:
+                rows.append((i, -1.0, float(lo)))
+            if hi is not None:
+                rows.append((i, 1.0, float(hi)))
+        return tuple(rows)
+
+    @cached_property
+    def bound_names(self) -> tuple[str, ...]:
+        """``lower:x`` / ``upper:x`` for each row of :attr:`bound_rows`."""
+        return tuple(
+            f"{'lower' if sign < 0 else 'upper'}:{self.variables[i].name}" for i, sign, _ in self.bound_rows
+        )
+
+    def require_symbolic(self, feature: str) -> None:
+        """Raise a clear ValueError if ``feature`` cannot run because this problem has no sympy
+        expressions (it was built by :func:`lagrangekit.from_functions`)."""
+        if not self.is_symbolic:
+            raise ValueError(
+                f"{feature} needs sympy expressions, but this problem was built by "
+                "lk.from_functions from Python callables. Build it with lk.minimize / "
+                "lk.maximize from sympy expressions, or use the numeric routes lk.solve and "
+                "lk.check_kkt, which work with callables."
+            )
+
+    def _assemble_compiled(
+        self,
+        *,
+        n: int,
+        fun: Callable[[np.ndarray], float],
+        grad: Callable[[np.ndarray], np.ndarray],
+        hess: Callable[[np.ndarray], np.ndarray],
+        eq: tuple[Callable, Callable, Callable],
+        ineq: tuple[Callable, Callable, Callable],
+        values_many: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+    ) -> CompiledProblem:
+        """The :class:`CompiledProblem` from the objective's callables and the (value, jacobian,
+        hessian) triples of the equalities and inequalities; bounds and names come from ``self``."""
+        eq_fun, eq_jac, eq_hess = eq
+        ineq_fun, ineq_jac, ineq_hess = ineq
+        lower = np.array([-np.inf if lo is None else lo for lo, _ in self.bounds], dtype=float)
+        upper = np.array([np.inf if hi is None else hi for _, hi in self.bounds], dtype=float)
+        lower.setflags(write=False)
+        upper.setflags(write=False)
+        return CompiledProblem(
+            n=n,
+            fun=fun,
+            grad=grad,
+            hess=hess,
+            eq=eq_fun,
+            eq_jac=eq_jac,
+            eq_hess=eq_hess,
+            ineq=ineq_fun,
+            ineq_jac=ineq_jac,
+            ineq_hess=ineq_hess,
+            lower=lower,
+            upper=upper,
+            eq_names=self.eq_names,
+            ineq_names=self.ineq_names,
+            values_many=values_many,
+        )
+
+
 @dataclass(frozen=True, eq=False)
-class Problem:
+class Problem(BaseProblem):
     """A constrained optimization problem, the single source of truth of lagrangekit.
 
-    Build one with :func:`minimize`, :func:`maximize`, :meth:`from_text` or
-    :func:`lagrangekit.parse_problem`. The problem is read in standard form:
+    Build one with :func:`minimize`, :func:`maximize` or :func:`lagrangekit.parse_problem`
+    (problems from Python callables are :class:`~lagrangekit.FunctionProblem`, by
+    :func:`lagrangekit.from_functions`). The problem is read in standard form:
     minimize f(x) s.t. g_i(x) <= 0, h_j(x) = 0, lo <= x <= hi, with a maximize problem
     read as minimize −f.
 
@@ -374,32 +525,14 @@ class Problem:
             raise ValueError(f"sense must be 'min' or 'max', got {self.sense!r}")
         object.__setattr__(self, "constraints", tuple(self.constraints))
         object.__setattr__(self, "variables", tuple(self.variables))
-        if not self.bounds:
-            object.__setattr__(self, "bounds", tuple((None, None) for _ in self.variables))
-        if len(self.bounds) != len(self.variables):
-            raise ValueError(
-                f"bounds has {len(self.bounds)} entries but there are {len(self.variables)} variables"
-            )
-        object.__setattr__(
-            self, "bounds", tuple(bound_pair(v, pair) for v, pair in zip(self.variables, self.bounds))
-        )
+        object.__setattr__(self, "bounds", checked_bounds(self.variables, self.bounds))
         require_real(self.objective, "the objective")
-        names = [c.name for c in self.constraints]
-        duplicated = sorted({n for n in names if names.count(n) > 1})
-        if duplicated:
-            raise ValueError(f"constraint names must be unique; repeated: {', '.join(duplicated)}")
-        for name in names:
-            if not _NAME_RE.match(name):
-                raise ValueError(
-                    f"constraint name {name!r} must be an identifier (letters, digits, underscore); "
-                    "'lower:x' and 'upper:x' are reserved for bounds"
-                )
+        check_constraint_names([c.name for c in self.constraints])
 
     # ------------------------------------------------------------------ views
     @property
-    def is_maximize(self) -> bool:
-        """True for a maximize problem."""
-        return self.sense == "max"
+    def is_symbolic(self) -> bool:
+        return True
 
     @property
     def minimize_objective(self) -> sp.Expr:
@@ -416,14 +549,21 @@ class Problem:
         """The inequality constraints g_i(x) <= 0 (without bounds)."""
         return tuple(c for c in self.constraints if c.kind == "ineq")
 
+    @property
+    def eq_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.equalities)
+
+    @property
+    def ineq_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.inequalities)
+
     def bound_constraints(self) -> tuple[Constraint, ...]:
-        """Finite bounds as inequalities: ``lower:x`` is lo − x <= 0, ``upper:x`` is x − hi <= 0."""
+        """The rows of :attr:`bound_rows` as exact inequalities: ``lower:x`` is lo − x <= 0,
+        ``upper:x`` is x − hi <= 0."""
         out = []
-        for var, (lo, hi) in zip(self.variables, self.bounds):
-            if lo is not None:
-                out.append(Constraint(f"lower:{var.name}", "ineq", sp.nsimplify(lo) - var))
-            if hi is not None:
-                out.append(Constraint(f"upper:{var.name}", "ineq", var - sp.nsimplify(hi)))
+        for name, (i, sign, bound) in zip(self.bound_names, self.bound_rows):
+            var, exact = self.variables[i], sp.nsimplify(bound)
+            out.append(Constraint(name, "ineq", exact - var if sign < 0 else var - exact))
         return tuple(out)
 
     def all_inequalities(self) -> tuple[Constraint, ...]:
@@ -437,11 +577,6 @@ class Problem:
         for c in self.constraints:
             symbols |= c.expr.free_symbols
         return tuple(sorted(symbols - set(self.variables), key=natural_key))
-
-    @property
-    def n(self) -> int:
-        """Number of variables."""
-        return len(self.variables)
 
     @cached_property
     def multipliers(self) -> dict[str, sp.Symbol]:
@@ -522,7 +657,7 @@ class Problem:
 
         def gradient() -> list[sp.Expr]:
             self._require_smooth()
-            return [sp.diff(f, xi) for xi in v]
+            return partial_derivatives(f, v)
 
         def pieces(cons: tuple[Constraint, ...]):
             exprs = [c.expr for c in cons]
@@ -530,11 +665,11 @@ class Problem:
 
             def jacobian() -> list[sp.Expr]:
                 self._require_smooth()
-                return [sp.diff(e, xi) for e in exprs for xi in v]
+                return [d for e in exprs for d in partial_derivatives(e, v)]
 
             def hessians() -> list[sp.Expr]:
                 self._require_smooth()
-                return [sp.diff(e, xi, xj) for e in exprs for xi in v for xj in v]
+                return [d for e in exprs for d in second_partial_derivatives(e, v)]
 
             return (
                 _ArrayFunction(v, lambda: exprs, (m,)),
@@ -546,7 +681,9 @@ class Problem:
             n=n,
             fun=_lambdify_scalar(v, f),
             grad=_ArrayFunction(v, gradient, (n,)),
-            hess=_ArrayFunction(v, lambda: [sp.diff(g, xj) for g in gradient() for xj in v], (n, n)),
+            hess=_ArrayFunction(
+                v, lambda: [d for g in gradient() for d in partial_derivatives(g, v)], (n, n)
+            ),
             eq=pieces(self.equalities),
             ineq=pieces(self.inequalities),
             values_many=_ManyValues(
@@ -584,7 +721,7 @@ class Problem:
                 raise ValueError(
                     f"{what} contains {short(undefined)}, a function sympy does not define, so it has "
                     "no numeric value. Write it out, or give it as a Python callable with "
-                    "Problem.from_functions"
+                    "lk.from_functions"
                 )
 
     def _require_smooth(self) -> None:
@@ -596,141 +733,13 @@ class Problem:
                 constraint = next((c for c in self.constraints if c.expr is expr), None)
                 raise _not_smooth_error(what, term, constraint)
 
-    def _assemble_compiled(
-        self,
-        *,
-        n: int,
-        fun: Callable[[np.ndarray], float],
-        grad: Callable[[np.ndarray], np.ndarray],
-        hess: Callable[[np.ndarray], np.ndarray],
-        eq: tuple[Callable, Callable, Callable],
-        ineq: tuple[Callable, Callable, Callable],
-        values_many: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
-    ) -> CompiledProblem:
-        """The :class:`CompiledProblem` from the objective's callables and the (value, jacobian,
-        hessian) triples of the equalities and inequalities; bounds and names come from ``self``."""
-        eq_fun, eq_jac, eq_hess = eq
-        ineq_fun, ineq_jac, ineq_hess = ineq
-        lower = np.array([-np.inf if lo is None else lo for lo, _ in self.bounds], dtype=float)
-        upper = np.array([np.inf if hi is None else hi for _, hi in self.bounds], dtype=float)
-        lower.setflags(write=False)
-        upper.setflags(write=False)
-        return CompiledProblem(
-            n=n,
-            fun=fun,
-            grad=grad,
-            hess=hess,
-            eq=eq_fun,
-            eq_jac=eq_jac,
-            eq_hess=eq_hess,
-            ineq=ineq_fun,
-            ineq_jac=ineq_jac,
-            ineq_hess=ineq_hess,
-            lower=lower,
-            upper=upper,
-            eq_names=tuple(c.name for c in self.equalities),
-            ineq_names=tuple(c.name for c in self.inequalities),
-            values_many=values_many,
-        )
-
-    # ------------------------------------------------------- numeric builders
-    @property
-    def is_symbolic(self) -> bool:
-        """True when the objective and constraints are sympy expressions (False for
-        problems built by :meth:`from_functions`)."""
-        return True
-
-    def require_symbolic(self, feature: str) -> None:
-        """Raise a clear ValueError if ``feature`` cannot run because this problem has no sympy
-        expressions (it was built by :meth:`from_functions`)."""
-        if not self.is_symbolic:
-            raise ValueError(
-                f"{feature} needs sympy expressions, but this problem was built by "
-                "Problem.from_functions from Python callables. Build it with lk.minimize / "
-                "lk.maximize from sympy expressions, or use the numeric routes lk.solve and "
-                "lk.check_kkt, which work with callables."
-            )
-
-    @classmethod
-    def from_functions(
-        cls,
-        fun: Callable[[np.ndarray], float],
-        n: int,
-        *,
-        eq: Any = (),
-        ineq: Any = (),
-        bounds: Sequence[tuple[float | None, float | None]] | None = None,
-        grad: Callable[[np.ndarray], np.ndarray] | None = None,
-        jac: Any = None,
-        names: Sequence[str] | None = None,
-    ) -> Problem:
-        """A problem from Python callables: minimize fun(x) s.t. eq_j(x) = 0, ineq_i(x) <= 0.
-
-        Parameters
-        ----------
-        fun : callable
-            ``fun(x) -> float`` for a 1-D array ``x`` of length ``n``.
-        n : int
-            Number of variables; they are named ``x1 .. xn``.
-        eq, ineq : callable, sequence of callables, or dict {name: callable}
-            Scalar constraint functions, ``h(x) == 0`` and ``g(x) <= 0``. Unnamed ones
-            are called ``eq1, eq2, ...`` and ``ineq1, ineq2, ...``.
-        bounds : sequence of (lo, hi), optional
-            One pair per variable, None for a missing side.
-        grad : callable, optional
-            ``grad(x) -> (n,)`` gradient of ``fun``.
-        jac : sequence or dict of callables, optional
-            Gradients of the constraints, aligned with ``eq`` then ``ineq``, or by name.
-        names : sequence of str, optional
-            Constraint names, ``eq`` first then ``ineq``; overrides the default names.
-
-        Returns
-        -------
-        Problem
-            Works with :func:`lagrangekit.solve` and :func:`lagrangekit.check_kkt`.
-            Missing first derivatives come from central differences, O(h²) with
-            h = eps^(1/3)·max(1, |x_i|); Hessians from central differences of the gradient
-            (or the four-point formula with h = eps^(1/4)·max(1, |x_i|)). Symbolic features
-            (``lagrangian``, ``solve_symbolic``, ``to_cvxpy``, ``dual``) raise a ValueError
-            saying they need sympy. A callable that returns anything but a real number (or,
-            for ``grad`` and ``jac``, an array of ``n`` real numbers) raises
-            :class:`~lagrangekit.CallableOutputError` naming it, what it returned and the
-            shape expected.
-
-        Examples
-        --------
-        >>> import lagrangekit as lk
-        >>> p = lk.Problem.from_functions(lambda x: (x[0] - 2) ** 2, 1, ineq={"cap": lambda x: x[0] - 1})
-        >>> round(float(lk.solve(p).x[0]), 6)
-        1.0
-        """
-        from .function_problem import from_functions
-
-        return from_functions(fun, n, eq=eq, ineq=ineq, bounds=bounds, grad=grad, jac=jac, names=names)
-
-    def to_cvxpy(self) -> tuple[Any, dict[sp.Symbol, Any], dict[str, Any]]:
-        """Export to cvxpy; see :func:`lagrangekit.cvxpy_export.to_cvxpy`."""
-        from .cvxpy_export import to_cvxpy
-
-        return to_cvxpy(self)
-
     # ------------------------------------------------------------- text I/O
-    @classmethod
-    def from_text(cls, text: str, **options: Any) -> Problem:
-        """Parse problem text safely; see :func:`lagrangekit.parse_problem`.
-
-        ``options`` are its keywords: ``max_length`` (the length limit) and ``variables``
-        (declared variables; any other name is then an error).
-        """
-        from .parsing import parse_problem
-
-        return parse_problem(text, **options)
-
     def to_text(self) -> str:
-        """Problem text that :meth:`from_text` reads back into an equal problem (bounds excluded).
+        """Problem text that :func:`lagrangekit.parse_problem` reads back into an equal problem
+        (bounds excluded).
 
         Every constraint is written with its label; the variables read back are the free
-        symbols in name order (pass ``variables=`` to :meth:`from_text` to keep another order).
+        symbols in name order (pass ``variables=`` to ``parse_problem`` to keep another order).
 
         Raises
         ------

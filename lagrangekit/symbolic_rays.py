@@ -25,7 +25,7 @@ from sympy.polys.polyerrors import PolynomialError
 from .errors import LagrangekitError
 from .problem import Constraint, Problem
 from .result import format_value
-from .solvers.form import NumericForm
+from .numeric_form import NumericForm
 from .solvers.rays import Ray, feasible_ray
 
 __all__ = ["feasible_start", "unbounded_message"]

@@ -217,7 +217,7 @@ def function_problems(draw):
     grad = draw(st.sampled_from([None, lambda v: 2 * (v - 1), lambda v: garbage]))
     ineq = draw(st.sampled_from([(), [lambda v: v[0] - 2], [lambda v: garbage]]))
     bounds = draw(st.sampled_from([None, [(0.0, 3.0)] * n, [(math.inf, None)] * n, [(2.0, 1.0)] * n]))
-    return (lambda: lk.Problem.from_functions(fun, n, grad=grad, ineq=ineq, bounds=bounds)), n
+    return (lambda: lk.from_functions(fun, n, grad=grad, ineq=ineq, bounds=bounds)), n
 
 
 def _check_function_problem(data, built) -> None:

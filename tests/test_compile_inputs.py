@@ -93,7 +93,7 @@ def test_bad_bounds_are_refused_naming_the_variable(pair, words):
     with pytest.raises(ValueError, match=words):
         lk.minimize(x**2, bounds={x: pair})
     with pytest.raises(ValueError, match=words.replace(" x ", " x1 ")):
-        lk.Problem.from_functions(lambda v: v[0] ** 2, 1, bounds=[pair])
+        lk.from_functions(lambda v: v[0] ** 2, 1, bounds=[pair])
     with pytest.raises(ValueError, match=words):
         Problem(objective=x**2, sense="min", constraints=(), variables=(x,), bounds=(pair,))
 
@@ -264,7 +264,7 @@ def test_validate_point_checks_the_shape_and_returns_a_copy():
         (lk.minimize(1 / x + x), [0.0], "the objective is inf"),
         (lk.minimize(1 / x + x), [sp.Integer(0)], "the objective is zoo"),
         (lk.minimize(x**2, {"dom": sp.sqrt(x) >= 1}), [-4.0], "constraint 'dom' is nan"),
-        (lk.Problem.from_functions(lambda v: math.nan, 1), [1.0], "the objective is nan"),
+        (lk.from_functions(lambda v: math.nan, 1), [1.0], "the objective is nan"),
     ],
 )
 def test_check_kkt_outside_the_domain_fails_clearly(problem, point, words):
@@ -309,14 +309,14 @@ def _fun(v):
     ],
 )
 def test_from_functions_garbage_names_the_callable_and_the_shape(kwargs, words):
-    problem = lk.Problem.from_functions(**{"fun": _fun, "n": 2} | kwargs)
+    problem = lk.from_functions(**{"fun": _fun, "n": 2} | kwargs)
     with pytest.raises(lk.CallableOutputError, match=words):
         lk.solve(problem, x0=[0.5, 0.5])
 
 
 @pytest.mark.parametrize("wrap", [float, np.float64, np.array, lambda t: np.array([t]), lambda t: [[t]]])
 def test_from_functions_scalar_like_outputs_are_accepted(wrap):
-    problem = lk.Problem.from_functions(lambda v: wrap((v[0] - 2) ** 2), 1, grad=lambda v: [2 * (v[0] - 2)])
+    problem = lk.from_functions(lambda v: wrap((v[0] - 2) ** 2), 1, grad=lambda v: [2 * (v[0] - 2)])
     result = lk.solve(problem, x0=[0.0])
     assert result.success and result.x[0] == pytest.approx(2.0, abs=1e-7)  # argmin of (x - 2)^2
 

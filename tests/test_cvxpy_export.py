@@ -1,4 +1,4 @@
-"""problem.to_cvxpy() and lk.crosscheck: supported atoms, curvature errors, and the dual sign pin."""
+"""lk.to_cvxpy(problem) and lk.crosscheck: supported atoms, curvature errors, and the dual sign pin."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ TIGHT = {"solver": cp.CLARABEL, "tol_gap_abs": 1e-11, "tol_gap_rel": 1e-11, "tol
 
 
 def solved(problem):
-    cvx, variables, constraints = problem.to_cvxpy()
+    cvx, variables, constraints = lk.to_cvxpy(problem)
     cvx.solve(**TIGHT)
     assert cvx.status == "optimal"
     values = np.array([float(variables[v].value) for v in problem.variables])
@@ -96,13 +96,13 @@ def test_supported_atoms_export_with_the_right_optimum(objective, constraints, b
 )
 def test_not_convex_raises_naming_the_term(problem, term):
     with pytest.raises(lk.NotConvexError) as info:
-        problem.to_cvxpy()
+        lk.to_cvxpy(problem)
     assert term in str(info.value)
 
 
 def test_to_cvxpy_returns_variables_and_named_constraints():
     problem = lk.minimize((x - 1) ** 2 + (y + 2) ** 2, {"lin": x + y <= 0}, bounds={x: (0, 3)})
-    cvx, variables, constraints = problem.to_cvxpy()
+    cvx, variables, constraints = lk.to_cvxpy(problem)
     assert set(variables) == {x, y}
     assert set(constraints) == {"lin", "lower:x", "upper:x"}
     assert isinstance(cvx, cp.Problem) and cvx.is_dcp()
@@ -111,9 +111,9 @@ def test_to_cvxpy_returns_variables_and_named_constraints():
 def test_to_cvxpy_refuses_parameters_and_callables():
     a = sp.Symbol("a", real=True)
     with pytest.raises(ValueError, match="subs"):
-        lk.minimize((x - a) ** 2, variables=[x]).to_cvxpy()
+        lk.to_cvxpy(lk.minimize((x - a) ** 2, variables=[x]))
     with pytest.raises(ValueError, match="sympy"):
-        lk.Problem.from_functions(lambda v: v[0] ** 2, 1).to_cvxpy()
+        lk.to_cvxpy(lk.from_functions(lambda v: v[0] ** 2, 1))
 
 
 def test_crosscheck_reports_every_difference():

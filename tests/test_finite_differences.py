@@ -47,7 +47,7 @@ def test_gradient_jacobian_hessian_match_exact_sympy(expr, point):
 def test_function_problem_derivatives_are_the_modules_and_match_sympy():
     expr, point = SMOOTH[1]
     f, grad, hess = _exact(expr, point)
-    problem = lk.Problem.from_functions(f, 3)
+    problem = lk.from_functions(f, 3)
     compiled = problem.compile()
     p = np.array(point)
     np.testing.assert_array_equal(compiled.grad(p), fd.gradient(compiled.fun, p))

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lagrangekit as lk
+from lagrangekit.numeric_form import NumericForm
 
 x, y, z = sp.symbols("x y z", real=True)
 a = sp.Symbol("a", real=True)
@@ -247,8 +248,9 @@ def test_the_solvers_unchecked_entry_gives_the_same_report():
     point = np.array([2, 1]) / np.sqrt(5)
     mu = float(np.sqrt(5) - 1)
     checked = lk.check_kkt(problem, point, {"disk": mu, "line": 0.0}, tol=1e-10)
-    fast = lk.kkt.check_kkt_at(problem, point, (np.array([0.0]), np.array([mu])), tol=1e-10)
+    form = NumericForm(problem)
+    fast = lk.kkt.check_kkt_at(form, point, (np.array([0.0]), np.array([mu])), tol=1e-10)
     assert checked.ok and fast.ok
     assert fast.to_dict() == checked.to_dict()
-    estimated = lk.kkt.check_kkt_at(problem, point, None, tol=1e-10)
+    estimated = lk.kkt.check_kkt_at(form, point, None, tol=1e-10)
     assert estimated.multipliers["disk"] == pytest.approx(mu, abs=1e-12)

@@ -68,7 +68,7 @@ def test_valid_problems_parse_to_the_hand_built_problem(text, expected):
     parsed = lk.parse_problem(text)
     assert parsed.equals(expected), f"{parsed}\n!=\n{expected}"
     # round trip through the canonical text
-    again = lk.Problem.from_text(parsed.to_text())
+    again = lk.parse_problem(parsed.to_text())
     assert again.equals(parsed)
 
 

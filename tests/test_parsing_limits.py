@@ -187,7 +187,7 @@ def test_the_length_limit_is_configurable():
     assert "max_length" in _parse_error(text).hint
     p = lk.parse_problem(text, max_length=len(text))
     assert p.objective == sp.Add(*[(sp.Symbol(f"x{i}", real=True) - i) ** 2 for i in range(1200)])
-    assert lk.Problem.from_text(text, max_length=len(text)).equals(p)
+    assert lk.parse_problem(text, max_length=len(text)).equals(p)
     with pytest.raises(ValueError, match="max_length"):
         lk.parse_problem("minimize x", max_length=0)
 

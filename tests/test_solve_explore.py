@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 import lagrangekit as lk
+from lagrangekit.numeric_form import Multipliers, NumericForm
 from lagrangekit.solvers.explore import better_starts, saddle_escape
-from lagrangekit.solvers.form import Multipliers, NumericForm
 
 x, y, z = sp.symbols("x y z", real=True)
 

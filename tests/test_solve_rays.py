@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 import lagrangekit as lk
-from lagrangekit.solvers.form import NumericForm
+from lagrangekit.numeric_form import NumericForm
 from lagrangekit.solvers.rays import feasible_ray
 
 x, y = sp.symbols("x y", real=True)

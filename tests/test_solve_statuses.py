@@ -173,7 +173,7 @@ def test_scope_is_global_for_a_convex_problem_and_local_otherwise():
     convex = lk.minimize((x - 1) ** 2 + (y - 2) ** 2, {"c": x + y <= 1})
     r = lk.solve(convex)
     assert r.status == "optimal" and r.scope == "global"
-    assert r.fun == pytest.approx(convex.to_cvxpy()[0].solve(), abs=1e-7)
+    assert r.fun == pytest.approx(lk.to_cvxpy(convex)[0].solve(), abs=1e-7)
     wavy = lk.minimize(sp.sin(3 * x) + x**2 / 10, {})
     assert lk.solve(wavy).scope == "local"
 
@@ -198,8 +198,8 @@ def test_scope_is_in_to_dict_as_strict_json_and_only_on_optima():
 
 
 def test_a_kkt_point_beaten_by_a_known_feasible_point_is_not_optimal():
+    from lagrangekit.numeric_form import NumericForm
     from lagrangekit.solvers.attempt import Attempt
-    from lagrangekit.solvers.form import NumericForm
     from lagrangekit.solvers.outcome import finish
 
     # (x² − 1)² + x/10 has local minima near ±1; f′ = 4x³ − 4x + 1/10 = 0 (numpy's roots)

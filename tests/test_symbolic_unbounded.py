@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import lagrangekit as lk
 from lagrangekit.errors import SymbolicSolveError
 from lagrangekit.result import STATUSES
-from lagrangekit.solvers.form import NumericForm
+from lagrangekit.numeric_form import NumericForm
 from lagrangekit.solvers.rays import feasible_ray
 
 x, y, z = sp.symbols("x y z", real=True)

@@ -91,7 +91,7 @@ def _check_round_trip(objective, constraints, sense):
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LoneVariableWarning)
-        again = lk.Problem.from_text(text, max_length=10**6)
+        again = lk.parse_problem(text, max_length=10**6)
     assert again.sense == problem.sense
     assert again.variables == problem.variables
     assert [(c.name, c.kind) for c in again.constraints] == [(c.name, c.kind) for c in problem.constraints]
@@ -125,14 +125,14 @@ def _has_number_outside_float64(problem: lk.Problem) -> bool:
 )
 def test_named_cases_of_the_issue_round_trip(objective):
     problem = lk.minimize(objective, [x + y >= 1])
-    again = lk.Problem.from_text(problem.to_text())
+    again = lk.parse_problem(problem.to_text())
     assert again.objective == problem.objective
     assert again.constraints == problem.constraints
 
 
 def test_floats_round_trip_to_the_same_double():
     problem = lk.minimize(sp.Float(0.1) * x + sp.Float(1e300) * y + sp.Float(-2.5e-300) * z)
-    again = lk.Problem.from_text(problem.to_text())
+    again = lk.parse_problem(problem.to_text())
     for var, value in zip((x, y, z), (0.1, 1e300, -2.5e-300)):
         assert float(again.objective.coeff(var)) == value  # the parser keeps the decimal exactly
 

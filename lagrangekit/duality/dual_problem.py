@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..blas_threads import single_blas_thread
+from ..numeric_form import NumericForm
 from ..problem import Constraint, Problem
 from ..result import Result
-from ..solvers.form import NumericForm
-from ..solvers.threads import single_blas_thread
 from .barrier import maximize_on_domain
 from .numeric import inner_infimum, maximize_numeric
 from .slater import SlaterReport, is_convex, slater_point

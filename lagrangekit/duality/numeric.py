@@ -15,7 +15,7 @@ from scipy.optimize import minimize as _scipy_minimize
 
 from .. import finite_differences
 from ..errors import NotSmoothError
-from ..solvers.form import Multipliers, NumericForm
+from ..numeric_form import Multipliers, NumericForm
 
 __all__ = ["inner_infimum", "maximize_numeric"]
 

@@ -21,11 +21,12 @@ import sympy as sp
 from scipy.optimize import minimize as _scipy_minimize
 
 from .._lambdify import lambdify_vector
+from ..blas_threads import single_blas_thread
+from ..cvxpy_export import to_cvxpy
 from ..errors import NotConvexError
+from ..numeric_form import NumericForm
+from ..phase_one import phase_one
 from ..problem import Problem
-from ..solvers.form import NumericForm
-from ..solvers.phase_one import phase_one
-from ..solvers.threads import single_blas_thread
 
 __all__ = ["SlaterReport", "is_affine", "is_convex", "slater_point"]
 
@@ -81,7 +82,7 @@ def is_convex(problem: Problem) -> bool | None:
     if not problem.is_symbolic:
         return None
     try:
-        problem.to_cvxpy()
+        to_cvxpy(problem)
     except NotConvexError:
         return False
     return True

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
+from ..function_problem import FunctionProblem, from_functions
 from ..kkt import check_kkt
-from ..problem import Problem, _bound_value
+from ..problem import _bound_value
 from ..result import KKTReport
 from ..solvers import METHODS, solve
 from .distributions import Distribution
@@ -151,11 +152,11 @@ class LikelihoodProblem:
         self.evaluations = 0
 
     @cached_property
-    def problem(self) -> Problem:
+    def problem(self) -> FunctionProblem:
         """The problem over the free parameters (variables x1, x2, … in ``free`` order)."""
         grad = None if getattr(self.dist, "score", None) is None else self._gradient
         eq = [self._simplex] if self.dist.simplex else []
-        return Problem.from_functions(
+        return from_functions(
             self.objective, len(self.free), bounds=self.bounds, grad=grad, eq=eq, names=["simplex"] * len(eq)
         )
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .form import Multipliers
+from ..numeric_form import Multipliers
 
 __all__ = ["Attempt"]
 
 
 @dataclass(frozen=True)
 class Attempt:
-    """One backend's answer in the :class:`~lagrangekit.solvers.form.NumericForm` order.
+    """One backend's answer in the :class:`~lagrangekit.numeric_form.NumericForm` order.
 
     Attributes
     ----------

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize as _scipy_minimize
 
+from ..numeric_form import Multipliers, NumericForm
 from .attempt import Attempt
-from .form import Multipliers, NumericForm
 from .polish import newton_polish
 
 __all__ = ["auglag", "runaway"]

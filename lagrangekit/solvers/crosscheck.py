@@ -75,7 +75,7 @@ def crosscheck(problem: Problem, *, method: str = "auto", tol: float = 1e-8) -> 
     Parameters
     ----------
     problem : Problem
-        A problem :meth:`Problem.to_cvxpy` can export (convex).
+        A problem :func:`lagrangekit.to_cvxpy` can export (convex).
     method : str, default "auto"
         The lagrangekit method to compare.
     tol : float, default 1e-8

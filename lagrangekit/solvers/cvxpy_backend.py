@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..cvxpy_export import imposed_domain
+from ..cvxpy_export import imposed_domain, to_cvxpy
 from ..kkt import check_kkt
 from ..problem import Problem
 from ..result import Result
@@ -32,7 +32,7 @@ _STATUS = {
 
 
 def solve_exported(problem: Problem) -> tuple[str, np.ndarray | None, dict[str, float], Any]:
-    """Export with :meth:`Problem.to_cvxpy`, solve with Clarabel (falling back to cvxpy's
+    """Export with :func:`~lagrangekit.cvxpy_export.to_cvxpy`, solve with Clarabel (falling back to cvxpy's
     default choice), and return (cvxpy status, x or None, multipliers by name, cvxpy problem).
 
     Multipliers are ``dual_value`` unchanged: for ``<=`` and ``==`` constraints cvxpy's sign
@@ -40,7 +40,7 @@ def solve_exported(problem: Problem) -> tuple[str, np.ndarray | None, dict[str, 
     """
     import cvxpy as cp
 
-    prob, variables, constraints = problem.to_cvxpy()
+    prob, variables, constraints = to_cvxpy(problem)
     try:
         prob.solve(solver=cp.CLARABEL, **CLARABEL_OPTIONS)
     except (cp.error.SolverError, TypeError, ValueError):
@@ -57,7 +57,7 @@ def solve_exported(problem: Problem) -> tuple[str, np.ndarray | None, dict[str, 
 
 def solve_cvxpy(problem: Problem, *, tol: float) -> Result:
     """``lk.solve(problem, method="cvxpy")``: the cvxpy answer as a Result with a KKT report."""
-    prob, _, _ = problem.to_cvxpy()
+    prob, _, _ = to_cvxpy(problem)
     imposed = imposed_domain(problem, prob)
     if imposed:
         x = np.zeros(problem.n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._linalg import null_space
-from .form import NumericForm
+from ..numeric_form import NumericForm
 from .polish import ACTIVE
 
 __all__ = ["feasible_descent"]

@@ -10,18 +10,19 @@ from typing import Any
 import numpy as np
 
 from .. import errors
-from ..problem import Problem
+from ..blas_threads import single_blas_thread
+from ..numeric_form import NumericForm, objective_scale
+from ..phase_one import FEASIBLE, phase_one
+from ..problem import BaseProblem
 from ..result import Result
 from .attempt import Attempt
 from .auglag import auglag
 from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
-from .form import NumericForm, objective_scale
 from .outcome import finish, is_better, not_optimal
-from .phase_one import FEASIBLE, find_feasible, phase_one, sampled_phase_one
 from .polish import newton_polish, onto_active
+from .sampled_phase_one import find_feasible, sampled_phase_one
 from .scipy_backends import slsqp, trust_constr
-from .threads import single_blas_thread
 
 __all__ = ["METHODS", "solve"]
 
@@ -210,7 +211,7 @@ def _better(a: Result, b: Result, maximize: bool) -> bool:
 
 
 def solve(
-    problem: Problem,
+    problem: BaseProblem,
     *,
     method: str = "auto",
     x0: Any = None,
@@ -228,14 +229,14 @@ def solve(
 
     Parameters
     ----------
-    problem : Problem
+    problem : Problem or FunctionProblem
         Without free parameters (use ``problem.subs``).
     method : {"auto", "auglag", "slsqp", "trust-constr", "cvxpy"}
         ``"auglag"``: our augmented Lagrangian (L-BFGS-B inner solves with exact
         gradients, first-order multiplier updates, adaptive penalty) with an active-set
         Newton polish. ``"slsqp"`` / ``"trust-constr"``: scipy, with multipliers
         translated to our convention and bound multipliers recovered. ``"cvxpy"``: the
-        problem exported by :meth:`Problem.to_cvxpy` (convex problems only; Clarabel;
+        problem exported by :func:`lagrangekit.to_cvxpy` (convex problems only; Clarabel;
         ``x0``, ``max_iter`` and ``n_starts`` do not apply; a problem on which cvxpy would
         impose an implicit domain, such as x >= 0 for ``1/x``, where the problem is also
         defined outside it, is refused with status ``"failed"``). ``"auto"``:
@@ -294,7 +295,7 @@ def solve(
     >>> round(r.multipliers["disk"], 6)
     0.707107
     """
-    if not isinstance(problem, Problem):
+    if not isinstance(problem, BaseProblem):
         raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -312,7 +313,7 @@ def solve(
 
 
 def _solve(
-    problem: Problem, method: str, x0: Any, tol: float, max_iter: int | None, n_starts: int, seed: Any
+    problem: BaseProblem, method: str, x0: Any, tol: float, max_iter: int | None, n_starts: int, seed: Any
 ) -> Result:
     if method == "cvxpy":
         from .cvxpy_backend import solve_cvxpy

@@ -16,7 +16,7 @@ from functools import cache
 import numpy as np
 
 from .._linalg import null_space
-from .form import Multipliers, NumericForm
+from ..numeric_form import Multipliers, NumericForm
 from .polish import ACTIVE
 
 __all__ = ["MAX_VARIABLES", "better_starts", "sample", "saddle_escape"]

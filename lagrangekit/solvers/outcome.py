@@ -6,14 +6,15 @@ import dataclasses
 
 import numpy as np
 
-from ..kkt import check_kkt
+from ..kkt import check_kkt_at
+from ..numeric_form import NumericForm
+from ..phase_one import FEASIBLE
 from ..result import Result
 from .attempt import Attempt
 from .descent import feasible_descent
-from .form import NumericForm
-from .phase_one import FEASIBLE, find_feasible
 from .polish import onto_active
 from .rays import Ray, feasible_ray
+from .sampled_phase_one import find_feasible
 from .scope import known_convex, optimum_scope
 
 __all__ = ["finish", "not_optimal"]
@@ -46,7 +47,7 @@ def _unbounded(form: NumericForm, ray: Ray, attempt: Attempt, tol: float) -> Res
         point=dict(zip(problem.variables, map(float, x))),
         message=ray.message(problem.is_maximize),
         nit=attempt.nit,
-        kkt=check_kkt(problem, x, None, tol=tol),
+        kkt=check_kkt_at(form, x, None, tol=tol),
     )
 
 
@@ -113,7 +114,9 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     if not np.all(np.isfinite(x)):
         x = np.asarray(x0, dtype=float)
     multipliers = form.to_dict(attempt.multipliers)
-    report = check_kkt(problem, x, multipliers, tol=tol, second_order=not known_convex(form))
+    c = form.objective_scale  # the report is on f itself, so are its multipliers
+    own = (attempt.multipliers.lam / c, attempt.multipliers.mu / c)
+    report = check_kkt_at(form, x, own, tol=tol, second_order=not known_convex(form))
     scope = optimum_scope(form, x) if report.ok else None
     if scope != "global":  # a proven global optimum is proof of boundedness
         ray = _ray(form, attempt, x, np.asarray(x0, dtype=float), tol)
@@ -151,7 +154,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
             )
             x = p1.x
             multipliers = {}
-            report = check_kkt(problem, x, None, tol=tol)
+            report = check_kkt_at(form, x, None, tol=tol)
         else:
             status = "max_iter" if not attempt.converged else "failed"
             message = (
@@ -171,7 +174,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
         else:
             status = "no_kkt_point"
             x = x_on
-            estimated = check_kkt(problem, x, None, tol=tol)
+            estimated = check_kkt_at(form, x, None, tol=tol)
             message = (
                 f"no_kkt_point: the point is feasible but the active constraint gradients are linearly "
                 f"dependent (LICQ fails) and no multipliers satisfy stationarity (residual "

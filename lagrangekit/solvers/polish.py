@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .form import Multipliers, NumericForm
+from ..numeric_form import Multipliers, NumericForm
 
 __all__ = ["newton_polish"]
 

@@ -22,7 +22,7 @@ from functools import cache
 import numpy as np
 
 from .._linalg import null_space
-from .form import NumericForm
+from ..numeric_form import NumericForm
 
 __all__ = ["Ray", "feasible_ray"]
 

@@ -18,9 +18,9 @@ import numpy as np
 from scipy.optimize import Bounds, NonlinearConstraint
 from scipy.optimize import minimize as _scipy_minimize
 
+from ..numeric_form import Multipliers, NumericForm
 from .attempt import Attempt
 from .auglag import runaway
-from .form import Multipliers, NumericForm
 
 __all__ = ["slsqp", "trust_constr"]
 

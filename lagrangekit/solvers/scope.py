@@ -9,8 +9,8 @@ import numpy as np
 import sympy as sp
 
 from ..cvxpy_export import recognized_convex
+from ..numeric_form import NumericForm
 from ..result import Scope
-from .form import NumericForm
 
 __all__ = ["known_convex", "optimum_scope"]
 

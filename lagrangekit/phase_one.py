@@ -9,13 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize as _scipy_minimize
 
-from .explore import sample
-from .form import NumericForm
+from .numeric_form import NumericForm
 
-__all__ = ["PhaseOne", "find_feasible", "phase_one"]
+__all__ = ["FEASIBLE", "PhaseOne", "phase_one"]
 
 FEASIBLE = 1e-6  # the violation below which phase I has found a feasible point
-_SAMPLED_STARTS = 3  # least violated sampled points phase I restarts from when its first starts stall
 
 
 @dataclass(frozen=True)
@@ -134,33 +132,3 @@ def phase_one(
             best = candidate
     assert best is not None
     return best
-
-
-def sampled_phase_one(form: NumericForm, centers: Sequence[np.ndarray]) -> PhaseOne | None:
-    """Phase I from the 3 least violated of the exploration samples around ``centers``, or None
-    when no sample can be evaluated. Phase I is local, and stalls where the violation's
-    gradient vanishes (at x = (0, 0) for x²y = 16); other starts get past that."""
-    X = sample(form, list(centers))
-    with np.errstate(all="ignore"):
-        try:
-            _, h, g = form.evaluate_many(X)
-        except (ArithmeticError, TypeError, ValueError):
-            return None
-        violation = np.maximum(np.abs(h).max(axis=1, initial=0.0), g.max(axis=1, initial=0.0))
-    violation = np.where(np.isfinite(violation), violation, np.inf)
-    order = np.argsort(violation, kind="stable")[:_SAMPLED_STARTS]
-    order = order[np.isfinite(violation[order])]
-    return phase_one(form, list(X[order])) if order.size else None
-
-
-def find_feasible(form: NumericForm, starts: Sequence[np.ndarray]) -> tuple[PhaseOne, int]:
-    """Phase I from ``starts``, then, when that stalls above :data:`FEASIBLE` violation,
-    :func:`sampled_phase_one` around them. Returns the best phase-I answer and the number of
-    starts it was sought from."""
-    best = phase_one(form, starts)
-    if best.violation <= FEASIBLE:
-        return best, len(starts)
-    again = sampled_phase_one(form, starts)
-    if again is None:
-        return best, len(starts)
-    return (again if again.violation < best.violation else best), len(starts) + _SAMPLED_STARTS

@@ -1,4 +1,9 @@
-"""The numeric standard form every backend works on: f, h = 0, and g <= 0 with bounds as rows of g."""
+"""The numeric standard form below every solver and check: f, h = 0, and G <= 0 with bounds as rows of G.
+
+One module builds it and one function, :func:`kkt_residuals`, measures how far a point and its
+multipliers are from the KKT conditions: :func:`lagrangekit.check_kkt` reports that measure,
+and the solvers rank their attempts by its largest entry (:meth:`NumericForm.kkt_error`).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,23 @@ from typing import Any
 
 import numpy as np
 
-from ..problem import CompiledProblem, Problem
+from .problem import BaseProblem, CompiledProblem
 
-__all__ = ["NumericForm", "Multipliers", "objective_scale"]
+__all__ = [
+    "FirstOrder",
+    "Multipliers",
+    "NumericForm",
+    "constraint_scales",
+    "kkt_residuals",
+    "objective_scale",
+    "scaled_residuals",
+]
 
 _BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
-_BOXES: weakref.WeakKeyDictionary[Problem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
-_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[Problem, tuple[np.ndarray | None]] = weakref.WeakKeyDictionary()
+_BOXES: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray | None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True)
@@ -27,10 +42,68 @@ class Multipliers:
     mu: np.ndarray
 
 
+@dataclass(frozen=True)
+class FirstOrder:
+    """First-order data of the minimize-form problem at one point, in the order of
+    :class:`NumericForm` (numpy arrays, or sympy matrices on the exact path of ``check_kkt``)."""
+
+    grad: Any  # (n,)
+    h: Any  # (m_eq,)
+    jh: Any  # (m_eq, n)
+    g: Any  # (m_in,)  inequalities, then bounds
+    jg: Any  # (m_in, n)
+
+
+def constraint_scales(jac: np.ndarray) -> np.ndarray:
+    """max(1, ‖∇c‖∞) of each row of a constraint Jacobian: what a violation is divided by."""
+    return np.maximum(1.0, np.abs(jac).max(axis=1, initial=0.0))
+
+
+def scaled_residuals(point: FirstOrder, absolute: tuple[float, float, float, float]) -> dict[str, float]:
+    """The scaled KKT residuals from the absolute ones (stationarity, primal feasibility, dual
+    feasibility, complementary slackness) and the float first-order data ``point``.
+
+    Stationarity ‖∇f + J_hᵀλ + J_Gᵀμ‖∞, dual feasibility max(−μ, 0) and complementary slackness
+    max |μ_i G_i| are divided by max(1, ‖∇f‖∞); primal feasibility is the largest violation of
+    one constraint divided by max(1, ‖∇c‖∞) of that constraint, so that it measures (to first
+    order) the distance to the constraint's zero set and does not change when the constraint
+    is multiplied by a constant (which divides its multiplier by that constant and leaves μ·G
+    unchanged). ``check_kkt`` compares these with ``tol``.
+    """
+    stat, _, dual, comp = absolute
+    scale_f = max(1.0, float(np.abs(point.grad).max(initial=0.0)))
+    g = np.maximum(point.g, 0.0) / constraint_scales(point.jg)
+    h = np.abs(point.h) / constraint_scales(point.jh)
+    return {
+        "stationarity": float(stat) / scale_f,
+        "primal_feasibility": max(float(g.max(initial=0.0)), float(h.max(initial=0.0))),
+        "dual_feasibility": float(dual) / scale_f,
+        "complementary_slackness": float(comp) / scale_f,
+    }
+
+
+def kkt_residuals(
+    point: FirstOrder, lam: np.ndarray, mu: np.ndarray
+) -> tuple[tuple[float, float, float, float], dict[str, float]]:
+    """The KKT residuals of (x, λ, μ) from the first-order data ``point`` at x: the absolute
+    ones (stationarity ‖∇f + J_hᵀλ + J_Gᵀμ‖∞, primal feasibility max(|h|, G⁺), dual
+    feasibility max(−μ, 0), complementary slackness max |μ_i G_i|) and the scaled ones of
+    :func:`scaled_residuals`. The one measure of the library: ``check_kkt`` reports it and the
+    solvers rank attempts by the largest scaled entry."""
+    r = point.grad + point.jh.T @ lam + point.jg.T @ mu
+    absolute = (
+        float(np.abs(r).max(initial=0.0)),
+        max(float(point.g.max(initial=0.0)), float(np.abs(point.h).max(initial=0.0)), 0.0),
+        float(np.maximum(-mu, 0.0).max(initial=0.0)),
+        float(np.abs(mu * point.g).max(initial=0.0)),
+    )
+    return absolute, scaled_residuals(point, absolute)
+
+
 @dataclass(frozen=True, eq=False)
 class NumericForm:
     """minimize c·f(x) s.t. h(x) = 0, G(x) <= 0, where G stacks g, then ``lo - x`` and ``x - hi``
-    for each finite bound (the order of :meth:`Problem.bound_constraints`).
+    for each finite bound (the order of :attr:`BaseProblem.bound_rows`).
 
     c is ``objective_scale`` (1 unless :func:`objective_scale` finds f badly scaled): the
     backends, the merit :meth:`kkt_error` and the multipliers in :class:`Multipliers` see c·f,
@@ -38,7 +111,7 @@ class NumericForm:
     and :meth:`to_dict` give the problem's own f and multipliers.
     """
 
-    problem: Problem
+    problem: BaseProblem
     objective_scale: float = 1.0
 
     @cached_property
@@ -49,24 +122,14 @@ class NumericForm:
     def n(self) -> int:
         return self.cp.n
 
-    @cached_property
+    @property
     def bound_rows(self) -> tuple[tuple[int, float, float], ...]:
         """(variable index, sign, bound) per bound row: the row is sign·(x_i − bound) <= 0."""
-        rows = []
-        for i, (lo, hi) in enumerate(zip(self.cp.lower, self.cp.upper)):
-            if np.isfinite(lo):
-                rows.append((i, -1.0, float(lo)))
-            if np.isfinite(hi):
-                rows.append((i, 1.0, float(hi)))
-        return tuple(rows)
+        return self.problem.bound_rows
 
-    @cached_property
+    @property
     def bound_names(self) -> tuple[str, ...]:
-        names = []
-        for i, sign, _ in self.bound_rows:
-            var = self.problem.variables[i].name
-            names.append(f"{'lower' if sign < 0 else 'upper'}:{var}")
-        return tuple(names)
+        return self.problem.bound_names
 
     @cached_property
     def _bound_matrix(self) -> np.ndarray:
@@ -209,22 +272,24 @@ class NumericForm:
         G = self.G(x)
         return float(max(np.abs(h).max(initial=0.0), np.maximum(G, 0.0).max(initial=0.0)))
 
+    def first_order(self, x: np.ndarray) -> FirstOrder:
+        """∇(c·f), h, J_h, G (inequalities then bounds) and J_G at ``x``."""
+        return FirstOrder(
+            grad=np.asarray(self.grad(x), dtype=float).reshape(self.n),
+            h=np.asarray(self.h(x), dtype=float).reshape(self.m_eq),
+            jh=np.asarray(self.h_jac(x), dtype=float).reshape(self.m_eq, self.n),
+            g=self.G(x),
+            jg=self.G_jac(x),
+        )
+
     def kkt_error(self, x: np.ndarray, m: Multipliers) -> float:
-        """The solver's own merit: largest of stationarity (scaled by max(1, ‖∇f‖∞)),
-        violation, sign violation of μ and complementarity. Used to compare candidates."""
+        """The largest scaled KKT residual of (x, m) by :func:`kkt_residuals` (of c·f), inf
+        where it is not finite: the merit by which the solvers compare candidates."""
         if not np.all(np.isfinite(x)):
             return np.inf
-        grad = self.grad(x)
-        h = self.h(x)
-        G = self.G(x)
-        stationarity = grad + self.h_jac(x).T @ m.lam + self.G_jac(x).T @ m.mu
-        violation = max(np.abs(h).max(initial=0.0), np.maximum(G, 0.0).max(initial=0.0))
-        value = max(
-            float(np.abs(stationarity).max(initial=0.0)) / max(1.0, float(np.abs(grad).max(initial=0.0))),
-            float(violation),
-            float(np.maximum(-m.mu, 0.0).max(initial=0.0)),
-            float(np.abs(m.mu * G).max(initial=0.0)),
-        )
+        with np.errstate(all="ignore"):
+            _, scaled = kkt_residuals(self.first_order(x), m.lam, m.mu)
+        value = max(scaled.values())
         return value if np.isfinite(value) else np.inf
 
     # ------------------------------------------------------------ multipliers
