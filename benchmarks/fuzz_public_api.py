@@ -194,10 +194,14 @@ def _box(problem: lk.Problem, centre: np.ndarray | None) -> tuple[np.ndarray, np
     hi = np.array([np.inf if b[1] is None else float(b[1]) for b in problem.bounds])
     if centre is None:
         return np.maximum(lo, -10.0), np.minimum(hi, 10.0)
-    return np.maximum(lo, centre - 1e-3), np.maximum(np.minimum(hi, centre + 1e-3), np.maximum(lo, centre - 1e-3))
+    return np.maximum(lo, centre - 1e-3), np.maximum(
+        np.minimum(hi, centre + 1e-3), np.maximum(lo, centre - 1e-3)
+    )
 
 
-def _samples(problem: lk.Problem, rng: np.random.Generator, centre: np.ndarray | None, count: int) -> np.ndarray:
+def _samples(
+    problem: lk.Problem, rng: np.random.Generator, centre: np.ndarray | None, count: int
+) -> np.ndarray:
     lo, hi = _box(problem, centre)
     return rng.uniform(lo, hi, size=(count, len(lo)))
 
@@ -206,7 +210,9 @@ def _point(problem: lk.Problem, x: np.ndarray) -> dict:
     return {var: sp.Float(float(v), 30) for var, v in zip(problem.variables, x)}
 
 
-def _better_sample(problem: lk.Problem, value: float, centre: np.ndarray | None, rng: np.random.Generator) -> str:
+def _better_sample(
+    problem: lk.Problem, value: float, centre: np.ndarray | None, rng: np.random.Generator
+) -> str:
     """A sampled point, feasible with margin, better than value by a clear margin ('' if none)."""
     margin = 1e-6 * max(1.0, abs(value))
     for x in _samples(problem, rng, centre, 60):
@@ -233,7 +239,9 @@ def _judge_optimal(problem: lk.Problem, result: lk.Result, rng: np.random.Genera
     scale = 1.0 + max((abs(float(v)) for v in result.x), default=0.0)
     violation = _violation(problem, point)
     if not violation <= 1e-6 * scale:
-        raise _Verdict("wrong answer", f"optimal at an infeasible point (violation {violation:.3g}): {result.x}")
+        raise _Verdict(
+            "wrong answer", f"optimal at an infeasible point (violation {violation:.3g}): {result.x}"
+        )
     f = _objective(problem, point)
     reported = -result.fun if problem.is_maximize else result.fun
     if not abs(f - reported) <= 1e-6 * max(1.0, abs(f)):
@@ -249,7 +257,9 @@ def _judge_infeasible(problem: lk.Problem, rng: np.random.Generator) -> None:
     for x in _samples(problem, rng, None, 60):
         point = _point(problem, x)
         if _strictly_feasible(problem, point):
-            raise _Verdict("wrong answer", f"infeasible, but {x.round(6)} satisfies every constraint strictly")
+            raise _Verdict(
+                "wrong answer", f"infeasible, but {x.round(6)} satisfies every constraint strictly"
+            )
 
 
 def _judge_dual(problem: lk.Problem, result: lk.Result, dual_result: lk.Result) -> None:

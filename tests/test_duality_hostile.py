@@ -335,3 +335,15 @@ def test_numeric_dual_of_an_infeasible_nonconvex_problem_stops_without_a_claim()
     d = lk.dual(lk.parse_problem("minimize 1/s + 1 subject to 1/s + 1 >= 1e9; s >= 1; s <= 5"))
     result = d.solve()
     assert result.status == "failed" and "without bound" in result.message
+
+
+def test_neglog_conjugate_of_a_subnormal_coefficient_is_finite() -> None:
+    # found by the hostile battery: c = 5e-324 made s / c overflow to inf, so g was +inf;
+    # the reference is c + c·log(s / c) in 50-digit mpmath
+    import mpmath
+
+    c = 5e-324
+    d = lk.dual(lk.minimize(sp.Float(c) * -sp.log(X) + 0 * Y**2, {"k": X <= 0}, variables=(X, Y)))
+    mpmath.mp.dps = 50
+    reference = mpmath.mpf(c) + mpmath.mpf(c) * mpmath.log(2 / mpmath.mpf(c))
+    assert d.evaluate([2.0]) == pytest.approx(float(reference), rel=1e-12)

@@ -99,8 +99,8 @@ ATOMS: dict[str, ScalarAtom] = {
     "neglog": ScalarAtom(
         name="neglog",
         s_sign=1,
-        value=lambda c, s: c + c * np.log(s / c),
-        gradient=lambda c, s: (np.log(s / c), c / s),
+        value=lambda c, s: c + c * (np.log(s) - np.log(c)),  # s / c overflows for c ~ 5e-324
+        gradient=lambda c, s: (np.log(s) - np.log(c), c / s),
         hessian=_neglog_hessian,
         argmin=lambda c, s: c / s,
         boundary_sign=1,
