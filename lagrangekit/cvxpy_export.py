@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import NotConvexError
-from .problem import Problem
+from .problem import Problem, symbolic_problem
 
 __all__ = ["imposed_domain", "quadratic_parts", "recognized_convex", "to_cvxpy"]
 
@@ -253,7 +253,7 @@ def to_cvxpy(problem: Problem) -> tuple[Any, dict[sp.Symbol, Any], dict[str, Any
     ValueError
         For problems with free parameters or built from callables.
     """
-    problem.require_symbolic("to_cvxpy()")
+    problem = symbolic_problem(problem, "to_cvxpy()")
     if problem.parameters:
         raise ValueError(
             f"problem has parameters {[p.name for p in problem.parameters]}; substitute them with "

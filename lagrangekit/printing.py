@@ -12,7 +12,7 @@ from typing import Any
 
 import sympy as sp
 
-from .problem import BaseProblem, Constraint, Problem
+from .problem import Constraint, Problem, symbolic_problem
 from .result import RESIDUAL_NAMES, KKTReport, Result, format_value
 from .symbolic import KKTCandidate, solve_symbolic
 
@@ -179,10 +179,7 @@ def derivation(problem: Problem, result: Result | None = None, *, timeout: float
     Derivation
         ``print`` it for text; Jupyter shows it as LaTeX.
     """
-    if isinstance(problem, BaseProblem):
-        problem.require_symbolic("derivation()")
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    problem = symbolic_problem(problem, "derivation()")
     if result is None:
         result = solve_symbolic(problem, timeout=timeout)
     lagr = problem.lagrangian(include_bounds=True)

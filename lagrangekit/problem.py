@@ -779,6 +779,20 @@ class Problem(BaseProblem):
         return "\n".join(lines)
 
 
+def symbolic_problem(problem: Any, feature: str) -> Problem:
+    """``problem`` itself when it is a :class:`Problem` of sympy expressions; otherwise a
+    ValueError that names ``feature`` and the fix (callables from :func:`lagrangekit.from_functions`,
+    or something that is not a problem at all)."""
+    if isinstance(problem, BaseProblem):
+        problem.require_symbolic(feature)
+    if not isinstance(problem, Problem):
+        raise ValueError(
+            f"{feature} needs a lagrangekit Problem (lk.minimize, lk.maximize or lk.parse_problem), "
+            f"got {type(problem).__name__}"
+        )
+    return problem
+
+
 def _not_smooth_error(what: str, term: sp.Basic, constraint: Constraint | None) -> NotSmoothError:
     """The :class:`NotSmoothError` for ``term`` in ``what`` (``constraint`` None: the objective),
     with the exact smooth rewrite where one exists."""

@@ -22,7 +22,7 @@ import sympy as sp
 
 from .errors import NotSmoothError
 from .expression_checks import nonsmooth_term, short
-from .problem import Constraint, Problem
+from .problem import Constraint, Problem, symbolic_problem
 
 __all__ = ["split_nonsmooth"]
 
@@ -63,7 +63,7 @@ def split_nonsmooth(problem: Problem) -> Problem:
     >>> [str(c) for c in lk.split_nonsmooth(p).constraints][:2]
     ['diamond_piece1: x + y - 1 <= 0', 'diamond_piece2: x - y - 1 <= 0']
     """
-    problem.require_symbolic("split_nonsmooth")
+    problem = symbolic_problem(problem, "split_nonsmooth")
     variables = frozenset(problem.variables)
     constraints: list[Constraint] = []
     for c in problem.constraints:

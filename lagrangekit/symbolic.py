@@ -23,7 +23,7 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
-from .problem import Constraint, Problem
+from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_rays import feasible_start, unbounded_message
 
@@ -689,8 +689,7 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     >>> sorted(c.classification for c in pts)
     ['local max', 'local min']
     """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    problem = symbolic_problem(problem, "kkt_points()")
     limit = _check_timeout(timeout)
     return run_with_timeout(_kkt_points_work, (problem,), limit, "kkt_points")
 
@@ -771,8 +770,7 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     >>> res.exact[y], res.exact["floor"]
     (3, 4)
     """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be a lagrangekit Problem, got {type(problem).__name__}")
+    problem = symbolic_problem(problem, "solve_symbolic()")
     limit = _check_timeout(timeout)
     return run_with_timeout(_solve_work, (problem,), limit, "solve_symbolic")
 

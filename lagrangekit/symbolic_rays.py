@@ -23,9 +23,9 @@ import sympy as sp
 from sympy.polys.polyerrors import PolynomialError
 
 from .errors import LagrangekitError
+from .numeric_form import NumericForm
 from .problem import Constraint, Problem
 from .result import format_value
-from .numeric_form import NumericForm
 from .solvers.rays import Ray, feasible_ray
 
 __all__ = ["feasible_start", "unbounded_message"]

@@ -62,5 +62,5 @@ def test_latex_of_report_result_and_errors():
     assert "\\text{floor}" in lk.latex(lk.solve_symbolic(T2))
     with pytest.raises(ValueError, match="latex\\(\\) takes"):
         lk.latex(3.0)
-    with pytest.raises(ValueError, match="must be a lagrangekit Problem"):
+    with pytest.raises(ValueError, match="needs a lagrangekit Problem"):
         lk.derivation("maximize x")

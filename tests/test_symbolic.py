@@ -309,7 +309,7 @@ def test_timeout_never_hangs():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="timeout must be a positive"):
         lk.kkt_points(lk.minimize(x**2), timeout=0)
-    with pytest.raises(ValueError, match="must be a lagrangekit Problem"):
+    with pytest.raises(ValueError, match="needs a lagrangekit Problem"):
         lk.solve_symbolic("minimize x**2")
     with pytest.raises(lk.SymbolicSolveError, match="equality constraints"):
         lk.solve_symbolic(lk.minimize((x - a) ** 2, {"c": x >= 0}, variables=[x]))

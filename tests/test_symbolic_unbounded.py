@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import lagrangekit as lk
 from lagrangekit.errors import SymbolicSolveError
-from lagrangekit.result import STATUSES
 from lagrangekit.numeric_form import NumericForm
+from lagrangekit.result import STATUSES
 from lagrangekit.solvers.rays import feasible_ray
 
 x, y, z = sp.symbols("x y z", real=True)

@@ -22,7 +22,7 @@ import sympy as sp
 
 from ..blas_threads import single_blas_thread
 from ..numeric_form import NumericForm
-from ..problem import Constraint, Problem
+from ..problem import Constraint, Problem, symbolic_problem
 from ..result import Result
 from .barrier import maximize_on_domain
 from .numeric import inner_infimum, maximize_numeric
@@ -472,7 +472,7 @@ def dual(problem: Problem) -> DualProblem:
     >>> d.function
     -mu_disk - 1/(2*mu_disk)
     """
-    problem.require_symbolic("dual()")
+    problem = symbolic_problem(problem, "dual()")
     if problem.parameters:
         raise ValueError(
             f"problem has parameters {[p.name for p in problem.parameters]}; substitute them with "
