@@ -85,3 +85,9 @@ def test_bounded_likelihoods_keep_their_estimates():
         # −θ log θ on [0, 1] (0·log 0 is NaN at the face, but log L → 0 there): maximal at 1/e
         res = fit_mle(lambda th, d: -th[0] * np.log(th[0]), None, x0=[0.5], bounds=[(0, 1)])
         assert res.status == "optimal" and res.params[0] == pytest.approx(np.exp(-1), abs=1e-6)
+
+
+def test_a_supremum_that_is_not_attained_is_not_converged():
+    # log L = atan(θ) approaches π/2 as θ → ∞ and never reaches it (closed form): no MLE exists
+    r = fit_mle(lambda theta, data: float(np.arctan(theta[0])), None, x0=[0.5], param_names=["t"])
+    assert not r.converged and r.status != "optimal"

@@ -217,3 +217,47 @@ def test_a_kkt_point_beaten_by_a_known_feasible_point_is_not_optimal():
     assert beaten.status == "failed" and not beaten.success and beaten.scope is None
     assert "not the optimum" in beaten.message
     assert _objective(problem, [best]) < _objective(problem, [local])
+
+
+# ------------------------------------------------------------------ optima that are not attained
+@pytest.mark.parametrize(
+    "problem",
+    [
+        lk.maximize(sp.atan(x)),  # sup π/2, approached as x → ∞: atan x < π/2 everywhere
+        lk.minimize(sp.exp(-x) + y**2),  # inf 0, approached as x → ∞: exp(-x) > 0 everywhere
+        lk.maximize(-1 / x, bounds={x: (0.1, None)}),  # sup 0 as x → ∞: -1/x < 0 on x >= 0.1
+    ],
+)
+def test_an_infimum_that_is_not_attained_is_not_called_optimal(problem):
+    # the gradient far out is below any tolerance, so the KKT residuals pass; the objective
+    # keeps improving along the way out, and the closed form shows no point attains the bound
+    r = lk.solve(problem)
+    assert r.status != "optimal" and not r.success
+    assert "not attained" in r.message or r.status == "unbounded"
+
+
+@pytest.mark.parametrize(
+    ("problem", "minimizer", "value", "atol"),
+    [
+        (lk.minimize(sp.exp(x) + sp.exp(-x)), [0.0], 2.0, 1e-6),  # cosh: min 2 at 0
+        (lk.minimize(x * sp.log(x), bounds={x: (0, None)}), [np.exp(-1)], -np.exp(-1), 1e-6),
+        # a flat minimum: the answer stops short of 0 (f ~ 1e-8 within tol), and f turns up past 0
+        (lk.minimize(x**4), [0.0], 0.0, 2e-2),
+        (lk.minimize((x - 1e6) ** 2 + (y + 1e-6) ** 2), [1e6, -1e-6], 0.0, 1e-6),
+    ],
+)
+def test_attained_minima_stay_optimal(problem, minimizer, value, atol):
+    r = lk.solve(problem)
+    assert r.status == "optimal"
+    assert r.fun == pytest.approx(value, abs=1e-7)
+    np.testing.assert_allclose(r.x, minimizer, rtol=1e-6, atol=atol)
+
+
+def test_a_run_out_of_a_box_written_as_constraints_is_unbounded():
+    # found by the public-API fuzz: 3·z·b with 0 <= z <= 5 written as constraints is unbounded
+    # along b at z = 5 (f = 15·b); the iterates run off in both variables and used to end max_iter
+    problem = lk.parse_problem("maximize 3*z*beta subject to z >= 0; z <= 5")
+    r = lk.solve(problem)
+    assert r.status == "unbounded"
+    point = dict(zip(map(str, problem.variables), r.x))
+    assert 0 <= point["z"] <= 5 and _objective(problem, r.x) > 1e12

@@ -13,7 +13,7 @@ from ..result import Result
 from .attempt import Attempt
 from .descent import feasible_descent
 from .polish import onto_active
-from .rays import Ray, feasible_ray
+from .rays import Ray, feasible_ray, keeps_falling
 from .sampled_phase_one import find_feasible
 from .scope import known_convex, optimum_scope
 
@@ -53,7 +53,9 @@ def _unbounded(form: NumericForm, ray: Ray, attempt: Attempt, tol: float) -> Res
 
 def _ray(form: NumericForm, attempt: Attempt, x: np.ndarray, x0: np.ndarray, tol: float) -> Ray | None:
     """A feasible ray from the answer when it is feasible; for diverged iterates also from x0
-    along the way they went, or from where they ended when that is feasible relative to its size."""
+    along the way they went, from where they ended when that is feasible relative to its size,
+    or from where they ended pulled back into the box (``maximize z·b`` with 0 <= z <= 5 runs
+    off in z and b; the ray is b → ∞ at z = 5)."""
     ray = None
     if form.violation(x) <= max(tol, FEASIBLE):
         ray = feasible_ray(form, x, toward=x - x0 if attempt.diverged else None)
@@ -62,6 +64,10 @@ def _ray(form: NumericForm, attempt: Attempt, x: np.ndarray, x0: np.ndarray, tol
             ray = feasible_ray(form, x0, toward=x - x0)
         if ray is None and form.violation(x) <= FEASIBLE * max(1.0, float(np.abs(x).max(initial=0.0))):
             ray = feasible_ray(form, x, toward=x - x0)
+        lo, hi = form.box  # bounds and one-variable affine inequalities
+        clipped = np.clip(x, lo, hi)  # iterates that ran out of the box: from its nearest point
+        if ray is None and form.violation(clipped) <= max(tol, FEASIBLE):
+            ray = feasible_ray(form, clipped, toward=clipped - np.clip(x0, lo, hi))
     return ray
 
 
@@ -80,6 +86,18 @@ def _beaten(form: NumericForm, better: np.ndarray, fun: float, message: str) -> 
     return (
         f"not the optimum: the feasible point x = {_point(better)} has f = {form.user_fun(better):.10g}, "
         f"better than f = {fun:.10g} at this KKT point; {message}"
+    )
+
+
+def _not_attained(form: NumericForm, fall: Ray, message: str) -> str:
+    sign = -1.0 if form.problem.is_maximize else 1.0  # values are of the scaled minimize form
+    first, last = form.user_fun(fall.base), sign * fall.values[-1] / form.objective_scale
+    return (
+        f"not a {'maximizer' if form.problem.is_maximize else 'minimizer'}: the KKT residuals are small, "
+        f"but from x = {_point(fall.base)} along d = {_point(fall.direction)} the objective improves at "
+        f"every point out to t = {fall.steps[-1]:.3g} (from {first:.10g} to {last:.10g}), so its "
+        f"{'supremum' if form.problem.is_maximize else 'infimum'} is approached but not attained "
+        f"here; {message}"
     )
 
 
@@ -132,9 +150,13 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
         )
     elif report.ok:
         message = f"{message}; KKT conditions hold within tol={tol:g}"
+        fall = keeps_falling(form, x)  # a convex f too: exp(-x) has tiny gradients and no minimizer
         if is_better(form, attempt.better_point, x):
             status = "failed"
             message = _beaten(form, attempt.better_point, form.user_fun(x), message)
+        elif fall is not None:
+            status = "failed"
+            message = _not_attained(form, fall, message)
     elif report.first_order_ok:
         status = "failed"
         message = (

@@ -24,7 +24,7 @@ import numpy as np
 from .._linalg import null_space
 from ..numeric_form import NumericForm
 
-__all__ = ["Ray", "feasible_ray"]
+__all__ = ["Ray", "feasible_ray", "keeps_falling"]
 
 # distances along a ray in units of max(1, ‖base‖∞); 1.37 keeps the points off round poles (1/x at 0)
 _STEPS = 1.37 * 10.0 ** np.arange(7)
@@ -36,6 +36,9 @@ _FEASIBLE = 1e-6  # violation allowed along a ray, plus rounding proportional to
 _ON_FACE = 1e-6  # a coordinate this close to a bound, relative to max(1, |bound|), is on the face
 _ACTIVE = 1e-8  # an inequality with g > −_ACTIVE·max(1, ‖∇g‖) is active for the tangent directions
 _MIN_FINITE = 3  # points of strict fall a ray needs before f overflows to −inf
+# distances of the walk past an answer, in units of max(1, ‖x‖∞): a millionth of x out to 100 x
+_PAST = 1.37 * 10.0 ** np.arange(-6, 3)
+_FIRST_FALL = 1e3 * np.finfo(float).eps  # the first step's fall, relative to |f|, beats rounding
 
 
 @dataclass(frozen=True)
@@ -290,3 +293,58 @@ def feasible_ray(
         steps = _STEPS * max(1.0, float(np.abs(base).max(initial=0.0)))
         ray = _walk(form, np.repeat(base[None, :], len(D), axis=0), D, steps)
     return ray if ray is not None else _toward_faces(form, base)
+
+
+def _descent_direction(form: NumericForm, x: np.ndarray) -> np.ndarray | None:
+    """−∇f at x with the components that would leave an active bound dropped, projected onto
+    the null space of the active inequality gradients and of the (affine) equalities; scaled
+    to ‖d‖∞ = 1. None when that leaves nothing, or the equalities are not affine."""
+    with np.errstate(all="ignore"):
+        try:
+            d = -np.asarray(form.grad(x), dtype=float).reshape(form.n)
+        except (ArithmeticError, TypeError, ValueError):
+            return None
+    if not np.all(np.isfinite(d)):
+        return None
+    lo, hi = form.cp.lower, form.cp.upper
+    scale = np.maximum(1.0, np.abs(x))
+    d[((x - lo) <= _ON_FACE * scale) & (d < 0)] = 0.0
+    d[((hi - x) <= _ON_FACE * scale) & (d > 0)] = 0.0
+    rows = [r for r in _tangent_directions(form, x)[:1]]  # the active inequalities' normals
+    if form.m_eq:
+        J = form.affine_equality_jacobian(x)
+        if J is None:
+            return None
+        rows.append(J)
+    if rows:
+        A = np.vstack(rows)
+        d = d - A.T @ (np.linalg.pinv(A.T) @ d)
+    size = float(np.abs(d).max(initial=0.0))
+    return d / size if size > 0 else None
+
+
+def keeps_falling(form: NumericForm, x: np.ndarray) -> Ray | None:
+    """Evidence that the feasible point x is not a minimizer although its KKT residuals are
+    small: f strictly falls at every one of the points x + t·d, with d the feasible descent
+    direction (:func:`_descent_direction`) and t from 1.37e-6 to 137 times max(1, ‖x‖∞), the
+    first fall exceeding rounding (1e3·eps·|f(x)|), and every point feasible. This is
+    the shape of ``atan`` far out, where ∇f is below any tolerance and the supremum is
+    approached but never attained. A minimizer whose residuals are small, but not zero, fails
+    the test: its curvature turns f up within the first decades. Returns the walk as a Ray
+    (steps growing), or None."""
+    d = _descent_direction(form, x)
+    if d is None:
+        return None
+    steps = _PAST * max(1.0, float(np.abs(x).max(initial=0.0)))
+    Z = np.vstack([x[None, :], x[None, :] + steps[:, None] * d[None, :]])
+    with np.errstate(all="ignore"):
+        f, h, g = _evaluate(form, Z)
+        f = np.asarray(f, dtype=float)
+        if not np.all(np.isfinite(f)):
+            return None
+        drops = f[:-1] - f[1:]
+        if not (np.all(drops > 0) and drops[0] > _FIRST_FALL * abs(f[0])):
+            return None
+        if not np.all(_feasible_rows(form, Z, np.asarray(h), np.asarray(g), 1e-12 * np.r_[0.0, steps])):
+            return None
+    return Ray(base=np.asarray(x, dtype=float).copy(), direction=d, steps=steps, values=f[1:].copy())

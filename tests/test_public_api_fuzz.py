@@ -1,0 +1,52 @@
+"""The public-API fuzz of ``benchmarks/fuzz_public_api.py`` as a test.
+
+Random problem texts, hostile ones among them, through parse_problem, solve (every method),
+check_kkt and dual. The references are independent of lagrangekit's compile: sympy's ``evalf``
+at the returned and at sampled points (feasibility, f(x), a better feasible sample, a strictly
+feasible sample against ``infeasible``) and weak duality. No case may give a wrong answer, an
+internal error or take over 10 s.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz_public_api.py"
+
+
+@cache
+def _battery():
+    spec = importlib.util.spec_from_file_location("fuzz_public_api", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def _assert_clean(outcomes) -> None:
+    bad = [o for o in outcomes if o.kind != "clean"]
+    assert not bad, "\n".join(f"[{o.kind}] {o.text} ({' -> '.join(o.stages)}): {o.detail}" for o in bad[:5])
+
+
+@pytest.mark.parametrize(
+    "text, method",
+    [
+        ("minimize log(y) subject to exp(-x) + sin(x) <= 0; x >= -1; y >= 1", "auto"),
+    ],
+)
+def test_cases_found_by_the_fuzz(text, method):
+    _assert_clean([_battery().examine(text, method)])
+
+
+def test_public_api_fuzz_default():
+    _assert_clean(_battery().run(12, derandomize=True))
+
+
+@pytest.mark.slow
+def test_public_api_fuzz_slow():
+    _assert_clean(_battery().run(400))
