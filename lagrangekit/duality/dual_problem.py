@@ -479,6 +479,7 @@ def dual(problem: Problem) -> DualProblem:
             "problem.subs({...}) before building the dual"
         )
     _check_finite(problem)
+    problem.compile()  # float64 constants, defined functions: refused here, not in solve()
     constraints = problem.constraints + problem.bound_constraints()
     symbols = problem.multipliers
     variables = tuple(symbols[c.name] for c in constraints)
