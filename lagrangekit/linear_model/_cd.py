@@ -399,7 +399,10 @@ def enet_cd_design(
     r = np.empty(n)
     r_acc = np.empty(n)
     z = np.zeros(p)
-    screened = np.zeros(p, dtype=np.bool_)
+    screened = col_norm2 == 0.0  # constant (or zero) columns: coefficient 0, never visited
+    for j in range(p):
+        if screened[j]:
+            w[j] = 0.0
     active = np.empty(p, dtype=np.int64)
     prio = np.empty(p)
     w_acc = np.empty(p)
@@ -519,10 +522,14 @@ def enet_cd_gram_path(
     for a in range(n_pen):
         lam1 = lam1s[a]
         lam2 = lam2s[a]
-        screened[:] = False
-        m = p
+        m = 0
         for j in range(p):
-            active[j] = j
+            screened[j] = not G[j, j] > 0.0  # zero columns: coefficient 0, never visited
+            if screened[j]:
+                w[j] = 0.0
+            else:
+                active[m] = j
+                m += 1
         rr = _gram_state(G, q, yty, w, g)
         epochs = 0
         n_buf = 0

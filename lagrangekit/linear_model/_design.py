@@ -24,9 +24,15 @@ from numba import njit
 
 from ._preprocessing import SQUARES_OVERFLOW
 
-__all__ = ["Design", "DesignTarget", "make_design", "rescale_weights"]
+__all__ = ["CONSTANT_CENTRED", "Design", "DesignTarget", "make_design", "rescale_weights"]
 
 _CANCELLATION = 1e-6  # centre explicitly when implicit centring would cancel > 6 digits
+_EPS = np.finfo(np.float64).eps
+# A centred column whose squared norm is within rounding of 0 is numerically constant: its
+# coefficient is 0 (it is the intercept's). Rounding is (64·eps)² of the squares after an exact
+# two-pass centring, and 64·eps of them when ‖Xⱼ − x̄ⱼ‖² = ‖Xⱼ‖² − n·x̄ⱼ² cancels (sparse X).
+CONSTANT_CENTRED = (64 * _EPS) ** 2
+_CONSTANT_CANCELLED = 64 * _EPS
 
 
 def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndarray | None:
@@ -78,7 +84,8 @@ class Design:
     X_offset : ndarray of shape (n_features,)
         The weighted column means that define the intercept b = ȳ − X_offsetᵀw.
     col_norm2 : ndarray of shape (n_features,)
-        ‖Xᶜⱼ‖²_S = Σᵢ sᵢ(Xᵢⱼ − x̄ⱼ)².
+        ‖Xᶜⱼ‖²_S = Σᵢ sᵢ(Xᵢⱼ − x̄ⱼ)², set to 0 for numerically constant columns, whose
+        coefficient is 0: the solvers skip them and :meth:`DesignTarget.correlations` is 0 there.
     """
 
     X: Any
@@ -101,6 +108,11 @@ class Design:
     @property
     def n_features(self) -> int:
         return self.X.shape[1]
+
+    @property
+    def constant_columns(self) -> np.ndarray:
+        """Mask of the columns that are constant after centring (or zero): their coefficient is 0."""
+        return self.col_norm2 == 0
 
     def center_target(self, y: np.ndarray) -> tuple[np.ndarray, float]:
         """(yᶜ, ȳ): the target minus its weighted mean (when an intercept is fitted), float64."""
@@ -147,6 +159,7 @@ class Design:
     def gram_block(self, support: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(Xᶜ_SᵀSXᶜ_S, Xᶜ_SᵀSyᶜ) for the columns in ``support``."""
         XS = self.columns(support)
+        XS[:, self.constant_columns[support]] = 0.0
         SXS = XS if self.weights is None else XS * self.weights[:, None]
         return SXS.T @ XS, SXS.T @ y
 
@@ -168,8 +181,8 @@ class DesignTarget:
         return self.design.X_offset
 
     def correlations(self) -> np.ndarray:
-        """XᶜᵀSyᶜ; the implicit centring drops out because Σsᵢyᶜᵢ = 0."""
-        return self.design.rmatvec(self.y)
+        """XᶜᵀSyᶜ (0 on constant columns); the implicit centring drops out because Σsᵢyᶜᵢ = 0."""
+        return np.where(self.design.constant_columns, 0.0, self.design.rmatvec(self.y))
 
     def weighted_sum_squares(self) -> float:
         """yᶜᵀSyᶜ."""
@@ -217,9 +230,20 @@ def make_design(X: Any, sample_weight: np.ndarray | None, fit_intercept: bool) -
     col_norm2 = np.maximum(squares - n * mean**2, 0.0) if fit_intercept else squares
     if not (np.all(np.isfinite(squares)) and np.all(np.isfinite(mean))):
         raise ValueError(SQUARES_OVERFLOW)
-    if fit_intercept and not sparse.issparse(Xd) and np.any(col_norm2 < _CANCELLATION * squares):
+    if not fit_intercept:
+        return Design(Xd, weights, mean, mean, col_norm2, n, fit_intercept)
+    if sparse.issparse(Xd):
+        col_norm2[col_norm2 <= _CONSTANT_CANCELLED * squares] = 0.0
+        return Design(Xd, weights, mean, mean, col_norm2, n, fit_intercept)
+    if np.any(col_norm2 < _CANCELLATION * squares):
+        # two passes: centre, then remove the (rounding-level) mean left in the copy
         Xc = np.array(Xd, dtype=np.float64, order="F", copy=True)
         Xc -= mean
-        _, col_norm2 = _column_moments(Xc, np.ones(1) if weights is None else weights, weights is not None)
+        ones = np.ones(1) if weights is None else weights
+        left, _ = _column_moments(Xc, ones, weights is not None)
+        Xc -= left / n
+        mean = mean + left / n
+        _, col_norm2 = _column_moments(Xc, ones, weights is not None)
+        col_norm2[col_norm2 <= CONSTANT_CENTRED * squares] = 0.0
         return Design(Xc, weights, np.zeros(p), mean, col_norm2, n, fit_intercept)
     return Design(Xd, weights, mean, mean, col_norm2, n, fit_intercept)

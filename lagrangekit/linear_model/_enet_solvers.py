@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._design import DesignTarget, rescale_weights
+from ._design import CONSTANT_CENTRED, DesignTarget, rescale_weights
 
 __all__ = [
     "GramData",
@@ -70,11 +70,21 @@ def gram_statistics(
     n = X.shape[0]
     sw = rescale_weights(sample_weight, n)
     form = gram_form(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), sw, fit_intercept)
-    G = np.ascontiguousarray(form.G)
+    G = np.array(form.G, order="C")
     x_offset = np.asarray(form.x_offset, dtype=np.float64)
+    B = np.array(form.B.T)
+    if fit_intercept:
+        # columns constant up to rounding (of a sum over n rows): coefficient 0, as in the design
+        centred = np.diag(G).copy()
+        constant = centred <= max(CONSTANT_CENTRED, (n * np.finfo(np.float64).eps) ** 2) * (
+            centred + n * x_offset**2
+        )
+        G[constant, :] = 0.0
+        G[:, constant] = 0.0
+        B[:, constant] = 0.0
     return [
-        GramData(G, np.ascontiguousarray(B), float(yy), n, x_offset, float(y_offset))
-        for B, yy, y_offset in zip(form.B.T, form.yy, form.y_offset)
+        GramData(G, np.ascontiguousarray(b), float(yy), n, x_offset, float(y_offset))
+        for b, yy, y_offset in zip(B, form.yy, form.y_offset)
     ]
 
 

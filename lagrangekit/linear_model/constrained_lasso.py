@@ -153,11 +153,17 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
 
     @staticmethod
     def _inside_ball(data: PreparedData, w_small: np.ndarray, t: float) -> tuple[np.ndarray, float]:
-        """The least-squares solution when it is unique and inside the ball, else the α → 0 limit."""
-        support = np.arange(w_small.shape[0])
-        G, q = _support_block(data, support)
+        """The least-squares solution when it is unique and inside the ball, else the α → 0 limit.
+
+        Constant (zero after centring) columns, whose coefficient is 0, are left out of the
+        uniqueness test and the solve.
+        """
+        G, q = _support_block(data, np.arange(w_small.shape[0]))
+        keep = np.flatnonzero(np.diag(G) > 0)
+        G, q = G[np.ix_(keep, keep)], q[keep]
         if np.linalg.matrix_rank(G) == G.shape[0]:
-            w = np.linalg.solve(G, q)
+            w = np.zeros_like(w_small)
+            w[keep] = np.linalg.solve(G, q)
             if np.abs(w).sum() <= t:
                 return w, 0.0
         return w_small, 0.0
