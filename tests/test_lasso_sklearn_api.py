@@ -148,3 +148,27 @@ def test_kkt_intercept_residual_is_scale_free(scale, weighted):
     assert moved.kkt(X * scale, y, sample_weight=sw).ok
     moved.intercept_ = base.intercept_ + 1e-3 * np.std(y)  # a wrong intercept is still caught
     assert not moved.kkt(X * scale, y, sample_weight=sw).ok
+
+
+def test_path_functions_take_sklearns_arguments():
+    from sklearn.datasets import make_regression
+
+    from lagrangekit.linear_model import enet_path, lasso_path
+
+    X, y = make_regression(n_samples=60, n_features=6, n_informative=3, random_state=0)
+    Xf = np.asfortranarray(X)
+    for precompute in ("auto", True, False, Xf.T @ Xf):
+        ours = enet_path(Xf, y, alphas=4, check_input=False, precompute=precompute, tol=1e-12)
+        ref = sk.enet_path(Xf, y, alphas=4, check_input=False, precompute=precompute, tol=1e-14)
+        np.testing.assert_allclose(ours[0], ref[0], rtol=1e-12)
+        np.testing.assert_allclose(ours[1], ref[1], rtol=0, atol=1e-8 * np.abs(ref[1]).max())
+    alphas, coefs, gaps, n_iter = lasso_path(X, y, alphas=3, return_n_iter=True)
+    assert n_iter.shape == gaps.shape == alphas.shape == (3,) and coefs.shape == (6, 3)
+    with pytest.warns(FutureWarning, match="'n_alphas' was deprecated in 1.9"):
+        lasso_path(X, y, n_alphas=5)
+    with pytest.warns(FutureWarning, match="'alphas=None' is deprecated"):
+        lasso_path(X, y, alphas=None)
+    with pytest.raises(ValueError, match="Unexpected parameters"):
+        lasso_path(X, y, alphas=3, normalize=True)
+    with pytest.raises(ValueError, match="multi-task"):
+        lasso_path(X, np.c_[y, y], alphas=3)

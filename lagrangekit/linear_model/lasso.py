@@ -20,7 +20,6 @@ from ._enet_data import (
     PreparedData,
     alpha_grid,
     given_gram_targets,
-    prepare_data,
     prepare_targets,
     unchecked_fit_data,
     use_gram,
@@ -562,40 +561,89 @@ class Lasso(_ElasticNetBase):
         return 1.0
 
 
+_N_ALPHAS_DEPRECATED = (
+    "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. 'alphas' now accepts an integer "
+    "value which removes the need to pass 'n_alphas'. The default value of 'alphas' will change from "
+    "None to 100 in 1.11. Pass an explicit value to 'alphas' and leave 'n_alphas' to its default "
+    "value to silence this warning."
+)
+_ALPHAS_NONE_DEPRECATED = (
+    "'alphas=None' is deprecated and will be removed in 1.11, at which point the default value will "
+    "be set to 100. Set 'alphas=100' to silence this warning."
+)
+_PATH_PARAMS = ("tol", "max_iter", "sample_weight", "random_state", "selection")
+
+
+def _path_grid_size(alphas: Any, n_alphas: Any) -> Any:
+    """scikit-learn 1.9's reading of (alphas, n_alphas): an int grid size, or an explicit grid."""
+    size: Any = 100
+    if not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
+        warnings.warn(_N_ALPHAS_DEPRECATED, FutureWarning, stacklevel=3)
+        size = _check_positive_int(n_alphas, "n_alphas")
+    if alphas is None:
+        warnings.warn(_ALPHAS_NONE_DEPRECATED, FutureWarning, stacklevel=3)
+        return size
+    if isinstance(alphas, str) and alphas == "warn":
+        return size
+    if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
+        return _check_positive_int(alphas, "alphas")
+    return alphas
+
+
 def lasso_path(
     X,
     y=None,
     *,
-    alphas=None,
-    n_alphas=100,
     eps=1e-3,
+    n_alphas="deprecated",
+    alphas="warn",
+    precompute="auto",
+    Xy=None,
+    copy_X=True,
+    coef_init=None,
+    verbose=False,
+    return_n_iter=False,
+    positive=False,
     l1_ratio=1.0,
     fit_intercept=False,
-    positive=False,
-    sample_weight=None,
-    precompute="auto",
-    tol=1e-6,
-    max_iter=1000,
-    coef_init=None,
+    check_input=True,
+    **params,
 ):
     """Lasso (or elastic-net) solutions along a decreasing sequence of α, with warm starts.
 
     Each α solves the :class:`ElasticNet` objective (Lasso for l1_ratio = 1) to a duality
     gap of at most tol·P(0). As in scikit-learn's ``lasso_path``, no intercept is fitted by
-    default; ``fit_intercept=True`` centres the data first.
+    default; ``fit_intercept=True`` centres the data first (implicitly: X is not copied).
 
     Parameters
     ----------
     X : array_like or sparse matrix of shape (n_samples, n_features), GramStats or Dask array
         With a :class:`GramStats`, omit ``y`` and ``sample_weight``.
     y : array_like of shape (n_samples,)
-    alphas : array_like, optional
-        Sorted into decreasing order. By default ``n_alphas`` values log-spaced from α_max
-        down to ``eps``·α_max.
-    l1_ratio, positive, tol, max_iter, precompute
-        As for :class:`ElasticNet` (``max_iter`` is per α).
+        A 2-D y is refused: scikit-learn reads it as the multi-task lasso, which this is not.
+    eps : float, default 1e-3
+        The automatic grid runs from α_max down to eps·α_max.
+    n_alphas : int, deprecated
+        scikit-learn's deprecated grid size; warns with scikit-learn's FutureWarning.
+    alphas : int or array_like, default 100 points
+        An int is the number of points of the automatic grid; an array is sorted into
+        decreasing order; None warns (scikit-learn's deprecation) and means 100.
+    precompute : {"auto", True, False} or array of shape (n_features, n_features)
+        As for :class:`ElasticNet` (an array is the Gram matrix of the data as passed).
+    Xy, copy_X, verbose
+        Accepted for scikit-learn compatibility: Xᵀy is recomputed, X is never modified.
     coef_init : array_like of shape (n_features,), optional
         Warm start for the first α.
+    return_n_iter : bool, default False
+        Also return the epochs per α.
+    positive, l1_ratio
+        As for :class:`ElasticNet`.
+    check_input : bool, default True
+        False skips validation (X must be Fortran-ordered float or CSC, as in scikit-learn).
+    **params
+        ``tol`` (default 1e-6, relative as in :class:`ElasticNet`), ``max_iter`` (epochs per α,
+        default 1000), ``sample_weight``, ``selection`` and ``random_state``; anything else
+        raises ValueError, as in scikit-learn.
 
     Returns
     -------
@@ -603,32 +651,57 @@ def lasso_path(
     coefs : ndarray of shape (n_features, n_alphas)
     dual_gaps : ndarray of shape (n_alphas,)
         Absolute duality gaps on the objective's scale.
+    n_iters : ndarray of shape (n_alphas,)
+        Only with ``return_n_iter``.
     """
-    est = ElasticNet(l1_ratio=l1_ratio, fit_intercept=fit_intercept, positive=positive, tol=tol)
-    l1 = _check_l1_ratio(l1_ratio)
-    max_iter = _check_positive_int(max_iter, "max_iter")
-    tol = check_nonnegative(tol, "tol")
-    _check_choice(precompute, "precompute", ("auto", True, False))
-    if (stats := gram_stats_input(None, X, y, sample_weight, multi_output=False)) is not None:
-        data = enet_prepared_data(stats, fit_intercept, "cd")
-    else:
-        X, y, sw = validate_fit_data(est, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
-        data = prepare_data(X, y, sw, fit_intercept, use_gram(X, precompute))
-    if alphas is None:
-        n_alphas = _check_positive_int(n_alphas, "n_alphas")
-        alphas = alpha_grid(
-            data, l1_ratio=l1, positive=positive, eps=check_nonnegative(eps, "eps"), n_alphas=n_alphas
+    unknown = set(params) - set(_PATH_PARAMS)
+    if unknown:
+        raise ValueError("Unexpected parameters in params", sorted(unknown))
+    est = ElasticNet(
+        l1_ratio=l1_ratio,
+        fit_intercept=fit_intercept,
+        positive=positive,
+        precompute=precompute,
+        tol=params.get("tol", 1e-6),
+        max_iter=params.get("max_iter", 1000),
+        selection=params.get("selection", "cyclic"),
+        random_state=params.get("random_state"),
+    )
+    opts = est._validated()
+    grid = _path_grid_size(alphas, n_alphas)
+    sample_weight = params.get("sample_weight")
+    if np.ndim(y) == 2:
+        raise ValueError(
+            "lasso_path/enet_path take a 1-D y: scikit-learn reads a 2-D y as the multi-task lasso, "
+            "which lagrangekit does not implement; call them once per column"
         )
+    targets, _, _ = est._targets(X, y, sample_weight, "cd", opts["precompute"], check_input)
+    data = targets[0]
+    if isinstance(grid, int):
+        eps = check_nonnegative(eps, "eps")
+        alphas = alpha_grid(data, l1_ratio=opts["l1_ratio"], positive=positive, eps=eps, n_alphas=grid)
     else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).reshape(-1))[::-1]
+        alphas = np.sort(np.asarray(grid, dtype=np.float64).reshape(-1))[::-1]
         if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
             raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64).reshape(-1)
         if coef_init.shape != (data.n_features,):
             raise ValueError(f"coef_init must have shape ({data.n_features},), got {coef_init.shape}")
-    sol = data.solve(alphas, l1_ratio=l1, positive=positive, tol=tol, max_iter=max_iter, coef_init=coef_init)
-    return alphas, sol.coefs.T.copy(), sol.gaps
+    seed = -1
+    if opts["selection"] == "random":
+        seed = int(check_random_state(est.random_state).randint(np.iinfo(np.int32).max))
+    sol = data.solve(
+        alphas,
+        l1_ratio=opts["l1_ratio"],
+        positive=positive,
+        tol=opts["tol"],
+        max_iter=opts["max_iter"],
+        coef_init=coef_init,
+        seed=seed,
+    )
+    out = (alphas, sol.coefs.T.copy(), sol.gaps)
+    return (*out, sol.n_iter) if return_n_iter else out
 
 
 def enet_path(X, y=None, *, l1_ratio=0.5, **options):
