@@ -43,12 +43,18 @@ def ar1_data(n: int, p: int, k: int, seed: int, rho: float = 0.5, snr: float = 3
     X[:, 0] = rng.standard_normal(n)
     for j in range(1, p):
         X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * rng.standard_normal(n)
+    return X, noisy_target(X, k, rng, snr)
+
+
+def noisy_target(X, k: int, rng, snr: float):
+    """y = Xw + noise: k coefficients ±U(1,2), noise σ = ‖Xw‖/(√n·SNR)."""
+    n, p = X.shape
     w = np.zeros(p)
     support = rng.choice(p, size=k, replace=False)
     w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1, 2, size=k)
     signal = X @ w
     sigma = np.linalg.norm(signal) / (np.sqrt(n) * snr)
-    return X, signal + sigma * rng.standard_normal(n)
+    return signal + sigma * rng.standard_normal(n)
 
 
 def sparse_data(n: int, p: int, density: float, k: int, seed: int, snr: float = 3.0):
@@ -56,12 +62,7 @@ def sparse_data(n: int, p: int, density: float, k: int, seed: int, snr: float = 
 
     rng = np.random.default_rng(seed)
     X = sparse.random(n, p, density=density, format="csc", random_state=rng, data_rvs=rng.standard_normal)
-    w = np.zeros(p)
-    support = rng.choice(p, size=k, replace=False)
-    w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1, 2, size=k)
-    signal = X @ w
-    sigma = np.linalg.norm(signal) / (np.sqrt(n) * snr)
-    return X, signal + sigma * rng.standard_normal(n)
+    return X, noisy_target(X, k, rng, snr)
 
 
 def load_case(name: str):

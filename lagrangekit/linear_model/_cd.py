@@ -221,6 +221,22 @@ def _anderson_weights(buf, K, m, coef):
     return True
 
 
+@njit(cache=True)
+def _extrapolate(buf, K, m, acoef, positive, out):
+    """out[:m] = the Anderson combination of the K stored iterates buf[1:, :m]; False when the
+    weights are degenerate or (``positive``) the combination leaves the feasible set."""
+    if not _anderson_weights(buf, K, m, acoef):
+        return False
+    for k in range(m):
+        wa = 0.0
+        for t in range(K):
+            wa += acoef[t] * buf[t + 1, k]
+        if positive and wa < 0.0:
+            return False
+        out[k] = wa
+    return True
+
+
 @njit(cache=True, fastmath=_FAST)
 def _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, idx, m, r, cs, z):
     """z[j] = XᶜⱼᵀS(r + c) for j = idx[k], k < m, reading column cols[k] of M (the implicit centring
@@ -353,33 +369,23 @@ def _inner(
             if n_buf <= K:
                 continue
             n_buf = 0
-            if _anderson_weights(buf, K, mw, acoef):
-                ok = True
+            if _extrapolate(buf, K, mw, acoef, positive, w_acc):
+                r_acc[:] = r
+                cs_acc = cs
                 for k in range(mw):
-                    wa = 0.0
-                    for t in range(K):
-                        wa += acoef[t] * buf[t + 1, k]
-                    if positive and wa < 0.0:
-                        ok = False
-                        break
-                    w_acc[k] = wa
-                if ok:
-                    r_acc[:] = r
-                    cs_acc = cs
+                    d = w_acc[k] - w[ws[k]]
+                    if d != 0.0:
+                        _col_axpy(M, data, indices, indptr, is_sparse, cols[k], -d, r_acc)
+                        cs_acc += d * xbar[ws[k]]
+                for k in range(mw):
+                    w_old[k] = w[ws[k]]
+                p_old = _primal(r, cs, sw, weighted, vv, w_old, mw, lam1, lam2)
+                p_acc = _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2)
+                if p_acc < p_old:
+                    r[:] = r_acc
+                    cs = cs_acc
                     for k in range(mw):
-                        d = w_acc[k] - w[ws[k]]
-                        if d != 0.0:
-                            _col_axpy(M, data, indices, indptr, is_sparse, cols[k], -d, r_acc)
-                            cs_acc += d * xbar[ws[k]]
-                    for k in range(mw):
-                        w_old[k] = w[ws[k]]
-                    p_old = _primal(r, cs, sw, weighted, vv, w_old, mw, lam1, lam2)
-                    p_acc = _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2)
-                    if p_acc < p_old:
-                        r[:] = r_acc
-                        cs = cs_acc
-                        for k in range(mw):
-                            w[ws[k]] = w_acc[k]
+                        w[ws[k]] = w_acc[k]
         # inner stopping test: the gap of the problem restricted to the working set
         _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, ws, mw, r, cs, z)
         rr = _wnorm2(r, sw, weighted) - cs * cs * vv
@@ -528,6 +534,7 @@ def enet_cd_gram_path(
     g = np.empty(p)
     g_acc = np.empty(p)
     w_acc = np.empty(p)
+    w_ext = np.empty(p)
     active = np.empty(p, dtype=np.int64)
     screened = np.zeros(p, dtype=np.bool_)
     diag_sqrt = np.empty(p)
@@ -595,33 +602,25 @@ def enet_cd_gram_path(
                 n_buf += 1
                 if n_buf > K:
                     n_buf = 0
-                    if _anderson_weights(buf, K, m, acoef):
+                    if _extrapolate(buf, K, m, acoef, positive, w_ext):
                         w_acc[:] = w
-                        ok = True
                         for k in range(m):
-                            wa = 0.0
-                            for t in range(K):
-                                wa += acoef[t] * buf[t + 1, k]
-                            if positive and wa < 0.0:
-                                ok = False
-                                break
-                            w_acc[active[k]] = wa
-                        if ok:
-                            g_acc[:] = g
-                            for j in range(p):
-                                d = w_acc[j] - w[j]
-                                if d != 0.0:
-                                    for i in range(p):
-                                        g_acc[i] -= d * G[j, i]
-                            rr_acc = yty - _dot(w_acc, q) - _dot(w_acc, g_acc)
-                            l1a, l2a = _penalty_sums(w_acc, active, m)
-                            p_acc = 0.5 * rr_acc + lam1 * l1a + 0.5 * lam2 * l2a
-                            wl1, wl2 = _penalty_sums(w, active, m)
-                            p_old = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
-                            if p_acc < p_old:
-                                w[:] = w_acc
-                                g[:] = g_acc
-                                rr = rr_acc
+                            w_acc[active[k]] = w_ext[k]
+                        g_acc[:] = g
+                        for j in range(p):
+                            d = w_acc[j] - w[j]
+                            if d != 0.0:
+                                for i in range(p):
+                                    g_acc[i] -= d * G[j, i]
+                        rr_acc = yty - _dot(w_acc, q) - _dot(w_acc, g_acc)
+                        l1a, l2a = _penalty_sums(w_acc, active, m)
+                        p_acc = 0.5 * rr_acc + lam1 * l1a + 0.5 * lam2 * l2a
+                        wl1, wl2 = _penalty_sums(w, active, m)
+                        p_old = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
+                        if p_acc < p_old:
+                            w[:] = w_acc
+                            g[:] = g_acc
+                            rr = rr_acc
         gaps[a] = gap
         n_epochs[a] = epochs
         coefs[a, :] = w

@@ -69,6 +69,25 @@ def _column_moments(X, sw, weighted):
     return s1, s2
 
 
+@njit(cache=True)
+def _csc_column_moments(data, indices, indptr, sw, weighted):
+    """:func:`_column_moments` of a CSC matrix, from its arrays."""
+    p = indptr.shape[0] - 1
+    s1 = np.zeros(p)
+    s2 = np.zeros(p)
+    for j in range(p):
+        a = 0.0
+        b = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            x = data[k]
+            s = sw[indices[k]] if weighted else 1.0
+            a += s * x
+            b += s * x * x
+        s1[j] = a
+        s2[j] = b
+    return s1, s2
+
+
 @dataclass(frozen=True)
 class Design:
     """Weighted design with implicit centring (see the module docstring).
@@ -215,13 +234,8 @@ def make_design(X: Any, sample_weight: np.ndarray | None, fit_intercept: bool) -
     weights = None if sw is None else np.asarray(sw, dtype=np.float64)
     if sparse.issparse(X):
         Xs = _canonical_csc(X)
-        sq = Xs.multiply(Xs)
-        if weights is None:
-            sums = np.asarray(Xs.sum(axis=0)).ravel()
-            squares = np.asarray(sq.sum(axis=0)).ravel()
-        else:
-            sums = np.asarray(Xs.T @ weights).ravel()
-            squares = np.asarray(sq.T @ weights).ravel()
+        ones = np.ones(1) if weights is None else weights
+        sums, squares = _csc_column_moments(Xs.data, Xs.indices, Xs.indptr, ones, weights is not None)
         Xd: Any = Xs
     else:
         Xd = X if X.dtype == np.float64 else np.asarray(X, dtype=np.float64, order="F")
