@@ -172,3 +172,24 @@ def test_path_functions_take_sklearns_arguments():
         lasso_path(X, y, alphas=3, normalize=True)
     with pytest.raises(ValueError, match="multi-task"):
         lasso_path(X, np.c_[y, y], alphas=3)
+
+
+@pytest.mark.parametrize("alphas", [(1, -1, -100), (-0.1, -1.0, -10.0), (1, 1.0, "1")])
+def test_cv_explicit_alphas_are_validated_as_sklearn(alphas):
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(5, 5), rng.randint(0, 2, 5)
+    with pytest.raises((ValueError, TypeError)) as ref:
+        sk.LassoCV(alphas=alphas).fit(X, y)
+    with pytest.raises(ref.type, match=str(ref.value).split(",")[0].replace("[", r"\[").replace("]", r"\]")):
+        LassoCV(alphas=alphas).fit(X, y)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_warm_start_from_a_converged_fit_takes_no_epoch(sparse_X):
+    """As scikit-learn: the gap is checked before the first epoch."""
+    X, y = data(n=50, p=30)
+    X = sp.csr_matrix(X) if sparse_X else X
+    ref = sk.ElasticNet(alpha=1e-3, tol=1e-3, warm_start=True).fit(X, y).fit(X, y)
+    ours = ElasticNet(alpha=1e-3, tol=1e-3, warm_start=True).fit(X, y)
+    assert ours.n_iter_ > 0
+    assert ours.fit(X, y).n_iter_ == ref.n_iter_ == 0

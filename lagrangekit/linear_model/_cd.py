@@ -434,7 +434,7 @@ def enet_cd_design(
     n_outer = 0
     ws_size = max(1, min(p0, p))
     gap = np.inf
-    settled = not np.any(w != 0.0)  # w = 0 needs no epoch to be exact (α >= α_max)
+    settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
     while True:
         # exact residual and correlations on the features not screened out
         cs = _residual(X, data, indices, indptr, is_sparse, row_major, xbar, y, w, r)
@@ -557,7 +557,7 @@ def enet_cd_gram_path(
         rr = _gram_state(G, q, yty, w, g)
         epochs = 0
         n_buf = 0
-        settled = not np.any(w != 0.0)  # w = 0 needs no epoch to be exact (α >= α_max)
+        settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
         while True:
             wl1, wl2 = _penalty_sums(w, active, m)
             gap, s, primal = _gap(rr, w, wl1, wl2, g, active, m, lam1, lam2, positive)

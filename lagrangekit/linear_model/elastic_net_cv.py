@@ -21,6 +21,19 @@ from .stats_fit import enet_fold_errors, enet_prepared_data, gram_folds_input
 __all__ = ["ElasticNetCV", "LassoCV"]
 
 
+def _explicit_alphas(alphas: Any) -> np.ndarray:
+    """An explicit α grid as float64, with scikit-learn's messages for a bad entry."""
+    values = list(np.ravel(np.asarray(alphas, dtype=object)))
+    for i, value in enumerate(values):
+        if isinstance(value, (str, bytes)) or not isinstance(value, (numbers.Real, np.number)):
+            raise TypeError(f"alphas[{i}] must be an instance of float, not {type(value).__name__}")
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"alphas[{i}] == {value}, must be >= 0.0 and finite.")
+    if not values:
+        raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
+    return np.asarray(values, dtype=np.float64)
+
+
 class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     """K-fold cross-validation over an α grid (per l1_ratio), then a refit on all the data."""
 
@@ -91,9 +104,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 ]
             )
         else:
-            alphas = np.sort(np.asarray(self.alphas, dtype=np.float64).reshape(-1))[::-1]
-            if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
-                raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
+            alphas = np.sort(_explicit_alphas(self.alphas))[::-1]
             grids = np.tile(alphas, (l1_ratios.size, 1))
         if folds_stats is not None:
             options = dict(positive=self.positive, tol=tol, max_iter=max_iter)
