@@ -8,12 +8,13 @@ BLAS is pinned to one thread; times are medians.
 
 Data (``X[:,0] ~ N(0,1)``, ``X[:,j] = ρX[:,j-1] + √(1-ρ²)N(0,1)``, ρ = 0.5, k true
 coefficients ±U(1,2), noise σ = ‖Xw‖/(√n·SNR), SNR = 3, all centred, no intercept):
-  (a) scikit-learn's diabetes; (b) 2000×5000, k = 50, seed 0; (c) 200000×100, k = 10, seed 1.
-Work: one α at α_max/20 and α_max/100, and a 100-α path from α_max to 1e-3·α_max.
+  (a) scikit-learn's diabetes; (b) 2000×5000, k = 50, seed 0; (c) 200000×100, k = 10, seed 1;
+  (d) sparse CSC 10⁴×10⁵ at 0.1% density (N(0,1) entries), k = 100, seed 2, not centred (issue 13).
+Work: one α at α_max/20 and α_max/100, and a 100-α path from α_max to 1e-3·α_max; (d) α_max/20 only.
 
 Usage::
 
-    python benchmarks/lasso.py [--repeat 5] [--path-repeat 1] [--cases a,b,c]
+    python benchmarks/lasso.py [--repeat 5] [--path-repeat 1] [--cases a,b,c,d]
     python benchmarks/lasso.py --cold-start      # import + first fit vs a warm fit
     python benchmarks/lasso.py --memory          # peak memory of a fit against the size of X
 """
@@ -42,15 +43,31 @@ def ar1_data(n: int, p: int, k: int, seed: int, rho: float = 0.5, snr: float = 3
     X[:, 0] = rng.standard_normal(n)
     for j in range(1, p):
         X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * rng.standard_normal(n)
+    return X, noisy_target(X, k, rng, snr)
+
+
+def noisy_target(X, k: int, rng, snr: float):
+    """y = Xw + noise: k coefficients ±U(1,2), noise σ = ‖Xw‖/(√n·SNR)."""
+    n, p = X.shape
     w = np.zeros(p)
     support = rng.choice(p, size=k, replace=False)
     w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1, 2, size=k)
     signal = X @ w
     sigma = np.linalg.norm(signal) / (np.sqrt(n) * snr)
-    return X, signal + sigma * rng.standard_normal(n)
+    return signal + sigma * rng.standard_normal(n)
+
+
+def sparse_data(n: int, p: int, density: float, k: int, seed: int, snr: float = 3.0):
+    import scipy.sparse as sparse
+
+    rng = np.random.default_rng(seed)
+    X = sparse.random(n, p, density=density, format="csc", random_state=rng, data_rvs=rng.standard_normal)
+    return X, noisy_target(X, k, rng, snr)
 
 
 def load_case(name: str):
+    if name == "d":
+        return sparse_data(10_000, 100_000, 1e-3, 100, seed=2)
     if name == "a":
         from sklearn.datasets import load_diabetes
 
@@ -187,7 +204,7 @@ def run(cases, repeat, path_repeat, skip):
             ("α_max/20", amax / 20),
             ("α_max/100", amax / 100),
             ("path", amax * np.geomspace(1, 1e-3, 100)),
-        ]
+        ][: 1 if case == "d" else 3]
         for work, arg in works:
             is_path = work == "path"
             if is_path:
@@ -318,7 +335,7 @@ def main():
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--path-repeat", type=int, default=3)
-    parser.add_argument("--cases", default="a,b,c")
+    parser.add_argument("--cases", default="a,b,c,d")
     parser.add_argument("--skip", default="", help="comma list of case:work:solver to skip (work may be *)")
     parser.add_argument("--cold-start", action="store_true")
     parser.add_argument("--memory", action="store_true")

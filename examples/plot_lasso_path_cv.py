@@ -59,7 +59,7 @@ print(f"Constrained: t = {t:.6f}, multiplier = {multiplier:.6f}, max coef differ
 # ``lasso_path`` solves on a grid from :math:`\alpha_{max}` down, warm-starting each fit from
 # the previous one; ``LassoCV`` chooses :math:`\alpha` by 5-fold cross-validation.
 
-alphas, coefs, gaps = lasso_path(Xc, yc, n_alphas=60, eps=1e-3)
+alphas, coefs, gaps = lasso_path(Xc, yc, alphas=60, eps=1e-3)
 cv = LassoCV(cv=5).fit(X, y)
 print(f"Path: {alphas.size} alphas, largest gap = {gaps.max():.1e}, LassoCV alpha = {cv.alpha_:.6e}")
 fig = plot_path(alphas, coefs, chosen_alpha=cv.alpha_, title="Lasso on diabetes")

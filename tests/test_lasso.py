@@ -11,7 +11,8 @@ from sklearn import linear_model as sk
 
 from lagrangekit.errors import ConvergenceWarning
 from lagrangekit.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV, lasso_path
-from lagrangekit.linear_model._enet_solvers import enet_path_gram, prepare_design
+from lagrangekit.linear_model._design import make_design
+from lagrangekit.linear_model._enet_solvers import enet_path_gram
 
 
 def correlated_data(n=60, p=15, seed=0, shift=3.0):
@@ -78,7 +79,7 @@ def test_matches_sklearn(fit_intercept, fmt, positive, weighted, l1_ratio):
     ).fit(X, y, sample_weight=sw)
     assert ours.solver_ == ("cd-gram" if fmt == "dense-gram" else "cd")
     if fmt == "fortran-design" and not weighted:
-        assert prepare_design(X, y, None, fit_intercept).X is X
+        assert make_design(X, None, fit_intercept).X is X
     assert_coef_close(ours.coef_, ref.coef_)
     assert abs(ours.intercept_ - ref.intercept_) <= 1e-6 * max(1.0, abs(ref.intercept_))
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-6)
@@ -117,10 +118,10 @@ def test_lasso_path_matches_sklearn(fit_intercept, sparse_input, l1_ratio):
     if sparse_input and not fit_intercept:
         X = sp.csc_matrix(X)
     alphas, coefs, gaps = lasso_path(
-        X, y, l1_ratio=l1_ratio, n_alphas=30, fit_intercept=fit_intercept, tol=1e-13
+        X, y, l1_ratio=l1_ratio, alphas=30, fit_intercept=fit_intercept, tol=1e-13
     )
     ref_alphas, ref_coefs, _ = sk.enet_path(
-        Xref, yref, l1_ratio=l1_ratio, n_alphas=30, tol=1e-15, max_iter=10**6
+        Xref, yref, l1_ratio=l1_ratio, alphas=30, tol=1e-15, max_iter=10**6
     )
     np.testing.assert_allclose(alphas, ref_alphas, rtol=1e-12)
     assert coefs.shape == ref_coefs.shape == (20, 30)
@@ -327,7 +328,7 @@ def test_inputs_are_not_modified():
     for model in (Lasso(alpha=0.05), ElasticNet(alpha=0.05, solver="fista"), LassoCV(cv=3, alphas=5)):
         for data in (Xf, Xs):
             model.fit(data, y, sample_weight=sw)
-    lasso_path(Xf, y, n_alphas=5, fit_intercept=True, sample_weight=sw)
+    lasso_path(Xf, y, alphas=5, fit_intercept=True, sample_weight=sw)
     np.testing.assert_array_equal(Xf, copies[0])
     np.testing.assert_array_equal(y, copies[1])
     assert (Xs != copies[2]).nnz == 0

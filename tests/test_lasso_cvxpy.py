@@ -117,3 +117,27 @@ def test_constrained_rejects_negative_budget():
     X, y = data()
     with pytest.raises(ValueError, match="t must be"):
         ConstrainedLasso(t=-1.0).fit(X, y)
+
+
+@pytest.mark.parametrize("fmt", ["dense-gram", "dense-design", "sparse"])
+@pytest.mark.parametrize("constant", [0.1, 1 / 3, 7.7e6])
+def test_constrained_lasso_on_constant_columns_is_the_fit_without_them(fmt, constant):
+    """Issue 15: columns constant up to rounding after centring get coefficient 0; the rest is the
+    constrained fit on the reduced X (cvxpy), with the same multiplier. They used to raise, or to
+    get non-zero coefficients from rounding noise."""
+    X, y = data(seed=5)
+    full = np.c_[X[:, :2], np.full(X.shape[0], constant), X[:, 2:], np.full(X.shape[0], -constant)]
+    precompute = fmt == "dense-gram"
+    Xin = sp.csc_matrix(full) if fmt == "sparse" else full
+    t = 0.5 * float(np.abs(np.linalg.lstsq(X - X.mean(0), y - y.mean(), rcond=None)[0]).sum())
+    model = ConstrainedLasso(t=t, precompute=precompute).fit(Xin, y)
+    reduced = ConstrainedLasso(t=t).fit(X, y)
+    ref = fit_cvxpy(reduced, X, y)
+    assert model.coef_[2] == 0.0 and model.coef_[-1] == 0.0
+    np.testing.assert_allclose(np.delete(model.coef_, [2, full.shape[1] - 1]), ref.coef, atol=1e-6)
+    assert model.multiplier_ == pytest.approx(ref.multiplier, rel=1e-5)
+    assert model.intercept_ == pytest.approx(ref.intercept, rel=1e-6)
+    # only constant columns: the intercept alone, with an inactive budget
+    alone = ConstrainedLasso(t=t, precompute=precompute).fit(full[:, [2, -1]], y)
+    np.testing.assert_array_equal(alone.coef_, 0.0)
+    assert alone.multiplier_ == 0.0 and alone.intercept_ == pytest.approx(y.mean(), rel=1e-12)

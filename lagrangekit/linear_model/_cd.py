@@ -14,10 +14,13 @@ by min(1, λ₁ / maxⱼ ψ(Xⱼᵀr)); for λ₂ > 0 the unscaled residual is t
 point kept. D is 1-strongly concave, so the gap G certifies ‖θ − θ*‖ ≤ √(2G), which drives the
 gap-safe screening rule ψ(Xⱼᵀθ) + ‖Xⱼ‖√(2G) < λ₁ ⇒ wⱼ* = 0 (applied to features with wⱼ = 0).
 
-``enet_cd_design`` works on a design matrix, dense (Fortran order) or CSC, whose columns are
-centred implicitly: column j is X̃ⱼ − x̄ⱼ·v with v the square-root weights, the residual is
-stored as r̃ + c·v with c = x̄ᵀw, and Xⱼᵀr = X̃ⱼᵀr̃ + (vᵀv)·x̄ⱼ·c (callers that centred X
-explicitly pass x̄ = 0). It uses working sets ranked by the distance of each feature's dual
+``enet_cd_design`` works on the weighted objective ½Σᵢsᵢ(yᵢ − xᵢᵀw)² of a design matrix, dense
+(Fortran or C order) or CSC, never copied: its columns are centred implicitly (column j is
+Xⱼ − x̄ⱼ·1), the residual is stored uncentred as r = yᶜ − Xw with c = x̄ᵀw, so the centred
+residual is r + c, and XᶜⱼᵀS(r + c) = Xⱼᵀ(s∘r) + n·x̄ⱼ·c because Σsᵢ(rᵢ + c) = 0 (callers that
+centred X explicitly pass x̄ = 0). The weights enter only the dot products. For C-ordered X the
+columns of each working set are gathered into a caller-sized buffer, so the epochs read
+contiguous memory. It uses working sets ranked by the distance of each feature's dual
 constraint to the dual point (as celer does), gap-safe screening and Anderson extrapolation of
 the primal iterates (as skglm does). ``enet_cd_gram_path`` works from XᵀX, Xᵀy and yᵀy only,
 over a decreasing sequence of penalties with warm starts.
@@ -33,11 +36,20 @@ _FAST = {"reassoc", "contract", "nsz", "arcp"}
 
 
 @njit(cache=True, fastmath=_FAST)
-def _col_dot(X, data, indices, indptr, is_sparse, j, r):
+def _col_dot(X, data, indices, indptr, is_sparse, j, r, sw, weighted):
+    """Σᵢ sᵢXᵢⱼrᵢ (sᵢ = 1 unless ``weighted``)."""
     acc = 0.0
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            acc += data[k] * r[indices[k]]
+        if weighted:
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                acc += data[k] * sw[i] * r[i]
+        else:
+            for k in range(indptr[j], indptr[j + 1]):
+                acc += data[k] * r[indices[k]]
+    elif weighted:
+        for i in range(X.shape[0]):
+            acc += X[i, j] * sw[i] * r[i]
     else:
         for i in range(X.shape[0]):
             acc += X[i, j] * r[i]
@@ -59,6 +71,17 @@ def _dot(a, b):
     acc = 0.0
     for i in range(a.shape[0]):
         acc += a[i] * b[i]
+    return acc
+
+
+@njit(cache=True, fastmath=_FAST)
+def _wnorm2(r, sw, weighted):
+    """Σᵢ sᵢrᵢ²."""
+    if not weighted:
+        return _dot(r, r)
+    acc = 0.0
+    for i in range(r.shape[0]):
+        acc += sw[i] * r[i] * r[i]
     return acc
 
 
@@ -199,74 +222,196 @@ def _anderson_weights(buf, K, m, coef):
 
 
 @njit(cache=True)
-def _correlations(X, data, indices, indptr, is_sparse, xbar, vv, idx, m, r, cs, z):
-    """z[j] = Xⱼᶜᵀr for j in idx[:m], with the residual r̃ + c·v of the implicit centring."""
+def _extrapolate(buf, K, m, acoef, positive, out):
+    """out[:m] = the Anderson combination of the K stored iterates buf[1:, :m]; False when the
+    weights are degenerate or (``positive``) the combination leaves the feasible set."""
+    if not _anderson_weights(buf, K, m, acoef):
+        return False
+    for k in range(m):
+        wa = 0.0
+        for t in range(K):
+            wa += acoef[t] * buf[t + 1, k]
+        if positive and wa < 0.0:
+            return False
+        out[k] = wa
+    return True
+
+
+@njit(cache=True, fastmath=_FAST)
+def _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, idx, m, r, cs, z):
+    """z[j] = XᶜⱼᵀS(r + c) for j = idx[k], k < m, reading column cols[k] of M (the implicit centring
+    adds n·x̄ⱼ·c because Σᵢsᵢ(rᵢ + c) = 0). One tight loop per layout: this is the O(nnz) pass
+    of every outer iteration."""
+    u = r * sw if weighted else r
+    if is_sparse:
+        for k in range(m):
+            c = cols[k]
+            acc = 0.0
+            for t in range(indptr[c], indptr[c + 1]):
+                acc += data[t] * u[indices[t]]
+            j = idx[k]
+            z[j] = acc + vv * xbar[j] * cs
+    else:
+        for k in range(m):
+            c = cols[k]
+            acc = 0.0
+            for i in range(M.shape[0]):
+                acc += M[i, c] * u[i]
+            j = idx[k]
+            z[j] = acc + vv * xbar[j] * cs
+
+
+@njit(cache=True, fastmath=_FAST)
+def _correlations_rows(X, sw, weighted, xbar, vv, idx, m, r, cs, z):
+    """:func:`_correlations` for C-ordered dense X, one pass over its rows."""
+    for k in range(m):
+        z[idx[k]] = 0.0
+    for i in range(X.shape[0]):
+        ri = r[i] * sw[i] if weighted else r[i]
+        if ri != 0.0:
+            for k in range(m):
+                j = idx[k]
+                z[j] += X[i, j] * ri
     for k in range(m):
         j = idx[k]
-        z[j] = _col_dot(X, data, indices, indptr, is_sparse, j, r) + vv * xbar[j] * cs
+        z[j] += vv * xbar[j] * cs
 
 
 @njit(cache=True)
-def _residual(X, data, indices, indptr, is_sparse, xbar, y, w, r):
-    """r = y − X̃w exactly; returns c = x̄ᵀw."""
+def _residual(X, data, indices, indptr, is_sparse, row_major, xbar, y, w, r):
+    """r = y − Xw exactly (uncentred X); returns c = x̄ᵀw, so that the centred residual is r + c."""
     r[:] = y
     cs = 0.0
-    for j in range(w.shape[0]):
-        if w[j] != 0.0:
+    support = np.flatnonzero(w)
+    for j in support:
+        cs += w[j] * xbar[j]
+    if row_major:
+        for i in range(X.shape[0]):
+            acc = 0.0
+            for j in support:
+                acc += X[i, j] * w[j]
+            r[i] -= acc
+    else:
+        for j in support:
             _col_axpy(X, data, indices, indptr, is_sparse, j, -w[j], r)
-            cs += w[j] * xbar[j]
     return cs
 
 
 @njit(cache=True)
-def _epoch(X, data, indices, indptr, is_sparse, xbar, vv, col_norm2, ws, w, r, cs, lam1, lam2, positive):
-    """One pass of coordinate descent over ws; returns the updated c = x̄ᵀw."""
+def _epoch(
+    M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
+    lam1, lam2, positive,
+):
+    """One pass of coordinate descent over ws (column cols[k] of M is feature ws[k]); returns c = x̄ᵀw."""
     for k in range(ws.shape[0]):
         j = ws[k]
         cn2 = col_norm2[j]
         if cn2 == 0.0:
             continue
         old = w[j]
-        zj = _col_dot(X, data, indices, indptr, is_sparse, j, r) + vv * xbar[j] * cs
+        zj = _col_dot(M, data, indices, indptr, is_sparse, cols[k], r, sw, weighted) + vv * xbar[j] * cs
         new = _threshold(old * cn2 + zj, lam1, cn2 + lam2, positive)
         if new != old:
             d = new - old
-            _col_axpy(X, data, indices, indptr, is_sparse, j, -d, r)
+            _col_axpy(M, data, indices, indptr, is_sparse, cols[k], -d, r)
             cs += d * xbar[j]
             w[j] = new
     return cs
 
 
 @njit(cache=True)
+def _primal(r, cs, sw, weighted, vv, wvals, m, lam1, lam2):
+    """P = ½Σsᵢ(rᵢ + c)² + λ₁‖w‖₁ + (λ₂/2)‖w‖², with the working set's coefficients wvals[:m]."""
+    l1 = 0.0
+    l2 = 0.0
+    for k in range(m):
+        v = wvals[k]
+        l1 += abs(v)
+        l2 += v * v
+    return 0.5 * (_wnorm2(r, sw, weighted) - cs * cs * vv) + lam1 * l1 + 0.5 * lam2 * l2
+
+
+@njit(cache=True)
+def _inner(
+    M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
+    z, lam1, lam2, positive, coef_tol, max_epochs, epochs, tol_in, K, seed, w_prev, r_acc, w_acc,
+):
+    """Epochs on the working set ws until its restricted gap is at most tol_in (or max_epochs).
+
+    Column cols[k] of M holds feature ws[k]. Returns (c = x̄ᵀw, epochs, settled).
+    """
+    mw = ws.shape[0]
+    buf = np.empty((K + 1, mw))
+    acoef = np.empty(max(K, 1))
+    w_old = np.empty(mw)
+    n_buf = 0
+    settled = False
+    while epochs < max_epochs:
+        visit_ws, visit_cols = ws, cols
+        if seed >= 0:  # a fresh visiting order; the stored iterates keep ws's order
+            perm = np.random.permutation(mw)  # noqa: NPY002 (numba supports only the legacy API)
+            visit_ws, visit_cols = ws[perm], cols[perm]
+        for k in range(mw):
+            w_prev[k] = w[ws[k]]
+        cs = _epoch(
+            M, data, indices, indptr, is_sparse, visit_cols, visit_ws, sw, weighted, xbar, vv, col_norm2,
+            w, r, cs, lam1, lam2, positive,
+        )
+        epochs += 1
+        settled = _settled(w, ws, mw, w_prev, coef_tol)
+        if K == 0:
+            if epochs % 5 != 0:
+                continue
+        else:
+            for k in range(mw):
+                buf[n_buf, k] = w[ws[k]]
+            n_buf += 1
+            if n_buf <= K:
+                continue
+            n_buf = 0
+            if _extrapolate(buf, K, mw, acoef, positive, w_acc):
+                r_acc[:] = r
+                cs_acc = cs
+                for k in range(mw):
+                    d = w_acc[k] - w[ws[k]]
+                    if d != 0.0:
+                        _col_axpy(M, data, indices, indptr, is_sparse, cols[k], -d, r_acc)
+                        cs_acc += d * xbar[ws[k]]
+                for k in range(mw):
+                    w_old[k] = w[ws[k]]
+                p_old = _primal(r, cs, sw, weighted, vv, w_old, mw, lam1, lam2)
+                p_acc = _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2)
+                if p_acc < p_old:
+                    r[:] = r_acc
+                    cs = cs_acc
+                    for k in range(mw):
+                        w[ws[k]] = w_acc[k]
+        # inner stopping test: the gap of the problem restricted to the working set
+        _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, ws, mw, r, cs, z)
+        rr = _wnorm2(r, sw, weighted) - cs * cs * vv
+        wl1, wl2 = _penalty_sums(w, ws, mw)
+        gap_in, _, _ = _gap(rr, w, wl1, wl2, z, ws, mw, lam1, lam2, positive)
+        if gap_in <= tol_in:
+            break
+    return cs, epochs, settled
+
+
+@njit(cache=True, nogil=True)
 def enet_cd_design(
-    X,
-    data,
-    indices,
-    indptr,
-    is_sparse,
-    xbar,
-    vv,
-    col_norm2,
-    y,
-    w,
-    lam1,
-    lam2,
-    positive,
-    tol,
-    coef_tol,
-    max_epochs,
-    p0,
-    screen,
-    anderson_k,
-    seed,
+    X, data, indices, indptr, is_sparse, row_major, gbuf, sw, weighted, xbar, vv, col_norm2, y, w,
+    lam1, lam2, positive, tol, coef_tol, max_epochs, p0, screen, anderson_k, seed,
 ):
     """Working-set coordinate descent on a design; updates ``w`` in place.
 
-    Returns (gap, epochs, outer_iterations). It stops when the gap is at most ``tol``
-    (absolute, on the unnormalized scale) and the last epoch moved no coefficient by more
-    than ``coef_tol``·maxⱼ|wⱼ| (scikit-learn's test): the gap certifies the objective, but
-    the coefficients only to about √gap. ``seed`` < 0 means cyclic order, otherwise a random
-    permutation of the working set per epoch.
+    X is dense Fortran-ordered, dense C-ordered (``row_major``) or CSC (``is_sparse``: data,
+    indices, indptr), uncentred; ``xbar`` holds the means subtracted implicitly, ``sw`` the
+    weights (read only when ``weighted``), ``vv`` = Σsᵢ = n. For C-ordered X the working-set
+    columns are gathered into the Fortran-ordered ``gbuf`` (n, capacity) before the epochs when
+    they fit, and read from X by stride otherwise. Returns (gap, epochs, outer_iterations).
+    It stops when the gap is at most ``tol`` (absolute, on the unnormalized scale) and the last
+    epoch moved no coefficient by more than ``coef_tol``·maxⱼ|wⱼ| (scikit-learn's test): the gap
+    certifies the objective, but the coefficients only to about √gap. ``seed`` < 0 means cyclic
+    order, otherwise a random permutation of the working set per epoch.
     """
     n = y.shape[0]
     p = w.shape[0]
@@ -275,28 +420,36 @@ def enet_cd_design(
     r = np.empty(n)
     r_acc = np.empty(n)
     z = np.zeros(p)
-    screened = np.zeros(p, dtype=np.bool_)
+    screened = col_norm2 == 0.0  # constant (or zero) columns: coefficient 0, never visited
+    for j in range(p):
+        if screened[j]:
+            w[j] = 0.0
     active = np.empty(p, dtype=np.int64)
     prio = np.empty(p)
     w_acc = np.empty(p)
+    w_prev = np.empty(p)
     col_norm = np.sqrt(col_norm2)
-    K = anderson_k
+    capacity = gbuf.shape[1] if row_major else 0
     epochs = 0
     n_outer = 0
     ws_size = max(1, min(p0, p))
     gap = np.inf
-    settled = not np.any(w != 0.0)  # w = 0 needs no epoch to be exact (α >= α_max)
-    w_prev = np.empty(p)
+    settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
     while True:
         # exact residual and correlations on the features not screened out
-        cs = _residual(X, data, indices, indptr, is_sparse, xbar, y, w, r)
+        cs = _residual(X, data, indices, indptr, is_sparse, row_major, xbar, y, w, r)
         m = 0
         for j in range(p):
             if not screened[j]:
                 active[m] = j
                 m += 1
-        _correlations(X, data, indices, indptr, is_sparse, xbar, vv, active, m, r, cs, z)
-        rr = _dot(r, r) - cs * cs * vv
+        if row_major:
+            _correlations_rows(X, sw, weighted, xbar, vv, active, m, r, cs, z)
+        else:
+            _correlations(
+                X, data, indices, indptr, is_sparse, active, sw, weighted, xbar, vv, active, m, r, cs, z
+            )
+        rr = _wnorm2(r, sw, weighted) - cs * cs * vv
         wl1, wl2 = _penalty_sums(w, active, m)
         gap, s, primal = _gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
         if (gap <= tol and settled) or epochs >= max_epochs:
@@ -328,81 +481,24 @@ def enet_cd_design(
             else:
                 prio[k] = (lam1 - _psi(z[j], positive)) / col_norm[j]
         ws_size = min(m, max(ws_size, n_supp + n_supp // 5 + 50))
-        order = np.argsort(prio[:m])
-        ws = np.sort(active[order[:ws_size]])
+        if ws_size < m:  # the ws_size smallest priorities (support first, at −inf), in any order
+            ws = np.sort(active[:m][np.argpartition(prio[:m], ws_size - 1)[:ws_size]])
+        else:
+            ws = np.sort(active[:m])
         mw = ws.shape[0]
-        tol_in = 0.3 * gap
-        buf = np.empty((K + 1, mw))
-        acoef = np.empty(max(K, 1))
-        n_buf = 0
-        while epochs < max_epochs:
-            if seed >= 0:
-                ws = ws[np.random.permutation(mw)]  # noqa: NPY002
+        args = (
+            sw, weighted, xbar, vv, col_norm2, w, r, cs, z, lam1, lam2, positive, coef_tol, max_epochs,
+            epochs, 0.3 * gap, anderson_k, seed, w_prev, r_acc, w_acc,
+        )
+        if row_major and mw <= capacity:
             for k in range(mw):
-                w_prev[k] = w[ws[k]]
-            cs = _epoch(
-                X, data, indices, indptr, is_sparse, xbar, vv, col_norm2, ws, w, r, cs, lam1, lam2, positive
-            )
-            epochs += 1
-            settled = _settled(w, ws, mw, w_prev, coef_tol)
-            if K == 0:
-                if epochs % 5 != 0:
-                    continue
-            else:
-                for k in range(mw):
-                    buf[n_buf, k] = w[ws[k]]
-                n_buf += 1
-                if n_buf <= K:
-                    continue
-                n_buf = 0
-                if _anderson_weights(buf, K, mw, acoef):
-                    r_acc[:] = r
-                    cs_acc = cs
-                    ok = True
-                    for k in range(mw):
-                        j = ws[k]
-                        wa = 0.0
-                        for t in range(K):
-                            wa += acoef[t] * buf[t + 1, k]
-                        if positive and wa < 0.0:
-                            ok = False
-                            break
-                        w_acc[k] = wa
-                    if ok:
-                        for k in range(mw):
-                            j = ws[k]
-                            d = w_acc[k] - w[j]
-                            if d != 0.0:
-                                _col_axpy(X, data, indices, indptr, is_sparse, j, -d, r_acc)
-                                cs_acc += d * xbar[j]
-                        l1_old = 0.0
-                        l2_old = 0.0
-                        l1_acc = 0.0
-                        l2_acc = 0.0
-                        for k in range(mw):
-                            j = ws[k]
-                            l1_old += abs(w[j])
-                            l2_old += w[j] * w[j]
-                            l1_acc += abs(w_acc[k])
-                            l2_acc += w_acc[k] * w_acc[k]
-                        p_old = 0.5 * (_dot(r, r) - cs * cs * vv) + lam1 * l1_old + 0.5 * lam2 * l2_old
-                        p_acc = (
-                            0.5 * (_dot(r_acc, r_acc) - cs_acc * cs_acc * vv)
-                            + lam1 * l1_acc
-                            + 0.5 * lam2 * l2_acc
-                        )
-                        if p_acc < p_old:
-                            r[:] = r_acc
-                            cs = cs_acc
-                            for k in range(mw):
-                                w[ws[k]] = w_acc[k]
-            # inner stopping test: the gap of the problem restricted to the working set
-            _correlations(X, data, indices, indptr, is_sparse, xbar, vv, ws, mw, r, cs, z)
-            rr = _dot(r, r) - cs * cs * vv
-            wl1, wl2 = _penalty_sums(w, ws, mw)
-            gap_in, _, _ = _gap(rr, w, wl1, wl2, z, ws, mw, lam1, lam2, positive)
-            if gap_in <= tol_in:
-                break
+                j = ws[k]
+                for i in range(n):
+                    gbuf[i, k] = X[i, j]
+            cols = np.arange(mw)
+            cs, epochs, settled = _inner(gbuf, data, indices, indptr, is_sparse, cols, ws, *args)
+        else:
+            cs, epochs, settled = _inner(X, data, indices, indptr, is_sparse, ws, ws, *args)
     return gap, epochs, n_outer
 
 
@@ -419,7 +515,7 @@ def _gram_state(G, q, yty, w, g):
     return yty - _dot(w, q) - _dot(w, g)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def enet_cd_gram_path(
     G, q, yty, lam1s, lam2s, positive, tol, coef_tol, max_epochs, w, screen, anderson_k, coefs
 ):
@@ -438,6 +534,7 @@ def enet_cd_gram_path(
     g = np.empty(p)
     g_acc = np.empty(p)
     w_acc = np.empty(p)
+    w_ext = np.empty(p)
     active = np.empty(p, dtype=np.int64)
     screened = np.zeros(p, dtype=np.bool_)
     diag_sqrt = np.empty(p)
@@ -449,14 +546,18 @@ def enet_cd_gram_path(
     for a in range(n_pen):
         lam1 = lam1s[a]
         lam2 = lam2s[a]
-        screened[:] = False
-        m = p
+        m = 0
         for j in range(p):
-            active[j] = j
+            screened[j] = not G[j, j] > 0.0  # zero columns: coefficient 0, never visited
+            if screened[j]:
+                w[j] = 0.0
+            else:
+                active[m] = j
+                m += 1
         rr = _gram_state(G, q, yty, w, g)
         epochs = 0
         n_buf = 0
-        settled = not np.any(w != 0.0)  # w = 0 needs no epoch to be exact (α >= α_max)
+        settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
         while True:
             wl1, wl2 = _penalty_sums(w, active, m)
             gap, s, primal = _gap(rr, w, wl1, wl2, g, active, m, lam1, lam2, positive)
@@ -501,33 +602,25 @@ def enet_cd_gram_path(
                 n_buf += 1
                 if n_buf > K:
                     n_buf = 0
-                    if _anderson_weights(buf, K, m, acoef):
+                    if _extrapolate(buf, K, m, acoef, positive, w_ext):
                         w_acc[:] = w
-                        ok = True
                         for k in range(m):
-                            wa = 0.0
-                            for t in range(K):
-                                wa += acoef[t] * buf[t + 1, k]
-                            if positive and wa < 0.0:
-                                ok = False
-                                break
-                            w_acc[active[k]] = wa
-                        if ok:
-                            g_acc[:] = g
-                            for j in range(p):
-                                d = w_acc[j] - w[j]
-                                if d != 0.0:
-                                    for i in range(p):
-                                        g_acc[i] -= d * G[j, i]
-                            rr_acc = yty - _dot(w_acc, q) - _dot(w_acc, g_acc)
-                            l1a, l2a = _penalty_sums(w_acc, active, m)
-                            p_acc = 0.5 * rr_acc + lam1 * l1a + 0.5 * lam2 * l2a
-                            wl1, wl2 = _penalty_sums(w, active, m)
-                            p_old = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
-                            if p_acc < p_old:
-                                w[:] = w_acc
-                                g[:] = g_acc
-                                rr = rr_acc
+                            w_acc[active[k]] = w_ext[k]
+                        g_acc[:] = g
+                        for j in range(p):
+                            d = w_acc[j] - w[j]
+                            if d != 0.0:
+                                for i in range(p):
+                                    g_acc[i] -= d * G[j, i]
+                        rr_acc = yty - _dot(w_acc, q) - _dot(w_acc, g_acc)
+                        l1a, l2a = _penalty_sums(w_acc, active, m)
+                        p_acc = 0.5 * rr_acc + lam1 * l1a + 0.5 * lam2 * l2a
+                        wl1, wl2 = _penalty_sums(w, active, m)
+                        p_old = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
+                        if p_acc < p_old:
+                            w[:] = w_acc
+                            g[:] = g_acc
+                            rr = rr_acc
         gaps[a] = gap
         n_epochs[a] = epochs
         coefs[a, :] = w

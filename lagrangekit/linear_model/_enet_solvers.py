@@ -12,73 +12,28 @@ Returned gaps are absolute, on the same scale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import scipy.sparse as sparse
 
-from ._preprocessing import SQUARES_OVERFLOW, center_data
+from ._design import CONSTANT_CENTRED, DesignTarget, rescale_weights
 
 __all__ = [
-    "DesignData",
     "GramData",
     "PathSolution",
     "enet_path_design",
     "enet_path_gram",
     "gram_statistics",
-    "prepare_design",
-    "rescale_weights",
 ]
 
 _DUMMY_DENSE = np.zeros((2, 2), order="F")
 _DUMMY_DATA = np.zeros(1)
 _DUMMY_INDEX = np.zeros(1, dtype=np.int32)
+_ONES = np.ones(1)
 _ANDERSON_K = 5
 _WS_START = 10
-_CANCELLATION = 1e-6  # centre explicitly when implicit centring would cancel > 6 digits
-
-
-@dataclass(frozen=True)
-class DesignData:
-    """A centred, weight-scaled design ready for the coordinate-descent kernel.
-
-    Column j of the centred design is X̃ⱼ − x̄ⱼ·v, with X̃ = ``X`` (rows scaled by v, the
-    square roots of the weights, ``root_weights``) and x̄ = ``xbar``: CSC designs and
-    uncopied dense ones keep ``xbar`` as the column means that the kernel subtracts
-    implicitly; explicitly centred dense copies have ``xbar`` = 0.
-    """
-
-    X: Any
-    y: np.ndarray
-    xbar: np.ndarray
-    col_norm2: np.ndarray
-    n_samples: int
-    X_offset: np.ndarray
-    y_offset: float
-    root_weights: np.ndarray
-
-    @property
-    def is_sparse(self) -> bool:
-        return sparse.issparse(self.X)
-
-    def operator(self) -> Any:
-        """The centred design as an array, or as a LinearOperator X̃ − v·x̄ᵀ for sparse data."""
-        if not np.any(self.xbar):
-            return self.X
-        from scipy.sparse.linalg import LinearOperator
-
-        X, xbar = self.X, self.xbar
-        v = self.root_weights
-        return LinearOperator(
-            X.shape,
-            matvec=lambda w: X @ np.ravel(w) - v * (xbar @ np.ravel(w)),
-            rmatvec=lambda r: X.T @ np.ravel(r) - xbar * (v @ np.ravel(r)),
-            dtype=np.float64,
-        )
-
-    def correlations(self) -> np.ndarray:
-        """Xᶜᵀ S yᶜ; the implicit centring drops out because the weighted yᶜ sums to zero."""
-        return np.asarray(self.X.T @ self.y).ravel()
+# C-ordered X: the working set's columns are gathered into a buffer of at most this share of X
+# (memory stays O(X/16)); larger working sets read X by stride
+_GATHER_SHARE = 16
 
 
 @dataclass(frozen=True)
@@ -102,65 +57,11 @@ class PathSolution:
     n_iter: np.ndarray
 
 
-def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndarray | None:
-    """Weights rescaled to sum to ``n_samples``, as scikit-learn's coordinate descent does."""
-    if sample_weight is None:
-        return None
-    return sample_weight * (n_samples / sample_weight.sum())
-
-
-def prepare_design(
-    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> DesignData:
-    """Centre and √s-scale ``X`` for the kernel, copying it only when needed. Inputs are not modified.
-
-    Sparse ``X``, and unweighted Fortran-ordered float64 ``X`` whose centring cancels fewer
-    than six digits, are used as they are, with the column means kept in ``xbar`` for the
-    kernel's implicit centring; any other dense ``X`` becomes one centred Fortran-ordered copy.
-    """
-    n, p = X.shape
-    sw = rescale_weights(sample_weight, n)
-    root = None if sw is None else np.sqrt(sw)
-    v = np.ones(n) if root is None else root
-    if not sparse.issparse(X) and sw is None and X.dtype == np.float64 and X.flags.f_contiguous:
-        x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
-        squares = np.einsum("ij,ij->j", X, X)
-        col_norm2 = squares - n * x_mean**2
-        if np.all(col_norm2 >= _CANCELLATION * squares):
-            y_mean = float(y.mean()) if fit_intercept else 0.0
-            yc = np.asarray(y, dtype=np.float64) - y_mean
-            return DesignData(X, yc, x_mean, col_norm2, n, x_mean, y_mean, v)
-    cd = center_data(X, y, sw, fit_intercept, order="F")
-    yc = np.asarray(cd.y, dtype=np.float64)
-    if root is not None:
-        yc = yc * root
-    if sparse.issparse(X):
-        Xs = sparse.csc_matrix(X, dtype=np.float64, copy=True)
-        Xs.sum_duplicates()
-        if root is not None:
-            Xs.data *= root[Xs.indices]
-        xbar = np.asarray(cd.X_offset, dtype=np.float64) if fit_intercept else np.zeros(p)
-        col_norm2 = np.asarray(Xs.multiply(Xs).sum(axis=0)).ravel() - n * xbar**2
-        col_norm2 = np.maximum(col_norm2, 0.0)
-        Xd: Any = Xs
-    else:
-        Xd = cd.X
-        if Xd is X or Xd.dtype != np.float64 or not Xd.flags.f_contiguous:
-            Xd = np.array(Xd, dtype=np.float64, order="F", copy=True)
-        if root is not None:
-            Xd *= root[:, None]
-        xbar = np.zeros(p)
-        col_norm2 = np.einsum("ij,ij->j", Xd, Xd)
-    x_offset = np.asarray(cd.X_offset, dtype=np.float64)
-    if not (np.all(np.isfinite(col_norm2)) and np.all(np.isfinite(x_offset))):
-        raise ValueError(SQUARES_OVERFLOW)
-    return DesignData(Xd, yc, xbar, col_norm2, n, x_offset, float(cd.y_offset), v)
-
-
 def gram_statistics(
-    X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> GramData:
-    """XᵀSX, XᵀSy and yᵀSy of the (weighted-)centred dense data, with S rescaled to sum to n.
+    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> list[GramData]:
+    """XᵀSX, XᵀSy and yᵀSy of the (weighted-)centred dense data per column of ``Y`` (n, k), with S
+    rescaled to sum to n; the targets share one XᵀSX.
 
     Uses Ridge's one-pass block accumulation (no copy of X without weights).
     """
@@ -168,17 +69,23 @@ def gram_statistics(
 
     n = X.shape[0]
     sw = rescale_weights(sample_weight, n)
-    form = gram_form(
-        np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)[:, None], sw, fit_intercept
-    )
-    return GramData(
-        np.ascontiguousarray(form.G),
-        np.ascontiguousarray(form.B[:, 0]),
-        float(form.yy[0]),
-        n,
-        np.asarray(form.x_offset, dtype=np.float64),
-        float(form.y_offset[0]),
-    )
+    form = gram_form(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), sw, fit_intercept)
+    G = np.array(form.G, order="C")
+    x_offset = np.asarray(form.x_offset, dtype=np.float64)
+    B = np.array(form.B.T)
+    if fit_intercept:
+        # columns constant up to rounding (of a sum over n rows): coefficient 0, as in the design
+        centred = np.diag(G).copy()
+        constant = centred <= max(CONSTANT_CENTRED, (n * np.finfo(np.float64).eps) ** 2) * (
+            centred + n * x_offset**2
+        )
+        G[constant, :] = 0.0
+        G[:, constant] = 0.0
+        B[:, constant] = 0.0
+    return [
+        GramData(G, np.ascontiguousarray(b), float(yy), n, x_offset, float(y_offset))
+        for b, yy, y_offset in zip(B, form.yy, form.y_offset)
+    ]
 
 
 def _penalties(alphas: np.ndarray, l1_ratio: float, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -243,7 +150,7 @@ def enet_path_gram(
 
 
 def enet_path_design(
-    design: DesignData,
+    target: DesignTarget,
     alphas: np.ndarray,
     *,
     l1_ratio: float = 1.0,
@@ -254,23 +161,28 @@ def enet_path_design(
     seed: int = -1,
     screen: bool = True,
 ) -> PathSolution:
-    """Elastic net by working-set coordinate descent on a prepared design, along ``alphas``.
+    """Elastic net by working-set coordinate descent on a design and target, along ``alphas``.
 
     ``max_iter`` bounds the epochs (passes over the working set) per α; ``seed`` >= 0 visits
-    the working set in a fresh random order each epoch.
+    the working set in a fresh random order each epoch. X is read where it is (see
+    :mod:`._design`); only a C-ordered X costs a gather buffer of n × p/16 floats.
     """
     from ._cd import enet_cd_design
 
+    design = target.design
     X = design.X
     n = design.n_samples
-    p = design.xbar.shape[0]
+    p = design.n_features
     if design.is_sparse:
         dense, data, indices, indptr = _DUMMY_DENSE, X.data, X.indices, X.indptr
     else:
         dense, data, indices, indptr = X, _DUMMY_DATA, _DUMMY_INDEX, _DUMMY_INDEX
+    gbuf = np.empty((n, p // _GATHER_SHARE), order="F") if design.row_major else _DUMMY_DENSE
+    weights = design.weights
+    sw = _ONES if weights is None else weights
     lam1, lam2 = _penalties(alphas, l1_ratio, n)
     w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    tol_abs = tol * float(design.y @ design.y) / 2.0
+    tol_abs = tol * target.weighted_sum_squares() / 2.0
     coefs = np.empty((lam1.shape[0], p))
     gaps = np.empty(lam1.shape[0])
     n_iter = np.empty(lam1.shape[0], dtype=np.int64)
@@ -281,10 +193,14 @@ def enet_path_design(
             indices,
             indptr,
             design.is_sparse,
-            design.xbar,
+            design.row_major,
+            gbuf,
+            sw,
+            weights is not None,
+            design.x_mean,
             float(n),
             design.col_norm2,
-            design.y,
+            target.y,
             w,
             lam1[k],
             lam2[k],

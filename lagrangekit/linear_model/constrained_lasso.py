@@ -9,17 +9,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import LinearPredictorMixin
+from ._enet_data import PreparedData, prepare_data, use_gram
 from ._preprocessing import check_nonnegative, validate_fit_data
-from .lasso import (
-    PreparedData,
-    _check_choice,
-    _check_positive_int,
-    check_post_fit_data,
-    kkt_terms,
-    prepare_data,
-    subgradient_report,
-    use_gram,
-)
+from .lasso import _check_choice, _check_positive_int, check_post_fit_data, kkt_terms, subgradient_report
 from .stats_fit import enet_prepared_data, gram_stats_input
 
 __all__ = ["ConstrainedLasso"]
@@ -30,19 +22,15 @@ def _support_block(data: PreparedData, support: np.ndarray) -> tuple[np.ndarray,
     if data.gram is not None:
         g = data.gram
         return g.XtX[np.ix_(support, support)], g.Xty[support]
-    d = data.design
-    XS = d.X[:, support]
-    XS = XS.toarray() if d.is_sparse else XS
-    G = XS.T @ XS - d.n_samples * np.outer(d.xbar[support], d.xbar[support])
-    return G, XS.T @ d.y
+    return data.design.design.gram_block(support, data.design.y)
 
 
 def _correlations_at(data: PreparedData, w: np.ndarray) -> np.ndarray:
     """Xᶜᵀ S (yᶜ − Xᶜw), the negative gradient times n."""
     if data.gram is not None:
         return data.gram.Xty - data.gram.XtX @ w
-    op = data.design.operator()
-    return np.asarray(op.T @ (data.design.y - op @ w)).ravel()
+    target = data.design
+    return target.design.rmatvec(target.y - target.design.matvec(w))
 
 
 class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
@@ -165,11 +153,17 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
 
     @staticmethod
     def _inside_ball(data: PreparedData, w_small: np.ndarray, t: float) -> tuple[np.ndarray, float]:
-        """The least-squares solution when it is unique and inside the ball, else the α → 0 limit."""
-        support = np.arange(w_small.shape[0])
-        G, q = _support_block(data, support)
+        """The least-squares solution when it is unique and inside the ball, else the α → 0 limit.
+
+        Constant (zero after centring) columns, whose coefficient is 0, are left out of the
+        uniqueness test and the solve.
+        """
+        G, q = _support_block(data, np.arange(w_small.shape[0]))
+        keep = np.flatnonzero(np.diag(G) > 0)
+        G, q = G[np.ix_(keep, keep)], q[keep]
         if np.linalg.matrix_rank(G) == G.shape[0]:
-            w = np.linalg.solve(G, q)
+            w = np.zeros_like(w_small)
+            w[keep] = np.linalg.solve(G, q)
             if np.abs(w).sum() <= t:
                 return w, 0.0
         return w_small, 0.0

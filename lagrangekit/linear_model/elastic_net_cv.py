@@ -9,22 +9,29 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
+from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import LinearPredictorMixin
-from ._enet_solvers import rescale_weights
+from ._design import rescale_weights
+from ._enet_data import alpha_grid, prepare_data, use_gram
 from ._preprocessing import check_nonnegative, validate_fit_data
-from .lasso import (
-    ElasticNet,
-    _check_choice,
-    _check_l1_ratio,
-    _check_positive_int,
-    alpha_grid,
-    prepare_data,
-    use_gram,
-)
+from .lasso import ElasticNet, _check_choice, _check_l1_ratio, _check_positive_int
 from .stats_fit import enet_fold_errors, enet_prepared_data, gram_folds_input
 
 __all__ = ["ElasticNetCV", "LassoCV"]
+
+
+def _explicit_alphas(alphas: Any) -> np.ndarray:
+    """An explicit α grid as float64, with scikit-learn's messages for a bad entry."""
+    values = list(np.ravel(np.asarray(alphas, dtype=object)))
+    for i, value in enumerate(values):
+        if isinstance(value, (str, bytes)) or not isinstance(value, (numbers.Real, np.number)):
+            raise TypeError(f"alphas[{i}] must be an instance of float, not {type(value).__name__}")
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"alphas[{i}] == {value}, must be >= 0.0 and finite.")
+    if not values:
+        raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
+    return np.asarray(values, dtype=np.float64)
 
 
 class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
@@ -97,9 +104,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 ]
             )
         else:
-            alphas = np.sort(np.asarray(self.alphas, dtype=np.float64).reshape(-1))[::-1]
-            if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
-                raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
+            alphas = np.sort(_explicit_alphas(self.alphas))[::-1]
             grids = np.tile(alphas, (l1_ratios.size, 1))
         if folds_stats is not None:
             options = dict(positive=self.positive, tol=tol, max_iter=max_iter)
@@ -117,13 +122,14 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             precompute=self.precompute,
             positive=self.positive,
             max_iter=max_iter,
+            copy_X=self.copy_X,
             tol=tol,
             selection=self.selection,
             random_state=self.random_state,
         ).fit(*fit_args)
-        single = np.ndim(self.l1_ratio) == 0
-        self.alphas_ = grids[0] if single else grids
-        self.mse_path_ = mse[0] if single else mse
+        # scikit-learn's shapes: an explicit grid is one row; one l1_ratio drops that axis
+        self.alphas_ = grids[0] if n_alphas is None or l1_ratios.size == 1 else grids
+        self.mse_path_ = np.squeeze(mse)
         self.coef_ = final.coef_
         self.intercept_ = final.intercept_
         self.dual_gap_ = final.dual_gap_
@@ -131,20 +137,25 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         return self
 
     def _design_fold_errors(self, X, y, sw, gram, grids, l1_ratios, tol, max_iter) -> np.ndarray:
-        """Held-out (weighted) MSE, (n_l1_ratio, n_alphas, n_folds), refitting each training fold."""
-        folds = list(check_cv(self.cv).split(X, y))
-        mse = np.empty((l1_ratios.size, grids.shape[1], len(folds)))
-        for f, (train, test) in enumerate(folds):
+        """Held-out (weighted) MSE, (n_l1_ratio, n_alphas, n_folds), refitting each training fold
+        (folds in parallel threads when ``n_jobs`` asks: the compiled solver releases the GIL)."""
+        options = dict(positive=self.positive, tol=tol, max_iter=max_iter)
+
+        def fold_errors(train: np.ndarray, test: np.ndarray) -> np.ndarray:
             sw_train = None if sw is None else sw[train]
             data = prepare_data(X[train], y[train], sw_train, self.fit_intercept, gram)
             weights = None if sw is None else rescale_weights(sw[test], test.size)
+            errors = np.empty(grids.shape)
             for i, l1 in enumerate(l1_ratios):
-                sol = data.solve(grids[i], l1_ratio=l1, positive=self.positive, tol=tol, max_iter=max_iter)
+                sol = data.solve(grids[i], l1_ratio=l1, **options)
                 intercepts = np.array([data.intercept(c) for c in sol.coefs])
                 pred = np.asarray(X[test] @ sol.coefs.T) + intercepts
-                err = (y[test][:, None] - pred) ** 2
-                mse[i, :, f] = np.average(err, axis=0, weights=weights)
-        return mse
+                errors[i] = np.average((y[test][:, None] - pred) ** 2, axis=0, weights=weights)
+            return errors
+
+        folds = check_cv(self.cv).split(X, y)
+        per_fold = Parallel(n_jobs=self.n_jobs, prefer="threads")(delayed(fold_errors)(*f) for f in folds)
+        return np.stack(per_fold, axis=-1)
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective at the chosen ``alpha_`` and ``l1_ratio_`` (see :class:`ElasticNet`)."""
@@ -170,13 +181,18 @@ _PARAMS_DOC = """
         As for :class:`ElasticNet`; ``max_iter`` and ``tol`` apply to each α.
     cv : int, cross-validation generator or iterable, optional
         As in scikit-learn (None means 5-fold KFold).
+    copy_X : bool, default True
+        Accepted for scikit-learn compatibility; X is never modified.
+    n_jobs : int or None
+        Folds solved in parallel threads (joblib); None means 1.
 
     Attributes
     ----------
     alpha_ : float
-    alphas_ : ndarray
-        The grid (one row per l1_ratio for ElasticNetCV with several).
-    mse_path_ : ndarray of shape (n_alphas, n_folds) (or (n_l1_ratio, n_alphas, n_folds))
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        The grid: one row per l1_ratio when the grid is automatic and there are several
+        l1_ratios, else one (scikit-learn's shapes).
+    mse_path_ : ndarray of shape (n_l1_ratio, n_alphas, n_folds), axes of length 1 squeezed
         Held-out (weighted) mean squared error.
     coef_, intercept_, dual_gap_, n_iter_
         From the refit at ``alpha_`` on all the data.
@@ -210,6 +226,8 @@ class ElasticNetCV(_ElasticNetCVBase):
         max_iter=1000,
         tol=1e-6,
         cv=None,
+        copy_X=True,
+        n_jobs=None,
         positive=False,
         selection="cyclic",
         random_state=None,
@@ -223,6 +241,8 @@ class ElasticNetCV(_ElasticNetCVBase):
         self.max_iter = max_iter
         self.tol = tol
         self.cv = cv
+        self.copy_X = copy_X
+        self.n_jobs = n_jobs
         self.positive = positive
         self.selection = selection
         self.random_state = random_state
@@ -248,6 +268,8 @@ class LassoCV(_ElasticNetCVBase):
         max_iter=1000,
         tol=1e-6,
         cv=None,
+        copy_X=True,
+        n_jobs=None,
         positive=False,
         selection="cyclic",
         random_state=None,
@@ -260,6 +282,8 @@ class LassoCV(_ElasticNetCVBase):
         self.max_iter = max_iter
         self.tol = tol
         self.cv = cv
+        self.copy_X = copy_X
+        self.n_jobs = n_jobs
         self.positive = positive
         self.selection = selection
         self.random_state = random_state

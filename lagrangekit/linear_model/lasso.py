@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils import assert_all_finite, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, check_X_y
 
 from ..errors import ConvergenceWarning
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
-from ._enet_solvers import (
-    DesignData,
-    GramData,
-    PathSolution,
-    enet_path_design,
-    enet_path_gram,
-    gram_statistics,
-    prepare_design,
-    rescale_weights,
+from ._design import DesignTarget, make_design, rescale_weights
+from ._enet_data import (
+    PreparedData,
+    alpha_grid,
+    given_gram_targets,
+    prepare_targets,
+    unchecked_fit_data,
+    use_gram,
 )
+from ._enet_solvers import PathSolution
 from ._preprocessing import check_nonnegative, validate_fit_data
 from ._roles import ElasticNetPenalty, Quadratic, check_roles
 from .stats_fit import enet_kkt_terms, enet_prepared_data, gram_stats_input
@@ -57,96 +57,6 @@ def _check_choice(value: Any, name: str, choices: tuple) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class PreparedData:
-    """Centred, weighted data in the form its solver needs: Gram statistics or a design."""
-
-    gram: GramData | None
-    design: DesignData | None
-
-    @property
-    def source(self) -> GramData | DesignData:
-        return self.gram if self.gram is not None else self.design
-
-    @property
-    def n_samples(self) -> int:
-        return self.source.n_samples
-
-    @property
-    def n_features(self) -> int:
-        return self.source.X_offset.shape[0]
-
-    def correlations(self) -> np.ndarray:
-        """Xᶜᵀ S yᶜ."""
-        return self.gram.Xty if self.gram is not None else self.design.correlations()
-
-    def null_objective(self) -> float:
-        """P(0) = yᶜᵀ S yᶜ / (2n), the scale of the relative tolerance."""
-        yty = self.gram.yty if self.gram is not None else float(self.design.y @ self.design.y)
-        return yty / (2 * self.n_samples)
-
-    def alpha_max(self, l1_ratio: float, positive: bool) -> float:
-        penalty = ElasticNetPenalty(1.0, l1_ratio, positive)
-        return penalty.alpha_max(-self.correlations() / self.n_samples)
-
-    def intercept(self, coef: np.ndarray) -> float:
-        return float(self.source.y_offset - self.source.X_offset @ coef)
-
-    def solve(
-        self,
-        alphas: np.ndarray,
-        *,
-        l1_ratio: float,
-        positive: bool,
-        tol: float,
-        max_iter: int,
-        coef_init: np.ndarray | None = None,
-        seed: int = -1,
-    ) -> PathSolution:
-        """Coordinate descent along ``alphas`` with warm starts (Gram or design kernel)."""
-        options = dict(l1_ratio=l1_ratio, positive=positive, tol=tol, max_iter=max_iter, coef_init=coef_init)
-        if self.gram is not None:
-            g = self.gram
-            return enet_path_gram(g.XtX, g.Xty, g.yty, g.n_samples, alphas, **options)
-        return enet_path_design(self.design, alphas, seed=seed, **options)
-
-
-def use_gram(X: Any, precompute: Any) -> bool:
-    """Gram mode for dense X when asked, or automatically when n >= 2p (cheap p×p statistics)."""
-    if sparse.issparse(X):
-        return False
-    if precompute == "auto":
-        return X.shape[0] >= 2 * X.shape[1]
-    return bool(precompute)
-
-
-def prepare_data(
-    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool, gram: bool
-) -> PreparedData:
-    """Centre and weight (X, y) once, as Gram statistics or as a design.
-
-    X may come from ``validate_fit_data(..., ensure_all_finite=False)``: the Gram route finds
-    NaN/inf from the diagonal of XᵀX, the design route checks X here.
-    """
-    if gram:
-        return PreparedData(gram_statistics(X, y, sample_weight, fit_intercept), None)
-    assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
-    return PreparedData(None, prepare_design(X, y, sample_weight, fit_intercept))
-
-
-def alpha_grid(
-    data: PreparedData, *, l1_ratio: float, positive: bool, eps: float, n_alphas: int
-) -> np.ndarray:
-    """n_alphas values log-spaced from α_max down to eps·α_max (scikit-learn's grid)."""
-    amax = data.alpha_max(l1_ratio, positive)
-    if not np.isfinite(amax):
-        raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly")
-    resolution = np.finfo(np.float64).resolution
-    if amax <= resolution:
-        return np.full(n_alphas, resolution)
-    return np.geomspace(amax, amax * eps, num=n_alphas)
-
-
 def proximal_solve(
     data: PreparedData,
     alpha: float,
@@ -162,15 +72,15 @@ def proximal_solve(
     from ..optim import proximal_gradient
     from ._cd import _gap
 
-    design = data.design
-    n = design.n_samples
-    X = design.operator()
-    datafit = Quadratic(X, design.y, n)
+    target = data.design
+    n = target.n_samples
+    X = target.design.operator()
+    datafit = Quadratic(X, target.root_weighted_target(), n)
     penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
     check_roles("fista" if accelerated else "ista", datafit, penalty)
     lam1, lam2 = n * penalty.l1, n * penalty.l2
     idx = np.arange(data.n_features)
-    yy = float(design.y @ design.y)
+    yy = target.weighted_sum_squares()
 
     def certificate(w: np.ndarray) -> float:
         r = datafit.residual(w)
@@ -206,26 +116,55 @@ def check_post_fit_data(X, y, sample_weight):
     return X, np.asarray(y, dtype=np.float64), sw
 
 
-def kkt_terms(model: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, float, float]:
-    """(datafit, intercept residual |Σsᵢrᵢ|/n, scale ‖Xᶜᵀ S yᶜ‖∞/n) for the KKT report, from the rows
-    or from a :class:`GramStats` passed as X."""
+def kkt_terms(model: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, float, float, float]:
+    """(datafit, intercept residual |Σsᵢrᵢ|/n, that residual relative to its own terms, scale
+    ‖Xᶜᵀ S yᶜ‖∞/n) for the KKT report, from the rows or from a :class:`GramStats` passed as X.
+
+    The intercept's condition Σsᵢ(yᵢ − xᵢᵀw − b) = 0 is a sum of terms of the size of y, Xw and
+    b, so its residual is divided by RMS(y) + RMS(Xw) + |b| (weighted): a scale-free number
+    that does not grow when X is rescaled, unlike a division by the correlation scale.
+    """
+    w = np.asarray(model.coef_, dtype=np.float64)
+    b = float(model.intercept_)
     stats = gram_stats_input(None, X, y, sample_weight, multi_output=False)
     if stats is not None:
-        return enet_kkt_terms(model, stats)
+        datafit, intercept_residual, scale = enet_kkt_terms(model, stats)
+        W = stats.sum_weights
+        raw = stats.normal_equations(False)
+        size = np.sqrt(max(float(raw.yty), 0.0) / W) + np.sqrt(max(float(w @ raw.XtX @ w), 0.0) / W) + abs(b)
+        return datafit, intercept_residual, intercept_residual / max(size, np.finfo(float).tiny), scale
     X, y, sw = check_post_fit_data(X, y, sample_weight)
     n = X.shape[0]
-    w = np.asarray(model.coef_, dtype=np.float64)
-    root = np.ones(n) if sw is None else np.sqrt(sw)
-    Xs = X.multiply(root[:, None]).tocsc() if sparse.issparse(X) else X * root[:, None]
-    datafit = Quadratic(Xs, root * (y - model.intercept_), n)
-    intercept_residual = abs(float(root @ datafit.residual(w))) / n if model.fit_intercept else 0.0
-    scale = float(np.max(np.abs(prepare_design(X, y, sw, model.fit_intercept).correlations()), initial=0.0))
-    return datafit, intercept_residual, scale / n if scale > 0 else 1.0
+    s = np.ones(n) if sw is None else sw
+    design = make_design(X, sw, model.fit_intercept)
+    Xw = np.asarray(X @ w).ravel()
+    datafit = _RowsQuadratic(design, y - b)
+    intercept_residual = relative = 0.0
+    if model.fit_intercept:
+        intercept_residual = abs(float(s @ (y - Xw - b))) / n
+        size = np.sqrt(float(s @ y**2) / n) + np.sqrt(float(s @ Xw**2) / n) + abs(b)
+        relative = intercept_residual / max(size, np.finfo(float).tiny)
+    scale = float(np.max(np.abs(DesignTarget(design, *design.center_target(y)).correlations()), initial=0.0))
+    return datafit, intercept_residual, relative, scale / n if scale > 0 else 1.0
+
+
+class _RowsQuadratic:
+    """∇f of f(w) = (1/(2n)) Σᵢ sᵢ(yᵢ − b − xᵢᵀw)² at the fitted intercept b, on the uncentred rows."""
+
+    def __init__(self, design: Any, y_minus_b: np.ndarray):
+        self.design = design
+        self.y_minus_b = y_minus_b
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        d = self.design
+        r = self.y_minus_b - np.asarray(d.X @ w).ravel()
+        sr = r if d.weights is None else d.weights * r
+        return -np.asarray(d.X.T @ sr).ravel() / d.n_samples
 
 
 def subgradient_report(
     model: Any,
-    terms: tuple[Any, float, float],
+    terms: tuple[Any, float, float, float],
     *,
     alpha: float,
     l1_ratio: float,
@@ -235,11 +174,12 @@ def subgradient_report(
     """KKTReport of a fitted model's ``coef_``/``intercept_`` for the elastic-net objective at ``alpha``.
 
     Stationarity is the ∞-norm distance from 0 to the subdifferential (including the
-    intercept's gradient); scaled residuals divide by ‖Xᶜᵀ S yᶜ‖∞/n. ``terms`` comes from
-    :func:`kkt_terms`. ``constraint`` supplies the feasibility, slackness and multiplier
+    intercept's gradient); scaled residuals divide by ‖Xᶜᵀ S yᶜ‖∞/n, except the intercept's,
+    which is relative to its own terms (see :func:`kkt_terms`, where ``terms`` comes from).
+    ``constraint`` supplies the feasibility, slackness and multiplier
     entries of a constrained form.
     """
-    datafit, intercept_residual, scale = terms
+    datafit, intercept_residual, intercept_relative, scale = terms
     w = np.asarray(model.coef_, dtype=np.float64)
     positive = bool(getattr(model, "positive", False))
     penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
@@ -268,8 +208,23 @@ def subgradient_report(
         **residuals,
         multipliers=multipliers,
         tol=tol,
-        scaled={k: v / scale for k, v in residuals.items()},
+        scaled={
+            **{k: v / scale for k, v in residuals.items()},
+            "stationarity": max(float(np.max(dist, initial=0.0)) / scale, intercept_relative),
+        },
         message=constraint.get("message", ""),
+    )
+
+
+def combine_target_reports(reports: list[KKTReport]) -> KKTReport:
+    """One KKTReport for several targets: the largest residuals, multipliers keyed by target."""
+    names = ("stationarity", "primal_feasibility", "dual_feasibility", "complementary_slackness")
+    return KKTReport(
+        **{name: max(getattr(r, name) for r in reports) for name in names},
+        multipliers={f"target {k}: {m}": v for k, r in enumerate(reports) for m, v in r.multipliers.items()},
+        tol=reports[0].tol,
+        scaled={name: max(r.residual(name) for r in reports) for name in names},
+        message="; ".join(dict.fromkeys(r.message for r in reports if r.message)),
     )
 
 
@@ -281,34 +236,65 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
         return tags
 
     def _l1_ratio(self) -> float:
         return _check_l1_ratio(self.l1_ratio)
 
     def _validated(self) -> dict[str, Any]:
+        precompute = self.precompute
+        if not hasattr(precompute, "__array__"):
+            precompute = _check_choice(precompute, "precompute", ("auto", True, False))
         return {
             "alpha": check_nonnegative(self.alpha, "alpha"),
             "l1_ratio": self._l1_ratio(),
             "solver": _check_choice(self.solver, "solver", _SOLVERS),
-            "precompute": _check_choice(self.precompute, "precompute", ("auto", True, False)),
+            "precompute": precompute,
             "max_iter": _check_positive_int(self.max_iter, "max_iter"),
             "tol": check_nonnegative(self.tol, "tol"),
             "selection": _check_choice(self.selection, "selection", _SELECTIONS),
         }
 
-    def fit(self, X, y=None, sample_weight=None):
-        """Fit the model.
+    def _targets(self, X, y, sample_weight, solver, precompute, check_input) -> tuple[list, int, np.dtype]:
+        """(each target's PreparedData, y.ndim, the dtype of coef_) from fit's arguments."""
+        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+            return [enet_prepared_data(stats, self.fit_intercept, solver)], 1, np.dtype(np.float64)
+        if check_input:
+            X, y, sw = validate_fit_data(
+                self, X, y, sample_weight, accept_sparse="csc", multi_output=True, ensure_all_finite=False
+            )
+        else:
+            X, y, sw = unchecked_fit_data(X, y, sample_weight)
+            self.n_features_in_ = X.shape[1]
+        Y = y[:, None] if y.ndim == 1 else y
+        targets = None
+        if hasattr(precompute, "__array__"):
+            if solver != "cd":
+                raise ValueError(f"precompute=<Gram matrix> needs solver='cd' or 'auto', got {solver!r}")
+            targets = given_gram_targets(precompute, X, Y, sw, self.fit_intercept)
+            precompute = "auto"
+        if targets is None:
+            gram = solver == "cd" and use_gram(X, precompute)
+            targets = prepare_targets(X, Y, sw, self.fit_intercept, gram)
+        return targets, (1 if y.ndim == 1 or Y.shape[1] == 1 else 2), X.dtype
+
+    def fit(self, X, y=None, sample_weight=None, check_input=True):
+        """Fit the model, one target at a time for a 2-D ``y`` (scikit-learn's shapes).
 
         Parameters
         ----------
         X : array_like or scipy.sparse matrix of shape (n_samples, n_features), GramStats or Dask array
-            Dense, or sparse (converted to CSC). Not modified. A :class:`GramStats` (with ``y``
-            and ``sample_weight`` omitted) fits from the statistics in Gram mode; a Dask array
-            is reduced to them without being loaded.
-        y : array_like of shape (n_samples,)
+            Dense (C or Fortran order), or sparse (CSR is converted to CSC). Never modified and,
+            in float64, never copied: centring and weights are implicit. A :class:`GramStats`
+            (with ``y`` and ``sample_weight`` omitted) fits from the statistics in Gram mode; a
+            Dask array is reduced to them without being loaded.
+        y : array_like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array_like of shape (n_samples,), optional
             Non-negative weights, rescaled internally to sum to n_samples.
+        check_input : bool, default True
+            False skips validation, as in scikit-learn: X must then be a Fortran-ordered float
+            array or CSC matrix holding finite values (ValueError otherwise).
 
         Returns
         -------
@@ -316,54 +302,55 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         """
         opts = self._validated()
         solver = "cd" if opts["solver"] == "auto" else opts["solver"]
-        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
-            data, gram, dtype = enet_prepared_data(stats, self.fit_intercept, solver), True, np.float64
-        else:
-            X, y, sw = validate_fit_data(
-                self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
-            )
-            gram = solver == "cd" and use_gram(X, opts["precompute"])
-            data, dtype = prepare_data(X, y, sw, self.fit_intercept, gram), X.dtype
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if np.shape(self.coef_) == (data.n_features,):
-                coef_init = np.asarray(self.coef_, dtype=np.float64)
+        targets, y_ndim, dtype = self._targets(X, y, sample_weight, solver, opts["precompute"], check_input)
+        k, p = len(targets), targets[0].n_features
+        inits = np.zeros((k, p))
+        if self.warm_start and getattr(self, "coef_", None) is not None and np.size(self.coef_) == k * p:
+            inits = np.asarray(self.coef_, dtype=np.float64).reshape(k, p)
         if opts["alpha"] == 0.0:
             warnings.warn(
-                "alpha=0 is unpenalized least squares, whose duality gap this solver cannot "
-                "certify; use Ridge(alpha=0) or sklearn's LinearRegression",
+                "With alpha=0, this algorithm does not converge well. You are advised to use the "
+                "LinearRegression estimator (or Ridge(alpha=0)): unpenalized least squares has no "
+                "duality gap this solver can certify",
                 UserWarning,
                 stacklevel=2,
             )
-        common = dict(
-            l1_ratio=opts["l1_ratio"],
-            positive=bool(self.positive),
-            tol=opts["tol"],
-            max_iter=opts["max_iter"],
-            coef_init=coef_init,
-        )
-        if solver == "cd":
-            seed = -1
-            if opts["selection"] == "random":
-                seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-            sol = data.solve(np.array([opts["alpha"]]), seed=seed, **common)
-        else:
-            sol = proximal_solve(data, opts["alpha"], accelerated=solver == "fista", **common)
-        coef = sol.coefs[0]
-        self._set_coef(coef[None, :], np.array([data.intercept(coef)]), y_ndim=1, dtype=dtype)
-        self.dual_gap_ = float(sol.gaps[0])
-        self.n_iter_ = int(sol.n_iter[0])
-        self.solver_ = "cd-gram" if gram else solver
-        target = opts["tol"] * data.null_objective()
-        if self.dual_gap_ > target:
+        seed = -1
+        if opts["selection"] == "random":
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        common = dict(l1_ratio=opts["l1_ratio"], positive=bool(self.positive), tol=opts["tol"])
+        common["max_iter"] = opts["max_iter"]
+        W, b = np.empty((k, p)), np.empty(k)
+        gaps, n_iter, worst = np.empty(k), [], 0.0
+        for t, data in enumerate(targets):
+            init = inits[t] if np.any(inits[t]) else None
+            if solver == "cd":
+                sol = data.solve(np.array([opts["alpha"]]), seed=seed, coef_init=init, **common)
+            else:
+                fista = solver == "fista"
+                sol = proximal_solve(data, opts["alpha"], accelerated=fista, coef_init=init, **common)
+            W[t], b[t], gaps[t] = sol.coefs[0], data.intercept(sol.coefs[0]), sol.gaps[0]
+            n_iter.append(int(sol.n_iter[0]))
+            worst = max(worst, gaps[t] / max(opts["tol"] * data.null_objective(), np.finfo(float).tiny))
+        self._set_coef(W, b, y_ndim=y_ndim, dtype=dtype)
+        self.dual_gap_ = float(gaps[0]) if y_ndim == 1 else gaps.astype(dtype)
+        self.n_iter_ = n_iter[0] if y_ndim == 1 else n_iter
+        self.solver_ = "cd-gram" if targets[0].gram is not None else solver
+        if worst > 1.0:
             warnings.warn(
-                f"{type(self).__name__} did not converge: duality gap {self.dual_gap_:.3e} > "
-                f"tol·P(0) = {target:.3e} after {self.n_iter_} iterations; increase max_iter "
-                "or tol, or scale the features",
+                "Objective did not converge. You might want to increase the number of iterations "
+                f"(max_iter), or tol, or scale the features: {type(self).__name__} did not converge, its "
+                f"duality gap {np.max(gaps):.3e} is {worst:.3g}× tol·P(0) after {max(n_iter)} iterations",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         return self
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a scipy.sparse CSR array of shape (1, n_features) or (n_targets, n_features)."""
+        check_is_fitted(self, "coef_")
+        return sparse.csr_array(np.atleast_2d(self.coef_))
 
     def kkt(self, X, y=None, sample_weight=None, *, tol=None) -> KKTReport:
         """Subgradient (KKT) conditions of the fitted coefficients on (X, y), or on a GramStats.
@@ -372,8 +359,11 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         |zⱼ| <= α·l1_ratio where wⱼ = 0, zⱼ = α·l1_ratio·sign(wⱼ) where wⱼ ≠ 0, and
         Σᵢ sᵢrᵢ = 0 when an intercept is fitted. ``stationarity`` is the largest violation
         (the ∞-norm distance from 0 to the subdifferential), and its scaled value divides it
-        by ‖Xᶜᵀ S yᶜ‖∞/n = α_max·l1_ratio. With ``positive=True`` the bound multipliers
-        "lower:w[j]" = α·l1_ratio − zⱼ of zero coefficients must be >= 0 (dual feasibility).
+        by ‖Xᶜᵀ S yᶜ‖∞/n = α_max·l1_ratio; the intercept's residual |Σᵢsᵢrᵢ|/n is scaled by its
+        own terms, RMS(y) + RMS(Xw) + |b|, so that rescaling X leaves the report unchanged.
+        With ``positive=True`` the bound multipliers "lower:w[j]" = α·l1_ratio − zⱼ of zero
+        coefficients must be >= 0 (dual feasibility). For a 2-D ``y`` each target is checked
+        and the report holds the largest residuals, with multipliers keyed "target k: ...".
 
         Parameters
         ----------
@@ -382,9 +372,25 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             subgradient residual that a relative gap of ``tol`` allows.
         """
         check_is_fitted(self, "coef_")
-        terms = kkt_terms(self, X, y, sample_weight)
         tol = 10.0 * np.sqrt(max(float(self.tol), 1e-16)) if tol is None else float(tol)
-        return subgradient_report(self, terms, alpha=float(self.alpha), l1_ratio=self._l1_ratio(), tol=tol)
+        options = dict(alpha=float(self.alpha), l1_ratio=self._l1_ratio(), tol=tol)
+        if np.ndim(self.coef_) == 1:
+            return subgradient_report(self, kkt_terms(self, X, y, sample_weight), **options)
+        Y = np.asarray(y)
+        if Y.ndim != 2 or Y.shape[1] != self.coef_.shape[0]:
+            k = self.coef_.shape[0]
+            raise ValueError(f"y must have shape (n_samples, {k}) for this multi-target fit")
+        reports = []
+        for k in range(Y.shape[1]):
+            view = SimpleNamespace(
+                coef_=self.coef_[k],
+                intercept_=self.intercept_[k] if self.fit_intercept else 0.0,
+                fit_intercept=self.fit_intercept,
+                positive=self.positive,
+                n_features_in_=self.n_features_in_,
+            )
+            reports.append(subgradient_report(view, kkt_terms(view, X, Y[:, k], sample_weight), **options))
+        return combine_target_reports(reports)
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective above in cvxpy: (problem, coef variable, intercept variable or None, None)."""
@@ -426,14 +432,19 @@ class ElasticNet(_ElasticNetBase):
     solver : {"auto", "cd", "fista", "ista"}, default "auto"
         "cd" (and "auto") is working-set coordinate descent compiled with numba, with gap-safe
         screening and Anderson extrapolation; "fista"/"ista" are proximal gradient methods.
-    precompute : {"auto", True, False}, default "auto"
+    precompute : {"auto", True, False} or array of shape (n_features, n_features), default "auto"
         Gram mode for "cd": work from XᵀX and Xᵀy alone. "auto" uses it for dense X with
-        n_samples >= 2·n_features. Sparse X always uses the design.
+        n_samples >= 2·n_features. Sparse X always uses the design. An array is taken as the
+        Gram matrix XᶜᵀSXᶜ of the data as passed (scikit-learn's rules: with an intercept and
+        X not centred it is recomputed, with a UserWarning; one entry is checked).
     positive : bool, default False
         Constrain the coefficients to be non-negative.
     max_iter : int, default 1000
         For "cd", the maximum number of epochs (passes over the working set); for
         "fista"/"ista", of gradient steps.
+    copy_X : bool, default True
+        Accepted for scikit-learn compatibility. X is never modified (nor, in float64, copied)
+        whatever its value: centring and weighting are implicit.
     tol : float, default 1e-6
         Relative: the solver stops when the duality gap is at most tol·P(0), where
         P(0) = Σᵢ sᵢ(yᵢ − ȳ)²/(2n) is the objective at w = 0 on centred data.
@@ -446,13 +457,15 @@ class ElasticNet(_ElasticNetBase):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
-    intercept_ : float
-    n_iter_ : int
-        Epochs (cd) or iterations (fista/ista) run.
-    dual_gap_ : float
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
+        Epochs (cd) or iterations (fista/ista) run (per target for a 2-D y).
+    dual_gap_ : float or ndarray of shape (n_targets,)
         The final duality gap, absolute, on the objective's scale (an upper bound on the
         distance of the objective from its minimum).
+    sparse_coef_ : scipy.sparse CSR array
+        ``coef_`` as a sparse row (or rows).
     solver_ : str
         What ran: "cd-gram", "cd", "fista" or "ista".
     n_features_in_ : int
@@ -474,6 +487,7 @@ class ElasticNet(_ElasticNetBase):
         precompute="auto",
         positive=False,
         max_iter=1000,
+        copy_X=True,
         tol=1e-6,
         warm_start=False,
         selection="cyclic",
@@ -486,6 +500,7 @@ class ElasticNet(_ElasticNetBase):
         self.precompute = precompute
         self.positive = positive
         self.max_iter = max_iter
+        self.copy_X = copy_X
         self.tol = tol
         self.warm_start = warm_start
         self.selection = selection
@@ -524,6 +539,7 @@ class Lasso(_ElasticNetBase):
         precompute="auto",
         positive=False,
         max_iter=1000,
+        copy_X=True,
         tol=1e-6,
         warm_start=False,
         selection="cyclic",
@@ -535,6 +551,7 @@ class Lasso(_ElasticNetBase):
         self.precompute = precompute
         self.positive = positive
         self.max_iter = max_iter
+        self.copy_X = copy_X
         self.tol = tol
         self.warm_start = warm_start
         self.selection = selection
@@ -544,40 +561,89 @@ class Lasso(_ElasticNetBase):
         return 1.0
 
 
+_N_ALPHAS_DEPRECATED = (
+    "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. 'alphas' now accepts an integer "
+    "value which removes the need to pass 'n_alphas'. The default value of 'alphas' will change from "
+    "None to 100 in 1.11. Pass an explicit value to 'alphas' and leave 'n_alphas' to its default "
+    "value to silence this warning."
+)
+_ALPHAS_NONE_DEPRECATED = (
+    "'alphas=None' is deprecated and will be removed in 1.11, at which point the default value will "
+    "be set to 100. Set 'alphas=100' to silence this warning."
+)
+_PATH_PARAMS = ("tol", "max_iter", "sample_weight", "random_state", "selection")
+
+
+def _path_grid_size(alphas: Any, n_alphas: Any) -> Any:
+    """scikit-learn 1.9's reading of (alphas, n_alphas): an int grid size, or an explicit grid."""
+    size: Any = 100
+    if not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
+        warnings.warn(_N_ALPHAS_DEPRECATED, FutureWarning, stacklevel=3)
+        size = _check_positive_int(n_alphas, "n_alphas")
+    if alphas is None:
+        warnings.warn(_ALPHAS_NONE_DEPRECATED, FutureWarning, stacklevel=3)
+        return size
+    if isinstance(alphas, str) and alphas == "warn":
+        return size
+    if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
+        return _check_positive_int(alphas, "alphas")
+    return alphas
+
+
 def lasso_path(
     X,
     y=None,
     *,
-    alphas=None,
-    n_alphas=100,
     eps=1e-3,
+    n_alphas="deprecated",
+    alphas="warn",
+    precompute="auto",
+    Xy=None,
+    copy_X=True,
+    coef_init=None,
+    verbose=False,
+    return_n_iter=False,
+    positive=False,
     l1_ratio=1.0,
     fit_intercept=False,
-    positive=False,
-    sample_weight=None,
-    precompute="auto",
-    tol=1e-6,
-    max_iter=1000,
-    coef_init=None,
+    check_input=True,
+    **params,
 ):
     """Lasso (or elastic-net) solutions along a decreasing sequence of α, with warm starts.
 
     Each α solves the :class:`ElasticNet` objective (Lasso for l1_ratio = 1) to a duality
     gap of at most tol·P(0). As in scikit-learn's ``lasso_path``, no intercept is fitted by
-    default; ``fit_intercept=True`` centres the data first.
+    default; ``fit_intercept=True`` centres the data first (implicitly: X is not copied).
 
     Parameters
     ----------
     X : array_like or sparse matrix of shape (n_samples, n_features), GramStats or Dask array
         With a :class:`GramStats`, omit ``y`` and ``sample_weight``.
     y : array_like of shape (n_samples,)
-    alphas : array_like, optional
-        Sorted into decreasing order. By default ``n_alphas`` values log-spaced from α_max
-        down to ``eps``·α_max.
-    l1_ratio, positive, tol, max_iter, precompute
-        As for :class:`ElasticNet` (``max_iter`` is per α).
+        A 2-D y is refused: scikit-learn reads it as the multi-task lasso, which this is not.
+    eps : float, default 1e-3
+        The automatic grid runs from α_max down to eps·α_max.
+    n_alphas : int, deprecated
+        scikit-learn's deprecated grid size; warns with scikit-learn's FutureWarning.
+    alphas : int or array_like, default 100 points
+        An int is the number of points of the automatic grid; an array is sorted into
+        decreasing order; None warns (scikit-learn's deprecation) and means 100.
+    precompute : {"auto", True, False} or array of shape (n_features, n_features)
+        As for :class:`ElasticNet` (an array is the Gram matrix of the data as passed).
+    Xy, copy_X, verbose
+        Accepted for scikit-learn compatibility: Xᵀy is recomputed, X is never modified.
     coef_init : array_like of shape (n_features,), optional
         Warm start for the first α.
+    return_n_iter : bool, default False
+        Also return the epochs per α.
+    positive, l1_ratio
+        As for :class:`ElasticNet`.
+    check_input : bool, default True
+        False skips validation (X must be Fortran-ordered float or CSC, as in scikit-learn).
+    **params
+        ``tol`` (default 1e-6, relative as in :class:`ElasticNet`), ``max_iter`` (epochs per α,
+        default 1000), ``sample_weight``, ``selection`` and ``random_state``; anything else
+        raises ValueError, as in scikit-learn.
 
     Returns
     -------
@@ -585,32 +651,57 @@ def lasso_path(
     coefs : ndarray of shape (n_features, n_alphas)
     dual_gaps : ndarray of shape (n_alphas,)
         Absolute duality gaps on the objective's scale.
+    n_iters : ndarray of shape (n_alphas,)
+        Only with ``return_n_iter``.
     """
-    est = ElasticNet(l1_ratio=l1_ratio, fit_intercept=fit_intercept, positive=positive, tol=tol)
-    l1 = _check_l1_ratio(l1_ratio)
-    max_iter = _check_positive_int(max_iter, "max_iter")
-    tol = check_nonnegative(tol, "tol")
-    _check_choice(precompute, "precompute", ("auto", True, False))
-    if (stats := gram_stats_input(None, X, y, sample_weight, multi_output=False)) is not None:
-        data = enet_prepared_data(stats, fit_intercept, "cd")
-    else:
-        X, y, sw = validate_fit_data(est, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False)
-        data = prepare_data(X, y, sw, fit_intercept, use_gram(X, precompute))
-    if alphas is None:
-        n_alphas = _check_positive_int(n_alphas, "n_alphas")
-        alphas = alpha_grid(
-            data, l1_ratio=l1, positive=positive, eps=check_nonnegative(eps, "eps"), n_alphas=n_alphas
+    unknown = set(params) - set(_PATH_PARAMS)
+    if unknown:
+        raise ValueError("Unexpected parameters in params", sorted(unknown))
+    est = ElasticNet(
+        l1_ratio=l1_ratio,
+        fit_intercept=fit_intercept,
+        positive=positive,
+        precompute=precompute,
+        tol=params.get("tol", 1e-6),
+        max_iter=params.get("max_iter", 1000),
+        selection=params.get("selection", "cyclic"),
+        random_state=params.get("random_state"),
+    )
+    opts = est._validated()
+    grid = _path_grid_size(alphas, n_alphas)
+    sample_weight = params.get("sample_weight")
+    if np.ndim(y) == 2:
+        raise ValueError(
+            "lasso_path/enet_path take a 1-D y: scikit-learn reads a 2-D y as the multi-task lasso, "
+            "which lagrangekit does not implement; call them once per column"
         )
+    targets, _, _ = est._targets(X, y, sample_weight, "cd", opts["precompute"], check_input)
+    data = targets[0]
+    if isinstance(grid, int):
+        eps = check_nonnegative(eps, "eps")
+        alphas = alpha_grid(data, l1_ratio=opts["l1_ratio"], positive=positive, eps=eps, n_alphas=grid)
     else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).reshape(-1))[::-1]
+        alphas = np.sort(np.asarray(grid, dtype=np.float64).reshape(-1))[::-1]
         if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
             raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64).reshape(-1)
         if coef_init.shape != (data.n_features,):
             raise ValueError(f"coef_init must have shape ({data.n_features},), got {coef_init.shape}")
-    sol = data.solve(alphas, l1_ratio=l1, positive=positive, tol=tol, max_iter=max_iter, coef_init=coef_init)
-    return alphas, sol.coefs.T.copy(), sol.gaps
+    seed = -1
+    if opts["selection"] == "random":
+        seed = int(check_random_state(est.random_state).randint(np.iinfo(np.int32).max))
+    sol = data.solve(
+        alphas,
+        l1_ratio=opts["l1_ratio"],
+        positive=positive,
+        tol=opts["tol"],
+        max_iter=opts["max_iter"],
+        coef_init=coef_init,
+        seed=seed,
+    )
+    out = (alphas, sol.coefs.T.copy(), sol.gaps)
+    return (*out, sol.n_iter) if return_n_iter else out
 
 
 def enet_path(X, y=None, *, l1_ratio=0.5, **options):

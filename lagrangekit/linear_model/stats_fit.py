@@ -216,8 +216,8 @@ def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> An
 
     Only coordinate descent works from statistics; "fista" and "ista" need the rows.
     """
+    from ._enet_data import PreparedData
     from ._enet_solvers import GramData
-    from .lasso import PreparedData
 
     if solver != "cd":
         raise ValueError(
