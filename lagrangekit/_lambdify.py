@@ -7,6 +7,13 @@ variable ``e``, the constant E is read as that variable. Here every variable is 
 position (``_lk_x0``, ``_lk_x1``, ...: names no namespace uses), and the function takes the
 variables as one positional array. The expressions are not rebuilt (that costs as much as
 printing them): the renaming happens in the printer.
+
+A sum of many terms is printed in nested groups of at most ``_GROUP`` terms, in the order sympy
+stores them: printed flat, ``a + b + c + ...`` is a chain as deep as it is long, which Python's
+compiler refuses past about a thousand terms ("maximum recursion depth exceeded during
+compilation"), and sorting the terms for printing costs more than printing them. Common
+subexpressions are eliminated only in expressions of at most ``_CSE_NODES`` nodes, where sympy's
+``cse`` takes well under a second.
 """
 
 from __future__ import annotations
@@ -16,11 +23,14 @@ from typing import Any
 
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
+from sympy.printing.precedence import PRECEDENCE
 
 __all__ = ["lambdify_vector"]
 
 # the settings lambdify gives its own printer for modules="numpy"
 _SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
+_GROUP = 64  # terms per group of a long sum
+_CSE_NODES = 20_000  # largest total expression size given to sympy's cse
 
 
 class _Renaming:
@@ -33,6 +43,30 @@ class _Renaming:
     def _print_Symbol(self, expr: sp.Symbol) -> str:
         name = self._names.get(expr)
         return name if name is not None else super()._print_Symbol(expr)
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if len(expr.args) <= _GROUP:
+            return super()._print_Add(expr, order=order)
+        return _grouped_sum([self.parenthesize(term, PRECEDENCE["Add"]) for term in expr.args])
+
+
+def _grouped_sum(terms: list[str]) -> str:
+    """``(t1 + ... + t64) + (...) + ...``, grouped again until at most _GROUP remain: the
+    printed sum is about _GROUP·log(len(terms)) deep instead of len(terms)."""
+    while len(terms) > _GROUP:
+        terms = [f"({' + '.join(terms[i : i + _GROUP])})" for i in range(0, len(terms), _GROUP)]
+    return f"({' + '.join(terms)})"
+
+
+def _small(exprs: Sequence[sp.Expr]) -> bool:
+    """Whether the expressions have at most _CSE_NODES nodes in all (counting stops there)."""
+    count = 0
+    for expr in exprs:
+        for _ in sp.preorder_traversal(expr):
+            count += 1
+            if count > _CSE_NODES:
+                return False
+    return True
 
 
 class _RenamingNumPyPrinter(_Renaming, NumPyPrinter):
@@ -54,11 +88,11 @@ def lambdify_vector(
     name of numpy's namespace, a Python keyword or builtin, or a common-subexpression temporary.
     (``sympy.lambdify`` also puts the symbols of a single expression into the namespace under
     their names, where a variable ``e`` would replace numpy's ``e``: given a list, it does not.)
-    Common subexpressions are computed once. ``scipy=True`` prints special functions
-    (loggamma, erf, ...) as scipy.special's.
+    Common subexpressions are computed once (in expressions of moderate size). ``scipy=True``
+    prints special functions (loggamma, erf, ...) as scipy.special's.
     """
     arguments = [sp.Symbol(f"_lk_x{i}") for i in range(len(variables))]
     names = {v: a.name for v, a in zip(variables, arguments)}
     printer = (_RenamingSciPyPrinter if scipy else _RenamingNumPyPrinter)(names)
     modules = ["scipy", "numpy"] if scipy else "numpy"
-    return sp.lambdify([arguments], list(exprs), modules=modules, cse=True, printer=printer)
+    return sp.lambdify([arguments], list(exprs), modules=modules, cse=_small(exprs), printer=printer)
