@@ -46,9 +46,7 @@ def quadratic_parts(expr: sp.Expr, variables: tuple[sp.Symbol, ...]):
     if read is None:
         return None
     rows = QuadraticRows.from_coefficients([read[0]], len(variables))
-    Q = rows.hessians[0]
-    dense = np.zeros((rows.n, rows.n)) if Q is None else Q.toarray()
-    return dense, rows.linear.toarray()[0], rows.constant[0]
+    return rows.hessian_stack()[0], rows.jacobian(np.zeros(rows.n))[0], rows.constant[0]
 
 
 class _Translator:

@@ -23,15 +23,26 @@ __all__ = ["ExpressionRows"]
 
 
 class _Entries:
-    """Expressions lambdified together and scattered into an array of fixed shape at ``where``."""
+    """Expressions lambdified together and scattered into an array of fixed shape at ``where``
+    (and, with ``mirror``, also at ``where`` with its last two indices swapped)."""
 
-    def __init__(self, variables: Sequence[sp.Symbol], where: tuple[np.ndarray, ...], exprs: list[sp.Expr]):
+    def __init__(
+        self,
+        variables: Sequence[sp.Symbol],
+        where: tuple[np.ndarray, ...],
+        exprs: list[sp.Expr],
+        mirror: bool = False,
+    ) -> None:
         self.where = where
+        self.mirrored = (*where[:-2], where[-1], where[-2]) if mirror else None
         self.func = lambdify_vector(variables, exprs) if exprs else None
 
     def into(self, out: np.ndarray, x: np.ndarray) -> np.ndarray:
         if self.func is not None:
-            out[self.where] = self.func(x)
+            values = self.func(x)
+            out[self.where] = values
+            if self.mirrored is not None:
+                out[self.mirrored] = values
         return out
 
 
@@ -130,16 +141,14 @@ class ExpressionRows:
     def _hessian_entries(self) -> _Entries:
         """Second derivatives on and above the diagonal, scattered to both triangles."""
         position = {v: i for i, v in enumerate(self._variables)}
-        rows, first, second, exprs = [], [], [], []
+        where: list[tuple[int, int, int]] = []
+        exprs = []
         for k, i, gradient in self._gradients:
             for j, second_derivative in _partial_derivatives(gradient, self._variables, position, first=i):
-                for a, b in {(i, j), (j, i)}:
-                    rows.append(k)
-                    first.append(a)
-                    second.append(b)
-                    exprs.append(second_derivative)
-        where = tuple(np.array(column, dtype=int) for column in (rows, first, second))
-        return _Entries(self._variables, where, exprs)
+                where.append((k, i, j))
+                exprs.append(second_derivative)
+        columns = tuple(np.array([w[c] for w in where], dtype=int) for c in range(3))
+        return _Entries(self._variables, columns, exprs, mirror=True)
 
     def _require_derivatives(self) -> None:
         if not self._checked:
@@ -150,10 +159,13 @@ class ExpressionRows:
     def values(self, x: np.ndarray) -> np.ndarray:
         """(m,) the rows at ``x``."""
         x = np.asarray(x, dtype=float)
+        quadratic, rows, _, by_expression = self._split
+        if rows is None or len(by_expression) == self.m:
+            return self._value_entries.into(np.zeros(self.m), x)
+        if len(quadratic) == self.m and not len(by_expression):
+            return rows.values(x)
         out = np.zeros(self.m)
-        quadratic, rows, _, _ = self._split
-        if rows is not None:
-            out[quadratic] = rows.values(x)
+        out[quadratic] = rows.values(x)
         return self._value_entries.into(out, x)
 
     def values_many(self, X: np.ndarray) -> np.ndarray:
@@ -173,20 +185,26 @@ class ExpressionRows:
         """(m, n) the gradients of the rows at ``x``."""
         x = np.asarray(x, dtype=float)
         self._require_derivatives()
-        out = np.zeros((self.m, self.n))
         quadratic, rows, _, _ = self._split
-        if rows is not None:
-            out[quadratic] = rows.jacobian(x)
+        if rows is None:
+            return self._jacobian_entries.into(np.zeros((self.m, self.n)), x)
+        if len(quadratic) == self.m:
+            return rows.jacobian(x)
+        out = np.zeros((self.m, self.n))
+        out[quadratic] = rows.jacobian(x)
         return self._jacobian_entries.into(out, x)
 
     def hessians(self, x: np.ndarray) -> np.ndarray:
         """(m, n, n) the Hessians of the rows at ``x``."""
         x = np.asarray(x, dtype=float)
         self._require_derivatives()
-        out = np.zeros((self.m, self.n, self.n))
         quadratic, rows, _, _ = self._split
-        if rows is not None:
-            out[quadratic] = rows.hessian_stack()
+        if rows is None:
+            return self._hessian_entries.into(np.zeros((self.m, self.n, self.n)), x)
+        if len(quadratic) == self.m:
+            return rows.hessian_stack()
+        out = np.zeros((self.m, self.n, self.n))
+        out[quadratic] = rows.hessian_stack()
         return self._hessian_entries.into(out, x)
 
     # ----------------------------------------------- the objective: one row

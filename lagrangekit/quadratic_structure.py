@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sps
@@ -136,9 +137,17 @@ def quadratic_coefficients(
     return coefficients, reader.expanded
 
 
+_DENSE_UP_TO = 300  # variables up to which the matrices are stored dense (sparse products cost more there)
+
+Matrix = np.ndarray | sps.csr_matrix
+
+
 @dataclass(frozen=True, eq=False)
 class QuadraticRows:
     """m functions qₖ(x) = cₖ + aₖᵀx + ½ xᵀQₖx of n variables.
+
+    The matrices are scipy.sparse (CSR) for more than 300 variables, dense arrays below, where
+    numpy's products cost less than sparse ones.
 
     Attributes
     ----------
@@ -146,16 +155,16 @@ class QuadraticRows:
         Number of variables.
     constant : numpy.ndarray
         (m,) the cₖ.
-    linear : scipy.sparse.csr_matrix
+    linear : numpy.ndarray or scipy.sparse.csr_matrix
         (m, n) the rows aₖᵀ: the Jacobian of the affine part.
-    hessians : tuple of scipy.sparse.csr_matrix or None
+    hessians : tuple of (numpy.ndarray or scipy.sparse.csr_matrix or None)
         Qₖ (symmetric, n × n) per row, None for an affine row.
     """
 
     n: int
     constant: np.ndarray
-    linear: sps.csr_matrix
-    hessians: tuple[sps.csr_matrix | None, ...]
+    linear: Matrix
+    hessians: tuple[Matrix | None, ...]
 
     @classmethod
     def from_coefficients(cls, rows: Sequence[Coefficients], n: int) -> QuadraticRows:
@@ -179,43 +188,58 @@ class QuadraticRows:
                     quadratic.append((monomial[0], monomial[1], c))
             hessians.append(_hessian(quadratic, n))
         linear = sps.csr_matrix((lin_data, (lin_rows, lin_cols)), shape=(m, n), dtype=float)
+        if n <= _DENSE_UP_TO:
+            dense = tuple(None if Q is None else Q.toarray() for Q in hessians)
+            return cls(n, constant, linear.toarray(), dense)
         return cls(n, constant, linear, tuple(hessians))
 
     @property
     def m(self) -> int:
         return len(self.constant)
 
+    @cached_property
+    def _curved(self) -> tuple[tuple[int, Matrix], ...]:
+        return tuple((k, Q) for k, Q in enumerate(self.hessians) if Q is not None)
+
     def values(self, x: np.ndarray) -> np.ndarray:
         """(m,) qₖ(x)."""
         out = self.constant + self.linear @ x
-        for k, Q in enumerate(self.hessians):
-            if Q is not None:
-                out[k] += 0.5 * float(x @ (Q @ x))
+        for k, Q in self._curved:
+            out[k] += 0.5 * float(x @ (Q @ x))
         return out
 
     def values_many(self, X: np.ndarray) -> np.ndarray:
         """(k, m) qₖ at each row of ``X`` (k, n)."""
-        out = self.constant + (self.linear @ X.T).T
-        for k, Q in enumerate(self.hessians):
-            if Q is not None:
-                out[:, k] += 0.5 * np.einsum("ij,ij->i", np.asarray((Q @ X.T).T), X)
+        out = self.constant + np.asarray((self.linear @ X.T).T)
+        for k, Q in self._curved:
+            out[:, k] += 0.5 * np.einsum("ij,ij->i", np.asarray((Q @ X.T).T), X)
         return out
+
+    @cached_property
+    def _dense_linear(self) -> np.ndarray:
+        return _dense(self.linear)
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """(m, n) dense: row k is aₖ + Qₖx."""
-        J = self.linear.toarray()
-        for k, Q in enumerate(self.hessians):
-            if Q is not None:
-                J[k] += Q @ x
+        J = self._dense_linear.copy()
+        for k, Q in self._curved:
+            J[k] += Q @ x
         return J
 
-    def hessian_stack(self) -> np.ndarray:
-        """(m, n, n) dense: the constant Qₖ (zeros for an affine row)."""
+    @cached_property
+    def _hessian_stack(self) -> np.ndarray:
         H = np.zeros((self.m, self.n, self.n))
-        for k, Q in enumerate(self.hessians):
-            if Q is not None:
-                H[k] = Q.toarray()
+        for k, Q in self._curved:
+            H[k] = _dense(Q)
         return H
+
+    def hessian_stack(self) -> np.ndarray:
+        """(m, n, n) dense, a new array: the constant Qₖ (zeros for an affine row)."""
+        return self._hessian_stack.copy()
+
+
+def _dense(M: Matrix) -> np.ndarray:
+    return M.toarray() if sps.issparse(M) else np.asarray(M)
 
 
 def _hessian(quadratic: list[tuple[int, int, float]], n: int) -> sps.csr_matrix | None:
