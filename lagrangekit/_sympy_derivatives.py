@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import reduce
 
 import sympy as sp
 
-__all__ = ["partial_derivatives", "second_partial_derivatives"]
+__all__ = ["nonzero_partial_derivatives", "partial_derivatives"]
 
 
 def partial_derivatives(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> list[sp.Expr]:
@@ -17,18 +17,30 @@ def partial_derivatives(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> list[s
     ``sp.diff`` of a sum visits every term for every variable, so n derivatives of an m-term sum
     cost n·m derivative calls even when each term holds one variable (``sum((x_i - i)**2)``),
     and sympy differentiates ``b**2`` by way of ``log(b)``, whose assumptions cost more than
-    the rest. Here each term is differentiated only by the variables among its free symbols,
-    and sums, products and powers with a constant numeric exponent by sympy's rules without
-    that detour.
+    the rest. Here each term is differentiated only by the variables among its free symbols
+    (:func:`nonzero_partial_derivatives`).
     """
-    position = {v: i for i, v in enumerate(variables)}
-    parts: list[list[sp.Expr]] = [[] for _ in variables]
+    out = [sp.Integer(0)] * len(variables)
+    for i, derivative in nonzero_partial_derivatives(expr, {v: i for i, v in enumerate(variables)}):
+        out[i] = derivative
+    return out
+
+
+def nonzero_partial_derivatives(
+    expr: sp.Expr, position: Mapping[sp.Symbol, int], first: int = 0
+) -> list[tuple[int, sp.Expr]]:
+    """(i, ∂expr/∂x_i) for each variable x_i (``position[x_i] = i``) with i >= ``first`` that
+    ``expr`` contains, in variable order. The cost is the number of (term, variable in it)
+    pairs, not terms × variables: each term of a sum is differentiated only by its own
+    variables, and sums, products and powers with a constant numeric exponent by sympy's
+    rules without the ``log(b)`` detour."""
+    parts: dict[int, list[sp.Expr]] = {}
     for term in sp.Add.make_args(expr):
         for symbol in term.free_symbols:
             i = position.get(symbol)
-            if i is not None:
-                parts[i].append(_derivative(term, symbol))
-    return [sp.Add(*part) for part in parts]
+            if i is not None and i >= first:
+                parts.setdefault(i, []).append(_derivative(term, symbol))
+    return [(i, sp.Add(*parts[i])) for i in sorted(parts)]
 
 
 def _derivative(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
@@ -51,9 +63,3 @@ def _derivative(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
     if isinstance(expr, sp.Pow) and expr.exp.is_Number:
         return expr * (_derivative(expr.base, symbol) * expr.exp / expr.base)
     return expr.diff(symbol)
-
-
-def second_partial_derivatives(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> list[sp.Expr]:
-    """The Hessian of ``expr`` flattened row by row: ``∂²expr/∂v_i∂v_j`` at ``i·n + j``."""
-    firsts = partial_derivatives(expr, variables)
-    return [d for first in firsts for d in partial_derivatives(first, variables)]

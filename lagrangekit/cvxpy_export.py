@@ -23,6 +23,7 @@ import sympy as sp
 
 from .errors import NotConvexError
 from .problem import Problem, symbolic_problem
+from .quadratic_structure import QuadraticRows, quadratic_coefficients
 
 __all__ = ["imposed_domain", "quadratic_parts", "recognized_convex", "to_cvxpy"]
 
@@ -37,29 +38,15 @@ class _Untranslatable(Exception):
 
 
 def quadratic_parts(expr: sp.Expr, variables: tuple[sp.Symbol, ...]):
-    """(Q, q, c) with expr = ½ xᵀQx + qᵀx + c, or None if expr is not a polynomial of degree <= 2."""
+    """(Q, q, c) with expr = ½ xᵀQx + qᵀx + c, or None if expr is not a polynomial of degree <= 2
+    (or has no variable); read term by term by :func:`.quadratic_structure.quadratic_coefficients`."""
     if not expr.free_symbols & set(variables):
         return None
-    try:
-        poly = sp.Poly(sp.expand(expr), *variables)
-    except sp.PolynomialError:
+    read = quadratic_coefficients(expr, {v: i for i, v in enumerate(variables)})
+    if read is None:
         return None
-    if poly.total_degree() > 2 or not all(c.is_number for c in poly.coeffs()):
-        return None
-    n = len(variables)
-    Q, q, c = np.zeros((n, n)), np.zeros(n), 0.0
-    for monomial, coeff in poly.terms():
-        value = float(coeff)
-        idx = [i for i, k in enumerate(monomial) for _ in range(k)]
-        if not idx:
-            c += value
-        elif len(idx) == 1:
-            q[idx[0]] += value
-        else:
-            i, j = idx
-            Q[i, j] += value
-            Q[j, i] += value
-    return Q, q, c
+    rows = QuadraticRows.from_coefficients([read[0]], len(variables))
+    return rows.hessian_stack()[0], rows.jacobian(np.zeros(rows.n))[0], rows.constant[0]
 
 
 class _Translator:

@@ -24,9 +24,18 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
+from mpmath.libmp import to_float
 from sympy.core.function import AppliedUndef
 
-__all__ = ["NONSMOOTH", "float_overflow", "nonreal_constant", "nonsmooth_term", "short", "undefined_function"]
+__all__ = [
+    "NONSMOOTH",
+    "float_overflow",
+    "real_float64",
+    "nonreal_constant",
+    "nonsmooth_term",
+    "short",
+    "undefined_function",
+]
 
 NONSMOOTH: tuple[type, ...] = (
     sp.Abs,
@@ -59,28 +68,35 @@ def short(expr: sp.Basic, limit: int = 80) -> str:
 
 
 def _constants(expr: sp.Basic) -> Iterator[sp.Basic]:
-    """The maximal subexpressions of ``expr`` without free symbols, each once."""
-    seen: set[sp.Basic] = set()
-    has_symbols: dict[sp.Basic, bool] = {}
+    """The maximal subexpressions of ``expr`` without free symbols, each once. Nodes are told
+    apart by identity (sympy shares equal subtrees), since hashing every Float of a long sum
+    costs more than the walk."""
+    seen: set[int] = set()
+    has_symbols: dict[int, bool] = {}
+
+    def known(node: sp.Basic) -> bool:
+        return node.is_Atom or id(node) in has_symbols
+
+    def symbolic(node: sp.Basic) -> bool:
+        return bool(node.is_Symbol) if node.is_Atom else has_symbols[id(node)]
+
     stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
     while stack:  # iterative post-order, so deep towers do not hit the recursion limit
         node, visited = stack.pop()
-        if node in has_symbols:
+        if known(node):
             continue
-        if node.is_Symbol or not node.args:
-            has_symbols[node] = bool(node.is_Symbol)
-        elif not visited:
+        if not visited:
             stack.append((node, True))
-            stack.extend((a, False) for a in node.args if a not in has_symbols)
-        else:
-            flags = [has_symbols[a] for a in node.args]
-            has_symbols[node] = any(flags)
-            if has_symbols[node]:
-                for arg, flag in zip(node.args, flags):
-                    if not flag and arg not in seen:
-                        seen.add(arg)
-                        yield arg
-    if not has_symbols[expr] and expr not in seen:
+            stack.extend((a, False) for a in node.args if not known(a))
+            continue
+        flags = [symbolic(a) for a in node.args]
+        has_symbols[id(node)] = any(flags)
+        if has_symbols[id(node)]:
+            for arg, flag in zip(node.args, flags):
+                if not flag and id(arg) not in seen:
+                    seen.add(id(arg))
+                    yield arg
+    if not symbolic(expr) and id(expr) not in seen:
         yield expr
 
 
@@ -103,6 +119,24 @@ def _float64_value(constant: sp.Expr) -> tuple[str, Any]:
     if not (math.isfinite(value.real) and math.isfinite(value.imag)):
         return "overflow", None
     return "value", value
+
+
+def real_float64(constant: sp.Expr) -> float | None:
+    """``constant`` (an expression without symbols) as a finite real float64, computed as
+    compiled code computes it (a Float read from its mantissa, a Rational divided exactly,
+    anything else by numpy), or None when it is not one. Never slow."""
+    if constant.is_Float:
+        value = to_float(constant._mpf_)
+        return value if math.isfinite(value) else None
+    if constant.is_Rational:
+        try:
+            return constant.p / constant.q
+        except OverflowError:
+            return None
+    kind, value = _float64_value(constant)
+    if kind != "value" or _is_complex(value):
+        return None
+    return value.real
 
 
 def _mpmath_value(constant: sp.Expr) -> complex | None:
@@ -162,17 +196,22 @@ def float_overflow(expr: sp.Basic) -> sp.Basic | None:
             continue
         if c.is_Integer and c.p.bit_length() <= 1000:
             continue
+        if c.is_Float and math.isfinite(to_float(c._mpf_)):
+            continue  # read from its mantissa: lambdifying every coefficient costs milliseconds each
         if _float64_value(c)[0] != "value":
             return c
     return None
 
 
 def nonsmooth_term(expr: sp.Basic, variables: frozenset[sp.Symbol]) -> sp.Basic | None:
-    """The first term of ``expr`` without derivatives (:data:`NONSMOOTH`) that depends on a
-    variable, or None."""
-    for node in sp.preorder_traversal(expr):
+    """The first term of ``expr`` (in preorder) without derivatives (:data:`NONSMOOTH`) that
+    depends on a variable, or None."""
+    stack = [expr]
+    while stack:  # iterative, and atoms are never pushed: a long sum of monomials is one pass
+        node = stack.pop()
         if isinstance(node, NONSMOOTH) and node.free_symbols & variables:
             return node
+        stack.extend(a for a in reversed(node.args) if not a.is_Atom)
     return None
 
 

@@ -18,10 +18,9 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from ._lambdify import lambdify_vector
-from ._sympy_derivatives import partial_derivatives, second_partial_derivatives
 from .errors import NotSmoothError, UndefinedPointError
 from .expression_checks import float_overflow, nonreal_constant, nonsmooth_term, short, undefined_function
+from .expression_rows import ExpressionRows
 from .text_printer import problem_text
 
 __all__ = ["BaseProblem", "CompiledProblem", "Constraint", "Problem", "maximize", "minimize"]
@@ -106,7 +105,8 @@ class Constraint:
 
 @dataclass(frozen=True, eq=False)
 class CompiledProblem:
-    """Numeric callables for a problem, with exact derivatives lambdified from sympy.
+    """Numeric callables for a problem, with exact derivatives: coefficient matrices for the
+    parts of degree <= 2, lambdified sympy derivatives for the rest (:mod:`lagrangekit.expression_rows`).
 
     Every callable takes a 1-D float array ``x`` ordered like ``variables``. The objective
     is the *minimize form*: ``fun`` is f for a minimize problem and −f for a maximize one.
@@ -244,57 +244,16 @@ def require_real(expr: Any, what: str) -> None:
         )
 
 
-def _lambdify_scalar(variables: Sequence[sp.Symbol], expr: sp.Expr) -> Callable[[np.ndarray], float]:
-    func = lambdify_vector(variables, [expr])
-
-    def call(x: np.ndarray) -> float:
-        return float(func(np.asarray(x, dtype=float))[0])
-
-    return call
-
-
 class _ManyValues:
-    """f, h and g at many points at once: one lambdified function of all of them, applied to
-    the transposed sample matrix so each variable is a whole column (built on first call)."""
+    """f, h and g at many points at once, each vectorised over the rows of the sample matrix."""
 
-    def __init__(self, variables: Sequence[sp.Symbol], f: sp.Expr, eqs: list, ineqs: list) -> None:
-        self._variables = list(variables)
-        self._exprs = [f, *eqs, *ineqs]
-        self._m_eq = len(eqs)
-        self._func: Callable[[np.ndarray], Any] | None = None
+    def __init__(self, objective: ExpressionRows, eqs: ExpressionRows, ineqs: ExpressionRows) -> None:
+        self._rows = (objective, eqs, ineqs)
 
     def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self._func is None:
-            self._func = lambdify_vector(self._variables, self._exprs)
-        values = np.empty((X.shape[0], len(self._exprs)))
+        objective, eqs, ineqs = self._rows
         with np.errstate(all="ignore"):
-            for j, column in enumerate(self._func(X.T)):
-                values[:, j] = column  # a constant expression comes back as one number
-        return values[:, 0], values[:, 1 : 1 + self._m_eq], values[:, 1 + self._m_eq :]
-
-
-class _ArrayFunction:
-    """Evaluates a flat list of sympy expressions at ``x`` into an array of fixed shape.
-
-    The expressions are built and lambdified on the first call only, so derivatives a
-    caller never asks for (often the Hessians) cost nothing.
-    """
-
-    def __init__(
-        self, variables: Sequence[sp.Symbol], build: Callable[[], list[sp.Expr]], shape: tuple[int, ...]
-    ) -> None:
-        self._variables = list(variables)
-        self._build = build
-        self._shape = shape
-        self._empty = math.prod(shape) == 0
-        self._func: Callable[[np.ndarray], Any] | None = None
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        if self._empty:
-            return np.zeros(self._shape)
-        if self._func is None:
-            self._func = lambdify_vector(self._variables, self._build())
-        return np.asarray(self._func(np.asarray(x, dtype=float)), dtype=float).reshape(self._shape)
+            return objective.values_many(X)[:, 0], eqs.values_many(X), ineqs.values_many(X)
 
 
 def _bound_value(value: Any, which: str, var: sp.Symbol) -> float | None:
@@ -626,9 +585,13 @@ class Problem(BaseProblem):
 
     # --------------------------------------------------------------- numeric
     def compile(self) -> CompiledProblem:
-        """Numeric callables with exact sympy derivatives, built once and cached.
+        """Numeric callables with exact derivatives, built once and cached.
 
-        Variables are passed by position, so their names never reach the generated code.
+        The objective and each constraint of degree <= 2 in the variables are read into
+        coefficient matrices (gradient Qx + a, constant Hessian Q) in time linear in their
+        terms; the others are differentiated by sympy, only with respect to the variables they
+        contain, and lambdified on first use. Variables are passed by position, so their names
+        never reach the generated code.
 
         Raises
         ------
@@ -650,45 +613,26 @@ class Problem(BaseProblem):
                 "problem.subs({...}) before compiling or solving numerically"
             )
         self.require_variables("compiling to numeric callables")
-        self._require_float64()
-        v = list(self.variables)
-        n = len(v)
-        f = self.minimize_objective
-
-        def gradient() -> list[sp.Expr]:
-            self._require_smooth()
-            return partial_derivatives(f, v)
-
-        def pieces(cons: tuple[Constraint, ...]):
-            exprs = [c.expr for c in cons]
-            m = len(exprs)
-
-            def jacobian() -> list[sp.Expr]:
-                self._require_smooth()
-                return [d for e in exprs for d in partial_derivatives(e, v)]
-
-            def hessians() -> list[sp.Expr]:
-                self._require_smooth()
-                return [d for e in exprs for d in second_partial_derivatives(e, v)]
-
-            return (
-                _ArrayFunction(v, lambda: exprs, (m,)),
-                _ArrayFunction(v, jacobian, (m, n)),
-                _ArrayFunction(v, hessians, (m, n, n)),
+        objective, eqs, ineqs = (
+            ExpressionRows(self.variables, exprs, self._require_smooth)
+            for exprs in (
+                [self.minimize_objective],
+                [c.expr for c in self.equalities],
+                [c.expr for c in self.inequalities],
             )
-
+        )
+        read = {id(e) for rows in (eqs, ineqs) for e in rows.quadratic_exprs}
+        if objective.quadratic_exprs:  # −f of a maximize problem is read for f
+            read.add(id(self.objective))
+        self._require_float64(read)
         return self._assemble_compiled(
-            n=n,
-            fun=_lambdify_scalar(v, f),
-            grad=_ArrayFunction(v, gradient, (n,)),
-            hess=_ArrayFunction(
-                v, lambda: [d for g in gradient() for d in partial_derivatives(g, v)], (n, n)
-            ),
-            eq=pieces(self.equalities),
-            ineq=pieces(self.inequalities),
-            values_many=_ManyValues(
-                v, f, [c.expr for c in self.equalities], [c.expr for c in self.inequalities]
-            ),
+            n=self.n,
+            fun=objective.scalar,
+            grad=objective.gradient,
+            hess=objective.hessian,
+            eq=(eqs.values, eqs.jacobian, eqs.hessians),
+            ineq=(ineqs.values, ineqs.jacobian, ineqs.hessians),
+            values_many=_ManyValues(objective, eqs, ineqs),
         )
 
     def _labelled_expressions(self) -> Iterable[tuple[str, sp.Expr]]:
@@ -705,9 +649,12 @@ class Problem(BaseProblem):
                 "decision variables (variables=[...]), or evaluate the constant directly"
             )
 
-    def _require_float64(self) -> None:
-        """Refuse constants float64 cannot hold and functions without a definition."""
+    def _require_float64(self, read: set[int]) -> None:
+        """Refuse constants float64 cannot hold and functions without a definition, in the
+        expressions whose ``id`` is not in ``read`` (those already read into coefficients)."""
         for what, expr in self._labelled_expressions():
+            if id(expr) in read:
+                continue
             big = float_overflow(expr)
             if big is not None:
                 raise ValueError(
@@ -726,12 +673,19 @@ class Problem(BaseProblem):
 
     def _require_smooth(self) -> None:
         """:class:`NotSmoothError` naming the first non-differentiable term and how to remove it."""
+        if self._nonsmooth is not None:
+            raise _not_smooth_error(*self._nonsmooth)
+
+    @cached_property
+    def _nonsmooth(self) -> tuple[str, sp.Basic, Constraint | None] | None:
+        """(where, term, its constraint or None) of the first non-differentiable term, or None:
+        one walk over the expressions, however many derivative callables ask."""
         variables = frozenset(self.variables)
         for what, expr in self._labelled_expressions():
             term = nonsmooth_term(expr, variables)
             if term is not None:
-                constraint = next((c for c in self.constraints if c.expr is expr), None)
-                raise _not_smooth_error(what, term, constraint)
+                return what, term, next((c for c in self.constraints if c.expr is expr), None)
+        return None
 
     # ------------------------------------------------------------- text I/O
     def to_text(self) -> str:

@@ -1,0 +1,206 @@
+"""Values and exact derivatives of a list of sympy expressions (rows), as numpy callables.
+
+Each row of degree at most 2 in the variables has its coefficients read term by term
+(:mod:`lagrangekit.quadratic_structure`): its gradient is Qx + a and its Hessian the constant Q,
+computed with (sparse) matrix products, with no symbolic differentiation. Every other row is
+differentiated by sympy, only with respect to the variables it contains (and its Hessian only
+on and above the diagonal), and lambdified (:func:`~lagrangekit._lambdify.lambdify_vector`).
+Derivatives are built on first use, so a caller that never asks for Hessians never pays for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+
+import numpy as np
+import sympy as sp
+
+from ._lambdify import lambdify_vector
+from ._sympy_derivatives import nonzero_partial_derivatives
+from .quadratic_structure import QuadraticRows, quadratic_coefficients
+
+__all__ = ["ExpressionRows"]
+
+
+class _Entries:
+    """Expressions lambdified together and scattered into an array of fixed shape at ``where``
+    (and, with ``mirror``, also at ``where`` with its last two indices swapped)."""
+
+    def __init__(
+        self,
+        variables: Sequence[sp.Symbol],
+        where: tuple[np.ndarray, ...],
+        exprs: list[sp.Expr],
+        mirror: bool = False,
+    ) -> None:
+        self.where = where
+        self.mirrored = (*where[:-2], where[-1], where[-2]) if mirror else None
+        self.func = lambdify_vector(variables, exprs) if exprs else None
+
+    def into(self, out: np.ndarray, x: np.ndarray) -> np.ndarray:
+        if self.func is not None:
+            values = self.func(x)
+            out[self.where] = values
+            if self.mirrored is not None:
+                out[self.mirrored] = values
+        return out
+
+
+class ExpressionRows:
+    """The rows ``exprs`` as functions of ``variables`` (passed by position, as one array).
+
+    Parameters
+    ----------
+    variables : sequence of sympy.Symbol
+        The n variables, in the order of the entries of ``x``.
+    exprs : sequence of sympy.Expr
+        The m rows; only the variables may be free in them.
+    before_derivatives : callable
+        Called once before the first derivative is computed (for a refusal such as
+        :class:`~lagrangekit.NotSmoothError`); values never call it.
+    """
+
+    def __init__(
+        self,
+        variables: Sequence[sp.Symbol],
+        exprs: Sequence[sp.Expr],
+        before_derivatives: Callable[[], None],
+    ) -> None:
+        self._variables = list(variables)
+        self._exprs = list(exprs)
+        self._before_derivatives = before_derivatives
+        self._checked = False
+        self.n, self.m = len(self._variables), len(self._exprs)
+
+    # --------------------------------------------------------------- structure
+    @cached_property
+    def _split(self) -> tuple[np.ndarray, QuadraticRows | None, np.ndarray, np.ndarray]:
+        """(indices of the quadratic rows, their QuadraticRows, indices of the other rows,
+        indices of the rows whose values are computed from the expression)."""
+        index = {v: i for i, v in enumerate(self._variables)}
+        quadratic, coefficients, general, by_expression = [], [], [], []
+        for k, expr in enumerate(self._exprs):
+            read = quadratic_coefficients(expr, index)
+            if read is None:
+                general.append(k)
+                by_expression.append(k)
+                continue
+            quadratic.append(k)
+            coefficients.append(read[0])
+            if not read[1]:
+                by_expression.append(k)  # factored, as (x - 1)**2: expanding it would cancel
+        rows = QuadraticRows.from_coefficients(coefficients, self.n) if quadratic else None
+        as_index = [np.array(ks, dtype=int) for ks in (quadratic, general, by_expression)]
+        return as_index[0], rows, as_index[1], as_index[2]
+
+    @property
+    def quadratic_exprs(self) -> list[sp.Expr]:
+        """The rows read as polynomials of degree <= 2: each constant in them is a finite
+        float64, and they contain no undefined function."""
+        return [self._exprs[k] for k in self._split[0]]
+
+    @cached_property
+    def _value_entries(self) -> _Entries:
+        rows = self._split[3]
+        return _Entries(self._variables, (rows,), [self._exprs[k] for k in rows])
+
+    @cached_property
+    def _gradients(self) -> list[tuple[int, int, sp.Expr]]:
+        """(row, column, ∂row/∂x_column) for every general row and every variable in it."""
+        self._require_derivatives()
+        position = {v: i for i, v in enumerate(self._variables)}
+        return [
+            (int(k), i, derivative)
+            for k in self._split[2]
+            for i, derivative in nonzero_partial_derivatives(self._exprs[k], position)
+        ]
+
+    @cached_property
+    def _jacobian_entries(self) -> _Entries:
+        entries = self._gradients
+        where = tuple(np.array([entry[c] for entry in entries], dtype=int) for c in (0, 1))
+        return _Entries(self._variables, where, [e for _, _, e in entries])
+
+    @cached_property
+    def _hessian_entries(self) -> _Entries:
+        """Second derivatives on and above the diagonal, scattered to both triangles."""
+        position = {v: i for i, v in enumerate(self._variables)}
+        where: list[tuple[int, int, int]] = []
+        exprs = []
+        for k, i, gradient in self._gradients:
+            for j, second_derivative in nonzero_partial_derivatives(gradient, position, first=i):
+                where.append((k, i, j))
+                exprs.append(second_derivative)
+        columns = tuple(np.array([w[c] for w in where], dtype=int) for c in range(3))
+        return _Entries(self._variables, columns, exprs, mirror=True)
+
+    def _require_derivatives(self) -> None:
+        if not self._checked:
+            self._before_derivatives()
+            self._checked = True
+
+    # -------------------------------------------------------------- evaluation
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """(m,) the rows at ``x``."""
+        x = np.asarray(x, dtype=float)
+        quadratic, rows, _, by_expression = self._split
+        if rows is None or len(by_expression) == self.m:
+            return self._value_entries.into(np.zeros(self.m), x)
+        if len(quadratic) == self.m and not len(by_expression):
+            return rows.values(x)
+        out = np.zeros(self.m)
+        out[quadratic] = rows.values(x)
+        return self._value_entries.into(out, x)
+
+    def values_many(self, X: np.ndarray) -> np.ndarray:
+        """(k, m) the rows at each row of ``X`` (k, n), vectorised."""
+        X = np.asarray(X, dtype=float)
+        out = np.zeros((X.shape[0], self.m))
+        quadratic, rows, _, by_expression = self._split
+        if rows is not None:
+            out[:, quadratic] = rows.values_many(X)
+        entries = self._value_entries
+        if entries.func is not None:
+            for k, column in zip(by_expression, entries.func(X.T)):
+                out[:, k] = column  # a constant expression comes back as one number
+        return out
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """(m, n) the gradients of the rows at ``x``."""
+        x = np.asarray(x, dtype=float)
+        self._require_derivatives()
+        quadratic, rows, _, _ = self._split
+        if rows is None:
+            return self._jacobian_entries.into(np.zeros((self.m, self.n)), x)
+        if len(quadratic) == self.m:
+            return rows.jacobian(x)
+        out = np.zeros((self.m, self.n))
+        out[quadratic] = rows.jacobian(x)
+        return self._jacobian_entries.into(out, x)
+
+    def hessians(self, x: np.ndarray) -> np.ndarray:
+        """(m, n, n) the Hessians of the rows at ``x``."""
+        x = np.asarray(x, dtype=float)
+        self._require_derivatives()
+        quadratic, rows, _, _ = self._split
+        if rows is None:
+            return self._hessian_entries.into(np.zeros((self.m, self.n, self.n)), x)
+        if len(quadratic) == self.m:
+            return rows.hessian_stack()
+        out = np.zeros((self.m, self.n, self.n))
+        out[quadratic] = rows.hessian_stack()
+        return self._hessian_entries.into(out, x)
+
+    # ----------------------------------------------- the objective: one row
+    def scalar(self, x: np.ndarray) -> float:
+        """The only row's value (for m = 1)."""
+        return float(self.values(x)[0])
+
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        """(n,) the only row's gradient."""
+        return self.jacobian(x)[0]
+
+    def hessian(self, x: np.ndarray) -> np.ndarray:
+        """(n, n) the only row's Hessian."""
+        return self.hessians(x)[0]
