@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sklearn import linear_model as sk
 
@@ -114,7 +114,7 @@ def test_hostile_input_gives_a_clear_error_or_a_finite_fit_1500_cases(**case):
     hostile_fit(**case)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, derandomize=True)
 @given(
     n=st.integers(3, 12),
     p=st.integers(1, 5),
@@ -122,13 +122,19 @@ def test_hostile_input_gives_a_clear_error_or_a_finite_fit_1500_cases(**case):
     seed=st.integers(0, 2**16),
     weighted=st.booleans(),
 )
+# a random run's case: centred 3x3 X has rank 2 and CD needs 1098 epochs (sklearn 1407), past
+# the default max_iter of 1000; both sides now get the same budget
+@example(n=3, p=3, alpha=0.0078125, seed=3, weighted=False)
 def test_clean_fits_agree_with_sklearn(n, p, alpha, seed, weighted):
     rng = np.random.default_rng(seed)
     X, y = rng.normal(size=(n, p)), rng.normal(size=n)
     sw = rng.uniform(0.1, 2.0, size=n) if weighted else None
     pairs = [
         (Ridge(alpha=alpha), sk.Ridge(alpha=alpha, solver="svd")),
-        (Lasso(alpha=alpha / 10, tol=1e-12), sk.Lasso(alpha=alpha / 10, tol=1e-14, max_iter=100_000)),
+        (
+            Lasso(alpha=alpha / 10, tol=1e-12, max_iter=100_000),
+            sk.Lasso(alpha=alpha / 10, tol=1e-14, max_iter=100_000),
+        ),
     ]
     for ours, ref in pairs:
         a = ours.fit(X, y, sample_weight=sw).coef_

@@ -37,6 +37,14 @@ def _assert_clean(outcomes) -> None:
     "text, method",
     [
         ("minimize log(y) subject to exp(-x) + sin(x) <= 0; x >= -1; y >= 1", "auto"),
+        # an infinite derivative (1/lam, sqrt(e) at 0) in the Newton polish's and the
+        # Gauss-Newton pull's matrices: LinAlgError from lstsq
+        (
+            "minimize -1e-6 + 4*lam*select + -5 subject to exp(-lam) + 1/lam >= 1; "
+            "exp(-lam) + 1/lam >= 1; select >= 1; select <= 5; e <= 5",
+            "auto",
+        ),
+        ("maximize -1e-6 subject to sqrt(e) >= 0; e >= 0; e <= 0", "auglag"),
     ],
 )
 def test_cases_found_by_the_fuzz(text, method):

@@ -42,6 +42,8 @@ def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray
         K[:n, n + me :] = JA.T
         K[n : n + me, :n] = Jh
         K[n + me :, :n] = JA
+        if not (np.all(np.isfinite(K)) and np.all(np.isfinite(F))):
+            return None  # a derivative is infinite here (sqrt at 0): no Newton step exists
         try:
             d = np.linalg.solve(K, -F)
         except np.linalg.LinAlgError:
@@ -129,6 +131,8 @@ def onto_active(form: NumericForm, x: np.ndarray, *, steps: int = 200) -> np.nda
     for _ in range(steps):
         F = np.concatenate([form.h(z), form.G(z)[active]])
         J = np.vstack([form.h_jac(z).reshape(-1, form.n), form.G_jac(z)[active]])
+        if not (np.all(np.isfinite(J)) and np.all(np.isfinite(F))):
+            return x  # a derivative is infinite here (sqrt at 0): no Gauss–Newton step exists
         d = np.linalg.lstsq(J, -F, rcond=None)[0] if F.size else np.zeros(form.n)
         if not np.all(np.isfinite(d)):
             return x
