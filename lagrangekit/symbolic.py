@@ -726,8 +726,8 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     :func:`check_kkt` report of the returned point. The best KKT point is the global optimum
     when an optimum exists and satisfies a constraint qualification (LICQ).
 
-    Statuses
-    --------
+    The statuses:
+
     - ``"optimal"``: the best KKT point.
     - ``"infeasible"``: no feasible point was found (min ‖x‖² over the constraints has no KKT
       point either).

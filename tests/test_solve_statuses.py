@@ -260,4 +260,5 @@ def test_a_run_out_of_a_box_written_as_constraints_is_unbounded():
     r = lk.solve(problem)
     assert r.status == "unbounded"
     point = dict(zip(map(str, problem.variables), r.x))
-    assert 0 <= point["z"] <= 5 and _objective(problem, r.x) > 1e12
+    # z on the ray within the feasibility tolerance of the probe (1e-6; 5.000001 under one BLAS kernel)
+    assert -1e-5 <= point["z"] <= 5 + 1e-5 and _objective(problem, r.x) > 1e12
