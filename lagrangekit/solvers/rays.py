@@ -103,24 +103,31 @@ def _random_directions(count: int, n: int) -> np.ndarray:
     return table
 
 
-def _tangent_directions(form: NumericForm, base: np.ndarray) -> list[np.ndarray]:
-    """Rows: for every general inequality active at ``base``, its inward normal −∇g_i and an
-    orthonormal basis of the null space of ∇g_i; and a basis of the null space of all of them."""
+def _active_gradients(form: NumericForm, base: np.ndarray) -> np.ndarray:
+    """Rows ∇g_i of the general inequalities active at ``base`` (g_i > −_ACTIVE·max(1, ‖∇g_i‖)),
+    shape (k, n); none when they cannot be evaluated there."""
     k = len(form.cp.ineq_names)
     if not k:
-        return []
+        return np.zeros((0, form.n))
     with np.errstate(all="ignore"):
         try:
             g = np.asarray(form.g(base), dtype=float).reshape(k)
             J = np.asarray(form.g_jac(base), dtype=float).reshape(k, form.n)
         except (ArithmeticError, TypeError, ValueError):
-            return []
+            return np.zeros((0, form.n))
     size = np.abs(J).max(axis=1, initial=0.0)
     active = np.isfinite(g) & np.all(np.isfinite(J), axis=1) & (g > -_ACTIVE * np.maximum(1.0, size))
-    if not active.any():
+    return J[active]
+
+
+def _tangent_directions(form: NumericForm, base: np.ndarray) -> list[np.ndarray]:
+    """Rows: for every general inequality active at ``base``, its inward normal −∇g_i and an
+    orthonormal basis of the null space of ∇g_i; and a basis of the null space of all of them."""
+    J = _active_gradients(form, base)
+    if not len(J):
         return []
-    rows = [-J[active], null_space(J[active], form.n).T]
-    rows += [null_space(J[i : i + 1], form.n).T for i in np.flatnonzero(active)]
+    rows = [-J, null_space(J, form.n).T]
+    rows += [null_space(J[i : i + 1], form.n).T for i in range(len(J))]
     return rows
 
 
@@ -310,7 +317,7 @@ def _descent_direction(form: NumericForm, x: np.ndarray) -> np.ndarray | None:
     scale = np.maximum(1.0, np.abs(x))
     d[((x - lo) <= _ON_FACE * scale) & (d < 0)] = 0.0
     d[((hi - x) <= _ON_FACE * scale) & (d > 0)] = 0.0
-    rows = [r for r in _tangent_directions(form, x)[:1]]  # the active inequalities' normals
+    rows = [_active_gradients(form, x)]
     if form.m_eq:
         J = form.affine_equality_jacobian(x)
         if J is None:
@@ -332,6 +339,10 @@ def keeps_falling(form: NumericForm, x: np.ndarray) -> Ray | None:
     approached but never attained. A minimizer whose residuals are small, but not zero, fails
     the test: its curvature turns f up within the first decades. Returns the walk as a Ray
     (steps growing), or None."""
+    lo, hi = form.box
+    far = _PAST[-1] * max(1.0, float(np.abs(x).max(initial=0.0)))
+    if np.all(np.isfinite(lo) & np.isfinite(hi)) and float(np.max(hi - lo)) < far:
+        return None  # the walk's last step (‖d‖∞ = 1) leaves a box this small: it cannot pass
     d = _descent_direction(form, x)
     if d is None:
         return None
