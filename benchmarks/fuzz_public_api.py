@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import lagrangekit as lk
@@ -318,7 +318,7 @@ def examine(text: str, method: str, seed: int = 0) -> Outcome:
     return outcome
 
 
-def run(examples: int, seed: int | None = None, derandomize: bool = False) -> list[Outcome]:
+def run(examples: int, random_seed: int | None = None, derandomize: bool = False) -> list[Outcome]:
     """Examine ``examples`` random cases; return every outcome."""
     outcomes: list[Outcome] = []
 
@@ -333,8 +333,8 @@ def run(examples: int, seed: int | None = None, derandomize: bool = False) -> li
     def battery(text: str, method: str) -> None:
         outcomes.append(examine(text, method))
 
-    if seed is not None:
-        battery = __import__("hypothesis").seed(seed)(battery)
+    if random_seed is not None:
+        battery = seed(random_seed)(battery)
     battery()
     return outcomes
 

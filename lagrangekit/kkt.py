@@ -189,6 +189,7 @@ def _estimate_numeric(ev: FirstOrder, active: np.ndarray) -> tuple[np.ndarray, n
     return lam, mu
 
 
+@np.errstate(all="ignore")  # undefined values and overflowing residuals are reported in words
 def _check_numeric(
     form: NumericForm,
     x: np.ndarray,
@@ -197,17 +198,6 @@ def _check_numeric(
     second_order: bool,
 ) -> KKTReport:
     """The numeric check of the problem of ``form`` (of f itself: ``form`` has objective scale 1)."""
-    with np.errstate(all="ignore"):  # undefined values and overflowing residuals are reported in words
-        return _check_numeric_point(form, x, mults, tol, second_order)
-
-
-def _check_numeric_point(
-    form: NumericForm,
-    x: np.ndarray,
-    mults: tuple[Sequence[Any], Sequence[Any]] | None,
-    tol: float,
-    second_order: bool,
-) -> KKTReport:
     eq_names, in_names = form.eq_names, form.ineq_names
     try:
         ev = form.first_order(x)
