@@ -10,6 +10,7 @@ Derivatives are built on first use, so a caller that never asks for Hessians nev
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from functools import cached_property
 
@@ -23,22 +24,42 @@ from .quadratic_structure import QuadraticRows, quadratic_coefficients
 __all__ = ["ExpressionRows"]
 
 
+_DENSE_CODE = 1024  # arrays of at most this many entries are built whole by the generated code
+
+
 class _Entries:
-    """Expressions lambdified together and scattered into an array of fixed shape at ``where``
-    (and, with ``mirror``, also at ``where`` with its last two indices swapped)."""
+    """Expressions lambdified together, forming an array of ``shape`` that is zero except at
+    ``where`` (and, with ``mirror``, also at ``where`` with its last two indices swapped).
+
+    A small array is printed whole, zeros included, so that one call of the generated code and
+    one ``np.array`` build it (scattering into a new array costs more than the arithmetic of a
+    small problem); a large one is scattered into zeros."""
 
     def __init__(
         self,
         variables: Sequence[sp.Symbol],
+        shape: tuple[int, ...],
         where: tuple[np.ndarray, ...],
         exprs: list[sp.Expr],
         mirror: bool = False,
     ) -> None:
+        self.shape = shape
         self.where = where
         self.mirrored = (*where[:-2], where[-1], where[-2]) if mirror else None
+        self.whole = bool(exprs) and math.prod(shape) <= _DENSE_CODE
+        if self.whole:
+            entries: list[sp.Expr] = [sp.Integer(0)] * math.prod(shape)
+            for places in (where, self.mirrored) if mirror else (where,):
+                for flat, expr in zip(np.ravel_multi_index(places, shape), exprs):
+                    entries[flat] = expr
+            exprs = entries
         self.func = lambdify_vector(variables, exprs) if exprs else None
 
-    def into(self, out: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def array(self, x: np.ndarray) -> np.ndarray:
+        """The array at the point ``x`` (a new array)."""
+        if self.whole:
+            return np.array(self.func(x), dtype=float).reshape(self.shape)
+        out = np.zeros(self.shape)
         if self.func is not None:
             values = self.func(x)
             out[self.where] = values
@@ -103,7 +124,16 @@ class ExpressionRows:
     @cached_property
     def _value_entries(self) -> _Entries:
         rows = self._split[3]
-        return _Entries(self._variables, (rows,), [self._exprs[k] for k in rows])
+        exprs = [self._exprs[k] for k in rows]
+        return _Entries(self._variables, (len(rows),), (np.arange(len(rows)),), exprs)
+
+    @cached_property
+    def _expanded(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the quadratic rows whose values come from their coefficients, their positions among
+        the quadratic rows)."""
+        quadratic, _, _, by_expression = self._split
+        keep = ~np.isin(quadratic, by_expression)
+        return quadratic[keep], np.flatnonzero(keep)
 
     @cached_property
     def _gradients(self) -> list[tuple[int, int, sp.Expr]]:
@@ -120,7 +150,7 @@ class ExpressionRows:
     def _jacobian_entries(self) -> _Entries:
         entries = self._gradients
         where = tuple(np.array([entry[c] for entry in entries], dtype=int) for c in (0, 1))
-        return _Entries(self._variables, where, [e for _, _, e in entries])
+        return _Entries(self._variables, (self.m, self.n), where, [e for _, _, e in entries])
 
     @cached_property
     def _hessian_entries(self) -> _Entries:
@@ -133,7 +163,7 @@ class ExpressionRows:
                 where.append((k, i, j))
                 exprs.append(second_derivative)
         columns = tuple(np.array([w[c] for w in where], dtype=int) for c in range(3))
-        return _Entries(self._variables, columns, exprs, mirror=True)
+        return _Entries(self._variables, (self.m, self.n, self.n), columns, exprs, mirror=True)
 
     def _require_derivatives(self) -> None:
         if not self._checked:
@@ -144,14 +174,16 @@ class ExpressionRows:
     def values(self, x: np.ndarray) -> np.ndarray:
         """(m,) the rows at ``x``."""
         x = np.asarray(x, dtype=float)
-        quadratic, rows, _, by_expression = self._split
-        if rows is None or len(by_expression) == self.m:
-            return self._value_entries.into(np.zeros(self.m), x)
-        if len(quadratic) == self.m and not len(by_expression):
+        _, rows, _, by_expression = self._split
+        if len(by_expression) == self.m:
+            return self._value_entries.array(x)
+        if not len(by_expression):
             return rows.values(x)
-        out = np.zeros(self.m)
-        out[quadratic] = rows.values(x)
-        return self._value_entries.into(out, x)
+        out = np.empty(self.m)
+        expanded, position = self._expanded
+        out[expanded] = rows.values(x)[position]
+        out[by_expression] = self._value_entries.array(x)
+        return out
 
     def values_many(self, X: np.ndarray) -> np.ndarray:
         """(k, m) the rows at each row of ``X`` (k, n), vectorised."""
@@ -172,12 +204,12 @@ class ExpressionRows:
         self._require_derivatives()
         quadratic, rows, _, _ = self._split
         if rows is None:
-            return self._jacobian_entries.into(np.zeros((self.m, self.n)), x)
+            return self._jacobian_entries.array(x)
         if len(quadratic) == self.m:
             return rows.jacobian(x)
-        out = np.zeros((self.m, self.n))
+        out = self._jacobian_entries.array(x)
         out[quadratic] = rows.jacobian(x)
-        return self._jacobian_entries.into(out, x)
+        return out
 
     def hessians(self, x: np.ndarray) -> np.ndarray:
         """(m, n, n) the Hessians of the rows at ``x``."""
@@ -185,12 +217,12 @@ class ExpressionRows:
         self._require_derivatives()
         quadratic, rows, _, _ = self._split
         if rows is None:
-            return self._hessian_entries.into(np.zeros((self.m, self.n, self.n)), x)
+            return self._hessian_entries.array(x)
         if len(quadratic) == self.m:
             return rows.hessian_stack()
-        out = np.zeros((self.m, self.n, self.n))
+        out = self._hessian_entries.array(x)
         out[quadratic] = rows.hessian_stack()
-        return self._hessian_entries.into(out, x)
+        return out
 
     # ----------------------------------------------- the objective: one row
     def scalar(self, x: np.ndarray) -> float:

@@ -191,7 +191,11 @@ class CompiledProblem:
             raise ValueError(
                 f"{name} must be finite, got {arr}: entries {np.flatnonzero(~np.isfinite(arr)).tolist()}"
             )
-        for what, value in self._first_order_pieces(arr):
+        with np.errstate(all="ignore"):
+            arrays = [np.asarray(value, dtype=float) for value in self._first_order_values(arr)]
+        if all(np.isfinite(a).all() for a in arrays):
+            return arr
+        for what, value in self._first_order_pieces(arrays):
             if not np.all(np.isfinite(value)):
                 raise UndefinedPointError(
                     f"{what} is {_nonfinite_word(value)} at {name} = {np.array2string(arr, threshold=20)}: "
@@ -200,21 +204,26 @@ class CompiledProblem:
                 )
         return arr
 
-    def _first_order_pieces(self, x: np.ndarray) -> Iterable[tuple[str, np.ndarray]]:
-        """(description, value) of f, ∇f and each constraint with its gradient at ``x``."""
-        with np.errstate(all="ignore"):
-            yield "the objective", np.asarray(self.fun(x), dtype=float)
-            yield "the gradient of the objective", np.asarray(self.grad(x), dtype=float)
-            for names, values, jac in (
-                (self.eq_names, self.eq, self.eq_jac),
-                (self.ineq_names, self.ineq, self.ineq_jac),
-            ):
-                if not names:
-                    continue
-                v, j = np.asarray(values(x), dtype=float), np.asarray(jac(x), dtype=float)
-                for i, cname in enumerate(names):
-                    yield f"constraint {cname!r}", v[i]
-                    yield f"the gradient of constraint {cname!r}", j[i]
+    def _first_order_values(self, x: np.ndarray) -> list[Any]:
+        """f, ∇f, h, ∇h, g and ∇g at ``x`` (the constraint pieces only when there are such constraints)."""
+        values = [self.fun(x), self.grad(x)]
+        for names, rows, jac in (
+            (self.eq_names, self.eq, self.eq_jac),
+            (self.ineq_names, self.ineq, self.ineq_jac),
+        ):
+            values += [rows(x), jac(x)] if names else [np.zeros(0), np.zeros((0, self.n))]
+        return values
+
+    def _first_order_pieces(self, arrays: list[np.ndarray]) -> Iterable[tuple[str, np.ndarray]]:
+        """(description, value) of f, ∇f and each constraint with its gradient, from
+        :meth:`_first_order_values`."""
+        f, grad, h, h_jac, g, g_jac = arrays
+        yield "the objective", f
+        yield "the gradient of the objective", grad
+        for names, values, jac in ((self.eq_names, h, h_jac), (self.ineq_names, g, g_jac)):
+            for i, cname in enumerate(names):
+                yield f"constraint {cname!r}", values[i]
+                yield f"the gradient of constraint {cname!r}", jac[i]
 
     def lagrangian_hessian(self, x: np.ndarray, eq_mult: np.ndarray, ineq_mult: np.ndarray) -> np.ndarray:
         """∇²ₓL = ∇²f + Σ μ_i ∇²g_i + Σ λ_j ∇²h_j at ``x`` (bounds are linear and drop out)."""

@@ -203,9 +203,9 @@ class QuadraticRows:
 
     def values(self, x: np.ndarray) -> np.ndarray:
         """(m,) qₖ(x)."""
-        out = self.constant + self.linear @ x
+        out = self.constant + self.linear.dot(x)  # .dot: a third of @'s overhead on small arrays
         for k, Q in self._curved:
-            out[k] += 0.5 * float(x @ (Q @ x))
+            out[k] += 0.5 * float(x.dot(Q.dot(x)))
         return out
 
     def values_many(self, X: np.ndarray) -> np.ndarray:
@@ -223,7 +223,7 @@ class QuadraticRows:
         """(m, n) dense: row k is aₖ + Qₖx."""
         J = self._dense_linear.copy()
         for k, Q in self._curved:
-            J[k] += Q @ x
+            J[k] += Q.dot(x)
         return J
 
     @cached_property

@@ -21,11 +21,10 @@ def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray
     radius = 0.1 * max(1.0, float(np.abs(x).max(initial=0.0)))
 
     def residual(x, lam, mu):
-        JA = form.G_jac(x)[A]
-        Jh = form.h_jac(x).reshape(me, n)
-        grad = form.grad(x)
-        r = grad + Jh.T @ lam + JA.T @ mu[A]
-        return np.concatenate([r, form.h(x), form.G(x)[A]]), JA, Jh, grad
+        point = form.first_order(x)  # kept by the form: the merit at the answer reuses it
+        JA, Jh = point.jg[A], point.jh
+        r = point.grad + Jh.T @ lam + JA.T @ mu[A]
+        return np.concatenate([r, point.h, point.g[A]]), JA, Jh, point.grad
 
     F, JA, Jh, grad = residual(x, lam, mu)
     norm = float(np.abs(F).max(initial=0.0))
@@ -85,7 +84,7 @@ def newton_polish(
     if not np.all(np.isfinite(x)):
         return x, m, form.kkt_error(x, m)
     best: tuple[np.ndarray, Multipliers, float] | None = None
-    G = form.G(x)
+    G = form.first_order(x).g  # kept by the form from the backend's multiplier recovery
     active = (G > -ACTIVE) | (m.mu > ACTIVE)
     for _ in range(rounds):
         out = _newton(form, x, m, active, steps)
@@ -99,7 +98,7 @@ def newton_polish(
             continue
         mu = np.where(active, np.maximum(mu, 0.0), 0.0)
         candidate = Multipliers(mn.lam, mu)
-        Gn = form.G(xn)
+        Gn = form.first_order(xn).g
         violated = ~active & (Gn > 0)
         error = form.kkt_error(xn, candidate)
         if best is None or error < best[2]:

@@ -185,18 +185,19 @@ def _falls_without_bound(F: np.ndarray) -> np.ndarray:
     rows, k = F.shape
     finite = np.isfinite(F)
     m = np.where(finite.all(axis=1), k, np.argmin(finite, axis=1))  # leading finite values
-    tail_ok = np.array([np.all(F[r, m[r] :] == -np.inf) for r in range(rows)], dtype=bool)
+    position = np.arange(k)
+    tail_ok = np.all((position < m[:, None]) | (F == -np.inf), axis=1)
     ok = (m == k) | ((m >= _MIN_FINITE) & tail_ok)
-    out = np.zeros(rows, dtype=bool)
-    for r in np.flatnonzero(ok):
-        v = F[r, : m[r]]
-        drops = v[:-1] - v[1:]
-        out[r] = (
-            bool(np.all(drops > 0))
-            and drops[-1] >= 0.5 * drops[-2]
-            and v[0] - v[-1] > 1e-6 * max(1.0, abs(v[0]))
-        )
-    return out
+    with np.errstate(invalid="ignore"):
+        drops = F[:, :-1] - F[:, 1:]  # drops[:, j] is the fall from point j to j + 1
+    falling = np.all((position[:-1] >= (m - 1)[:, None]) | (drops > 0), axis=1)
+    last = np.maximum(m - 2, 0)[:, None]  # the last fall within the finite values, and the one before
+    last_drop = np.take_along_axis(drops, last, axis=1)[:, 0]
+    before = np.take_along_axis(drops, np.maximum(last - 1, 0), axis=1)[:, 0]
+    first, final = F[:, 0], np.take_along_axis(F, np.maximum(m - 1, 0)[:, None], axis=1)[:, 0]
+    with np.errstate(invalid="ignore"):
+        total = (first - final) > 1e-6 * np.maximum(1.0, np.abs(first))
+    return ok & falling & (last_drop >= 0.5 * before) & total
 
 
 def _feasible_rows(

@@ -29,7 +29,10 @@ __all__ = ["slsqp", "trust_constr"]
 _TRUST_CONSTR_MAX_ITER = 1000
 
 
-def _bounds(form: NumericForm) -> list[tuple[float | None, float | None]]:
+def _bounds(form: NumericForm) -> list[tuple[float | None, float | None]] | None:
+    """scipy's bounds, or None without any (scipy then skips converting them)."""
+    if not form.bound_rows:
+        return None
     return [
         (None if not np.isfinite(lo) else float(lo), None if not np.isfinite(hi) else float(hi))
         for lo, hi in zip(form.cp.lower, form.cp.upper)
