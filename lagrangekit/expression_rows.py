@@ -227,6 +227,8 @@ class ExpressionRows:
     # ----------------------------------------------- the objective: one row
     def scalar(self, x: np.ndarray) -> float:
         """The only row's value (for m = 1)."""
+        if len(self._split[3]):  # computed from the expression: no array to build
+            return float(self._value_entries.func(np.asarray(x, dtype=float))[0])
         return float(self.values(x)[0])
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
