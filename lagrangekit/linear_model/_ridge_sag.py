@@ -21,7 +21,7 @@ The cumulative sums A = Σa and B = Σb are kept, with each coordinate's A, B at
 update; a drawn row's coordinates are first brought up to date (vⱼ −= ΔA·Σⱼ − ΔB·x̄ⱼ), then
 moved. The prediction (xᵢ − x̄)ᵀw needs x̄ᵀv over all coordinates: it is kept as a scalar,
 moved by the same a, b through x̄ᵀΣ, ‖x̄‖² and the precomputed x̄ᵀxᵢ. At the end of every
-epoch (and whenever σ falls below 1e-9) all coordinates are brought up to date, σ is folded
+epoch (and before σ would fall below 1e-9) all coordinates are brought up to date, σ is folded
 into v and the sums restart, which also bounds their rounding. On dense X every row touches
 every coordinate, so the same kernel is the plain O(p) step.
 """
@@ -53,21 +53,28 @@ def _row_bounds(i: int, dense: bool, p: int, indptr: np.ndarray) -> tuple[int, i
 
 @numba.njit(cache=True)
 def _centred_row_norms(data, indices, indptr, dense, n, p, x_offset):  # pragma: no cover - compiled
-    """(‖xᵢ − x̄‖², x̄ᵀxᵢ) of every row."""
-    norms, dots = np.empty(n), np.empty(n)
+    """(‖xᵢ − x̄‖², ‖xᵢ‖² + ‖x̄‖², x̄ᵀxᵢ) of every row.
+
+    ‖xᵢ − x̄‖² is summed as Σ over the row's entries of (xᵢⱼ − x̄ⱼ)² plus x̄ⱼ² over the columns
+    the row lacks, so that a row equal to x̄ gives about zero, not a difference of large terms.
+    """
+    norms, scales, dots = np.empty(n), np.empty(n), np.empty(n)
     xx = 0.0
     for j in range(p):
         xx += x_offset[j] * x_offset[j]
     for i in range(n):
         start, stop = _row_bounds(i, dense, p, indptr)
-        square, dot = 0.0, 0.0
+        centred, square, dot, present = 0.0, 0.0, 0.0, 0.0
         for k in range(start, stop):
             col = k - start if dense else indices[k]
+            centred += (data[k] - x_offset[col]) ** 2
             square += data[k] * data[k]
             dot += data[k] * x_offset[col]
-        norms[i] = square - 2.0 * dot + xx
+            present += x_offset[col] * x_offset[col]
+        norms[i] = centred if dense else centred + max(xx - present, 0.0)
+        scales[i] = square + xx
         dots[i] = dot
-    return norms, dots
+    return norms, scales, dots
 
 
 @numba.njit(cache=True)
@@ -87,13 +94,14 @@ def _catch_up_all(coords, x_offset, scalars):  # pragma: no cover - compiled
 @numba.njit(cache=True)
 def _epoch(  # pragma: no cover - compiled
     data, indices, indptr, dense, x_offset, x_dots, y, s, order, coords, memory, seen, scalars, counts,
-    step, alpha_s, saga,
+    step, shrink, saga,
 ):  # fmt: skip
     """One epoch of lazy SAG/SAGA; on return ``coords[:, 0]`` is w (all coordinates current).
 
     Row j of ``coords`` is coordinate j's record (vⱼ, Σⱼ = Σᵢ memoryᵢ·xᵢⱼ, and the A and B at
     its last update), kept together so that a step touches one cache line per coordinate;
-    ``scalars`` = (A, B, σ, x̄ᵀv) and ``counts`` = (samples seen, Σᵢ memoryᵢ, x̄ᵀΣ).
+    ``scalars`` = (A, B, σ, x̄ᵀv) and ``counts`` = (samples seen, Σᵢ memoryᵢ, x̄ᵀΣ). σ is
+    multiplied by ``shrink`` every step (1 − ηα/n for SAG, 1/(1 + ηα/n), the L2 prox, for SAGA).
     """
     p = coords.shape[0]
     xx = 0.0
@@ -108,6 +116,8 @@ def _epoch(  # pragma: no cover - compiled
             j = k - start if dense else indices[k]
             v = coords[j, 0] - (A - coords[j, 2]) * coords[j, 1] + (B - coords[j, 3]) * x_offset[j]
             coords[j, 0] = v
+            coords[j, 2] = A
+            coords[j, 3] = B
             dot += data[k] * v
         grad = s[i] * (sigma * (dot - xv) - y[i])
         if not seen[i]:
@@ -116,14 +126,17 @@ def _epoch(  # pragma: no cover - compiled
         delta = grad - memory[i]
         memory[i] = grad
         n_seen = counts[0]
+        if sigma * shrink < _SMALLEST_SCALE:  # fold σ into v first (1/σ scales the sums below)
+            _catch_up_all(coords, x_offset, scalars)
+            A, B, sigma, xv = scalars[0], scalars[1], scalars[2], scalars[3]
         if saga:  # v moves by −η(δ(xᵢ − x̄) + Σ_old/n_seen)/σ, then w = σv takes the L2 prox
             a = step / (sigma * n_seen)
             b = step * (delta + counts[1] / n_seen) / sigma
             c = step * delta / sigma
             xv += b * xx - a * counts[2] - c * x_dots[i]
-            sigma /= 1.0 + step * alpha_s
+            sigma *= shrink
         else:  # w = σv shrinks by (1 − ηα/n), then moves by −η·Σ_new/n_seen
-            sigma *= 1.0 - step * alpha_s
+            sigma *= shrink
             a = step / (sigma * n_seen)
             b = step * (counts[1] + delta) / (sigma * n_seen)
             c = a * delta  # Σ_new = Σ_old + δxᵢ on the row
@@ -139,8 +152,6 @@ def _epoch(  # pragma: no cover - compiled
             coords[j, 2] = A
             coords[j, 3] = B
         scalars[0], scalars[1], scalars[2], scalars[3] = A, B, sigma, xv
-        if sigma < _SMALLEST_SCALE:
-            _catch_up_all(coords, x_offset, scalars)
     _catch_up_all(coords, x_offset, scalars)
 
 
@@ -158,23 +169,35 @@ def solve_sag(
     n, p = X.shape
     if sparse.issparse(X):
         X = X.tocsr()
+        if not X.has_canonical_format:  # a repeated (i, j) would be stepped twice; X is left alone
+            X = X.copy()
+            X.sum_duplicates()
         data, indices, indptr, dense = X.data, X.indices, X.indptr, False
     else:
         data = np.ascontiguousarray(X).ravel()
         indices, indptr, dense = np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.int32), True
     s = np.ones(n) if design.root is None else design.root**2
-    norms, x_dots = _centred_row_norms(data, indices, indptr, dense, n, p, design.x_offset)
-    lipschitz = float(np.max(s * norms))
+    norms, scales, x_dots = _centred_row_norms(data, indices, indptr, dense, n, p, design.x_offset)
+    lipschitz = float(np.max(s * norms, initial=0.0))
+    if lipschitz <= (n * np.finfo(float).eps) ** 2 * float(np.max(s * scales, initial=0.0)):
+        lipschitz = 0.0  # the centred design is zero up to the rounding of x̄: w = 0 solves every target
     rng = check_random_state(random_state)
     epochs_max = 1000 if max_iter is None else int(max_iter)
     k = design.ys.shape[1]
     W = np.zeros((k, p))
     n_iter = np.zeros(k, dtype=np.int32)
     for j in range(k):
+        if lipschitz == 0.0:
+            n_iter[j] = 1
+            continue
         y = design.ys[:, j] if design.root is None else design.ys[:, j] / np.where(s > 0, design.root, 1.0)
         alpha_s = float(alphas[j]) / n
         L = lipschitz + alpha_s
-        step = 1.0 / (2.0 * L + min(2.0 * float(alphas[j]), L)) if saga else 1.0 / L
+        if saga:
+            step = 1.0 / (2.0 * L + min(2.0 * float(alphas[j]), L))
+            shrink = 1.0 / (1.0 + step * alpha_s)
+        else:
+            step, shrink = 1.0 / L, lipschitz / L  # 1 − ηα/n, without its cancellation
         coords, memory, seen = np.zeros((p, 4)), np.zeros(n), np.zeros(n, dtype=np.bool_)
         scalars, counts = np.array([0.0, 0.0, 1.0, 0.0]), np.zeros(3)
         w = coords[:, 0]
@@ -183,7 +206,7 @@ def solve_sag(
             previous = w.copy()
             order = rng.randint(0, n, size=n).astype(np.int64)
             rows = (data, indices, indptr, dense, design.x_offset, x_dots, y, s, order)
-            _epoch(*rows, coords, memory, seen, scalars, counts, step, alpha_s, saga)
+            _epoch(*rows, coords, memory, seen, scalars, counts, step, shrink, saga)
             n_iter[j] = epoch
             change, size = np.max(np.abs(w - previous), initial=0.0), np.max(np.abs(w), initial=0.0)
             if not np.all(np.isfinite(w)) or change <= tol * size:
