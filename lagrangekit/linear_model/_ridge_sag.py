@@ -8,12 +8,14 @@ step replaces one sample's memory and moves along the average of the memory (SAG
 the gradient), or along the fresh gradient corrected by the memory, followed by the proximal map
 of the L2 term (SAGA). The step is scikit-learn's: 1/L for SAG and 1/(2L + min(2α, L)) for
 SAGA, with L = maxᵢ sᵢ‖xᵢ − x̄‖² + α/n. Samples are drawn uniformly with replacement from
-``random_state``; an epoch is n draws. An epoch with max|Δw| <= tol·max|w| (scikit-learn's
-criterion) is confirmed before the solver stops: every sample's memory is reset to its gradient
-at w and one more epoch must pass the same test. Without this, a memory holding stale gradients
-(a row not drawn yet, or not for a long time) can end a run far from the solution: a sparse
-row never drawn leaves w = 0 with Δw = 0, which scikit-learn's sag accepts. After ``max_iter``
-epochs (default 1000) the solver stops with a :class:`ConvergenceWarning`.
+``random_state``; an epoch is n draws. The solver stops after an epoch with
+max|Δw| <= tol·max|w| (scikit-learn's criterion) where also one step along the exact gradient
+∇ of the objective (one O(nnz) pass) is as small: η·max|∇| <= tol·max|w|. Without this, a
+memory holding stale gradients (a row not drawn yet, or not for a long time) can end a run far
+from the solution: a sparse row never drawn leaves w = 0 with Δw = 0, which scikit-learn's sag
+accepts. Near the solution of a run that is not stale the gradient step is the smaller test, so
+it adds no epochs there. After ``max_iter`` epochs (default 1000) the solver stops with a
+:class:`ConvergenceWarning`.
 
 Each step costs O(nnz(xᵢ)) ("just-in-time" updates; the kernels are compiled with numba). The
 coefficients are kept as w = σ·v, so the L2 shrinkage of all of them is one scalar σ. Every
@@ -158,29 +160,10 @@ def _epoch(  # pragma: no cover - compiled
     _catch_up_all(coords, x_offset, scalars)
 
 
-@numba.njit(cache=True)
-def _refresh_memory(  # pragma: no cover - compiled
-    data, indices, indptr, dense, x_offset, x_dots, y, s, coords, memory, seen, counts
-):
-    """Every sample's memory set to its gradient factor at w = ``coords[:, 0]`` (all current, σ = 1)."""
-    p = coords.shape[0]
-    xw = 0.0
-    for j in range(p):
-        xw += x_offset[j] * coords[j, 0]
-        coords[j, 1] = 0.0
-    counts[0], counts[1], counts[2] = float(memory.size), 0.0, 0.0
-    for i in range(memory.size):
-        start, stop = _row_bounds(i, dense, p, indptr)
-        dot = 0.0
-        for k in range(start, stop):
-            dot += data[k] * coords[k - start if dense else indices[k], 0]
-        grad = s[i] * (dot - xw - y[i])
-        memory[i] = grad
-        seen[i] = True
-        for k in range(start, stop):
-            coords[k - start if dense else indices[k], 1] += grad * data[k]
-        counts[1] += grad
-        counts[2] += grad * x_dots[i]
+def _gradient(X: Any, x_offset: np.ndarray, s: np.ndarray, y: np.ndarray, w: np.ndarray, alpha_s: float):
+    """The exact gradient (1/n)Σᵢ sᵢ((xᵢ − x̄)ᵀw − yᵢ)(xᵢ − x̄) + (α/n)w of the objective at w."""
+    r = s * (np.asarray(X @ w) - x_offset @ w - y)
+    return (np.asarray(X.T @ r) - x_offset * r.sum()) / r.size + alpha_s * w
 
 
 def solve_sag(
@@ -230,7 +213,7 @@ def solve_sag(
         scalars, counts = np.array([0.0, 0.0, 1.0, 0.0]), np.zeros(3)
         w = coords[:, 0]
         rows = (data, indices, indptr, dense, design.x_offset, x_dots, y, s)
-        converged = fresh = False
+        converged = False
         for epoch in range(1, epochs_max + 1):
             previous = w.copy()
             order = rng.randint(0, n, size=n).astype(np.int64)
@@ -238,13 +221,13 @@ def solve_sag(
             n_iter[j] = epoch
             if not np.all(np.isfinite(w)):
                 break
-            change, size = np.max(np.abs(w - previous), initial=0.0), np.max(np.abs(w), initial=0.0)
-            if change <= tol * size and fresh:
-                converged = True
-                break
-            fresh = change <= tol * size
-            if fresh:  # confirm from a memory without stale gradients (unseen or long-undrawn rows)
-                _refresh_memory(*rows, coords, memory, seen, counts)
+            size = np.max(np.abs(w), initial=0.0)
+            if np.max(np.abs(w - previous), initial=0.0) <= tol * size:
+                # the memory may hold stale gradients: one exact gradient step must be as small
+                gradient = _gradient(X, design.x_offset, s, y, w, alpha_s)
+                if step * np.max(np.abs(gradient), initial=0.0) <= tol * size:
+                    converged = True
+                    break
         if not converged:
             warnings.warn(
                 f"{'saga' if saga else 'sag'} did not reach tol={tol:g} in {n_iter[j]} epochs; "
