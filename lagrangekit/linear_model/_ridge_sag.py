@@ -13,9 +13,9 @@ max|Δw| <= tol·max|w| (scikit-learn's criterion) where also one step along the
 ∇ of the objective (one O(nnz) pass) is as small: η·max|∇| <= tol·max|w|. Without this, a
 memory holding stale gradients (a row not drawn yet, or not for a long time) can end a run far
 from the solution: a sparse row never drawn leaves w = 0 with Δw = 0, which scikit-learn's sag
-accepts. Near the solution of a run that is not stale the gradient step is the smaller test, so
-it adds no epochs there. After ``max_iter`` epochs (default 1000) the solver stops with a
-:class:`ConvergenceWarning`.
+accepts. Near the solution of a run that is not stale the gradient step is usually the smaller
+test (benchmarks/ridge_sag.py: the same epochs as scikit-learn's sag). After ``max_iter``
+epochs (default 1000) the solver stops with a :class:`ConvergenceWarning`.
 
 Each step costs O(nnz(xᵢ)) ("just-in-time" updates; the kernels are compiled with numba). The
 coefficients are kept as w = σ·v, so the L2 shrinkage of all of them is one scalar σ. Every
