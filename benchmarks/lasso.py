@@ -4,17 +4,23 @@ Every solver is held to one certificate: the duality gap at the rescaled-residua
 θ = r·min(1, nα/‖Xᵀr‖∞), divided by P(0) = ‖y‖²/(2n), must be at most 1e-6 (at every α of a
 path). Each solver starts from the tolerance its own stopping rule maps to that target and is
 tightened tenfold until the certificate holds; the calibrating run counts as the first timing.
-BLAS is pinned to one thread; times are medians.
+BLAS is pinned to one thread; times are medians (wall-clock, or process CPU time with ``--cpu``).
 
 Data (``X[:,0] ~ N(0,1)``, ``X[:,j] = ρX[:,j-1] + √(1-ρ²)N(0,1)``, ρ = 0.5, k true
 coefficients ±U(1,2), noise σ = ‖Xw‖/(√n·SNR), SNR = 3, all centred, no intercept):
   (a) scikit-learn's diabetes; (b) 2000×5000, k = 50, seed 0; (c) 200000×100, k = 10, seed 1;
-  (d) sparse CSC 10⁴×10⁵ at 0.1% density (N(0,1) entries), k = 100, seed 2, not centred (issue 13).
-Work: one α at α_max/20 and α_max/100, and a 100-α path from α_max to 1e-3·α_max; (d) α_max/20 only.
+  (d) sparse CSC 10⁴×10⁵ at 0.1% density (N(0,1) entries), k = 100, seed 2, not centred (issue 13);
+  (e) the elastic net (l1_ratio 0.5) on (d)'s data, against scikit-learn's and skglm's ElasticNet;
+  (f) three targets on (d)'s X ((d)'s y and two more drawn the same way, seeds 3 and 4), against
+      scikit-learn's Lasso with 2-D y (targets fitted independently) and skglm target by target.
+Work: one α at α_max/20 and α_max/100, and a 100-α path from α_max to 1e-3·α_max; (d), (e) and
+(f) α_max/20 only (for (e) α_max = ‖Xᵀy‖∞/(n·l1_ratio); for (f) the smallest target's α_max). The
+certificate of (e) is the elastic net's gap (scikit-learn's dual point), of (f) the largest
+target's gap.
 
 Usage::
 
-    python benchmarks/lasso.py [--repeat 5] [--path-repeat 1] [--cases a,b,c,d]
+    python benchmarks/lasso.py [--repeat 5] [--path-repeat 1] [--cases a,b,c,d,e,f]
     python benchmarks/lasso.py --cold-start      # import + first fit vs a warm fit
     python benchmarks/lasso.py --memory          # peak memory of a fit against the size of X
 """
@@ -35,6 +41,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmark this checkout
 
 TARGET = 1e-6
+L1_RATIO = 0.5  # case (e)
 
 
 def ar1_data(n: int, p: int, k: int, seed: int, rho: float = 0.5, snr: float = 3.0):
@@ -66,8 +73,12 @@ def sparse_data(n: int, p: int, density: float, k: int, seed: int, snr: float = 
 
 
 def load_case(name: str):
-    if name == "d":
+    if name in ("d", "e"):
         return sparse_data(10_000, 100_000, 1e-3, 100, seed=2)
+    if name == "f":
+        X, y = sparse_data(10_000, 100_000, 1e-3, 100, seed=2)
+        more = [noisy_target(X, 100, np.random.default_rng(seed), 3.0) for seed in (3, 4)]
+        return X, np.column_stack([y, *more])
     if name == "a":
         from sklearn.datasets import load_diabetes
 
@@ -80,15 +91,19 @@ def load_case(name: str):
     return X, y - y.mean()
 
 
-def relative_gap(X, y, w, alpha) -> float:
-    """Gap at the rescaled residual, over P(0), for (1/(2n))‖y − Xw‖² + α‖w‖₁."""
+def relative_gap(X, y, w, alpha, l1_ratio=1.0) -> float:
+    """Gap over P(0) for (1/(2n))‖y − Xw‖² + αρ‖w‖₁ + ½α(1−ρ)‖w‖² (ρ = l1_ratio; 1 is the Lasso).
+
+    The dual point is the residual r rescaled by min(1, nαρ/‖Xᵀr − nα(1−ρ)w‖∞) (scikit-learn's).
+    """
     n = X.shape[0]
     r = y - X @ w
-    dual_norm = np.max(np.abs(X.T @ r))
-    s = min(1.0, n * alpha / dual_norm) if dual_norm > 0 else 1.0
-    primal = (r @ r) / (2 * n) + alpha * np.abs(w).sum()
-    dual = (s * (y @ r) - 0.5 * s * s * (r @ r)) / n
-    return (primal - dual) / ((y @ y) / (2 * n))
+    l1, l2 = n * alpha * l1_ratio, n * alpha * (1 - l1_ratio)
+    dual_norm = np.max(np.abs(X.T @ r - l2 * w))
+    s = min(1.0, l1 / dual_norm) if dual_norm > 0 else 1.0
+    rr = r @ r
+    gap = 0.5 * rr * (1 + s * s) + l1 * np.abs(w).sum() - s * (r @ y) + 0.5 * l2 * (1 + s * s) * (w @ w)
+    return gap / n / ((y @ y) / (2 * n))
 
 
 # --- solvers: single(X, y, alpha, tol) -> coef ; path(X, y, alphas, tol) -> coefs (p, n_alphas)
@@ -150,6 +165,31 @@ def skglm_path(X, y, alphas, tol):
     return Lasso(fit_intercept=False, tol=tol, max_iter=1000).path(X, y, alphas)[1]
 
 
+def ours_enet(X, y, alpha, tol):
+    from lagrangekit.linear_model import ElasticNet
+
+    model = ElasticNet(alpha=alpha, l1_ratio=L1_RATIO, fit_intercept=False, tol=tol, max_iter=1_000_000)
+    return model.fit(X, y).coef_
+
+
+def sklearn_enet(X, y, alpha, tol):
+    from sklearn.linear_model import ElasticNet
+
+    model = ElasticNet(alpha=alpha, l1_ratio=L1_RATIO, fit_intercept=False, tol=tol, max_iter=1_000_000)
+    return model.fit(X, y).coef_
+
+
+def skglm_enet(X, y, alpha, tol):
+    from skglm import ElasticNet
+
+    model = ElasticNet(alpha=alpha, l1_ratio=L1_RATIO, fit_intercept=False, tol=tol, max_iter=1000)
+    return model.fit(X, y).coef_
+
+
+def skglm_targets(X, Y, alpha, tol):
+    return np.vstack([skglm_single(X, Y[:, t], alpha, tol) for t in range(Y.shape[1])])
+
+
 # starting tolerances: each maps its own stopping rule to gap/P(0) <= 1e-6 where it can
 SOLVERS = {
     "lagrangekit": (ours_single, ours_path, TARGET),  # stops on exactly this certificate
@@ -159,12 +199,29 @@ SOLVERS = {
 }
 
 
+# (e) and (f): ours and the peers that have the model; lagrangekit's and sklearn's 2-D y fit every target
+ENET_SOLVERS = {
+    "lagrangekit": (ours_enet, None, TARGET),
+    "sklearn": (sklearn_enet, None, TARGET / 2),
+    "skglm": (skglm_enet, None, None),
+}
+TARGETS_SOLVERS = {
+    "lagrangekit": (ours_single, None, TARGET),
+    "sklearn": (sklearn_single, None, TARGET / 2),
+    "skglm": (skglm_targets, None, None),
+}
+CASE_SOLVERS = {"e": ENET_SOLVERS, "f": TARGETS_SOLVERS}
+
+
+CLOCK = time.perf_counter  # --cpu: time.process_time (the work done; a loaded machine inflates less)
+
+
 def timed(fn, *args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t = time.perf_counter()
+        t = CLOCK()
         out = fn(*args)
-        return time.perf_counter() - t, np.asarray(out)
+        return CLOCK() - t, np.asarray(out)
 
 
 def calibrated_median(fn, X, y, arg, tol, certify, repeat):
@@ -196,15 +253,16 @@ def run(cases, repeat, path_repeat, skip):
     for case in cases:
         X, y = load_case(case)
         n = X.shape[0]
-        yy = y @ y
-        amax = np.abs(X.T @ y).max() / n
+        yy = (y * y).sum() / (1 if y.ndim == 1 else y.shape[1])
+        ratio = L1_RATIO if case == "e" else 1.0
+        amax = np.abs(X.T @ y).max(axis=0).min() / n / ratio  # (f): the smallest target's
         if case == "c":
             floors[case] = statistics.median(timed(lambda A: A.T @ A, X)[0] for _ in range(repeat))
         works = [
             ("α_max/20", amax / 20),
             ("α_max/100", amax / 100),
             ("path", amax * np.geomspace(1, 1e-3, 100)),
-        ][: 1 if case == "d" else 3]
+        ][: 1 if case in "def" else 3]
         for work, arg in works:
             is_path = work == "path"
             if is_path:
@@ -212,13 +270,17 @@ def run(cases, repeat, path_repeat, skip):
 
                 def certify(out, X=X, y=y, alphas=alphas):
                     return max(relative_gap(X, y, out[:, k], a) for k, a in enumerate(alphas))
-            else:
+            elif y.ndim == 2:
 
                 def certify(out, X=X, y=y, alpha=arg):
-                    return relative_gap(X, y, out, alpha)
+                    return max(relative_gap(X, y[:, t], out[t], alpha) for t in range(y.shape[1]))
+            else:
+
+                def certify(out, X=X, y=y, alpha=arg, ratio=ratio):
+                    return relative_gap(X, y, out, alpha, ratio)
 
             result = {"case": case, "work": work}
-            for name, (single, path, tol0) in SOLVERS.items():
+            for name, (single, path, tol0) in CASE_SOLVERS.get(case, SOLVERS).items():
                 if (case, work, name) in skip or (case, "*", name) in skip:
                     continue
                 if tol0 is None:
@@ -339,7 +401,11 @@ def main():
     parser.add_argument("--skip", default="", help="comma list of case:work:solver to skip (work may be *)")
     parser.add_argument("--cold-start", action="store_true")
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--cpu", action="store_true", help="process CPU time instead of wall-clock")
     args = parser.parse_args()
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.process_time
     cases = args.cases.split(",")
     if args.cold_start:
         cold_start(args.repeat)
