@@ -17,6 +17,7 @@ from ..problem import BaseProblem
 from ..result import Result
 from .attempt import Attempt
 from .auglag import auglag
+from .conic import solve_structured
 from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
 from .outcome import finish, is_better, not_optimal
@@ -325,6 +326,9 @@ def _solve(
         scale = objective_scale(form, start)
         if scale != 1.0:
             form = NumericForm(problem, scale)
+        structured = solve_structured(form, start, tol=tol, max_iter=max_iter) if method == "auto" else None
+        if structured is not None:
+            return structured
         results = []
         for x_start in _starts(form, start, n_starts, seed):
             if method == "auto":
