@@ -6,8 +6,6 @@ by constraint name; scipy's eigvalsh for the PSD test; closed forms and the exis
 (``method="slsqp"``) on small problems.
 """
 
-import warnings
-
 import cvxpy as cp
 import numpy as np
 import pytest
@@ -15,6 +13,7 @@ import scipy.sparse as sps
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_solve import solve_quietly, x, y
 
 import lagrangekit as lk
 from lagrangekit.quadratic_program import (
@@ -26,13 +25,7 @@ from lagrangekit.solvers import conic
 
 FAST = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 SLOW = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-x, y, z = sp.symbols("x y z", real=True)
-
-
-def _solve(problem, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", lk.ConvergenceWarning)
-        return lk.solve(problem, **kwargs)
+_solve = solve_quietly
 
 
 def _routed(result):
