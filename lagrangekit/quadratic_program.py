@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.linalg
@@ -69,6 +70,16 @@ class QuadraticProgram:
     @property
     def n(self) -> int:
         return len(self.q)
+
+    @cached_property
+    def upper_P(self) -> sps.csc_matrix:
+        """The upper triangle of P (what conic solvers take)."""
+        return sps.triu(self.P, format="csc")
+
+    @cached_property
+    def stacked(self) -> tuple[sps.csc_matrix, np.ndarray]:
+        """([A; G], [b; h]): every constraint row, equalities first."""
+        return sps.vstack([self.A, self.G], format="csc"), np.concatenate([self.b, self.h])
 
     @property
     def is_linear(self) -> bool:

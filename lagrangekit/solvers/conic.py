@@ -78,7 +78,7 @@ def _clarabel(qp: QuadraticProgram, scale: float, max_iter: int | None, objectiv
     import clarabel
 
     n, m_eq, m_in = qp.n, qp.A.shape[0], qp.G.shape[0]
-    P = sps.triu(scale * qp.P, format="csc") if objective else sps.csc_matrix((n, n))
+    P = scale * qp.upper_P if objective else sps.csc_matrix((n, n))
     q = scale * qp.q if objective else np.zeros(n)
     settings = clarabel.DefaultSettings()
     settings.verbose = False
@@ -89,8 +89,7 @@ def _clarabel(qp: QuadraticProgram, scale: float, max_iter: int | None, objectiv
     cones = [
         cone(size) for cone, size in ((clarabel.ZeroConeT, m_eq), (clarabel.NonnegativeConeT, m_in)) if size
     ]
-    A = sps.vstack([qp.A, qp.G], format="csc")
-    solution = clarabel.DefaultSolver(P, q, A, np.concatenate([qp.b, qp.h]), cones, settings).solve()
+    solution = clarabel.DefaultSolver(P, q, *qp.stacked, cones, settings).solve()
     status = str(solution.status)
     x, z = np.asarray(solution.x, dtype=float), np.asarray(solution.z, dtype=float)
     message = f"Clarabel: {status} in {solution.iterations} iterations"
@@ -112,8 +111,8 @@ def _farkas(qp: QuadraticProgram, y: np.ndarray) -> float | None:
     if not size > 0 or np.any(y[m_eq:] < -_CERTIFICATE * size):
         return None
     y = np.concatenate([y[:m_eq], np.maximum(y[m_eq:], 0.0)]) / size
-    matrix = sps.vstack([qp.A, qp.G], format="csr")
-    rhs = float(np.concatenate([qp.b, qp.h]) @ y)
+    matrix, rows = qp.stacked
+    rhs = float(rows @ y)
     width = max(1.0, float(abs(matrix).max()) if matrix.nnz else 1.0)
     if np.abs(matrix.T @ y).max(initial=0.0) > _CERTIFICATE * width or not rhs < -_CERTIFICATE:
         return None
