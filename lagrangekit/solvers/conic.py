@@ -36,7 +36,8 @@ from .polish import newton_polish
 
 __all__ = ["solve_structured"]
 
-_CERTIFICATE = 1e-7  # residuals of an infeasibility certificate, relative to its size
+_CERTIFICATE = 1e-7  # residuals of a certificate, relative to its size
+_FARKAS_RADIUS = 1e6  # an infeasibility certificate must rule out every point this close to 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,21 +103,21 @@ def _clarabel(qp: QuadraticProgram, scale: float, max_iter: int | None, objectiv
     return _Outcome("failed", nit=solution.iterations, message=message)
 
 
-def _farkas(qp: QuadraticProgram, y: np.ndarray) -> float | None:
-    """bᵀy (with ``y`` = (λ-weights, μ-weights)) when y proves infeasibility: μ-weights >= 0,
-    [A; G]ᵀy = 0 and bᵀy < 0 up to _CERTIFICATE relative to |y| (no point satisfies
-    yᵀ(Ax − b, Gx − h) <= 0 when its x-part vanishes and its constant is positive); else None."""
+def _farkas(qp: QuadraticProgram, y: np.ndarray) -> tuple[float, float] | None:
+    """(c, R) when ``y`` = (λ-weights, μ-weights), μ-weights >= 0, proves that no point with
+    ‖x‖∞ < R is feasible: the combination yᵀ(Ax − b, Gx − h), which is <= 0 at a feasible
+    point, equals rᵀx + c with r = [A; G]ᵀy and c = −[b; h]ᵀy > 0, so it is positive wherever
+    ‖r‖₁‖x‖∞ < c; R = c/‖r‖₁ (inf when r = 0) must exceed _FARKAS_RADIUS. None otherwise."""
     m_eq = qp.A.shape[0]
     size = float(np.abs(y).max(initial=0.0))
     if not size > 0 or np.any(y[m_eq:] < -_CERTIFICATE * size):
         return None
     y = np.concatenate([y[:m_eq], np.maximum(y[m_eq:], 0.0)]) / size
     matrix, rows = qp.stacked
-    rhs = float(rows @ y)
-    width = max(1.0, float(abs(matrix).max()) if matrix.nnz else 1.0)
-    if np.abs(matrix.T @ y).max(initial=0.0) > _CERTIFICATE * width or not rhs < -_CERTIFICATE:
-        return None
-    return rhs
+    c = -float(rows @ y)
+    r = float(np.abs(matrix.T @ y).sum())
+    radius = c / r if r > 0 else np.inf
+    return (c, radius) if c > 0 and radius > _FARKAS_RADIUS else None
 
 
 def _recession(qp: QuadraticProgram, d: np.ndarray, scale: float) -> bool:
@@ -158,9 +159,10 @@ def _optimal(form: NumericForm, out: _Outcome, x0: np.ndarray, tol: float, metho
 def _infeasible(
     form: NumericForm, qp: QuadraticProgram, out: _Outcome, x0: np.ndarray, tol: float
 ) -> Result | None:
-    rhs = _farkas(qp, out.weights)
-    if rhs is None:
+    farkas = _farkas(qp, out.weights)
+    if farkas is None:
         return None
+    c, radius = farkas
     attempt = Attempt(
         x=np.asarray(x0, dtype=float),
         multipliers=form.zeros(),
@@ -172,10 +174,11 @@ def _infeasible(
     result = finish(form, attempt, x0, tol)
     if result.status != "infeasible":
         return None
+    where = "no point" if np.isinf(radius) else f"no point with ‖x‖∞ < {radius:.3g}"
     message = (
         f"infeasible: Clarabel's Farkas certificate, checked here, weights the constraints "
         f"({_weights(form, out.weights)}; inequalities with weights >= 0) so that their gradients cancel "
-        f"and the weighted sum of constraint rows is the constant {-rhs:.6g} > 0, which no point "
+        f"and the weighted sum of the constraint rows is the constant {c:.6g} > 0, which {where} "
         f"satisfies (it would have to be <= 0); lagrangekit's own check agrees: {result.message}"
     )
     return dataclasses.replace(result, message=message)
