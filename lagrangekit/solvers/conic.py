@@ -207,7 +207,12 @@ def _unbounded(
     result = finish(form, attempt, base, tol)
     if result.status != "unbounded":
         return None
-    return dataclasses.replace(result, message=f"{result.message}; {out.message} (a direction of recession)")
+    shown = ", ".join(f"{v:.6g}" for v in d[:6]) + (", ..." if len(d) > 6 else "")
+    message = (
+        f"{result.message}; Clarabel's certificate agrees ({out.message}): d = ({shown}) is a direction "
+        "of recession, checked here (P d = 0, A d = 0, G d <= 0 and qᵀd < 0)"
+    )
+    return dataclasses.replace(result, message=message)
 
 
 def solve_structured(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Result | None:
