@@ -77,7 +77,7 @@ def auglag(form: NumericForm, x0: np.ndarray, *, tol: float = 1e-8, max_iter: in
             bounds=bounds,
             options={"maxiter": 500, "gtol": inner_tol * grad_scale, "ftol": 1e-15, "maxcor": 20},
         )
-        nit += int(res.nit)
+        nit += int(res.get("nit", 0))  # L-BFGS-B reports none when every variable is fixed
         if np.all(np.isfinite(res.x)):
             x = res.x
         if runaway(form, x, f_start, np.asarray(x0, dtype=float)):

@@ -17,6 +17,7 @@ from ..problem import BaseProblem
 from ..result import Result
 from .attempt import Attempt
 from .auglag import auglag
+from .conic import solve_structured
 from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
 from .outcome import finish, is_better, not_optimal
@@ -239,20 +240,24 @@ def solve(
         problem exported by :func:`lagrangekit.to_cvxpy` (convex problems only; Clarabel;
         ``x0``, ``max_iter`` and ``n_starts`` do not apply; a problem on which cvxpy would
         impose an implicit domain, such as x >= 0 for ``1/x``, where the problem is also
-        defined outside it, is refused with status ``"failed"``). ``"auto"``:
-        SLSQP with Newton polish, falling back to auglag and trust-constr until the KKT
-        conditions hold; then it explores (for up to 64 variables): 256 fixed
-        pseudo-random points (moved onto affine equalities, projected onto the bounds and
-        onto constraints affine in one variable, covering a whole interval) and the box
-        faces next to the answer are evaluated at once, and the chain runs again, up to 3
-        times, from feasible ones with a lower f, or from past the answer when it is a
-        saddle. The lowest certified answer wins, and its message says when exploring found
-        it; a sampled feasible point that still beats it makes it ``"failed"``. The explicit
-        methods do not sample, but restart (at most twice) past a saddle, from a phase-I
-        point when they stop infeasible, and from a lower feasible point next to a feasible
-        non-KKT point. Every method: a badly scaled objective (|f| and ‖∇f‖ below 1e-4 near
-        x0) is solved divided by its size, so that stationarity is relative to it.
-        ``Result.method`` says what ran.
+        defined outside it, is refused with status ``"failed"``). ``"auto"``: a linear or
+        convex quadratic program (objective of degree <= 2 with a positive semidefinite
+        Hessian, affine constraints) goes to HiGHS (LP) or Clarabel (QP), with their duals
+        mapped to ours and the certificate and status from lagrangekit
+        (:func:`~lagrangekit.solvers.conic.solve_structured`; an answer that does not
+        certify is dropped); anything else to SLSQP with Newton polish, falling back to
+        auglag and trust-constr until the KKT conditions hold; then it explores (for up to
+        64 variables): 256 fixed pseudo-random points (moved onto affine equalities,
+        projected onto the bounds and onto constraints affine in one variable, covering a
+        whole interval) and the box faces next to the answer are evaluated at once, and the
+        chain runs again, up to 3 times, from feasible ones with a lower f, or from past the
+        answer when it is a saddle. The lowest certified answer wins, and its message says
+        when exploring found it; a sampled feasible point that still beats it makes it
+        ``"failed"``. The explicit methods do not sample, but restart (at most twice) past a
+        saddle, from a phase-I point when they stop infeasible, and from a lower feasible
+        point next to a feasible non-KKT point. Every method: a badly scaled objective (|f|
+        and ‖∇f‖ below 1e-4 near x0) is solved divided by its size, so that stationarity is
+        relative to it. ``Result.method`` says what ran.
     x0 : array-like or dict, optional
         Start point in variable order, or ``{Symbol or name: value}``; zeros projected
         onto the bounds by default.
@@ -263,7 +268,8 @@ def solve(
         Iteration limit of the backend (outer iterations for auglag).
     n_starts : int, default 1
         With more than 1, a multistart: x0 plus ``n_starts − 1`` random points drawn from
-        ``seed``; the best successful result wins.
+        ``seed``; the best successful result wins. A convex program that
+        ``"auto"`` sends to HiGHS or Clarabel is solved once.
     seed : int or numpy.random.Generator, optional
         Makes the multistart reproducible.
 
@@ -276,8 +282,9 @@ def solve(
         ``"unbounded"`` (a feasible ray from the answer, or from where diverging iterates
         went, along which f keeps falling; the ray is in the message; with ``n_starts > 1``
         any start that finds one decides), ``"infeasible"`` (phase I from several starts
-        found no point with violation below 1e-6: local evidence, and the message says so),
-        ``"no_kkt_point"`` (a feasible point where no multipliers exist and no feasible
+        found no point with violation below 1e-6: local evidence, and the message says so;
+        for a linear or quadratic program ``"auto"`` also names Clarabel's checked Farkas
+        certificate, a proof), ``"no_kkt_point"`` (a feasible point where no multipliers exist and no feasible
         descent is found), ``"max_iter"`` or ``"failed"`` (including a KKT point that fails
         the second-order condition, or one beaten by a known feasible point). ``x`` never
         contains NaN.
@@ -325,6 +332,9 @@ def _solve(
         scale = objective_scale(form, start)
         if scale != 1.0:
             form = NumericForm(problem, scale)
+        structured = solve_structured(form, start, tol=tol, max_iter=max_iter) if method == "auto" else None
+        if structured is not None:
+            return structured
         results = []
         for x_start in _starts(form, start, n_starts, seed):
             if method == "auto":

@@ -10,6 +10,7 @@ import sympy as sp
 
 from ..cvxpy_export import recognized_convex
 from ..numeric_form import NumericForm
+from ..quadratic_program import convex_quadratic_program
 from ..result import Scope
 
 __all__ = ["known_convex", "optimum_scope"]
@@ -60,9 +61,10 @@ def _interval_minimum(form: NumericForm, x: np.ndarray) -> bool:
 
 
 def known_convex(form: NumericForm) -> bool:
-    """True when an earlier :func:`optimum_scope` found the problem convex: a KKT point is then
-    a global minimizer, and the second-order test has nothing to add."""
-    return bool(_CONVEX.get(form.problem, False))
+    """True when an earlier :func:`optimum_scope` found the problem convex, or it is a linear or
+    convex quadratic program (:func:`convex_quadratic_program`): a KKT point is then a global
+    minimizer, and the second-order test has nothing to add."""
+    return bool(_CONVEX.get(form.problem, False)) or convex_quadratic_program(form.problem) is not None
 
 
 def optimum_scope(form: NumericForm, x: np.ndarray) -> Scope:
@@ -76,6 +78,8 @@ def optimum_scope(form: NumericForm, x: np.ndarray) -> Scope:
             return "global"
         convex = _CONVEX.get(problem)
         if convex is None:
-            convex = not _curved_somewhere(form, x) and recognized_convex(problem)
+            convex = convex_quadratic_program(problem) is not None or (
+                not _curved_somewhere(form, x) and recognized_convex(problem)
+            )
             _CONVEX[problem] = convex
     return "global" if convex else "local"
