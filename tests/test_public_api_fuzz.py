@@ -45,6 +45,14 @@ def _assert_clean(outcomes) -> None:
             "auto",
         ),
         ("maximize -1e-6 subject to sqrt(e) >= 0; e >= 0; e <= 0", "auglag"),
+        # a pole: at m = 1e-27, 1/m <= 4 is violated by 1e26, which its gradient (1e53) scales
+        # below tol; "optimal" at that point was a wrong answer (the only point with m >= 0 and
+        # m + sin(m) <= 0 is m = 0, where 1/m is undefined)
+        (
+            "maximize Max(maximum, maximum) + sin(maximum) + Max(maximum, maximum) + 2 subject to "
+            "-4 + 1/maximum <= 0; Max(maximum, maximum) + sin(maximum) <= 0; maximum >= 0",
+            "auto",
+        ),
     ],
 )
 def test_cases_found_by_the_fuzz(text, method):

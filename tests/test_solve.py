@@ -352,3 +352,28 @@ def test_from_functions_bad_input():
         lk.from_functions(lambda v: 0.0, 2, bounds=[(0, 1)])
     with pytest.raises(ValueError, match="must be callable"):
         lk.from_functions(lambda v: 0.0, 1, ineq=[1.0])
+
+
+def test_a_pole_is_not_near_the_feasible_set():
+    """1/x <= 4 with x >= 0 and x + sin(x) <= 0: the last two leave only x = 0, where 1/x is
+    undefined, so the problem is infeasible (x + sin x > 0 for x > 0). Near x = 0+ the first
+    constraint's violation 1/x − 4 divided by its gradient 1/x² is about x: the scaled residual
+    alone would call a point at x = 1e-27 feasible."""
+    x = sp.Symbol("x", real=True)
+    constraints = {"pole": 1 / x <= 4, "c": x + sp.sin(x) <= 0}
+    problem = lk.maximize(2 * x + sp.sin(x), constraints, bounds={x: (0, None)})
+    result = solve_quietly(problem)
+    assert not result.success
+    assert result.status in ("infeasible", "failed", "max_iter")
+
+
+def test_a_badly_scaled_linear_constraint_is_still_trusted():
+    """The scaled residual's purpose (issue's example): 1000(1 − x − y) <= 0 at a point 5e-10
+    inside its violation is feasible to first order; the Newton step lands on the line exactly.
+    Optimum of x² + y² on x + y >= 1: (1/2, 1/2), μ = 1/1000 for the scaled row."""
+    x, y = sp.symbols("x y", real=True)
+    problem = lk.minimize(x**2 + y**2, {"cut": 1000 * (1 - x - y) <= 0})
+    result = solve_quietly(problem)
+    assert result.status == "optimal"
+    np.testing.assert_allclose(result.x, [0.5, 0.5], rtol=1e-12)
+    np.testing.assert_allclose(result.multipliers["cut"], 1e-3, rtol=1e-9)

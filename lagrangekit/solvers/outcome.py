@@ -71,6 +71,44 @@ def _ray(form: NumericForm, attempt: Attempt, x: np.ndarray, x0: np.ndarray, tol
     return ray
 
 
+def _feasible_only_by_scale(form: NumericForm, x: np.ndarray, tol: float) -> str | None:
+    """Why ``x`` is not near the feasible set although its scaled primal residual is small, or None.
+
+    The scaled residual divides each violation by the size of its constraint's gradient: to
+    first order, the distance to the constraint's zero set. That estimate is checked here for
+    every constraint violated by more than ``tol``: one Newton step toward its zero set must
+    remove at least 90% of the violation (a step below rounding of x passes). It fails at a
+    pole: ``1/x <= 4`` at x = 1e-29 is violated by 1e29 with a gradient of 1e58, and the step
+    halves the violation at best."""
+    point = form.first_order(x)
+    values = np.concatenate([point.h, point.g])
+    violation = np.concatenate([np.abs(point.h), np.maximum(point.g, 0.0)])
+    rows = np.concatenate([point.jh, point.jg])
+    names = form.eq_names + form.ineq_names
+    for i in np.flatnonzero(violation > tol):
+        a = rows[i]
+        size = float(a.dot(a))
+        if not (np.isfinite(size) and size > 0.0):
+            continue  # no gradient to scale by: the scaled residual is the violation itself
+        step = values[i] / size * a
+        if np.all(np.abs(step) <= 4 * np.finfo(float).eps * np.abs(x)):
+            continue  # the zero set is closer than x can move
+        with np.errstate(all="ignore"):
+            try:
+                after = float(np.concatenate([form.h(x - step), form.G(x - step)])[i])
+            except (ArithmeticError, TypeError, ValueError):
+                after = np.nan
+        left = abs(after) if i < form.m_eq else max(after, 0.0)
+        if not left <= 0.1 * violation[i]:
+            return (
+                f"constraint {names[i]!r} is violated by {violation[i]:.3g} at x = {_point(x)}; divided by "
+                f"its gradient's size ({np.sqrt(size):.3g}) that is within tol, but one Newton step toward "
+                f"its zero set leaves a violation of {left:.3g}: the linear model does not hold there, so "
+                "x is not near the feasible set"
+            )
+    return None
+
+
 def is_better(form: NumericForm, point: np.ndarray | None, x: np.ndarray) -> bool:
     """Whether ``point`` is no more violated than ``x`` (or than 1e-12) and has a
     minimize-form objective below that at ``x`` by more than 1e-6·max(1, |f(x)|): then ``x``
@@ -135,20 +173,22 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     c = form.objective_scale  # the report is on f itself, so are its multipliers
     own = (attempt.multipliers.lam / c, attempt.multipliers.mu / c)
     report = check_kkt_at(form, x, own, tol=tol, second_order=not known_convex(form))
-    scope = optimum_scope(form, x) if report.ok else None
+    far = _feasible_only_by_scale(form, x, tol) if report.first_order_ok else None
+    trusted = far is None  # the report's primal residual means what it says
+    scope = optimum_scope(form, x) if report.ok and trusted else None
     if scope != "global":  # a proven global optimum is proof of boundedness
         ray = _ray(form, attempt, x, np.asarray(x0, dtype=float), tol)
         if ray is not None:
             return _unbounded(form, ray, attempt, tol)
     message = attempt.message
     status = "optimal"
-    if report.ok and form.objective_scale != 1.0 and form.kkt_error(x, attempt.multipliers) > tol:
+    if trusted and report.ok and form.objective_scale != 1.0 and form.kkt_error(x, attempt.multipliers) > tol:
         status = "max_iter" if not attempt.converged else "failed"
         message = (
             f"{message}; the KKT residuals are within tol={tol:g} only in absolute terms: relative to the "
             f"objective's scale (f is multiplied by {form.objective_scale:.3g} to solve it) they are not"
         )
-    elif report.ok:
+    elif trusted and report.ok:
         message = f"{message}; KKT conditions hold within tol={tol:g}"
         fall = keeps_falling(form, x)  # a convex f too: exp(-x) has tiny gradients and no minimizer
         if is_better(form, attempt.better_point, x):
@@ -157,7 +197,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
         elif fall is not None:
             status = "failed"
             message = _not_attained(form, fall, message)
-    elif report.first_order_ok:
+    elif trusted and report.first_order_ok:
         status = "failed"
         message = (
             f"{message}; a KKT point, but not a "
@@ -173,6 +213,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
                 f"infeasible (locally): phase I from {starts} starts found no point with constraint "
                 f"violation below {p1.violation:.6g} (the smallest, at x = {_point(p1.x)}); "
                 "phase I is a local search, so this is evidence, not a proof, that no feasible point exists"
+                + ("" if trusted else f"; the backend's answer was not feasible either: {far}")
             )
             x = p1.x
             multipliers = {}
@@ -207,7 +248,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     else:
         status = "max_iter" if not attempt.converged else "failed"
         failed = ", ".join(report.failed_conditions()) or "second order"
-        message = f"{message}; KKT conditions fail within tol={tol:g}: {failed}"
+        message = f"{message}; KKT conditions fail within tol={tol:g}: {failed if trusted else far}"
     return Result(
         x=x,
         fun=form.user_fun(x),
