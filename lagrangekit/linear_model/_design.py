@@ -22,9 +22,9 @@ import numpy as np
 import scipy.sparse as sparse
 from numba import njit
 
-from ._preprocessing import SQUARES_OVERFLOW
+from ._validation import SQUARES_OVERFLOW, rescale_weights
 
-__all__ = ["CONSTANT_CENTRED", "Design", "DesignTarget", "make_design", "rescale_weights"]
+__all__ = ["CONSTANT_CENTRED", "Design", "DesignTarget", "make_design"]
 
 _CANCELLATION = 1e-6  # centre explicitly when implicit centring would cancel > 6 digits
 _EPS = np.finfo(np.float64).eps
@@ -33,13 +33,6 @@ _EPS = np.finfo(np.float64).eps
 # two-pass centring, and 64·eps of them when ‖Xⱼ − x̄ⱼ‖² = ‖Xⱼ‖² − n·x̄ⱼ² cancels (sparse X).
 CONSTANT_CENTRED = (64 * _EPS) ** 2
 _CONSTANT_CANCELLED = 64 * _EPS
-
-
-def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndarray | None:
-    """Weights rescaled to sum to ``n_samples``, as scikit-learn's coordinate descent does."""
-    if sample_weight is None:
-        return None
-    return sample_weight * (n_samples / sample_weight.sum())
 
 
 @njit(cache=True)

@@ -11,11 +11,16 @@ Returned gaps are absolute, on the same scale.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from ._design import CONSTANT_CENTRED, DesignTarget, rescale_weights
+from ..errors import ConvergenceWarning
+from ._design import CONSTANT_CENTRED, DesignTarget
+from ._roles import ElasticNetPenalty, Quadratic, check_roles
+from ._validation import rescale_weights
 
 __all__ = [
     "GramData",
@@ -23,6 +28,7 @@ __all__ = [
     "enet_path_design",
     "enet_path_gram",
     "gram_statistics",
+    "proximal_solve",
 ]
 
 _DUMMY_DENSE = np.zeros((2, 2), order="F")
@@ -217,3 +223,53 @@ def enet_path_design(
         gaps[k] = gap / n
         n_iter[k] = epochs
     return PathSolution(coefs, gaps, n_iter)
+
+
+def proximal_solve(
+    data: Any,
+    alpha: float,
+    *,
+    l1_ratio: float,
+    positive: bool,
+    tol: float,
+    max_iter: int,
+    coef_init: np.ndarray | None,
+    accelerated: bool,
+) -> PathSolution:
+    """ISTA/FISTA on the design of ``data`` (PreparedData), stopped at a duality gap <= tol·P(0)."""
+    from ..optim import proximal_gradient
+    from ._cd import duality_gap
+
+    target = data.design
+    n = target.n_samples
+    X = target.design.operator()
+    datafit = Quadratic(X, target.root_weighted_target(), n)
+    penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
+    check_roles("fista" if accelerated else "ista", datafit, penalty)
+    lam1, lam2 = n * penalty.l1, n * penalty.l2
+    idx = np.arange(data.n_features)
+    yy = target.weighted_sum_squares()
+
+    def certificate(w: np.ndarray) -> float:
+        r = datafit.residual(w)
+        z = np.asarray(X.T @ r, dtype=np.float64).ravel()
+        w = np.asarray(w, dtype=np.float64)
+        sums = (float(r @ r), w, float(np.abs(w).sum()), float(w @ w))
+        gap, _, _ = duality_gap(*sums, z, idx, idx.size, lam1, lam2, positive)
+        return gap / n
+
+    x0 = np.zeros(data.n_features) if coef_init is None else coef_init
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the estimator warns once, with the gap
+        result = proximal_gradient(
+            datafit.value_and_gradient,
+            penalty.prox,
+            x0,
+            lipschitz=max(datafit.lipschitz(), np.finfo(float).tiny),
+            accelerated=accelerated,
+            max_iter=max_iter,
+            tol=tol * yy / (2 * n),
+            certificate=certificate,
+        )
+    w = np.asarray(result.x, dtype=np.float64)
+    return PathSolution(w[None, :], np.array([certificate(w)]), np.array([result.nit]))

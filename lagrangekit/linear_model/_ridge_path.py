@@ -7,9 +7,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ._preprocessing import check_nonnegative
 from ._ridge_spectrum import ridge_spectrum
-from .ridge import prepare_ridge_data
+from ._validation import check_nonnegative, prepare_ridge_data
 from .stats_fit import gram_stats_input, ridge_stats_spectrum
 
 __all__ = ["RidgePath", "check_alphas", "ridge_path"]

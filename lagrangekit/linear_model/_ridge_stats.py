@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import assert_all_finite
 
-from ._preprocessing import SQUARES_OVERFLOW
+from ._validation import SQUARES_OVERFLOW
 
 __all__ = ["GramForm", "KernelForm", "gram_form", "kernel_form", "left_multiply", "weighted_design"]
 

@@ -9,9 +9,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import LinearPredictorMixin
+from ._cvxpy_forms import elastic_net_problem
 from ._enet_data import PreparedData, prepare_data, use_gram
-from ._preprocessing import check_nonnegative, validate_fit_data
-from .lasso import _check_choice, _check_positive_int, check_post_fit_data, kkt_terms, subgradient_report
+from ._validation import check_choice, check_nonnegative, check_positive_int, validate_fit_data
+from .lasso import kkt_terms, subgradient_report
 from .stats_fit import enet_prepared_data, gram_stats_input
 
 __all__ = ["ConstrainedLasso"]
@@ -98,8 +99,8 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         """
         t = check_nonnegative(self.t, "t")
         tol = check_nonnegative(self.tol, "tol")
-        max_iter = _check_positive_int(self.max_iter, "max_iter")
-        _check_choice(self.precompute, "precompute", ("auto", True, False))
+        max_iter = check_positive_int(self.max_iter, "max_iter")
+        check_choice(self.precompute, "precompute", ("auto", True, False))
         if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
             data, dtype = enet_prepared_data(stats, self.fit_intercept, "cd"), np.float64
         else:
@@ -227,16 +228,5 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """(problem, coef, intercept or None, the constraint ‖w‖₁ ≤ t) in cvxpy."""
-        import cvxpy as cp
-
-        X, y, sw = check_post_fit_data(X, y, sample_weight)
-        n, p = X.shape
-        s = np.ones(n) if sw is None else sw
-        w = cp.Variable(p)
-        b = cp.Variable() if self.fit_intercept else None
-        residual = y - X @ w - (b if b is not None else 0.0)
-        budget = cp.norm1(w) <= check_nonnegative(self.t, "t")
-        problem = cp.Problem(
-            cp.Minimize(cp.sum_squares(cp.multiply(np.sqrt(s), residual)) / (2 * n)), [budget]
-        )
-        return problem, w, b, budget
+        bound = check_nonnegative(self.t, "t")
+        return elastic_net_problem(X, y, sample_weight, self.fit_intercept, l1_bound=bound)

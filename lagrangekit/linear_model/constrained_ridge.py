@@ -10,9 +10,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
-from ._preprocessing import check_nonnegative
+from ._cvxpy_forms import ridge_problem
 from ._ridge_spectrum import RidgeSpectrum, ridge_spectrum
-from .ridge import _cvxpy_ridge_problem, prepare_ridge_data, ridge_kkt
+from ._validation import check_nonnegative, prepare_ridge_data
+from .ridge import ridge_kkt
 from .stats_fit import gram_stats_input, ridge_stats_spectrum
 
 __all__ = ["ConstrainedRidge", "norm_multiplier"]
@@ -127,4 +128,4 @@ class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None):
         """(problem, coef, intercept or None, constraint ‖w‖² <= s) for :func:`fit_cvxpy`."""
         s = check_nonnegative(self.s, "s")
-        return _cvxpy_ridge_problem(X, y, sample_weight, self.fit_intercept, bound=s)
+        return ridge_problem(X, y, sample_weight, self.fit_intercept, bound=s)

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from ._dask import dask_row_reduce
 
 __all__ = ["GramStats", "NormalEquations"]
 
@@ -337,9 +340,7 @@ class GramStats:
         y : dask or numpy array of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : dask or numpy array of shape (n_samples,), optional
         """
-        from ._dask import dask_fold_stats
-
-        return dask_fold_stats(X, y, sample_weight, n_splits=None)
+        return dask_stats(X, y, sample_weight, n_splits=None)
 
 
 # ---------------------------------------------------------------------- the block kernel
@@ -472,3 +473,21 @@ def interleaved_fold_stats(
         rows = slice((fold - start) % n_splits, None, n_splits)
         parts.append(array_stats(X[rows], y[rows], None if w is None else w[rows]))
     return parts
+
+
+def _reduce_block(X: Any, y: Any, w: Any, start: int, n_splits: int | None) -> Any:
+    """A Dask block's GramStats, or its ``n_splits`` interleaved folds' (a list)."""
+    X, y, w = check_chunk(X, y, w, where=f"dask block at row {start}: ")
+    return array_stats(X, y, w) if n_splits is None else interleaved_fold_stats(X, y, w, start, n_splits)
+
+
+def _merge_parts(*parts: Any) -> Any:
+    if isinstance(parts[0], GramStats):
+        return GramStats.merge_all(parts)
+    return [GramStats.merge_all(fold) for fold in zip(*parts)]
+
+
+def dask_stats(X: Any, y: Any, sample_weight: Any, *, n_splits: int | None) -> Any:
+    """GramStats of Dask arrays (or a list of ``n_splits`` interleaved folds'), in one ``dask.compute``."""
+    reduce_block = partial(_reduce_block, n_splits=n_splits)
+    return dask_row_reduce(X, y, sample_weight, reduce_block, _merge_parts, known_chunks=n_splits is not None)

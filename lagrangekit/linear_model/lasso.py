@@ -10,110 +10,36 @@ import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, check_X_y
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ConvergenceWarning
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
-from ._design import DesignTarget, make_design, rescale_weights
+from ._cvxpy_forms import elastic_net_problem
+from ._design import DesignTarget, make_design
 from ._enet_data import (
-    PreparedData,
     alpha_grid,
     given_gram_targets,
     prepare_targets,
     unchecked_fit_data,
     use_gram,
 )
-from ._enet_solvers import PathSolution
-from ._preprocessing import check_nonnegative, validate_fit_data
-from ._roles import ElasticNetPenalty, Quadratic, check_roles
+from ._enet_solvers import proximal_solve
+from ._roles import ElasticNetPenalty, check_roles
+from ._validation import (
+    check_choice,
+    check_l1_ratio,
+    check_nonnegative,
+    check_positive_int,
+    check_post_fit_data,
+    validate_fit_data,
+)
 from .stats_fit import enet_kkt_terms, enet_prepared_data, gram_stats_input
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 
 _SOLVERS = ("auto", "cd", "fista", "ista")
 _SELECTIONS = ("cyclic", "random")
-
-
-def _check_l1_ratio(value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"l1_ratio must be a number in [0, 1], got {value!r}") from None
-    if not 0.0 <= v <= 1.0:
-        raise ValueError(f"l1_ratio must be in [0, 1], got {value!r}")
-    return v
-
-
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _check_choice(value: Any, name: str, choices: tuple) -> Any:
-    if not any(value is c or (isinstance(value, str) and value == c) for c in choices):
-        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
-    return value
-
-
-def proximal_solve(
-    data: PreparedData,
-    alpha: float,
-    *,
-    l1_ratio: float,
-    positive: bool,
-    tol: float,
-    max_iter: int,
-    coef_init: np.ndarray | None,
-    accelerated: bool,
-) -> PathSolution:
-    """ISTA/FISTA on the design, stopped when the duality gap is at most tol·P(0)."""
-    from ..optim import proximal_gradient
-    from ._cd import _gap
-
-    target = data.design
-    n = target.n_samples
-    X = target.design.operator()
-    datafit = Quadratic(X, target.root_weighted_target(), n)
-    penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
-    check_roles("fista" if accelerated else "ista", datafit, penalty)
-    lam1, lam2 = n * penalty.l1, n * penalty.l2
-    idx = np.arange(data.n_features)
-    yy = target.weighted_sum_squares()
-
-    def certificate(w: np.ndarray) -> float:
-        r = datafit.residual(w)
-        z = np.asarray(X.T @ r, dtype=np.float64).ravel()
-        w = np.asarray(w, dtype=np.float64)
-        sums = (float(r @ r), w, float(np.abs(w).sum()), float(w @ w))
-        gap, _, _ = _gap(*sums, z, idx, idx.size, lam1, lam2, positive)
-        return gap / n
-
-    x0 = np.zeros(data.n_features) if coef_init is None else coef_init
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # the estimator warns once, with the gap
-        result = proximal_gradient(
-            datafit.value_and_gradient,
-            penalty.prox,
-            x0,
-            lipschitz=max(datafit.lipschitz(), np.finfo(float).tiny),
-            accelerated=accelerated,
-            max_iter=max_iter,
-            tol=tol * yy / (2 * n),
-            certificate=certificate,
-        )
-    w = np.asarray(result.x, dtype=np.float64)
-    return PathSolution(w[None, :], np.array([certificate(w)]), np.array([result.nit]))
-
-
-def check_post_fit_data(X, y, sample_weight):
-    """Validated (X, y, weights rescaled to sum to n, or None) for kkt/cvxpy; touches no estimator."""
-    X, y = check_X_y(X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True)
-    sw = None
-    if sample_weight is not None:
-        sw = rescale_weights(_check_sample_weight(sample_weight, X, dtype=np.float64), X.shape[0])
-    return X, np.asarray(y, dtype=np.float64), sw
 
 
 def kkt_terms(model: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, float, float, float]:
@@ -240,20 +166,20 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         return tags
 
     def _l1_ratio(self) -> float:
-        return _check_l1_ratio(self.l1_ratio)
+        return check_l1_ratio(self.l1_ratio)
 
     def _validated(self) -> dict[str, Any]:
         precompute = self.precompute
         if not hasattr(precompute, "__array__"):
-            precompute = _check_choice(precompute, "precompute", ("auto", True, False))
+            precompute = check_choice(precompute, "precompute", ("auto", True, False))
         return {
             "alpha": check_nonnegative(self.alpha, "alpha"),
             "l1_ratio": self._l1_ratio(),
-            "solver": _check_choice(self.solver, "solver", _SOLVERS),
+            "solver": check_choice(self.solver, "solver", _SOLVERS),
             "precompute": precompute,
-            "max_iter": _check_positive_int(self.max_iter, "max_iter"),
+            "max_iter": check_positive_int(self.max_iter, "max_iter"),
             "tol": check_nonnegative(self.tol, "tol"),
-            "selection": _check_choice(self.selection, "selection", _SELECTIONS),
+            "selection": check_choice(self.selection, "selection", _SELECTIONS),
         }
 
     def _targets(self, X, y, sample_weight, solver, precompute, check_input) -> tuple[list, int, np.dtype]:
@@ -394,22 +320,10 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective above in cvxpy: (problem, coef variable, intercept variable or None, None)."""
-        import cvxpy as cp
-
-        X, y, sw = check_post_fit_data(X, y, sample_weight)
-        n, p = X.shape
-        s = np.ones(n) if sw is None else sw
-        w = cp.Variable(p, nonneg=bool(self.positive))
-        b = cp.Variable() if self.fit_intercept else None
-        residual = y - X @ w - (b if b is not None else 0.0)
-        alpha = float(self.alpha)
-        l1 = self._l1_ratio()
-        objective = (
-            cp.sum_squares(cp.multiply(np.sqrt(s), residual)) / (2 * n)
-            + alpha * l1 * cp.norm1(w)
-            + 0.5 * alpha * (1 - l1) * cp.sum_squares(w)
-        )
-        return cp.Problem(cp.Minimize(objective)), w, b, None
+        return elastic_net_problem(
+            X, y, sample_weight, self.fit_intercept, alpha=float(self.alpha), l1_ratio=self._l1_ratio(),
+            positive=bool(self.positive),
+        )  # fmt: skip
 
 
 class ElasticNet(_ElasticNetBase):
@@ -579,14 +493,14 @@ def _path_grid_size(alphas: Any, n_alphas: Any) -> Any:
     size: Any = 100
     if not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
         warnings.warn(_N_ALPHAS_DEPRECATED, FutureWarning, stacklevel=3)
-        size = _check_positive_int(n_alphas, "n_alphas")
+        size = check_positive_int(n_alphas, "n_alphas")
     if alphas is None:
         warnings.warn(_ALPHAS_NONE_DEPRECATED, FutureWarning, stacklevel=3)
         return size
     if isinstance(alphas, str) and alphas == "warn":
         return size
     if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
-        return _check_positive_int(alphas, "alphas")
+        return check_positive_int(alphas, "alphas")
     return alphas
 
 

@@ -3,83 +3,33 @@
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_is_fitted
 
 from ..result import KKTReport
 from ._base import LinearPredictorMixin, squared_loss_gradient, stationarity_report
 from ._centred_design import CentredDesign, centred_design
-from ._preprocessing import check_nonnegative, validate_fit_data
+from ._cvxpy_forms import ridge_problem
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
 from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg
 from ._ridge_sag import solve_sag
 from ._ridge_solvers import min_norm_warning, solve_cholesky, solve_dual, solve_svd
 from ._ridge_spectrum import design_spectrum
 from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
+from ._validation import RidgeData, check_nonnegative, prepare_ridge_data
 from .stats_fit import fit_ridge_from_stats, gram_stats_input, ridge_loss_gradients
 
-__all__ = ["Ridge", "RidgeData", "prepare_ridge_data", "ridge_kkt"]
+__all__ = ["Ridge", "RidgeFamily", "ridge_kkt"]
 
 CLOSED_FORMS: tuple[str, ...] = ("auto", "cholesky", "dual", "svd")
 SOLVERS: tuple[str, ...] = (*CLOSED_FORMS, "lsqr", "sparse_cg", "sag", "saga", "lbfgs", *GRADIENT_SOLVERS)
 SPARSE_INTERCEPT_SOLVERS: tuple[str, ...] = ("auto", "lsqr", "sparse_cg", "sag", "lbfgs")
 """Solvers that fit an intercept on sparse X (scikit-learn's rule); without intercept add these:"""
 SPARSE_SOLVERS: tuple[str, ...] = (*SPARSE_INTERCEPT_SOLVERS, "cholesky", "saga")
-
-
-@dataclass(frozen=True)
-class RidgeData:
-    """Validated fit data: float64 ``X`` (n, p) and ``Y`` (n, k), weights, and the shapes to return."""
-
-    X: np.ndarray
-    Y: np.ndarray
-    sample_weight: np.ndarray | None
-    y_ndim: int
-    dtype: np.dtype
-
-
-def prepare_ridge_data(
-    estimator: Any,
-    X: Any,
-    y: Any,
-    sample_weight: Any,
-    *,
-    multi_output: bool = True,
-    ensure_all_finite: bool = True,
-    accept_sparse: bool = False,
-) -> RidgeData:
-    """Validate with :func:`validate_fit_data` and upcast to float64 (float32 results are cast back).
-
-    With ``accept_sparse``, a scipy.sparse X stays sparse (CSR or CSC; other formats become
-    CSR) and is always checked for non-finite entries.
-    """
-    X, y, sample_weight = validate_fit_data(
-        estimator,
-        X,
-        y,
-        sample_weight,
-        multi_output=multi_output,
-        ensure_all_finite=ensure_all_finite,
-        accept_sparse=["csr", "csc", "coo"] if accept_sparse else False,
-    )
-    dtype = X.dtype
-    if sparse.issparse(X):
-        if X.format not in ("csr", "csc"):
-            X = X.tocsr()
-        X64 = X.astype(np.float64, copy=False)
-        if not ensure_all_finite:
-            assert_all_finite(X64.data, input_name="X")
-    else:
-        X64 = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    return RidgeData(X64, Y, sw, y.ndim, dtype)
 
 
 def _alpha_label(alpha: Any) -> str:
@@ -174,35 +124,7 @@ def ridge_kkt(
     )
 
 
-def _cvxpy_ridge_problem(
-    X: Any, y: Any, sample_weight: Any, fit_intercept: bool, *, alpha=None, bound=None, positive=False
-):
-    """cvxpy form of Σ sᵢ(yᵢ − xᵢw − b)² + α‖w‖² (α per target allowed), or of the same loss
-    s.t. ‖w‖² <= bound; with ``positive`` also w >= 0."""
-    import cvxpy as cp
-
-    data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight, accept_sparse=True)
-    n, p = data.X.shape
-    k = data.Y.shape[1]
-    shape = (p,) if data.y_ndim == 1 else (k, p)
-    coef = cp.Variable(shape, name="coef")
-    intercept = cp.Variable(shape[:-1], name="intercept") if fit_intercept else None
-    W = cp.reshape(coef, (k, p), order="C") if data.y_ndim == 1 else coef
-    pred = data.X @ W.T
-    if intercept is not None:
-        pred = pred + np.ones((n, 1)) @ cp.reshape(intercept, (1, k), order="C")
-    root = np.ones(n) if data.sample_weight is None else np.sqrt(data.sample_weight)
-    loss = cp.sum_squares(cp.multiply(root[:, None], data.Y - pred))
-    constraints = [coef >= 0] if positive else []
-    if bound is None:
-        alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (k,))
-        penalty = cp.sum(cp.multiply(alphas, cp.sum(cp.square(W), axis=1)))
-        return cp.Problem(cp.Minimize(loss + penalty), constraints), coef, intercept, None
-    constraint = cp.sum_squares(coef) <= bound
-    return cp.Problem(cp.Minimize(loss), [constraint, *constraints]), coef, intercept, constraint
-
-
-class _RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
+class RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
     """What Ridge and RidgeCV share: the KKT report and the cvxpy form of the fitted objective."""
 
     def _set_coef(self, W: np.ndarray, b: np.ndarray, *, y_ndim: int, dtype: np.dtype) -> None:
@@ -226,13 +148,13 @@ class _RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseE
 
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None):
         """(problem, coef, intercept or None, None) for :func:`fit_cvxpy`."""
-        return _cvxpy_ridge_problem(X, y, sample_weight, self.fit_intercept, alpha=self._cvxpy_alpha())
+        return ridge_problem(X, y, sample_weight, self.fit_intercept, alpha=self._cvxpy_alpha())
 
     def _cvxpy_alpha(self) -> float:
         return self._fitted_alpha()
 
 
-class Ridge(_RidgeFamily):
+class Ridge(RidgeFamily):
     """Linear least squares with an L2 penalty, scikit-learn's objective exactly.
 
     Minimizes over w and an unpenalized intercept b::
@@ -353,7 +275,7 @@ class Ridge(_RidgeFamily):
 
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None):
         """(problem, coef, intercept or None, None) for :func:`fit_cvxpy`."""
-        return _cvxpy_ridge_problem(
+        return ridge_problem(
             X, y, sample_weight, self.fit_intercept, alpha=self._fitted_alpha(), positive=bool(self.positive)
         )
 

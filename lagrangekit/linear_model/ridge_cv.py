@@ -17,7 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._centred_design import centred_design
 from ._ridge_spectrum import RidgeSpectrum, design_spectrum, ridge_spectrum, svd_spectrum
-from .ridge import _RidgeFamily, prepare_ridge_data
+from ._validation import prepare_ridge_data
+from .ridge import RidgeFamily
 from .stats_fit import fit_ridge_cv_from_folds, gram_folds_input
 
 __all__ = ["RidgeCV", "loo_residual_blocks"]
@@ -112,7 +113,7 @@ def _check_alphas(alphas: Any, *, leave_one_out: bool) -> np.ndarray:
     return out
 
 
-class RidgeCV(_RidgeFamily):
+class RidgeCV(RidgeFamily):
     """Ridge with α chosen by cross-validation, scikit-learn's ``RidgeCV``.
 
     For each candidate α the objective is :class:`Ridge`'s,
