@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sparse
 from sklearn.utils import assert_all_finite
 
-from ._design import DesignTarget, make_design
+from ._design import Design, make_design
 from ._enet_solvers import GramData, PathSolution, enet_path_design, enet_path_gram, gram_statistics
 from ._roles import ElasticNetPenalty
 
@@ -35,10 +35,10 @@ class PreparedData:
     """One target's centred, weighted data in the form its solver needs: Gram statistics or a design."""
 
     gram: GramData | None
-    design: DesignTarget | None
+    design: Design | None
 
     @property
-    def source(self) -> GramData | DesignTarget:
+    def source(self) -> GramData | Design:
         return self.gram if self.gram is not None else self.design
 
     @property
@@ -63,7 +63,8 @@ class PreparedData:
         return penalty.alpha_max(-self.correlations() / self.n_samples)
 
     def intercept(self, coef: np.ndarray) -> float:
-        return float(self.source.y_offset - self.source.X_offset @ coef)
+        y_offset = self.gram.y_offset if self.gram is not None else self.design.y_offset[0]
+        return float(y_offset - self.source.X_offset @ coef)
 
     def solve(
         self,
@@ -105,8 +106,8 @@ def prepare_targets(
     if gram:
         return [PreparedData(g, None) for g in gram_statistics(X, Y, sample_weight, fit_intercept)]
     assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
-    design = make_design(X, sample_weight, fit_intercept)
-    return [PreparedData(None, DesignTarget(design, *design.center_target(y))) for y in Y.T]
+    design = make_design(X, sample_weight, fit_intercept, Y)
+    return [PreparedData(None, design.target(t)) for t in range(Y.shape[1])]
 
 
 def prepare_data(
@@ -142,7 +143,7 @@ def given_gram_targets(
     says it is recomputed and None is returned. One entry is checked against the data; a
     mismatch raises ValueError. XᵀSy and yᵀSy come from the rows.
     """
-    design = make_design(X, sample_weight, fit_intercept)
+    design = make_design(X, sample_weight, fit_intercept, Y)
     p = design.n_features
     G = np.asarray(gram, dtype=np.float64)
     if G.shape != (p, p) or not np.all(np.isfinite(G)):
@@ -164,13 +165,12 @@ def given_gram_targets(
             f"we computed {expected} but the user-supplied value was {G[f1, f2]}."
         )
     G = np.ascontiguousarray(G)
-    targets = [DesignTarget(design, *design.center_target(y)) for y in Y.T]
-    return [
-        PreparedData(
-            GramData(G, t.correlations(), t.weighted_sum_squares(), t.n_samples, t.X_offset, t.y_offset), None
-        )
-        for t in targets
+    n = design.n_samples
+    targets = [design.target(t) for t in range(Y.shape[1])]
+    grams = [
+        GramData(G, t.correlations(), t.weighted_sum_squares(), n, t.X_offset, t.y_offset[0]) for t in targets
     ]
+    return [PreparedData(g, None) for g in grams]
 
 
 def unchecked_fit_data(X: Any, y: Any, sample_weight: Any) -> tuple[Any, np.ndarray, np.ndarray | None]:

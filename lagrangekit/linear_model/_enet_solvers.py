@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConvergenceWarning
-from ._design import CONSTANT_CENTRED, DesignTarget
+from ._design import CONSTANT_CENTRED, Design
 from ._roles import ElasticNetPenalty, Quadratic, check_roles
 from ._validation import rescale_weights
 
@@ -156,7 +156,7 @@ def enet_path_gram(
 
 
 def enet_path_design(
-    target: DesignTarget,
+    design: Design,
     alphas: np.ndarray,
     *,
     l1_ratio: float = 1.0,
@@ -175,7 +175,6 @@ def enet_path_design(
     """
     from ._cd import enet_cd_design
 
-    design = target.design
     X = design.X
     n = design.n_samples
     p = design.n_features
@@ -188,7 +187,7 @@ def enet_path_design(
     sw = _ONES if weights is None else weights
     lam1, lam2 = _penalties(alphas, l1_ratio, n)
     w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    tol_abs = tol * target.weighted_sum_squares() / 2.0
+    tol_abs = tol * design.weighted_sum_squares() / 2.0
     coefs = np.empty((lam1.shape[0], p))
     gaps = np.empty(lam1.shape[0])
     n_iter = np.empty(lam1.shape[0], dtype=np.int64)
@@ -206,7 +205,7 @@ def enet_path_design(
             design.x_mean,
             float(n),
             design.col_norm2,
-            target.y,
+            design.y,
             w,
             lam1[k],
             lam2[k],
@@ -240,15 +239,15 @@ def proximal_solve(
     from ..optim import proximal_gradient
     from ._cd import duality_gap
 
-    target = data.design
-    n = target.n_samples
-    X = target.design.operator()
-    datafit = Quadratic(X, target.root_weighted_target(), n)
+    design = data.design
+    n = design.n_samples
+    X = design.operator()
+    datafit = Quadratic(X, design.ys[:, 0], n)
     penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
     check_roles("fista" if accelerated else "ista", datafit, penalty)
     lam1, lam2 = n * penalty.l1, n * penalty.l2
     idx = np.arange(data.n_features)
-    yy = target.weighted_sum_squares()
+    yy = design.weighted_sum_squares()
 
     def certificate(w: np.ndarray) -> float:
         r = datafit.residual(w)

@@ -1,7 +1,7 @@
 """Ridge by scipy's iterative solvers on the implicit centred design: LSQR, CG and L-BFGS-B.
 
 Each target j solves min ½‖ysⱼ − Xs w‖² + ½αⱼ‖w‖² (Ridge's objective halved), with Xs a
-:class:`CentredDesign` applied through X (dense or sparse, never copied):
+:class:`Design` applied through X (dense or sparse, never copied):
 
 * ``lsqr``: :func:`scipy.sparse.linalg.lsqr` with ``damp = √αⱼ``, ``atol = btol = tol``;
 * ``sparse_cg``: :func:`scipy.sparse.linalg.cg` on the normal equations (XsᵀXs + αI)w = Xsᵀys
@@ -18,13 +18,13 @@ import scipy.optimize
 import scipy.sparse.linalg as splinalg
 
 from ..errors import ConvergenceWarning
-from ._centred_design import CentredDesign
+from ._design import Design
 
 __all__ = ["solve_lbfgs", "solve_lsqr", "solve_sparse_cg"]
 
 
 def solve_lsqr(
-    design: CentredDesign, alphas: np.ndarray, *, tol: float, max_iter: int | None
+    design: Design, alphas: np.ndarray, *, tol: float, max_iter: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(W (k, p), iterations (k,) int32) by LSQR on [Xs; √α I] w ≈ [ys; 0]."""
     op = design.operator()
@@ -57,7 +57,7 @@ def _cg(op: splinalg.LinearOperator, b: np.ndarray, **options) -> tuple[np.ndarr
 
 
 def solve_sparse_cg(
-    design: CentredDesign, alphas: np.ndarray, *, tol: float, max_iter: int | None
+    design: Design, alphas: np.ndarray, *, tol: float, max_iter: int | None
 ) -> np.ndarray:
     """W (k, p) by conjugate gradients on the normal equations (n >= p) or the kernel form (p > n)."""
     n, p = design.shape
@@ -86,7 +86,7 @@ def solve_sparse_cg(
 
 
 def solve_lbfgs(
-    design: CentredDesign, alphas: np.ndarray, *, positive: bool, tol: float, max_iter: int | None
+    design: Design, alphas: np.ndarray, *, positive: bool, tol: float, max_iter: int | None
 ) -> np.ndarray:
     """W (k, p) by L-BFGS-B; with ``positive`` the bounds w >= 0.
 
@@ -135,7 +135,7 @@ def solve_lbfgs(
 
 
 def _projected_gradient(
-    design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray, positive: bool = True
+    design: Design, ys: np.ndarray, alpha: float, w: np.ndarray, positive: bool = True
 ) -> np.ndarray:
     """The gradient, without the components pushing into an active bound w >= 0 (as L-BFGS-B's)."""
     g = design.rmatmat(design.matmat(w) - ys) + alpha * w
@@ -143,7 +143,7 @@ def _projected_gradient(
 
 
 def _polish_on_face(
-    design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray, *, tol: float, max_iter: int | None
+    design: Design, ys: np.ndarray, alpha: float, w: np.ndarray, *, tol: float, max_iter: int | None
 ) -> np.ndarray:
     """Solve the quadratic exactly (by CG) on the face {wⱼ = 0 off L-BFGS-B's free set}; keep the
     result when it stays feasible and its projected gradient is smaller (L-BFGS-B's last digits

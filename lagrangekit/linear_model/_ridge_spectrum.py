@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from ._centred_design import CentredDesign
+from ._design import Design
 from ._ridge_solvers import MAX_ERROR
 from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
 
@@ -100,7 +100,7 @@ def svd_spectrum(
     return RidgeSpectrum(eigvals, V, sv[:, None] * (U.T @ ys), x_offset @ V, y_offset, yy, U)
 
 
-def design_spectrum(design: CentredDesign) -> RidgeSpectrum:
+def design_spectrum(design: Design) -> RidgeSpectrum:
     """Decompose the Gram (n >= p) or kernel form of an implicit centred design, dense or sparse.
 
     Centring is applied to XᵀSX or XXᵀ after the product, as for sparse X it must be (X is
@@ -114,13 +114,13 @@ def design_spectrum(design: CentredDesign) -> RidgeSpectrum:
         keep = _keep(lam, max(n, p))
         lam, V = lam[keep], V[:, keep]
         z = V.T @ design.rmatmat(ys)
-        return RidgeSpectrum(lam, V, z, design.x_offset @ V, design.y_offset, yy, None)
+        return RidgeSpectrum(lam, V, z, design.X_offset @ V, design.y_offset, yy, None)
     lam, Q = scipy.linalg.eigh(design.kernel(), check_finite=False)
     keep = _keep(lam, max(n, p))
     lam, Q = lam[keep], Q[:, keep]
     root = np.sqrt(lam)
     V = design.rmatmat(Q) / root
-    return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ ys), design.x_offset @ V, design.y_offset, yy, Q)
+    return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ ys), design.X_offset @ V, design.y_offset, yy, Q)
 
 
 def ridge_spectrum(

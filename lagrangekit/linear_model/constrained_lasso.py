@@ -12,7 +12,7 @@ from ._base import LinearPredictorMixin
 from ._cvxpy_forms import elastic_net_problem
 from ._enet_data import PreparedData, prepare_data, use_gram
 from ._validation import check_choice, check_nonnegative, check_positive_int, validate_fit_data
-from .lasso import kkt_terms, subgradient_report
+from .certificate import elastic_net_terms, subgradient_report
 from .stats_fit import enet_prepared_data, gram_stats_input
 
 __all__ = ["ConstrainedLasso"]
@@ -23,15 +23,15 @@ def _support_block(data: PreparedData, support: np.ndarray) -> tuple[np.ndarray,
     if data.gram is not None:
         g = data.gram
         return g.XtX[np.ix_(support, support)], g.Xty[support]
-    return data.design.design.gram_block(support, data.design.y)
+    return data.design.gram_block(support, data.design.y)
 
 
 def _correlations_at(data: PreparedData, w: np.ndarray) -> np.ndarray:
     """Xᶜᵀ S (yᶜ − Xᶜw), the negative gradient times n."""
     if data.gram is not None:
         return data.gram.Xty - data.gram.XtX @ w
-    target = data.design
-    return target.design.rmatvec(target.y - target.design.matvec(w))
+    design = data.design
+    return design.rmatvec(design.y - design.matvec(w))
 
 
 class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
@@ -101,7 +101,8 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol = check_nonnegative(self.tol, "tol")
         max_iter = check_positive_int(self.max_iter, "max_iter")
         check_choice(self.precompute, "precompute", ("auto", True, False))
-        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+        if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
+            self._record_summary_features(stats.n_features)
             data, dtype = enet_prepared_data(stats, self.fit_intercept, "cd"), np.float64
         else:
             X, y, sw = validate_fit_data(
@@ -215,7 +216,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         reported as "l1_ball".
         """
         check_is_fitted(self, "coef_")
-        terms = kkt_terms(self, X, y, sample_weight)
+        terms = elastic_net_terms(self, X, y, sample_weight)
         slack = float(np.abs(self.coef_).sum()) - check_nonnegative(self.t, "t")
         mu = self.multiplier_
         constraint = {

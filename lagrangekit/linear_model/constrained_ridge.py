@@ -13,7 +13,7 @@ from ._base import LinearPredictorMixin
 from ._cvxpy_forms import ridge_problem
 from ._ridge_spectrum import RidgeSpectrum, ridge_spectrum
 from ._validation import check_nonnegative, prepare_ridge_data
-from .ridge import ridge_kkt
+from .certificate import ridge_kkt
 from .stats_fit import gram_stats_input, ridge_stats_spectrum
 
 __all__ = ["ConstrainedRidge", "norm_multiplier"]
@@ -98,7 +98,8 @@ class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         """
         s = check_nonnegative(self.s, "s")
         check_nonnegative(self.tol, "tol")
-        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+        if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
+            self._record_summary_features(stats.n_features)
             spectrum = ridge_stats_spectrum(stats, self.fit_intercept)
             n_features, dtype = stats.n_features, np.dtype(np.float64)
         else:

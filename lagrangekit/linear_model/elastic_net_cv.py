@@ -92,8 +92,9 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol = check_nonnegative(self.tol, "tol")
         max_iter = check_positive_int(self.max_iter, "max_iter")
         check_choice(self.precompute, "precompute", ("auto", True, False))
-        folds_stats = gram_folds_input(self, X, y, sample_weight, self.cv, default_splits=5)
+        folds_stats = gram_folds_input(X, y, sample_weight, self.cv, default_splits=5)
         if folds_stats is not None:
+            self._record_summary_features(folds_stats.folds[0].n_features)
             full = enet_prepared_data(folds_stats.total, self.fit_intercept, "cd")
         else:
             X, y, sw = validate_fit_data(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,6 @@ from ..errors import ConvergenceWarning
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
 from ._cvxpy_forms import elastic_net_problem
-from ._design import DesignTarget, make_design
 from ._enet_data import (
     alpha_grid,
     given_gram_targets,
@@ -25,133 +23,20 @@ from ._enet_data import (
     use_gram,
 )
 from ._enet_solvers import proximal_solve
-from ._roles import ElasticNetPenalty, check_roles
 from ._validation import (
     check_choice,
     check_l1_ratio,
     check_nonnegative,
     check_positive_int,
-    check_post_fit_data,
     validate_fit_data,
 )
-from .stats_fit import enet_kkt_terms, enet_prepared_data, gram_stats_input
+from .certificate import elastic_net_kkt
+from .stats_fit import enet_prepared_data, gram_stats_input
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 
 _SOLVERS = ("auto", "cd", "fista", "ista")
 _SELECTIONS = ("cyclic", "random")
-
-
-def kkt_terms(model: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, float, float, float]:
-    """(datafit, intercept residual |Σsᵢrᵢ|/n, that residual relative to its own terms, scale
-    ‖Xᶜᵀ S yᶜ‖∞/n) for the KKT report, from the rows or from a :class:`GramStats` passed as X.
-
-    The intercept's condition Σsᵢ(yᵢ − xᵢᵀw − b) = 0 is a sum of terms of the size of y, Xw and
-    b, so its residual is divided by RMS(y) + RMS(Xw) + |b| (weighted): a scale-free number
-    that does not grow when X is rescaled, unlike a division by the correlation scale.
-    """
-    w = np.asarray(model.coef_, dtype=np.float64)
-    b = float(model.intercept_)
-    stats = gram_stats_input(None, X, y, sample_weight, multi_output=False)
-    if stats is not None:
-        datafit, intercept_residual, scale = enet_kkt_terms(model, stats)
-        W = stats.sum_weights
-        raw = stats.normal_equations(False)
-        size = np.sqrt(max(float(raw.yty), 0.0) / W) + np.sqrt(max(float(w @ raw.XtX @ w), 0.0) / W) + abs(b)
-        return datafit, intercept_residual, intercept_residual / max(size, np.finfo(float).tiny), scale
-    X, y, sw = check_post_fit_data(X, y, sample_weight)
-    n = X.shape[0]
-    s = np.ones(n) if sw is None else sw
-    design = make_design(X, sw, model.fit_intercept)
-    Xw = np.asarray(X @ w).ravel()
-    datafit = _RowsQuadratic(design, y - b)
-    intercept_residual = relative = 0.0
-    if model.fit_intercept:
-        intercept_residual = abs(float(s @ (y - Xw - b))) / n
-        size = np.sqrt(float(s @ y**2) / n) + np.sqrt(float(s @ Xw**2) / n) + abs(b)
-        relative = intercept_residual / max(size, np.finfo(float).tiny)
-    scale = float(np.max(np.abs(DesignTarget(design, *design.center_target(y)).correlations()), initial=0.0))
-    return datafit, intercept_residual, relative, scale / n if scale > 0 else 1.0
-
-
-class _RowsQuadratic:
-    """∇f of f(w) = (1/(2n)) Σᵢ sᵢ(yᵢ − b − xᵢᵀw)² at the fitted intercept b, on the uncentred rows."""
-
-    def __init__(self, design: Any, y_minus_b: np.ndarray):
-        self.design = design
-        self.y_minus_b = y_minus_b
-
-    def gradient(self, w: np.ndarray) -> np.ndarray:
-        d = self.design
-        r = self.y_minus_b - np.asarray(d.X @ w).ravel()
-        sr = r if d.weights is None else d.weights * r
-        return -np.asarray(d.X.T @ sr).ravel() / d.n_samples
-
-
-def subgradient_report(
-    model: Any,
-    terms: tuple[Any, float, float, float],
-    *,
-    alpha: float,
-    l1_ratio: float,
-    tol: float,
-    constraint: dict | None = None,
-) -> KKTReport:
-    """KKTReport of a fitted model's ``coef_``/``intercept_`` for the elastic-net objective at ``alpha``.
-
-    Stationarity is the ∞-norm distance from 0 to the subdifferential (including the
-    intercept's gradient); scaled residuals divide by ‖Xᶜᵀ S yᶜ‖∞/n, except the intercept's,
-    which is relative to its own terms (see :func:`kkt_terms`, where ``terms`` comes from).
-    ``constraint`` supplies the feasibility, slackness and multiplier
-    entries of a constrained form.
-    """
-    datafit, intercept_residual, intercept_relative, scale = terms
-    w = np.asarray(model.coef_, dtype=np.float64)
-    positive = bool(getattr(model, "positive", False))
-    penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
-    check_roles("kkt", datafit, penalty)
-    grad = datafit.gradient(w)
-    dist = penalty.subdiff_distance(w, grad)
-    multipliers: dict[str, float] = {}
-    dual_infeasibility = 0.0
-    if positive:
-        z = -grad - penalty.l2 * w
-        for j in np.flatnonzero(w == 0):
-            multipliers[f"lower:w[{j}]"] = float(penalty.l1 - z[j])
-        dual_infeasibility = float(np.max(dist[w == 0], initial=0.0))
-        dist = np.where(w == 0, 0.0, dist)
-    constraint = constraint or {}
-    residuals = {
-        "stationarity": max(float(np.max(dist, initial=0.0)), intercept_residual),
-        "primal_feasibility": constraint.get(
-            "primal_feasibility", float(np.max(-w, initial=0.0)) if positive else 0.0
-        ),
-        "dual_feasibility": max(dual_infeasibility, constraint.get("dual_feasibility", 0.0)),
-        "complementary_slackness": constraint.get("complementary_slackness", 0.0),
-    }
-    multipliers.update(constraint.get("multipliers", {}))
-    return KKTReport(
-        **residuals,
-        multipliers=multipliers,
-        tol=tol,
-        scaled={
-            **{k: v / scale for k, v in residuals.items()},
-            "stationarity": max(float(np.max(dist, initial=0.0)) / scale, intercept_relative),
-        },
-        message=constraint.get("message", ""),
-    )
-
-
-def combine_target_reports(reports: list[KKTReport]) -> KKTReport:
-    """One KKTReport for several targets: the largest residuals, multipliers keyed by target."""
-    names = ("stationarity", "primal_feasibility", "dual_feasibility", "complementary_slackness")
-    return KKTReport(
-        **{name: max(getattr(r, name) for r in reports) for name in names},
-        multipliers={f"target {k}: {m}": v for k, r in enumerate(reports) for m, v in r.multipliers.items()},
-        tol=reports[0].tol,
-        scaled={name: max(r.residual(name) for r in reports) for name in names},
-        message="; ".join(dict.fromkeys(r.message for r in reports if r.message)),
-    )
 
 
 class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
@@ -184,7 +69,8 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
 
     def _targets(self, X, y, sample_weight, solver, precompute, check_input) -> tuple[list, int, np.dtype]:
         """(each target's PreparedData, y.ndim, the dtype of coef_) from fit's arguments."""
-        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+        if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
+            self._record_summary_features(stats.n_features)
             return [enet_prepared_data(stats, self.fit_intercept, solver)], 1, np.dtype(np.float64)
         if check_input:
             X, y, sw = validate_fit_data(
@@ -299,24 +185,8 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         tol = 10.0 * np.sqrt(max(float(self.tol), 1e-16)) if tol is None else float(tol)
-        options = dict(alpha=float(self.alpha), l1_ratio=self._l1_ratio(), tol=tol)
-        if np.ndim(self.coef_) == 1:
-            return subgradient_report(self, kkt_terms(self, X, y, sample_weight), **options)
-        Y = np.asarray(y)
-        if Y.ndim != 2 or Y.shape[1] != self.coef_.shape[0]:
-            k = self.coef_.shape[0]
-            raise ValueError(f"y must have shape (n_samples, {k}) for this multi-target fit")
-        reports = []
-        for k in range(Y.shape[1]):
-            view = SimpleNamespace(
-                coef_=self.coef_[k],
-                intercept_=self.intercept_[k] if self.fit_intercept else 0.0,
-                fit_intercept=self.fit_intercept,
-                positive=self.positive,
-                n_features_in_=self.n_features_in_,
-            )
-            reports.append(subgradient_report(view, kkt_terms(view, X, Y[:, k], sample_weight), **options))
-        return combine_target_reports(reports)
+        alpha, l1_ratio = float(self.alpha), self._l1_ratio()
+        return elastic_net_kkt(self, X, y, sample_weight, alpha=alpha, l1_ratio=l1_ratio, tol=tol)
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective above in cvxpy: (problem, coef variable, intercept variable or None, None)."""

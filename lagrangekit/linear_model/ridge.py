@@ -8,12 +8,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
 
 from ..result import KKTReport
-from ._base import LinearPredictorMixin, squared_loss_gradient, stationarity_report
-from ._centred_design import CentredDesign, centred_design
+from ._base import LinearPredictorMixin
 from ._cvxpy_forms import ridge_problem
+from ._design import Design, centred_design
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
 from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg
 from ._ridge_sag import solve_sag
@@ -21,107 +20,16 @@ from ._ridge_solvers import min_norm_warning, solve_cholesky, solve_dual, solve_
 from ._ridge_spectrum import design_spectrum
 from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
 from ._validation import RidgeData, check_nonnegative, prepare_ridge_data
-from .stats_fit import fit_ridge_from_stats, gram_stats_input, ridge_loss_gradients
+from .certificate import ridge_kkt
+from .stats_fit import fit_ridge_from_stats, gram_stats_input
 
-__all__ = ["Ridge", "RidgeFamily", "ridge_kkt"]
+__all__ = ["Ridge", "RidgeFamily"]
 
 CLOSED_FORMS: tuple[str, ...] = ("auto", "cholesky", "dual", "svd")
 SOLVERS: tuple[str, ...] = (*CLOSED_FORMS, "lsqr", "sparse_cg", "sag", "saga", "lbfgs", *GRADIENT_SOLVERS)
 SPARSE_INTERCEPT_SOLVERS: tuple[str, ...] = ("auto", "lsqr", "sparse_cg", "sag", "lbfgs")
 """Solvers that fit an intercept on sparse X (scikit-learn's rule); without intercept add these:"""
 SPARSE_SOLVERS: tuple[str, ...] = (*SPARSE_INTERCEPT_SOLVERS, "cholesky", "saga")
-
-
-def _alpha_label(alpha: Any) -> str:
-    return f"{float(alpha):g}" if np.ndim(alpha) == 0 else "[" + ", ".join(f"{a:g}" for a in alpha) + "]"
-
-
-def _bound_multipliers(W: np.ndarray, grad_W: np.ndarray) -> np.ndarray:
-    """Multipliers μ >= 0 of the bounds w >= 0: the gradient where w sits on its bound, 0 elsewhere."""
-    return np.where(W <= 0, np.maximum(grad_W, 0.0), 0.0)
-
-
-def ridge_kkt(
-    estimator: Any,
-    X: Any,
-    y: Any,
-    sample_weight: Any,
-    alpha: Any,
-    *,
-    norm_bound: float | None = None,
-    positive: bool = False,
-) -> KKTReport:
-    """KKT report of a fitted Ridge-family estimator for ‖y − Xw − b‖² + α‖w‖² (or its constrained form).
-
-    Stationarity is the gradient of the weighted squared loss plus 2αw with respect to
-    (w, b) (b only when ``fit_intercept``), scaled by the gradient norm at w = 0, b = ȳ;
-    ``alpha`` may hold one value per target. With ``norm_bound`` s, α is the multiplier of
-    ‖w‖² <= s and primal feasibility and complementary slackness are reported too (scaled by
-    s and α·s). With ``positive``, the constraints are w >= 0: each coefficient on its bound
-    gets the multiplier μⱼ = max(∂F/∂wⱼ, 0) (named ``"coef[j] >= 0"``, or ``"coef[t, j] >= 0"``
-    for target t), stationarity is ∇F − μ, and primal feasibility is max(−wⱼ, 0).
-    """
-    check_is_fitted(estimator, "coef_")
-    stats = gram_stats_input(None, X, y, sample_weight)
-    if stats is None:
-        data = prepare_ridge_data(estimator.__sklearn_clone__(), X, y, sample_weight, accept_sparse=True)
-        n_features, k = data.X.shape[1], data.Y.shape[1]
-    else:
-        n_features, k = stats.n_features, stats.n_targets or 1
-    if n_features != estimator.n_features_in_:
-        raise ValueError(
-            f"X has {n_features} features, but the estimator was fitted with {estimator.n_features_in_}"
-        )
-    W = np.asarray(estimator.coef_, dtype=float).reshape(k, -1)
-    b = np.broadcast_to(np.asarray(estimator.intercept_, dtype=float), (k,))
-    if stats is None:
-        grad_W, grad_b = squared_loss_gradient(data.X, data.Y, data.sample_weight, W, b)
-        sw = data.sample_weight
-        y_mean = data.Y.mean(axis=0) if sw is None else (sw @ data.Y) / sw.sum()
-        ref_W, ref_b = squared_loss_gradient(data.X, data.Y, sw, np.zeros_like(W), y_mean)
-    else:
-        grad_W, grad_b, ref_W, ref_b = ridge_loss_gradients(stats, W, b)
-    alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (k,))
-    grad_W = grad_W + 2.0 * alphas[:, None] * W if np.all(np.isfinite(alphas)) else grad_W
-    fit_b = getattr(estimator, "fit_intercept", True)
-    tol = float(getattr(estimator, "tol", 1e-6))
-    label = f"Ridge objective with alpha={_alpha_label(alpha)}"
-    extra: dict[str, Any] = {}
-    if positive:
-        mu = _bound_multipliers(W, grad_W)
-        grad_W = grad_W - mu
-        names = [f"coef[{j}] >= 0" if k == 1 else f"coef[{t}, {j}] >= 0" for t, j in zip(*np.nonzero(W <= 0))]
-        infeasible = float(max(-W.min(initial=0.0), 0.0))
-        scale_w = float(np.abs(W).max(initial=0.0)) or 1.0
-        extra = dict(
-            multipliers=dict(zip(names, mu[W <= 0].tolist())),
-            primal_feasibility=infeasible,
-            complementary_slackness=float(np.abs(mu * W).sum()),
-            scaled={"primal_feasibility": infeasible / scale_w},
-            active=tuple(names),
-        )
-        label += ", subject to coef >= 0"
-    grad = np.concatenate([grad_W.ravel(), grad_b.ravel() if fit_b else []])
-    scale = float(np.linalg.norm(np.concatenate([ref_W.ravel(), ref_b.ravel() if fit_b else []])))
-    if norm_bound is None:
-        return stationarity_report(grad, scale, tol=tol, message=label, **extra)
-    alpha = float(alpha)
-    slack = float(np.vdot(W, W)) - norm_bound
-    cs = abs(alpha * slack) if np.isfinite(alpha) else np.inf
-    return stationarity_report(
-        grad,
-        scale,
-        tol=tol,
-        multipliers={"norm": alpha},
-        primal_feasibility=max(slack, 0.0),
-        complementary_slackness=cs,
-        scaled={
-            "primal_feasibility": max(slack, 0.0) / max(norm_bound, np.finfo(float).tiny),
-            "complementary_slackness": cs / max(alpha * norm_bound, 1.0) if np.isfinite(cs) else np.inf,
-        },
-        active=("norm",) if abs(slack) <= 1e-9 * max(norm_bound, 1.0) else (),
-        message=f"constraint ‖w‖² <= {norm_bound:g}, multiplier {alpha:g}",
-    )
 
 
 class RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
@@ -342,10 +250,14 @@ class Ridge(RidgeFamily):
         """
         solver = self._check_params()
         alpha = _check_alpha(self.alpha)
-        if (stats := gram_stats_input(self, X, y, sample_weight)) is not None:
+        if (stats := gram_stats_input(X, y, sample_weight)) is not None:
             if np.ndim(alpha) or self.positive:
                 raise ValueError("fitting from GramStats takes a single float alpha and positive=False")
-            return fit_ridge_from_stats(self, stats, float(alpha), solver)
+            self._record_summary_features(stats.n_features)
+            W, b, self.solver_ = fit_ridge_from_stats(stats, float(alpha), solver, self.fit_intercept)
+            self.n_iter_ = None
+            self._set_coef(W, b, y_ndim=1 if stats.n_targets is None else 2, dtype=np.dtype(np.float64))
+            return self
         closed = solver in ("auto", "cholesky", "dual") and not self.positive
         data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=not closed, accept_sparse=True)
         n, p = data.X.shape
@@ -400,7 +312,7 @@ class Ridge(RidgeFamily):
             )  # fmt: skip
         else:  # "cholesky" on sparse X without intercept: the dense Gram matrix of the design
             W = _sparse_cholesky(design, alphas)
-        return W, design.y_offset - W @ design.x_offset
+        return W, design.y_offset - W @ design.X_offset
 
     def _closed_forms(
         self, data: RidgeData, alphas: np.ndarray, solver: str
@@ -448,14 +360,14 @@ def _check_alpha(alpha: Any) -> Any:
     return np.array([check_nonnegative(a, "each alpha") for a in values], dtype=float)
 
 
-def _sparse_cholesky(design: CentredDesign, alphas: np.ndarray) -> np.ndarray:
+def _sparse_cholesky(design: Design, alphas: np.ndarray) -> np.ndarray:
     """W (k, p) from (XsᵀXs + αⱼI)w = Xsᵀysⱼ for a sparse design, or by its eigendecomposition when
     the Cholesky factor's estimated error is too large (there is no SVD of a sparse X here)."""
     G = design.gram()
     B = design.rmatmat(design.ys)
     rows = []
     for j, a in enumerate(alphas):
-        form = GramForm(G.copy(), B[:, [j]], np.zeros(1), design.x_offset, design.y_offset[[j]])
+        form = GramForm(G.copy(), B[:, [j]], np.zeros(1), design.X_offset, design.y_offset[[j]])
         solved = solve_cholesky(form, float(a))
         rows.append(solved.W[0] if solved is not None else None)
     if any(row is None for row in rows):

@@ -15,7 +15,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
-from ._centred_design import centred_design
+from ._design import centred_design
 from ._ridge_spectrum import RidgeSpectrum, design_spectrum, ridge_spectrum, svd_spectrum
 from ._validation import prepare_ridge_data
 from .ridge import RidgeFamily
@@ -231,7 +231,7 @@ class RidgeCV(RidgeFamily):
         """
         self._check_params()
         alphas = _check_alphas(self.alphas, leave_one_out=self.cv is None)
-        if (folds := gram_folds_input(self, X, y, sample_weight, self.cv, default_splits=None)) is not None:
+        if (folds := gram_folds_input(X, y, sample_weight, self.cv, default_splits=None)) is not None:
             if self.scoring is not None and not (
                 isinstance(self.scoring, str) and self.scoring == "neg_mean_squared_error"
             ):
@@ -239,7 +239,11 @@ class RidgeCV(RidgeFamily):
                     "CV from GramFolds or Dask arrays scores the held-out weighted MSE only: use "
                     "scoring=None or 'neg_mean_squared_error'"
                 )
-            return fit_ridge_cv_from_folds(self, folds, alphas)
+            self._record_summary_features(folds.folds[0].n_features)
+            best, mse, W, b = fit_ridge_cv_from_folds(folds, alphas, self.fit_intercept)
+            self.alpha_, self.best_score_, self.mse_path_ = float(alphas[best]), -float(mse[best]), mse
+            self._set_coef(W, b, y_ndim=1, dtype=np.dtype(np.float64))
+            return self
         data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=False, accept_sparse=True)
         if self.cv is None:
             best, W, b = self._leave_one_out(data, alphas)
