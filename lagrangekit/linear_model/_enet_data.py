@@ -15,7 +15,8 @@ import scipy.sparse as sparse
 from sklearn.utils import assert_all_finite
 
 from ._design import Design, make_design
-from ._enet_solvers import GramData, PathSolution, enet_path_design, enet_path_gram, gram_statistics
+from ._enet_solvers import GramData, PathSolution, enet_path_design, enet_path_gram, gram_data
+from ._ridge_stats import row_stats
 from ._roles import ElasticNetPenalty
 
 __all__ = [
@@ -104,7 +105,8 @@ def prepare_targets(
     NaN/inf from the diagonal of XᵀX, the design route checks X here.
     """
     if gram:
-        return [PreparedData(g, None) for g in gram_statistics(X, Y, sample_weight, fit_intercept)]
+        stats = row_stats(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), sample_weight)
+        return [PreparedData(g, None) for g in gram_data(stats, fit_intercept)]
     assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
     design = make_design(X, sample_weight, fit_intercept, Y)
     return [PreparedData(None, design.target(t)) for t in range(Y.shape[1])]

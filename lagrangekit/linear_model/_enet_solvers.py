@@ -20,14 +20,14 @@ import numpy as np
 from ..errors import ConvergenceWarning
 from ._design import CONSTANT_CENTRED, Design
 from ._roles import ElasticNetPenalty, Quadratic, check_roles
-from ._validation import rescale_weights
+from .gram_stats import GramStats
 
 __all__ = [
     "GramData",
     "PathSolution",
     "enet_path_design",
     "enet_path_gram",
-    "gram_statistics",
+    "gram_data",
     "proximal_solve",
 ]
 
@@ -63,24 +63,21 @@ class PathSolution:
     n_iter: np.ndarray
 
 
-def gram_statistics(
-    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> list[GramData]:
-    """XᵀSX, XᵀSy and yᵀSy of the (weighted-)centred dense data per column of ``Y`` (n, k), with S
-    rescaled to sum to n; the targets share one XᵀSX.
+def gram_data(stats: GramStats, fit_intercept: bool) -> list[GramData]:
+    """The elastic net's normal equations per target of ``stats``, weights rescaled to sum to n
+    (as scikit-learn's coordinate descent does); the targets share one XᵀSX.
 
-    Uses Ridge's one-pass block accumulation (no copy of X without weights).
+    With an intercept, columns constant up to rounding (of a sum over n rows) get a zero row and
+    column, so their coefficient is 0, as on the design.
     """
-    from ._ridge_stats import gram_form
-
-    n = X.shape[0]
-    sw = rescale_weights(sample_weight, n)
-    form = gram_form(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), sw, fit_intercept)
-    G = np.array(form.G, order="C")
-    x_offset = np.asarray(form.x_offset, dtype=np.float64)
-    B = np.array(form.B.T)
+    ne = stats.normal_equations(fit_intercept)
+    n = stats.n_samples
+    scale = n / stats.sum_weights
+    G = np.array(ne.XtX * scale, order="C")
+    B = np.atleast_2d(np.asarray(ne.Xty * scale).T).copy()
+    yy, y_offsets = np.atleast_1d(ne.yty * scale), np.atleast_1d(ne.y_offset)
+    x_offset = np.asarray(ne.X_offset)
     if fit_intercept:
-        # columns constant up to rounding (of a sum over n rows): coefficient 0, as in the design
         centred = np.diag(G).copy()
         constant = centred <= max(CONSTANT_CENTRED, (n * np.finfo(np.float64).eps) ** 2) * (
             centred + n * x_offset**2
@@ -89,8 +86,8 @@ def gram_statistics(
         G[:, constant] = 0.0
         B[:, constant] = 0.0
     return [
-        GramData(G, np.ascontiguousarray(b), float(yy), n, x_offset, float(y_offset))
-        for b, yy, y_offset in zip(B, form.yy, form.y_offset)
+        GramData(G, np.ascontiguousarray(b), float(q), n, x_offset, float(y_offset))
+        for b, q, y_offset in zip(B, yy, y_offsets)
     ]
 
 

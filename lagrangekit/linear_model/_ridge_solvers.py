@@ -84,7 +84,7 @@ def solve_cholesky(form: GramForm, alpha: float, *, max_error: float = MAX_ERROR
     """Solve (G + αI)w = b by Cholesky; None when G + αI is numerically singular or the
     estimated relative error of w exceeds ``max_error``."""
     p = form.G.shape[0]
-    factored = _cho_factor(form.G + alpha * np.eye(p), form.rounding)
+    factored = _cho_factor(form.G + alpha * np.eye(p), 1.0)
     if factored is None or factored[1] > max_error:
         return None
     factor, error = factored

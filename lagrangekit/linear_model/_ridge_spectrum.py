@@ -132,7 +132,7 @@ def ridge_spectrum(
         form = gram_form(X, Y, sample_weight, fit_intercept)
         lam, V = scipy.linalg.eigh(form.G, check_finite=False)
         keep = _keep(lam, max(n, p))
-        if not keep.all() or not _accurate(lam, form.rounding):  # a dropped λ may be small, not 0
+        if not keep.all() or not _accurate(lam, 1.0):  # a dropped λ may be small, not 0
             return svd_spectrum(X, Y, sample_weight, fit_intercept)
         return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
     form = kernel_form(X, Y, sample_weight, fit_intercept)

@@ -8,7 +8,7 @@ their constrained forms, paths and certificates need only
   q = Σ sᵢ(yᵢ − ȳ)²,
 - the number of rows n (sᵢ = 1 when there are no weights, so W = n).
 
-These are a map-reduce over rows. Each block of rows is centred on a local shift before its
+These are a map-reduce over rows. Each block of rows is centred on its own mean before its
 cross-products are taken (one BLAS ``syrk`` on the block augmented by y and a column of
 √sᵢ), and blocks are combined with the pairwise update of Chan, Golub and LeVeque (1979)::
 
@@ -33,7 +33,6 @@ __all__ = ["GramStats", "NormalEquations"]
 
 _BLOCK_BYTES = 2**21  # rows per block are chosen so one augmented block stays in cache
 _MIN_BLOCK_ROWS = 1024
-_SHIFT_ROWS = 32  # the local shift of a block is the mean of its first rows
 
 
 class NormalEquations(NamedTuple):
@@ -391,73 +390,80 @@ def iter_chunks(chunks: Iterable[Sequence[Any]]) -> Iterable[tuple[Any, Any, Any
         yield X, y, w
 
 
-def empty_stats(p: int, target_shape: tuple[int, ...], n_samples: int, weighted: bool) -> GramStats:
-    return GramStats(
-        n_samples,
-        0.0,
-        np.zeros(p),
-        np.zeros(target_shape),
-        np.zeros((p, p)),
-        np.zeros((p, *target_shape)),
-        np.zeros(target_shape),
-        weighted,
-    )
+def centred_moments(
+    X: np.ndarray, Y: np.ndarray, w: np.ndarray | None
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """(W, m, M) of the augmented rows zᵢ = [xᵢ, yᵢ] of X (n, p) and a 2-D Y (n, k), in one pass.
 
-
-def array_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats:
-    """Reduce one (checked) array to GramStats, block by block through one cache-sized buffer."""
+    W = Σsᵢ, m = Σsᵢzᵢ/W and M = Σsᵢ(zᵢ − m)(zᵢ − m)ᵀ of shape (p + k, p + k), so that XᵀSX
+    centred is M[:p, :p], XᵀSy centred M[:p, p:] and the targets' centred squares the diagonal
+    of M[p:, p:]. Each block of rows is shifted by its (unweighted) mean and reduced by one
+    ``syrk`` through a cache-sized buffer; blocks are merged in place by Chan, Golub and
+    LeVeque's update (see the module docstring), so no copy of X is made and the centring keeps
+    its accuracy however large the means. Non-finite input gives non-finite output (unchecked).
+    """
     n, p = X.shape
-    k = 1 if y.ndim == 1 else y.shape[1]
-    width = p + k + 1
-    rows = min(max(n, 1), max(_MIN_BLOCK_ROWS, _BLOCK_BYTES // (8 * width)))
-    buf = np.empty((rows, width))
+    width = p + Y.shape[1]
+    rows = min(max(n, 1), max(_MIN_BLOCK_ROWS, width, _BLOCK_BYTES // (8 * (width + 1))))
+    buf = np.empty((rows, width + 1))
     buf[:, -1] = 1.0
-    total = empty_stats(p, y.shape[1:], 0, w is not None)
-    with np.errstate(invalid="ignore", over="ignore"):  # non-finite input is reported below
+    total, mean, M = 0.0, np.zeros(width), np.zeros((width, width))
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         for start in range(0, n, rows):
             stop = min(start + rows, n)
-            wb = None if w is None else w[start:stop]
-            total = total.merge(_block_stats(X[start:stop], y[start:stop], wb, buf))
-    if not (np.all(np.isfinite(total.X_mean)) and np.all(np.isfinite(total.XtX_centered))):
-        raise ValueError("X contains NaN or inf (or values so large that their squares overflow)")
-    if not (np.all(np.isfinite(total.y_mean)) and np.all(np.isfinite(total.yty_centered))):
-        raise ValueError("y contains NaN or inf (or values so large that their squares overflow)")
-    return total
+            D = buf[: stop - start]
+            Xb, Yb = X[start:stop], Y[start:stop]
+            shift = np.concatenate([Xb.mean(axis=0, dtype=float), Yb.mean(axis=0, dtype=float)])
+            np.subtract(Xb, shift[:p], out=D[:, :p])
+            np.subtract(Yb, shift[p:], out=D[:, p:width])
+            if w is not None:
+                root = np.sqrt(w[start:stop])
+                D[:, :width] *= root[:, None]
+                D[:, -1] = root
+            S = D.T @ D
+            if w is not None:
+                D[:, -1] = 1.0  # restore the buffer's column of ones
+            weight = S[-1, -1]
+            if weight == 0:
+                continue
+            sums = S[:width, -1]
+            block = S[:width, :width]
+            block -= np.outer(sums, sums / weight)
+            delta = shift + sums / weight - mean
+            merged = total + weight
+            mean += delta * (weight / merged)
+            M += block
+            M += np.outer(delta, delta * (total * weight / merged))
+            total = merged
+    return total, mean, M
 
 
-def _block_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None, buf: np.ndarray) -> GramStats:
-    """One block: shift by the mean of its first rows, then one syrk of [X − K, y − K_y, 1]·√s."""
-    m, p = X.shape
-    k = buf.shape[1] - p - 1
-    D = buf[:m]
-    K = X[:_SHIFT_ROWS].mean(axis=0, dtype=np.float64)
-    Ky = y[:_SHIFT_ROWS].mean(axis=0, dtype=np.float64)
-    np.subtract(X, K, out=D[:, :p])
-    np.subtract(y if y.ndim == 2 else y[:, None], Ky, out=D[:, p : p + k])
-    if w is not None:
-        root = np.sqrt(w)
-        D[:, : p + k] *= root[:, None]
-        D[:, -1] = root
-    S = D.T @ D
-    if w is not None:
-        D[:, -1] = 1.0  # restore the buffer's column of ones
-    W = S[-1, -1]
-    if W == 0:
-        return empty_stats(p, y.shape[1:], m, w is not None)
-    sx, sy = S[:p, -1], S[p : p + k, -1]
-    Sxy = S[:p, p : p + k] - np.outer(sx, sy) / W
-    Syy = np.diagonal(S[p : p + k, p : p + k]) - sy**2 / W
+def rows_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats:
+    """GramStats of (X, y 1-D or 2-D, weights) by :func:`centred_moments`, not checked for NaN/inf."""
+    n, p = X.shape
+    total, mean, M = centred_moments(X, y if y.ndim == 2 else y[:, None], w)
+    Sxy, Syy = M[:p, p:], np.diagonal(M[p:, p:])
     squeeze = y.ndim == 1
     return GramStats(
-        m,
-        W,
-        K + sx / W,
-        (Ky + sy / W) if not squeeze else (Ky + sy[0] / W),
-        S[:p, :p] - np.outer(sx, sx) / W,
+        n,
+        total,
+        mean[:p],
+        mean[p] if squeeze else mean[p:],
+        M[:p, :p],
         Sxy[:, 0] if squeeze else Sxy,
         Syy[0] if squeeze else Syy,
         w is not None,
     )
+
+
+def array_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats:
+    """:func:`rows_stats` of one checked array (O(block + p²) extra memory), refusing NaN/inf."""
+    stats = rows_stats(X, y, w)
+    if not (np.all(np.isfinite(stats.X_mean)) and np.all(np.isfinite(stats.XtX_centered))):
+        raise ValueError("X contains NaN or inf (or values so large that their squares overflow)")
+    if not (np.all(np.isfinite(stats.y_mean)) and np.all(np.isfinite(stats.yty_centered))):
+        raise ValueError("y contains NaN or inf (or values so large that their squares overflow)")
+    return stats
 
 
 def interleaved_fold_stats(

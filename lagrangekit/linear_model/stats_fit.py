@@ -18,6 +18,11 @@ import numpy as np
 import scipy.linalg
 
 from ._dask import is_dask_array
+from ._enet_data import PreparedData
+from ._enet_solvers import gram_data
+from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky
+from ._ridge_spectrum import gram_spectrum
+from ._ridge_stats import stats_gram_form
 from .gram_folds import GramFolds
 from .gram_stats import GramStats
 
@@ -28,7 +33,6 @@ __all__ = [
     "fit_ridge_from_stats",
     "gram_folds_input",
     "gram_stats_input",
-    "ridge_gram_form",
     "ridge_stats_spectrum",
 ]
 
@@ -100,20 +104,10 @@ def gram_folds_input(
 
 
 # ---------------------------------------------------------------------- Ridge family
-def ridge_gram_form(stats: GramStats, fit_intercept: bool) -> Any:
-    """Ridge's :class:`GramForm` (G, B, yy and offsets) of the statistics; weights as in Ridge (raw sᵢ)."""
-    from ._ridge_stats import GramForm
-
-    ne = stats.normal_equations(fit_intercept)
-    B = ne.Xty[:, None] if stats.n_targets is None else ne.Xty
-    return GramForm(ne.XtX, B, np.atleast_1d(ne.yty), ne.X_offset, np.atleast_1d(ne.y_offset))
-
-
 def ridge_stats_spectrum(stats: GramStats, fit_intercept: bool) -> Any:
     """The eigendecomposition Ridge's paths, CV and constrained form use, from the statistics."""
-    from ._ridge_spectrum import gram_spectrum
 
-    return gram_spectrum(ridge_gram_form(stats, fit_intercept), max(stats.n_samples, stats.n_features))
+    return gram_spectrum(stats_gram_form(stats, fit_intercept), max(stats.n_samples, stats.n_features))
 
 
 def fit_ridge_from_stats(
@@ -126,14 +120,13 @@ def fit_ridge_from_stats(
     used is "cholesky", or "eigh" for ``solver="svd"`` and for the minimum-norm fallback at α = 0
     with a singular C (the eigendecomposition of XᵀX is the SVD of X).
     """
-    from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky
 
     if solver not in ("auto", "cholesky", "svd"):
         raise ValueError(
             f"solver={solver!r} needs the rows of X; fitting from GramStats supports "
             "'auto', 'cholesky' and 'svd'"
         )
-    form = ridge_gram_form(stats, fit_intercept)
+    form = stats_gram_form(stats, fit_intercept)
     solved = solve_cholesky(form, alpha, max_error=np.inf) if solver != "svd" else None
     if solved is not None and solved.error_estimate > MAX_ERROR:
         warnings.warn(
@@ -182,9 +175,6 @@ def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> An
 
     Only coordinate descent works from statistics; "fista" and "ista" need the rows.
     """
-    from ._enet_data import PreparedData
-    from ._enet_solvers import GramData
-
     if solver != "cd":
         raise ValueError(
             f"solver={solver!r} needs the rows of X; fitting from GramStats uses coordinate descent "
@@ -192,17 +182,7 @@ def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> An
         )
     if stats.n_targets is not None:
         raise ValueError(f"the elastic net needs a 1-D y; these statistics have {stats.n_targets} targets")
-    ne = stats.normal_equations(fit_intercept)
-    scale = stats.n_samples / stats.sum_weights
-    gram = GramData(
-        np.ascontiguousarray(ne.XtX * scale),
-        np.ascontiguousarray(ne.Xty * scale),
-        float(ne.yty) * scale,
-        stats.n_samples,
-        np.asarray(ne.X_offset),
-        float(ne.y_offset),
-    )
-    return PreparedData(gram, None)
+    return PreparedData(gram_data(stats, fit_intercept)[0], None)
 
 
 def enet_fold_errors(
