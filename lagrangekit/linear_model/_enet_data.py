@@ -15,9 +15,10 @@ import scipy.sparse as sparse
 from sklearn.utils import assert_all_finite
 
 from ._design import Design, make_design
-from ._enet_solvers import GramData, PathSolution, enet_path_design, enet_path_gram, gram_data
+from ._enet_solvers import PathSolution, enet_path_design, enet_path_gram, gram_data
 from ._ridge_stats import row_stats
 from ._roles import ElasticNetPenalty
+from .gram_stats import NormalEquations
 
 __all__ = [
     "GRAM_RECOMPUTED",
@@ -35,11 +36,11 @@ __all__ = [
 class PreparedData:
     """One target's centred, weighted data in the form its solver needs: Gram statistics or a design."""
 
-    gram: GramData | None
+    gram: NormalEquations | None
     design: Design | None
 
     @property
-    def source(self) -> GramData | Design:
+    def source(self) -> NormalEquations | Design:
         return self.gram if self.gram is not None else self.design
 
     @property
@@ -53,6 +54,18 @@ class PreparedData:
     def correlations(self) -> np.ndarray:
         """Xᶜᵀ S yᶜ."""
         return self.gram.Xty if self.gram is not None else self.design.correlations()
+
+    def correlations_at(self, w: np.ndarray) -> np.ndarray:
+        """Xᶜᵀ S (yᶜ − Xᶜw), the negative gradient times n."""
+        if self.gram is not None:
+            return self.gram.Xty - self.gram.XtX @ w
+        return self.design.rmatvec(self.design.y - self.design.matvec(w))
+
+    def support_block(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(Xᶜ_Sᵀ S Xᶜ_S, Xᶜ_Sᵀ S yᶜ) for the columns in ``support``."""
+        if self.gram is not None:
+            return self.gram.XtX[np.ix_(support, support)], self.gram.Xty[support]
+        return self.design.gram_block(support, self.design.y)
 
     def null_objective(self) -> float:
         """P(0) = yᶜᵀ S yᶜ / (2n), the scale of the relative tolerance."""
@@ -170,7 +183,8 @@ def given_gram_targets(
     n = design.n_samples
     targets = [design.target(t) for t in range(Y.shape[1])]
     grams = [
-        GramData(G, t.correlations(), t.weighted_sum_squares(), n, t.X_offset, t.y_offset[0]) for t in targets
+        NormalEquations(G, t.correlations(), t.weighted_sum_squares(), t.X_offset, t.y_offset[0], float(n), n)
+        for t in targets
     ]
     return [PreparedData(g, None) for g in grams]
 

@@ -20,10 +20,9 @@ import numpy as np
 from ..errors import ConvergenceWarning
 from ._design import CONSTANT_CENTRED, Design
 from ._roles import ElasticNetPenalty, Quadratic, check_roles
-from .gram_stats import GramStats
+from .gram_stats import GramStats, NormalEquations
 
 __all__ = [
-    "GramData",
     "PathSolution",
     "enet_path_design",
     "enet_path_gram",
@@ -43,18 +42,6 @@ _GATHER_SHARE = 16
 
 
 @dataclass(frozen=True)
-class GramData:
-    """Sufficient statistics of centred, weighted data: XᵀX, Xᵀy, yᵀy, n and the means."""
-
-    XtX: np.ndarray
-    Xty: np.ndarray
-    yty: float
-    n_samples: int
-    X_offset: np.ndarray
-    y_offset: float
-
-
-@dataclass(frozen=True)
 class PathSolution:
     """Solutions along a sequence of penalties: ``coefs`` is (n_alphas, n_features)."""
 
@@ -63,7 +50,7 @@ class PathSolution:
     n_iter: np.ndarray
 
 
-def gram_data(stats: GramStats, fit_intercept: bool) -> list[GramData]:
+def gram_data(stats: GramStats, fit_intercept: bool) -> list[NormalEquations]:
     """The elastic net's normal equations per target of ``stats``, weights rescaled to sum to n
     (as scikit-learn's coordinate descent does); the targets share one XᵀSX.
 
@@ -86,7 +73,7 @@ def gram_data(stats: GramStats, fit_intercept: bool) -> list[GramData]:
         G[:, constant] = 0.0
         B[:, constant] = 0.0
     return [
-        GramData(G, np.ascontiguousarray(b), float(q), n, x_offset, float(y_offset))
+        NormalEquations(G, np.ascontiguousarray(b), float(q), x_offset, float(y_offset), float(n), n)
         for b, q, y_offset in zip(B, yy, y_offsets)
     ]
 

@@ -1,4 +1,4 @@
-"""Ridge by scipy's iterative solvers on the implicit centred design: LSQR, CG and L-BFGS-B.
+"""Ridge on the implicit centred design: scipy's LSQR, CG and L-BFGS-B, and the sparse closed form.
 
 Each target j solves min ½‖ysⱼ − Xs w‖² + ½αⱼ‖w‖² (Ridge's objective halved), with Xs a
 :class:`Design` applied through X (dense or sparse, never copied):
@@ -6,7 +6,8 @@ Each target j solves min ½‖ysⱼ − Xs w‖² + ½αⱼ‖w‖² (Ridge's ob
 * ``lsqr``: :func:`scipy.sparse.linalg.lsqr` with ``damp = √αⱼ``, ``atol = btol = tol``;
 * ``sparse_cg``: :func:`scipy.sparse.linalg.cg` on the normal equations (XsᵀXs + αI)w = Xsᵀys
   (n >= p) or on the kernel form (XsXsᵀ + αI)c = ys, w = Xsᵀc (p > n), relative tolerance ``tol``;
-* ``lbfgs``: :func:`scipy.optimize.minimize` (L-BFGS-B), with the bounds w >= 0 when ``positive``.
+* ``lbfgs``: :func:`scipy.optimize.minimize` (L-BFGS-B), with the bounds w >= 0 when ``positive``;
+* ``cholesky`` on sparse X without intercept: the dense Gram matrix of the design, factored.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import scipy.sparse.linalg as splinalg
 
 from ..errors import ConvergenceWarning
 from ._design import Design
+from ._ridge_solvers import solve_cholesky
+from ._ridge_spectrum import design_spectrum
 
-__all__ = ["solve_lbfgs", "solve_lsqr", "solve_sparse_cg"]
+__all__ = ["solve_lbfgs", "solve_lsqr", "solve_sparse_cg", "solve_sparse_cholesky"]
 
 
 def solve_lsqr(
@@ -168,3 +171,19 @@ def _polish_on_face(
     before = np.linalg.norm(_projected_gradient(design, ys, alpha, w))
     after = np.linalg.norm(_projected_gradient(design, ys, alpha, polished))
     return polished if after < before else w
+
+
+def solve_sparse_cholesky(design: Design, alphas: np.ndarray) -> np.ndarray:
+    """W (k, p) from (XsᵀXs + αⱼI)w = Xsᵀysⱼ for a sparse design, or by its eigendecomposition when
+    the Cholesky factor's estimated error is too large (there is no SVD of a sparse X here)."""
+    G = design.gram()
+    B = design.rmatmat(design.ys)
+    rows = []
+    for j, a in enumerate(alphas):
+        solved = solve_cholesky(G, B[:, [j]], float(a))
+        rows.append(solved.W[0] if solved is not None else None)
+    if any(row is None for row in rows):
+        spectrum = design_spectrum(design)
+        fallback = spectrum.coefs(alphas)  # (k, k, p)
+        rows = [fallback[j, j] if row is None else row for j, row in enumerate(rows)]
+    return np.vstack(rows)

@@ -20,10 +20,9 @@ import numpy as np
 from sklearn.utils import assert_all_finite
 
 from ._validation import SQUARES_OVERFLOW
-from .gram_stats import GramStats, rows_stats
+from .gram_stats import GramStats, NormalEquations, rows_stats
 
 __all__ = [
-    "GramForm",
     "KernelForm",
     "gram_form",
     "kernel_form",
@@ -34,17 +33,6 @@ __all__ = [
 ]
 
 _CANCELLATION = 1e-6  # fall back to explicit centring when centring removes > 6 digits
-
-
-@dataclass(frozen=True)
-class GramForm:
-    """G = XsᵀXs (p×p), B = Xsᵀys (p×k), yy = ‖ys‖² per target, and the offsets removed."""
-
-    G: np.ndarray
-    B: np.ndarray
-    yy: np.ndarray
-    x_offset: np.ndarray
-    y_offset: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -118,16 +106,18 @@ def row_stats(X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None) ->
     return stats
 
 
-def stats_gram_form(stats: GramStats, fit_intercept: bool) -> GramForm:
-    """Ridge's :class:`GramForm` of the statistics (raw weights sᵢ), centred when ``fit_intercept``."""
+def stats_gram_form(stats: GramStats, fit_intercept: bool) -> NormalEquations:
+    """Ridge's normal equations of the statistics (raw weights sᵢ), centred when ``fit_intercept``,
+    with the targets as columns: Xty (p, k), yty, y_offset (k,) also for a 1-D y."""
     ne = stats.normal_equations(fit_intercept)
-    B = ne.Xty[:, None] if stats.n_targets is None else ne.Xty
-    return GramForm(ne.XtX, B, np.atleast_1d(ne.yty), ne.X_offset, np.atleast_1d(ne.y_offset))
+    if stats.n_targets is not None:
+        return ne
+    return ne._replace(Xty=ne.Xty[:, None], yty=np.atleast_1d(ne.yty), y_offset=np.atleast_1d(ne.y_offset))
 
 
 def gram_form(
     X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> GramForm:
+) -> NormalEquations:
     """Centred (weighted) Gram statistics of float64 ``X`` (n, p), ``Y`` (n, k); inputs unchanged.
 
     The form of :func:`row_stats`: a fit from the rows and a fit from their :class:`GramStats`

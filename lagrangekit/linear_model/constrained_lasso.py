@@ -18,22 +18,6 @@ from .stats_fit import enet_prepared_data, gram_stats_input
 __all__ = ["ConstrainedLasso"]
 
 
-def _support_block(data: PreparedData, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(Xᶜ_Sᵀ S Xᶜ_S, Xᶜ_Sᵀ S yᶜ) for the columns in ``support``."""
-    if data.gram is not None:
-        g = data.gram
-        return g.XtX[np.ix_(support, support)], g.Xty[support]
-    return data.design.gram_block(support, data.design.y)
-
-
-def _correlations_at(data: PreparedData, w: np.ndarray) -> np.ndarray:
-    """Xᶜᵀ S (yᶜ − Xᶜw), the negative gradient times n."""
-    if data.gram is not None:
-        return data.gram.Xty - data.gram.XtX @ w
-    design = data.design
-    return design.rmatvec(design.y - design.matvec(w))
-
-
 class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     """Least squares subject to an L1-norm budget, with the multiplier of the budget.
 
@@ -160,7 +144,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         Constant (zero after centring) columns, whose coefficient is 0, are left out of the
         uniqueness test and the solve.
         """
-        G, q = _support_block(data, np.arange(w_small.shape[0]))
+        G, q = data.support_block(np.arange(w_small.shape[0]))
         keep = np.flatnonzero(np.diag(G) > 0)
         G, q = G[np.ix_(keep, keep)], q[keep]
         if np.linalg.matrix_rank(G) == G.shape[0]:
@@ -182,12 +166,12 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         certified by a duality gap that is small because the objective barely moves.
         """
         n = data.n_samples
-        z = _correlations_at(data, w) / n
+        z = data.correlations_at(w) / n
         support = np.flatnonzero((w != 0) | (np.abs(z) >= mu * (1 - 1e-6)))
         if support.size == 0:
             return w, mu
         signs = np.where(w[support] != 0, np.sign(w[support]), np.sign(z[support]))
-        G, q = _support_block(data, support)
+        G, q = data.support_block(support)
         w_S = t * signs / support.size
         N = scipy.linalg.null_space(signs[None, :])
         if N.shape[1]:
@@ -201,7 +185,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             return w, mu
         w_exact = np.zeros_like(w)
         w_exact[support] = w_S
-        z = _correlations_at(data, w_exact) / n
+        z = data.correlations_at(w_exact) / n
         off = np.ones(w.shape[0], dtype=bool)
         off[support] = False
         if np.any(np.abs(z[off]) > mu_exact * (1 + 1e-9)):

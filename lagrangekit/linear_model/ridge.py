@@ -12,13 +12,12 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
 from ._cvxpy_forms import ridge_problem
-from ._design import Design, centred_design
+from ._design import centred_design
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
-from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg
+from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg, solve_sparse_cholesky
 from ._ridge_sag import solve_sag
 from ._ridge_solvers import min_norm_warning, solve_cholesky, solve_dual, solve_svd
-from ._ridge_spectrum import design_spectrum
-from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
+from ._ridge_stats import gram_form, kernel_form, weighted_design
 from ._validation import RidgeData, check_nonnegative, prepare_ridge_data
 from .certificate import ridge_kkt
 from .stats_fit import fit_ridge_from_stats, gram_stats_input
@@ -311,7 +310,7 @@ class Ridge(RidgeFamily):
                 random_state=self.random_state,
             )  # fmt: skip
         else:  # "cholesky" on sparse X without intercept: the dense Gram matrix of the design
-            W = _sparse_cholesky(design, alphas)
+            W = solve_sparse_cholesky(design, alphas)
         return W, design.y_offset - W @ design.X_offset
 
     def _closed_forms(
@@ -336,9 +335,9 @@ class Ridge(RidgeFamily):
         X, Y, sw = data.X, data.Y, data.sample_weight
         if solver == "cholesky":
             form = gram_form(X, Y, sw, self.fit_intercept)
-            solved = solve_cholesky(form, alpha)
+            solved = solve_cholesky(form.XtX, form.Xty, alpha)
             if solved is not None:
-                return solved.W, form.y_offset - solved.W @ form.x_offset, solver
+                return solved.W, form.y_offset - solved.W @ form.X_offset, solver
         elif solver == "dual" and alpha > 0:
             dual = solve_dual(kernel_form(X, Y, sw, self.fit_intercept), alpha)
             if dual is not None:
@@ -358,20 +357,3 @@ def _check_alpha(alpha: Any) -> Any:
     if values.size == 0:
         raise ValueError("alpha must be a float or a non-empty array of floats, one per target")
     return np.array([check_nonnegative(a, "each alpha") for a in values], dtype=float)
-
-
-def _sparse_cholesky(design: Design, alphas: np.ndarray) -> np.ndarray:
-    """W (k, p) from (XsᵀXs + αⱼI)w = Xsᵀysⱼ for a sparse design, or by its eigendecomposition when
-    the Cholesky factor's estimated error is too large (there is no SVD of a sparse X here)."""
-    G = design.gram()
-    B = design.rmatmat(design.ys)
-    rows = []
-    for j, a in enumerate(alphas):
-        form = GramForm(G.copy(), B[:, [j]], np.zeros(1), design.X_offset, design.y_offset[[j]])
-        solved = solve_cholesky(form, float(a))
-        rows.append(solved.W[0] if solved is not None else None)
-    if any(row is None for row in rows):
-        spectrum = design_spectrum(design)
-        fallback = spectrum.coefs(alphas)  # (k, k, p)
-        rows = [fallback[j, j] if row is None else row for j, row in enumerate(rows)]
-    return np.vstack(rows)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import numbers
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -16,67 +15,14 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from ._design import centred_design
-from ._ridge_spectrum import RidgeSpectrum, design_spectrum, ridge_spectrum, svd_spectrum
+from ._ridge_spectrum import RidgeSpectrum, design_spectrum, loo_residual_blocks, ridge_spectrum, svd_spectrum
 from ._validation import prepare_ridge_data
 from .ridge import RidgeFamily
 from .stats_fit import fit_ridge_cv_from_folds, gram_folds_input
 
-__all__ = ["RidgeCV", "loo_residual_blocks"]
+__all__ = ["RidgeCV"]
 
-_BLOCK_BYTES = 1 << 21
 GCV_MODES = (None, "auto", "svd", "eigen")
-
-
-def loo_residual_blocks(
-    spectrum: RidgeSpectrum,
-    X: Any,
-    Y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    fit_intercept: bool,
-    alphas: np.ndarray,
-) -> Iterator[tuple[slice, np.ndarray]]:
-    """Yield (rows, E) with E (m, n_alphas, k) the leave-one-out residuals yᵢ − ŷ₋ᵢ(xᵢ) of those rows.
-
-    Ridge with an unpenalized intercept is a linear smoother ŷ = Hy with
-    H = qqᵀ/‖q‖² + Z diag(1/(λ + α)) Zᵀ in the √s-scaled problem (Z = XsV, q = √s), and
-    leaving sample i out changes its residual to rᵢ/(1 − Hᵢᵢ) exactly. Residuals are in
-    the original scale of y (a zero-weight sample gets the full model's residual). Rows are
-    processed in blocks; X (dense or sparse) is not copied.
-    """
-    n, p = X.shape
-    k = Y.shape[1]
-    D = 1.0 / (spectrum.eigvals[None, :] + alphas[:, None])  # (A, r)
-    fit_coef = (spectrum.z[None, :, :] * D[:, :, None]).transpose(1, 0, 2).reshape(-1, alphas.size * k)
-    s = np.ones(n) if sample_weight is None else sample_weight
-    h0 = s / s.sum() if fit_intercept else np.zeros(n)
-    use_Q = spectrum.Q is not None and np.all(s > 0)
-    # Q spans all of the centred sample space: then 1 − Hᵢᵢ = α·Σᵣ Qᵢᵣ²/(λᵣ + α) and the residual is
-    # α·(Q D Qᵀys)ᵢ, so the leave-one-out residual is their ratio, with no 1 − H cancellation
-    spans = use_Q and spectrum.Q.shape[1] == n - int(fit_intercept)
-    root = np.sqrt(s)
-    rows = max(64, _BLOCK_BYTES // (8 * max(p, spectrum.eigvals.size, alphas.size * k)))
-    for start in range(0, n, rows):
-        block = slice(start, min(n, start + rows))
-        if spans:
-            Q = spectrum.Q[block]
-            Qty = spectrum.z / np.sqrt(spectrum.eigvals)[:, None]  # (r, k)
-            dual = np.einsum("mr,ar,rk->mak", Q, D, Qty)  # ((K + αI)⁻¹ys)ᵢ
-            yield block, dual / ((Q * Q) @ D.T)[:, :, None] / root[block, None, None]
-            continue
-        if use_Q:  # Z = Q√λ is already scaled by √s
-            Z = spectrum.Q[block] * np.sqrt(spectrum.eigvals)
-            scale = root[block, None]
-        else:
-            Z = np.asarray(X[block] @ spectrum.V) - spectrum.x_offset_V
-            scale = None
-        lever = (Z * Z) @ D.T  # (m, A)
-        H = h0[block, None] + (lever if use_Q else s[block, None] * lever)
-        fitted = (Z @ fit_coef).reshape(-1, alphas.size, k)
-        centred = Y[block] - spectrum.y_offset
-        R = (centred * scale if use_Q else centred)[:, None, :] - fitted
-        if use_Q:
-            R = R / scale[:, :, None]
-        yield block, R / (1.0 - H)[:, :, None]
 
 
 class _PredictionsAsInput(RegressorMixin, BaseEstimator):

@@ -127,7 +127,7 @@ def fit_ridge_from_stats(
             "'auto', 'cholesky' and 'svd'"
         )
     form = stats_gram_form(stats, fit_intercept)
-    solved = solve_cholesky(form, alpha, max_error=np.inf) if solver != "svd" else None
+    solved = solve_cholesky(form.XtX, form.Xty, alpha, max_error=np.inf) if solver != "svd" else None
     if solved is not None and solved.error_estimate > MAX_ERROR:
         warnings.warn(
             f"the Gram matrix + alpha*I is ill-conditioned: the coefficients from GramStats carry an "
@@ -143,7 +143,7 @@ def fit_ridge_from_stats(
             min_norm_warning("alpha=0 and the Gram matrix is singular")
         W = ridge_stats_spectrum(stats, fit_intercept).coefs(np.array([alpha]))[0]
         used = "eigh"
-    return W, form.y_offset - W @ form.x_offset, used
+    return W, form.y_offset - W @ form.X_offset, used
 
 
 def fit_ridge_cv_from_folds(
