@@ -8,7 +8,7 @@ their constrained forms, paths and certificates need only
   q = Σ sᵢ(yᵢ − ȳ)²,
 - the number of rows n (sᵢ = 1 when there are no weights, so W = n).
 
-These are a map-reduce over rows. Each block of rows is centred on its own mean before its
+These are a map-reduce over rows. Each block of rows is centred on a local shift before its
 cross-products are taken (one BLAS ``syrk`` on the block augmented by y and a column of
 √sᵢ), and blocks are combined with the pairwise update of Chan, Golub and LeVeque (1979)::
 
@@ -31,8 +31,9 @@ from ._dask import dask_row_reduce
 
 __all__ = ["GramStats", "NormalEquations"]
 
-_BLOCK_BYTES = 2**21  # rows per block are chosen so one augmented block stays in cache
+_BLOCK_BYTES = 2**23  # rows per block: few enough merges that their O(p²) work stays small
 _MIN_BLOCK_ROWS = 1024
+_SHIFT_ROWS = 256  # a block is shifted by the mean of its first rows (all of them in a small block)
 
 
 class NormalEquations(NamedTuple):
@@ -390,6 +391,53 @@ def iter_chunks(chunks: Iterable[Sequence[Any]]) -> Iterable[tuple[Any, Any, Any
         yield X, y, w
 
 
+def _raw_block(
+    Xb: np.ndarray, Yb: np.ndarray, ones: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """(m, block mean, centred cross-products) of an unweighted block from its raw products,
+    with no copy of the block, or None when centring them afterwards would cancel more than
+    one digit of a column's squares (a mean larger than 3 spreads): then the block is shifted."""
+    m = Xb.shape[0]
+    sums = np.concatenate([ones @ Xb, ones @ Yb])
+    raw = np.empty((sums.size, sums.size))
+    p = Xb.shape[1]
+    raw[:p, :p] = Xb.T @ Xb
+    raw[:p, p:] = Xb.T @ Yb
+    raw[p:, :p] = raw[:p, p:].T
+    raw[p:, p:] = Yb.T @ Yb
+    squares = np.diagonal(raw).copy()
+    raw -= np.outer(sums, sums / m)
+    if np.any(np.diagonal(raw) < 0.1 * squares):
+        return None
+    return float(m), sums / m, raw
+
+
+def _shifted_block(
+    Xb: np.ndarray, Yb: np.ndarray, wb: np.ndarray | None, buf: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """(W, weighted block mean, centred cross-products) of a block shifted by the mean of its
+    first rows, by one ``syrk`` of [X − K, y − K_y, 1]·√s in ``buf``."""
+    p = Xb.shape[1]
+    width = p + Yb.shape[1]
+    D = buf[: Xb.shape[0]]
+    head = slice(0, _SHIFT_ROWS)
+    shift = np.concatenate([Xb[head].mean(axis=0, dtype=float), Yb[head].mean(axis=0, dtype=float)])
+    np.subtract(Xb, shift[:p], out=D[:, :p])
+    np.subtract(Yb, shift[p:], out=D[:, p:width])
+    if wb is None:
+        D[:, -1] = 1.0
+    else:
+        root = np.sqrt(wb)
+        D[:, :width] *= root[:, None]
+        D[:, -1] = root
+    S = D.T @ D
+    weight = S[-1, -1]
+    sums = S[:width, -1]
+    block = S[:width, :width]
+    block -= np.outer(sums, sums / weight)
+    return weight, shift + sums / weight, block
+
+
 def centred_moments(
     X: np.ndarray, Y: np.ndarray, w: np.ndarray | None
 ) -> tuple[float, np.ndarray, np.ndarray]:
@@ -397,39 +445,34 @@ def centred_moments(
 
     W = Σsᵢ, m = Σsᵢzᵢ/W and M = Σsᵢ(zᵢ − m)(zᵢ − m)ᵀ of shape (p + k, p + k), so that XᵀSX
     centred is M[:p, :p], XᵀSy centred M[:p, p:] and the targets' centred squares the diagonal
-    of M[p:, p:]. Each block of rows is shifted by its (unweighted) mean and reduced by one
-    ``syrk`` through a cache-sized buffer; blocks are merged in place by Chan, Golub and
-    LeVeque's update (see the module docstring), so no copy of X is made and the centring keeps
+    of M[p:, p:]. An unweighted float64 block whose means are within about three spreads is reduced
+    from its raw products (one ``syrk`` on the block itself, no copy); any other block is
+    shifted by the mean of its first rows into a buffer and reduced by one ``syrk`` there, so
+    centring never cancels more than a digit. Blocks are merged in place by Chan, Golub and
+    LeVeque's update (see the module docstring): X is never copied whole and the centring keeps
     its accuracy however large the means. Non-finite input gives non-finite output (unchecked).
     """
     n, p = X.shape
     width = p + Y.shape[1]
     rows = min(max(n, 1), max(_MIN_BLOCK_ROWS, width, _BLOCK_BYTES // (8 * (width + 1))))
-    buf = np.empty((rows, width + 1))
-    buf[:, -1] = 1.0
+    buf: np.ndarray | None = None
+    ones = np.ones(rows)
     total, mean, M = 0.0, np.zeros(width), np.zeros((width, width))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         for start in range(0, n, rows):
             stop = min(start + rows, n)
-            D = buf[: stop - start]
             Xb, Yb = X[start:stop], Y[start:stop]
-            shift = np.concatenate([Xb.mean(axis=0, dtype=float), Yb.mean(axis=0, dtype=float)])
-            np.subtract(Xb, shift[:p], out=D[:, :p])
-            np.subtract(Yb, shift[p:], out=D[:, p:width])
-            if w is not None:
-                root = np.sqrt(w[start:stop])
-                D[:, :width] *= root[:, None]
-                D[:, -1] = root
-            S = D.T @ D
-            if w is not None:
-                D[:, -1] = 1.0  # restore the buffer's column of ones
-            weight = S[-1, -1]
+            wb = None if w is None else w[start:stop]
+            exact = wb is None and Xb.dtype == np.float64 and Yb.dtype == np.float64
+            found = _raw_block(Xb, Yb, ones[: stop - start]) if exact else None
+            if found is None:
+                if buf is None:
+                    buf = np.empty((rows, width + 1))
+                found = _shifted_block(Xb, Yb, wb, buf)
+            weight, block_mean, block = found
             if weight == 0:
                 continue
-            sums = S[:width, -1]
-            block = S[:width, :width]
-            block -= np.outer(sums, sums / weight)
-            delta = shift + sums / weight - mean
+            delta = block_mean - mean
             merged = total + weight
             mean += delta * (weight / merged)
             M += block
