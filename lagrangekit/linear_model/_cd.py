@@ -135,7 +135,7 @@ def _settled(w, idx, m, w_prev, coef_tol):
 
 
 @njit(cache=True)
-def _gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
+def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
     """Duality gap of P at w, given ‖r‖², ‖w‖₁, ‖w‖², and zⱼ = Xⱼᵀr over idx[:m] ⊇ support(w).
 
     With θ = s·r and yᵀr = ‖r‖² + wᵀXᵀr, the gap is written as
@@ -390,7 +390,7 @@ def _inner(
         _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, ws, mw, r, cs, z)
         rr = _wnorm2(r, sw, weighted) - cs * cs * vv
         wl1, wl2 = _penalty_sums(w, ws, mw)
-        gap_in, _, _ = _gap(rr, w, wl1, wl2, z, ws, mw, lam1, lam2, positive)
+        gap_in, _, _ = duality_gap(rr, w, wl1, wl2, z, ws, mw, lam1, lam2, positive)
         if gap_in <= tol_in:
             break
     return cs, epochs, settled
@@ -451,7 +451,7 @@ def enet_cd_design(
             )
         rr = _wnorm2(r, sw, weighted) - cs * cs * vv
         wl1, wl2 = _penalty_sums(w, active, m)
-        gap, s, primal = _gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
+        gap, s, primal = duality_gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
         if (gap <= tol and settled) or epochs >= max_epochs:
             break
         n_outer += 1
@@ -560,7 +560,7 @@ def enet_cd_gram_path(
         settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
         while True:
             wl1, wl2 = _penalty_sums(w, active, m)
-            gap, s, primal = _gap(rr, w, wl1, wl2, g, active, m, lam1, lam2, positive)
+            gap, s, primal = duality_gap(rr, w, wl1, wl2, g, active, m, lam1, lam2, positive)
             if (gap <= tol and settled) or epochs >= max_epochs:
                 break
             if screen:

@@ -1,15 +1,15 @@
-"""Dask reductions to GramStats: each row block is reduced where it lives, then the parts are tree-merged."""
+"""Dask row reductions: each row block of (X, y, weights) is reduced where it lives, then the parts are
+tree-merged, in one ``dask.compute``. What a block reduces to is the caller's (GramStats, per-fold lists)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .gram_stats import GramStats, array_stats, check_chunk, interleaved_fold_stats
-
-__all__ = ["dask_fold_stats", "is_dask_array"]
+__all__ = ["dask_row_reduce", "is_dask_array"]
 
 _FAN_IN = 8  # partial statistics merged per task of the reduction tree
 
@@ -18,17 +18,6 @@ def is_dask_array(obj: Any) -> bool:
     """Whether ``obj`` is a ``dask.array.Array`` (without importing dask when it is not loaded)."""
     da = sys.modules.get("dask.array")
     return da is not None and isinstance(obj, da.Array)
-
-
-def _block_reduce(X: Any, y: Any, w: Any, start: int, n_splits: int | None) -> Any:
-    X, y, w = check_chunk(X, y, w, where=f"dask block at row {start}: ")
-    return array_stats(X, y, w) if n_splits is None else interleaved_fold_stats(X, y, w, start, n_splits)
-
-
-def _merge_parts(*parts: Any) -> Any:
-    if isinstance(parts[0], GramStats):
-        return GramStats.merge_all(parts)
-    return [GramStats.merge_all(fold) for fold in zip(*parts)]
 
 
 def _aligned(a: Any, X: Any, name: str) -> Any:
@@ -55,8 +44,21 @@ def _aligned(a: Any, X: Any, name: str) -> Any:
     return a
 
 
-def dask_fold_stats(X: Any, y: Any, sample_weight: Any, *, n_splits: int | None) -> Any:
-    """GramStats of Dask arrays (or ``n_splits`` interleaved folds of them), in one ``dask.compute``."""
+def dask_row_reduce(
+    X: Any,
+    y: Any,
+    sample_weight: Any,
+    reduce_block: Callable[[Any, Any, Any, int], Any],
+    merge: Callable[..., Any],
+    *,
+    known_chunks: bool,
+) -> Any:
+    """``merge`` of ``reduce_block(X_block, y_block, w_block, first_row)`` over X's row blocks.
+
+    Both callables must be picklable (module-level functions or partials of them) so they can
+    run on a ``distributed`` cluster. ``known_chunks`` refuses row chunks of unknown size
+    (needed when a block's reduction depends on its first row's index).
+    """
     try:
         import dask
     except ImportError:  # pragma: no cover - exercised only without the extra installed
@@ -69,7 +71,7 @@ def dask_fold_stats(X: Any, y: Any, sample_weight: Any, *, n_splits: int | None)
     y = _aligned(y, X, "y")
     w = None if sample_weight is None else _aligned(sample_weight, X, "sample_weight")
     row_chunks = X.chunks[0]
-    if n_splits is not None and any(np.isnan(c) for c in row_chunks):
+    if known_chunks and any(np.isnan(c) for c in row_chunks):
         raise ValueError("K-fold statistics need known row chunks: call X.compute_chunk_sizes() first")
     starts = np.concatenate([[0], np.cumsum(row_chunks)[:-1]]) if row_chunks else []
     # unoptimized, so that X and y blocks cut from one upstream block share its task (fusing
@@ -77,15 +79,15 @@ def dask_fold_stats(X: Any, y: Any, sample_weight: Any, *, n_splits: int | None)
     x_blocks = X.to_delayed(optimize_graph=False).ravel()
     y_blocks = y.to_delayed(optimize_graph=False).ravel()
     w_blocks = [None] * len(x_blocks) if w is None else w.to_delayed(optimize_graph=False).ravel()
-    reduce_block = dask.delayed(_block_reduce, pure=True)
+    reduce_task = dask.delayed(reduce_block, pure=True)
     level = [
-        reduce_block(xb, yb, wb, int(s) if np.isfinite(s) else 0, n_splits)
+        reduce_task(xb, yb, wb, int(s) if np.isfinite(s) else 0)
         for xb, yb, wb, s in zip(x_blocks, y_blocks, w_blocks, starts)
     ]
     if not level:
         raise ValueError("X has no row blocks")
-    merge = dask.delayed(_merge_parts, pure=True)
+    merge_task = dask.delayed(merge, pure=True)
     while len(level) > 1:
-        level = [merge(*level[i : i + _FAN_IN]) for i in range(0, len(level), _FAN_IN)]
+        level = [merge_task(*level[i : i + _FAN_IN]) for i in range(0, len(level), _FAN_IN)]
     (result,) = dask.compute(level[0])
     return result

@@ -1,30 +1,41 @@
-"""The design shape: X as given (dense or CSC), with sample weights and implicit centring.
+"""The design: weighted least-squares data with implicit centring, for dense or scipy.sparse X.
 
-A :class:`Design` describes the weighted, centred least-squares data
+A :class:`Design` describes the data of Σᵢ sᵢ(yᵢ − b − xᵢᵀw)² after the intercept is removed,
 
-    Xᶜ = X − 1·x̄ᵀ,   yᶜ = y − ȳ,   weights sᵢ rescaled to sum to n,
+    Xᶜ = X − 1·x̄ᵀ,   Yᶜ = Y − 1·ȳᵀ,   x̄, ȳ the s-weighted means (zero without an intercept),
 
-without forming Xᶜ: X is kept as the caller's array (dense C- or Fortran-ordered float64, or
-CSC float64 in canonical form), the column means x̄ and the weights are carried as vectors, and
-every product subtracts the means on the fly (Xᶜw = Xw − (x̄ᵀw)·1, XᶜᵀSr = XᵀSr when Σsᵢrᵢ = 0).
-X is copied only to change its type (float32, CSR, non-canonical CSC become float64 CSC/dense)
-or, for dense X whose centring would cancel more than six digits of a column's squares, into
-one explicitly centred Fortran-ordered copy (then ``x_mean`` is 0 and ``X_offset`` holds the
-means removed). A :class:`DesignTarget` pairs a design with one centred target.
+without forming Xᶜ: X is kept as the caller's array (dense in either memory order, or CSR/CSC),
+the means and the weights are vectors, and every product subtracts the means on the fly
+(Xᶜw = Xw − (x̄ᵀw)·1, XᶜᵀSr = XᵀSr − x̄·Σsᵢrᵢ). Every solver on rows reads the data through it:
+Ridge's iterative solvers and SAG through √S·Xᶜ (:meth:`Design.matmat`, :meth:`Design.operator`),
+its sparse closed forms through :meth:`Design.gram` and :meth:`Design.kernel`, the elastic net's
+coordinate descent through ``X``, ``x_mean``, ``weights`` and ``col_norm2``.
+
+Two builders fix the weights' scale and what X may be:
+
+* :func:`centred_design` (Ridge): the weights as given, X as given (float64 dense, CSR or CSC),
+  the means by one product Xᵀs; X is never copied.
+* :func:`make_design` (the elastic net): weights rescaled to sum to n as scikit-learn's
+  coordinate descent does, X as float64 dense or canonical CSC (the compiled kernels' input; X
+  is copied only to change its type), the columns' centred squared norms ``col_norm2``, and
+  one explicitly centred Fortran copy of dense X when implicit centring would cancel more than
+  six digits of a column's squares (then ``x_mean`` is 0 and ``X_offset`` holds the means).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
+import scipy.sparse.linalg as splinalg
 from numba import njit
 
-from ._preprocessing import SQUARES_OVERFLOW
+from ._validation import SQUARES_OVERFLOW, rescale_weights
 
-__all__ = ["CONSTANT_CENTRED", "Design", "DesignTarget", "make_design", "rescale_weights"]
+__all__ = ["CONSTANT_CENTRED", "Design", "centred_design", "make_design"]
 
 _CANCELLATION = 1e-6  # centre explicitly when implicit centring would cancel > 6 digits
 _EPS = np.finfo(np.float64).eps
@@ -33,13 +44,6 @@ _EPS = np.finfo(np.float64).eps
 # two-pass centring, and 64·eps of them when ‖Xⱼ − x̄ⱼ‖² = ‖Xⱼ‖² − n·x̄ⱼ² cancels (sparse X).
 CONSTANT_CENTRED = (64 * _EPS) ** 2
 _CONSTANT_CANCELLED = 64 * _EPS
-
-
-def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndarray | None:
-    """Weights rescaled to sum to ``n_samples``, as scikit-learn's coordinate descent does."""
-    if sample_weight is None:
-        return None
-    return sample_weight * (n_samples / sample_weight.sum())
 
 
 @njit(cache=True)
@@ -90,30 +94,47 @@ def _csc_column_moments(data, indices, indptr, sw, weighted):
 
 @dataclass(frozen=True)
 class Design:
-    """Weighted design with implicit centring (see the module docstring).
+    """Weighted data with implicit centring (see the module docstring).
 
     Attributes
     ----------
-    X : ndarray (C or F order, float64) or scipy.sparse CSC (float64, canonical)
-        Not a centred copy, except after the cancellation fallback.
+    X : ndarray (float64, C or F order) or scipy.sparse CSR/CSC (float64)
+        The caller's X, not a centred copy (except after :func:`make_design`'s fallback).
     weights : ndarray of shape (n_samples,) or None
-        Sample weights rescaled to sum to n (None: all ones).
+        The sᵢ of the objective (None: all ones); :func:`make_design` rescales them to sum to n.
     x_mean : ndarray of shape (n_features,)
         Means subtracted implicitly (zeros without an intercept or after an explicit copy).
     X_offset : ndarray of shape (n_features,)
         The weighted column means that define the intercept b = ȳ − X_offsetᵀw.
-    col_norm2 : ndarray of shape (n_features,)
-        ‖Xᶜⱼ‖²_S = Σᵢ sᵢ(Xᵢⱼ − x̄ⱼ)², set to 0 for numerically constant columns, whose
-        coefficient is 0: the solvers skip them and :meth:`DesignTarget.correlations` is 0 there.
+    Y : ndarray of shape (n_samples, n_targets)
+        The centred targets Yᶜ (float64, not weighted).
+    y_offset : ndarray of shape (n_targets,)
+        Their weighted means ȳ (zeros without an intercept).
+    col_norm2 : ndarray of shape (n_features,) or None
+        ‖Xᶜⱼ‖²_S = Σᵢ sᵢ(Xᵢⱼ − x̄ⱼ)², 0 for numerically constant columns, whose coefficient is 0
+        (coordinate descent skips them); None from :func:`centred_design`.
     """
 
     X: Any
     weights: np.ndarray | None
     x_mean: np.ndarray
     X_offset: np.ndarray
-    col_norm2: np.ndarray
-    n_samples: int
-    fit_intercept: bool
+    Y: np.ndarray
+    y_offset: np.ndarray
+    col_norm2: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.X.shape
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
 
     @property
     def is_sparse(self) -> bool:
@@ -125,49 +146,100 @@ class Design:
         return not self.is_sparse and not self.X.flags.f_contiguous
 
     @property
-    def n_features(self) -> int:
-        return self.X.shape[1]
-
-    @property
     def constant_columns(self) -> np.ndarray:
         """Mask of the columns that are constant after centring (or zero): their coefficient is 0."""
+        if self.col_norm2 is None:
+            return np.zeros(self.n_features, dtype=bool)
         return self.col_norm2 == 0
 
-    def center_target(self, y: np.ndarray) -> tuple[np.ndarray, float]:
-        """(yᶜ, ȳ): the target minus its weighted mean (when an intercept is fitted), float64."""
-        y = np.asarray(y, dtype=np.float64)
-        if not self.fit_intercept:
-            return y, 0.0
-        mean = float(np.mean(y) if self.weights is None else self.weights @ y / self.n_samples)
-        return y - mean, mean
+    @property
+    def x_offset(self) -> np.ndarray:
+        """x̄ subtracted implicitly from X (``x_mean``), the name Ridge's SAG kernel reads."""
+        return self.x_mean
 
+    @cached_property
+    def root(self) -> np.ndarray | None:
+        """√s, or None without weights."""
+        return None if self.weights is None else np.sqrt(self.weights)
+
+    @cached_property
+    def ys(self) -> np.ndarray:
+        """√S·Yᶜ (n, k): the targets of the unweighted problem on √S·Xᶜ."""
+        return self.Y if self.root is None else self.Y * self.root[:, None]
+
+    # ------------------------------------------------------------------ one target
+    def target(self, t: int) -> Design:
+        """The same design with target ``t`` alone (X is shared, not copied)."""
+        return replace(self, Y=np.ascontiguousarray(self.Y[:, t])[:, None], y_offset=self.y_offset[t : t + 1])
+
+    @property
+    def y(self) -> np.ndarray:
+        """The centred target of a one-target design, as a contiguous 1-D array."""
+        return self.Y[:, 0]
+
+    def correlations(self) -> np.ndarray:
+        """XᶜᵀSyᶜ of a one-target design (0 on constant columns)."""
+        return np.where(self.constant_columns, 0.0, self.rmatvec(self.y))
+
+    def weighted_sum_squares(self) -> float:
+        """yᶜᵀSyᶜ of a one-target design."""
+        y = self.y
+        return float(y @ y if self.weights is None else (self.weights * y) @ y)
+
+    # ------------------------------------------------------------------ products
     def matvec(self, w: np.ndarray) -> np.ndarray:
         """Xᶜw = Xw − (x̄ᵀw)·1."""
         return np.asarray(self.X @ w).ravel() - float(self.x_mean @ w)
 
-    def _rmatvec_raw(self, u: np.ndarray) -> np.ndarray:
-        """Xᶜᵀu = Xᵀu − x̄·Σᵢuᵢ."""
+    def rmatvec(self, r: np.ndarray) -> np.ndarray:
+        """XᶜᵀSr = XᵀSr − x̄·Σsᵢrᵢ."""
+        u = r if self.weights is None else self.weights * r
         return np.asarray(self.X.T @ u).ravel() - self.x_mean * float(np.sum(u))
 
-    def rmatvec(self, r: np.ndarray) -> np.ndarray:
-        """XᶜᵀSr."""
-        return self._rmatvec_raw(r if self.weights is None else self.weights * r)
+    def matmat(self, V: np.ndarray) -> np.ndarray:
+        """√S·Xᶜ @ V for V of shape (p,) or (p, m)."""
+        out = np.asarray(self.X @ V) - self.x_mean @ V
+        if self.root is not None:
+            out = out * (self.root if out.ndim == 1 else self.root[:, None])
+        return out
 
-    def operator(self) -> Any:
-        """√S·Xᶜ as a LinearOperator (the design of the unweighted objective ½‖√S(yᶜ − Xᶜw)‖²)."""
-        from scipy.sparse.linalg import LinearOperator
+    def rmatmat(self, U: np.ndarray) -> np.ndarray:
+        """Xᶜᵀ√S @ U for U of shape (n,) or (n, m)."""
+        if self.root is not None:
+            U = U * (self.root if U.ndim == 1 else self.root[:, None])
+        out = np.asarray(self.X.T @ U)
+        return out - (self.x_mean * U.sum() if U.ndim == 1 else np.outer(self.x_mean, U.sum(axis=0)))
 
-        root = None if self.weights is None else np.sqrt(self.weights)
+    def operator(self) -> splinalg.LinearOperator:
+        """√S·Xᶜ as a scipy LinearOperator (for lsqr, cg, svds and proximal gradient)."""
+        return splinalg.LinearOperator(
+            self.X.shape, matvec=self.matmat, rmatvec=self.rmatmat, matmat=self.matmat,
+            rmatmat=self.rmatmat, dtype=np.float64,
+        )  # fmt: skip
 
-        def matvec(w):
-            v = self.matvec(np.ravel(w))
-            return v if root is None else root * v
+    def gram(self) -> np.ndarray:
+        """XᶜᵀSXᶜ = XᵀSX − (Σs)x̄x̄ᵀ as a dense (p, p) array."""
+        X = self.X
+        s = np.ones(X.shape[0]) if self.weights is None else self.weights
+        if self.weights is None:
+            G = X.T @ X
+        else:  # XᵀSX: the weights scale a transient product, X itself is left alone
+            G = X.T @ (sparse.diags(s) @ X) if sparse.issparse(X) else X.T @ (X * s[:, None])
+        G = G.toarray() if sparse.issparse(G) else np.asarray(G)
+        return G - s.sum() * np.outer(self.x_mean, self.x_mean)
 
-        def rmatvec(r):
-            r = np.ravel(r)
-            return self._rmatvec_raw(r if root is None else root * r)
-
-        return LinearOperator(self.X.shape, matvec=matvec, rmatvec=rmatvec, dtype=np.float64)
+    def kernel(self) -> np.ndarray:
+        """√S·Xᶜ(√S·Xᶜ)ᵀ as a dense (n, n) array: (XXᵀ − (Xx̄)1ᵀ − 1(Xx̄)ᵀ + ‖x̄‖²) scaled by √s√sᵀ."""
+        X = self.X
+        K = X @ X.T
+        K = K.toarray() if sparse.issparse(K) else np.array(K)
+        Xm = np.asarray(X @ self.x_mean)
+        K -= Xm[:, None]
+        K -= Xm[None, :]
+        K += self.x_mean @ self.x_mean
+        if self.root is not None:
+            K *= np.outer(self.root, self.root)
+        return K
 
     def columns(self, support: np.ndarray) -> np.ndarray:
         """Dense centred columns Xᶜ[:, support] (a copy of those columns only)."""
@@ -176,41 +248,27 @@ class Design:
         return XS - self.x_mean[support]
 
     def gram_block(self, support: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(Xᶜ_SᵀSXᶜ_S, Xᶜ_SᵀSyᶜ) for the columns in ``support``."""
+        """(Xᶜ_SᵀSXᶜ_S, Xᶜ_SᵀSy) for the columns in ``support``."""
         XS = self.columns(support)
         XS[:, self.constant_columns[support]] = 0.0
         SXS = XS if self.weights is None else XS * self.weights[:, None]
         return SXS.T @ XS, SXS.T @ y
 
 
-@dataclass(frozen=True)
-class DesignTarget:
-    """A design and one centred target yᶜ (float64, unweighted), with its offset ȳ."""
+def centred_design(X: Any, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool) -> Design:
+    """Ridge's design of float64 ``X`` (n, p), dense, CSR or CSC, with targets ``Y`` (n, k).
 
-    design: Design
-    y: np.ndarray
-    y_offset: float
-
-    @property
-    def n_samples(self) -> int:
-        return self.design.n_samples
-
-    @property
-    def X_offset(self) -> np.ndarray:
-        return self.design.X_offset
-
-    def correlations(self) -> np.ndarray:
-        """XᶜᵀSyᶜ (0 on constant columns); the implicit centring drops out because Σsᵢyᶜᵢ = 0."""
-        return np.where(self.design.constant_columns, 0.0, self.design.rmatvec(self.y))
-
-    def weighted_sum_squares(self) -> float:
-        """yᶜᵀSyᶜ."""
-        y = self.y
-        return float(y @ y if self.design.weights is None else (self.design.weights * y) @ y)
-
-    def root_weighted_target(self) -> np.ndarray:
-        """√S·yᶜ, the target of :meth:`Design.operator`."""
-        return self.y if self.design.weights is None else np.sqrt(self.design.weights) * self.y
+    The weights are the objective's sᵢ as given; the means are s-weighted. Inputs are unchanged
+    and X is not copied.
+    """
+    n, p = X.shape
+    if fit_intercept:
+        w = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
+        x_offset = np.asarray(X.T @ w).ravel()
+        y_offset = w @ Y
+    else:
+        x_offset, y_offset = np.zeros(p), np.zeros(Y.shape[1])
+    return Design(X, sample_weight, x_offset, x_offset, Y - y_offset, y_offset)
 
 
 def _canonical_csc(X: Any) -> Any:
@@ -222,16 +280,33 @@ def _canonical_csc(X: Any) -> Any:
     return Xs
 
 
-def make_design(X: Any, sample_weight: np.ndarray | None, fit_intercept: bool) -> Design:
-    """The design of (X, weights): no copy of float64 X (dense in either order, or canonical CSC).
+def _centred_targets(
+    Y: np.ndarray, weights: np.ndarray | None, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(Yᶜ in Fortran order, ȳ): each column minus its weighted mean (weights summing to n)."""
+    Y = np.asarray(Y, dtype=np.float64)
+    if not fit_intercept:
+        return np.asfortranarray(Y), np.zeros(Y.shape[1])
+    n = Y.shape[0]
+    means = np.array([np.mean(y) if weights is None else weights @ y / n for y in Y.T])
+    return np.asfortranarray(Y - means), means
 
-    Dense columns whose centred squares Σsᵢ(Xᵢⱼ − x̄ⱼ)² fall below 1e-6·Σsᵢ Xᵢⱼ² (a large mean
-    against a small spread) lose digits to implicit centring; then X is centred explicitly in
-    one Fortran-ordered copy. Raises ValueError when X's squares overflow float64.
+
+def make_design(
+    X: Any, sample_weight: np.ndarray | None, fit_intercept: bool, Y: np.ndarray | None = None
+) -> Design:
+    """The elastic net's design of (X, weights, targets ``Y`` (n, k)), weights rescaled to sum to n.
+
+    No copy of float64 X (dense in either order, or canonical CSC); other types become float64
+    (CSR and non-canonical CSC become canonical CSC). Dense columns whose centred squares
+    Σsᵢ(Xᵢⱼ − x̄ⱼ)² fall below 1e-6·Σsᵢ Xᵢⱼ² (a large mean against a small spread) lose digits
+    to implicit centring; then X is centred explicitly in one Fortran-ordered copy. Raises
+    ValueError when X's squares overflow float64. Without ``Y`` the design has no targets.
     """
     n, p = X.shape
     sw = rescale_weights(sample_weight, n)
     weights = None if sw is None else np.asarray(sw, dtype=np.float64)
+    Yc, y_offset = _centred_targets(np.zeros((n, 0)) if Y is None else Y, weights, fit_intercept)
     if sparse.issparse(X):
         Xs = _canonical_csc(X)
         ones = np.ones(1) if weights is None else weights
@@ -244,12 +319,9 @@ def make_design(X: Any, sample_weight: np.ndarray | None, fit_intercept: bool) -
     col_norm2 = np.maximum(squares - n * mean**2, 0.0) if fit_intercept else squares
     if not (np.all(np.isfinite(squares)) and np.all(np.isfinite(mean))):
         raise ValueError(SQUARES_OVERFLOW)
-    if not fit_intercept:
-        return Design(Xd, weights, mean, mean, col_norm2, n, fit_intercept)
-    if sparse.issparse(Xd):
+    if fit_intercept and sparse.issparse(Xd):
         col_norm2[col_norm2 <= _CONSTANT_CANCELLED * squares] = 0.0
-        return Design(Xd, weights, mean, mean, col_norm2, n, fit_intercept)
-    if np.any(col_norm2 < _CANCELLATION * squares):
+    elif fit_intercept and np.any(col_norm2 < _CANCELLATION * squares):
         # two passes: centre, then remove the (rounding-level) mean left in the copy
         Xc = np.array(Xd, dtype=np.float64, order="F", copy=True)
         Xc -= mean
@@ -259,5 +331,5 @@ def make_design(X: Any, sample_weight: np.ndarray | None, fit_intercept: bool) -
         mean = mean + left / n
         _, col_norm2 = _column_moments(Xc, ones, weights is not None)
         col_norm2[col_norm2 <= CONSTANT_CENTRED * squares] = 0.0
-        return Design(Xc, weights, np.zeros(p), mean, col_norm2, n, fit_intercept)
-    return Design(Xd, weights, mean, mean, col_norm2, n, fit_intercept)
+        return Design(Xc, weights, np.zeros(p), mean, Yc, y_offset, col_norm2)
+    return Design(Xd, weights, mean, mean, Yc, y_offset, col_norm2)

@@ -14,9 +14,11 @@ import numpy as np
 import scipy.sparse as sparse
 from sklearn.utils import assert_all_finite
 
-from ._design import DesignTarget, make_design
-from ._enet_solvers import GramData, PathSolution, enet_path_design, enet_path_gram, gram_statistics
+from ._design import Design, make_design
+from ._enet_solvers import PathSolution, enet_path_design, enet_path_gram, gram_data
+from ._ridge_stats import row_stats
 from ._roles import ElasticNetPenalty
+from .gram_stats import NormalEquations
 
 __all__ = [
     "GRAM_RECOMPUTED",
@@ -34,11 +36,11 @@ __all__ = [
 class PreparedData:
     """One target's centred, weighted data in the form its solver needs: Gram statistics or a design."""
 
-    gram: GramData | None
-    design: DesignTarget | None
+    gram: NormalEquations | None
+    design: Design | None
 
     @property
-    def source(self) -> GramData | DesignTarget:
+    def source(self) -> NormalEquations | Design:
         return self.gram if self.gram is not None else self.design
 
     @property
@@ -53,6 +55,18 @@ class PreparedData:
         """Xᶜᵀ S yᶜ."""
         return self.gram.Xty if self.gram is not None else self.design.correlations()
 
+    def correlations_at(self, w: np.ndarray) -> np.ndarray:
+        """Xᶜᵀ S (yᶜ − Xᶜw), the negative gradient times n."""
+        if self.gram is not None:
+            return self.gram.Xty - self.gram.XtX @ w
+        return self.design.rmatvec(self.design.y - self.design.matvec(w))
+
+    def support_block(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(Xᶜ_Sᵀ S Xᶜ_S, Xᶜ_Sᵀ S yᶜ) for the columns in ``support``."""
+        if self.gram is not None:
+            return self.gram.XtX[np.ix_(support, support)], self.gram.Xty[support]
+        return self.design.gram_block(support, self.design.y)
+
     def null_objective(self) -> float:
         """P(0) = yᶜᵀ S yᶜ / (2n), the scale of the relative tolerance."""
         yty = self.gram.yty if self.gram is not None else self.design.weighted_sum_squares()
@@ -63,7 +77,8 @@ class PreparedData:
         return penalty.alpha_max(-self.correlations() / self.n_samples)
 
     def intercept(self, coef: np.ndarray) -> float:
-        return float(self.source.y_offset - self.source.X_offset @ coef)
+        y_offset = self.gram.y_offset if self.gram is not None else self.design.y_offset[0]
+        return float(y_offset - self.source.X_offset @ coef)
 
     def solve(
         self,
@@ -103,10 +118,11 @@ def prepare_targets(
     NaN/inf from the diagonal of XᵀX, the design route checks X here.
     """
     if gram:
-        return [PreparedData(g, None) for g in gram_statistics(X, Y, sample_weight, fit_intercept)]
+        stats = row_stats(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), sample_weight)
+        return [PreparedData(g, None) for g in gram_data(stats, fit_intercept)]
     assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
-    design = make_design(X, sample_weight, fit_intercept)
-    return [PreparedData(None, DesignTarget(design, *design.center_target(y))) for y in Y.T]
+    design = make_design(X, sample_weight, fit_intercept, Y)
+    return [PreparedData(None, design.target(t)) for t in range(Y.shape[1])]
 
 
 def prepare_data(
@@ -142,7 +158,7 @@ def given_gram_targets(
     says it is recomputed and None is returned. One entry is checked against the data; a
     mismatch raises ValueError. XᵀSy and yᵀSy come from the rows.
     """
-    design = make_design(X, sample_weight, fit_intercept)
+    design = make_design(X, sample_weight, fit_intercept, Y)
     p = design.n_features
     G = np.asarray(gram, dtype=np.float64)
     if G.shape != (p, p) or not np.all(np.isfinite(G)):
@@ -164,13 +180,13 @@ def given_gram_targets(
             f"we computed {expected} but the user-supplied value was {G[f1, f2]}."
         )
     G = np.ascontiguousarray(G)
-    targets = [DesignTarget(design, *design.center_target(y)) for y in Y.T]
-    return [
-        PreparedData(
-            GramData(G, t.correlations(), t.weighted_sum_squares(), t.n_samples, t.X_offset, t.y_offset), None
-        )
+    n = design.n_samples
+    targets = [design.target(t) for t in range(Y.shape[1])]
+    grams = [
+        NormalEquations(G, t.correlations(), t.weighted_sum_squares(), t.X_offset, t.y_offset[0], float(n), n)
         for t in targets
     ]
+    return [PreparedData(g, None) for g in grams]
 
 
 def unchecked_fit_data(X: Any, y: Any, sample_weight: Any) -> tuple[Any, np.ndarray, np.ndarray | None]:

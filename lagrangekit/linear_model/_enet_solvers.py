@@ -11,18 +11,23 @@ Returned gaps are absolute, on the same scale.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from ._design import CONSTANT_CENTRED, DesignTarget, rescale_weights
+from ..errors import ConvergenceWarning
+from ._design import CONSTANT_CENTRED, Design
+from ._roles import ElasticNetPenalty, Quadratic, check_roles
+from .gram_stats import GramStats, NormalEquations
 
 __all__ = [
-    "GramData",
     "PathSolution",
     "enet_path_design",
     "enet_path_gram",
-    "gram_statistics",
+    "gram_data",
+    "proximal_solve",
 ]
 
 _DUMMY_DENSE = np.zeros((2, 2), order="F")
@@ -37,18 +42,6 @@ _GATHER_SHARE = 16
 
 
 @dataclass(frozen=True)
-class GramData:
-    """Sufficient statistics of centred, weighted data: XᵀX, Xᵀy, yᵀy, n and the means."""
-
-    XtX: np.ndarray
-    Xty: np.ndarray
-    yty: float
-    n_samples: int
-    X_offset: np.ndarray
-    y_offset: float
-
-
-@dataclass(frozen=True)
 class PathSolution:
     """Solutions along a sequence of penalties: ``coefs`` is (n_alphas, n_features)."""
 
@@ -57,24 +50,21 @@ class PathSolution:
     n_iter: np.ndarray
 
 
-def gram_statistics(
-    X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> list[GramData]:
-    """XᵀSX, XᵀSy and yᵀSy of the (weighted-)centred dense data per column of ``Y`` (n, k), with S
-    rescaled to sum to n; the targets share one XᵀSX.
+def gram_data(stats: GramStats, fit_intercept: bool) -> list[NormalEquations]:
+    """The elastic net's normal equations per target of ``stats``, weights rescaled to sum to n
+    (as scikit-learn's coordinate descent does); the targets share one XᵀSX.
 
-    Uses Ridge's one-pass block accumulation (no copy of X without weights).
+    With an intercept, columns constant up to rounding (of a sum over n rows) get a zero row and
+    column, so their coefficient is 0, as on the design.
     """
-    from ._ridge_stats import gram_form
-
-    n = X.shape[0]
-    sw = rescale_weights(sample_weight, n)
-    form = gram_form(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), sw, fit_intercept)
-    G = np.array(form.G, order="C")
-    x_offset = np.asarray(form.x_offset, dtype=np.float64)
-    B = np.array(form.B.T)
+    ne = stats.normal_equations(fit_intercept)
+    n = stats.n_samples
+    scale = n / stats.sum_weights
+    G = np.array(ne.XtX * scale, order="C")
+    B = np.atleast_2d(np.asarray(ne.Xty * scale).T).copy()
+    yy, y_offsets = np.atleast_1d(ne.yty * scale), np.atleast_1d(ne.y_offset)
+    x_offset = np.asarray(ne.X_offset)
     if fit_intercept:
-        # columns constant up to rounding (of a sum over n rows): coefficient 0, as in the design
         centred = np.diag(G).copy()
         constant = centred <= max(CONSTANT_CENTRED, (n * np.finfo(np.float64).eps) ** 2) * (
             centred + n * x_offset**2
@@ -83,8 +73,8 @@ def gram_statistics(
         G[:, constant] = 0.0
         B[:, constant] = 0.0
     return [
-        GramData(G, np.ascontiguousarray(b), float(yy), n, x_offset, float(y_offset))
-        for b, yy, y_offset in zip(B, form.yy, form.y_offset)
+        NormalEquations(G, np.ascontiguousarray(b), float(q), x_offset, float(y_offset), float(n), n)
+        for b, q, y_offset in zip(B, yy, y_offsets)
     ]
 
 
@@ -150,7 +140,7 @@ def enet_path_gram(
 
 
 def enet_path_design(
-    target: DesignTarget,
+    design: Design,
     alphas: np.ndarray,
     *,
     l1_ratio: float = 1.0,
@@ -169,7 +159,6 @@ def enet_path_design(
     """
     from ._cd import enet_cd_design
 
-    design = target.design
     X = design.X
     n = design.n_samples
     p = design.n_features
@@ -182,7 +171,7 @@ def enet_path_design(
     sw = _ONES if weights is None else weights
     lam1, lam2 = _penalties(alphas, l1_ratio, n)
     w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    tol_abs = tol * target.weighted_sum_squares() / 2.0
+    tol_abs = tol * design.weighted_sum_squares() / 2.0
     coefs = np.empty((lam1.shape[0], p))
     gaps = np.empty(lam1.shape[0])
     n_iter = np.empty(lam1.shape[0], dtype=np.int64)
@@ -200,7 +189,7 @@ def enet_path_design(
             design.x_mean,
             float(n),
             design.col_norm2,
-            target.y,
+            design.y,
             w,
             lam1[k],
             lam2[k],
@@ -217,3 +206,53 @@ def enet_path_design(
         gaps[k] = gap / n
         n_iter[k] = epochs
     return PathSolution(coefs, gaps, n_iter)
+
+
+def proximal_solve(
+    data: Any,
+    alpha: float,
+    *,
+    l1_ratio: float,
+    positive: bool,
+    tol: float,
+    max_iter: int,
+    coef_init: np.ndarray | None,
+    accelerated: bool,
+) -> PathSolution:
+    """ISTA/FISTA on the design of ``data`` (PreparedData), stopped at a duality gap <= tol·P(0)."""
+    from ..optim import proximal_gradient
+    from ._cd import duality_gap
+
+    design = data.design
+    n = design.n_samples
+    X = design.operator()
+    datafit = Quadratic(X, design.ys[:, 0], n)
+    penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
+    check_roles("fista" if accelerated else "ista", datafit, penalty)
+    lam1, lam2 = n * penalty.l1, n * penalty.l2
+    idx = np.arange(data.n_features)
+    yy = design.weighted_sum_squares()
+
+    def certificate(w: np.ndarray) -> float:
+        r = datafit.residual(w)
+        z = np.asarray(X.T @ r, dtype=np.float64).ravel()
+        w = np.asarray(w, dtype=np.float64)
+        sums = (float(r @ r), w, float(np.abs(w).sum()), float(w @ w))
+        gap, _, _ = duality_gap(*sums, z, idx, idx.size, lam1, lam2, positive)
+        return gap / n
+
+    x0 = np.zeros(data.n_features) if coef_init is None else coef_init
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the estimator warns once, with the gap
+        result = proximal_gradient(
+            datafit.value_and_gradient,
+            penalty.prox,
+            x0,
+            lipschitz=max(datafit.lipschitz(), np.finfo(float).tiny),
+            accelerated=accelerated,
+            max_iter=max_iter,
+            tol=tol * yy / (2 * n),
+            certificate=certificate,
+        )
+    w = np.asarray(result.x, dtype=np.float64)
+    return PathSolution(w[None, :], np.array([certificate(w)]), np.array([result.nit]))

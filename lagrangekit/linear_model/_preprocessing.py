@@ -1,88 +1,14 @@
-"""Input checks and weighted centring shared by every linear estimator."""
+"""Explicit weighted centring of dense data (the logistic regression's intercept handling)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
-from sklearn.utils.validation import _check_sample_weight, validate_data
 
-__all__ = ["CenteredData", "center_data", "check_nonnegative", "validate_fit_data"]
-
-
-def check_nonnegative(value: Any, name: str) -> float:
-    """Return ``value`` as a float, or raise ``ValueError`` naming ``name`` unless it is finite and >= 0."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}") from None
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be >= 0 and finite, got {value!r}")
-    return v
-
-
-SQUARES_OVERFLOW = (
-    "X has entries so large that their squares overflow float64; rescale X (e.g. StandardScaler)"
-)
-
-
-def check_squares_representable(X: np.ndarray) -> None:
-    """Raise ValueError when X (dense, float64) has entries whose squares overflow float64.
-
-    Second-order methods form XᵀX or XᵀWX; beyond |x| = √max_float those are inf.
-    """
-    if X.size and float(np.max(np.abs(X))) > math.sqrt(np.finfo(np.float64).max):
-        raise ValueError(SQUARES_OVERFLOW)
-
-
-def validate_fit_data(
-    estimator: Any,
-    X: Any,
-    y: Any,
-    sample_weight: Any = None,
-    *,
-    accept_sparse: bool | str | list[str] = False,
-    multi_output: bool = False,
-    ensure_all_finite: bool = True,
-) -> tuple[Any, np.ndarray, np.ndarray | None]:
-    """Validate ``X``, ``y`` and ``sample_weight`` for ``fit`` the scikit-learn way.
-
-    Copies are made where the data will be modified, so the caller's arrays are never
-    mutated. float64 and float32 are preserved (other dtypes become float64). NaN or
-    inf in ``X`` or ``y``, mismatched lengths, zero samples and negative weights raise
-    ``ValueError``. Sets ``n_features_in_`` (and ``feature_names_in_``) on the estimator.
-
-    ``ensure_all_finite=False`` skips the finiteness pass over ``X`` (``y`` is always
-    checked) for solvers that detect non-finite data more cheaply themselves, e.g. from
-    the diagonal of XᵀX; they must then call ``sklearn.utils.assert_all_finite(X,
-    input_name="X")`` to raise the same error.
-
-    Returns
-    -------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
-    sample_weight : ndarray of shape (n_samples,) or None
-    """
-    X, y = validate_data(
-        estimator,
-        X,
-        y,
-        accept_sparse=accept_sparse,
-        dtype=[np.float64, np.float32],
-        multi_output=multi_output,
-        y_numeric=True,
-        ensure_min_samples=1,
-        ensure_all_finite=ensure_all_finite,
-    )
-    y = np.asarray(y, dtype=X.dtype)
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
-        if not np.any(sample_weight > 0):
-            raise ValueError("sample_weight must have at least one positive entry")
-    return X, y, sample_weight
+__all__ = ["CenteredData", "center_data"]
 
 
 @dataclass(frozen=True)

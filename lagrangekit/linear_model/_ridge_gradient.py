@@ -61,8 +61,8 @@ def solve_gradient(
     k = Y.shape[1]
     if n >= p:
         form = gram_form(X, Y, sample_weight, fit_intercept)
-        G, B, yy = form.G, form.B, float(form.yy.sum())
-        x_offset, y_offset = form.x_offset, form.y_offset
+        G, B, yy = form.XtX, form.Xty, float(form.yty.sum())
+        x_offset, y_offset = form.X_offset, form.y_offset
         lam_max = _largest_eigenvalue(G)
 
         def fun_and_grad(W: np.ndarray) -> tuple[float, np.ndarray]:

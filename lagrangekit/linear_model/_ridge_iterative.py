@@ -1,12 +1,13 @@
-"""Ridge by scipy's iterative solvers on the implicit centred design: LSQR, CG and L-BFGS-B.
+"""Ridge on the implicit centred design: scipy's LSQR, CG and L-BFGS-B, and the sparse closed form.
 
 Each target j solves min ½‖ysⱼ − Xs w‖² + ½αⱼ‖w‖² (Ridge's objective halved), with Xs a
-:class:`CentredDesign` applied through X (dense or sparse, never copied):
+:class:`Design` applied through X (dense or sparse, never copied):
 
 * ``lsqr``: :func:`scipy.sparse.linalg.lsqr` with ``damp = √αⱼ``, ``atol = btol = tol``;
 * ``sparse_cg``: :func:`scipy.sparse.linalg.cg` on the normal equations (XsᵀXs + αI)w = Xsᵀys
   (n >= p) or on the kernel form (XsXsᵀ + αI)c = ys, w = Xsᵀc (p > n), relative tolerance ``tol``;
-* ``lbfgs``: :func:`scipy.optimize.minimize` (L-BFGS-B), with the bounds w >= 0 when ``positive``.
+* ``lbfgs``: :func:`scipy.optimize.minimize` (L-BFGS-B), with the bounds w >= 0 when ``positive``;
+* ``cholesky`` on sparse X without intercept: the dense Gram matrix of the design, factored.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import scipy.optimize
 import scipy.sparse.linalg as splinalg
 
 from ..errors import ConvergenceWarning
-from ._centred_design import CentredDesign
+from ._design import Design
+from ._ridge_solvers import solve_cholesky
+from ._ridge_spectrum import design_spectrum
 
-__all__ = ["solve_lbfgs", "solve_lsqr", "solve_sparse_cg"]
+__all__ = ["solve_lbfgs", "solve_lsqr", "solve_sparse_cg", "solve_sparse_cholesky"]
 
 
 def solve_lsqr(
-    design: CentredDesign, alphas: np.ndarray, *, tol: float, max_iter: int | None
+    design: Design, alphas: np.ndarray, *, tol: float, max_iter: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(W (k, p), iterations (k,) int32) by LSQR on [Xs; √α I] w ≈ [ys; 0]."""
     op = design.operator()
@@ -57,7 +60,7 @@ def _cg(op: splinalg.LinearOperator, b: np.ndarray, **options) -> tuple[np.ndarr
 
 
 def solve_sparse_cg(
-    design: CentredDesign, alphas: np.ndarray, *, tol: float, max_iter: int | None
+    design: Design, alphas: np.ndarray, *, tol: float, max_iter: int | None
 ) -> np.ndarray:
     """W (k, p) by conjugate gradients on the normal equations (n >= p) or the kernel form (p > n)."""
     n, p = design.shape
@@ -86,7 +89,7 @@ def solve_sparse_cg(
 
 
 def solve_lbfgs(
-    design: CentredDesign, alphas: np.ndarray, *, positive: bool, tol: float, max_iter: int | None
+    design: Design, alphas: np.ndarray, *, positive: bool, tol: float, max_iter: int | None
 ) -> np.ndarray:
     """W (k, p) by L-BFGS-B; with ``positive`` the bounds w >= 0.
 
@@ -135,7 +138,7 @@ def solve_lbfgs(
 
 
 def _projected_gradient(
-    design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray, positive: bool = True
+    design: Design, ys: np.ndarray, alpha: float, w: np.ndarray, positive: bool = True
 ) -> np.ndarray:
     """The gradient, without the components pushing into an active bound w >= 0 (as L-BFGS-B's)."""
     g = design.rmatmat(design.matmat(w) - ys) + alpha * w
@@ -143,7 +146,7 @@ def _projected_gradient(
 
 
 def _polish_on_face(
-    design: CentredDesign, ys: np.ndarray, alpha: float, w: np.ndarray, *, tol: float, max_iter: int | None
+    design: Design, ys: np.ndarray, alpha: float, w: np.ndarray, *, tol: float, max_iter: int | None
 ) -> np.ndarray:
     """Solve the quadratic exactly (by CG) on the face {wⱼ = 0 off L-BFGS-B's free set}; keep the
     result when it stays feasible and its projected gradient is smaller (L-BFGS-B's last digits
@@ -168,3 +171,19 @@ def _polish_on_face(
     before = np.linalg.norm(_projected_gradient(design, ys, alpha, w))
     after = np.linalg.norm(_projected_gradient(design, ys, alpha, polished))
     return polished if after < before else w
+
+
+def solve_sparse_cholesky(design: Design, alphas: np.ndarray) -> np.ndarray:
+    """W (k, p) from (XsᵀXs + αⱼI)w = Xsᵀysⱼ for a sparse design, or by its eigendecomposition when
+    the Cholesky factor's estimated error is too large (there is no SVD of a sparse X here)."""
+    G = design.gram()
+    B = design.rmatmat(design.ys)
+    rows = []
+    for j, a in enumerate(alphas):
+        solved = solve_cholesky(G, B[:, [j]], float(a))
+        rows.append(solved.W[0] if solved is not None else None)
+    if any(row is None for row in rows):
+        spectrum = design_spectrum(design)
+        fallback = spectrum.coefs(alphas)  # (k, k, p)
+        rows = [fallback[j, j] if row is None else row for j, row in enumerate(rows)]
+    return np.vstack(rows)

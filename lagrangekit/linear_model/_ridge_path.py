@@ -7,9 +7,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ._preprocessing import check_nonnegative
 from ._ridge_spectrum import ridge_spectrum
-from .ridge import prepare_ridge_data
+from ._validation import check_nonnegative, prepare_ridge_data
 from .stats_fit import gram_stats_input, ridge_stats_spectrum
 
 __all__ = ["RidgePath", "check_alphas", "ridge_path"]
@@ -65,7 +64,7 @@ def ridge_path(
         ``(alphas, coefs, intercepts)``; intercepts are 0 when ``fit_intercept=False``.
     """
     alphas = check_alphas(alphas)
-    if (stats := gram_stats_input(None, X, y, sample_weight)) is not None:
+    if (stats := gram_stats_input(X, y, sample_weight)) is not None:
         spectrum = ridge_stats_spectrum(stats, fit_intercept)
         k, y_ndim, dtype = stats.n_targets or 1, 1 if stats.n_targets is None else 2, np.dtype(np.float64)
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from ._ridge_stats import GramForm, KernelForm
+from ._ridge_stats import KernelForm
 
 __all__ = [
     "MAX_ERROR",
@@ -80,15 +80,17 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
     return factor, np.finfo(float).eps * rounding / rcond
 
 
-def solve_cholesky(form: GramForm, alpha: float, *, max_error: float = MAX_ERROR) -> CholeskySolution | None:
-    """Solve (G + αI)w = b by Cholesky; None when G + αI is numerically singular or the
-    estimated relative error of w exceeds ``max_error``."""
-    p = form.G.shape[0]
-    factored = _cho_factor(form.G + alpha * np.eye(p), form.rounding)
+def solve_cholesky(
+    XtX: np.ndarray, Xty: np.ndarray, alpha: float, *, max_error: float = MAX_ERROR
+) -> CholeskySolution | None:
+    """Solve the normal equations (XᵀX + αI)W = Xᵀy (Xty of shape (p, k)) by Cholesky; None when
+    XᵀX + αI is numerically singular or the estimated relative error of W exceeds ``max_error``."""
+    p = XtX.shape[0]
+    factored = _cho_factor(XtX + alpha * np.eye(p), 1.0)
     if factored is None or factored[1] > max_error:
         return None
     factor, error = factored
-    return CholeskySolution(scipy.linalg.cho_solve(factor, form.B, check_finite=False).T, error)
+    return CholeskySolution(scipy.linalg.cho_solve(factor, Xty, check_finite=False).T, error)
 
 
 def solve_dual(form: KernelForm, alpha: float) -> tuple[np.ndarray, np.ndarray] | None:

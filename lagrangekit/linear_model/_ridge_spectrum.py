@@ -9,20 +9,36 @@ An eigendecomposition of G or K knows its small eigenvalues only to eps·λ_max,
 normal equations do. When that would cost more than :data:`MAX_ERROR` of relative accuracy
 (λ_max/λ_min too large), or an eigenvalue had to be dropped, the SVD of the explicit
 design Xs = UΣVᵀ is taken instead: λ = σ², z = ΣUᵀys and Q = U, each σ accurate to eps·σ₁.
+:func:`norm_multiplier` finds on it the α of the norm-constrained form ‖w‖² <= s, and
+:func:`loo_residual_blocks` the leave-one-out residuals of every α (RidgeCV).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg
+import scipy.optimize
 
-from ._centred_design import CentredDesign
+from ._design import Design
 from ._ridge_solvers import MAX_ERROR
-from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
+from ._ridge_stats import gram_form, kernel_form, weighted_design
+from .gram_stats import NormalEquations
 
-__all__ = ["RidgeSpectrum", "design_spectrum", "gram_spectrum", "ridge_spectrum", "svd_spectrum"]
+_BLOCK_BYTES = 1 << 21  # rows of leave-one-out residuals are computed in blocks of about 2 MiB
+
+__all__ = [
+    "RidgeSpectrum",
+    "design_spectrum",
+    "gram_spectrum",
+    "loo_residual_blocks",
+    "norm_multiplier",
+    "ridge_spectrum",
+    "svd_spectrum",
+]
 
 
 @dataclass(frozen=True)
@@ -68,12 +84,12 @@ def _keep(eigvals: np.ndarray, size: int) -> np.ndarray:
     return eigvals > size * np.finfo(float).eps * top
 
 
-def gram_spectrum(form: GramForm, size: int) -> RidgeSpectrum:
-    """Decompose the Gram form G = VΛVᵀ; eigenvalues below size·eps·λ_max count as zero."""
-    lam, V = scipy.linalg.eigh(form.G, overwrite_a=False, check_finite=False)
+def gram_spectrum(form: NormalEquations, size: int) -> RidgeSpectrum:
+    """Decompose the Gram matrix XᵀX = VΛVᵀ; eigenvalues below size·eps·λ_max count as zero."""
+    lam, V = scipy.linalg.eigh(form.XtX, overwrite_a=False, check_finite=False)
     keep = _keep(lam, size)
     lam, V = lam[keep], V[:, keep]
-    return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
+    return RidgeSpectrum(lam, V, V.T @ form.Xty, form.X_offset @ V, form.y_offset, form.yty, None)
 
 
 def _accurate(kept: np.ndarray, rounding: float) -> bool:
@@ -100,7 +116,7 @@ def svd_spectrum(
     return RidgeSpectrum(eigvals, V, sv[:, None] * (U.T @ ys), x_offset @ V, y_offset, yy, U)
 
 
-def design_spectrum(design: CentredDesign) -> RidgeSpectrum:
+def design_spectrum(design: Design) -> RidgeSpectrum:
     """Decompose the Gram (n >= p) or kernel form of an implicit centred design, dense or sparse.
 
     Centring is applied to XᵀSX or XXᵀ after the product, as for sparse X it must be (X is
@@ -114,13 +130,13 @@ def design_spectrum(design: CentredDesign) -> RidgeSpectrum:
         keep = _keep(lam, max(n, p))
         lam, V = lam[keep], V[:, keep]
         z = V.T @ design.rmatmat(ys)
-        return RidgeSpectrum(lam, V, z, design.x_offset @ V, design.y_offset, yy, None)
+        return RidgeSpectrum(lam, V, z, design.X_offset @ V, design.y_offset, yy, None)
     lam, Q = scipy.linalg.eigh(design.kernel(), check_finite=False)
     keep = _keep(lam, max(n, p))
     lam, Q = lam[keep], Q[:, keep]
     root = np.sqrt(lam)
     V = design.rmatmat(Q) / root
-    return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ ys), design.x_offset @ V, design.y_offset, yy, Q)
+    return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ ys), design.X_offset @ V, design.y_offset, yy, Q)
 
 
 def ridge_spectrum(
@@ -130,11 +146,11 @@ def ridge_spectrum(
     n, p = X.shape
     if n >= p:
         form = gram_form(X, Y, sample_weight, fit_intercept)
-        lam, V = scipy.linalg.eigh(form.G, check_finite=False)
+        lam, V = scipy.linalg.eigh(form.XtX, check_finite=False)
         keep = _keep(lam, max(n, p))
-        if not keep.all() or not _accurate(lam, form.rounding):  # a dropped λ may be small, not 0
+        if not keep.all() or not _accurate(lam, 1.0):  # a dropped λ may be small, not 0
             return svd_spectrum(X, Y, sample_weight, fit_intercept)
-        return RidgeSpectrum(lam, V, V.T @ form.B, form.x_offset @ V, form.y_offset, form.yy, None)
+        return RidgeSpectrum(lam, V, V.T @ form.Xty, form.X_offset @ V, form.y_offset, form.yty, None)
     form = kernel_form(X, Y, sample_weight, fit_intercept)
     lam, Q = scipy.linalg.eigh(form.K, check_finite=False)
     keep = _keep(lam, max(n, p))
@@ -150,3 +166,82 @@ def ridge_spectrum(
     x_offset_V = form.x_offset @ V
     yy = np.einsum("ij,ij->j", form.ys, form.ys)
     return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ form.ys), x_offset_V, form.y_offset, yy, Q)
+
+
+def norm_multiplier(spectrum: RidgeSpectrum, s: float) -> float:
+    """The α >= 0 with ‖w(α)‖² = s, or 0 when the least-squares solution has ‖w‖² <= s.
+
+    ‖w(α)‖² = Σⱼ zⱼ²/(λⱼ + α)² decreases strictly in α, so the root is unique; it is
+    bracketed by [0, ‖z‖/√s] (where ‖w‖² <= ‖z‖²/α² <= s) and found by Brent's method on
+    1/‖w(α)‖ − 1/√s, which is nearly linear in α.
+    """
+    if float(spectrum.squared_norms(np.zeros(1))[0]) <= s:
+        return 0.0
+    if s == 0:
+        return np.inf
+
+    def gap(alpha: float) -> float:
+        return 1.0 / np.sqrt(float(spectrum.squared_norms(np.array([alpha]))[0])) - 1.0 / np.sqrt(s)
+
+    with np.errstate(over="ignore"):
+        upper = float(np.linalg.norm(spectrum.z) / np.sqrt(s))
+    if not np.isfinite(upper):
+        raise ValueError(
+            "the multiplier of ‖w‖² <= s overflows float64 (‖Xᵀy‖/√s is inf); "
+            "rescale y or X, or use a larger s"
+        )
+    return float(
+        scipy.optimize.brentq(gap, 0.0, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
+    )
+
+
+def loo_residual_blocks(
+    spectrum: RidgeSpectrum,
+    X: Any,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    fit_intercept: bool,
+    alphas: np.ndarray,
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """Yield (rows, E) with E (m, n_alphas, k) the leave-one-out residuals yᵢ − ŷ₋ᵢ(xᵢ) of those rows.
+
+    Ridge with an unpenalized intercept is a linear smoother ŷ = Hy with
+    H = qqᵀ/‖q‖² + Z diag(1/(λ + α)) Zᵀ in the √s-scaled problem (Z = XsV, q = √s), and
+    leaving sample i out changes its residual to rᵢ/(1 − Hᵢᵢ) exactly. Residuals are in
+    the original scale of y (a zero-weight sample gets the full model's residual). Rows are
+    processed in blocks; X (dense or sparse) is not copied.
+    """
+    n, p = X.shape
+    k = Y.shape[1]
+    D = 1.0 / (spectrum.eigvals[None, :] + alphas[:, None])  # (A, r)
+    fit_coef = (spectrum.z[None, :, :] * D[:, :, None]).transpose(1, 0, 2).reshape(-1, alphas.size * k)
+    s = np.ones(n) if sample_weight is None else sample_weight
+    h0 = s / s.sum() if fit_intercept else np.zeros(n)
+    use_Q = spectrum.Q is not None and np.all(s > 0)
+    # Q spans all of the centred sample space: then 1 − Hᵢᵢ = α·Σᵣ Qᵢᵣ²/(λᵣ + α) and the residual is
+    # α·(Q D Qᵀys)ᵢ, so the leave-one-out residual is their ratio, with no 1 − H cancellation
+    spans = use_Q and spectrum.Q.shape[1] == n - int(fit_intercept)
+    root = np.sqrt(s)
+    rows = max(64, _BLOCK_BYTES // (8 * max(p, spectrum.eigvals.size, alphas.size * k)))
+    for start in range(0, n, rows):
+        block = slice(start, min(n, start + rows))
+        if spans:
+            Q = spectrum.Q[block]
+            Qty = spectrum.z / np.sqrt(spectrum.eigvals)[:, None]  # (r, k)
+            dual = np.einsum("mr,ar,rk->mak", Q, D, Qty)  # ((K + αI)⁻¹ys)ᵢ
+            yield block, dual / ((Q * Q) @ D.T)[:, :, None] / root[block, None, None]
+            continue
+        if use_Q:  # Z = Q√λ is already scaled by √s
+            Z = spectrum.Q[block] * np.sqrt(spectrum.eigvals)
+            scale = root[block, None]
+        else:
+            Z = np.asarray(X[block] @ spectrum.V) - spectrum.x_offset_V
+            scale = None
+        lever = (Z * Z) @ D.T  # (m, A)
+        H = h0[block, None] + (lever if use_Q else s[block, None] * lever)
+        fitted = (Z @ fit_coef).reshape(-1, alphas.size, k)
+        centred = Y[block] - spectrum.y_offset
+        R = (centred * scale if use_Q else centred)[:, None, :] - fitted
+        if use_Q:
+            R = R / scale[:, :, None]
+        yield block, R / (1.0 - H)[:, :, None]

@@ -1,11 +1,11 @@
-"""Centred, weighted second moments of (X, y) for Ridge: Gram XᵀX (n >= p) or kernel XXᵀ (p > n).
+"""Centred, weighted second moments of (X, y) for Ridge's closed forms: Gram (n >= p) or kernel (p > n).
 
-Both avoid copying X when there are no sample weights: the Gram matrix is accumulated
-in cache-sized row blocks together with the column sums and Xᵀy (one pass over X), and
-centring is applied afterwards as XᵀX − n·x̄x̄ᵀ; the kernel is centred as HKH. When the
-correction would cancel more than about six digits (columns whose mean is large against
-their spread), X is centred explicitly instead. Non-finite entries of X are detected from
-the diagonal of the product, so no separate finiteness pass is needed.
+The Gram form is that of the rows' :class:`GramStats` (:func:`.gram_stats.centred_moments`:
+blocks centred on their means, merged exactly, no copy of X). The kernel
+XXᵀ is centred as HKH when there are no weights; when that would cancel more than about six
+digits (columns whose mean is large against their spread), X is centred explicitly instead.
+Non-finite entries of X are detected from the diagonal of the products, so no separate
+finiteness pass is needed.
 
 With sample weights s, everything is computed for the transformed design
 Xs = diag(√s)(X − x̄_s) and target ys = √s (y − ȳ_s), whose plain least squares is the
@@ -19,28 +19,20 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import assert_all_finite
 
-from ._preprocessing import SQUARES_OVERFLOW
+from ._validation import SQUARES_OVERFLOW
+from .gram_stats import GramStats, NormalEquations, rows_stats
 
-__all__ = ["GramForm", "KernelForm", "gram_form", "kernel_form", "left_multiply", "weighted_design"]
+__all__ = [
+    "KernelForm",
+    "gram_form",
+    "kernel_form",
+    "left_multiply",
+    "row_stats",
+    "stats_gram_form",
+    "weighted_design",
+]
 
-_BLOCK_BYTES = 1 << 20  # row blocks of about 1 MiB stay in cache between the two products
 _CANCELLATION = 1e-6  # fall back to explicit centring when centring removes > 6 digits
-
-
-@dataclass(frozen=True)
-class GramForm:
-    """G = XsᵀXs (p×p), B = Xsᵀys (p×k), yy = ‖ys‖² per target, and the offsets removed.
-
-    ``rounding`` is how many times eps·‖G‖ the rounding error in G is: 1 when G was formed
-    from centred columns, max diag(XᵀX)/diag(G) when centring was applied afterwards.
-    """
-
-    G: np.ndarray
-    B: np.ndarray
-    yy: np.ndarray
-    x_offset: np.ndarray
-    y_offset: np.ndarray
-    rounding: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -106,52 +98,32 @@ def weighted_design(
     return Xs, ys, x_offset, y_offset
 
 
+def row_stats(X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None) -> GramStats:
+    """GramStats of validated float rows (:func:`.gram_stats.rows_stats`, one pass, no copy of X),
+    with scikit-learn's error for non-finite X (found from the sums, not by a separate pass)."""
+    stats = rows_stats(X, Y, sample_weight)
+    _raise_if_nonfinite(np.concatenate([np.diagonal(stats.XtX_centered), stats.X_mean]), X)
+    return stats
+
+
+def stats_gram_form(stats: GramStats, fit_intercept: bool) -> NormalEquations:
+    """Ridge's normal equations of the statistics (raw weights sᵢ), centred when ``fit_intercept``,
+    with the targets as columns: Xty (p, k), yty, y_offset (k,) also for a 1-D y."""
+    ne = stats.normal_equations(fit_intercept)
+    if stats.n_targets is not None:
+        return ne
+    return ne._replace(Xty=ne.Xty[:, None], yty=np.atleast_1d(ne.yty), y_offset=np.atleast_1d(ne.y_offset))
+
+
 def gram_form(
     X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> GramForm:
-    """Centred (weighted) Gram statistics of float64 ``X`` (n, p), ``Y`` (n, k); inputs unchanged."""
-    n, p = X.shape
-    if sample_weight is not None:
-        Xs, ys, x_offset, y_offset = weighted_design(X, Y, sample_weight, fit_intercept)
-        G = Xs.T @ Xs
-        _raise_if_nonfinite(np.diag(G), X)
-        return GramForm(G, left_multiply(ys.T, Xs).T, np.einsum("ij,ij->j", ys, ys), x_offset, y_offset)
-    y_offset = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
-    Yc = Y - y_offset if fit_intercept else Y
-    YcT = np.ascontiguousarray(Yc.T)
-    k = YcT.shape[0]
-    ones = np.ones(n)
-    G = np.zeros((p, p))
-    B = np.zeros((k, p))
-    col_sums = np.zeros(p)
-    rows = max(64, _BLOCK_BYTES // (8 * p))
-    with np.errstate(invalid="ignore", over="ignore"):  # non-finite X is reported from diag(G)
-        for start in range(0, n, rows):
-            stop = min(n, start + rows)
-            block = X[start:stop]
-            G += block.T @ block
-            if k <= 4:  # gemv per target: gemm with one or two rows is several times slower
-                for j in range(k):
-                    B[j] += YcT[j, start:stop] @ block
-            else:
-                B += YcT[:, start:stop] @ block
-            if fit_intercept:
-                col_sums += ones[: stop - start] @ block
-    diag = np.diag(G).copy()
-    _raise_if_nonfinite(diag, X)
-    x_offset = col_sums / n
-    rounding = 1.0
-    if fit_intercept:
-        # Σ (xᵢ − x̄) yᶜᵢ = Σ xᵢyᶜᵢ − x̄ Σ yᶜᵢ; the last sum is 0 up to rounding, kept for accuracy
-        B -= np.outer(Yc.sum(axis=0), x_offset)
-        G -= n * np.outer(x_offset, x_offset)
-        centred = np.diag(G)
-        if np.any(centred < _CANCELLATION * diag):
-            Xc = X - x_offset
-            G = Xc.T @ Xc
-        else:
-            rounding = float(diag.max() / centred.max()) if centred.size and centred.max() > 0 else 1.0
-    return GramForm(G, np.ascontiguousarray(B.T), np.einsum("ij,ij->j", Yc, Yc), x_offset, y_offset, rounding)
+) -> NormalEquations:
+    """Centred (weighted) Gram statistics of float64 ``X`` (n, p), ``Y`` (n, k); inputs unchanged.
+
+    The form of :func:`row_stats`: a fit from the rows and a fit from their :class:`GramStats`
+    take the same arithmetic.
+    """
+    return stats_gram_form(row_stats(X, Y, sample_weight), fit_intercept)
 
 
 def kernel_form(

@@ -15,10 +15,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from .gram_stats import GramStats
+
 __all__ = [
     "SOLVER_NEEDS",
     "Datafit",
     "ElasticNetPenalty",
+    "GramQuadratic",
     "Penalty",
     "Quadratic",
     "check_roles",
@@ -77,7 +80,8 @@ def soft_threshold(v: np.ndarray, threshold: float, positive: bool = False) -> n
 
 @dataclass(frozen=True)
 class Quadratic:
-    """f(w) = (1/(2n))‖y − Xw‖² on centred, √weight-scaled data (X dense or sparse)."""
+    """f(w) = (1/(2n))‖y − Xw‖² on rows: X (or an operator, e.g. :meth:`Design.operator`) and y
+    √weight-scaled, centred or not (dense or sparse)."""
 
     X: Any
     y: np.ndarray
@@ -111,6 +115,18 @@ class Quadratic:
         else:
             sigma = np.linalg.norm(np.asarray(self.X), 2)
         return float(sigma) ** 2 / self.n_samples
+
+
+@dataclass(frozen=True)
+class GramQuadratic:
+    """f(w) = (1/(2W)) Σᵢ sᵢ(yᵢ − b − xᵢᵀw)² at a fixed intercept b, read from GramStats (W = Σsᵢ)."""
+
+    stats: GramStats
+    intercept: float
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        """−XᵀSr/W."""
+        return -self.stats.residual_correlations(w, self.intercept) / self.stats.sum_weights
 
 
 @dataclass(frozen=True)

@@ -9,28 +9,13 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import LinearPredictorMixin
+from ._cvxpy_forms import elastic_net_problem
 from ._enet_data import PreparedData, prepare_data, use_gram
-from ._preprocessing import check_nonnegative, validate_fit_data
-from .lasso import _check_choice, _check_positive_int, check_post_fit_data, kkt_terms, subgradient_report
+from ._validation import check_choice, check_nonnegative, check_positive_int, validate_fit_data
+from .certificate import elastic_net_terms, subgradient_report
 from .stats_fit import enet_prepared_data, gram_stats_input
 
 __all__ = ["ConstrainedLasso"]
-
-
-def _support_block(data: PreparedData, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(Xᶜ_Sᵀ S Xᶜ_S, Xᶜ_Sᵀ S yᶜ) for the columns in ``support``."""
-    if data.gram is not None:
-        g = data.gram
-        return g.XtX[np.ix_(support, support)], g.Xty[support]
-    return data.design.design.gram_block(support, data.design.y)
-
-
-def _correlations_at(data: PreparedData, w: np.ndarray) -> np.ndarray:
-    """Xᶜᵀ S (yᶜ − Xᶜw), the negative gradient times n."""
-    if data.gram is not None:
-        return data.gram.Xty - data.gram.XtX @ w
-    target = data.design
-    return target.design.rmatvec(target.y - target.design.matvec(w))
 
 
 class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
@@ -98,9 +83,10 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         """
         t = check_nonnegative(self.t, "t")
         tol = check_nonnegative(self.tol, "tol")
-        max_iter = _check_positive_int(self.max_iter, "max_iter")
-        _check_choice(self.precompute, "precompute", ("auto", True, False))
-        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+        max_iter = check_positive_int(self.max_iter, "max_iter")
+        check_choice(self.precompute, "precompute", ("auto", True, False))
+        if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
+            self._record_summary_features(stats.n_features)
             data, dtype = enet_prepared_data(stats, self.fit_intercept, "cd"), np.float64
         else:
             X, y, sw = validate_fit_data(
@@ -158,7 +144,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         Constant (zero after centring) columns, whose coefficient is 0, are left out of the
         uniqueness test and the solve.
         """
-        G, q = _support_block(data, np.arange(w_small.shape[0]))
+        G, q = data.support_block(np.arange(w_small.shape[0]))
         keep = np.flatnonzero(np.diag(G) > 0)
         G, q = G[np.ix_(keep, keep)], q[keep]
         if np.linalg.matrix_rank(G) == G.shape[0]:
@@ -180,12 +166,12 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         certified by a duality gap that is small because the objective barely moves.
         """
         n = data.n_samples
-        z = _correlations_at(data, w) / n
+        z = data.correlations_at(w) / n
         support = np.flatnonzero((w != 0) | (np.abs(z) >= mu * (1 - 1e-6)))
         if support.size == 0:
             return w, mu
         signs = np.where(w[support] != 0, np.sign(w[support]), np.sign(z[support]))
-        G, q = _support_block(data, support)
+        G, q = data.support_block(support)
         w_S = t * signs / support.size
         N = scipy.linalg.null_space(signs[None, :])
         if N.shape[1]:
@@ -199,7 +185,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             return w, mu
         w_exact = np.zeros_like(w)
         w_exact[support] = w_S
-        z = _correlations_at(data, w_exact) / n
+        z = data.correlations_at(w_exact) / n
         off = np.ones(w.shape[0], dtype=bool)
         off[support] = False
         if np.any(np.abs(z[off]) > mu_exact * (1 + 1e-9)):
@@ -214,7 +200,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         reported as "l1_ball".
         """
         check_is_fitted(self, "coef_")
-        terms = kkt_terms(self, X, y, sample_weight)
+        terms = elastic_net_terms(self, X, y, sample_weight)
         slack = float(np.abs(self.coef_).sum()) - check_nonnegative(self.t, "t")
         mu = self.multiplier_
         constraint = {
@@ -227,16 +213,5 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """(problem, coef, intercept or None, the constraint ‖w‖₁ ≤ t) in cvxpy."""
-        import cvxpy as cp
-
-        X, y, sw = check_post_fit_data(X, y, sample_weight)
-        n, p = X.shape
-        s = np.ones(n) if sw is None else sw
-        w = cp.Variable(p)
-        b = cp.Variable() if self.fit_intercept else None
-        residual = y - X @ w - (b if b is not None else 0.0)
-        budget = cp.norm1(w) <= check_nonnegative(self.t, "t")
-        problem = cp.Problem(
-            cp.Minimize(cp.sum_squares(cp.multiply(np.sqrt(s), residual)) / (2 * n)), [budget]
-        )
-        return problem, w, b, budget
+        bound = check_nonnegative(self.t, "t")
+        return elastic_net_problem(X, y, sample_weight, self.fit_intercept, l1_bound=bound)

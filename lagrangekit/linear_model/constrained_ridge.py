@@ -5,44 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.optimize
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
-from ._preprocessing import check_nonnegative
-from ._ridge_spectrum import RidgeSpectrum, ridge_spectrum
-from .ridge import _cvxpy_ridge_problem, prepare_ridge_data, ridge_kkt
+from ._cvxpy_forms import ridge_problem
+from ._ridge_spectrum import norm_multiplier, ridge_spectrum
+from ._validation import check_nonnegative, prepare_ridge_data
+from .certificate import ridge_kkt
 from .stats_fit import gram_stats_input, ridge_stats_spectrum
 
-__all__ = ["ConstrainedRidge", "norm_multiplier"]
-
-
-def norm_multiplier(spectrum: RidgeSpectrum, s: float) -> float:
-    """The α >= 0 with ‖w(α)‖² = s, or 0 when the least-squares solution has ‖w‖² <= s.
-
-    ‖w(α)‖² = Σⱼ zⱼ²/(λⱼ + α)² decreases strictly in α, so the root is unique; it is
-    bracketed by [0, ‖z‖/√s] (where ‖w‖² <= ‖z‖²/α² <= s) and found by Brent's method on
-    1/‖w(α)‖ − 1/√s, which is nearly linear in α.
-    """
-    if float(spectrum.squared_norms(np.zeros(1))[0]) <= s:
-        return 0.0
-    if s == 0:
-        return np.inf
-
-    def gap(alpha: float) -> float:
-        return 1.0 / np.sqrt(float(spectrum.squared_norms(np.array([alpha]))[0])) - 1.0 / np.sqrt(s)
-
-    with np.errstate(over="ignore"):
-        upper = float(np.linalg.norm(spectrum.z) / np.sqrt(s))
-    if not np.isfinite(upper):
-        raise ValueError(
-            "the multiplier of ‖w‖² <= s overflows float64 (‖Xᵀy‖/√s is inf); "
-            "rescale y or X, or use a larger s"
-        )
-    return float(
-        scipy.optimize.brentq(gap, 0.0, upper, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
-    )
+__all__ = ["ConstrainedRidge"]
 
 
 class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
@@ -97,7 +70,8 @@ class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         """
         s = check_nonnegative(self.s, "s")
         check_nonnegative(self.tol, "tol")
-        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+        if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
+            self._record_summary_features(stats.n_features)
             spectrum = ridge_stats_spectrum(stats, self.fit_intercept)
             n_features, dtype = stats.n_features, np.dtype(np.float64)
         else:
@@ -127,4 +101,4 @@ class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None):
         """(problem, coef, intercept or None, constraint ‖w‖² <= s) for :func:`fit_cvxpy`."""
         s = check_nonnegative(self.s, "s")
-        return _cvxpy_ridge_problem(X, y, sample_weight, self.fit_intercept, bound=s)
+        return ridge_problem(X, y, sample_weight, self.fit_intercept, bound=s)

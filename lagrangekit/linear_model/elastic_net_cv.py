@@ -12,10 +12,16 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import LinearPredictorMixin
-from ._design import rescale_weights
 from ._enet_data import alpha_grid, prepare_data, use_gram
-from ._preprocessing import check_nonnegative, validate_fit_data
-from .lasso import ElasticNet, _check_choice, _check_l1_ratio, _check_positive_int
+from ._validation import (
+    check_choice,
+    check_l1_ratio,
+    check_nonnegative,
+    check_positive_int,
+    rescale_weights,
+    validate_fit_data,
+)
+from .lasso import ElasticNet
 from .stats_fit import enet_fold_errors, enet_prepared_data, gram_folds_input
 
 __all__ = ["ElasticNetCV", "LassoCV"]
@@ -58,15 +64,15 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 stacklevel=3,
             )
             if self.alphas is None or isinstance(self.alphas, numbers.Integral):
-                return _check_positive_int(self.n_alphas, "n_alphas")
+                return check_positive_int(self.n_alphas, "n_alphas")
         if self.alphas is None:
             return 100
         if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
-            return _check_positive_int(self.alphas, "alphas")
+            return check_positive_int(self.alphas, "alphas")
         return None
 
     def _l1_ratios(self) -> np.ndarray:
-        return np.array([_check_l1_ratio(v) for v in np.atleast_1d(self.l1_ratio)], dtype=np.float64)
+        return np.array([check_l1_ratio(v) for v in np.atleast_1d(self.l1_ratio)], dtype=np.float64)
 
     def fit(self, X, y=None, sample_weight=None):
         """Choose α (and l1_ratio) by K-fold mean squared error, then refit.
@@ -84,10 +90,11 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         """
         l1_ratios = self._l1_ratios()
         tol = check_nonnegative(self.tol, "tol")
-        max_iter = _check_positive_int(self.max_iter, "max_iter")
-        _check_choice(self.precompute, "precompute", ("auto", True, False))
-        folds_stats = gram_folds_input(self, X, y, sample_weight, self.cv, default_splits=5)
+        max_iter = check_positive_int(self.max_iter, "max_iter")
+        check_choice(self.precompute, "precompute", ("auto", True, False))
+        folds_stats = gram_folds_input(X, y, sample_weight, self.cv, default_splits=5)
         if folds_stats is not None:
+            self._record_summary_features(folds_stats.folds[0].n_features)
             full = enet_prepared_data(folds_stats.total, self.fit_intercept, "cd")
         else:
             X, y, sw = validate_fit_data(

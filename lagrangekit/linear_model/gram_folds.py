@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import KFold
 
-from .gram_stats import GramStats, array_stats, check_chunk, interleaved_fold_stats, iter_chunks
+from .gram_stats import GramStats, array_stats, check_chunk, dask_stats, interleaved_fold_stats, iter_chunks
 
 __all__ = ["GramFolds"]
 
@@ -137,6 +137,4 @@ class GramFolds:
     @classmethod
     def from_dask(cls, X: Any, y: Any, sample_weight: Any = None, *, n_splits: int = 5) -> GramFolds:
         """Per-fold statistics of Dask arrays in one ``dask.compute`` (folds as in :meth:`from_chunks`)."""
-        from ._dask import dask_fold_stats
-
-        return cls(tuple(dask_fold_stats(X, y, sample_weight, n_splits=_check_n_splits(n_splits))))
+        return cls(tuple(dask_stats(X, y, sample_weight, n_splits=_check_n_splits(n_splits))))

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._dask import dask_row_reduce
+
 __all__ = ["GramStats", "NormalEquations"]
 
-_BLOCK_BYTES = 2**21  # rows per block are chosen so one augmented block stays in cache
+_BLOCK_BYTES = 2**23  # rows per block: few enough merges that their O(p²) work stays small
 _MIN_BLOCK_ROWS = 1024
-_SHIFT_ROWS = 32  # the local shift of a block is the mean of its first rows
+_SHIFT_ROWS = 256  # a block is shifted by the mean of its first rows (all of them in a small block)
 
 
 class NormalEquations(NamedTuple):
@@ -337,9 +340,7 @@ class GramStats:
         y : dask or numpy array of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : dask or numpy array of shape (n_samples,), optional
         """
-        from ._dask import dask_fold_stats
-
-        return dask_fold_stats(X, y, sample_weight, n_splits=None)
+        return dask_stats(X, y, sample_weight, n_splits=None)
 
 
 # ---------------------------------------------------------------------- the block kernel
@@ -390,73 +391,122 @@ def iter_chunks(chunks: Iterable[Sequence[Any]]) -> Iterable[tuple[Any, Any, Any
         yield X, y, w
 
 
-def empty_stats(p: int, target_shape: tuple[int, ...], n_samples: int, weighted: bool) -> GramStats:
-    return GramStats(
-        n_samples,
-        0.0,
-        np.zeros(p),
-        np.zeros(target_shape),
-        np.zeros((p, p)),
-        np.zeros((p, *target_shape)),
-        np.zeros(target_shape),
-        weighted,
-    )
+def _raw_block(
+    Xb: np.ndarray, Yb: np.ndarray, ones: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """(m, block mean, centred cross-products) of an unweighted block from its raw products,
+    with no copy of the block, or None when centring them afterwards would cancel more than
+    one digit of a column's squares (a mean larger than 3 spreads): then the block is shifted."""
+    m = Xb.shape[0]
+    sums = np.concatenate([ones @ Xb, ones @ Yb])
+    raw = np.empty((sums.size, sums.size))
+    p = Xb.shape[1]
+    raw[:p, :p] = Xb.T @ Xb
+    raw[:p, p:] = Xb.T @ Yb
+    raw[p:, :p] = raw[:p, p:].T
+    raw[p:, p:] = Yb.T @ Yb
+    squares = np.diagonal(raw).copy()
+    raw -= np.outer(sums, sums / m)
+    if np.any(np.diagonal(raw) < 0.1 * squares):
+        return None
+    return float(m), sums / m, raw
 
 
-def array_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats:
-    """Reduce one (checked) array to GramStats, block by block through one cache-sized buffer."""
-    n, p = X.shape
-    k = 1 if y.ndim == 1 else y.shape[1]
-    width = p + k + 1
-    rows = min(max(n, 1), max(_MIN_BLOCK_ROWS, _BLOCK_BYTES // (8 * width)))
-    buf = np.empty((rows, width))
-    buf[:, -1] = 1.0
-    total = empty_stats(p, y.shape[1:], 0, w is not None)
-    with np.errstate(invalid="ignore", over="ignore"):  # non-finite input is reported below
-        for start in range(0, n, rows):
-            stop = min(start + rows, n)
-            wb = None if w is None else w[start:stop]
-            total = total.merge(_block_stats(X[start:stop], y[start:stop], wb, buf))
-    if not (np.all(np.isfinite(total.X_mean)) and np.all(np.isfinite(total.XtX_centered))):
-        raise ValueError("X contains NaN or inf (or values so large that their squares overflow)")
-    if not (np.all(np.isfinite(total.y_mean)) and np.all(np.isfinite(total.yty_centered))):
-        raise ValueError("y contains NaN or inf (or values so large that their squares overflow)")
-    return total
-
-
-def _block_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None, buf: np.ndarray) -> GramStats:
-    """One block: shift by the mean of its first rows, then one syrk of [X − K, y − K_y, 1]·√s."""
-    m, p = X.shape
-    k = buf.shape[1] - p - 1
-    D = buf[:m]
-    K = X[:_SHIFT_ROWS].mean(axis=0, dtype=np.float64)
-    Ky = y[:_SHIFT_ROWS].mean(axis=0, dtype=np.float64)
-    np.subtract(X, K, out=D[:, :p])
-    np.subtract(y if y.ndim == 2 else y[:, None], Ky, out=D[:, p : p + k])
-    if w is not None:
-        root = np.sqrt(w)
-        D[:, : p + k] *= root[:, None]
+def _shifted_block(
+    Xb: np.ndarray, Yb: np.ndarray, wb: np.ndarray | None, buf: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """(W, weighted block mean, centred cross-products) of a block shifted by the mean of its
+    first rows, by one ``syrk`` of [X − K, y − K_y, 1]·√s in ``buf``."""
+    p = Xb.shape[1]
+    width = p + Yb.shape[1]
+    D = buf[: Xb.shape[0]]
+    head = slice(0, _SHIFT_ROWS)
+    shift = np.concatenate([Xb[head].mean(axis=0, dtype=float), Yb[head].mean(axis=0, dtype=float)])
+    np.subtract(Xb, shift[:p], out=D[:, :p])
+    np.subtract(Yb, shift[p:], out=D[:, p:width])
+    if wb is None:
+        D[:, -1] = 1.0
+    else:
+        root = np.sqrt(wb)
+        D[:, :width] *= root[:, None]
         D[:, -1] = root
     S = D.T @ D
-    if w is not None:
-        D[:, -1] = 1.0  # restore the buffer's column of ones
-    W = S[-1, -1]
-    if W == 0:
-        return empty_stats(p, y.shape[1:], m, w is not None)
-    sx, sy = S[:p, -1], S[p : p + k, -1]
-    Sxy = S[:p, p : p + k] - np.outer(sx, sy) / W
-    Syy = np.diagonal(S[p : p + k, p : p + k]) - sy**2 / W
+    weight = S[-1, -1]
+    sums = S[:width, -1]
+    block = S[:width, :width]
+    block -= np.outer(sums, sums / weight)
+    return weight, shift + sums / weight, block
+
+
+def centred_moments(
+    X: np.ndarray, Y: np.ndarray, w: np.ndarray | None
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """(W, m, M) of the augmented rows zᵢ = [xᵢ, yᵢ] of X (n, p) and a 2-D Y (n, k), in one pass.
+
+    W = Σsᵢ, m = Σsᵢzᵢ/W and M = Σsᵢ(zᵢ − m)(zᵢ − m)ᵀ of shape (p + k, p + k), so that XᵀSX
+    centred is M[:p, :p], XᵀSy centred M[:p, p:] and the targets' centred squares the diagonal
+    of M[p:, p:]. An unweighted float64 block whose means are within about three spreads is reduced
+    from its raw products (one ``syrk`` on the block itself, no copy); any other block is
+    shifted by the mean of its first rows into a buffer and reduced by one ``syrk`` there, so
+    centring never cancels more than a digit. Blocks are merged in place by Chan, Golub and
+    LeVeque's update (see the module docstring): X is never copied whole and the centring keeps
+    its accuracy however large the means. Non-finite input gives non-finite output (unchecked).
+    """
+    n, p = X.shape
+    width = p + Y.shape[1]
+    rows = min(max(n, 1), max(_MIN_BLOCK_ROWS, width, _BLOCK_BYTES // (8 * (width + 1))))
+    buf: np.ndarray | None = None
+    ones = np.ones(rows)
+    total, mean, M = 0.0, np.zeros(width), np.zeros((width, width))
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            Xb, Yb = X[start:stop], Y[start:stop]
+            wb = None if w is None else w[start:stop]
+            exact = wb is None and Xb.dtype == np.float64 and Yb.dtype == np.float64
+            found = _raw_block(Xb, Yb, ones[: stop - start]) if exact else None
+            if found is None:
+                if buf is None:
+                    buf = np.empty((rows, width + 1))
+                found = _shifted_block(Xb, Yb, wb, buf)
+            weight, block_mean, block = found
+            if weight == 0:
+                continue
+            delta = block_mean - mean
+            merged = total + weight
+            mean += delta * (weight / merged)
+            M += block
+            M += np.outer(delta, delta * (total * weight / merged))
+            total = merged
+    return total, mean, M
+
+
+def rows_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats:
+    """GramStats of (X, y 1-D or 2-D, weights) by :func:`centred_moments`, not checked for NaN/inf."""
+    n, p = X.shape
+    total, mean, M = centred_moments(X, y if y.ndim == 2 else y[:, None], w)
+    Sxy, Syy = M[:p, p:], np.diagonal(M[p:, p:])
     squeeze = y.ndim == 1
     return GramStats(
-        m,
-        W,
-        K + sx / W,
-        (Ky + sy / W) if not squeeze else (Ky + sy[0] / W),
-        S[:p, :p] - np.outer(sx, sx) / W,
+        n,
+        total,
+        mean[:p],
+        mean[p] if squeeze else mean[p:],
+        M[:p, :p],
         Sxy[:, 0] if squeeze else Sxy,
         Syy[0] if squeeze else Syy,
         w is not None,
     )
+
+
+def array_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats:
+    """:func:`rows_stats` of one checked array (O(block + p²) extra memory), refusing NaN/inf."""
+    stats = rows_stats(X, y, w)
+    if not (np.all(np.isfinite(stats.X_mean)) and np.all(np.isfinite(stats.XtX_centered))):
+        raise ValueError("X contains NaN or inf (or values so large that their squares overflow)")
+    if not (np.all(np.isfinite(stats.y_mean)) and np.all(np.isfinite(stats.yty_centered))):
+        raise ValueError("y contains NaN or inf (or values so large that their squares overflow)")
+    return stats
 
 
 def interleaved_fold_stats(
@@ -472,3 +522,21 @@ def interleaved_fold_stats(
         rows = slice((fold - start) % n_splits, None, n_splits)
         parts.append(array_stats(X[rows], y[rows], None if w is None else w[rows]))
     return parts
+
+
+def _reduce_block(X: Any, y: Any, w: Any, start: int, n_splits: int | None) -> Any:
+    """A Dask block's GramStats, or its ``n_splits`` interleaved folds' (a list)."""
+    X, y, w = check_chunk(X, y, w, where=f"dask block at row {start}: ")
+    return array_stats(X, y, w) if n_splits is None else interleaved_fold_stats(X, y, w, start, n_splits)
+
+
+def _merge_parts(*parts: Any) -> Any:
+    if isinstance(parts[0], GramStats):
+        return GramStats.merge_all(parts)
+    return [GramStats.merge_all(fold) for fold in zip(*parts)]
+
+
+def dask_stats(X: Any, y: Any, sample_weight: Any, *, n_splits: int | None) -> Any:
+    """GramStats of Dask arrays (or a list of ``n_splits`` interleaved folds'), in one ``dask.compute``."""
+    reduce_block = partial(_reduce_block, n_splits=n_splits)
+    return dask_row_reduce(X, y, sample_weight, reduce_block, _merge_parts, known_chunks=n_splits is not None)

@@ -3,229 +3,40 @@
 from __future__ import annotations
 
 import warnings
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, check_X_y
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ConvergenceWarning
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
-from ._design import DesignTarget, make_design, rescale_weights
+from ._cvxpy_forms import elastic_net_problem
 from ._enet_data import (
-    PreparedData,
     alpha_grid,
     given_gram_targets,
     prepare_targets,
     unchecked_fit_data,
     use_gram,
 )
-from ._enet_solvers import PathSolution
-from ._preprocessing import check_nonnegative, validate_fit_data
-from ._roles import ElasticNetPenalty, Quadratic, check_roles
-from .stats_fit import enet_kkt_terms, enet_prepared_data, gram_stats_input
+from ._enet_solvers import proximal_solve
+from ._validation import (
+    check_choice,
+    check_l1_ratio,
+    check_nonnegative,
+    check_positive_int,
+    validate_fit_data,
+)
+from .certificate import elastic_net_kkt
+from .stats_fit import enet_prepared_data, gram_stats_input
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 
 _SOLVERS = ("auto", "cd", "fista", "ista")
 _SELECTIONS = ("cyclic", "random")
-
-
-def _check_l1_ratio(value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"l1_ratio must be a number in [0, 1], got {value!r}") from None
-    if not 0.0 <= v <= 1.0:
-        raise ValueError(f"l1_ratio must be in [0, 1], got {value!r}")
-    return v
-
-
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _check_choice(value: Any, name: str, choices: tuple) -> Any:
-    if not any(value is c or (isinstance(value, str) and value == c) for c in choices):
-        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
-    return value
-
-
-def proximal_solve(
-    data: PreparedData,
-    alpha: float,
-    *,
-    l1_ratio: float,
-    positive: bool,
-    tol: float,
-    max_iter: int,
-    coef_init: np.ndarray | None,
-    accelerated: bool,
-) -> PathSolution:
-    """ISTA/FISTA on the design, stopped when the duality gap is at most tol·P(0)."""
-    from ..optim import proximal_gradient
-    from ._cd import _gap
-
-    target = data.design
-    n = target.n_samples
-    X = target.design.operator()
-    datafit = Quadratic(X, target.root_weighted_target(), n)
-    penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
-    check_roles("fista" if accelerated else "ista", datafit, penalty)
-    lam1, lam2 = n * penalty.l1, n * penalty.l2
-    idx = np.arange(data.n_features)
-    yy = target.weighted_sum_squares()
-
-    def certificate(w: np.ndarray) -> float:
-        r = datafit.residual(w)
-        z = np.asarray(X.T @ r, dtype=np.float64).ravel()
-        w = np.asarray(w, dtype=np.float64)
-        sums = (float(r @ r), w, float(np.abs(w).sum()), float(w @ w))
-        gap, _, _ = _gap(*sums, z, idx, idx.size, lam1, lam2, positive)
-        return gap / n
-
-    x0 = np.zeros(data.n_features) if coef_init is None else coef_init
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # the estimator warns once, with the gap
-        result = proximal_gradient(
-            datafit.value_and_gradient,
-            penalty.prox,
-            x0,
-            lipschitz=max(datafit.lipschitz(), np.finfo(float).tiny),
-            accelerated=accelerated,
-            max_iter=max_iter,
-            tol=tol * yy / (2 * n),
-            certificate=certificate,
-        )
-    w = np.asarray(result.x, dtype=np.float64)
-    return PathSolution(w[None, :], np.array([certificate(w)]), np.array([result.nit]))
-
-
-def check_post_fit_data(X, y, sample_weight):
-    """Validated (X, y, weights rescaled to sum to n, or None) for kkt/cvxpy; touches no estimator."""
-    X, y = check_X_y(X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True)
-    sw = None
-    if sample_weight is not None:
-        sw = rescale_weights(_check_sample_weight(sample_weight, X, dtype=np.float64), X.shape[0])
-    return X, np.asarray(y, dtype=np.float64), sw
-
-
-def kkt_terms(model: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, float, float, float]:
-    """(datafit, intercept residual |Σsᵢrᵢ|/n, that residual relative to its own terms, scale
-    ‖Xᶜᵀ S yᶜ‖∞/n) for the KKT report, from the rows or from a :class:`GramStats` passed as X.
-
-    The intercept's condition Σsᵢ(yᵢ − xᵢᵀw − b) = 0 is a sum of terms of the size of y, Xw and
-    b, so its residual is divided by RMS(y) + RMS(Xw) + |b| (weighted): a scale-free number
-    that does not grow when X is rescaled, unlike a division by the correlation scale.
-    """
-    w = np.asarray(model.coef_, dtype=np.float64)
-    b = float(model.intercept_)
-    stats = gram_stats_input(None, X, y, sample_weight, multi_output=False)
-    if stats is not None:
-        datafit, intercept_residual, scale = enet_kkt_terms(model, stats)
-        W = stats.sum_weights
-        raw = stats.normal_equations(False)
-        size = np.sqrt(max(float(raw.yty), 0.0) / W) + np.sqrt(max(float(w @ raw.XtX @ w), 0.0) / W) + abs(b)
-        return datafit, intercept_residual, intercept_residual / max(size, np.finfo(float).tiny), scale
-    X, y, sw = check_post_fit_data(X, y, sample_weight)
-    n = X.shape[0]
-    s = np.ones(n) if sw is None else sw
-    design = make_design(X, sw, model.fit_intercept)
-    Xw = np.asarray(X @ w).ravel()
-    datafit = _RowsQuadratic(design, y - b)
-    intercept_residual = relative = 0.0
-    if model.fit_intercept:
-        intercept_residual = abs(float(s @ (y - Xw - b))) / n
-        size = np.sqrt(float(s @ y**2) / n) + np.sqrt(float(s @ Xw**2) / n) + abs(b)
-        relative = intercept_residual / max(size, np.finfo(float).tiny)
-    scale = float(np.max(np.abs(DesignTarget(design, *design.center_target(y)).correlations()), initial=0.0))
-    return datafit, intercept_residual, relative, scale / n if scale > 0 else 1.0
-
-
-class _RowsQuadratic:
-    """∇f of f(w) = (1/(2n)) Σᵢ sᵢ(yᵢ − b − xᵢᵀw)² at the fitted intercept b, on the uncentred rows."""
-
-    def __init__(self, design: Any, y_minus_b: np.ndarray):
-        self.design = design
-        self.y_minus_b = y_minus_b
-
-    def gradient(self, w: np.ndarray) -> np.ndarray:
-        d = self.design
-        r = self.y_minus_b - np.asarray(d.X @ w).ravel()
-        sr = r if d.weights is None else d.weights * r
-        return -np.asarray(d.X.T @ sr).ravel() / d.n_samples
-
-
-def subgradient_report(
-    model: Any,
-    terms: tuple[Any, float, float, float],
-    *,
-    alpha: float,
-    l1_ratio: float,
-    tol: float,
-    constraint: dict | None = None,
-) -> KKTReport:
-    """KKTReport of a fitted model's ``coef_``/``intercept_`` for the elastic-net objective at ``alpha``.
-
-    Stationarity is the ∞-norm distance from 0 to the subdifferential (including the
-    intercept's gradient); scaled residuals divide by ‖Xᶜᵀ S yᶜ‖∞/n, except the intercept's,
-    which is relative to its own terms (see :func:`kkt_terms`, where ``terms`` comes from).
-    ``constraint`` supplies the feasibility, slackness and multiplier
-    entries of a constrained form.
-    """
-    datafit, intercept_residual, intercept_relative, scale = terms
-    w = np.asarray(model.coef_, dtype=np.float64)
-    positive = bool(getattr(model, "positive", False))
-    penalty = ElasticNetPenalty(alpha, l1_ratio, positive)
-    check_roles("kkt", datafit, penalty)
-    grad = datafit.gradient(w)
-    dist = penalty.subdiff_distance(w, grad)
-    multipliers: dict[str, float] = {}
-    dual_infeasibility = 0.0
-    if positive:
-        z = -grad - penalty.l2 * w
-        for j in np.flatnonzero(w == 0):
-            multipliers[f"lower:w[{j}]"] = float(penalty.l1 - z[j])
-        dual_infeasibility = float(np.max(dist[w == 0], initial=0.0))
-        dist = np.where(w == 0, 0.0, dist)
-    constraint = constraint or {}
-    residuals = {
-        "stationarity": max(float(np.max(dist, initial=0.0)), intercept_residual),
-        "primal_feasibility": constraint.get(
-            "primal_feasibility", float(np.max(-w, initial=0.0)) if positive else 0.0
-        ),
-        "dual_feasibility": max(dual_infeasibility, constraint.get("dual_feasibility", 0.0)),
-        "complementary_slackness": constraint.get("complementary_slackness", 0.0),
-    }
-    multipliers.update(constraint.get("multipliers", {}))
-    return KKTReport(
-        **residuals,
-        multipliers=multipliers,
-        tol=tol,
-        scaled={
-            **{k: v / scale for k, v in residuals.items()},
-            "stationarity": max(float(np.max(dist, initial=0.0)) / scale, intercept_relative),
-        },
-        message=constraint.get("message", ""),
-    )
-
-
-def combine_target_reports(reports: list[KKTReport]) -> KKTReport:
-    """One KKTReport for several targets: the largest residuals, multipliers keyed by target."""
-    names = ("stationarity", "primal_feasibility", "dual_feasibility", "complementary_slackness")
-    return KKTReport(
-        **{name: max(getattr(r, name) for r in reports) for name in names},
-        multipliers={f"target {k}: {m}": v for k, r in enumerate(reports) for m, v in r.multipliers.items()},
-        tol=reports[0].tol,
-        scaled={name: max(r.residual(name) for r in reports) for name in names},
-        message="; ".join(dict.fromkeys(r.message for r in reports if r.message)),
-    )
 
 
 class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
@@ -240,25 +51,26 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         return tags
 
     def _l1_ratio(self) -> float:
-        return _check_l1_ratio(self.l1_ratio)
+        return check_l1_ratio(self.l1_ratio)
 
     def _validated(self) -> dict[str, Any]:
         precompute = self.precompute
         if not hasattr(precompute, "__array__"):
-            precompute = _check_choice(precompute, "precompute", ("auto", True, False))
+            precompute = check_choice(precompute, "precompute", ("auto", True, False))
         return {
             "alpha": check_nonnegative(self.alpha, "alpha"),
             "l1_ratio": self._l1_ratio(),
-            "solver": _check_choice(self.solver, "solver", _SOLVERS),
+            "solver": check_choice(self.solver, "solver", _SOLVERS),
             "precompute": precompute,
-            "max_iter": _check_positive_int(self.max_iter, "max_iter"),
+            "max_iter": check_positive_int(self.max_iter, "max_iter"),
             "tol": check_nonnegative(self.tol, "tol"),
-            "selection": _check_choice(self.selection, "selection", _SELECTIONS),
+            "selection": check_choice(self.selection, "selection", _SELECTIONS),
         }
 
     def _targets(self, X, y, sample_weight, solver, precompute, check_input) -> tuple[list, int, np.dtype]:
         """(each target's PreparedData, y.ndim, the dtype of coef_) from fit's arguments."""
-        if (stats := gram_stats_input(self, X, y, sample_weight, multi_output=False)) is not None:
+        if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
+            self._record_summary_features(stats.n_features)
             return [enet_prepared_data(stats, self.fit_intercept, solver)], 1, np.dtype(np.float64)
         if check_input:
             X, y, sw = validate_fit_data(
@@ -373,43 +185,15 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         tol = 10.0 * np.sqrt(max(float(self.tol), 1e-16)) if tol is None else float(tol)
-        options = dict(alpha=float(self.alpha), l1_ratio=self._l1_ratio(), tol=tol)
-        if np.ndim(self.coef_) == 1:
-            return subgradient_report(self, kkt_terms(self, X, y, sample_weight), **options)
-        Y = np.asarray(y)
-        if Y.ndim != 2 or Y.shape[1] != self.coef_.shape[0]:
-            k = self.coef_.shape[0]
-            raise ValueError(f"y must have shape (n_samples, {k}) for this multi-target fit")
-        reports = []
-        for k in range(Y.shape[1]):
-            view = SimpleNamespace(
-                coef_=self.coef_[k],
-                intercept_=self.intercept_[k] if self.fit_intercept else 0.0,
-                fit_intercept=self.fit_intercept,
-                positive=self.positive,
-                n_features_in_=self.n_features_in_,
-            )
-            reports.append(subgradient_report(view, kkt_terms(view, X, Y[:, k], sample_weight), **options))
-        return combine_target_reports(reports)
+        alpha, l1_ratio = float(self.alpha), self._l1_ratio()
+        return elastic_net_kkt(self, X, y, sample_weight, alpha=alpha, l1_ratio=l1_ratio, tol=tol)
 
     def _cvxpy_problem(self, X, y, sample_weight=None):
         """The objective above in cvxpy: (problem, coef variable, intercept variable or None, None)."""
-        import cvxpy as cp
-
-        X, y, sw = check_post_fit_data(X, y, sample_weight)
-        n, p = X.shape
-        s = np.ones(n) if sw is None else sw
-        w = cp.Variable(p, nonneg=bool(self.positive))
-        b = cp.Variable() if self.fit_intercept else None
-        residual = y - X @ w - (b if b is not None else 0.0)
-        alpha = float(self.alpha)
-        l1 = self._l1_ratio()
-        objective = (
-            cp.sum_squares(cp.multiply(np.sqrt(s), residual)) / (2 * n)
-            + alpha * l1 * cp.norm1(w)
-            + 0.5 * alpha * (1 - l1) * cp.sum_squares(w)
-        )
-        return cp.Problem(cp.Minimize(objective)), w, b, None
+        return elastic_net_problem(
+            X, y, sample_weight, self.fit_intercept, alpha=float(self.alpha), l1_ratio=self._l1_ratio(),
+            positive=bool(self.positive),
+        )  # fmt: skip
 
 
 class ElasticNet(_ElasticNetBase):
@@ -579,14 +363,14 @@ def _path_grid_size(alphas: Any, n_alphas: Any) -> Any:
     size: Any = 100
     if not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
         warnings.warn(_N_ALPHAS_DEPRECATED, FutureWarning, stacklevel=3)
-        size = _check_positive_int(n_alphas, "n_alphas")
+        size = check_positive_int(n_alphas, "n_alphas")
     if alphas is None:
         warnings.warn(_ALPHAS_NONE_DEPRECATED, FutureWarning, stacklevel=3)
         return size
     if isinstance(alphas, str) and alphas == "warn":
         return size
     if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
-        return _check_positive_int(alphas, "alphas")
+        return check_positive_int(alphas, "alphas")
     return alphas
 
 

@@ -20,8 +20,9 @@ from ..likelihood.mle import MLEResult
 from ..likelihood.separation import PerfectSeparationWarning, Separation, check_separation
 from ..optim import GradientTransformation, minimize_smooth, proximal_gradient, sgd
 from ..result import KKTReport
-from ._base import stationarity_report
-from ._preprocessing import center_data, check_nonnegative, check_squares_representable, validate_fit_data
+from ._preprocessing import center_data
+from ._validation import check_nonnegative, check_squares_representable, validate_fit_data
+from .certificate import stationarity_report
 
 __all__ = ["LogisticRegression"]
 

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.utils import assert_all_finite
-from sklearn.utils.validation import check_is_fitted
 
 from ..result import KKTReport
-from ._base import LinearPredictorMixin, squared_loss_gradient, stationarity_report
-from ._centred_design import CentredDesign, centred_design
-from ._preprocessing import check_nonnegative, validate_fit_data
+from ._base import LinearPredictorMixin
+from ._cvxpy_forms import ridge_problem
+from ._design import centred_design
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
-from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg
+from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg, solve_sparse_cholesky
 from ._ridge_sag import solve_sag
 from ._ridge_solvers import min_norm_warning, solve_cholesky, solve_dual, solve_svd
-from ._ridge_spectrum import design_spectrum
-from ._ridge_stats import GramForm, gram_form, kernel_form, weighted_design
-from .stats_fit import fit_ridge_from_stats, gram_stats_input, ridge_loss_gradients
+from ._ridge_stats import gram_form, kernel_form, weighted_design
+from ._validation import RidgeData, check_nonnegative, prepare_ridge_data
+from .certificate import ridge_kkt
+from .stats_fit import fit_ridge_from_stats, gram_stats_input
 
-__all__ = ["Ridge", "RidgeData", "prepare_ridge_data", "ridge_kkt"]
+__all__ = ["Ridge", "RidgeFamily"]
 
 CLOSED_FORMS: tuple[str, ...] = ("auto", "cholesky", "dual", "svd")
 SOLVERS: tuple[str, ...] = (*CLOSED_FORMS, "lsqr", "sparse_cg", "sag", "saga", "lbfgs", *GRADIENT_SOLVERS)
@@ -33,176 +31,7 @@ SPARSE_INTERCEPT_SOLVERS: tuple[str, ...] = ("auto", "lsqr", "sparse_cg", "sag",
 SPARSE_SOLVERS: tuple[str, ...] = (*SPARSE_INTERCEPT_SOLVERS, "cholesky", "saga")
 
 
-@dataclass(frozen=True)
-class RidgeData:
-    """Validated fit data: float64 ``X`` (n, p) and ``Y`` (n, k), weights, and the shapes to return."""
-
-    X: np.ndarray
-    Y: np.ndarray
-    sample_weight: np.ndarray | None
-    y_ndim: int
-    dtype: np.dtype
-
-
-def prepare_ridge_data(
-    estimator: Any,
-    X: Any,
-    y: Any,
-    sample_weight: Any,
-    *,
-    multi_output: bool = True,
-    ensure_all_finite: bool = True,
-    accept_sparse: bool = False,
-) -> RidgeData:
-    """Validate with :func:`validate_fit_data` and upcast to float64 (float32 results are cast back).
-
-    With ``accept_sparse``, a scipy.sparse X stays sparse (CSR or CSC; other formats become
-    CSR) and is always checked for non-finite entries.
-    """
-    X, y, sample_weight = validate_fit_data(
-        estimator,
-        X,
-        y,
-        sample_weight,
-        multi_output=multi_output,
-        ensure_all_finite=ensure_all_finite,
-        accept_sparse=["csr", "csc", "coo"] if accept_sparse else False,
-    )
-    dtype = X.dtype
-    if sparse.issparse(X):
-        if X.format not in ("csr", "csc"):
-            X = X.tocsr()
-        X64 = X.astype(np.float64, copy=False)
-        if not ensure_all_finite:
-            assert_all_finite(X64.data, input_name="X")
-    else:
-        X64 = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    return RidgeData(X64, Y, sw, y.ndim, dtype)
-
-
-def _alpha_label(alpha: Any) -> str:
-    return f"{float(alpha):g}" if np.ndim(alpha) == 0 else "[" + ", ".join(f"{a:g}" for a in alpha) + "]"
-
-
-def _bound_multipliers(W: np.ndarray, grad_W: np.ndarray) -> np.ndarray:
-    """Multipliers μ >= 0 of the bounds w >= 0: the gradient where w sits on its bound, 0 elsewhere."""
-    return np.where(W <= 0, np.maximum(grad_W, 0.0), 0.0)
-
-
-def ridge_kkt(
-    estimator: Any,
-    X: Any,
-    y: Any,
-    sample_weight: Any,
-    alpha: Any,
-    *,
-    norm_bound: float | None = None,
-    positive: bool = False,
-) -> KKTReport:
-    """KKT report of a fitted Ridge-family estimator for ‖y − Xw − b‖² + α‖w‖² (or its constrained form).
-
-    Stationarity is the gradient of the weighted squared loss plus 2αw with respect to
-    (w, b) (b only when ``fit_intercept``), scaled by the gradient norm at w = 0, b = ȳ;
-    ``alpha`` may hold one value per target. With ``norm_bound`` s, α is the multiplier of
-    ‖w‖² <= s and primal feasibility and complementary slackness are reported too (scaled by
-    s and α·s). With ``positive``, the constraints are w >= 0: each coefficient on its bound
-    gets the multiplier μⱼ = max(∂F/∂wⱼ, 0) (named ``"coef[j] >= 0"``, or ``"coef[t, j] >= 0"``
-    for target t), stationarity is ∇F − μ, and primal feasibility is max(−wⱼ, 0).
-    """
-    check_is_fitted(estimator, "coef_")
-    stats = gram_stats_input(None, X, y, sample_weight)
-    if stats is None:
-        data = prepare_ridge_data(estimator.__sklearn_clone__(), X, y, sample_weight, accept_sparse=True)
-        n_features, k = data.X.shape[1], data.Y.shape[1]
-    else:
-        n_features, k = stats.n_features, stats.n_targets or 1
-    if n_features != estimator.n_features_in_:
-        raise ValueError(
-            f"X has {n_features} features, but the estimator was fitted with {estimator.n_features_in_}"
-        )
-    W = np.asarray(estimator.coef_, dtype=float).reshape(k, -1)
-    b = np.broadcast_to(np.asarray(estimator.intercept_, dtype=float), (k,))
-    if stats is None:
-        grad_W, grad_b = squared_loss_gradient(data.X, data.Y, data.sample_weight, W, b)
-        sw = data.sample_weight
-        y_mean = data.Y.mean(axis=0) if sw is None else (sw @ data.Y) / sw.sum()
-        ref_W, ref_b = squared_loss_gradient(data.X, data.Y, sw, np.zeros_like(W), y_mean)
-    else:
-        grad_W, grad_b, ref_W, ref_b = ridge_loss_gradients(stats, W, b)
-    alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (k,))
-    grad_W = grad_W + 2.0 * alphas[:, None] * W if np.all(np.isfinite(alphas)) else grad_W
-    fit_b = getattr(estimator, "fit_intercept", True)
-    tol = float(getattr(estimator, "tol", 1e-6))
-    label = f"Ridge objective with alpha={_alpha_label(alpha)}"
-    extra: dict[str, Any] = {}
-    if positive:
-        mu = _bound_multipliers(W, grad_W)
-        grad_W = grad_W - mu
-        names = [f"coef[{j}] >= 0" if k == 1 else f"coef[{t}, {j}] >= 0" for t, j in zip(*np.nonzero(W <= 0))]
-        infeasible = float(max(-W.min(initial=0.0), 0.0))
-        scale_w = float(np.abs(W).max(initial=0.0)) or 1.0
-        extra = dict(
-            multipliers=dict(zip(names, mu[W <= 0].tolist())),
-            primal_feasibility=infeasible,
-            complementary_slackness=float(np.abs(mu * W).sum()),
-            scaled={"primal_feasibility": infeasible / scale_w},
-            active=tuple(names),
-        )
-        label += ", subject to coef >= 0"
-    grad = np.concatenate([grad_W.ravel(), grad_b.ravel() if fit_b else []])
-    scale = float(np.linalg.norm(np.concatenate([ref_W.ravel(), ref_b.ravel() if fit_b else []])))
-    if norm_bound is None:
-        return stationarity_report(grad, scale, tol=tol, message=label, **extra)
-    alpha = float(alpha)
-    slack = float(np.vdot(W, W)) - norm_bound
-    cs = abs(alpha * slack) if np.isfinite(alpha) else np.inf
-    return stationarity_report(
-        grad,
-        scale,
-        tol=tol,
-        multipliers={"norm": alpha},
-        primal_feasibility=max(slack, 0.0),
-        complementary_slackness=cs,
-        scaled={
-            "primal_feasibility": max(slack, 0.0) / max(norm_bound, np.finfo(float).tiny),
-            "complementary_slackness": cs / max(alpha * norm_bound, 1.0) if np.isfinite(cs) else np.inf,
-        },
-        active=("norm",) if abs(slack) <= 1e-9 * max(norm_bound, 1.0) else (),
-        message=f"constraint ‖w‖² <= {norm_bound:g}, multiplier {alpha:g}",
-    )
-
-
-def _cvxpy_ridge_problem(
-    X: Any, y: Any, sample_weight: Any, fit_intercept: bool, *, alpha=None, bound=None, positive=False
-):
-    """cvxpy form of Σ sᵢ(yᵢ − xᵢw − b)² + α‖w‖² (α per target allowed), or of the same loss
-    s.t. ‖w‖² <= bound; with ``positive`` also w >= 0."""
-    import cvxpy as cp
-
-    data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight, accept_sparse=True)
-    n, p = data.X.shape
-    k = data.Y.shape[1]
-    shape = (p,) if data.y_ndim == 1 else (k, p)
-    coef = cp.Variable(shape, name="coef")
-    intercept = cp.Variable(shape[:-1], name="intercept") if fit_intercept else None
-    W = cp.reshape(coef, (k, p), order="C") if data.y_ndim == 1 else coef
-    pred = data.X @ W.T
-    if intercept is not None:
-        pred = pred + np.ones((n, 1)) @ cp.reshape(intercept, (1, k), order="C")
-    root = np.ones(n) if data.sample_weight is None else np.sqrt(data.sample_weight)
-    loss = cp.sum_squares(cp.multiply(root[:, None], data.Y - pred))
-    constraints = [coef >= 0] if positive else []
-    if bound is None:
-        alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (k,))
-        penalty = cp.sum(cp.multiply(alphas, cp.sum(cp.square(W), axis=1)))
-        return cp.Problem(cp.Minimize(loss + penalty), constraints), coef, intercept, None
-    constraint = cp.sum_squares(coef) <= bound
-    return cp.Problem(cp.Minimize(loss), [constraint, *constraints]), coef, intercept, constraint
-
-
-class _RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
+class RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
     """What Ridge and RidgeCV share: the KKT report and the cvxpy form of the fitted objective."""
 
     def _set_coef(self, W: np.ndarray, b: np.ndarray, *, y_ndim: int, dtype: np.dtype) -> None:
@@ -226,13 +55,13 @@ class _RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseE
 
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None):
         """(problem, coef, intercept or None, None) for :func:`fit_cvxpy`."""
-        return _cvxpy_ridge_problem(X, y, sample_weight, self.fit_intercept, alpha=self._cvxpy_alpha())
+        return ridge_problem(X, y, sample_weight, self.fit_intercept, alpha=self._cvxpy_alpha())
 
     def _cvxpy_alpha(self) -> float:
         return self._fitted_alpha()
 
 
-class Ridge(_RidgeFamily):
+class Ridge(RidgeFamily):
     """Linear least squares with an L2 penalty, scikit-learn's objective exactly.
 
     Minimizes over w and an unpenalized intercept b::
@@ -353,7 +182,7 @@ class Ridge(_RidgeFamily):
 
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None):
         """(problem, coef, intercept or None, None) for :func:`fit_cvxpy`."""
-        return _cvxpy_ridge_problem(
+        return ridge_problem(
             X, y, sample_weight, self.fit_intercept, alpha=self._fitted_alpha(), positive=bool(self.positive)
         )
 
@@ -420,10 +249,14 @@ class Ridge(_RidgeFamily):
         """
         solver = self._check_params()
         alpha = _check_alpha(self.alpha)
-        if (stats := gram_stats_input(self, X, y, sample_weight)) is not None:
+        if (stats := gram_stats_input(X, y, sample_weight)) is not None:
             if np.ndim(alpha) or self.positive:
                 raise ValueError("fitting from GramStats takes a single float alpha and positive=False")
-            return fit_ridge_from_stats(self, stats, float(alpha), solver)
+            self._record_summary_features(stats.n_features)
+            W, b, self.solver_ = fit_ridge_from_stats(stats, float(alpha), solver, self.fit_intercept)
+            self.n_iter_ = None
+            self._set_coef(W, b, y_ndim=1 if stats.n_targets is None else 2, dtype=np.dtype(np.float64))
+            return self
         closed = solver in ("auto", "cholesky", "dual") and not self.positive
         data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=not closed, accept_sparse=True)
         n, p = data.X.shape
@@ -477,8 +310,8 @@ class Ridge(_RidgeFamily):
                 random_state=self.random_state,
             )  # fmt: skip
         else:  # "cholesky" on sparse X without intercept: the dense Gram matrix of the design
-            W = _sparse_cholesky(design, alphas)
-        return W, design.y_offset - W @ design.x_offset
+            W = solve_sparse_cholesky(design, alphas)
+        return W, design.y_offset - W @ design.X_offset
 
     def _closed_forms(
         self, data: RidgeData, alphas: np.ndarray, solver: str
@@ -502,9 +335,9 @@ class Ridge(_RidgeFamily):
         X, Y, sw = data.X, data.Y, data.sample_weight
         if solver == "cholesky":
             form = gram_form(X, Y, sw, self.fit_intercept)
-            solved = solve_cholesky(form, alpha)
+            solved = solve_cholesky(form.XtX, form.Xty, alpha)
             if solved is not None:
-                return solved.W, form.y_offset - solved.W @ form.x_offset, solver
+                return solved.W, form.y_offset - solved.W @ form.X_offset, solver
         elif solver == "dual" and alpha > 0:
             dual = solve_dual(kernel_form(X, Y, sw, self.fit_intercept), alpha)
             if dual is not None:
@@ -524,20 +357,3 @@ def _check_alpha(alpha: Any) -> Any:
     if values.size == 0:
         raise ValueError("alpha must be a float or a non-empty array of floats, one per target")
     return np.array([check_nonnegative(a, "each alpha") for a in values], dtype=float)
-
-
-def _sparse_cholesky(design: CentredDesign, alphas: np.ndarray) -> np.ndarray:
-    """W (k, p) from (XsᵀXs + αⱼI)w = Xsᵀysⱼ for a sparse design, or by its eigendecomposition when
-    the Cholesky factor's estimated error is too large (there is no SVD of a sparse X here)."""
-    G = design.gram()
-    B = design.rmatmat(design.ys)
-    rows = []
-    for j, a in enumerate(alphas):
-        form = GramForm(G.copy(), B[:, [j]], np.zeros(1), design.x_offset, design.y_offset[[j]])
-        solved = solve_cholesky(form, float(a))
-        rows.append(solved.W[0] if solved is not None else None)
-    if any(row is None for row in rows):
-        spectrum = design_spectrum(design)
-        fallback = spectrum.coefs(alphas)  # (k, k, p)
-        rows = [fallback[j, j] if row is None else row for j, row in enumerate(rows)]
-    return np.vstack(rows)

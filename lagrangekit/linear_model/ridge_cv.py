@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import numbers
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -15,67 +14,15 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
-from ._centred_design import centred_design
-from ._ridge_spectrum import RidgeSpectrum, design_spectrum, ridge_spectrum, svd_spectrum
-from .ridge import _RidgeFamily, prepare_ridge_data
+from ._design import centred_design
+from ._ridge_spectrum import RidgeSpectrum, design_spectrum, loo_residual_blocks, ridge_spectrum, svd_spectrum
+from ._validation import prepare_ridge_data
+from .ridge import RidgeFamily
 from .stats_fit import fit_ridge_cv_from_folds, gram_folds_input
 
-__all__ = ["RidgeCV", "loo_residual_blocks"]
+__all__ = ["RidgeCV"]
 
-_BLOCK_BYTES = 1 << 21
 GCV_MODES = (None, "auto", "svd", "eigen")
-
-
-def loo_residual_blocks(
-    spectrum: RidgeSpectrum,
-    X: Any,
-    Y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    fit_intercept: bool,
-    alphas: np.ndarray,
-) -> Iterator[tuple[slice, np.ndarray]]:
-    """Yield (rows, E) with E (m, n_alphas, k) the leave-one-out residuals yᵢ − ŷ₋ᵢ(xᵢ) of those rows.
-
-    Ridge with an unpenalized intercept is a linear smoother ŷ = Hy with
-    H = qqᵀ/‖q‖² + Z diag(1/(λ + α)) Zᵀ in the √s-scaled problem (Z = XsV, q = √s), and
-    leaving sample i out changes its residual to rᵢ/(1 − Hᵢᵢ) exactly. Residuals are in
-    the original scale of y (a zero-weight sample gets the full model's residual). Rows are
-    processed in blocks; X (dense or sparse) is not copied.
-    """
-    n, p = X.shape
-    k = Y.shape[1]
-    D = 1.0 / (spectrum.eigvals[None, :] + alphas[:, None])  # (A, r)
-    fit_coef = (spectrum.z[None, :, :] * D[:, :, None]).transpose(1, 0, 2).reshape(-1, alphas.size * k)
-    s = np.ones(n) if sample_weight is None else sample_weight
-    h0 = s / s.sum() if fit_intercept else np.zeros(n)
-    use_Q = spectrum.Q is not None and np.all(s > 0)
-    # Q spans all of the centred sample space: then 1 − Hᵢᵢ = α·Σᵣ Qᵢᵣ²/(λᵣ + α) and the residual is
-    # α·(Q D Qᵀys)ᵢ, so the leave-one-out residual is their ratio, with no 1 − H cancellation
-    spans = use_Q and spectrum.Q.shape[1] == n - int(fit_intercept)
-    root = np.sqrt(s)
-    rows = max(64, _BLOCK_BYTES // (8 * max(p, spectrum.eigvals.size, alphas.size * k)))
-    for start in range(0, n, rows):
-        block = slice(start, min(n, start + rows))
-        if spans:
-            Q = spectrum.Q[block]
-            Qty = spectrum.z / np.sqrt(spectrum.eigvals)[:, None]  # (r, k)
-            dual = np.einsum("mr,ar,rk->mak", Q, D, Qty)  # ((K + αI)⁻¹ys)ᵢ
-            yield block, dual / ((Q * Q) @ D.T)[:, :, None] / root[block, None, None]
-            continue
-        if use_Q:  # Z = Q√λ is already scaled by √s
-            Z = spectrum.Q[block] * np.sqrt(spectrum.eigvals)
-            scale = root[block, None]
-        else:
-            Z = np.asarray(X[block] @ spectrum.V) - spectrum.x_offset_V
-            scale = None
-        lever = (Z * Z) @ D.T  # (m, A)
-        H = h0[block, None] + (lever if use_Q else s[block, None] * lever)
-        fitted = (Z @ fit_coef).reshape(-1, alphas.size, k)
-        centred = Y[block] - spectrum.y_offset
-        R = (centred * scale if use_Q else centred)[:, None, :] - fitted
-        if use_Q:
-            R = R / scale[:, :, None]
-        yield block, R / (1.0 - H)[:, :, None]
 
 
 class _PredictionsAsInput(RegressorMixin, BaseEstimator):
@@ -112,7 +59,7 @@ def _check_alphas(alphas: Any, *, leave_one_out: bool) -> np.ndarray:
     return out
 
 
-class RidgeCV(_RidgeFamily):
+class RidgeCV(RidgeFamily):
     """Ridge with α chosen by cross-validation, scikit-learn's ``RidgeCV``.
 
     For each candidate α the objective is :class:`Ridge`'s,
@@ -230,7 +177,7 @@ class RidgeCV(_RidgeFamily):
         """
         self._check_params()
         alphas = _check_alphas(self.alphas, leave_one_out=self.cv is None)
-        if (folds := gram_folds_input(self, X, y, sample_weight, self.cv, default_splits=None)) is not None:
+        if (folds := gram_folds_input(X, y, sample_weight, self.cv, default_splits=None)) is not None:
             if self.scoring is not None and not (
                 isinstance(self.scoring, str) and self.scoring == "neg_mean_squared_error"
             ):
@@ -238,7 +185,11 @@ class RidgeCV(_RidgeFamily):
                     "CV from GramFolds or Dask arrays scores the held-out weighted MSE only: use "
                     "scoring=None or 'neg_mean_squared_error'"
                 )
-            return fit_ridge_cv_from_folds(self, folds, alphas)
+            self._record_summary_features(folds.folds[0].n_features)
+            best, mse, W, b = fit_ridge_cv_from_folds(folds, alphas, self.fit_intercept)
+            self.alpha_, self.best_score_, self.mse_path_ = float(alphas[best]), -float(mse[best]), mse
+            self._set_coef(W, b, y_ndim=1, dtype=np.dtype(np.float64))
+            return self
         data = prepare_ridge_data(self, X, y, sample_weight, ensure_all_finite=False, accept_sparse=True)
         if self.cv is None:
             best, W, b = self._leave_one_out(data, alphas)

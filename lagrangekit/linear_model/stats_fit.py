@@ -12,36 +12,29 @@ already use for in-memory data.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.linalg
 
 from ._dask import is_dask_array
+from ._enet_data import PreparedData
+from ._enet_solvers import gram_data
+from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky
+from ._ridge_spectrum import gram_spectrum
+from ._ridge_stats import stats_gram_form
 from .gram_folds import GramFolds
 from .gram_stats import GramStats
 
 __all__ = [
-    "StatsQuadratic",
-    "enet_kkt_terms",
     "enet_fold_errors",
     "enet_prepared_data",
     "fit_ridge_cv_from_folds",
     "fit_ridge_from_stats",
     "gram_folds_input",
     "gram_stats_input",
-    "ridge_gram_form",
-    "ridge_loss_gradients",
     "ridge_stats_spectrum",
 ]
-
-
-def _record_features(estimator: Any, n_features: int) -> None:
-    if estimator is not None:
-        estimator.n_features_in_ = n_features
-        if hasattr(estimator, "feature_names_in_"):
-            del estimator.feature_names_in_
 
 
 def _check_alone(y: Any, sample_weight: Any, what: str) -> None:
@@ -53,14 +46,13 @@ def _check_alone(y: Any, sample_weight: Any, what: str) -> None:
 
 
 def gram_stats_input(
-    estimator: Any, X: Any, y: Any = None, sample_weight: Any = None, *, multi_output: bool = True
+    X: Any, y: Any = None, sample_weight: Any = None, *, multi_output: bool = True
 ) -> GramStats | None:
     """The statistics ``fit(X, y, sample_weight)`` should use, or None when X is in-memory data.
 
     X itself when it is a :class:`GramStats` (``y`` and ``sample_weight`` must then be None);
-    ``GramStats.from_dask(X, y, sample_weight)`` when X is a Dask array. Records
-    ``n_features_in_`` on ``estimator`` (pass None from ``kkt`` and path functions).
-    Statistics of a 2-D y are refused unless ``multi_output``.
+    ``GramStats.from_dask(X, y, sample_weight)`` when X is a Dask array. Statistics of a 2-D
+    y are refused unless ``multi_output``.
     """
     if isinstance(X, GramFolds):
         raise TypeError("this estimator fits from GramStats, not GramFolds: pass folds.total")
@@ -78,12 +70,11 @@ def gram_stats_input(
             f"these GramStats hold no data (n_samples={stats.n_samples}, sum of weights "
             f"{stats.sum_weights:g}); a fit needs at least one row with a positive weight"
         )
-    _record_features(estimator, stats.n_features)
     return stats
 
 
 def gram_folds_input(
-    estimator: Any, X: Any, y: Any, sample_weight: Any, cv: Any, *, default_splits: int | None
+    X: Any, y: Any, sample_weight: Any, cv: Any, *, default_splits: int | None
 ) -> GramFolds | None:
     """The per-fold statistics a CV estimator's ``fit`` should use, or None for in-memory data.
 
@@ -109,43 +100,34 @@ def gram_folds_input(
         folds = GramFolds.from_dask(X, y, sample_weight, n_splits=int(n_splits))
     else:
         return None
-    _record_features(estimator, folds.folds[0].n_features)
     return folds
 
 
 # ---------------------------------------------------------------------- Ridge family
-def ridge_gram_form(stats: GramStats, fit_intercept: bool) -> Any:
-    """Ridge's :class:`GramForm` (G, B, yy and offsets) of the statistics; weights as in Ridge (raw sᵢ)."""
-    from ._ridge_stats import GramForm
-
-    ne = stats.normal_equations(fit_intercept)
-    B = ne.Xty[:, None] if stats.n_targets is None else ne.Xty
-    return GramForm(ne.XtX, B, np.atleast_1d(ne.yty), ne.X_offset, np.atleast_1d(ne.y_offset))
-
-
 def ridge_stats_spectrum(stats: GramStats, fit_intercept: bool) -> Any:
     """The eigendecomposition Ridge's paths, CV and constrained form use, from the statistics."""
-    from ._ridge_spectrum import gram_spectrum
 
-    return gram_spectrum(ridge_gram_form(stats, fit_intercept), max(stats.n_samples, stats.n_features))
+    return gram_spectrum(stats_gram_form(stats, fit_intercept), max(stats.n_samples, stats.n_features))
 
 
-def fit_ridge_from_stats(estimator: Any, stats: GramStats, alpha: float, solver: str) -> Any:
-    """Ridge's closed form on the statistics: Cholesky of C + αI, or the eigendecomposition of C.
+def fit_ridge_from_stats(
+    stats: GramStats, alpha: float, solver: str, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """(W (k, p), b (k,), the solver used) of Ridge's closed form on the statistics: Cholesky of
+    C + αI, or the eigendecomposition of C.
 
-    The solvers that need the rows ("dual" and the first-order methods) are refused.
-    ``solver_`` is "cholesky", or "eigh" for ``solver="svd"`` and for the minimum-norm
-    fallback at α = 0 with a singular C (the eigendecomposition of XᵀX is the SVD of X).
+    The solvers that need the rows ("dual" and the first-order methods) are refused. The solver
+    used is "cholesky", or "eigh" for ``solver="svd"`` and for the minimum-norm fallback at α = 0
+    with a singular C (the eigendecomposition of XᵀX is the SVD of X).
     """
-    from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky
 
     if solver not in ("auto", "cholesky", "svd"):
         raise ValueError(
             f"solver={solver!r} needs the rows of X; fitting from GramStats supports "
             "'auto', 'cholesky' and 'svd'"
         )
-    form = ridge_gram_form(stats, estimator.fit_intercept)
-    solved = solve_cholesky(form, alpha, max_error=np.inf) if solver != "svd" else None
+    form = stats_gram_form(stats, fit_intercept)
+    solved = solve_cholesky(form.XtX, form.Xty, alpha, max_error=np.inf) if solver != "svd" else None
     if solved is not None and solved.error_estimate > MAX_ERROR:
         warnings.warn(
             f"the Gram matrix + alpha*I is ill-conditioned: the coefficients from GramStats carry an "
@@ -159,22 +141,20 @@ def fit_ridge_from_stats(estimator: Any, stats: GramStats, alpha: float, solver:
     if W is None:
         if solver != "svd" and alpha == 0:
             min_norm_warning("alpha=0 and the Gram matrix is singular")
-        W = ridge_stats_spectrum(stats, estimator.fit_intercept).coefs(np.array([alpha]))[0]
+        W = ridge_stats_spectrum(stats, fit_intercept).coefs(np.array([alpha]))[0]
         used = "eigh"
-    estimator.n_iter_ = None
-    estimator.solver_ = used
-    y_ndim = 1 if stats.n_targets is None else 2
-    estimator._set_coef(W, form.y_offset - W @ form.x_offset, y_ndim=y_ndim, dtype=np.dtype(np.float64))
-    return estimator
+    return W, form.y_offset - W @ form.X_offset, used
 
 
-def fit_ridge_cv_from_folds(estimator: Any, folds: GramFolds, alphas: np.ndarray) -> Any:
+def fit_ridge_cv_from_folds(
+    folds: GramFolds, alphas: np.ndarray, fit_intercept: bool
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """RidgeCV from per-fold statistics: each training merge's spectrum scores every α, then a refit.
 
     The score of α is the (weighted) mean squared error on each held-out fold, averaged over
-    folds, as RidgeCV computes it from the rows.
+    folds, as RidgeCV computes it from the rows. Returns (index of the best α, the mean squared
+    errors per α, W (1, p) and b (1,) refitted on all folds at the best α).
     """
-    fit_intercept = estimator.fit_intercept
 
     def path(train: GramStats) -> tuple[np.ndarray, np.ndarray]:
         spectrum = ridge_stats_spectrum(train, fit_intercept)
@@ -183,31 +163,10 @@ def fit_ridge_cv_from_folds(estimator: Any, folds: GramFolds, alphas: np.ndarray
 
     mse = folds.mse_path(path).mean(axis=1)
     best = int(np.argmin(mse))
-    estimator.alpha_ = float(alphas[best])
-    estimator.best_score_ = -float(mse[best])
-    estimator.mse_path_ = mse
     spectrum = ridge_stats_spectrum(folds.total, fit_intercept)
     W = spectrum.coefs(alphas[best : best + 1])[0]
     b = spectrum.intercepts(alphas[best : best + 1])[0] if fit_intercept else np.zeros(1)
-    estimator._set_coef(W, b, y_ndim=1, dtype=np.dtype(np.float64))
-    return estimator
-
-
-def ridge_loss_gradients(
-    stats: GramStats, W: np.ndarray, b: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Gradients of Σᵢ sᵢ‖yᵢ − Wxᵢ − b‖² at (W (k, p), b (k,)) and at (0, ȳ), from the statistics.
-
-    Returns (∂/∂W, ∂/∂b, ∂/∂W at the reference, ∂/∂b at the reference), as Ridge's KKT
-    report computes them from the rows: ∂/∂W = −2XᵀSr, ∂/∂b = −2Σsᵢrᵢ.
-    """
-    if stats.n_targets is None:
-        corr = stats.residual_correlations(W[0], b[0])[None, :]
-    else:
-        corr = stats.residual_correlations(W, b)
-    residual_sum = stats.sum_weights * (np.atleast_1d(stats.y_mean) - W @ stats.X_mean - b)
-    ref = np.atleast_2d(stats.Xty_centered.T)
-    return -2.0 * corr, -2.0 * residual_sum, -2.0 * ref, np.zeros_like(residual_sum)
+    return best, mse, W, b
 
 
 # ---------------------------------------------------------------------- Lasso family
@@ -216,9 +175,6 @@ def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> An
 
     Only coordinate descent works from statistics; "fista" and "ista" need the rows.
     """
-    from ._enet_data import PreparedData
-    from ._enet_solvers import GramData
-
     if solver != "cd":
         raise ValueError(
             f"solver={solver!r} needs the rows of X; fitting from GramStats uses coordinate descent "
@@ -226,17 +182,7 @@ def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> An
         )
     if stats.n_targets is not None:
         raise ValueError(f"the elastic net needs a 1-D y; these statistics have {stats.n_targets} targets")
-    ne = stats.normal_equations(fit_intercept)
-    scale = stats.n_samples / stats.sum_weights
-    gram = GramData(
-        np.ascontiguousarray(ne.XtX * scale),
-        np.ascontiguousarray(ne.Xty * scale),
-        float(ne.yty) * scale,
-        stats.n_samples,
-        np.asarray(ne.X_offset),
-        float(ne.y_offset),
-    )
-    return PreparedData(gram, None)
+    return PreparedData(gram_data(stats, fit_intercept)[0], None)
 
 
 def enet_fold_errors(
@@ -259,35 +205,3 @@ def enet_fold_errors(
     return np.stack([errors(grid, float(l1)) for grid, l1 in zip(grids, l1_ratios)])
 
 
-@dataclass(frozen=True)
-class StatsQuadratic:
-    """∇f of f(w) = (1/(2W)) Σᵢ sᵢ(yᵢ − b − xᵢᵀw)² at a fixed intercept b, read from GramStats.
-
-    This is the part of the elastic net's quadratic datafit that its KKT report uses.
-    """
-
-    stats: GramStats
-    intercept: float
-
-    def gradient(self, w: np.ndarray) -> np.ndarray:
-        """−XᵀSr/W."""
-        return -self.stats.residual_correlations(w, self.intercept) / self.stats.sum_weights
-
-
-def enet_kkt_terms(model: Any, stats: GramStats) -> tuple[StatsQuadratic, float, float]:
-    """(datafit, intercept residual, scale) of the elastic-net KKT report, from the statistics.
-
-    With weights rescaled to sum to n, the intercept residual |Σsᵢrᵢ|/n is |ȳ − x̄ᵀw − b| and
-    the scale ‖Xᶜᵀ S yᶜ‖∞/n is ‖c‖∞/W (raw sums without an intercept).
-    """
-    if stats.n_features != model.n_features_in_:
-        raise ValueError(
-            f"the statistics have {stats.n_features} features, but the model was fitted with "
-            f"{model.n_features_in_}"
-        )
-    w = np.asarray(model.coef_, dtype=np.float64)
-    b = float(model.intercept_)
-    mean_residual = float(stats.y_mean) - float(stats.X_mean @ w) - b
-    intercept_residual = abs(mean_residual) if model.fit_intercept else 0.0
-    top = float(np.max(np.abs(stats.normal_equations(model.fit_intercept).Xty), initial=0.0))
-    return StatsQuadratic(stats, b), intercept_residual, top / stats.sum_weights if top > 0 else 1.0
