@@ -42,7 +42,7 @@ import scipy.sparse as sparse
 from sklearn.utils import check_random_state
 
 from ..errors import ConvergenceWarning
-from ._centred_design import CentredDesign
+from ._design import Design
 
 __all__ = ["solve_sag"]
 
@@ -167,7 +167,7 @@ def _gradient(X: Any, x_offset: np.ndarray, s: np.ndarray, y: np.ndarray, w: np.
 
 
 def solve_sag(
-    design: CentredDesign,
+    design: Design,
     alphas: np.ndarray,
     *,
     saga: bool,

@@ -32,6 +32,7 @@ from ._dask import dask_row_reduce
 __all__ = ["GramStats", "NormalEquations"]
 
 _BLOCK_BYTES = 2**23  # rows per block: few enough merges that their O(p²) work stays small
+_CACHE_BYTES = 2**20  # a raw block's products are summed over sub-blocks of this size
 _MIN_BLOCK_ROWS = 1024
 _SHIFT_ROWS = 256  # a block is shifted by the mean of its first rows (all of them in a small block)
 
@@ -397,14 +398,22 @@ def _raw_block(
     """(m, block mean, centred cross-products) of an unweighted block from its raw products,
     with no copy of the block, or None when centring them afterwards would cancel more than
     one digit of a column's squares (a mean larger than 3 spreads): then the block is shifted."""
-    m = Xb.shape[0]
-    sums = np.concatenate([ones @ Xb, ones @ Yb])
-    raw = np.empty((sums.size, sums.size))
-    p = Xb.shape[1]
-    raw[:p, :p] = Xb.T @ Xb
-    raw[:p, p:] = Xb.T @ Yb
-    raw[p:, :p] = raw[:p, p:].T
+    m, p = Xb.shape
+    width = p + Yb.shape[1]
+    sums = np.zeros(width)
+    raw = np.zeros((width, width))
+    # in sub-blocks that stay in cache from the first product to the last: over the whole
+    # block, the sums and Xᵀy would stream it from memory twice more (Ridge: 1.45x XᵀX, not 1.2x)
+    step = max(64, _CACHE_BYTES // (8 * width))
+    for start in range(0, m, step):
+        Xs = Xb[start : start + step]
+        raw[:p, :p] += Xs.T @ Xs
+        for j in range(width - p):  # one gemv per target: a gemm with one column costs more
+            raw[:p, p + j] += Yb[start : start + step, j] @ Xs
+        sums[:p] += ones[: Xs.shape[0]] @ Xs
     raw[p:, p:] = Yb.T @ Yb
+    sums[p:] = ones[:m] @ Yb
+    raw[p:, :p] = raw[:p, p:].T
     squares = np.diagonal(raw).copy()
     raw -= np.outer(sums, sums / m)
     if np.any(np.diagonal(raw) < 0.1 * squares):
