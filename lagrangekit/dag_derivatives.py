@@ -47,11 +47,13 @@ class DerivativeProgram:
         The n variables; ``x[i]`` is the value of ``variables[i]``.
     exprs : sequence of sympy.Expr
         The rows; only the variables may be free in them.
-    order : {1, 2}
-        1 for gradients, 2 for gradients and Hessians.
+    order : {0, 1, 2}
+        0 for values only, 1 for gradients, 2 for gradients and Hessians.
 
     Attributes
     ----------
+    values : list of str
+        Per row, the code of its value.
     gradient : list of dict
         Per row, ``{i: code}`` for each variable ``x_i`` the row depends on.
     hessian : list of dict
@@ -64,7 +66,8 @@ class DerivativeProgram:
         self._position = {v: i for i, v in enumerate(variables)}
         self._names: dict[Any, str] = {v: f"_lk_x{i}" for v, i in self._position.items()}
         self._printer = _RenamingNumPyPrinter(self._names, "none")
-        self._lines: list[str] = []
+        self._lines: list[str] = []  # the function's body
+        self._constants: list[str] = []  # computed once, before it
         self._by_code: dict[str, str] = {}
         self._deps: dict[sp.Expr, frozenset[int]] = {}
         self._value: dict[sp.Expr, str] = {}
@@ -74,35 +77,47 @@ class DerivativeProgram:
         for v, i in self._position.items():
             self._deps[v] = frozenset((i,))
             self._value[v] = self._names[v]
-            self._grad[v] = {i: _ONE}
+            self._grad[v] = {i: _ONE} if order else {}  # order 0: no derivative reaches code
             self._hess[v] = {}
         for expr in exprs:
             self._visit(expr)
+        self.values = [self._value[e] if self._deps[e] else self._constant(e) for e in exprs]
         self.gradient = [self._grad[e] if self._deps[e] else {} for e in exprs]
         self.hessian = [self._hess[e] if self._deps[e] else {} for e in exprs] if order == 2 else []
 
     # ------------------------------------------------------------ the program
     def function(self, outputs: Sequence[str]) -> Callable[[Any], list]:
         """``func(x)`` returning the list of the values of ``outputs`` (codes from
-        :attr:`gradient`, :attr:`hessian`, or ``"0"``) at the point ``x`` (an (n,) array)."""
+        :attr:`values`, :attr:`gradient`, :attr:`hessian`, or ``"0"``) at the point ``x``: an
+        (n,) array, or an (n, k) array of k points."""
         unpack = ", ".join(f"_lk_x{i}" for i in range(self.n))
-        body = [f"    [{unpack}] = _lk_x" if self.n else "    pass"]
-        body += [f"    {line}" for line in self._lines]
-        body.append(f"    return [{', '.join(outputs)}]")
-        source = "def _lk_derivatives(_lk_x):\n" + "\n".join(body) + "\n"
+        constants = [line.split(" = ", 1)[0] for line in self._constants]
+        source = "\n".join(
+            [
+                *self._constants,
+                f"_lk_constants = [{', '.join(constants)}]",
+                "def _lk_derivatives(_lk_x):",
+                f"    [{unpack}] = _lk_x",
+                f"    [{', '.join(constants)}] = _lk_constants",  # as locals: fast lookups
+                *(f"    {line}" for line in self._lines),
+                f"    return [{', '.join(outputs)}]",
+            ]
+        )
         namespace: dict[str, Any] = {}
         for module, names in self._printer.module_imports.items():
             for name in names:
                 exec(f"from {module} import {name}", {}, namespace)  # noqa: S102  (printer's own names)
-        exec(compile(source, "<lagrangekit derivatives>", "exec"), namespace)  # noqa: S102
+        exec(compile(source + "\n", "<lagrangekit derivatives>", "exec"), namespace)  # noqa: S102
         return namespace["_lk_derivatives"]
 
-    def _emit(self, code: str) -> str:
-        """A temporary holding ``code`` (one per distinct code)."""
+    def _emit(self, code: str, constant: bool = False) -> str:
+        """A temporary holding ``code`` (one per distinct code); a ``constant`` one is computed
+        once, when the function is defined, instead of at every call."""
         name = self._by_code.get(code)
         if name is None:
-            name = f"_lk_t{len(self._lines)}"
-            self._lines.append(f"{name} = {code}")
+            lines = self._constants if constant else self._lines
+            name = f"_lk_{'c' if constant else 't'}{len(lines)}"
+            lines.append(f"{name} = {code}")
             self._by_code[code] = name
         return name
 
@@ -111,7 +126,7 @@ class DerivativeProgram:
         if slots:
             self._names.update(slots)
         try:
-            return self._emit(self._printer.doprint(expr))
+            return self._emit(self._printer.doprint(expr), constant=not expr.free_symbols)
         finally:
             for slot in slots or ():
                 del self._names[slot]
@@ -214,8 +229,13 @@ class DerivativeProgram:
     def _build_function(self, expr: sp.Expr) -> None:
         varying = [a for a in expr.args if self._deps[a]]
         slots = dict(zip(_SLOTS, (self._value[a] for a in varying)))
-        own, first, second = _own_derivatives(expr.func, _slotted(expr.args, self._deps))
+        slotted = _slotted(expr.args, self._deps)
+        own = expr.func(*slotted)
         value = self._value[expr] = self._print(own, slots)
+        if not self._order:
+            self._grad[expr] = {}
+            return
+        first, second = _own_derivatives(expr.func, slotted)
 
         def coefficient(d: sp.Expr) -> str:
             return value if d == own else self._print(d, slots)
@@ -227,7 +247,7 @@ class DerivativeProgram:
                 for i, du in self._grad[u].items():
                     grad.setdefault(i, []).append(self._product(phi1[k], du))
         self._grad[expr] = {i: self._sum(terms) for i, terms in sorted(grad.items())}
-        if self._order == 1:
+        if self._order < 2:
             return
         hess: dict[tuple[int, int], list[str]] = {}
         for k, u in enumerate(varying):
@@ -249,6 +269,9 @@ class DerivativeProgram:
     def _whole(self, expr: sp.Expr) -> None:
         """A node differentiated by sympy as a whole (no children the chain rule reaches)."""
         self._value[expr] = self._print(expr)
+        if not self._order:
+            self._grad[expr] = {}
+            return
         deps = sorted(self._deps[expr])
         variables = {i: v for v, i in self._position.items()}
         first = {i: sp.diff(expr, variables[i]) for i in deps}
@@ -291,10 +314,10 @@ def _slotted(args: tuple[sp.Expr, ...], deps: dict) -> tuple[sp.Expr, ...]:
 @lru_cache(maxsize=4096)
 def _own_derivatives(
     func: type, args: tuple[sp.Expr, ...]
-) -> tuple[sp.Expr, list[sp.Expr], dict[tuple[int, int], sp.Expr]]:
-    """(φ = func(*args), [∂φ/∂s_k], {(k, l): ∂²φ/∂s_k∂s_l for k <= l}) over the slots in ``args``."""
+) -> tuple[list[sp.Expr], dict[tuple[int, int], sp.Expr]]:
+    """([∂φ/∂s_k], {(k, q): ∂²φ/∂s_k∂s_q for k <= q}) of φ = func(*args) over the slots in ``args``."""
     own = func(*args)
     slots = [s for s in _SLOTS if s in args]
     first = [sp.diff(own, s) for s in slots]
     second = {(k, q): sp.diff(first[k], slots[q]) for k in range(len(slots)) for q in range(k, len(slots))}
-    return own, first, second
+    return first, second

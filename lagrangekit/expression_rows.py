@@ -4,7 +4,11 @@ Each row of degree at most 2 in the variables has its coefficients read term by 
 (:mod:`lagrangekit.quadratic_structure`): its gradient is Qx + a and its Hessian the constant Q,
 computed with (sparse) matrix products, with no symbolic differentiation. Every other row is
 differentiated by sympy, only with respect to the variables it contains (and its Hessian only
-on and above the diagonal), and lambdified (:func:`~lagrangekit._lambdify.lambdify_vector`).
+on and above the diagonal), and lambdified (:func:`~lagrangekit._lambdify.lambdify_vector`),
+unless it is large (nodes times variables above ``_LARGE``: sympy's expanded derivatives and
+its common-subexpression search would cost seconds): then its value, gradient and Hessian are
+computed by forward mode on its DAG (:mod:`lagrangekit.dag_derivatives`), and so are the
+values of all the rows computed from their expressions.
 Derivatives are built on first use, so a caller that never asks for Hessians never pays for them.
 """
 
@@ -159,7 +163,12 @@ class ExpressionRows:
     def _value_entries(self) -> _Entries:
         rows = self._split[3]
         exprs = [self._exprs[k] for k in rows]
-        return _sympy_entries(self._variables, (len(rows),), (np.arange(len(rows)),), exprs)
+        shape, where = (len(rows),), (np.arange(len(rows)),)
+        if not self._large_rows[1]:
+            return _sympy_entries(self._variables, shape, where, exprs)
+        # sympy's common-subexpression search on a large row costs seconds: its DAG, instead
+        program = DerivativeProgram(self._variables, exprs, 0)
+        return _Entries(shape, where, program.values, program.function, "0")
 
     @cached_property
     def _expanded(self) -> tuple[np.ndarray, np.ndarray]:

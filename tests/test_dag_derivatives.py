@@ -19,7 +19,7 @@ import lagrangekit as lk
 from lagrangekit import expression_rows
 from lagrangekit._lambdify import _is_large
 from lagrangekit.dag_derivatives import DerivativeProgram
-from lagrangekit.expression_rows import _is_large_row
+from lagrangekit.expression_rows import ExpressionRows, _is_large_row
 
 X, Y, Z = sp.symbols("x y z")  # no assumptions: sqrt(x**2) stays a smooth sqrt
 RTOL = 1e-12
@@ -203,6 +203,18 @@ def test_large_and_small_rows_together(monkeypatch):
     for order, got in ((1, cp.ineq_jac), (2, cp.ineq_hess)):
         want = np.array([_reference([X, Y, Z], e, order)(point) for e in exprs])
         _assert_close(got(point), want)
+
+
+def test_values_of_a_large_row_with_a_small_one(monkeypatch):
+    """Values (one point, and many at once) of all rows by the DAG when one row is large."""
+    monkeypatch.setattr(expression_rows, "_LARGE", 60)
+    exprs = [_large(6), sp.exp(X) * Y + sp.Integer(2), sp.Integer(3)]
+    rows = ExpressionRows([X, Y, Z], exprs, lambda: None)
+    assert rows._large_rows == ([1], [0])
+    want = sp.lambdify([[X, Y, Z]], exprs)
+    points = np.array([[0.3, 0.8, 0.4], [1.5, -0.2, 2.0]])
+    _assert_close(rows.values(points[0]), np.array(want(points[0]), dtype=float))
+    _assert_close(rows.values_many(points), np.array([want(p) for p in points], dtype=float))
 
 
 def test_nonsmooth_large_row_refuses():
