@@ -217,6 +217,21 @@ def test_values_of_a_large_row_with_a_small_one(monkeypatch):
     _assert_close(rows.values_many(points), np.array([want(p) for p in points], dtype=float))
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_point_with_nan_or_inf_gives_ieee_values_not_an_exception(bad):
+    """As sympy's lambdified derivatives do: NaN where they give NaN (exp(-inf) = 0 makes some
+    entries finite at inf), no Python exception."""
+    expr = _large(6)
+    point = (bad, 0.8, 0.4)
+    with np.errstate(all="ignore"):
+        for order in (1, 2):
+            got = _program([X, Y, Z], expr, order)(point)
+            want = _reference([X, Y, Z], expr, order)(point)
+            finite = np.isfinite(want)
+            assert np.array_equal(np.isfinite(got), finite)
+            _assert_close(got[finite], want[finite])
+
+
 def test_nonsmooth_large_row_refuses():
     problem = lk.minimize(_large(100) + sp.Abs(X), variables=[X, Y, Z])
     cp = problem.compile()
