@@ -47,6 +47,10 @@ class _Renaming:
         name = self._names.get(expr)
         return name if name is not None else super()._print_Symbol(expr)
 
+    def _print_Dummy(self, expr: sp.Dummy) -> str:
+        name = self._names.get(expr)
+        return name if name is not None else super()._print_Dummy(expr)
+
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         if len(expr.args) <= _GROUP:
             return super()._print_Add(expr, order=order)
@@ -92,12 +96,12 @@ def lambdify_vector(
     return sp.lambdify([arguments], list(exprs), modules=modules, cse=not large, printer=printer)
 
 
-def _is_large(exprs: Sequence[sp.Expr]) -> bool:
-    """Whether ``exprs`` have more than ``_LARGE`` nodes in all (counting stops there)."""
+def _is_large(exprs: Sequence[sp.Expr], limit: int = _LARGE) -> bool:
+    """Whether ``exprs`` have more than ``limit`` nodes in all (counting stops there)."""
     nodes = 0
     for expr in exprs:
         for _ in sp.preorder_traversal(expr):
             nodes += 1
-            if nodes > _LARGE:
+            if nodes > limit:
                 return True
     return False

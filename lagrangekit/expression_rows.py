@@ -4,7 +4,11 @@ Each row of degree at most 2 in the variables has its coefficients read term by 
 (:mod:`lagrangekit.quadratic_structure`): its gradient is Qx + a and its Hessian the constant Q,
 computed with (sparse) matrix products, with no symbolic differentiation. Every other row is
 differentiated by sympy, only with respect to the variables it contains (and its Hessian only
-on and above the diagonal), and lambdified (:func:`~lagrangekit._lambdify.lambdify_vector`).
+on and above the diagonal), and lambdified (:func:`~lagrangekit._lambdify.lambdify_vector`),
+unless it is large (nodes times variables above ``_LARGE``: sympy's expanded derivatives and
+its common-subexpression search would cost seconds): then its value, gradient and Hessian are
+computed by forward mode on its DAG (:mod:`lagrangekit.dag_derivatives`), and so are the
+values of all the rows computed from their expressions.
 Derivatives are built on first use, so a caller that never asks for Hessians never pays for them.
 """
 
@@ -12,13 +16,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 import sympy as sp
 
-from ._lambdify import lambdify_vector
+from ._lambdify import _LARGE, _is_large, lambdify_vector
 from ._sympy_derivatives import nonzero_partial_derivatives
+from .dag_derivatives import DerivativeProgram
 from .quadratic_structure import QuadraticRows, quadratic_coefficients
 
 __all__ = ["ExpressionRows"]
@@ -28,44 +33,77 @@ _DENSE_CODE = 1024  # arrays of at most this many entries are built whole by the
 
 
 class _Entries:
-    """Expressions lambdified together, forming an array of ``shape`` that is zero except at
-    ``where`` (and, with ``mirror``, also at ``where`` with its last two indices swapped).
+    """Entries computed together by one generated function, forming an array of ``shape``
+    that is zero except at ``where`` (and, with ``mirror``, also at ``where`` with its last
+    two indices swapped).
 
-    A small array is printed whole, zeros included, so that one call of the generated code and
+    ``outputs`` are what ``compile_outputs`` turns into that function (sympy expressions for
+    :func:`~lagrangekit._lambdify.lambdify_vector`, codes of a
+    :class:`~lagrangekit.dag_derivatives.DerivativeProgram`), ``zero`` the output of a zero.
+    A small array is computed whole, zeros included, so that one call of the generated code and
     one ``np.array`` build it (scattering into a new array costs more than the arithmetic of a
     small problem); a large one is scattered into zeros."""
 
     def __init__(
         self,
-        variables: Sequence[sp.Symbol],
         shape: tuple[int, ...],
         where: tuple[np.ndarray, ...],
-        exprs: list[sp.Expr],
+        outputs: list,
+        compile_outputs: Callable[[list], Callable],
+        zero: object,
         mirror: bool = False,
     ) -> None:
         self.shape = shape
         self.where = where
         self.mirrored = (*where[:-2], where[-1], where[-2]) if mirror else None
-        self.whole = bool(exprs) and math.prod(shape) <= _DENSE_CODE
+        self.whole = bool(outputs) and math.prod(shape) <= _DENSE_CODE
         if self.whole:
-            entries: list[sp.Expr] = [sp.Integer(0)] * math.prod(shape)
+            entries = [zero] * math.prod(shape)
             for places in (where, self.mirrored) if mirror else (where,):
-                for flat, expr in zip(np.ravel_multi_index(places, shape), exprs):
-                    entries[flat] = expr
-            exprs = entries
-        self.func = lambdify_vector(variables, exprs) if exprs else None
+                for flat, output in zip(np.ravel_multi_index(places, shape), outputs):
+                    entries[flat] = output
+            outputs = entries
+        self.func = compile_outputs(outputs) if outputs else None
 
     def array(self, x: np.ndarray) -> np.ndarray:
         """The array at the point ``x`` (a new array)."""
         if self.whole:
             return np.array(self.func(x), dtype=float).reshape(self.shape)
         out = np.zeros(self.shape)
-        if self.func is not None:
-            values = self.func(x)
-            out[self.where] = values
-            if self.mirrored is not None:
-                out[self.mirrored] = values
+        self.scatter(x, out)
         return out
+
+    def scatter(self, x: np.ndarray, out: np.ndarray) -> None:
+        """Write the entries at ``x`` into ``out`` (whose other entries are left alone)."""
+        if self.func is None:
+            return
+        if self.whole:
+            values = np.array(self.func(x), dtype=float).reshape(self.shape)
+            for places in (self.where, self.mirrored) if self.mirrored is not None else (self.where,):
+                out[places] = values[places]
+            return
+        values = self.func(x)
+        out[self.where] = values
+        if self.mirrored is not None:
+            out[self.mirrored] = values
+
+
+def _sympy_entries(
+    variables: Sequence[sp.Symbol],
+    shape: tuple[int, ...],
+    where: tuple[np.ndarray, ...],
+    exprs: list[sp.Expr],
+    mirror: bool = False,
+) -> _Entries:
+    """_Entries of sympy expressions, lambdified."""
+    return _Entries(shape, where, exprs, partial(lambdify_vector, variables), sp.Integer(0), mirror)
+
+
+def _is_large_row(expr: sp.Expr) -> bool:
+    """Whether the derivatives of ``expr`` would be too large for sympy (nodes times variables
+    above ``_LARGE``, the size past which common subexpressions are not eliminated)."""
+    variables = len(expr.free_symbols)
+    return variables > 0 and _is_large([expr], _LARGE // variables)
 
 
 class ExpressionRows:
@@ -125,7 +163,12 @@ class ExpressionRows:
     def _value_entries(self) -> _Entries:
         rows = self._split[3]
         exprs = [self._exprs[k] for k in rows]
-        return _Entries(self._variables, (len(rows),), (np.arange(len(rows)),), exprs)
+        shape, where = (len(rows),), (np.arange(len(rows)),)
+        if not self._large_rows[1]:
+            return _sympy_entries(self._variables, shape, where, exprs)
+        # sympy's common-subexpression search on a large row costs seconds: its DAG, instead
+        program = DerivativeProgram(self._variables, exprs, 0)
+        return _Entries(shape, where, program.values, program.function, "0")
 
     @cached_property
     def _expanded(self) -> tuple[np.ndarray, np.ndarray]:
@@ -136,24 +179,48 @@ class ExpressionRows:
         return quadratic[keep], np.flatnonzero(keep)
 
     @cached_property
+    def _large_rows(self) -> tuple[list[int], list[int]]:
+        """(the general rows differentiated by sympy, those differentiated on their DAG)."""
+        small, large = [], []
+        for k in self._split[2]:
+            (large if _is_large_row(self._exprs[k]) else small).append(int(k))
+        return small, large
+
+    @cached_property
     def _gradients(self) -> list[tuple[int, int, sp.Expr]]:
-        """(row, column, ∂row/∂x_column) for every general row and every variable in it."""
+        """(row, column, ∂row/∂x_column) for every general row differentiated by sympy and
+        every variable in it."""
         self._require_derivatives()
         position = {v: i for i, v in enumerate(self._variables)}
         return [
-            (int(k), i, derivative)
-            for k in self._split[2]
+            (k, i, derivative)
+            for k in self._large_rows[0]
             for i, derivative in nonzero_partial_derivatives(self._exprs[k], position)
         ]
 
-    @cached_property
-    def _jacobian_entries(self) -> _Entries:
-        entries = self._gradients
-        where = tuple(np.array([entry[c] for entry in entries], dtype=int) for c in (0, 1))
-        return _Entries(self._variables, (self.m, self.n), where, [e for _, _, e in entries])
+    def _program_entries(self, order: int) -> _Entries | None:
+        """The Jacobian (order 1) or Hessian (order 2) entries of the large rows, by
+        :class:`~lagrangekit.dag_derivatives.DerivativeProgram`."""
+        rows = self._large_rows[1]
+        if not rows:
+            return None
+        program = DerivativeProgram(self._variables, [self._exprs[k] for k in rows], order)
+        per_row = program.gradient if order == 1 else program.hessian
+        where = [(k, *key) if order == 2 else (k, key) for k, part in zip(rows, per_row) for key in part]
+        codes = [code for part in per_row for code in part.values()]
+        columns = tuple(np.array([w[c] for w in where], dtype=int) for c in range(order + 1))
+        shape = (self.m, self.n) if order == 1 else (self.m, self.n, self.n)
+        return _Entries(shape, columns, codes, program.function, "0", mirror=order == 2)
 
     @cached_property
-    def _hessian_entries(self) -> _Entries:
+    def _jacobian_entries(self) -> tuple[_Entries, _Entries | None]:
+        entries = self._gradients
+        where = tuple(np.array([entry[c] for entry in entries], dtype=int) for c in (0, 1))
+        by_sympy = _sympy_entries(self._variables, (self.m, self.n), where, [e for _, _, e in entries])
+        return by_sympy, self._program_entries(1)
+
+    @cached_property
+    def _hessian_entries(self) -> tuple[_Entries, _Entries | None]:
         """Second derivatives on and above the diagonal, scattered to both triangles."""
         position = {v: i for i, v in enumerate(self._variables)}
         where: list[tuple[int, int, int]] = []
@@ -163,7 +230,19 @@ class ExpressionRows:
                 where.append((k, i, j))
                 exprs.append(second_derivative)
         columns = tuple(np.array([w[c] for w in where], dtype=int) for c in range(3))
-        return _Entries(self._variables, (self.m, self.n, self.n), columns, exprs, mirror=True)
+        shape = (self.m, self.n, self.n)
+        by_sympy = _sympy_entries(self._variables, shape, columns, exprs, mirror=True)
+        return by_sympy, self._program_entries(2)
+
+    @staticmethod
+    def _array(entries: tuple[_Entries, _Entries | None], x: np.ndarray) -> np.ndarray:
+        by_sympy, by_program = entries
+        if by_program is not None and by_sympy.func is None:
+            return by_program.array(x)
+        out = by_sympy.array(x)
+        if by_program is not None:
+            by_program.scatter(x, out)
+        return out
 
     def _require_derivatives(self) -> None:
         if not self._checked:
@@ -204,10 +283,10 @@ class ExpressionRows:
         self._require_derivatives()
         quadratic, rows, _, _ = self._split
         if rows is None:
-            return self._jacobian_entries.array(x)
+            return self._array(self._jacobian_entries, x)
         if len(quadratic) == self.m:
             return rows.jacobian(x)
-        out = self._jacobian_entries.array(x)
+        out = self._array(self._jacobian_entries, x)
         out[quadratic] = rows.jacobian(x)
         return out
 
@@ -217,10 +296,10 @@ class ExpressionRows:
         self._require_derivatives()
         quadratic, rows, _, _ = self._split
         if rows is None:
-            return self._hessian_entries.array(x)
+            return self._array(self._hessian_entries, x)
         if len(quadratic) == self.m:
             return rows.hessian_stack()
-        out = self._hessian_entries.array(x)
+        out = self._array(self._hessian_entries, x)
         out[quadratic] = rows.hessian_stack()
         return out
 
