@@ -279,28 +279,25 @@ class ExpressionRows:
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """(m, n) the gradients of the rows at ``x``."""
-        x = np.asarray(x, dtype=float)
-        self._require_derivatives()
-        quadratic, rows, _, _ = self._split
-        if rows is None:
-            return self._array(self._jacobian_entries, x)
-        if len(quadratic) == self.m:
-            return rows.jacobian(x)
-        out = self._array(self._jacobian_entries, x)
-        out[quadratic] = rows.jacobian(x)
-        return out
+        return self._derivative("_jacobian_entries", lambda rows, point: rows.jacobian(point), x)
 
     def hessians(self, x: np.ndarray) -> np.ndarray:
         """(m, n, n) the Hessians of the rows at ``x``."""
+        return self._derivative("_hessian_entries", lambda rows, point: rows.hessian_stack(), x)
+
+    def _derivative(
+        self, entries: str, quadratic_part: Callable[[QuadraticRows, np.ndarray], np.ndarray], x: np.ndarray
+    ) -> np.ndarray:
+        """The derivative array whose general rows come from the cached property ``entries``
+        (read only after the derivative check) and whose quadratic rows from ``quadratic_part``."""
         x = np.asarray(x, dtype=float)
         self._require_derivatives()
         quadratic, rows, _, _ = self._split
-        if rows is None:
-            return self._array(self._hessian_entries, x)
-        if len(quadratic) == self.m:
-            return rows.hessian_stack()
-        out = self._array(self._hessian_entries, x)
-        out[quadratic] = rows.hessian_stack()
+        if rows is not None and len(quadratic) == self.m:
+            return quadratic_part(rows, x)
+        out = self._array(getattr(self, entries), x)
+        if rows is not None:
+            out[quadratic] = quadratic_part(rows, x)
         return out
 
     # ----------------------------------------------- the objective: one row
