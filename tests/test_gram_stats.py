@@ -57,6 +57,24 @@ def test_from_arrays_matches_two_pass_numpy(k, weights):
     assert _rel(s.yty, wv @ y**2) < 1e-12
 
 
+@pytest.mark.parametrize("layout", ["C", "F", "rows of F"])
+@pytest.mark.parametrize("k", [None, 3])
+def test_raw_products_in_every_memory_layout_match_two_pass_numpy(layout, k):
+    # means within a spread: the blocks are reduced from their raw products (compiled sums and
+    # Xᵀy for one C-ordered target, BLAS otherwise), over several cache-sized sub-blocks
+    X, y, _ = _data(n=9000, p=40, k=k, mean=0.5)
+    if layout == "F":
+        X = np.asfortranarray(X)
+    elif layout == "rows of F":
+        X = np.asfortranarray(np.vstack([X, X]))[: X.shape[0]]
+    s = GramStats.from_arrays(X, y)
+    W, xm, ym, C, c, q = _two_pass(X, y, None)
+    assert _rel(s.X_mean, xm) < 1e-13 and _rel(s.y_mean, ym) < 1e-13
+    assert _rel(s.XtX_centered, C) < 1e-12
+    assert _rel(s.Xty_centered, c.ravel() if k is None else c) < 1e-12
+    assert _rel(s.yty_centered, q if k else q[0]) < 1e-12
+
+
 def test_float32_input_is_accumulated_in_float64():
     X, y, _ = _data()
     X32, y32 = X.astype(np.float32), y.astype(np.float32)

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._block_sums import add_sums_and_dots
 from ._dask import dask_row_reduce
 
 __all__ = ["GramStats", "NormalEquations"]
@@ -399,21 +400,29 @@ def _raw_block(
     with no copy of the block, or None when centring them afterwards would cancel more than
     one digit of a column's squares (a mean larger than 3 spreads): then the block is shifted."""
     m, p = Xb.shape
-    width = p + Yb.shape[1]
-    sums = np.zeros(width)
-    raw = np.zeros((width, width))
-    # in sub-blocks that stay in cache from the first product to the last: over the whole
-    # block, the sums and Xᵀy would stream it from memory twice more (Ridge: 1.45x XᵀX, not 1.2x)
-    step = max(64, _CACHE_BYTES // (8 * width))
+    k = Yb.shape[1]
+    sums = np.zeros(p + k)
+    xtx = np.zeros((p, p))
+    cross = np.zeros((k, p))
+    one_pass = k == 1 and Xb.strides[1] == Xb.itemsize
+    # in sub-blocks that stay in cache from the syrk to the sums and Xᵀy: over the whole
+    # block, those would stream it from memory again (Ridge: 1.45x XᵀX, not 1.2x)
+    step = max(64, _CACHE_BYTES // (8 * (p + k)))
     for start in range(0, m, step):
         Xs = Xb[start : start + step]
-        raw[:p, :p] += Xs.T @ Xs
-        for j in range(width - p):  # one gemv per target: a gemm with one column costs more
-            raw[:p, p + j] += Yb[start : start + step, j] @ Xs
+        xtx += Xs.T @ Xs
+        if one_pass:
+            add_sums_and_dots(Xs, Yb[start : start + step, 0], sums[:p], cross[0])
+            continue
         sums[:p] += ones[: Xs.shape[0]] @ Xs
-    raw[p:, p:] = Yb.T @ Yb
+        for j in range(k):  # one gemv per target: a gemm with one column costs more
+            cross[j] += Yb[start : start + step, j] @ Xs
     sums[p:] = ones[:m] @ Yb
-    raw[p:, :p] = raw[:p, p:].T
+    raw = np.empty((p + k, p + k))
+    raw[:p, :p] = xtx
+    raw[p:, :p] = cross
+    raw[:p, p:] = cross.T
+    raw[p:, p:] = Yb.T @ Yb
     squares = np.diagonal(raw).copy()
     raw -= np.outer(sums, sums / m)
     if np.any(np.diagonal(raw) < 0.1 * squares):
