@@ -159,11 +159,9 @@ def ridge_spectrum(
         return svd_spectrum(X, Y, sample_weight, fit_intercept)
     lam, Q = lam[keep], Q[:, keep]
     root = np.sqrt(lam)
-    XsQ = (Q.T @ form.Xs).T
-    if form.raw:  # (X − x̄)ᵀQ = XᵀQ − x̄·1ᵀQ, without copying X
-        XsQ -= np.outer(form.x_offset, Q.sum(axis=0))
-    V = XsQ / root
-    x_offset_V = form.x_offset @ V
+    QXs, x_offset_QXs = form.coef_rows(Q)  # (centred Xs)ᵀQ as rows, without copying X
+    V = QXs.T / root
+    x_offset_V = x_offset_QXs / root
     yy = np.einsum("ij,ij->j", form.ys, form.ys)
     return RidgeSpectrum(lam, V, root[:, None] * (Q.T @ form.ys), x_offset_V, form.y_offset, yy, Q)
 

@@ -39,8 +39,10 @@ _CANCELLATION = 1e-6  # fall back to explicit centring when centring removes > 6
 class KernelForm:
     """K = XsXsᵀ (n×n) and the transformed target ys (n×k), with what maps dual coefficients back.
 
-    ``Xs`` maps dual coefficients c to w = Xsᵀc. When the kernel was centred as HKH it
-    is X itself (not a copy), and ``raw`` is True: then w = (X − x̄)ᵀc = Xᵀc − x̄·Σc.
+    ``Xs`` maps dual coefficients c to w = (centred Xs)ᵀc. When the kernel was centred as HKH,
+    ``Xs`` is X itself (not a copy) and ``row_offsets`` holds Xx̄ = K1/n from the raw kernel:
+    then w = (X − 1x̄ᵀ)ᵀc = Xᵀ(c − 1c̄) and x̄ᵀw = (Xx̄)ᵀ(c − 1c̄), so the mean x̄ is never
+    formed (a pass over X). Otherwise Xs is centred already and ``x_offset`` is x̄.
     ``rounding`` is how many times eps·‖K‖ the rounding error in K is (trace of the raw
     kernel over that of the centred one when it was centred as HKH, else 1).
     """
@@ -48,17 +50,23 @@ class KernelForm:
     K: np.ndarray
     ys: np.ndarray
     Xs: np.ndarray
-    x_offset: np.ndarray
     y_offset: np.ndarray
-    raw: bool
+    x_offset: np.ndarray | None = None
+    row_offsets: np.ndarray | None = None
     rounding: float = 1.0
 
+    def coef_rows(self, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """((centred Xs)ᵀC as (m, p), and its rows' products with x̄ (m,)) for C (n, m)."""
+        if self.row_offsets is None:
+            W = left_multiply(C.T, self.Xs)
+            return W, W @ self.x_offset
+        centred = C - C.mean(axis=0)
+        return left_multiply(centred.T, self.Xs), centred.T @ self.row_offsets
+
     def coef_and_intercept(self, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """w = Xsᵀc as (k, p), and the intercepts ȳ − x̄ᵀw as (k,)."""
-        W = left_multiply(c.T, self.Xs)
-        if self.raw:
-            W -= np.outer(c.sum(axis=0), self.x_offset)
-        return W, self.y_offset - W @ self.x_offset
+        """w = (centred Xs)ᵀc as (k, p), and the intercepts ȳ − x̄ᵀw as (k,)."""
+        W, offsets = self.coef_rows(c)
+        return W, self.y_offset - offsets
 
 
 def left_multiply(A: np.ndarray, M: np.ndarray) -> np.ndarray:
@@ -66,7 +74,7 @@ def left_multiply(A: np.ndarray, M: np.ndarray) -> np.ndarray:
 
     BLAS gemm is several times slower than gemv when A has one or two rows.
     """
-    if A.shape[0] <= 4:
+    if 0 < A.shape[0] <= 4:
         return np.stack([a @ M for a in A])
     return A @ M
 
@@ -134,21 +142,23 @@ def kernel_form(
         Xs, ys, x_offset, y_offset = weighted_design(X, Y, sample_weight, fit_intercept)
         K = Xs @ Xs.T
         _raise_if_nonfinite(np.diag(K), X)
-        return KernelForm(K, ys, Xs, x_offset, y_offset, raw=False)
+        return KernelForm(K, ys, Xs, y_offset, x_offset=x_offset)
     with np.errstate(invalid="ignore", over="ignore"):  # non-finite X is reported from diag(K)
         K = X @ X.T
     diag = np.diag(K).copy()
     _raise_if_nonfinite(diag, X)
     if not fit_intercept:
-        return KernelForm(K, Y, X, np.zeros(X.shape[1]), np.zeros(Y.shape[1]), raw=False)
-    x_offset = X.mean(axis=0)
+        return KernelForm(K, Y, X, np.zeros(Y.shape[1]), x_offset=np.zeros(X.shape[1]))
     y_offset = Y.mean(axis=0)
-    row_means = K.mean(axis=1)
+    row_means = K.mean(axis=1)  # Xx̄
     K -= row_means[:, None]
     K -= row_means[None, :]
     K += row_means.mean()
     trace = np.trace(K)
     if trace < _CANCELLATION * diag.sum():
+        x_offset = X.mean(axis=0)
         Xc = X - x_offset
-        return KernelForm(Xc @ Xc.T, Y - y_offset, Xc, x_offset, y_offset, raw=False)
-    return KernelForm(K, Y - y_offset, X, x_offset, y_offset, raw=True, rounding=float(diag.sum() / trace))
+        return KernelForm(Xc @ Xc.T, Y - y_offset, Xc, y_offset, x_offset=x_offset)
+    return KernelForm(
+        K, Y - y_offset, X, y_offset, row_offsets=row_means, rounding=float(diag.sum() / trace)
+    )
