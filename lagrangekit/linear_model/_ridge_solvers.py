@@ -58,7 +58,7 @@ class CholeskySolution:
 
 
 def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool], float] | None:
-    """Upper Cholesky factor of the square matrix ``A`` (overwritten) with its error estimate.
+    """Upper Cholesky factor of the symmetric matrix ``A`` (overwritten) with its error estimate.
 
     The estimate is eps·rounding·κ₁(A), with κ₁ from LAPACK's ``pocon`` on the factor
     (O(size²)); ``rounding`` is how many times eps·‖A‖ the rounding already in ``A`` is.
@@ -66,7 +66,7 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
     for the factor's diagonal d.
     """
     size = A.shape[0]
-    norm_1 = float(np.abs(A).sum(axis=0).max()) if size else 0.0
+    norm_1 = float(np.abs(A).sum(axis=1).max()) if size else 0.0  # A is symmetric: rows, contiguous
     try:
         factor = scipy.linalg.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
     except np.linalg.LinAlgError:
