@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import nnls
 
-from ._linalg import null_space
+from ._linalg import null_space, row_rank
 from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
 from .numeric_form import FirstOrder, NumericForm, constraint_scales, kkt_residuals, scaled_residuals
@@ -149,15 +149,6 @@ def _cone_verdict(
     return None
 
 
-def _rank(rows: np.ndarray) -> int:
-    if rows.shape[0] == 0:
-        return 0
-    norms = np.linalg.norm(rows, axis=1)
-    scaled = rows / np.where(norms > 0, norms, 1.0)[:, None]
-    s = np.linalg.svd(scaled, compute_uv=False)
-    return int(np.sum(s > 1e-9 * max(1.0, s[0])))
-
-
 # ------------------------------------------------------------------------ numeric path
 def _estimate_numeric(ev: FirstOrder, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Multipliers minimizing ‖∇f + J_hᵀλ + J_Aᵀμ‖₂ with μ_A >= 0, λ free, μ = 0 off A."""
@@ -218,7 +209,7 @@ def _check_numeric(
         mu = np.array([float(v) for v in mults[1]], dtype=float)
     residuals, scaled = kkt_residuals(ev, lam, mu)
     rows = np.vstack([ev.jh, ev.jg[active]])
-    licq = _rank(rows) == rows.shape[0]
+    licq = row_rank(rows) == rows.shape[0]
     so = (
         _second_order_numeric(form, x, ev, lam, mu, active, tol)
         if _wants_second_order(second_order, scaled, tol)

@@ -1,0 +1,65 @@
+"""Rank and null space with rows that fix one coordinate (bounds), against numpy and scipy's dense SVD."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lagrangekit._linalg import null_space, row_rank
+
+
+def _rows(seed: int, n: int, general: int, units: int, duplicate: bool, scale: float) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    dense = rng.standard_normal((general, n))
+    cols = rng.choice(n, size=units, replace=duplicate)
+    unit = np.zeros((units, n))
+    unit[np.arange(units), cols] = rng.choice([-1.0, 1.0], units) * rng.uniform(0.5, 2.0, units) * scale
+    rows = np.vstack([dense, unit])
+    return rows[rng.permutation(rows.shape[0])]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 12),
+    general=st.integers(0, 6),
+    units=st.integers(0, 12),
+    duplicate=st.booleans(),
+)
+def test_rank_and_null_space_match_the_dense_svd(seed, n, general, units, duplicate):
+    units = units if duplicate else min(units, n)
+    rows = _rows(seed, n, general, units, duplicate, 1.0)
+    if general >= 2:
+        rows = np.vstack([rows, rows[0] + rows[1]])  # a dependent row
+    if rows.shape[0] == 0:
+        assert row_rank(rows) == 0
+        return
+    norms = np.linalg.norm(rows, axis=1)
+    expected = np.linalg.matrix_rank(rows / np.where(norms > 0, norms, 1.0)[:, None], tol=1e-9)
+    assert row_rank(rows) == expected
+    z = null_space(rows, n)
+    assert z.shape == (n, scipy.linalg.null_space(rows).shape[1])
+    assert np.allclose(z.T @ z, np.eye(z.shape[1]), atol=1e-12)
+    assert np.abs(rows @ z).max(initial=0.0) <= 1e-12 * max(1.0, np.abs(rows).max())
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_a_one_variable_row_fixes_its_coordinate_whatever_its_size(scale):
+    # x2 <= 0 written as scale·x2 <= 0: the same constraint, the same tangent space
+    rows = np.array([[1.0, 1.0, 1.0], [0.0, scale, 0.0]])
+    assert row_rank(rows) == 2
+    z = null_space(rows, 3)
+    assert z.shape == (3, 1)
+    assert np.allclose(np.abs(z[:, 0]), [np.sqrt(0.5), 0.0, np.sqrt(0.5)])
+
+
+def test_many_active_bounds_reduce_to_the_general_rows():
+    n = 1500
+    rows = np.vstack([np.ones((1, n)), np.eye(n)[: n - 40]])  # budget and 1460 active bounds
+    assert row_rank(rows) == n - 40 + 1
+    z = null_space(rows, n)
+    assert z.shape == (n, 39)
+    assert np.abs(rows @ z).max() <= 1e-12
