@@ -62,7 +62,7 @@ def test_from_arrays_matches_two_pass_numpy(k, weights):
 def test_raw_products_in_every_memory_layout_match_two_pass_numpy(layout, k):
     # means within a spread: the blocks are reduced from their raw products (compiled sums and
     # Xᵀy for one C-ordered target, BLAS otherwise), over several cache-sized sub-blocks
-    X, y, _ = _data(n=9000, p=40, k=k, mean=0.5)
+    X, y, _ = _data(n=9001, p=40, k=k, mean=0.5)  # 9001: a last sub-block of 4m + 1 rows
     if layout == "F":
         X = np.asfortranarray(X)
     elif layout == "rows of F":
