@@ -80,8 +80,10 @@ def test_check_input_false_and_copy_x():
     ref = sk.Lasso(alpha=0.05, tol=1e-14, max_iter=10**5).fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(Xf, original)  # never modified, whatever copy_X says
-    with pytest.raises(ValueError, match="check_input=False"):
-        Lasso(alpha=0.05).fit(np.ascontiguousarray(X), y, check_input=False)
+    c_ordered = Lasso(alpha=0.05, tol=1e-12).fit(np.ascontiguousarray(X), y, check_input=False)
+    np.testing.assert_allclose(c_ordered.coef_, ref.coef_, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match="check_input=False"):  # a strided view: not contiguous
+        Lasso(alpha=0.05).fit(np.asfortranarray(np.c_[X, X])[:, ::2], y, check_input=False)
 
 
 @pytest.mark.parametrize(
@@ -193,3 +195,24 @@ def test_warm_start_from_a_converged_fit_takes_no_epoch(sparse_X):
     ours = ElasticNet(alpha=1e-3, tol=1e-3, warm_start=True).fit(X, y)
     assert ours.n_iter_ > 0
     assert ours.fit(X, y).n_iter_ == ref.n_iter_ == 0
+
+
+@pytest.mark.parametrize("name", ["LassoCV", "ElasticNetCV"])
+def test_cv_fit_params_for_the_splitter_raise_as_in_sklearn(name):
+    X, y = data()
+    groups = np.arange(X.shape[0]) % 3
+    message = "is only supported if enable_metadata_routing=True"
+    with pytest.raises(ValueError, match=message):  # the reference: scikit-learn's own estimator
+        getattr(sk, name)().fit(X, y, groups=groups)
+    ours = {"LassoCV": LassoCV, "ElasticNetCV": ElasticNetCV}[name]
+    with pytest.raises(ValueError, match=message):
+        ours().fit(X, y, groups=groups)
+
+
+def test_l1_ratio_zero_grid_error_is_sklearns():
+    X, y = data()
+    with pytest.raises(ValueError) as ref:
+        sk.ElasticNetCV(l1_ratio=0).fit(X, y)
+    with pytest.raises(ValueError) as ours:
+        ElasticNetCV(l1_ratio=0).fit(X, y)
+    assert str(ours.value) == str(ref.value)

@@ -138,7 +138,10 @@ def alpha_grid(
     """n_alphas values log-spaced from α_max down to eps·α_max (scikit-learn's grid)."""
     amax = data.alpha_max(l1_ratio, positive)
     if not np.isfinite(amax):
-        raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly")
+        raise ValueError(  # scikit-learn's message: l1_ratio=0 has no finite α_max
+            "Automatic alpha grid generation is not supported for l1_ratio=0. Please supply a grid "
+            "by providing your estimator with the appropriate `alphas=` argument."
+        )
     resolution = np.finfo(np.float64).resolution
     if amax <= resolution:
         return np.full(n_alphas, resolution)
@@ -192,19 +195,22 @@ def given_gram_targets(
 def unchecked_fit_data(X: Any, y: Any, sample_weight: Any) -> tuple[Any, np.ndarray, np.ndarray | None]:
     """(X, y, weights) for ``fit(..., check_input=False)``: the caller promises finite float data.
 
-    As in scikit-learn, dense X must then be a Fortran-ordered float64/float32 array and sparse X
-    CSC; anything else raises ValueError (it would otherwise need the checks that were skipped).
+    Dense X must then be a contiguous (Fortran or C order) float64/float32 array and sparse X
+    CSC, which coordinate descent reads where they are; anything else raises ValueError (it would
+    otherwise need the checks that were skipped).
     """
     if sparse.issparse(X):
         ok = X.format == "csc" and X.dtype in (np.float64, np.float32)
     else:
-        ok = isinstance(X, np.ndarray) and X.ndim == 2 and X.flags.f_contiguous and X.dtype in (
-            np.float64,
-            np.float32,
+        ok = (
+            isinstance(X, np.ndarray)
+            and X.ndim == 2
+            and (X.flags.f_contiguous or X.flags.c_contiguous)
+            and X.dtype in (np.float64, np.float32)
         )
     if not ok:
         raise ValueError(
-            "with check_input=False, X must be a Fortran-ordered float64/float32 ndarray or a CSC "
+            "with check_input=False, X must be a contiguous float64/float32 ndarray or a CSC "
             "matrix (np.asfortranarray(X)); pass check_input=True to have it converted"
         )
     y = np.asarray(y, dtype=X.dtype)
