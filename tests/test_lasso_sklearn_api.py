@@ -80,10 +80,8 @@ def test_check_input_false_and_copy_x():
     ref = sk.Lasso(alpha=0.05, tol=1e-14, max_iter=10**5).fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(Xf, original)  # never modified, whatever copy_X says
-    c_ordered = Lasso(alpha=0.05, tol=1e-12).fit(np.ascontiguousarray(X), y, check_input=False)
-    np.testing.assert_allclose(c_ordered.coef_, ref.coef_, rtol=0, atol=1e-9)
-    with pytest.raises(ValueError, match="check_input=False"):  # a strided view: not contiguous
-        Lasso(alpha=0.05).fit(np.asfortranarray(np.c_[X, X])[:, ::2], y, check_input=False)
+    with pytest.raises(ValueError, match="check_input=False"):
+        Lasso(alpha=0.05).fit(np.ascontiguousarray(X), y, check_input=False)
 
 
 @pytest.mark.parametrize(

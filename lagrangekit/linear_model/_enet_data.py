@@ -195,22 +195,19 @@ def given_gram_targets(
 def unchecked_fit_data(X: Any, y: Any, sample_weight: Any) -> tuple[Any, np.ndarray, np.ndarray | None]:
     """(X, y, weights) for ``fit(..., check_input=False)``: the caller promises finite float data.
 
-    Dense X must then be a contiguous (Fortran or C order) float64/float32 array and sparse X
-    CSC, which coordinate descent reads where they are; anything else raises ValueError (it would
-    otherwise need the checks that were skipped).
+    As in scikit-learn, dense X must then be a Fortran-ordered float64/float32 array and sparse X
+    CSC; anything else raises ValueError (it would otherwise need the checks that were skipped).
     """
     if sparse.issparse(X):
         ok = X.format == "csc" and X.dtype in (np.float64, np.float32)
     else:
-        ok = (
-            isinstance(X, np.ndarray)
-            and X.ndim == 2
-            and (X.flags.f_contiguous or X.flags.c_contiguous)
-            and X.dtype in (np.float64, np.float32)
+        ok = isinstance(X, np.ndarray) and X.ndim == 2 and X.flags.f_contiguous and X.dtype in (
+            np.float64,
+            np.float32,
         )
     if not ok:
         raise ValueError(
-            "with check_input=False, X must be a contiguous float64/float32 ndarray or a CSC "
+            "with check_input=False, X must be a Fortran-ordered float64/float32 ndarray or a CSC "
             "matrix (np.asfortranarray(X)); pass check_input=True to have it converted"
         )
     y = np.asarray(y, dtype=X.dtype)

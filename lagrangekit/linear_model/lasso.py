@@ -105,9 +105,8 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         sample_weight : array_like of shape (n_samples,), optional
             Non-negative weights, rescaled internally to sum to n_samples.
         check_input : bool, default True
-            False skips validation, as in scikit-learn: X must then be a contiguous (C or
-            Fortran order) float array or a CSC matrix holding finite values (ValueError
-            otherwise).
+            False skips validation, as in scikit-learn: X must then be a Fortran-ordered float
+            array or CSC matrix holding finite values (ValueError otherwise).
 
         Returns
         -------
@@ -424,7 +423,7 @@ def lasso_path(
     positive, l1_ratio
         As for :class:`ElasticNet`.
     check_input : bool, default True
-        False skips validation (X must be a contiguous float array or CSC holding finite values).
+        False skips validation (X must be Fortran-ordered float or CSC, as in scikit-learn).
     **params
         ``tol`` (default 1e-6, relative as in :class:`ElasticNet`), ``max_iter`` (epochs per α,
         default 1000), ``sample_weight``, ``selection`` and ``random_state``; anything else
