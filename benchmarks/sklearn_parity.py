@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import inspect
 import json
 import os
 import re
@@ -243,13 +242,6 @@ def _leaves(value, depth=0):
         yield value
 
 
-def _source(func) -> str:
-    try:
-        return inspect.getsource(func)
-    except (OSError, TypeError):
-        return ""
-
-
 def _fixture_functions(item):
     info = getattr(item, "_fixtureinfo", None)
     for name in getattr(item, "fixturenames", ()):
@@ -376,7 +368,6 @@ class SwapPlugin:
             "key": f"{item.module.__name__}::{item.originalname}::{sorted(indices.items())}",
             "swapped_param": swapped_param,
             "static_private": static_private,
-            "int_alphas": bool(INT_ALPHAS.search(_source(item.function))),
             "calls": set(),
             "outcome": None,
             "message": "",
@@ -460,16 +451,9 @@ def run_worker(mode: str, files, out: str) -> int:
 # ---------------------------------------------------------------------------------------------
 # root causes of failures
 
-# A test that passes ``alphas=<int>`` to a CV estimator and then fails an assertion fails
-# because lagrangekit reads the integer as one alpha (scikit-learn: the number of grid points).
-INT_ALPHAS = re.compile(r"\balphas=\d+\s*[,)]")
-INT_ALPHAS_CAUSE = "alphas=int read as one alpha, not a grid size (silent)"
-
-
 CAUSES = [  # (label, regex on the failure message), first match wins; {0} is the first group
     ("no enet_path in lagrangekit", r"has no enet_path"),
     ("no ridge_regression in lagrangekit", r"has no ridge_regression"),
-    (INT_ALPHAS_CAUSE, r"CV\((?:[^()]*, )?alphas=\d+\b"),
     ("fit() has no parameter '{0}'", r"fit\(\) got an unexpected keyword argument '(\w+)'"),
     ("no parameter '{0}'", r"unexpected keyword argument '(\w+)'|Invalid parameter '(\w+)'"),
     ("precompute= Gram array rejected", r"precompute must be one of .*got array"),
@@ -494,10 +478,8 @@ CAUSES = [  # (label, regex on the failure message), first match wins; {0} is th
 ]
 
 
-def cause_of(message: str, int_alphas: bool = False) -> str:
+def cause_of(message: str) -> str:
     """One root-cause label for a failure message (see CAUSES)."""
-    if int_alphas and message.startswith(("AssertionError", "assert ")):
-        return INT_ALPHAS_CAUSE
     for label, pattern in CAUSES:
         m = re.search(pattern, message, flags=re.S)
         if m:
@@ -545,7 +527,7 @@ def summarize(rows: dict, unrebound: list[str]) -> dict:
         if row["class"] == "counted":
             per_file[row["file"]][row["outcome"] or "not run"] += 1
             if row["outcome"] != "passed":
-                causes[cause_of(row["message"], row.get("int_alphas", False))].append(nodeid)
+                causes[cause_of(row["message"])].append(nodeid)
     return {"per_file": {k: dict(v) for k, v in per_file.items()}, "causes": causes, "unrebound": unrebound}
 
 

@@ -193,3 +193,24 @@ def test_warm_start_from_a_converged_fit_takes_no_epoch(sparse_X):
     ours = ElasticNet(alpha=1e-3, tol=1e-3, warm_start=True).fit(X, y)
     assert ours.n_iter_ > 0
     assert ours.fit(X, y).n_iter_ == ref.n_iter_ == 0
+
+
+@pytest.mark.parametrize("name", ["LassoCV", "ElasticNetCV"])
+def test_cv_fit_params_for_the_splitter_raise_as_in_sklearn(name):
+    X, y = data()
+    groups = np.arange(X.shape[0]) % 3
+    message = "is only supported if enable_metadata_routing=True"
+    with pytest.raises(ValueError, match=message):  # the reference: scikit-learn's own estimator
+        getattr(sk, name)().fit(X, y, groups=groups)
+    ours = {"LassoCV": LassoCV, "ElasticNetCV": ElasticNetCV}[name]
+    with pytest.raises(ValueError, match=message):
+        ours().fit(X, y, groups=groups)
+
+
+def test_l1_ratio_zero_grid_error_is_sklearns():
+    X, y = data()
+    with pytest.raises(ValueError) as ref:
+        sk.ElasticNetCV(l1_ratio=0).fit(X, y)
+    with pytest.raises(ValueError) as ours:
+        ElasticNetCV(l1_ratio=0).fit(X, y)
+    assert str(ours.value) == str(ref.value)

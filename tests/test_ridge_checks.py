@@ -8,17 +8,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from lagrangekit.linear_model import ConstrainedRidge, Ridge, RidgeCV, ridge_path
 
-_EXPECTED_FAILURES = {
-    # like scikit-learn's own Ridge, the closed-form solvers do no iterations: n_iter_ is None
-    "check_non_transformer_estimators_n_iter": "closed-form solver: n_iter_ is None, as in sklearn's Ridge",
-}
 
-
-def _expected_failed(estimator):
-    return _EXPECTED_FAILURES if isinstance(estimator, Ridge) else {}
-
-
-@parametrize_with_checks([Ridge(), RidgeCV(), ConstrainedRidge()], expected_failed_checks=_expected_failed)
+@parametrize_with_checks([Ridge(), RidgeCV(), ConstrainedRidge()])
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 

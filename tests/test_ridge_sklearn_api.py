@@ -355,3 +355,34 @@ def test_sparse_cg_at_tol_zero_warns_and_keeps_its_last_finite_iterate():
         model = Ridge(solver="sparse_cg", tol=0.0, fit_intercept=False).fit(X, y)
     ref = sk.Ridge(solver="svd", fit_intercept=False).fit(X, y)
     assert rel(model.coef_, ref.coef_) < 1e-12
+
+
+@pytest.mark.parametrize("solver", ["sparse_cg", "lbfgs", "cholesky", "svd", "lsqr"])
+def test_named_solver_n_iter_is_sklearns(solver):
+    X, Y, *_ = make_data(targets=2)
+    kw = dict(solver=solver, positive=solver == "lbfgs", tol=1e-10)
+    ours, ref = Ridge(**kw).fit(X, Y), sk.Ridge(**kw).fit(X, Y)
+    if ref.n_iter_ is None:
+        assert ours.n_iter_ is None
+    else:
+        assert ours.n_iter_.shape == ref.n_iter_.shape and ours.n_iter_.dtype == ref.n_iter_.dtype
+
+
+@pytest.mark.parametrize(
+    ("make_X", "positive", "ran"),
+    [(np.asarray, False, "cholesky"), (sp.csr_matrix, False, "sparse_cg"), (np.asarray, True, "lbfgs")],
+)
+def test_auto_n_iter_counts_the_iterations_of_the_solver_that_ran(make_X, positive, ran):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 6)) * (rng.random((40, 6)) < 0.5)
+    Y = X @ rng.uniform(0.5, 2.0, (6, 2)) + 0.1 * rng.normal(size=(40, 2))  # w = 0 is not optimal
+    fitted = Ridge(positive=positive).fit(make_X(X), Y)
+    assert fitted.solver_ == ran
+    assert fitted.n_iter_.shape == (2,) and fitted.n_iter_.dtype == np.int32
+    assert np.all(fitted.n_iter_ >= 1)
+    if ran == "cholesky":
+        np.testing.assert_array_equal(fitted.n_iter_, [1, 1])  # one direct solve per target
+    else:  # an iterative solver stopped by max_iter reports exactly max_iter iterations
+        with pytest.warns(ConvergenceWarning):
+            capped = Ridge(positive=positive, max_iter=2, tol=1e-15).fit(make_X(X), Y)
+        np.testing.assert_array_equal(capped.n_iter_, [2, 2])

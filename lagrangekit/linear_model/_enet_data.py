@@ -138,7 +138,10 @@ def alpha_grid(
     """n_alphas values log-spaced from α_max down to eps·α_max (scikit-learn's grid)."""
     amax = data.alpha_max(l1_ratio, positive)
     if not np.isfinite(amax):
-        raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly")
+        raise ValueError(  # scikit-learn's message: l1_ratio=0 has no finite α_max
+            "Automatic alpha grid generation is not supported for l1_ratio=0. Please supply a grid "
+            "by providing your estimator with the appropriate `alphas=` argument."
+        )
     resolution = np.finfo(np.float64).resolution
     if amax <= resolution:
         return np.full(n_alphas, resolution)

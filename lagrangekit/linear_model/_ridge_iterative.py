@@ -42,12 +42,14 @@ def solve_lsqr(
     return W, n_iter
 
 
-def _cg(op: splinalg.LinearOperator, b: np.ndarray, **options) -> tuple[np.ndarray, int]:
-    """scipy's cg, returning its last finite iterate: with rtol = 0 an exactly zero residual makes
-    its next step 0/0, and the NaN would replace a converged answer."""
+def _cg(op: splinalg.LinearOperator, b: np.ndarray, **options) -> tuple[np.ndarray, int, int]:
+    """scipy's cg as (x, info, iterations), returning its last finite iterate: with rtol = 0 an
+    exactly zero residual makes its next step 0/0, and the NaN would replace a converged answer."""
     last = [options.get("x0")]
+    iterations = [0]
 
     def keep(xk: np.ndarray) -> None:
+        iterations[0] += 1
         if np.all(np.isfinite(xk)):
             last[0] = xk.copy()
 
@@ -56,42 +58,44 @@ def _cg(op: splinalg.LinearOperator, b: np.ndarray, **options) -> tuple[np.ndarr
     if not np.all(np.isfinite(x)):
         x = np.zeros_like(b) if last[0] is None else last[0]
         info = max(info, 1)
-    return x, info
+    return x, info, iterations[0]
 
 
 def solve_sparse_cg(
     design: Design, alphas: np.ndarray, *, tol: float, max_iter: int | None
-) -> np.ndarray:
-    """W (k, p) by conjugate gradients on the normal equations (n >= p) or the kernel form (p > n)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(W (k, p), iterations (k,) int32) by conjugate gradients on the normal equations (n >= p)
+    or the kernel form (p > n)."""
     n, p = design.shape
     k = design.ys.shape[1]
     W = np.empty((k, p))
+    n_iter = np.empty(k, dtype=np.int32)
     for j in range(k):
         alpha = float(alphas[j])
         if p > n:
             kernel = splinalg.LinearOperator(
                 (n, n), matvec=lambda c, a=alpha: design.matmat(design.rmatmat(c)) + a * c, dtype=np.float64
             )
-            c, info = _cg(kernel, design.ys[:, j], rtol=tol, maxiter=max_iter)
+            c, info, n_iter[j] = _cg(kernel, design.ys[:, j], rtol=tol, maxiter=max_iter)
             W[j] = design.rmatmat(c)
         else:
             normal = splinalg.LinearOperator(
                 (p, p), matvec=lambda w, a=alpha: design.rmatmat(design.matmat(w)) + a * w, dtype=np.float64
             )
-            W[j], info = _cg(normal, design.rmatmat(design.ys[:, j]), rtol=tol, maxiter=max_iter)
+            W[j], info, n_iter[j] = _cg(normal, design.rmatmat(design.ys[:, j]), rtol=tol, maxiter=max_iter)
         if info > 0:
             warnings.warn(
                 f"sparse_cg did not converge after {info} iterations. (tol={tol:g}; raise max_iter or tol)",
                 ConvergenceWarning,
                 stacklevel=4,
             )
-    return W
+    return W, n_iter
 
 
 def solve_lbfgs(
     design: Design, alphas: np.ndarray, *, positive: bool, tol: float, max_iter: int | None
-) -> np.ndarray:
-    """W (k, p) by L-BFGS-B; with ``positive`` the bounds w >= 0.
+) -> tuple[np.ndarray, np.ndarray]:
+    """(W (k, p), L-BFGS-B iterations (k,) int32); with ``positive`` the bounds w >= 0.
 
     It stops when the projected gradient's largest entry is <= tol·‖∇F(0)‖₂/√p, so that the
     scaled stationarity :meth:`Ridge.kkt` reports, ‖∇F − μ‖₂/‖∇F(0)‖₂, is within ``tol``.
@@ -99,6 +103,7 @@ def solve_lbfgs(
     p = design.shape[1]
     k = design.ys.shape[1]
     W = np.empty((k, p))
+    n_iter = np.empty(k, dtype=np.int32)
     bounds = [(0.0, None)] * p if positive else None
     for j in range(k):
         ys, alpha = design.ys[:, j], float(alphas[j])
@@ -133,8 +138,8 @@ def solve_lbfgs(
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        W[j] = w
-    return W
+        W[j], n_iter[j] = w, result.nit
+    return W, n_iter
 
 
 def _projected_gradient(
@@ -163,7 +168,7 @@ def _polish_on_face(
 
     op = splinalg.LinearOperator((int(free.sum()),) * 2, matvec=on_face, dtype=np.float64)
     iterations = 10 * p if max_iter is None else min(10 * p, max_iter)
-    v, info = _cg(op, design.rmatmat(ys)[free], x0=w[free], rtol=0.1 * tol, maxiter=iterations)
+    v, info, _ = _cg(op, design.rmatmat(ys)[free], x0=w[free], rtol=0.1 * tol, maxiter=iterations)
     if info != 0 or np.any(v < 0):
         return w
     polished = np.zeros(p)

@@ -40,6 +40,17 @@ def _explicit_alphas(alphas: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+def _reject_routed_params(name: str, params: dict) -> None:
+    """ValueError for fit parameters meant for the CV splitter (lagrangekit routes no metadata)."""
+    if params:
+        raise ValueError(
+            f"{name}.fit got {sorted(params)}: passing parameters to the CV splitter is only supported "
+            "if enable_metadata_routing=True in scikit-learn, and lagrangekit does not route "
+            "metadata; pass cv= an iterable of (train, test) index pairs instead, e.g. "
+            "cv=list(GroupKFold().split(X, y, groups))"
+        )
+
+
 class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     """K-fold cross-validation over an α grid (per l1_ratio), then a refit on all the data."""
 
@@ -74,7 +85,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     def _l1_ratios(self) -> np.ndarray:
         return np.array([check_l1_ratio(v) for v in np.atleast_1d(self.l1_ratio)], dtype=np.float64)
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None, **params):
         """Choose α (and l1_ratio) by K-fold mean squared error, then refit.
 
         X may be a :class:`GramFolds` (with ``y`` and ``sample_weight`` omitted): each
@@ -84,10 +95,15 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         Each fold centres and weights its own training data, solves the whole α path with
         warm starts, and scores the (weighted) squared error of the held-out part.
 
+        ``**params`` (scikit-learn's metadata routed to the splitter, e.g. ``groups``) are not
+        supported: they raise ValueError, as in scikit-learn without metadata routing; pass
+        ``cv`` an iterable of (train, test) index pairs instead.
+
         Returns
         -------
         self
         """
+        _reject_routed_params(type(self).__name__, params)
         l1_ratios = self._l1_ratios()
         tol = check_nonnegative(self.tol, "tol")
         max_iter = check_positive_int(self.max_iter, "max_iter")

@@ -61,6 +61,15 @@ class RidgeFamily(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEs
         return self._fitted_alpha()
 
 
+def _reported_n_iter(requested: str, counts: Any, n_targets: int) -> Any:
+    """``n_iter_`` from the iteration ``counts`` of the solver that ran (None for a direct solve):
+    under "auto" the counts, a direct solve counting one per target; for a named solver
+    scikit-learn's attribute, which is None for "sparse_cg" and "lbfgs" as for the direct ones."""
+    if requested == "auto":
+        return np.ones(n_targets, dtype=np.int32) if counts is None else counts
+    return None if requested in ("sparse_cg", "lbfgs") else counts
+
+
 class Ridge(RidgeFamily):
     """Linear least squares with an L2 penalty, scikit-learn's objective exactly.
 
@@ -122,9 +131,13 @@ class Ridge(RidgeFamily):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
         0.0 without an intercept; otherwise a NumPy scalar or array of the input's float dtype.
-    n_iter_ : ndarray of shape (n_targets,) or None
-        Iterations per target of "lsqr", "sag" and "saga" (epochs) as scikit-learn, None for
-        the closed forms, "sparse_cg" and "lbfgs"; an int for the first-order methods.
+    n_iter_ : ndarray of shape (n_targets,) int32, int or None
+        With a named solver, scikit-learn's attribute: the iterations per target of "lsqr",
+        "sag" and "saga" (epochs), None for the closed forms, "sparse_cg" and "lbfgs"; an int
+        for the first-order methods. With ``solver="auto"`` always the iterations per target of
+        the solver that ran (``solver_``), a direct solve counting one, so that its type does not
+        depend on which solver "auto" chose (and an estimator with ``max_iter`` reports
+        ``n_iter_ >= 1``, as scikit-learn's estimator checks ask).
     solver_ : str
         The solver that actually ran.
     n_features_in_ : int
@@ -254,7 +267,7 @@ class Ridge(RidgeFamily):
                 raise ValueError("fitting from GramStats takes a single float alpha and positive=False")
             self._record_summary_features(stats.n_features)
             W, b, self.solver_ = fit_ridge_from_stats(stats, float(alpha), solver, self.fit_intercept)
-            self.n_iter_ = None
+            self.n_iter_ = _reported_n_iter(self.solver, None, stats.n_targets or 1)
             self._set_coef(W, b, y_ndim=1 if stats.n_targets is None else 2, dtype=np.dtype(np.float64))
             return self
         closed = solver in ("auto", "cholesky", "dual") and not self.positive
@@ -274,6 +287,7 @@ class Ridge(RidgeFamily):
             W, b, solver = self._closed_forms(data, alphas, solver)
         else:
             W, b = self._iterative(data, alphas, solver)
+        self.n_iter_ = _reported_n_iter(self.solver, self.n_iter_, k)
         self.solver_ = solver
         self._set_coef(W, b, y_ndim=data.y_ndim, dtype=data.dtype)
         return self
@@ -301,9 +315,11 @@ class Ridge(RidgeFamily):
         if solver == "lsqr":
             W, self.n_iter_ = solve_lsqr(design, alphas, tol=tol, max_iter=self.max_iter)
         elif solver == "sparse_cg":
-            W = solve_sparse_cg(design, alphas, tol=tol, max_iter=self.max_iter)
+            W, self.n_iter_ = solve_sparse_cg(design, alphas, tol=tol, max_iter=self.max_iter)
         elif solver == "lbfgs":
-            W = solve_lbfgs(design, alphas, positive=bool(self.positive), tol=tol, max_iter=self.max_iter)
+            W, self.n_iter_ = solve_lbfgs(
+                design, alphas, positive=bool(self.positive), tol=tol, max_iter=self.max_iter
+            )
         elif solver in ("sag", "saga"):
             W, self.n_iter_ = solve_sag(
                 design, alphas, saga=solver == "saga", tol=tol, max_iter=self.max_iter,
