@@ -247,7 +247,9 @@ class MatrixCoefficients:
                     )
                 if other.shape != (1, 1):
                     raise NotQuadraticError(
-                        f"{what}: a quadratic scalar times a matrix (at {_short(factor)})"
+                        f"{what} multiplies a quadratic in the variables by a "
+                        f"{other.shape[0]}×{other.shape[1]} matrix (at {_short(factor)}): only 1×1 "
+                        "quadratics of degree at most 2 are read"
                     )
                 return _scaled(quad, float(other.const[0, 0]))
         assert isinstance(A, _Affine) and isinstance(B, _Affine)
