@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sps
 import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
 
 from .errors import SymbolicSolveError
 from .matrix_coefficients import MatrixCoefficients, NotQuadraticError
@@ -39,9 +41,30 @@ from .problem import BaseProblem, CompiledProblem, Constraint, Problem, Sense, b
 from .quadratic_program import QuadraticProgram
 from .result import KKTReport, Result
 
-__all__ = ["MatrixConstraint", "MatrixProblem", "matrix_maximize", "matrix_minimize"]
+__all__ = ["MatrixConstraint", "MatrixProblem", "matrix_maximize", "matrix_minimize", "matrix_text"]
 
 _OPERATORS = ("<=", ">=", "==")
+
+
+class _MatrixPrinter(StrPrinter):
+    """sympy's str printer with Xᵀ for transposes, 𝟙 for the ones vector (𝟙ᵀ as a row) and 1
+    for the 1×1 identity and ones."""
+
+    def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
+        if expr.shape == (1, 1):
+            return "1"
+        return "𝟙ᵀ" if expr.shape[0] == 1 else "𝟙"
+
+    def _print_Identity(self, expr: sp.Identity) -> str:
+        return "1" if expr.shape == (1, 1) else "I"
+
+    def _print_Transpose(self, expr: sp.Transpose) -> str:
+        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
+
+
+def matrix_text(expr: sp.Basic) -> str:
+    """``expr`` as one line of text in matrix notation: ``2*Xᵀ*(X*w - y)``, ``𝟙ᵀ*w - 1``."""
+    return _MatrixPrinter().doprint(expr)
 
 
 @dataclass(frozen=True)
@@ -54,7 +77,7 @@ class MatrixConstraint:
     expr: sp.MatrixExpr
 
     def __str__(self) -> str:
-        return f"{self.name}: {sp.sstr(self.expr)} {'==' if self.kind == 'eq' else '<='} 0"
+        return f"{self.name}: {matrix_text(self.expr)} {'==' if self.kind == 'eq' else '<='} 0"
 
 
 def _as_matrix(value: Any, what: str) -> sp.MatrixExpr:
@@ -230,6 +253,11 @@ class MatrixProblem(BaseProblem):
             "scalar sympy (fine for small sizes)"
         )
 
+    def to_text(self) -> str:
+        """Not available (problem text is scalar): raises the ValueError of :meth:`require_symbolic`."""
+        self.require_symbolic("to_text()")
+        raise AssertionError  # pragma: no cover  (require_symbolic always raises)
+
     def require_data(self, feature: str) -> None:
         """A ValueError naming ``feature`` when the data does not fix every size."""
         if self.sizes() is None or not self.variables:
@@ -287,14 +315,14 @@ class MatrixProblem(BaseProblem):
 
     def kkt_text(self) -> str:
         """The KKT conditions in matrix form, one per line (∘ is the entry-wise product)."""
-        lines = [f"stationarity  ∇_{w.name}: {sp.sstr(g)} = 0" for w, g in self.stationarity().items()]
+        lines = [f"stationarity  ∇_{w.name}: {matrix_text(g)} = 0" for w, g in self.stationarity().items()]
         for c in self.constraints:
             lines.append(f"primal        {c}")
         for c in self.constraints:
             if c.kind == "ineq":
                 m = self.multipliers[c.name]
                 lines.append(f"dual          {m} >= 0")
-                lines.append(f"complementary {m} ∘ ({sp.sstr(c.expr)}) = 0")
+                lines.append(f"complementary {m} ∘ ({matrix_text(c.expr)}) = 0")
         if any(b != (None, None) for b in self.bounds):
             lines.append("bounds        lo <= w <= hi entry-wise, with multipliers lower:w, upper:w >= 0")
         return "\n".join(lines)
@@ -375,7 +403,7 @@ class MatrixProblem(BaseProblem):
         return out
 
     def __str__(self) -> str:
-        lines = [f"{'maximize' if self.is_maximize else 'minimize'}  {sp.sstr(self.objective)}"]
+        lines = [f"{'maximize' if self.is_maximize else 'minimize'}  {matrix_text(self.objective)}"]
         if self.constraints:
             lines.append("subject to")
             lines.extend(f"  {c}" for c in self.constraints)
@@ -563,9 +591,9 @@ class MatrixProblem(BaseProblem):
             out[flat] = (f"{'lower' if sign < 0 else 'upper'}:{v.name}", i)
         return out
 
-    def _group_values(self, flat: Mapping[str, Any]) -> dict[str, Any]:
+    def _group_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
         grouped: dict[str, dict[int, float]] = {}
-        for name, value in flat.items():
+        for name, value in self._flat_values(values).items():
             group, i = self._groups.get(name, (name, 0))
             grouped.setdefault(group, {})[i] = value
         out: dict[str, Any] = {}
@@ -605,7 +633,8 @@ class MatrixProblem(BaseProblem):
         )
 
     def scalar_inputs(self, point: Any, multipliers: Mapping[str, Any] | None) -> tuple[Any, Any]:
-        """A point ``{w: array}`` as the stacked array and grouped multipliers as flat names."""
+        """A point ``{w: array}`` as the stacked array, and multipliers given by constraint
+        (arrays for vector constraints and bounds) as values by row name."""
         self.require_data("check_kkt and x0")
         if isinstance(point, Mapping) and any(isinstance(k, sp.MatrixSymbol) for k in point):
             missing = [v.name for v in self.matrix_variables if v not in point]
@@ -618,22 +647,40 @@ class MatrixProblem(BaseProblem):
                     raise ValueError(f"point[{v.name}] must have {k} entries, got {arr.size}")
                 parts.append(arr)
             point = np.concatenate(parts)
-        if multipliers is None:
-            return point, None
+        return point, None if multipliers is None else self._flat_values(multipliers)
+
+    @cached_property
+    def _members(self) -> dict[str, tuple[int, dict[int, str]]]:
+        """Group (constraint, ``lower:w``, ``upper:w``) -> (its length, {index: row name})."""
+        out: dict[str, tuple[int, dict[int, str]]] = {}
+        for row, (group, i) in self._groups.items():
+            out.setdefault(group, (0, {}))[1][i] = row
+        sizes = zip(self.matrix_variables, self.sizes() or ())
+        lengths = {f"{side}:{v.name}": k for v, k in sizes for side in ("lower", "upper")}
+        return {g: (lengths.get(g, len(rows)), rows) for g, (_, rows) in out.items()}
+
+    def _flat_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Values by group (a number, or an array by index or by row) as values by row name."""
         flat: dict[str, Any] = {}
-        rows_of: dict[str, list[str]] = {}
-        for row, (group, _) in self._groups.items():
-            rows_of.setdefault(group, []).append(row)
-        for name, value in multipliers.items():
-            rows = rows_of.get(name)
-            if rows is None or rows == [name]:
+        for name, value in values.items():
+            length, rows = self._members.get(name, (0, {}))
+            if not rows or list(rows.values()) == [name]:
                 flat[name] = value
                 continue
             arr = np.asarray(value, dtype=float).reshape(-1)
-            if arr.size != len(rows):
-                raise ValueError(f"multipliers[{name!r}] must have {len(rows)} entries, got {arr.size}")
-            flat.update(zip(rows, arr.tolist()))
-        return point, flat
+            if arr.size == length:
+                pairs = [(rows.get(i), v) for i, v in enumerate(arr.tolist())]
+            elif arr.size == len(rows):
+                pairs = list(zip(rows.values(), arr.tolist()))  # by row, in index order
+            else:
+                raise ValueError(f"multipliers[{name!r}] must have {length} entries, got {arr.size}")
+            unbound = [i for i, (row, v) in enumerate(pairs) if row is None and v != 0.0]
+            if unbound:
+                raise ValueError(
+                    f"multipliers[{name!r}] is nonzero at entries {unbound[:5]}, which have no such bound"
+                )
+            flat.update((row, v) for row, v in pairs if row is not None)
+        return flat
 
 
 def _vector(values: Mapping[int, Any], scalar: bool) -> Any:
@@ -707,16 +754,22 @@ def _build(
     per_entry: list[tuple[Any, Any]] = []
     for v, k in zip(variables, sizes if known else ()):
         pair = (bounds or {}).get(v, (None, None))
-        lo, hi = pair if isinstance(pair, tuple) and len(pair) == 2 else (None, None)
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise ValueError(
+                f"bounds of {v.name} must be a pair (lo, hi) with None for no bound, got {pair!r}"
+            )
+        lo, hi = pair
         if (lo is None or np.ndim(lo) == 0) and (hi is None or np.ndim(hi) == 0):
             per_entry += [bound_pair(v, (lo, hi))] * int(k)
         else:
-            los = np.broadcast_to(np.asarray(np.nan if lo is None else lo, dtype=float), (int(k),))
-            his = np.broadcast_to(np.asarray(np.nan if hi is None else hi, dtype=float), (int(k),))
-            per_entry += [
-                bound_pair(v, (None if np.isnan(a) else a, None if np.isnan(b) else b))
-                for a, b in zip(los, his)
-            ]
+            try:  # -inf / inf (or None) for a missing side, entry by entry
+                los = np.broadcast_to(np.asarray(-np.inf if lo is None else lo, dtype=float), (int(k),))
+                his = np.broadcast_to(np.asarray(np.inf if hi is None else hi, dtype=float), (int(k),))
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"bounds of {v.name} must be numbers or arrays of {int(k)} numbers"
+                ) from None
+            per_entry += [bound_pair(v, pair) for pair in zip(los.tolist(), his.tolist())]
     unknown = [k for k in (bounds or {}) if k not in variables]
     if unknown:
         raise ValueError(f"bounds given for {unknown}, which are not variables")

@@ -169,6 +169,40 @@ def test_to_cvxpy_duals_are_our_multipliers():
     np.testing.assert_allclose(variables[w].value, ours.point[w], atol=1e-5)
 
 
+def test_cvxpy_method_and_crosscheck_group_vector_duals():
+    sigma, returns, target = portfolio_data(6, 8)
+    p = portfolio(sigma, returns, target)
+    prob, x, cons = cvxpy_portfolio(sigma, returns, target)
+    via = lk.solve(p, method="cvxpy")
+    assert via.status == "optimal" and via.fun == pytest.approx(prob.value, rel=1e-7)
+    np.testing.assert_allclose(via.multipliers["long"], cons[2].dual_value, atol=1e-6)
+    check = lk.crosscheck(p)
+    assert check.max_difference < 1e-6 and set(check.multipliers) == {"budget", "ret", "long"}
+
+
+def test_partial_bounds_round_trip_by_entry():
+    """Bounds on some entries only: multipliers by entry (zeros where unbounded) go back in."""
+    sigma, returns, target = portfolio_data(4, 9)
+    lower = np.array([0.0, 0.0, -np.inf, 0.0])
+    p = lk.matrix_minimize(
+        w.T * S * w,
+        {"budget": (ones.T * w, "==", 1)},
+        variables=[w],
+        data={S: sigma},
+        bounds={w: (lower, None)},
+    )
+    x = cp.Variable(4)
+    cons = [cp.sum(x) == 1, x[[0, 1, 3]] >= 0]
+    cp.Problem(cp.Minimize(cp.quad_form(x, cp.psd_wrap(sigma))), cons).solve(solver="CLARABEL")
+    result = lk.solve(p)
+    np.testing.assert_allclose(result.point[w], x.value, atol=1e-6)
+    assert result.multipliers["lower:w"].shape == (4,) and result.multipliers["lower:w"][2] == 0.0
+    np.testing.assert_allclose(result.multipliers["lower:w"][[0, 1, 3]], cons[1].dual_value, atol=1e-6)
+    assert lk.check_kkt(p, result.point, result.multipliers).ok
+    with pytest.raises(ValueError, match="no such bound"):
+        lk.check_kkt(p, result.point, {"lower:w": [0.0, 0.0, 1.0, 0.0]})
+
+
 def test_maximize_is_minimize_of_the_negation():
     sigma, returns, target = portfolio_data(6, 7)
     data = {S: sigma, mu: returns, r: target}
@@ -189,7 +223,14 @@ def test_nonconvex_quadratic_takes_the_usual_chain():
 
 def test_features_that_need_scalar_sympy_say_so():
     p = portfolio(*portfolio_data(4, 0))
-    for feature in (lk.dual, lk.solve_symbolic, lk.kkt_points):
+    for feature in (
+        lk.dual,
+        lk.solve_symbolic,
+        lk.kkt_points,
+        lk.derivation,
+        lk.split_nonsmooth,
+        type(p).to_text,
+    ):
         with pytest.raises(ValueError, match="matrix-form problem.*to_scalar"):
             feature(p)
     with pytest.raises(lk.SymbolicSolveError, match="complementarity"):
@@ -227,6 +268,21 @@ def test_bad_data_gets_clear_errors():
         lk.matrix_minimize(RIDGE, variables=[w], data={w: np.ones(2)})
     with pytest.raises(ValueError, match="column-vector"):
         lk.matrix_minimize(RIDGE, variables=[X])
+
+
+@pytest.mark.parametrize(
+    ("bounds", "match"),
+    [
+        ((0,), "pair"),
+        (5, "pair"),
+        ((np.nan, None), "NaN"),
+        ((1, 0), "lower 1.0 > upper 0.0"),
+        (([0, 1], None), "arrays"),
+    ],
+)
+def test_bad_bounds_get_clear_errors(bounds, match):
+    with pytest.raises(ValueError, match=match):
+        lk.matrix_minimize(w.T * w, variables=[w], data={S: np.eye(3)}, bounds={w: bounds})
 
 
 def test_data_is_copied_not_mutated():
