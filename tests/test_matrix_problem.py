@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import cvxpy as cp
 import numpy as np
 import pytest
@@ -138,7 +140,12 @@ def test_to_scalar_and_explicit_methods_agree():
     assert ours.fun(x) == pytest.approx(theirs.fun(x), rel=1e-12)
     np.testing.assert_allclose(ours.grad(x), theirs.grad(x), atol=1e-12)
     np.testing.assert_allclose(ours.ineq_jac(x), theirs.ineq_jac(x), atol=1e-12)
-    assert lk.solve(p, method="auglag", tol=1e-6).fun == pytest.approx(lk.solve(scalar).fun, rel=1e-6)
+    start = {w: np.full(5, 0.2)}
+    assert lk.solve(p, method="auglag", tol=1e-6, x0=start).fun == pytest.approx(
+        lk.solve(scalar).fun, rel=1e-6
+    )
+    as_json = json.loads(json.dumps(lk.solve(p).to_dict()))
+    assert len(as_json["multipliers"]["long"]) == 5 and len(as_json["point"]["w"]) == 5
 
 
 def test_check_kkt_takes_arrays_by_variable_and_constraint():
@@ -293,15 +300,29 @@ def test_data_is_copied_not_mutated():
     assert lk.solve(lk.matrix_minimize(RIDGE, variables=[w], data=dict(p.data))).fun == pytest.approx(before)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(k=st.integers(2, 5), seed=st.integers(0, 2**16), target_quantile=st.floats(0.0, 0.9))
-def test_random_portfolios_match_cvxpy(k, seed, target_quantile):
+def _random_portfolio_matches_cvxpy(k: int, seed: int, target_quantile: float) -> None:
     sigma, returns, _ = portfolio_data(k, seed)
     target = float(np.quantile(returns, target_quantile))
     result = lk.solve(portfolio(sigma, returns, target))
     prob, *_ = cvxpy_portfolio(sigma, returns, target)
     assert result.status == "optimal"
     assert result.fun == pytest.approx(prob.value, rel=1e-6, abs=1e-12)
+
+
+PORTFOLIOS = {"k": st.integers(2, 5), "seed": st.integers(0, 2**16), "target_quantile": st.floats(0.0, 0.9)}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**PORTFOLIOS)
+def test_random_portfolios_match_cvxpy(k, seed, target_quantile):
+    _random_portfolio_matches_cvxpy(k, seed, target_quantile)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(k=st.integers(2, 40), seed=st.integers(0, 2**16), target_quantile=st.floats(0.0, 0.95))
+def test_random_portfolios_match_cvxpy_slow(k, seed, target_quantile):
+    _random_portfolio_matches_cvxpy(k, seed, target_quantile)
 
 
 @settings(max_examples=15, deadline=None)
