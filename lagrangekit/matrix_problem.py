@@ -24,7 +24,7 @@ into scalar sympy terms. Results and reports are grouped back by variable and by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -472,7 +472,7 @@ class MatrixProblem(BaseProblem):
         def rows(J: np.ndarray, r: np.ndarray) -> tuple:
             return (lambda x: J @ x - r, lambda x: J, lambda x: np.zeros((len(r), N, N)))
 
-        return self._assemble_compiled(
+        compiled = self._assemble_compiled(
             n=N,
             fun=lambda x: float(0.5 * x @ (P @ x) + qp.q @ x + qp.constant),
             grad=lambda x: P @ x + qp.q,
@@ -480,6 +480,7 @@ class MatrixProblem(BaseProblem):
             eq=rows(A, b),
             ineq=rows(G_in, h_in),
         )
+        return _AffineConstraints(**{f.name: getattr(compiled, f.name) for f in fields(compiled)})
 
     def export_cvxpy(self) -> tuple[Any, dict[sp.MatrixSymbol, Any], dict[str, Any]]:
         """The problem as cvxpy sees it, from its coefficient matrices (what
@@ -681,6 +682,15 @@ class MatrixProblem(BaseProblem):
                 )
             flat.update((row, v) for row, v in pairs if row is not None)
         return flat
+
+
+@dataclass(frozen=True, eq=False)
+class _AffineConstraints(CompiledProblem):
+    """Compiled callables whose constraints are all affine: ∇²L is ∇²f, and the zero Hessians
+    of the (possibly many) constraint rows are never built for it."""
+
+    def lagrangian_hessian(self, x: np.ndarray, eq_mult: np.ndarray, ineq_mult: np.ndarray) -> np.ndarray:
+        return self.hess(x)
 
 
 def _vector(values: Mapping[int, Any], scalar: bool) -> Any:

@@ -140,6 +140,9 @@ def test_to_scalar_and_explicit_methods_agree():
     assert ours.fun(x) == pytest.approx(theirs.fun(x), rel=1e-12)
     np.testing.assert_allclose(ours.grad(x), theirs.grad(x), atol=1e-12)
     np.testing.assert_allclose(ours.ineq_jac(x), theirs.ineq_jac(x), atol=1e-12)
+    lam, mu_in = np.array([0.3]), np.linspace(0.0, 1.0, 6)
+    np.testing.assert_allclose(ours.lagrangian_hessian(x, lam, mu_in), 2 * sigma, atol=1e-12)
+    np.testing.assert_allclose(theirs.lagrangian_hessian(x, lam, mu_in), 2 * sigma, atol=1e-12)
     start = {w: np.full(5, 0.2)}
     assert lk.solve(p, method="auglag", tol=1e-6, x0=start).fun == pytest.approx(
         lk.solve(scalar).fun, rel=1e-6
