@@ -440,7 +440,19 @@ class MatrixProblem(BaseProblem):
 
         A, b = stacked(rows["eq"])
         G, h = stacked(rows["ineq"], bounds, [s * v for _, s, v in bound_rows])
-        return QuadraticProgram(P=sps.csc_matrix(P), q=quadratic.q, constant=quadratic.c, A=A, b=b, G=G, h=h)
+        program = QuadraticProgram(
+            P=sps.csc_matrix(P), q=quadratic.q, constant=quadratic.c, A=A, b=b, G=G, h=h
+        )
+        for what, values in (
+            ("the objective's", [program.P.data, program.q, [program.constant]]),
+            ("the constraints'", [program.A.data, program.b, program.G.data, program.h]),
+        ):
+            if not all(np.all(np.isfinite(v)) for v in values):
+                raise ValueError(
+                    f"{what} coefficients overflow float64 (inf or nan after multiplying the data): "
+                    "rescale the data"
+                )
+        return program
 
     def quadratic_program(self) -> QuadraticProgram | None:
         """The problem as a :class:`~lagrangekit.quadratic_program.QuadraticProgram` in the rows of
@@ -648,7 +660,18 @@ class MatrixProblem(BaseProblem):
                     raise ValueError(f"point[{v.name}] must have {k} entries, got {arr.size}")
                 parts.append(arr)
             point = np.concatenate(parts)
-        return point, None if multipliers is None else self._flat_values(multipliers)
+        if multipliers is None:
+            return point, None
+        if not isinstance(multipliers, Mapping):
+            raise ValueError(
+                f"multipliers must be a dict {{constraint name: value}}, got {type(multipliers).__name__}"
+            )
+        unknown = [k for k in multipliers if k not in self._members and k not in self._groups]
+        if unknown:
+            raise ValueError(
+                f"multipliers has unknown names {unknown}; valid names are {sorted(self._members)}"
+            )
+        return point, self._flat_values(multipliers)
 
     @cached_property
     def _members(self) -> dict[str, tuple[int, dict[int, str]]]:

@@ -278,6 +278,22 @@ def test_bad_data_gets_clear_errors():
         lk.matrix_minimize(RIDGE, variables=[w], data={w: np.ones(2)})
     with pytest.raises(ValueError, match="column-vector"):
         lk.matrix_minimize(RIDGE, variables=[X])
+    with pytest.raises(ValueError, match="overflow float64"):
+        lk.solve(lk.matrix_minimize(RIDGE, variables=[w], data={X: np.eye(2), y: np.ones(2), alpha: 1e308}))
+
+
+def test_negative_alpha_is_unbounded_not_solved():
+    """α = −5 makes XᵀX + αI indefinite (X = I): the objective falls without bound along w."""
+    p = lk.matrix_minimize(RIDGE, variables=[w], data={X: np.eye(2), y: np.ones(2), alpha: -5.0})
+    assert lk.solve(p).status == "unbounded"
+
+
+def test_check_kkt_names_the_groups():
+    p = portfolio(*portfolio_data(3, 0))
+    with pytest.raises(ValueError, match=r"valid names are \['budget', 'long', 'ret'\]"):
+        lk.check_kkt(p, {w: [1.0, 0.0, 0.0]}, {"nope": 1.0})
+    with pytest.raises(ValueError, match="must have 3 entries"):
+        lk.check_kkt(p, {w: [1.0, 0.0]})
 
 
 @pytest.mark.parametrize(
