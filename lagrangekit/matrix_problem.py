@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sps
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
@@ -46,20 +47,51 @@ __all__ = ["MatrixConstraint", "MatrixProblem", "matrix_maximize", "matrix_minim
 _OPERATORS = ("<=", ">=", "==")
 
 
-class _MatrixPrinter(StrPrinter):
-    """sympy's str printer with Xᵀ for transposes, 𝟙 for the ones vector (𝟙ᵀ as a row) and 1
-    for the 1×1 identity and ones."""
+class _MatrixNotation:
+    """Printing rules shared by the text and LaTeX printers: ``ONES`` for the ones vector (and
+    its transpose, a row), ``IDENTITY`` for I, and 1 for the 1×1 ones and identity (r·1 is r)."""
+
+    ONES: tuple[str, str]
+    IDENTITY: str
 
     def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
         if expr.shape == (1, 1):
             return "1"
-        return "𝟙ᵀ" if expr.shape[0] == 1 else "𝟙"
+        return self.ONES[1] if expr.shape[0] == 1 else self.ONES[0]
 
     def _print_Identity(self, expr: sp.Identity) -> str:
-        return "1" if expr.shape == (1, 1) else "I"
+        return "1" if expr.shape == (1, 1) else self.IDENTITY
+
+    def _print_MatMul(self, expr: sp.MatMul) -> str:
+        kept = [
+            a for a in expr.args if not (isinstance(a, (sp.OneMatrix, sp.Identity)) and a.shape == (1, 1))
+        ]
+        if len(kept) == len(expr.args) or not kept:
+            return super()._print_MatMul(expr)
+        if not any(isinstance(a, sp.MatrixExpr) for a in kept):
+            return self._print(sp.Mul(*kept))
+        return super()._print_MatMul(sp.MatMul(*kept))
+
+
+class _MatrixPrinter(_MatrixNotation, StrPrinter):
+    """sympy's str printer in matrix notation, with Xᵀ for transposes."""
+
+    ONES = ("𝟙", "𝟙ᵀ")
+    IDENTITY = "I"
 
     def _print_Transpose(self, expr: sp.Transpose) -> str:
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
+
+
+class _MatrixLatex(_MatrixNotation, LatexPrinter):
+    """sympy's LaTeX printer in matrix notation."""
+
+    ONES = (r"\mathbb{1}", r"\mathbb{1}^{T}")
+    IDENTITY = r"\mathbb{I}"
+
+
+def _tex(expr: sp.Basic) -> str:
+    return _MatrixLatex().doprint(expr)
 
 
 def matrix_text(expr: sp.Basic) -> str:
@@ -326,6 +358,20 @@ class MatrixProblem(BaseProblem):
         if any(b != (None, None) for b in self.bounds):
             lines.append("bounds        lo <= w <= hi entry-wise, with multipliers lower:w, upper:w >= 0")
         return "\n".join(lines)
+
+    def to_latex(self) -> str:
+        """LaTeX (an ``aligned`` block) of the statement, the Lagrangian in minimize form and the
+        stationarity conditions ∇_w L = 0: what :func:`lagrangekit.latex` returns for it."""
+        sense = r"\max" if self.is_maximize else r"\min"
+        names = ", ".join(_tex(v) for v in self.matrix_variables)
+        rows = [rf"&{sense}_{{{names}}} \; {_tex(self.objective)}"]
+        for k, c in enumerate(self.constraints):
+            relation = "=" if c.kind == "eq" else r"\le"
+            lead = r"\text{s.t.}\; " if k == 0 else r"\phantom{\text{s.t.}}\; "
+            rows.append(rf"{lead}&\text{{{c.name}}}:\; {_tex(c.expr)} {relation} 0")
+        rows.append(rf"&L = {_tex(self.lagrangian())}")
+        rows += [rf"&\nabla_{{{_tex(w)}}} L = {_tex(g)} = 0" for w, g in self.stationarity().items()]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def normal_equations(self) -> tuple[sp.MatrixExpr, sp.MatrixExpr]:
         """(A, b) with ∇f = A w − b for the one variable w of an unconstrained problem whose

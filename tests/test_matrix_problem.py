@@ -361,3 +361,14 @@ def test_hostile_data_values(value, where):
     with pytest.raises((ValueError, TypeError)) as info:
         lk.matrix_minimize(RIDGE, variables=[w], data=data)
     assert "data[" in str(info.value)
+
+
+def test_printing_in_matrix_notation():
+    """∇(wᵀΣw) = 2Σw for a symmetric Σ; 1ᵀw = 1 prints with the ones vector, r·1 as r."""
+    p = portfolio(*portfolio_data(3, 0))
+    text = p.kkt_text()
+    assert "2*Sigma*w" in text and "budget: -1 + 𝟙ᵀ*w == 0" in text and "ret: r - muᵀ*w <= 0" in text
+    assert "mu_long ∘ (-w) = 0" in text
+    tex = lk.latex(p)
+    assert r"\nabla_{w} L" in tex and r"2 \Sigma w" in tex and r"\mathbb{1}^{T} w" in tex
+    assert "(2*alpha)*w - 2*Xᵀ*(-X*w + y) = 0" in lk.matrix_minimize(RIDGE, variables=[w]).kkt_text()
