@@ -18,7 +18,14 @@ repetition has new data, so nothing is cached), and its second ``lk.solve`` on t
 Times are process CPU seconds (``time.process_time``; BLAS pinned to one thread), which other
 jobs on a shared machine inflate less than wall time; ``--wall`` switches to wall-clock.
 
-Run: python benchmarks/portfolio.py [--repeat 3] [--sizes 10,25,50,100,200] [--wall]
+With ``--matrix`` it times the matrix form instead (issue 16, "through the matrix form"): the
+same portfolio stated once with sympy MatrixSymbols, ``lk.matrix_minimize(w.T*Sigma*w, {"budget":
+(1ᵀw, "==", 1), "ret": (μᵀw, ">=", r), "long": (w, ">=", 0)}, data={Sigma: Σ, mu: μ, r: r})``, and
+timed with its build (model build included on both sides: the Problem and ``lk.solve``; cvxpy's
+model and solve), for the default sizes 50, 200, 1000, 5000. Same checks: equal objectives to
+1e-6 relative, lagrangekit's status "optimal". Target: within 2× cvxpy.
+
+Run: python benchmarks/portfolio.py [--repeat 3] [--sizes 10,25,50,100,200] [--wall] [--matrix]
 """
 
 from __future__ import annotations
@@ -65,6 +72,20 @@ def scalar_problem(sigma: np.ndarray, mu: np.ndarray, r: float) -> lk.Problem:
     )
 
 
+def matrix_solve(sigma: np.ndarray, mu: np.ndarray, r: float) -> lk.Result:
+    """The portfolio through the matrix form: build and solve."""
+    n = sp.Symbol("n", integer=True, positive=True)
+    w, S, m = sp.MatrixSymbol("w", n, 1), sp.MatrixSymbol("Sigma", n, n), sp.MatrixSymbol("mu", n, 1)
+    target = sp.Symbol("r", real=True)
+    problem = lk.matrix_minimize(
+        w.T * S * w,
+        {"budget": (sp.OneMatrix(n, 1).T * w, "==", 1), "ret": (m.T * w, ">=", target), "long": (w, ">=", 0)},
+        variables=[w],
+        data={S: sigma, m: mu, target: r},
+    )
+    return lk.solve(problem)
+
+
 def cvxpy_solve(sigma: np.ndarray, mu: np.ndarray, r: float) -> float:
     w = cp.Variable(len(mu))
     risk = cp.quad_form(w, cp.psd_wrap(sigma))
@@ -104,6 +125,39 @@ def run(sizes: list[int], repeat: int, clock) -> list[tuple[int, float, float, f
     return rows
 
 
+def run_matrix(sizes: list[int], repeat: int, clock) -> list[tuple[int, float, float]]:
+    matrix_solve(*data(3, 0))  # imports and first-call set-up, untimed
+    cvxpy_solve(*data(3, 0))
+    rows = []
+    for n in sizes:
+        ours, theirs = [], []
+        for k in range(repeat):
+            sigma, mu, r = data(n, seed=k)
+            t_lk, result = timed(clock, matrix_solve, sigma, mu, r)
+            t_cvx, f_cvx = timed(clock, cvxpy_solve, sigma, mu, r)
+            if result.status != "optimal" or abs(result.fun - f_cvx) > 1e-6 * abs(f_cvx):
+                raise SystemExit(f"n={n} seed={k}: lk {result.status} f={result.fun!r}, cvxpy f={f_cvx!r}")
+            ours.append(t_lk)
+            theirs.append(t_cvx)
+        rows.append((n, statistics.median(ours), statistics.median(theirs)))
+        print(f"  n={n}: lk.solve via {result.method}", flush=True)
+    return rows
+
+
+def report_matrix(rows: list[tuple[int, float, float]], repeat: int, unit: str) -> None:
+    print("Portfolio in matrix form: lk.matrix_minimize + lk.solve vs cvxpy/Clarabel, builds included")
+    print(f"median of {repeat} ({unit} s); every run: same objective (1e-6 relative), lk status optimal")
+    print(f"{'n':>5} {'lk matrix':>10} {'cvxpy':>10} {'lk/cvxpy':>9} {'target':>7}")
+    for n, ours, theirs in rows:
+        print(f"{n:>5} {ours:>10.3f} {theirs:>10.3f} {ours / theirs:>9.2f} {'<= 2':>7}")
+    ns = [r[0] for r in rows]
+    if len(ns) > 1:
+        print(
+            f"growth exponent (log-log slope): lk matrix {slope(ns, [r[1] for r in rows]):.2f}, "
+            f"cvxpy {slope(ns, [r[2] for r in rows]):.2f}"
+        )
+
+
 def slope(ns: list[int], times: list[float]) -> float:
     return float(np.polyfit(np.log(ns), np.log(times), 1)[0])
 
@@ -111,15 +165,20 @@ def slope(ns: list[int], times: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sizes", default="10,25,50,100,200")
+    parser.add_argument("--sizes", default=None, help="default 10,25,50,100,200 (--matrix: 50,200,1000,5000)")
     parser.add_argument("--wall", action="store_true", help="wall-clock instead of process CPU time")
+    parser.add_argument("--matrix", action="store_true", help="time the matrix form instead of scalar sympy")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    default = "50,200,1000,5000" if args.matrix else "10,25,50,100,200"
+    sizes = [int(s) for s in (args.sizes or default).split(",")]
     clock = time.perf_counter if args.wall else time.process_time
+    unit = "wall" if args.wall else "CPU"
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if args.matrix:
+            report_matrix(run_matrix(sizes, args.repeat, clock), args.repeat, unit)
+            return
         rows = run(sizes, args.repeat, clock)
-    unit = "wall" if args.wall else "CPU"
     print("Portfolio in scalar sympy: first lk.solve (compile included) vs cvxpy/Clarabel (build included)")
     print(f"median of {args.repeat} ({unit} s); every run: same objective (1e-6 relative), lk status optimal")
     print(

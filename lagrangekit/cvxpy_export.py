@@ -240,6 +240,9 @@ def to_cvxpy(problem: Problem) -> tuple[Any, dict[sp.Symbol, Any], dict[str, Any
     ValueError
         For problems with free parameters or built from callables.
     """
+    own = getattr(problem, "export_cvxpy", None)  # a matrix-form problem exports its own program
+    if own is not None:
+        return own()
     problem = symbolic_problem(problem, "to_cvxpy()")
     if problem.parameters:
         raise ValueError(

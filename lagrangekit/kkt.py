@@ -677,6 +677,9 @@ def check_kkt(
             f"problem has parameters {[p.name for p in problem.parameters]}; give them values with "
             "problem.subs({...}) before checking a point"
         )
+    regroup = getattr(problem, "group_report", None)  # a matrix-form problem: {w: array}, arrays
+    if regroup is not None:
+        point, multipliers = problem.scalar_inputs(point, multipliers)
     values = _point_values(problem, point)
     mults = _multiplier_values(problem, multipliers)
     exact = problem.is_symbolic and all(_is_exact_number(v) for v in values) and not _uses_floats(problem)
@@ -685,4 +688,5 @@ def check_kkt(
     if exact:
         return _check_exact(problem, values, mults, tol, second_order)
     x = np.array([float(v) for v in values])
-    return _check_numeric(NumericForm(problem), x, mults, tol, bool(second_order))
+    report = _check_numeric(NumericForm(problem), x, mults, tol, bool(second_order))
+    return report if regroup is None else regroup(report)

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sps
 
 from .problem import BaseProblem, CompiledProblem
 
@@ -55,7 +56,11 @@ class FirstOrder:
 
 
 def constraint_scales(jac: np.ndarray) -> np.ndarray:
-    """max(1, ‖∇c‖∞) of each row of a constraint Jacobian: what a violation is divided by."""
+    """max(1, ‖∇c‖∞) of each row of a constraint Jacobian (dense or scipy.sparse): what a
+    violation is divided by."""
+    if sps.issparse(jac):
+        largest = abs(jac).max(axis=1).toarray().ravel() if jac.shape[1] else np.zeros(jac.shape[0])
+        return np.maximum(1.0, largest)
     return np.maximum(1.0, np.abs(jac).max(axis=1, initial=0.0))
 
 

@@ -146,8 +146,12 @@ def latex(obj: Any) -> str:
         return _aligned([_tex_candidate(obj)])
     if isinstance(obj, sp.Basic):
         return sp.latex(obj)
+    own = getattr(obj, "to_latex", None)  # a matrix-form problem renders itself
+    if callable(own):
+        return own()
     raise ValueError(
-        "latex() takes a sympy expression, Problem, KKTReport, Result, KKTCandidate or Derivation; "
+        "latex() takes a sympy expression, Problem, MatrixProblem, KKTReport, Result, KKTCandidate or "
+        "Derivation; "
         f"got {type(obj).__name__}"
     )
 

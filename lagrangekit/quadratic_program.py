@@ -100,6 +100,9 @@ def _affine_rows(exprs: list, index: dict, n: int) -> tuple[sps.csr_matrix, np.n
 
 
 def _read(problem: BaseProblem) -> QuadraticProgram | None:
+    own = getattr(problem, "quadratic_program", None)  # a matrix-form problem reads its own
+    if own is not None:
+        return own()
     if not problem.is_symbolic or problem.parameters or not problem.variables:
         return None
     n = problem.n

@@ -47,12 +47,20 @@ def solve_exported(problem: Problem) -> tuple[str, np.ndarray | None, dict[str, 
         prob.solve()
     if prob.status not in ("optimal", "optimal_inaccurate"):
         return prob.status, None, {}, prob
-    x = np.array([float(variables[v].value) for v in problem.variables], dtype=float)
-    multipliers = {
-        name: float(np.ravel(c.dual_value)[0]) if c.dual_value is not None else 0.0
-        for name, c in constraints.items()
-    }
+    # a matrix-form problem's variables are its vectors (their entries stacked in order)
+    vectors = getattr(problem, "matrix_variables", problem.variables)
+    x = np.concatenate([np.ravel(variables[v].value) for v in vectors] or [np.zeros(0)]).astype(float)
+    multipliers = {name: _dual(c.dual_value) for name, c in constraints.items()}
     return prob.status, x, multipliers, prob
+
+
+def _dual(value: Any) -> Any:
+    """A constraint's dual value: a float for one row, a read-only array for a vector constraint."""
+    if value is None:
+        return 0.0
+    values = np.array(np.ravel(value), dtype=float)
+    values.setflags(write=False)
+    return float(values[0]) if values.size == 1 else values
 
 
 def solve_cvxpy(problem: Problem, *, tol: float) -> Result:

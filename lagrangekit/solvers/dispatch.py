@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import errors
 from ..blas_threads import single_blas_thread
+from ..matrix_problem import MatrixProblem
 from ..numeric_form import NumericForm, objective_scale
 from ..phase_one import FEASIBLE, phase_one
 from ..problem import BaseProblem
@@ -20,6 +21,7 @@ from .auglag import auglag
 from .conic import solve_structured
 from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
+from .matrix_route import solve_matrix
 from .outcome import finish, is_better, not_optimal
 from .polish import newton_polish, onto_active
 from .sampled_phase_one import find_feasible, sampled_phase_one
@@ -313,7 +315,11 @@ def solve(
     if not isinstance(n_starts, (int, np.integer)) or n_starts < 1:
         raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
     with single_blas_thread(), np.errstate(all="ignore"):  # overflow on the way to a status is not news
-        result = _solve(problem, method, x0, tol, max_iter, int(n_starts), seed)
+        if isinstance(problem, MatrixProblem):
+            chain = lambda x: _solve(problem, method, x, tol, max_iter, int(n_starts), seed)  # noqa: E731
+            result = solve_matrix(problem, method, x0, tol, max_iter, chain)
+        else:
+            result = _solve(problem, method, x0, tol, max_iter, int(n_starts), seed)
     if result.status in ("max_iter", "failed"):
         warnings.warn(f"lk.solve: {result.message}", errors.ConvergenceWarning, stacklevel=2)
     return result
