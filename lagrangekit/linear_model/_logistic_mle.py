@@ -64,7 +64,8 @@ class ClassSeparation:
     def message(self) -> str:
         if not self.separable:
             return "the classes overlap: the logistic MLE exists (if the design has full rank)"
-        named = ", ".join(repr(c) for c in self.isolated) or "none alone (a pair of classes is)"
+        labels = (c.item() if isinstance(c, np.generic) else c for c in self.isolated)
+        named = ", ".join(repr(c) for c in labels) or "none alone (the classes jointly are)"
         return (
             f"{self.kind} separation: classes separated from the rest by a hyperplane: {named}; "
             "the log-likelihood increases without bound as the coefficients grow and the logistic "
