@@ -7,7 +7,8 @@ one name:
 * swapped: ``LogisticRegression`` (``LogisticRegressionCV`` stays scikit-learn's; its tests count
   only where they construct a ``LogisticRegression`` themselves);
 * private helpers: a test that calls ``_logistic_regression_path``, ``_log_reg_scoring_path`` or
-  ``_check_solver`` from the test module, reads ``_parameter_constraints``, or monkeypatches a
+  ``_check_solver`` from the test module, reads ``_parameter_constraints`` or calls scikit-learn's
+  private method ``_predict_proba_lr`` (one-vs-rest probabilities), or monkeypatches a
   private ``sklearn.linear_model._*`` module is left out as a test of scikit-learn's private
   implementation (the reason is written next to each excluded test with ``--exclusions``).
 
@@ -28,7 +29,7 @@ import sklearn_parity as harness  # noqa: E402
 
 harness.SWAP_NAMES = ("LogisticRegression",)
 harness.PRIVATE_HELPERS = ("_logistic_regression_path", "_log_reg_scoring_path", "_check_solver")
-harness.PRIVATE_ATTRIBUTES = ("_parameter_constraints",)
+harness.PRIVATE_ATTRIBUTES = ("_parameter_constraints", "_predict_proba_lr")
 harness.TEST_FILES = ("test_logistic",)
 harness.PRELOAD = (*harness.PRELOAD, "sklearn.linear_model._logistic", "sklearn.multiclass")
 harness.__file__ = __file__  # the two measuring sessions run this configuration too

@@ -148,8 +148,9 @@ def test_deprecated_alpha_is_C_equal_one_over_alpha_sum_weights():
 def test_deprecated_penalty_warns_like_sklearn_and_fits_the_same():
     X, y = _data(60, 3, seed=3)
     with pytest.warns(FutureWarning, match="'penalty' was deprecated"):
-        old = LogisticRegression(penalty="l1", C=0.5, l1_ratio=1, solver="liblinear", tol=1e-10).fit(X, y)
-    new = LogisticRegression(C=0.5, l1_ratio=1, solver="liblinear", tol=1e-10).fit(X, y)
+        old = LogisticRegression(penalty="l1", C=0.5, l1_ratio=1, solver="liblinear", random_state=0)
+        old.fit(X, y)
+    new = LogisticRegression(C=0.5, l1_ratio=1, solver="liblinear", random_state=0).fit(X, y)
     np.testing.assert_array_equal(old.coef_, new.coef_)
 
 

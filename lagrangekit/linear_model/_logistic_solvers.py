@@ -71,9 +71,6 @@ class PenalizedLogistic:
         grad[self.mask] += self.penalty.l2 * w
         return value + 0.5 * self.penalty.l2 * float(w @ w), grad
 
-    def l1_value(self, theta: np.ndarray) -> float:
-        return self.penalty.l1 * float(np.abs(theta[self.mask]).sum())
-
     def value(self, theta: np.ndarray) -> float:
         """F(θ)."""
         return self.loss.value(theta) + self.penalty.value(theta[self.mask])
@@ -200,9 +197,10 @@ def newton_cholesky(objective: PenalizedLogistic, theta0: np.ndarray, max_iter: 
 
 # ---------------------------------------------------------------------- coordinate descent
 @njit(cache=True)
-def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercept, max_sweeps, stop):
-    """Minimize gᵀ(u − θ) + ½(u − θ)ᵀAᵀDA(u − θ) + l1‖u_w‖₁ + (l2/2)‖u_w‖² by cyclic coordinate
-    descent over the CSC columns of X (and the column of ones last, unpenalized, with an intercept)."""
+def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercept, max_sweeps, stop, order):
+    """Minimize gᵀ(u − θ) + ½(u − θ)ᵀAᵀDA(u − θ) + l1‖u_w‖₁ + (l2/2)‖u_w‖² by coordinate descent
+    over the CSC columns of X (the column of ones, unpenalized, is column p with an intercept),
+    sweeping the coordinates in ``order``."""
     p = indptr.shape[0] - 1
     c = p + (1 if fit_intercept else 0)
     u = theta.copy()
@@ -216,7 +214,7 @@ def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercep
         h[p] = D.sum()
     for _ in range(max_sweeps):
         biggest = 0.0
-        for j in range(c):
+        for j in order:
             if h[j] <= 0.0:
                 continue
             if j < p:
@@ -243,8 +241,11 @@ def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercep
     return u
 
 
-def coordinate_descent(objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float) -> Fit:
-    """Proximal Newton (newGLMNET) with coordinate-descent inner solves; binary model only."""
+def coordinate_descent(
+    objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float, *, rng: np.random.RandomState
+) -> Fit:
+    """Proximal Newton (newGLMNET) with coordinate-descent inner solves, in an order drawn from
+    ``rng`` at each Newton step; binary model only."""
     loss, penalty = objective.loss, objective.penalty
     X = sparse.csc_matrix(loss.X, dtype=np.float64)
     X.sort_indices()
@@ -265,11 +266,12 @@ def coordinate_descent(objective: PenalizedLogistic, theta0: np.ndarray, max_ite
         smooth_grad[objective.mask] += penalty.l2 * theta[objective.mask]
         u = _cd_quadratic(
             X.indptr, X.indices, X.data, X.shape[0], D, smooth_grad, theta,
-            penalty.l1, penalty.l2, loss.fit_intercept, 100, 0.1 * worst,
+            penalty.l1, penalty.l2, loss.fit_intercept, 100, 0.1 * worst, rng.permutation(loss.n_columns),
         )  # fmt: skip
         d = u - theta
         F = loss.loss(z[:, None]) + penalty.value(theta[objective.mask])
-        decrease = float(smooth_grad @ d) + objective.l1_value(u) - objective.l1_value(theta)
+        mask = objective.mask  # the L1 change summed term by term: the totals would cancel
+        decrease = float(smooth_grad @ d) + penalty.l1 * float((np.abs(u[mask]) - np.abs(theta[mask])).sum())
         if decrease >= 0:
             return theta, it, False
         theta = theta + _armijo(objective, theta, d, F, decrease) * d

@@ -29,8 +29,18 @@ from .certificate import stationarity_report
 
 __all__ = ["LogisticRegression"]
 
-# a penalized fit checks separation (informational there) only on dense designs up to this size
-_SEPARATION_CHECK_LIMIT = 20_000_000
+# a penalized fit (finite whatever the data) checks separation, for information, only on dense
+# designs with n·(p + 1)·K up to this size: the joint multinomial LP has n(K − 1) rows of K(p + 1)
+_SEPARATION_CHECK_LIMIT = 1_000_000
+# scikit-learn's first sentence when a solver stops at max_iter (code that filters on it keeps working)
+_NOT_CONVERGED = {
+    "lbfgs": "lbfgs failed to converge.",
+    "newton-cg": "newton-cg failed to converge. Increase the number of iterations.",
+    "newton-cholesky": "Newton solver did not converge after {n_iter} iterations.",
+    "liblinear": "Liblinear failed to converge, increase the number of iterations.",
+    "sag": "The max_iter was reached which means the coef_ did not converge.",
+    "saga": "The max_iter was reached which means the coef_ did not converge.",
+}
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -74,7 +84,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     class_weight : dict, "balanced" or None
         Multiplies the sample weights, as in scikit-learn (``sklearn.utils.compute_class_weight``).
     random_state : int, RandomState or None
-        The sampling of ``"sag"`` and ``"saga"``.
+        The sampling of ``"sag"`` and ``"saga"``, and the order of the coordinates in each
+        sweep of ``"liblinear"``.
     solver : {"lbfgs", "newton-cg", "newton-cholesky", "liblinear", "sag", "saga"}, default "lbfgs"
         Each runs a real algorithm of its kind (:mod:`._logistic_solvers`):
 
@@ -84,9 +95,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         - ``"newton-cholesky"``: Newton with the Hessian (size m(p + 1)) factored by Cholesky;
           ‖∇F‖∞ <= tol.
         - ``"liblinear"``: binary only, as liblinear. Proximal Newton whose quadratic models
-          are solved by coordinate descent with soft-thresholding (the newGLMNET algorithm of
-          liblinear's L1 solver) for L1 and L2; stops when the minimum-norm subgradient has
-          ∞-norm <= tol. Not liblinear itself: the intercept is not penalized.
+          are solved by coordinate descent with soft-thresholding, coordinates in a random
+          order each sweep (the newGLMNET algorithm of liblinear's L1 solver) for L1 and L2;
+          stops when the minimum-norm subgradient has ∞-norm <= tol. Not liblinear itself: the
+          intercept is not penalized, and ``coef_`` is float64 as liblinear's.
         - ``"sag"`` / ``"saga"``: stochastic average gradient (SAGA with the proximal L1
           step); stop when an epoch moves no coefficient by more than tol times the largest.
 
@@ -120,7 +132,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         :meth:`kkt` holds on the training data at tolerance 10·tol.
     separable_ : bool or None
         True when the training data are (quasi-)completely separable (linear programs, per
-        class and jointly); None when not checked (a penalized fit on sparse or very large X).
+        class and jointly); None when not checked: a penalized fit (finite in any case) checks
+        only dense designs with n·(p + 1)·K <= 10⁶.
     separation_ : ClassSeparation or None
         The verdicts with separating directions.
     message_ : str
@@ -227,15 +240,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         theta0 = previous if previous is not None else np.zeros(loss.size)
         theta, n_iter, converged = self._run(solver, objective, theta0)
         theta = self._symmetric(theta, loss, alpha)
-        self._set_coefficients(theta, loss, X.dtype)
+        self._set_coefficients(theta, loss, np.float64 if solver == "liblinear" else X.dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.solver_ = solver
         self.objective_ = objective.value(theta)
         self.converged_ = converged
         if not converged:
             warnings.warn(
-                f"LogisticRegression: {solver} did not converge to tol={self.tol:g} in {self.max_iter} "
-                "iterations; increase max_iter (or scale the data)",
+                f"{_NOT_CONVERGED[solver].format(n_iter=n_iter)} LogisticRegression ({solver}) did not reach "
+                f"tol={self.tol:g} in {n_iter} iterations: increase max_iter (or scale the data)",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -245,7 +258,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.message_ = (
             f"{solver}: {'converged' if self.converged_ else 'did not converge'} in {n_iter} iterations; "
             f"KKT {'certified' if report.ok else 'NOT certified'} (stationarity {report.stationarity:.2e}); "
-            + (self.separation_.message if self.separation_ is not None else "separation not checked")
+            + (
+                self.separation_.message
+                if self.separation_ is not None
+                else "separation not checked (a penalized fit on a large or sparse design; it is finite)"
+            )
         )
         if self.separable_ and choice.kind is not None and alpha > 0:
             self.message_ += f"; this penalized fit (C={self.C:g}) is finite"
@@ -274,11 +291,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             return solvers.stochastic_average(
                 objective, theta0, max_iter, tol, saga=solver == "saga", rng=rng
             )
+        if solver == "liblinear":
+            rng = check_random_state(self.random_state)
+            return solvers.coordinate_descent(objective, theta0, max_iter, tol, rng=rng)
         run = {
             "lbfgs": solvers.lbfgs,
             "newton-cg": solvers.newton_cg,
             "newton-cholesky": solvers.newton_cholesky,
-            "liblinear": solvers.coordinate_descent,
         }[solver]
         return run(objective, theta0, max_iter, tol)
 
