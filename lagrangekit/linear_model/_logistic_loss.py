@@ -119,19 +119,19 @@ class LogisticLoss:
             return g[:, None]
         return softmax_cross_entropy_grad(self.labels, Z, sample_weight=self.weights, reduction="sum")
 
-    def _back(self, G: np.ndarray) -> np.ndarray:
-        """The flat θ-gradient of a logit-gradient G (n, m): [GᵀX | Gᵀ1]."""
+    def parameter_gradient(self, G: np.ndarray) -> np.ndarray:
+        """The flat θ-gradient of a logit-gradient G (n, m) by the chain rule: [GᵀX | Gᵀ1]."""
         grad_W = np.asarray(self.X.T @ G).T.reshape(self.n_rows, self.n_features)
         if not self.fit_intercept:
             return grad_W.ravel()
         return np.column_stack([grad_W, G.sum(axis=0)]).ravel()
 
     def gradient(self, theta: np.ndarray) -> np.ndarray:
-        return self._back(self.logit_gradient(self.logits(theta)))
+        return self.parameter_gradient(self.logit_gradient(self.logits(theta)))
 
     def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         Z = self.logits(theta)
-        return self.loss(Z), self._back(self.logit_gradient(Z))
+        return self.loss(Z), self.parameter_gradient(self.logit_gradient(Z))
 
     def probabilities(self, Z: np.ndarray) -> np.ndarray:
         """σ(z) of shape (n, 1) for the binary model, softmax(Z) of shape (n, K) otherwise."""
@@ -149,7 +149,7 @@ class LogisticLoss:
         """∇²f(θ)·v without forming the Hessian (``P`` = the probabilities at θ, if known)."""
         if P is None:
             P = self.probabilities(self.logits(theta))
-        return self._back(self._curvature_product(P, self.logits(v)))
+        return self.parameter_gradient(self._curvature_product(P, self.logits(v)))
 
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         """∇²f(θ), shape (size, size): blocks Aᵀ diag(ω(pⱼδⱼₖ − pⱼpₖ)) A with A = [X | 1]."""

@@ -253,7 +253,7 @@ def coordinate_descent(
     # the inner quadratic includes the L2 part of g at θ: its gradient is ∇f + l2·w
     for it in range(max_iter + 1):
         z = loss.logits(theta)[:, 0]
-        grad = loss._back(loss.logit_gradient(z[:, None]))
+        grad = loss.parameter_gradient(loss.logit_gradient(z[:, None]))
         residual = objective.residual(theta, grad)
         worst = float(residual.max(initial=0.0))
         if worst <= tol:

@@ -19,10 +19,17 @@ from ..likelihood.information import SingularInformationWarning, invert_informat
 from ..likelihood.mle import MLEResult
 from ..likelihood.separation import PerfectSeparationWarning
 from ..result import KKTReport
-from . import _logistic_solvers as solvers
 from ._logistic_loss import LogisticLoss
 from ._logistic_mle import multinomial_mle, separation_by_class
 from ._logistic_params import PenaltyChoice, check_parameters, check_solver, resolve_penalty
+from ._logistic_solvers import (
+    PenalizedLogistic,
+    coordinate_descent,
+    lbfgs,
+    newton_cg,
+    newton_cholesky,
+    stochastic_average,
+)
 from ._roles import ElasticNetPenalty, check_roles
 from ._validation import check_squares_representable
 from .certificate import stationarity_report
@@ -235,7 +242,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         sw = self._weights(X, encoded, y, sample_weight)
         loss = self._loss(X, encoded, sw)
         alpha = choice.strength(float(sw.sum()))
-        objective = solvers.PenalizedLogistic(loss, ElasticNetPenalty(alpha, choice.l1_ratio))
+        objective = PenalizedLogistic(loss, ElasticNetPenalty(alpha, choice.l1_ratio))
         check_roles("kkt", loss, objective.penalty)
         theta0 = previous if previous is not None else np.zeros(loss.size)
         theta, n_iter, converged = self._run(solver, objective, theta0)
@@ -282,22 +289,22 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
         return W.ravel()
 
-    def _run(self, solver: str, objective: solvers.PenalizedLogistic, theta0: np.ndarray) -> tuple:
+    def _run(self, solver: str, objective: PenalizedLogistic, theta0: np.ndarray) -> tuple:
         max_iter, tol = int(self.max_iter), float(self.tol)
         if max_iter == 0:
             return theta0, 0, False
         if solver in ("sag", "saga"):
             rng = check_random_state(self.random_state)
-            return solvers.stochastic_average(
+            return stochastic_average(
                 objective, theta0, max_iter, tol, saga=solver == "saga", rng=rng
             )
         if solver == "liblinear":
             rng = check_random_state(self.random_state)
-            return solvers.coordinate_descent(objective, theta0, max_iter, tol, rng=rng)
+            return coordinate_descent(objective, theta0, max_iter, tol, rng=rng)
         run = {
-            "lbfgs": solvers.lbfgs,
-            "newton-cg": solvers.newton_cg,
-            "newton-cholesky": solvers.newton_cholesky,
+            "lbfgs": lbfgs,
+            "newton-cg": newton_cg,
+            "newton-cholesky": newton_cholesky,
         }[solver]
         return run(objective, theta0, max_iter, tol)
 
@@ -323,7 +330,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
         return W.ravel()
 
-    def _report(self, objective: solvers.PenalizedLogistic, theta: np.ndarray) -> KKTReport:
+    def _report(self, objective: PenalizedLogistic, theta: np.ndarray) -> KKTReport:
         """Stationarity of F at θ: |min-norm subgradient| per entry, scaled by ‖∇f(0)‖₂."""
         scale = float(np.linalg.norm(objective.loss.gradient(np.zeros_like(theta))))
         penalty = objective.penalty
@@ -404,7 +411,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ certificates
     def _objective_on(
         self, X: Any, y: Any, sample_weight: Any
-    ) -> tuple[solvers.PenalizedLogistic, np.ndarray]:
+    ) -> tuple[PenalizedLogistic, np.ndarray]:
         """The fitted model's objective on (X, y) and the weights sᵢ (the estimator is not modified)."""
         check_is_fitted(self)
         _, choice = self._settings()
@@ -423,7 +430,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         sw = self._weights(X, encoded, y, sample_weight)
         loss = self._loss(X, encoded, sw)
         penalty = ElasticNetPenalty(choice.strength(float(sw.sum())), choice.l1_ratio)
-        return solvers.PenalizedLogistic(loss, penalty), sw
+        return PenalizedLogistic(loss, penalty), sw
 
     def kkt(self, X: Any, y: Any, sample_weight: Any = None) -> KKTReport:
         """Optimality certificate of the fitted (W, b) for the mean objective on (X, y).
