@@ -259,6 +259,16 @@ def test_L6_with_l2_penalty_is_finite_and_matches_cvxpy_and_sklearn():
     np.testing.assert_allclose(model.coef_, sk.coef_, atol=1e-5)
 
 
+def test_separation_warning_is_a_convergence_warning_so_sklearn_filters_apply():
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        model = LogisticRegression(C=np.inf).fit(L6_X, L6_Y)
+    assert model.separable_ and not model.converged_ and "does not exist" in model.message_
+
+
 def test_overlapping_classes_are_not_flagged():
     X, y = _data(50, 2)
     model = LogisticRegression(C=np.inf).fit(X, y)
