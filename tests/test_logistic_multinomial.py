@@ -223,3 +223,39 @@ def test_hostile_input_gives_a_clear_error_or_a_finite_fit(**case):
 @given(**HOSTILE)
 def test_hostile_input_gives_a_clear_error_or_a_finite_fit_1000_cases(**case):
     hostile_multinomial(**case)
+
+
+# ---------------------------------------------------------------- cvxpy on random instances
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    K=st.sampled_from([2, 3]),
+    l1_ratio=st.sampled_from([0.0, 1.0]),
+    weighted=st.booleans(),
+    fit_intercept=st.booleans(),
+    C=st.sampled_from([0.05, 1.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_random_instances_match_fit_cvxpy(K, l1_ratio, weighted, fit_intercept, C, seed):
+    X, y = _data(60, 3, K=K, seed=seed)
+    if np.unique(y).size < K:
+        return
+    sw = np.random.default_rng(seed).uniform(0.2, 2.0, size=60) if weighted else None
+    solver = "newton-cholesky" if l1_ratio == 0 else ("liblinear" if K == 2 else "saga")
+    model = LogisticRegression(
+        C=C, l1_ratio=l1_ratio, solver=solver, fit_intercept=fit_intercept, tol=1e-10, max_iter=100000,
+        random_state=0,
+    )  # fmt: skip
+    model.fit(X, y, sample_weight=sw)
+    ref = fit_cvxpy(model, X, y, sample_weight=sw)
+    assert model.objective_ == pytest.approx(ref.objective, abs=1e-7)
+    np.testing.assert_allclose(model.predict_proba(X), _cvxpy_proba(ref, X, K), atol=1e-4)
+    assert model.kkt(X, y, sample_weight=sw).ok
+
+
+def _cvxpy_proba(ref, X, K):
+    Z = X @ np.atleast_2d(ref.coef).T + (0.0 if ref.intercept is None else ref.intercept)
+    Z = np.column_stack([np.zeros(len(X)), Z[:, 0]]) if K == 2 else Z
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
