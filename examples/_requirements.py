@@ -22,6 +22,10 @@ NEEDS: dict[str, tuple[str, ...]] = {
         "lagrangekit.optim.derivative",
     ),
     "verify_paper_kkt.py": ("lagrangekit.check_kkt",),
+    "plot_softmax_regression.py": (
+        "lagrangekit.likelihood.softmax_cross_entropy",
+        "lagrangekit.linear_model.LogisticRegression",
+    ),
     "plot_lasso_path_cv.py": (
         "lagrangekit.linear_model.Lasso",
         "lagrangekit.linear_model.LassoCV",

@@ -92,14 +92,15 @@ def test_an_option_that_does_not_apply_to_the_model_is_a_usage_error_naming_it(
     [
         (["elasticnet", "--l1-ratio", "0.3"], {"l1_ratio": 0.3, "alpha": 1.0}),
         (["elasticnet"], {"l1_ratio": 0.5}),
-        (["logistic", "--penalty", "l1", "--alpha", "0.2"], {"penalty": "l1", "alpha": 0.2}),
-        (["logistic", "--penalty", "none"], {"penalty": None}),
+        # logistic: --alpha is α of the mean cross-entropy, C = 1/(α·n) with n = 10 samples here
+        (["logistic", "--penalty", "l1", "--alpha", "0.2"], {"l1_ratio": 1, "C": 0.5, "solver": "liblinear"}),
+        (["logistic", "--penalty", "none"], {"C": float("inf")}),
         (["lasso", "--alpha", "0.4"], {"alpha": 0.4}),
     ],
 )
 def test_options_that_apply_reach_the_estimator(argv: list[str], expected: dict) -> None:
     args = cli.build_parser().parse_args(["fit", argv[0], "d.csv", "--target", "y", *argv[1:]])
-    _, estimator = _fit._make_estimator(args)
+    _, estimator = _fit._make_estimator(args, n_samples=10)
     params = estimator.get_params()
     assert {k: params[k] for k in expected} == expected
 

@@ -284,7 +284,26 @@ def check_solve_from_script(out: str) -> None:
     assert values(out, "Wavy", 2)["f"] == pytest.approx(best, abs=1e-6)  # 8 starts
 
 
+def check_softmax_regression(out: str) -> None:
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    iris = load_iris()
+    X = (iris.data - iris.data.mean(axis=0)) / iris.data.std(axis=0)
+    # the same objective in scikit-learn: mean cross-entropy + (0.01/2)‖W‖², C = 1/(0.01·150)
+    ref = LogisticRegression(C=1 / (0.01 * 150), solver="newton-cholesky", tol=1e-12).fit(X, iris.target)
+    coef = values(out, "S2 coef")
+    for k in range(3):
+        for j in range(4):
+            assert coef[f"w{k}{j}"] == pytest.approx(ref.coef_[k, j], abs=1e-7)
+    agreement = values(out, "S2", 1)
+    assert agreement["max |W_gd - coef_|"] < 1e-6 and agreement["max |b_gd - intercept_|"] < 1e-6
+    assert values(out, "S2", 2)["kkt ok"] == "True"
+    assert values(out, "S1")["objective"] == pytest.approx(values(out, "S2")["objective"], abs=1e-10)
+
+
 EXPECTATIONS = {
+    "plot_softmax_regression.py": check_softmax_regression,
     "solve_from_script.py": check_solve_from_script,
     "plot_lasso_path_cv.py": check_lasso,
     "plot_ridge_constrained.py": check_ridge,

@@ -84,7 +84,8 @@ def hostile_fit(name, n, p, corrupt, value, penalty, seed, weighted):
         not np.all(np.isfinite(X))
         or not np.all(np.isfinite(y))
         or (sw is not None and not np.all(np.isfinite(sw) & (sw >= 0)))
-        or (name != "LassoCV" and not (np.isfinite(penalty) and penalty >= 0))
+        or (name not in ("LassoCV", "LogisticRegression") and not (np.isfinite(penalty) and penalty >= 0))
+        or (name == "LogisticRegression" and not penalty > 0)  # C in (0, inf]
     )
     X0, y0, sw0 = X.copy(), y.copy(), None if sw is None else sw.copy()
     with warnings.catch_warnings():

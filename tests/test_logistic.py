@@ -1,4 +1,4 @@
-"""LogisticRegression vs statsmodels Logit, sklearn (matching C), cvxpy, TEXTBOOK L3/L6, estimator checks."""
+"""Binary LogisticRegression vs statsmodels Logit, sklearn (same C), cvxpy, TEXTBOOK L3/L6, sklearn checks."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import pytest
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lagrangekit.errors import ConvergenceWarning
 from lagrangekit.likelihood import binary_cross_entropy, fit_mle
 from lagrangekit.likelihood.separation import PerfectSeparationWarning
 from lagrangekit.linear_model import LogisticRegression
-from lagrangekit.optim import adam
 
 L6_X = np.array([[10.0], [9.0], [3.0], [2.0], [1.0]])  # TEXTBOOK L6
 L6_Y = np.array([1, 1, 0, 0, 0])
+NEWTON = ("newton-cg", "newton-cholesky", "liblinear")
 
 
 def _data(n=120, p=4, seed=0):
@@ -43,7 +42,7 @@ def test_unpenalized_fit_matches_statsmodels_logit_params_and_bse(dataset):
 
     X, y = _spector() if dataset == "spector" else _data()
     ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
-    model = LogisticRegression(penalty=None, tol=1e-10).fit(X, y)
+    model = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-10).fit(X, y)
     res = model.mle_result(X, y)
     np.testing.assert_allclose(res.params, ref.params, atol=1e-6, rtol=1e-6)
     np.testing.assert_allclose(res.bse, ref.bse, atol=1e-6, rtol=1e-6)
@@ -62,7 +61,7 @@ def test_argmin_mean_bce_is_argmax_bernoulli_likelihood_by_fit_mle():
         return -binary_cross_entropy(y, logits=A @ theta, reduction="sum")
 
     mle = fit_mle(loglik, None, x0=np.zeros(3), nobs=80)
-    model = LogisticRegression(penalty=None, tol=1e-12).fit(X, y)
+    model = LogisticRegression(C=np.inf, solver="newton-cg", tol=1e-12).fit(X, y)
     ours = model.mle_result(X, y)
     np.testing.assert_allclose(mle.params, ours.params, atol=1e-5)
     np.testing.assert_allclose(mle.bse, ours.bse, rtol=1e-4)  # numeric Hessian vs analytic information
@@ -74,53 +73,100 @@ def test_sample_weights_are_frequency_weights_like_statsmodels_glm():
     X, y = _data(60, 2, seed=5)
     w = np.random.default_rng(5).integers(1, 4, size=60).astype(float)
     ref = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial(), freq_weights=w).fit(tol=1e-12)
-    model = LogisticRegression(penalty=None, tol=1e-10).fit(X, y, sample_weight=w)
+    model = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-10).fit(X, y, sample_weight=w)
     res = model.mle_result(X, y, sample_weight=w)
     np.testing.assert_allclose(res.params, ref.params, atol=1e-6)
     np.testing.assert_allclose(res.bse, ref.bse, atol=1e-6)
 
 
-# ---------------------------------------------------------------- scikit-learn with C = 1/(n·α)
+# ---------------------------------------------------------------- scikit-learn, same C
 
 
-@pytest.mark.parametrize("penalty", ["l2", "l1", None])
-def test_matches_sklearn_with_C_equal_one_over_n_alpha(penalty):
+@pytest.mark.parametrize("solver", ["lbfgs", *NEWTON, "sag", "saga"])
+def test_l2_matches_sklearn_newton_cholesky_to_1e5(solver):
     X, y = _data(100, 3, seed=1)
-    alpha = 0.02
-    if penalty is None:
-        sk = SkLogisticRegression(C=np.inf, tol=1e-12, max_iter=10000)
-    elif penalty == "l2":
-        sk = SkLogisticRegression(C=1 / (100 * alpha), l1_ratio=0, tol=1e-12, max_iter=10000)
-    else:
-        sk = SkLogisticRegression(C=1 / (100 * alpha), l1_ratio=1, solver="saga", tol=1e-12, max_iter=100000)
-    sk.fit(X, y)
-    ours = LogisticRegression(penalty=penalty, alpha=alpha, tol=1e-10, max_iter=20000).fit(X, y)
-    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=2e-6)
-    np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=2e-6)
+    sk = SkLogisticRegression(C=0.5, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
+    ours = LogisticRegression(C=0.5, solver=solver, tol=1e-10, max_iter=100000, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-5)
+    np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-5)
     np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X), atol=1e-6)
     np.testing.assert_array_equal(ours.predict(X), sk.predict(X))
+    assert ours.coef_.shape == (1, 3) and ours.intercept_.shape == (1,) and ours.n_iter_.shape == (1,)
 
 
-def test_weighted_fit_matches_sklearn_with_C_equal_one_over_alpha_sum_weights():
+@pytest.mark.parametrize(("solver", "l1_ratio"), [("liblinear", 1.0), ("saga", 1.0), ("saga", 0.5)])
+def test_l1_and_elastic_net_match_sklearn_saga_to_1e5(solver, l1_ratio):
+    X, y = _data(100, 5, seed=12)
+    options = dict(C=0.3, l1_ratio=l1_ratio, max_iter=200000, random_state=0)
+    sk = SkLogisticRegression(solver="saga", tol=1e-13, **options).fit(X, y)
+    ours = LogisticRegression(solver=solver, tol=1e-11, **options).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-5)
+    np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-5)
+    assert ours.kkt(X, y).ok
+
+
+def test_class_weight_matches_sklearn_and_equals_sample_weight():
+    X, y = _data(80, 3, seed=9)
+    cw = {0: 0.3, 1: 2.0}
+    sk = SkLogisticRegression(C=0.7, class_weight=cw, solver="newton-cholesky", tol=1e-12).fit(X, y)
+    ours = LogisticRegression(C=0.7, class_weight=cw, solver="newton-cholesky", tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-8)
+    as_weights = LogisticRegression(C=0.7, solver="newton-cholesky", tol=1e-10).fit(
+        X, y, sample_weight=np.where(y == 1, 2.0, 0.3)
+    )
+    np.testing.assert_allclose(ours.coef_, as_weights.coef_, atol=1e-10)
+    balanced = LogisticRegression(class_weight="balanced", solver="newton-cholesky", tol=1e-10).fit(X, y)
+    sk_bal = SkLogisticRegression(class_weight="balanced", solver="newton-cholesky", tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(balanced.coef_, sk_bal.coef_, atol=1e-8)
+
+
+def test_sparse_X_gives_the_dense_fit():
+    import scipy.sparse as sparse
+
+    X, y = _data(120, 6, seed=13)
+    X[np.abs(X) < 0.8] = 0.0
+    for solver in ("lbfgs", "newton-cg", "newton-cholesky", "liblinear", "saga"):
+        dense = LogisticRegression(C=2.0, solver=solver, tol=1e-10, max_iter=100000, random_state=0).fit(X, y)
+        sp = LogisticRegression(C=2.0, solver=solver, tol=1e-10, max_iter=100000, random_state=0)
+        sp.fit(sparse.csr_matrix(X), y)
+        np.testing.assert_allclose(sp.coef_, dense.coef_, atol=1e-6)
+        np.testing.assert_allclose(sp.predict_proba(sparse.csc_matrix(X)), dense.predict_proba(X), atol=1e-7)
+    sk = SkLogisticRegression(C=2.0, solver="newton-cholesky", tol=1e-12).fit(sparse.csr_matrix(X), y)
+    np.testing.assert_allclose(dense.coef_, sk.coef_, atol=1e-5)
+
+
+def test_deprecated_alpha_is_C_equal_one_over_alpha_sum_weights():
     X, y = _data(50, 2, seed=9)
     w = np.random.default_rng(9).uniform(0.5, 2.0, size=50)
     alpha = 0.05
     sk = SkLogisticRegression(C=1 / (alpha * w.sum()), tol=1e-12, max_iter=10000).fit(X, y, sample_weight=w)
-    ours = LogisticRegression(alpha=alpha, tol=1e-10).fit(X, y, sample_weight=w)
+    with pytest.warns(FutureWarning, match="C = 1/"):
+        ours = LogisticRegression(alpha=alpha, solver="newton-cholesky", tol=1e-10).fit(X, y, sample_weight=w)
     np.testing.assert_allclose(ours.coef_, sk.coef_, atol=2e-6)
+
+
+def test_deprecated_penalty_warns_like_sklearn_and_fits_the_same():
+    X, y = _data(60, 3, seed=3)
+    with pytest.warns(FutureWarning, match="'penalty' was deprecated"):
+        old = LogisticRegression(penalty="l1", C=0.5, l1_ratio=1, solver="liblinear", random_state=0)
+        old.fit(X, y)
+    new = LogisticRegression(C=0.5, l1_ratio=1, solver="liblinear", random_state=0).fit(X, y)
+    np.testing.assert_array_equal(old.coef_, new.coef_)
 
 
 # ---------------------------------------------------------------- cvxpy
 
 
-@pytest.mark.parametrize(("penalty", "alpha"), [("l2", 0.05), ("l1", 0.05), (None, 0.0)])
-def test_matches_cvxpy_logistic(penalty, alpha):
+@pytest.mark.parametrize(
+    ("C", "l1_ratio", "solver"), [(0.4, 0.0, "newton-cg"), (0.4, 1.0, "liblinear"), (np.inf, 0.0, "lbfgs")]
+)
+def test_matches_cvxpy_logistic(C, l1_ratio, solver):
     X, y = _data(60, 3, seed=2)
-    est = LogisticRegression(penalty=penalty, alpha=alpha, tol=1e-10, max_iter=20000)
+    est = LogisticRegression(C=C, l1_ratio=l1_ratio, solver=solver, tol=1e-10, max_iter=20000)
+    est.fit(X, y)
     problem, coef, intercept, norm = est._cvxpy_problem(X, y)
     assert norm is None
     problem.solve(solver=cp.CLARABEL)
-    est.fit(X, y)
     assert est.objective_ == pytest.approx(problem.value, abs=1e-7)
     np.testing.assert_allclose(est.coef_, coef.value, atol=1e-4)
     np.testing.assert_allclose(est.intercept_, intercept.value, atol=1e-4)
@@ -131,44 +177,39 @@ def test_fit_cvxpy_supports_logistic_regression():
 
     X, y = _data(60, 3, seed=4)
     w = np.random.default_rng(4).uniform(0.5, 2.0, size=60)
-    for penalty in ("l2", "l1"):
-        est = LogisticRegression(penalty=penalty, alpha=0.05, tol=1e-10)
-        ref = fit_cvxpy(est, X, y, sample_weight=w)
+    for l1_ratio, solver in ((0.0, "newton-cholesky"), (1.0, "liblinear")):
+        est = LogisticRegression(C=0.3, l1_ratio=l1_ratio, solver=solver, tol=1e-10)
         est.fit(X, y, sample_weight=w)
+        ref = fit_cvxpy(est, X, y, sample_weight=w)
         assert ref.coef.shape == est.coef_.shape
         np.testing.assert_allclose(est.coef_, ref.coef, atol=1e-6)
         np.testing.assert_allclose(est.intercept_, ref.intercept, atol=1e-6)
-        assert est.objective_ == pytest.approx(ref.objective, abs=1e-9)
-        assert ref.multiplier is None
 
 
-# ---------------------------------------------------------------- solvers agree; gd through optim; KKT
+# ---------------------------------------------------------------- solvers agree; KKT
 
 
-@pytest.mark.parametrize("penalty", ["l2", None])
-def test_solver_consistency_and_kkt(penalty):
+@pytest.mark.parametrize("C", [0.5, np.inf])
+def test_solver_consistency_and_kkt(C):
     X, y = _data(150, 3, seed=6)
-    fits = {
-        solver: LogisticRegression(penalty=penalty, alpha=0.01, solver=solver, tol=1e-9, max_iter=50000).fit(
-            X, y
-        )
-        for solver in ("newton", "gd", "fista")
-    }
+    solvers = ("lbfgs", "newton-cg", "newton-cholesky", "sag", "saga", "liblinear")[: 6 if C < np.inf else 5]
+    options = dict(C=C, tol=1e-10, max_iter=100000, random_state=0)
+    fits = {s: LogisticRegression(solver=s, **options).fit(X, y) for s in solvers}
     for solver, model in fits.items():
-        assert model.converged_, solver
-        np.testing.assert_allclose(model.coef_, fits["newton"].coef_, atol=1e-7)
-        assert model.kkt(X, y).ok
-    assert fits["newton"].n_iter_ < fits["gd"].n_iter_
+        np.testing.assert_allclose(model.coef_, fits["newton-cholesky"].coef_, atol=1e-6, err_msg=solver)
+    for solver in NEWTON if C < np.inf else NEWTON[:2]:
+        assert fits[solver].converged_ and fits[solver].certified_, solver
+        assert fits[solver].kkt(X, y).ok
 
 
-def test_gd_gradient_is_Xt_p_minus_t_over_n():
+def test_gradient_is_Xt_p_minus_t_over_n():
     # TEXTBOOK L3: dL/dw = x(y − t), dL/db = y − t; the mean over samples is Xᵀ(p − t)/n
     X, y = _data(40, 2, seed=8)
-    model = LogisticRegression(penalty=None, tol=1e-10).fit(X, y)
+    model = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12).fit(X, y)
     p = model.predict_proba(X)[:, 1]
     np.testing.assert_allclose(X.T @ (p - y) / 40, 0, atol=1e-10)
     np.testing.assert_allclose(np.mean(p - y), 0, atol=1e-10)
-    perturbed = LogisticRegression(penalty=None).fit(X, y)
+    perturbed = LogisticRegression(C=np.inf).fit(X, y)
     perturbed.coef_ = perturbed.coef_ + 0.1
     p2 = perturbed.predict_proba(X)[:, 1]
     report = perturbed.kkt(X, y)
@@ -176,25 +217,16 @@ def test_gd_gradient_is_Xt_p_minus_t_over_n():
     assert report.stationarity == pytest.approx(np.abs(np.r_[X.T @ (p2 - y), np.sum(p2 - y)] / 40).max())
 
 
-def test_gd_runs_any_optim_transform():
-    X, y = _data(100, 3, seed=10)
-    ref = LogisticRegression(alpha=0.01, tol=1e-10).fit(X, y)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model = LogisticRegression(alpha=0.01, solver="gd", optimizer=adam(0.05), tol=1e-7, max_iter=5000)
-        model.fit(X, y)
-    np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-5)
-
-
-def test_l1_gives_exact_zeros_and_newton_fista_agree_with_kkt():
+def test_l1_gives_exact_zeros_and_liblinear_saga_agree_with_kkt():
     X, y = _data(120, 6, seed=11)
     X[:, 4:] *= 0.01  # weak features
-    newton = LogisticRegression(penalty="l1", alpha=0.05, tol=1e-10).fit(X, y)
-    fista = LogisticRegression(penalty="l1", alpha=0.05, solver="fista", tol=1e-10, max_iter=50000).fit(X, y)
-    assert np.any(newton.coef_ == 0)
-    np.testing.assert_array_equal(newton.coef_ == 0, fista.coef_ == 0)
-    np.testing.assert_allclose(newton.coef_, fista.coef_, atol=1e-7)
-    assert newton.kkt(X, y).ok and fista.kkt(X, y).ok
+    cd = LogisticRegression(C=0.15, l1_ratio=1, solver="liblinear", tol=1e-10).fit(X, y)
+    saga = LogisticRegression(C=0.15, l1_ratio=1, solver="saga", tol=1e-12, max_iter=100000, random_state=0)
+    saga.fit(X, y)
+    assert np.any(cd.coef_ == 0)
+    np.testing.assert_array_equal(cd.coef_ == 0, saga.coef_ == 0)
+    np.testing.assert_allclose(cd.coef_, saga.coef_, atol=1e-7)
+    assert cd.kkt(X, y).ok and saga.kkt(X, y).ok
 
 
 # ---------------------------------------------------------------- TEXTBOOK L6: perfect separation
@@ -202,11 +234,11 @@ def test_l1_gives_exact_zeros_and_newton_fista_agree_with_kkt():
 
 def test_L6_separation_detected_and_reported():
     with pytest.warns(PerfectSeparationWarning, match="MLE does not exist"):
-        model = LogisticRegression(penalty=None).fit(L6_X, L6_Y)
+        model = LogisticRegression(C=np.inf).fit(L6_X, L6_Y)
     assert model.separable_
     assert model.separation_.kind == "complete"
     assert not model.converged_
-    assert "does not exist" in model.message_
+    assert "does not exist" in model.message_ and "finite C" in model.message_
     with pytest.raises(ValueError, match="does not exist"):
         model.mle_result(L6_X, L6_Y)
     # the LP's direction really separates: s_i (w x_i + b) > 0
@@ -214,22 +246,32 @@ def test_L6_separation_detected_and_reported():
     assert np.all((2 * L6_Y - 1) * (L6_X[:, 0] * d[0] + d[1]) > 0)
 
 
-def test_L6_with_l2_penalty_is_finite_and_matches_cvxpy():
+def test_L6_with_l2_penalty_is_finite_and_matches_cvxpy_and_sklearn():
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
-        model = LogisticRegression(penalty="l2", alpha=0.1, tol=1e-10).fit(L6_X, L6_Y)
+        model = LogisticRegression(C=2.0, solver="newton-cholesky", tol=1e-10).fit(L6_X, L6_Y)
     assert model.separable_ and model.converged_
-    assert "penalized fit (alpha=0.1) is finite" in model.message_
+    assert "penalized fit (C=2) is finite" in model.message_
     problem, coef, intercept, _ = model._cvxpy_problem(L6_X, L6_Y)
     problem.solve(solver=cp.CLARABEL)
     np.testing.assert_allclose(model.coef_, coef.value, atol=1e-4)
-    sk = SkLogisticRegression(C=1 / (5 * 0.1), tol=1e-12, max_iter=10000).fit(L6_X, L6_Y)
+    sk = SkLogisticRegression(C=2.0, tol=1e-12, max_iter=10000).fit(L6_X, L6_Y)
     np.testing.assert_allclose(model.coef_, sk.coef_, atol=1e-5)
+
+
+def test_separation_warning_is_a_convergence_warning_so_sklearn_filters_apply():
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        model = LogisticRegression(C=np.inf).fit(L6_X, L6_Y)
+    assert model.separable_ and not model.converged_ and "does not exist" in model.message_
 
 
 def test_overlapping_classes_are_not_flagged():
     X, y = _data(50, 2)
-    model = LogisticRegression(penalty=None).fit(X, y)
+    model = LogisticRegression(C=np.inf).fit(X, y)
     assert not model.separable_
 
 
@@ -239,36 +281,58 @@ def test_overlapping_classes_are_not_flagged():
 @pytest.mark.parametrize(
     ("kwargs", "X", "y", "match"),
     [
-        ({}, np.zeros((3, 1)), [0, 1, 2], "binary"),
+        ({"solver": "liblinear"}, np.zeros((3, 1)), [0, 1, 2], "does not support multiclass"),
         ({}, np.zeros((3, 1)), [1, 1, 1], "only one class"),
         ({}, np.array([[0.0], [np.nan]]), [0, 1], "NaN"),
         ({}, np.zeros((3, 1)), [0, 1], "inconsistent numbers of samples"),
-        ({"penalty": "l3"}, np.zeros((2, 1)), [0, 1], "penalty must be one of"),
-        ({"alpha": -1.0}, np.zeros((2, 1)), [0, 1], "alpha must be >= 0"),
-        ({"penalty": "l1", "solver": "gd"}, np.zeros((2, 1)), [0, 1], "or 'fista' for penalty='l1'"),
-        ({"solver": "lbfgs"}, np.zeros((2, 1)), [0, 1], "solver must be one of"),
-        ({"optimizer": "adam"}, np.zeros((2, 1)), [0, 1], "optimizer= is used only"),
-        ({"solver": "gd", "optimizer": "adam"}, np.zeros((2, 1)), [0, 1], "optim transform"),
-        ({"max_iter": 0}, np.zeros((2, 1)), [0, 1], "max_iter must be"),
+        ({"penalty": "l3"}, np.zeros((2, 1)), [0, 1], "'penalty' parameter"),
+        ({"C": -1.0}, np.zeros((2, 1)), [0, 1], "'C' parameter"),
+        ({"C": 0.0}, np.zeros((2, 1)), [0, 1], "'C' parameter"),
+        ({"C": 5e-324}, np.ones((2, 1)), [0, 1], "increase C"),
+        ({"l1_ratio": 1.0}, np.zeros((2, 1)), [0, 1], "Solver lbfgs supports only 'l2' or None"),
+        ({"l1_ratio": 0.5, "solver": "liblinear"}, np.zeros((2, 1)), [0, 1], "Only 'saga' solver supports"),
+        ({"solver": "gd"}, np.zeros((2, 1)), [0, 1], "was removed"),
+        ({"solver": "bfgs"}, np.zeros((2, 1)), [0, 1], "'solver' parameter"),
+        ({"max_iter": -1}, np.zeros((2, 1)), [0, 1], "'max_iter' parameter"),
+        ({"alpha": -1.0}, np.zeros((2, 1)), [0, 1], "alpha must be"),
+        ({"alpha": 0.1, "C": 2.0}, np.zeros((2, 1)), [0, 1], "either C or the deprecated alpha"),
     ],
 )
 def test_bad_input(kwargs, X, y, match):
-    with pytest.raises(ValueError, match=match):
-        LogisticRegression(**kwargs).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        with pytest.raises(ValueError, match=match):
+            LogisticRegression(**kwargs).fit(X, y)
 
 
 def test_string_labels_and_no_mutation():
     X, y = _data(40, 2)
     labels = np.where(y == 1, "pass", "fail")
     X_copy = X.copy()
-    model = LogisticRegression().fit(X, labels)
+    w = np.ones(40)
+    model = LogisticRegression().fit(X, labels, sample_weight=w)
     np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(w, np.ones(40))
     assert list(model.classes_) == ["fail", "pass"]
     ref = LogisticRegression().fit(X, y)
     np.testing.assert_allclose(model.coef_, ref.coef_)
     np.testing.assert_allclose(model.predict_log_proba(X), np.log(model.predict_proba(X)), rtol=1e-12)
+    sk = SkLogisticRegression(solver="newton-cholesky", tol=1e-12).fit(X, labels)
+    np.testing.assert_allclose(
+        LogisticRegression(solver="newton-cholesky", tol=1e-10).fit(X, labels).coef_, sk.coef_, atol=1e-8
+    )
+    np.testing.assert_array_equal(model.predict(X), sk.predict(X))
 
 
-@parametrize_with_checks([LogisticRegression(), LogisticRegression(penalty="l1", alpha=0.01)])
+def test_warm_start_continues_from_the_previous_fit():
+    X, y = _data(200, 4, seed=21)
+    model = LogisticRegression(C=0.5, solver="newton-cholesky", tol=1e-10, warm_start=True).fit(X, y)
+    first = model.n_iter_[0]
+    model.fit(X, y)
+    assert model.n_iter_[0] < first  # already at the optimum: no Newton step needed
+    assert model.n_iter_[0] == 0
+
+
+@parametrize_with_checks([LogisticRegression(), LogisticRegression(solver="newton-cholesky")])
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)

@@ -29,7 +29,7 @@ def _refuse_options_that_do_not_apply(args: argparse.Namespace) -> None:
         raise CLIError("--alpha does not apply to logistic with --penalty none")
 
 
-def _make_estimator(args: argparse.Namespace) -> Any:
+def _make_estimator(args: argparse.Namespace, n_samples: int) -> Any:
     _refuse_options_that_do_not_apply(args)
     penalized, cross_validated, constrained = ESTIMATORS[args.model]
     alpha = 1.0 if args.alpha is None else args.alpha
@@ -49,9 +49,13 @@ def _make_estimator(args: argparse.Namespace) -> Any:
         name, kwargs = penalized, {"alpha": alpha}
     if args.model == "elasticnet":
         kwargs["l1_ratio"] = 0.5 if args.l1_ratio is None else args.l1_ratio
-    if args.model == "logistic":
+    if args.model == "logistic":  # --alpha is α of the mean objective: C = 1/(α·n)
         penalty = args.penalty or "l2"
-        kwargs["penalty"] = None if penalty == "none" else penalty
+        kwargs.pop("alpha")
+        kwargs["C"] = float("inf") if penalty == "none" or alpha == 0 else 1.0 / (alpha * n_samples)
+        kwargs["l1_ratio"] = 1.0 if penalty == "l1" else 0.0
+        kwargs["solver"] = "liblinear" if penalty == "l1" else "newton-cholesky"
+        kwargs["tol"] = 1e-8
     kwargs["fit_intercept"] = not args.no_intercept
     return name, feature(".linear_model", name, f"fit {args.model}")(**kwargs)
 
@@ -65,7 +69,7 @@ def _certificate(estimator: Any, X: Any, y: Any) -> dict[str, Any]:
     if report is not None:
         out["kkt"] = report.to_dict()
     # perfect separation (TEXTBOOK L6) leaves an unpenalized logistic fit without an optimum
-    unpenalized = getattr(estimator, "penalty", "l2") is None or getattr(estimator, "alpha", 1.0) == 0
+    unpenalized = getattr(estimator, "C", 1.0) == float("inf")
     no_optimum = bool(getattr(estimator, "separable_", False)) and unpenalized
     out["separable"] = bool(getattr(estimator, "separable_", False))
     out["optimum_exists"] = not no_optimum
@@ -111,7 +115,7 @@ def cmd_fit(args: argparse.Namespace) -> Output:
         raise CLIError(f"data file {args.data!r} has no feature columns besides the target {args.target!r}")
     X = frame.values[:, [frame.columns.index(c) for c in features]]
     y = frame.values[:, frame.columns.index(args.target)]
-    name, estimator = _make_estimator(args)
+    name, estimator = _make_estimator(args, len(y))
     long_fit = args.cv or args.constrained is not None
     try:
         with progress(f"fitting {name}") if long_fit else nullcontext():
@@ -122,6 +126,8 @@ def cmd_fit(args: argparse.Namespace) -> Output:
     crosscheck = _crosscheck(estimator, X, y, args.model) if args.crosscheck else None
     coef = np.ravel(estimator.coef_)
     alpha = getattr(estimator, "alpha_", getattr(estimator, "alpha", None))
+    if args.model == "logistic":  # the α the user gave, α = 1/(C·n)
+        alpha = 0.0 if estimator.C == float("inf") else 1.0 / (estimator.C * len(y))
     multiplier = getattr(estimator, "multiplier_", None)
     data = {
         "model": args.model,

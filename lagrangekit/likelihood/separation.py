@@ -9,11 +9,18 @@ import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 from scipy.optimize import linprog
 
+from ..errors import ConvergenceWarning
+
 __all__ = ["PerfectSeparationWarning", "Separation", "check_separation"]
 
 
-class PerfectSeparationWarning(UserWarning):
-    """The classes are separable by a hyperplane, so the logistic MLE does not exist."""
+class PerfectSeparationWarning(ConvergenceWarning):
+    """The classes are separable by a hyperplane, so the logistic MLE does not exist.
+
+    A :class:`~lagrangekit.errors.ConvergenceWarning` (hence scikit-learn's): the solver cannot
+    converge, there is no minimizer to converge to, so filters written for non-converged
+    scikit-learn fits apply to it as well.
+    """
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Binary logistic regression as penalized maximum likelihood: Newton (IRLS), gradient descent, FISTA."""
+"""LogisticRegression with scikit-learn 1.9's API: the penalized Bernoulli or categorical (softmax) MLE."""
 
 from __future__ import annotations
 
@@ -7,491 +7,515 @@ import warnings
 from typing import Any
 
 import numpy as np
-import scipy.linalg as sla
-from scipy.special import expit, log_expit
+import scipy.sparse as sparse
+from scipy.special import log_expit, log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state, compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..errors import ConvergenceWarning
-from ..likelihood.bernoulli import binary_cross_entropy, binary_cross_entropy_grad
 from ..likelihood.information import SingularInformationWarning, invert_information
 from ..likelihood.mle import MLEResult
-from ..likelihood.separation import PerfectSeparationWarning, Separation, check_separation
-from ..optim import GradientTransformation, minimize_smooth, proximal_gradient, sgd
+from ..likelihood.separation import PerfectSeparationWarning
 from ..result import KKTReport
-from ._preprocessing import center_data
-from ._validation import check_nonnegative, check_squares_representable, validate_fit_data
+from ._logistic_loss import LogisticLoss
+from ._logistic_mle import multinomial_mle, separation_by_class
+from ._logistic_params import PenaltyChoice, check_parameters, check_solver, resolve_penalty
+from ._logistic_solvers import (
+    PenalizedLogistic,
+    coordinate_descent,
+    lbfgs,
+    newton_cg,
+    newton_cholesky,
+    stochastic_average,
+)
+from ._roles import ElasticNetPenalty, check_roles
+from ._validation import check_squares_representable
 from .certificate import stationarity_report
 
 __all__ = ["LogisticRegression"]
 
-_PENALTIES = (None, "l2", "l1")
-_SOLVERS = ("auto", "newton", "gd", "fista")
-
-
-class _Objective:
-    """F(θ) = (1/Σs)Σ sᵢ ℓ(tᵢ, zᵢ) + (α₂/2)‖w‖² + α₁‖w‖₁, z = Aθ, θ = (w, b), A = [X, 1]."""
-
-    def __init__(
-        self,
-        X: np.ndarray,
-        t: np.ndarray,
-        sample_weight: np.ndarray | None,
-        alpha: float,
-        penalty: str | None,
-        fit_intercept: bool,
-    ) -> None:
-        self.A = np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
-        self.fit_intercept = fit_intercept
-        self.t = t
-        self.sample_weight = sample_weight
-        n = X.shape[0]
-        self.weights = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
-        self.mask = np.ones(self.A.shape[1])
-        if fit_intercept:
-            self.mask[-1] = 0.0  # the intercept is not penalized
-        self.l2 = alpha if penalty == "l2" else 0.0
-        self.l1 = alpha if penalty == "l1" else 0.0
-
-    def centered(self) -> tuple[_Objective, np.ndarray]:
-        """The same objective on (weighted-)centred columns, better conditioned, and the means x̄.
-
-        Minimizing over θ' = (w, b') there is minimizing over θ = (w, b' − x̄·w) here, since
-        the intercept is not penalized. Without an intercept nothing changes.
-        """
-        if not self.fit_intercept:
-            return self, np.zeros(self.A.shape[1])
-        data = center_data(self.A[:, :-1], self.t, self.sample_weight, True)
-        other = copy.copy(self)
-        other.A = np.hstack([data.X, np.ones((data.X.shape[0], 1))])
-        return other, data.X_offset
-
-    def smooth(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        """Value and gradient of the smooth part: mean BCE + (α₂/2)‖w‖², gradient Aᵀs(σ(z) − t)/Σs + α₂w."""
-        z = self.A @ theta
-        w = self.mask * theta
-        loss = binary_cross_entropy(self.t, logits=z, sample_weight=self.sample_weight)
-        grad_z = binary_cross_entropy_grad(self.t, z, sample_weight=self.sample_weight)
-        return float(loss) + 0.5 * self.l2 * float(w @ w), self.A.T @ grad_z + self.l2 * w
-
-    def value(self, theta: np.ndarray) -> float:
-        return self.smooth(theta)[0] + self.l1 * float(np.abs(self.mask * theta).sum())
-
-    def hessian(self, theta: np.ndarray) -> np.ndarray:
-        """Aᵀ diag(sᵢ pᵢ(1 − pᵢ)/Σs) A + α₂ diag(mask)."""
-        z = self.A @ theta
-        curvature = self.weights * expit(z) * expit(-z)
-        return (self.A.T * curvature) @ self.A + self.l2 * np.diag(self.mask)
-
-    def lipschitz(self) -> float:
-        """A Lipschitz constant of the smooth gradient: λmax(Aᵀ diag(s/Σs) A)/4 + α₂."""
-        gram = (self.A.T * self.weights) @ self.A
-        return float(np.linalg.eigvalsh(gram)[-1]) / 4 + self.l2
-
-    def prox(self, v: np.ndarray, step: float) -> np.ndarray:
-        """Soft-thresholding of the penalized coordinates at step·α₁."""
-        threshold = step * self.l1 * self.mask
-        return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0)
-
-    def subgradient(self, theta: np.ndarray) -> np.ndarray:
-        """The minimum-norm element of ∂F(θ) = ∇f(θ) + α₁∂‖w‖₁ (∇F itself without l1)."""
-        g = self.smooth(theta)[1]
-        if self.l1 == 0:
-            return g
-        penalized = self.mask > 0
-        at_zero = penalized & (theta == 0)
-        residual = np.where(penalized, g + self.l1 * np.sign(theta), g)
-        return np.where(at_zero, np.sign(g) * np.maximum(np.abs(g) - self.l1, 0.0), residual)
-
-    def stationarity(self, theta: np.ndarray) -> float:
-        """‖·‖∞ distance of 0 from ∂F(θ)."""
-        return float(np.abs(self.subgradient(theta)).max(initial=0.0))
-
-
-def _newton_direction(obj: _Objective, theta: np.ndarray, g: np.ndarray, H: np.ndarray) -> np.ndarray:
-    """The (proximal) Newton step: argmin_d gᵀd + ½dᵀHd + α₁‖w + d_w‖₁.
-
-    Without l1 this is −H⁻¹g (one IRLS step); with l1 the penalized quadratic is solved by
-    cyclic coordinate descent with soft-thresholding (the glmnet inner loop).
-    """
-    if obj.l1 == 0:
-        try:
-            return -sla.cho_solve(sla.cho_factor(H), g)
-        except (np.linalg.LinAlgError, sla.LinAlgError):
-            return -np.linalg.lstsq(H, g, rcond=None)[0]
-    u = theta.copy()
-    r = g.copy()  # gradient of the quadratic model at u: g + H(u − θ)
-    thresholds = obj.l1 * obj.mask
-    diag = np.diag(H)
-    for _ in range(200):
-        biggest = 0.0
-        for j in range(u.size):
-            if diag[j] <= 1e-300:
-                continue
-            v = u[j] - r[j] / diag[j]
-            new = np.sign(v) * max(abs(v) - thresholds[j] / diag[j], 0.0)
-            delta = new - u[j]
-            if delta != 0.0:
-                r += H[:, j] * delta
-                u[j] = new
-                biggest = max(biggest, abs(delta))
-        if biggest <= 1e-12 * max(1.0, float(np.abs(u).max())):
-            break
-    return u - theta
-
-
-def _newton(obj: _Objective, theta: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, int, bool]:
-    """Damped (proximal) Newton, i.e. IRLS, with Armijo backtracking on F.
-
-    Stops when the ∞-norm of the minimum-norm subgradient of F (``obj.stationarity``) is <= tol.
-    """
-    for it in range(max_iter + 1):
-        if obj.stationarity(theta) <= tol:
-            return theta, it, True
-        if it == max_iter:
-            break
-        f, g = obj.smooth(theta)
-        F = f + obj.l1 * float(np.abs(obj.mask * theta).sum())
-        d = _newton_direction(obj, theta, g, obj.hessian(theta))
-        # predicted decrease of F for the full step (negative), the Armijo reference
-        decrease = float(g @ d) + obj.l1 * float(
-            np.abs(obj.mask * (theta + d)).sum() - np.abs(obj.mask * theta).sum()
-        )
-        slack = 16 * np.finfo(float).eps * abs(F)  # near the optimum decreases are below rounding
-        size = 1.0
-        while size > 1e-12 and obj.value(theta + size * d) > F + 1e-4 * size * decrease + slack:
-            size /= 2
-        theta = theta + size * d
-    return theta, max_iter, False
+# a penalized fit (finite whatever the data) checks separation, for information, only on dense
+# designs with n·(p + 1)·K up to this size: the joint multinomial LP has n(K − 1) rows of K(p + 1)
+_SEPARATION_CHECK_LIMIT = 1_000_000
+# scikit-learn's first sentence when a solver stops at max_iter (code that filters on it keeps working)
+_NOT_CONVERGED = {
+    "lbfgs": "lbfgs failed to converge.",
+    "newton-cg": "newton-cg failed to converge. Increase the number of iterations.",
+    "newton-cholesky": "Newton solver did not converge after {n_iter} iterations.",
+    "liblinear": "Liblinear failed to converge, increase the number of iterations.",
+    "sag": "The max_iter was reached which means the coef_ did not converge.",
+    "saga": "The max_iter was reached which means the coef_ did not converge.",
+}
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
-    """Binary logistic regression: the penalized Bernoulli maximum likelihood estimate.
+    """Logistic regression, binary or multinomial (softmax), as scikit-learn 1.9's ``LogisticRegression``.
 
-    With labels tᵢ ∈ {0, 1} (``classes_[1]`` is the positive class), logits
-    zᵢ = xᵢ·w + b and sample weights sᵢ (default 1), the estimator minimizes
+    With K classes (``classes_``, any sortable labels), sample weights sᵢ (``sample_weight``
+    times ``class_weight``), logits zᵢ = Wxᵢ + b and the mix ρ = ``l1_ratio``, the fit minimizes
 
-        F(w, b) = (1/Σsᵢ) Σᵢ sᵢ [log(1 + e^{zᵢ}) − tᵢ zᵢ] + α·R(w),
+        Σᵢ sᵢ ℓ(yᵢ, zᵢ) + (1/C)·[ρ‖W‖₁ + ½(1 − ρ)‖W‖²_F],
 
-    the mean Bernoulli negative log-likelihood (binary cross-entropy, from logits) plus
-    R(w) = ½‖w‖² (``penalty="l2"``), ‖w‖₁ (``"l1"``) or 0 (``None``). The intercept b is
-    not penalized. This is scikit-learn's ``LogisticRegression`` objective divided by C·Σsᵢ,
-    so **C = 1/(α·Σsᵢ)** (C = 1/(n·α) without weights), with l2 ⇔ ``l1_ratio=0`` and
-    l1 ⇔ ``l1_ratio=1``; ``penalty=None`` (or α = 0) is ``C=np.inf``. It is also
-    ``SGDClassifier(loss="log_loss", alpha=α)``'s objective.
+    scikit-learn's objective, where ℓ is the negative log-likelihood of the observed class:
+    for K = 2 the Bernoulli NLL (binary cross-entropy) of ``classes_[1]`` with one row W of shape
+    (1, p); for K >= 3 the categorical NLL (softmax cross-entropy) with one row per class,
+    ``coef_`` of shape (K, p). The intercepts are not penalized. Divided by Σsᵢ this is the mean
+    cross-entropy plus α·penalty with **α = 1/(C·Σsᵢ)**; ``C=np.inf`` fits without a penalty
+    (the maximum likelihood estimate, with :meth:`mle_result`).
+
+    The multinomial model is symmetric: adding a vector to every class's coefficients (or a
+    constant to every intercept) changes no probability. The fit returns intercepts that sum to
+    0 over the classes and, without a penalty, coefficients that do too (the L2 penalty gives
+    that by itself); :meth:`mle_result` maps this to statsmodels' baseline-category form.
 
     Parameters
     ----------
-    penalty : {"l2", "l1", None}, default "l2"
-    alpha : float, default 1e-4
-        Penalty strength α >= 0.
+    penalty : {"l1", "l2", "elasticnet", None}, deprecated
+        As in scikit-learn 1.8+: leave it unset and choose with ``l1_ratio`` and ``C``
+        (a value warns ``FutureWarning``; ``None`` ignores C).
+    C : float in (0, inf], default 1.0
+        Inverse penalty strength; ``np.inf`` for no penalty.
+    l1_ratio : float in [0, 1], default 0.0
+        ρ: 0 is L2, 1 is L1, in between the elastic net (``solver="saga"`` only).
+    dual : bool, default False
+        Accepted with ``solver="liblinear"`` for compatibility; the primal is always solved
+        (its solution is the dual's).
+    tol : float, default 1e-4
+        Stopping tolerance, on the solver's own measure (see ``solver``).
     fit_intercept : bool, default True
-    solver : {"auto", "newton", "gd", "fista"}, default "auto"
-        - ``"newton"``: damped Newton, i.e. iteratively reweighted least squares, with the
-          Hessian Xᵀ diag(sp(1 − p)) X/Σs (+ α); for l1 each step solves the penalized
-          quadratic model by coordinate descent (proximal Newton, as glmnet). Any penalty.
-        - ``"gd"``: gradient descent on F with gradient Xᵀ(p − t)/n (+ αw), through
-          ``optimizer`` (any :mod:`lagrangekit.optim` transform; default ``sgd(1/L)`` with
-          L = λmax(XᵀX/n)/4 + α); for ``None`` and ``"l2"``.
-        - ``"fista"``: accelerated proximal gradient (soft-thresholding for l1) with step
-          1/L; any penalty.
-        - ``"auto"``: ``"newton"``.
-    optimizer : GradientTransformation, optional
-        The transform ``solver="gd"`` runs, e.g. ``lagrangekit.optim.adam(0.1)``.
-    max_iter : int, default 1000
-    tol : float, default 1e-8
-        Newton stops when the ∞-norm of the minimum-norm subgradient of F is <= tol
-        (the :meth:`kkt` stationarity), gd when ‖∇F‖₂ <= tol, FISTA when its
-        gradient-mapping norm is.
+    intercept_scaling : float, default 1
+        Accepted for compatibility; the intercept is never penalized here (liblinear's
+        penalizes a scaled intercept column), so it has no effect.
+    class_weight : dict, "balanced" or None
+        Multiplies the sample weights, as in scikit-learn (``sklearn.utils.compute_class_weight``).
+    random_state : int, RandomState or None
+        The sampling of ``"sag"`` and ``"saga"``, and the order of the coordinates in each
+        sweep of ``"liblinear"``.
+    solver : {"lbfgs", "newton-cg", "newton-cholesky", "liblinear", "sag", "saga"}, default "lbfgs"
+        Each runs a real algorithm of its kind (:mod:`._logistic_solvers`):
+
+        - ``"lbfgs"``: scipy's L-BFGS-B; stops at ‖∇F‖∞ <= tol (F the mean objective).
+        - ``"newton-cg"``: truncated Newton, conjugate gradients on Hessian-vector products;
+          ‖∇F‖∞ <= tol.
+        - ``"newton-cholesky"``: Newton with the Hessian (size m(p + 1)) factored by Cholesky;
+          ‖∇F‖∞ <= tol.
+        - ``"liblinear"``: binary only, as liblinear. Proximal Newton whose quadratic models
+          are solved by coordinate descent with soft-thresholding, coordinates in a random
+          order each sweep (the newGLMNET algorithm of liblinear's L1 solver) for L1 and L2;
+          stops when the minimum-norm subgradient has ∞-norm <= tol. Not liblinear itself: the
+          intercept is not penalized, and ``coef_`` is float64 as liblinear's.
+        - ``"sag"`` / ``"saga"``: stochastic average gradient (SAGA with the proximal L1
+          step); stop when an epoch moves no coefficient by more than tol times the largest.
+
+        ``lbfgs``, ``newton-cg``, ``newton-cholesky`` and ``sag`` take L2 or no penalty,
+        ``liblinear`` L1 or L2, ``saga`` all.
+    max_iter : int, default 100
+        Iterations (epochs for sag/saga). 0 returns the start point.
+    verbose : int, default 0
+        Accepted; nothing is printed.
+    warm_start : bool, default False
+        Start from the previous fit's ``coef_`` and ``intercept_`` when their shapes match.
+    n_jobs : int or None
+        No effect (as in scikit-learn 1.8+, which warns ``FutureWarning``).
+    alpha : float or None, deprecated
+        lagrangekit's former parameter: the penalty strength of the mean objective. When given,
+        C = 1/(α·Σsᵢ) (C = 1/(n·α) without weights; α = 0 is ``C=np.inf``) and C is ignored;
+        it warns ``FutureWarning`` and will be removed.
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_ : ndarray of shape (1, n_features)
-    intercept_ : ndarray of shape (1,)
-    n_iter_ : int
-    solver_ : str
-        The solver that ran (``"auto"`` resolved).
+    classes_ : ndarray of shape (K,)
+    coef_ : ndarray of shape (1, p) for K = 2, (K, p) otherwise
+    intercept_ : ndarray of shape (1,) or (K,)
+    n_iter_ : ndarray of shape (1,), int32
+    n_features_in_, feature_names_in_ : as in scikit-learn
     converged_ : bool
-        The solver met ``tol`` (always False for an unpenalized fit on separable data).
+        The solver met its tolerance (False for an unpenalized fit on separable data).
     objective_ : float
-        F at the solution.
-    separable_ : bool
-        True when the training classes are (quasi-)completely separable (checked by a
-        linear program). Then the unpenalized MLE does not exist: a fit with
-        ``penalty=None`` or α = 0 warns :class:`PerfectSeparationWarning` and the returned
-        coefficients are only the point where the solver stopped (they grow without bound
-        as ``tol`` shrinks). With an l2 penalty the minimizer is finite.
-    separation_ : Separation
-        The LP's verdict, with a separating direction.
+        The mean objective F = Σωᵢℓᵢ + α·penalty at the solution (ωᵢ = sᵢ/Σsⱼ).
+    certified_ : bool
+        :meth:`kkt` holds on the training data at tolerance 10·tol.
+    separable_ : bool or None
+        True when the training data are (quasi-)completely separable (linear programs, per
+        class and jointly); None when not checked: a penalized fit (finite in any case) checks
+        only dense designs with n·(p + 1)·K <= 10⁶.
+    separation_ : ClassSeparation or None
+        The verdicts with separating directions.
     message_ : str
-        What happened, including the separation statement.
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
+        What happened: the solver, convergence, the certificate and the separation statement.
     """
 
     def __init__(
         self,
-        penalty: str | None = "l2",
+        penalty: Any = "deprecated",
         *,
-        alpha: float = 1e-4,
+        C: float = 1.0,
+        l1_ratio: float | None = 0.0,
+        dual: bool = False,
+        tol: float = 1e-4,
         fit_intercept: bool = True,
-        solver: str = "auto",
-        optimizer: GradientTransformation | None = None,
-        max_iter: int = 1000,
-        tol: float = 1e-8,
+        intercept_scaling: float = 1,
+        class_weight: Any = None,
+        random_state: Any = None,
+        solver: str = "lbfgs",
+        max_iter: int = 100,
+        verbose: int = 0,
+        warm_start: bool = False,
+        n_jobs: int | None = None,
+        alpha: float | None = None,
     ) -> None:
         self.penalty = penalty
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.solver = solver
-        self.optimizer = optimizer
-        self.max_iter = max_iter
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.dual = dual
         self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.solver = solver
+        self.max_iter = max_iter
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
+        self.alpha = alpha
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        tags.classifier_tags.poor_score = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         return tags
 
-    def _check_params(self) -> tuple[float, str]:
-        if self.penalty not in _PENALTIES:
-            raise ValueError(f"penalty must be one of {_PENALTIES}, got {self.penalty!r}")
-        alpha = check_nonnegative(self.alpha, "alpha")
-        if self.solver not in _SOLVERS:
-            raise ValueError(f"solver must be one of {_SOLVERS}, got {self.solver!r}")
-        solver = self.solver
-        if solver == "auto":
-            solver = "newton"
-        if self.penalty == "l1" and solver == "gd" and alpha > 0:
-            raise ValueError(
-                "solver='gd' needs a smooth objective; use solver='newton' or 'fista' for penalty='l1'"
-            )
-        if self.optimizer is not None and solver != "gd":
-            raise ValueError("optimizer= is used only by solver='gd'")
-        if self.optimizer is not None and not isinstance(self.optimizer, GradientTransformation):
-            raise ValueError("optimizer must be a lagrangekit.optim transform such as sgd(0.5) or adam(0.1)")
-        max_iter = self.max_iter
-        if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-            raise ValueError(f"max_iter must be an integer >= 1, got {self.max_iter!r}")
-        check_nonnegative(self.tol, "tol")
-        return alpha, solver
+    # ------------------------------------------------------------------ fit
+    def _settings(self) -> tuple[str, PenaltyChoice]:
+        solver = check_parameters(self)
+        choice = resolve_penalty(self)
+        check_solver(solver, choice.kind, self.dual)
+        return solver, choice
 
-    def _encode(self, y: Any) -> np.ndarray:
-        y = column_or_1d(y, warn=True)
-        if y.size == 0:
-            raise ValueError("y is empty: LogisticRegression needs at least one sample of each of 2 classes")
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if self.classes_.size < 2:
-            raise ValueError(
-                f"LogisticRegression needs samples of 2 classes, but the data contain only one class: "
-                f"{self.classes_[0]!r}"
+    def _weights(self, X: Any, encoded: np.ndarray, y: np.ndarray, sample_weight: Any) -> np.ndarray:
+        """sᵢ = sample_weight × class_weight of yᵢ (a new array; the caller's is not touched)."""
+        sw = _check_sample_weight(sample_weight, X, dtype=np.float64, copy=True, ensure_non_negative=True)
+        if self.class_weight is not None:
+            sw = (
+                sw
+                * compute_class_weight(self.class_weight, classes=self.classes_, y=y, sample_weight=sw)[
+                    encoded
+                ]
             )
-        if self.classes_.size > 2:
-            raise ValueError(
-                f"Only binary classification is supported. y has {self.classes_.size} classes; "
-                "fit one model per class (sklearn.multiclass.OneVsRestClassifier)"
-            )
-        return encoded
+        if not np.any(sw > 0):
+            raise ValueError("sample_weight (times class_weight) must have at least one positive entry")
+        return sw
 
-    def _objective(self, X: Any, y: Any, sample_weight: Any, *, alpha: float, reset: bool) -> _Objective:
-        """Validated data as the objective; ``reset=False`` checks them against the fitted model."""
-        if reset:
-            X, t, sample_weight = validate_fit_data(self, X, self._encode(y), sample_weight)
-        else:
-            y = column_or_1d(y, warn=True)
-            unknown = np.setdiff1d(y, self.classes_)
-            if unknown.size:
-                raise ValueError(
-                    f"y has labels {unknown[:5].tolist()} not among classes_ {self.classes_.tolist()}"
-                )
-            probe = copy.copy(self)  # validation records n_features_in_ on the probe, not on self
-            t = (y == self.classes_[1]).astype(float)
-            X, t, sample_weight = validate_fit_data(probe, X, t, sample_weight)
-            if probe.n_features_in_ != self.n_features_in_:
-                raise ValueError(
-                    f"X has {probe.n_features_in_} features, but the model was fitted with "
-                    f"{self.n_features_in_}"
-                )
+    def _loss(self, X: Any, encoded: np.ndarray, sw: np.ndarray) -> LogisticLoss:
         X = X.astype(np.float64, copy=False)
-        check_squares_representable(X)
-        return _Objective(
-            X,
-            t.astype(np.float64, copy=False),
-            None if sample_weight is None else sample_weight.astype(np.float64, copy=False),
-            alpha,
-            self.penalty,
-            self.fit_intercept,
-        )
+        if sparse.issparse(X):
+            X = sparse.csr_matrix(X)
+            check_squares_representable(X.data)
+        else:
+            check_squares_representable(X)
+        return LogisticLoss(X, encoded, len(self.classes_), sw / sw.sum(), bool(self.fit_intercept))
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
-        """Minimize F(w, b) (see the class docstring) on (X, y); returns ``self``."""
-        alpha, solver = self._check_params()
-        obj = self._objective(X, y, sample_weight, alpha=alpha, reset=True)
-        theta0 = np.zeros(obj.A.shape[1])
-        work, offset = obj.centered()
-        if solver == "newton":
-            theta, self.n_iter_, self.converged_ = _newton(work, theta0, int(self.max_iter), float(self.tol))
-            if not self.converged_:
-                warnings.warn(
-                    f"LogisticRegression: Newton did not reach ‖∇F‖ <= {self.tol:g} in {self.max_iter} "
-                    "iterations; increase max_iter",
-                    ConvergenceWarning,
-                    stacklevel=2,
-                )
-        else:
-            if solver == "gd":
-                transform = self.optimizer if self.optimizer is not None else sgd(1.0 / work.lipschitz())
-                result = minimize_smooth(
-                    work.smooth, theta0, transform, max_iter=int(self.max_iter), tol=float(self.tol)
-                )
-            else:
-                result = proximal_gradient(
-                    work.smooth,
-                    work.prox,
-                    theta0,
-                    lipschitz=work.lipschitz(),
-                    max_iter=int(self.max_iter),
-                    tol=float(self.tol),
-                )
-            theta, self.n_iter_, self.converged_ = np.array(result.x), result.nit, result.success
-        if self.fit_intercept:
-            theta[-1] -= offset @ theta[:-1]  # back from centred columns
-        self.separation_ = self._separation(obj, theta)
-        self.separable_ = self.separation_.separable
-        unpenalized = self.penalty is None or alpha == 0
-        if self.separable_ and unpenalized:
-            warnings.warn(
-                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=2
+        """Minimize the objective of the class docstring on (X, y); returns ``self``.
+
+        X may be dense or scipy.sparse; y any labels; sample_weight non-negative frequency weights.
+        """
+        solver, choice = self._settings()
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        check_classification_targets(y)
+        classes, encoded = np.unique(y, return_inverse=True)
+        if classes.size < 2:
+            raise ValueError(
+                "This solver needs samples of at least 2 classes in the data, but the data contains "
+                f"only one class: {classes[0]!r}"
             )
-            self.converged_ = False  # the solver stopped, but there is no minimizer to converge to
-        self.objective_ = obj.value(theta)
-        p = obj.A.shape[1] - int(self.fit_intercept)
-        self.coef_ = theta[:p].reshape(1, -1)
-        self.intercept_ = np.array([theta[p] if self.fit_intercept else 0.0])
+        if solver == "liblinear" and classes.size > 2:
+            raise ValueError(
+                "The 'liblinear' solver does not support multiclass classification (n_classes >= 3). "
+                "Either use another solver or wrap the estimator in a OneVsRestClassifier to keep "
+                "applying a one-versus-rest scheme."
+            )
+        previous = self._warm_start_theta(classes, X.shape[1])
+        self.classes_ = classes
+        sw = self._weights(X, encoded, y, sample_weight)
+        loss = self._loss(X, encoded, sw)
+        alpha = choice.strength(float(sw.sum()))
+        objective = PenalizedLogistic(loss, ElasticNetPenalty(alpha, choice.l1_ratio))
+        check_roles("kkt", loss, objective.penalty)
+        theta0 = previous if previous is not None else np.zeros(loss.size)
+        theta, n_iter, converged = self._run(solver, objective, theta0)
+        theta = self._symmetric(theta, loss, alpha)
+        self._set_coefficients(theta, loss, np.float64 if solver == "liblinear" else X.dtype)
+        self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.solver_ = solver
-        status = "converged" if self.converged_ else "did not converge"
-        self.message_ = f"{solver}: {status} in {self.n_iter_} iterations; {self.separation_.message}"
-        if self.separable_ and not unpenalized:
-            self.message_ += f"; this {self.penalty}-penalized fit (alpha={alpha:g}) is finite"
+        self.objective_ = objective.value(theta)
+        self.converged_ = converged
+        if not converged:
+            warnings.warn(
+                f"{_NOT_CONVERGED[solver].format(n_iter=n_iter)} LogisticRegression ({solver}) did not reach "
+                f"tol={self.tol:g} in {n_iter} iterations: increase max_iter (or scale the data)",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        self._check_separation(loss, theta, choice.kind is None or alpha == 0)
+        report = self._report(objective, theta)
+        self.certified_ = report.ok
+        self.message_ = (
+            f"{solver}: {'converged' if self.converged_ else 'did not converge'} in {n_iter} iterations; "
+            f"KKT {'certified' if report.ok else 'NOT certified'} (stationarity {report.stationarity:.2e}); "
+            + (
+                self.separation_.message
+                if self.separation_ is not None
+                else "separation not checked (a penalized fit on a large or sparse design; it is finite)"
+            )
+        )
+        if self.separable_ and choice.kind is not None and alpha > 0:
+            self.message_ += f"; this penalized fit (C={self.C:g}) is finite"
         return self
 
+    def _warm_start_theta(self, classes: np.ndarray, n_features: int) -> np.ndarray | None:
+        if not self.warm_start or not hasattr(self, "coef_"):
+            return None
+        rows = 1 if classes.size == 2 else classes.size
+        if self.coef_.shape != (rows, n_features):
+            raise ValueError(
+                f"warm_start: the previous coef_ has shape {self.coef_.shape}, but this fit needs "
+                f"({rows}, {n_features}); set warm_start=False or refit on data of the same shape"
+            )
+        W = np.asarray(self.coef_.toarray() if sparse.issparse(self.coef_) else self.coef_, dtype=np.float64)
+        if self.fit_intercept:
+            W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
+        return W.ravel()
+
+    def _run(self, solver: str, objective: PenalizedLogistic, theta0: np.ndarray) -> tuple:
+        max_iter, tol = int(self.max_iter), float(self.tol)
+        if max_iter == 0:
+            return theta0, 0, False
+        if solver in ("sag", "saga"):
+            rng = check_random_state(self.random_state)
+            return stochastic_average(
+                objective, theta0, max_iter, tol, saga=solver == "saga", rng=rng
+            )
+        if solver == "liblinear":
+            rng = check_random_state(self.random_state)
+            return coordinate_descent(objective, theta0, max_iter, tol, rng=rng)
+        run = {
+            "lbfgs": lbfgs,
+            "newton-cg": newton_cg,
+            "newton-cholesky": newton_cholesky,
+        }[solver]
+        return run(objective, theta0, max_iter, tol)
+
     @staticmethod
-    def _separation(obj: _Objective, theta: np.ndarray) -> Separation:
-        """Separation check on the samples with positive weight, with the fit's score weights as a
-        candidate certificate of overlap: λᵢ = sᵢ(1 − P(observed class)), Σλᵢ(2tᵢ − 1)x̃ᵢ = −∇loss."""
-        keep = obj.weights > 0
-        z = obj.A[keep] @ theta
-        observed = np.where(obj.t[keep] == 1, expit(-z), expit(z))  # 1 − P(observed class)
-        return check_separation(obj.A[keep], obj.t[keep], candidate=obj.weights[keep] * observed)
+    def _symmetric(theta: np.ndarray, loss: LogisticLoss, alpha: float) -> np.ndarray:
+        """Multinomial: intercepts (and, without a penalty, coefficients) centred over the classes."""
+        if loss.n_rows == 1:
+            return theta
+        T = theta.reshape(loss.n_rows, loss.n_columns).copy()
+        free = ~loss.penalized[: loss.n_columns] if alpha > 0 else np.ones(loss.n_columns, dtype=bool)
+        T[:, free] -= T[:, free].mean(axis=0)
+        return T.ravel()
 
-    def decision_function(self, X: Any) -> np.ndarray:
-        """The logits z = Xw + b, shape (n_samples,); positive means ``classes_[1]``."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        return X.astype(np.float64, copy=False) @ self.coef_[0] + self.intercept_[0]
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities [σ(−z), σ(z)], shape (n_samples, 2)."""
-        z = self.decision_function(X)
-        return np.column_stack([expit(-z), expit(z)])
-
-    def predict_log_proba(self, X: Any) -> np.ndarray:
-        """log of :meth:`predict_proba`, computed stably as [log σ(−z), log σ(z)]."""
-        z = self.decision_function(X)
-        return np.column_stack([log_expit(-z), log_expit(z)])
-
-    def predict(self, X: Any) -> np.ndarray:
-        """``classes_[1]`` where z > 0, else ``classes_[0]``."""
-        positive = self.decision_function(X) > 0
-        return self.classes_[positive.astype(int)]
+    def _set_coefficients(self, theta: np.ndarray, loss: LogisticLoss, dtype: np.dtype) -> None:
+        W, b = loss.split(theta)
+        self.coef_ = np.array(W, dtype=dtype)
+        self.intercept_ = np.array(b if self.fit_intercept else np.zeros(loss.n_rows), dtype=dtype)
 
     def _theta(self) -> np.ndarray:
-        coef = self.coef_[0]
-        return np.append(coef, self.intercept_[0]) if self.fit_intercept else coef.copy()
+        W = self.coef_.toarray() if sparse.issparse(self.coef_) else self.coef_
+        W = np.asarray(W, dtype=np.float64)
+        if self.fit_intercept:
+            W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
+        return W.ravel()
 
-    def kkt(self, X: Any, y: Any, sample_weight: Any = None) -> KKTReport:
-        """Optimality certificate of the fitted (w, b) for F on (X, y).
-
-        The problem is unconstrained, so only stationarity is non-trivial: the ‖·‖∞ norm of
-        the minimum-norm subgradient (∇F for smooth penalties, ∇f + α∂‖w‖₁ for l1); the
-        scaled residual divides its 2-norm by the same at (w, b) = 0 and is compared with
-        ``tol`` = 10·``self.tol``, leaving room for solvers that stop on another norm.
-        """
-        check_is_fitted(self)
-        alpha, _ = self._check_params()
-        obj = self._objective(X, y, sample_weight, alpha=alpha, reset=False)
+    def _report(self, objective: PenalizedLogistic, theta: np.ndarray) -> KKTReport:
+        """Stationarity of F at θ: |min-norm subgradient| per entry, scaled by ‖∇f(0)‖₂."""
+        scale = float(np.linalg.norm(objective.loss.gradient(np.zeros_like(theta))))
+        penalty = objective.penalty
+        what = (
+            "no penalty"
+            if penalty.alpha == 0
+            else f"alpha = 1/(C·Σs) = {penalty.alpha:.6g}, l1_ratio={penalty.l1_ratio:g}"
+        )
         return stationarity_report(
-            obj.subgradient(self._theta()),
-            float(np.linalg.norm(obj.subgradient(np.zeros(obj.A.shape[1])))),
+            objective.residual(theta),
+            scale,
             tol=max(float(self.tol), 1e-12) * 10,
-            message="unconstrained: stationarity is the distance of 0 from ∂F(w, b); "
-            "scaled by its value at (w, b) = 0",
+            message=f"unconstrained ({what}): stationarity is the distance of 0 from ∂F(W, b); "
+            "scaled by ‖∇f‖₂ at (W, b) = 0",
         )
 
-    def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[Any, Any, Any, None]:
-        """F(w, b) as a cvxpy problem (with ``cp.logistic``) for :func:`fit_cvxpy`.
+    def _check_separation(self, loss: LogisticLoss, theta: np.ndarray, unpenalized: bool) -> None:
+        """Per-class separation (see :mod:`._logistic_mle`); warns for an unpenalized fit."""
+        self.separation_ = None
+        self.separable_ = None
+        size = loss.X.shape[0] * loss.n_columns * loss.n_rows
+        if not unpenalized and (sparse.issparse(loss.X) or size > _SEPARATION_CHECK_LIMIT):
+            return
+        keep = loss.weights > 0
+        A = loss.X[keep]
+        A = A.toarray() if sparse.issparse(A) else np.asarray(A)
+        A = np.column_stack([A, np.ones(A.shape[0])]) if self.fit_intercept else A
+        P = loss.probabilities(loss.logits(theta))[keep]
+        P = np.column_stack([1 - P[:, 0], P[:, 0]]) if loss.n_rows == 1 else P
+        self.separation_ = separation_by_class(A, loss.labels[keep], self.classes_, P, loss.weights[keep])
+        self.separable_ = self.separation_.separable
+        if self.separable_ and unpenalized:
+            warnings.warn(
+                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=3
+            )
+            self.converged_ = False  # there is no minimizer to converge to
 
-        Returns ``(problem, coef variable, intercept variable or None, None)``; there is no
-        norm constraint. The estimator itself is not modified.
+    # ------------------------------------------------------------------ predict
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Logits XWᵀ + b: shape (n,) for two classes (positive means ``classes_[1]``), (n, K) otherwise."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32])
+        scores = X @ self.coef_.T
+        scores = scores.toarray() if sparse.issparse(scores) else np.asarray(scores)
+        scores = scores + self.intercept_
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """log P(class | x), shape (n, K), stably: [log σ(−z), log σ(z)] or log softmax(z)."""
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            return np.column_stack([log_expit(-z), log_expit(z)])
+        return log_softmax(z, axis=1)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """P(class | x), shape (n, K), columns in the order of ``classes_``."""
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class."""
+        z = self.decision_function(X)
+        index = (z > 0).astype(int) if z.ndim == 1 else z.argmax(axis=1)
+        return self.classes_[index]
+
+    def densify(self) -> LogisticRegression:
+        """``coef_`` as a dense array (after :meth:`sparsify`)."""
+        check_is_fitted(self)
+        if sparse.issparse(self.coef_):
+            self.coef_ = self.coef_.toarray()
+        return self
+
+    def sparsify(self) -> LogisticRegression:
+        """``coef_`` as a scipy.sparse CSR matrix (useful after an L1 fit)."""
+        check_is_fitted(self)
+        self.coef_ = sparse.csr_matrix(self.coef_)
+        return self
+
+    # ------------------------------------------------------------------ certificates
+    def _objective_on(
+        self, X: Any, y: Any, sample_weight: Any
+    ) -> tuple[PenalizedLogistic, np.ndarray]:
+        """The fitted model's objective on (X, y) and the weights sᵢ (the estimator is not modified)."""
+        check_is_fitted(self)
+        _, choice = self._settings()
+        probe = copy.copy(self)
+        X, y = validate_data(probe, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        if probe.n_features_in_ != self.n_features_in_:
+            raise ValueError(
+                f"X has {probe.n_features_in_} features, but the model was fitted with {self.n_features_in_}"
+            )
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y has labels {unknown[:5].tolist()} not among classes_ {self.classes_.tolist()}"
+            )
+        encoded = np.searchsorted(self.classes_, y)
+        sw = self._weights(X, encoded, y, sample_weight)
+        loss = self._loss(X, encoded, sw)
+        penalty = ElasticNetPenalty(choice.strength(float(sw.sum())), choice.l1_ratio)
+        return PenalizedLogistic(loss, penalty), sw
+
+    def kkt(self, X: Any, y: Any, sample_weight: Any = None) -> KKTReport:
+        """Optimality certificate of the fitted (W, b) for the mean objective on (X, y).
+
+        The problem is unconstrained: stationarity is the ∞-norm of the minimum-norm element
+        of ∂F (∇F for L2; with L1, the distance of −∇f − l2·w to α·ρ·∂‖w‖₁ per coefficient).
+        The scaled residual divides its 2-norm by ‖∇f‖₂ at (W, b) = 0 and is compared with
+        10·``tol`` (the solvers stop on their own measures).
         """
+        objective, _ = self._objective_on(X, y, sample_weight)
+        return self._report(objective, self._theta())
+
+    def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[Any, Any, Any, None]:
+        """The mean objective as a cvxpy problem, for :func:`fit_cvxpy` (variables shaped like the fit's)."""
         import cvxpy as cp
 
-        alpha, _ = self._check_params()
-        obj = copy.copy(self)._objective(X, y, sample_weight, alpha=alpha, reset=True)
-        p = obj.A.shape[1] - int(self.fit_intercept)
-        coef = cp.Variable((1, p), name="coef")  # shaped like coef_ and intercept_
-        intercept = cp.Variable(1, name="intercept") if self.fit_intercept else None
-        z = obj.A[:, :p] @ coef[0] + (intercept[0] if intercept is not None else 0)
-        loss = obj.weights @ (cp.logistic(z) - cp.multiply(obj.t, z))
-        if self.penalty == "l2":
-            loss = loss + 0.5 * alpha * cp.sum_squares(coef)
-        elif self.penalty == "l1":
-            loss = loss + alpha * cp.norm1(coef)
-        return cp.Problem(cp.Minimize(loss)), coef, intercept, None
+        objective, _ = self._objective_on(X, y, sample_weight)
+        loss, penalty = objective.loss, objective.penalty
+        m, p = loss.n_rows, loss.n_features
+        coef = cp.Variable((m, p), name="coef")
+        intercept = cp.Variable(m, name="intercept") if self.fit_intercept else None
+        Z = loss.X @ coef.T + (cp.reshape(intercept, (1, m), order="C") if intercept is not None else 0)
+        if m == 1:
+            t = (loss.labels == 1).astype(float)
+            nll = loss.weights @ (cp.logistic(Z[:, 0]) - cp.multiply(t, Z[:, 0]))
+        else:
+            onehot = (loss.labels[:, None] == np.arange(m)).astype(float)
+            nll = loss.weights @ (cp.log_sum_exp(Z, axis=1) - cp.sum(cp.multiply(onehot, Z), axis=1))
+        obj = nll + penalty.l1 * cp.sum(cp.abs(coef)) + 0.5 * penalty.l2 * cp.sum_squares(coef)
+        return cp.Problem(cp.Minimize(obj)), coef, intercept, None
 
     def mle_result(self, X: Any, y: Any, sample_weight: Any = None) -> MLEResult:
         """The unpenalized fit as an :class:`~lagrangekit.likelihood.MLEResult` with standard errors.
 
-        Parameters are ordered (intercept, coef…); the covariance is the inverse observed
-        (= expected) information (Aᵀ diag(sᵢpᵢ(1 − pᵢ)) A)⁻¹ as in statsmodels' ``Logit``.
-        Raises ``ValueError`` for penalized fits and when the data are separable (no MLE).
+        Binary: parameters (intercept, coef…) as statsmodels ``Logit``. Multinomial: the
+        baseline-category parameters of statsmodels ``MNLogit`` with ``classes_[0]`` as the
+        baseline, βₖ = (bₖ − b₀, wₖ − w₀) for k = 1…K−1, class by class (``params`` is
+        ``MNLogit(...).params.T.ravel()``); the covariance is the inverse observed information of
+        that parametrization. Raises ``ValueError`` for penalized fits and separable data.
         """
-        check_is_fitted(self)
-        alpha, _ = self._check_params()
-        if not (self.penalty is None or alpha == 0):
-            raise ValueError("mle_result() needs an unpenalized fit: use penalty=None (or alpha=0)")
+        objective, weights = self._objective_on(X, y, sample_weight)
+        loss = objective.loss
+        if objective.penalty.alpha > 0:
+            raise ValueError("mle_result() needs an unpenalized fit: use C=np.inf")
         if self.separable_:
             raise ValueError(f"no MLE to report: {self.separation_.message}")
-        report = self.kkt(X, y, sample_weight)
-        obj = self._objective(X, y, sample_weight, alpha=alpha, reset=False)
         theta = self._theta()
-        weights = np.ones(obj.A.shape[0]) if obj.sample_weight is None else obj.sample_weight
-        z = obj.A @ theta
-        information = (obj.A.T * (weights * expit(z) * expit(-z))) @ obj.A
-        cov, ok, message = invert_information(information)
+        report = self._report(objective, theta)
+        Xd = loss.X.toarray() if sparse.issparse(loss.X) else loss.X
+        A = np.column_stack([np.ones(Xd.shape[0]), Xd]) if self.fit_intercept else Xd
+        Z = loss.logits(theta)
+        P = loss.probabilities(Z)
+        p = self.n_features_in_
+        features = [str(n) for n in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
+        names = (["intercept"] if self.fit_intercept else []) + features
+        if loss.n_rows == 1:
+            W, b = loss.split(theta)
+            params = np.r_[b, W[0]] if self.fit_intercept else W[0]
+            information = (A.T * (weights * P[:, 0] * (1 - P[:, 0]))) @ A
+            cov, ok, message = invert_information(information)
+        else:
+            W, b = loss.split(theta)
+            inference = multinomial_mle(A, weights, P, W, b)
+            params, information, cov, ok, message = (
+                inference.params,
+                inference.information,
+                inference.cov,
+                inference.ok,
+                inference.message,
+            )
+            names = [f"{self.classes_[k]}: {name}" for k in range(1, len(self.classes_)) for name in names]
         if not ok:
             warnings.warn(
                 f"LogisticRegression.mle_result: {message}", SingularInformationWarning, stacklevel=2
             )
-        p = self.n_features_in_
-        order = np.r_[p, :p] if self.fit_intercept else np.arange(p)
-        features = [str(n) for n in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
-        names = (["intercept"] if self.fit_intercept else []) + features
-        llf = -float(binary_cross_entropy(obj.t, logits=z, sample_weight=obj.sample_weight, reduction="sum"))
+        llf = -float(weights.sum()) * loss.loss(Z)
         return MLEResult(
-            model="logistic",
+            model="logistic" if loss.n_rows == 1 else "multinomial logistic",
             param_names=tuple(names),
-            params=theta[order],
-            cov_params=cov[np.ix_(order, order)],
-            information=information[np.ix_(order, order)],
+            params=params,
+            cov_params=cov,
+            information=information,
             llf=llf,
-            nobs=obj.A.shape[0],
-            k_params=theta.size,
+            nobs=loss.X.shape[0],
+            k_params=params.size,
             converged=bool(self.converged_) and report.ok,
             method=self.solver_,
             status="optimal" if report.ok else "failed",

@@ -1,0 +1,200 @@
+"""The logistic datafits: the mean Bernoulli or categorical NLL of a linear model, on dense or sparse X.
+
+Both are one class, :class:`LogisticLoss`, in the *datafit* role of :mod:`._roles` (``value``,
+``gradient``, ``lipschitz``) plus the second-order methods the Newton solvers use (``hessp``,
+``hessian``). The parameters are θ = [W | b] of shape (m, p + 1) (without the column b when
+there is no intercept), flattened row by row, with m = 1 for two classes (logit z = xᵀw + b of
+``classes_[1]``) and m = K for K ≥ 3 classes (logits zₖ = xᵀwₖ + bₖ, p = softmax(z)). The loss is
+
+    f(θ) = Σᵢ ωᵢ ℓ(yᵢ, zᵢ),   ωᵢ = sᵢ/Σⱼsⱼ,
+
+with ℓ the binary cross-entropy (:func:`lagrangekit.likelihood.binary_cross_entropy`) or the
+softmax cross-entropy (:func:`lagrangekit.likelihood.softmax_cross_entropy`), both computed from
+the logits by the ``likelihood`` module (exact at logits of ±800). Their gradients with respect
+to the logits, (p − y)ωᵢ, come from the same module; the chain rule through z = Xwₖ + bₖ gives
+∂f/∂wₖ = Xᵀ(pₖ − yₖ)ω and ∂f/∂bₖ = Σᵢωᵢ(pᵢₖ − yᵢₖ).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sparse
+import scipy.sparse.linalg as splinalg
+from scipy.special import expit, softmax
+
+from ..likelihood.bernoulli import binary_cross_entropy, binary_cross_entropy_grad
+from ..likelihood.categorical import softmax_cross_entropy, softmax_cross_entropy_grad
+
+__all__ = ["LogisticLoss"]
+
+
+@dataclass(frozen=True)
+class LogisticLoss:
+    """f(θ) = Σᵢ ωᵢ ℓ(yᵢ, Xᵢ·Wᵀ + b) (see the module docstring).
+
+    Attributes
+    ----------
+    X : ndarray (float64) or scipy.sparse CSR matrix (float64), shape (n, p)
+    labels : ndarray of int, shape (n,)
+        Class indices in {0, …, K − 1}.
+    n_classes : int
+        K >= 2.
+    weights : ndarray of shape (n,)
+        ωᵢ = sᵢ/Σsⱼ (they sum to 1).
+    fit_intercept : bool
+    """
+
+    X: Any
+    labels: np.ndarray
+    n_classes: int
+    weights: np.ndarray
+    fit_intercept: bool
+
+    # ------------------------------------------------------------------ shapes
+    @property
+    def n_rows(self) -> int:
+        """m: 1 for the binary model, K for the multinomial one."""
+        return 1 if self.n_classes == 2 else self.n_classes
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def n_columns(self) -> int:
+        """p + 1 with an intercept, p without."""
+        return self.n_features + int(self.fit_intercept)
+
+    @property
+    def size(self) -> int:
+        return self.n_rows * self.n_columns
+
+    @cached_property
+    def penalized(self) -> np.ndarray:
+        """Mask of θ's entries that the penalty sees (every coefficient, never an intercept)."""
+        mask = np.ones((self.n_rows, self.n_columns), dtype=bool)
+        if self.fit_intercept:
+            mask[:, -1] = False
+        return mask.ravel()
+
+    def split(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(W of shape (m, p), b of shape (m,)) from the flat θ."""
+        T = np.asarray(theta, dtype=np.float64).reshape(self.n_rows, self.n_columns)
+        W = T[:, : self.n_features]
+        b = T[:, -1] if self.fit_intercept else np.zeros(self.n_rows)
+        return W, b
+
+    # ------------------------------------------------------------------ model
+    def logits(self, theta: np.ndarray) -> np.ndarray:
+        """Z = XWᵀ + b, shape (n, m)."""
+        W, b = self.split(theta)
+        return np.asarray(self.X @ W.T).reshape(-1, self.n_rows) + b
+
+    @cached_property
+    def _binary_target(self) -> np.ndarray:
+        return (self.labels == 1).astype(np.float64)
+
+    def loss(self, Z: np.ndarray) -> float:
+        """Σᵢ ωᵢ ℓ(yᵢ, zᵢ) at the logits Z (n, m), from the likelihood module's losses."""
+        if self.n_rows == 1:
+            value = binary_cross_entropy(
+                self._binary_target, logits=Z[:, 0], sample_weight=self.weights, reduction="sum"
+            )
+            return float(value)
+        return float(softmax_cross_entropy(self.labels, Z, sample_weight=self.weights, reduction="sum"))
+
+    def value(self, theta: np.ndarray) -> float:
+        """f(θ): the ω-weighted mean cross-entropy."""
+        return self.loss(self.logits(theta))
+
+    def logit_gradient(self, Z: np.ndarray) -> np.ndarray:
+        """∂f/∂Z = ωᵢ(pᵢ − yᵢ) of shape (n, m), from the likelihood module's gradients."""
+        if self.n_rows == 1:
+            target = self._binary_target
+            g = binary_cross_entropy_grad(target, Z[:, 0], sample_weight=self.weights, reduction="sum")
+            return g[:, None]
+        return softmax_cross_entropy_grad(self.labels, Z, sample_weight=self.weights, reduction="sum")
+
+    def parameter_gradient(self, G: np.ndarray) -> np.ndarray:
+        """The flat θ-gradient of a logit-gradient G (n, m) by the chain rule: [GᵀX | Gᵀ1]."""
+        grad_W = np.asarray(self.X.T @ G).T.reshape(self.n_rows, self.n_features)
+        if not self.fit_intercept:
+            return grad_W.ravel()
+        return np.column_stack([grad_W, G.sum(axis=0)]).ravel()
+
+    def gradient(self, theta: np.ndarray) -> np.ndarray:
+        return self.parameter_gradient(self.logit_gradient(self.logits(theta)))
+
+    def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        Z = self.logits(theta)
+        return self.loss(Z), self.parameter_gradient(self.logit_gradient(Z))
+
+    def probabilities(self, Z: np.ndarray) -> np.ndarray:
+        """σ(z) of shape (n, 1) for the binary model, softmax(Z) of shape (n, K) otherwise."""
+        return expit(Z) if self.n_rows == 1 else softmax(Z, axis=1)
+
+    # ------------------------------------------------------------------ second order
+    def _curvature_product(self, P: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        """ω·(∂²ℓ/∂z²)·dZ per row: ωp(1 − p)dz (binary), ω(p∘dz − p(pᵀdz)) (softmax)."""
+        if self.n_rows == 1:
+            return self.weights[:, None] * P * (1 - P) * dZ
+        PdZ = P * dZ
+        return self.weights[:, None] * (PdZ - P * PdZ.sum(axis=1, keepdims=True))
+
+    def hessp(self, theta: np.ndarray, v: np.ndarray, P: np.ndarray | None = None) -> np.ndarray:
+        """∇²f(θ)·v without forming the Hessian (``P`` = the probabilities at θ, if known)."""
+        if P is None:
+            P = self.probabilities(self.logits(theta))
+        return self.parameter_gradient(self._curvature_product(P, self.logits(v)))
+
+    def hessian(self, theta: np.ndarray) -> np.ndarray:
+        """∇²f(θ), shape (size, size): blocks Aᵀ diag(ω(pⱼδⱼₖ − pⱼpₖ)) A with A = [X | 1]."""
+        P = self.probabilities(self.logits(theta))
+        A = self.X
+        if self.fit_intercept:
+            ones = np.ones((A.shape[0], 1))
+            A = sparse.hstack([A, ones], format="csr") if sparse.issparse(A) else np.hstack([A, ones])
+        m, c = self.n_rows, self.n_columns
+        H = np.empty((m * c, m * c))
+        for j in range(m):
+            for k in range(j, m):
+                if m == 1:
+                    d = self.weights * P[:, 0] * (1 - P[:, 0])
+                else:
+                    d = self.weights * (P[:, j] * (j == k) - P[:, j] * P[:, k])
+                block = A.T @ (sparse.diags(d) @ A) if sparse.issparse(A) else (A.T * d) @ A
+                block = block.toarray() if sparse.issparse(block) else block
+                H[j * c : (j + 1) * c, k * c : (k + 1) * c] = block
+                H[k * c : (k + 1) * c, j * c : (j + 1) * c] = block.T
+        return H
+
+    def lipschitz(self) -> float:
+        """A Lipschitz constant of ∇f: λmax(AᵀΩA)·(1/4 binary, 1/2 softmax), A = [X | 1]."""
+        root = np.sqrt(self.weights)
+
+        def matvec(v: np.ndarray) -> np.ndarray:
+            v = np.ravel(v)
+            out = np.asarray(self.X @ v[: self.n_features]).ravel()
+            if self.fit_intercept:
+                out = out + v[-1]
+            return root * out
+
+        def rmatvec(u: np.ndarray) -> np.ndarray:
+            u = root * np.ravel(u)
+            out = np.asarray(self.X.T @ u).ravel()
+            return np.append(out, u.sum()) if self.fit_intercept else out
+
+        shape = (self.X.shape[0], self.n_columns)
+        if min(shape) == 0:
+            return 0.0
+        if min(shape) <= 200 and not sparse.issparse(self.X):
+            A = np.column_stack([self.X, np.ones(shape[0])]) if self.fit_intercept else self.X
+            sigma = float(np.linalg.norm(A * root[:, None], 2))
+        else:
+            op = splinalg.LinearOperator(shape, matvec=matvec, rmatvec=rmatvec, dtype=np.float64)
+            sigma = float(splinalg.svds(op, k=1, return_singular_vectors=False, tol=1e-6)[0]) * (1 + 1e-5)
+        return sigma**2 * (0.25 if self.n_rows == 1 else 0.5)
