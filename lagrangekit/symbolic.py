@@ -894,7 +894,9 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     """
     problem = symbolic_problem(problem, "solve_symbolic()")
     limit = _check_timeout(timeout)
-    return run_with_timeout(_solve_work, (problem,), limit, "solve_symbolic")
+    result = run_with_timeout(_solve_work, (problem,), limit, "solve_symbolic")
+    # in this process: the convexity test imports cvxpy once here, not in every sympy worker
+    return replace(result, scope=_scope(problem)) if result.status == "optimal" else result
 
 
 def _empty_result(
@@ -996,7 +998,7 @@ def _solve_work(problem: Problem) -> Result:
         exact=exact,
         candidates=candidates,
         kkt=report,
-        scope=_scope(problem),
+        scope="local",  # solve_symbolic decides the scope
         transforms=transforms,
     )
 
