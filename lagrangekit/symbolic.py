@@ -735,7 +735,21 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     """
     problem = symbolic_problem(problem, "kkt_points()")
     limit = _check_timeout(timeout)
-    return run_with_timeout(_kkt_points_work, (problem,), limit, "kkt_points")
+    return _run_explained(_kkt_points_work, problem, limit, "kkt_points")
+
+
+def _run_explained(func: Callable[[Problem], Any], problem: Problem, limit: float | None, what: str) -> Any:
+    """:func:`run_with_timeout`, with a time-limit message that says which routes were tried."""
+    try:
+        return run_with_timeout(func, (problem,), limit, what)
+    except SymbolicSolveError as exc:
+        if "did not finish" not in str(exc):
+            raise
+        objective = objective_transform(problem)
+        elimination = linear_elimination(objective.problem if objective is not None else problem)
+        names = [t.description.split(":", 1)[0] for t in (objective, elimination) if t is not None]
+        tried = f"the transformed problem ({', '.join(names)}) first, then " if names else ""
+        raise SymbolicSolveError(f"{exc} (the order tried: {tried}the problem as given)") from None
 
 
 def _kkt_points_work(problem: Problem) -> tuple[KKTCandidate, ...]:
@@ -894,7 +908,7 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     """
     problem = symbolic_problem(problem, "solve_symbolic()")
     limit = _check_timeout(timeout)
-    result = run_with_timeout(_solve_work, (problem,), limit, "solve_symbolic")
+    result = _run_explained(_solve_work, problem, limit, "solve_symbolic")
     # in this process: the convexity test imports cvxpy once here, not in every sympy worker
     return replace(result, scope=_scope(problem)) if result.status == "optimal" else result
 

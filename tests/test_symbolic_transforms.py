@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import lagrangekit as lk
 from lagrangekit.symbolic_conditions import convex_in_variables, kkt_conditions
@@ -338,3 +340,60 @@ def test_derivation_names_the_transform():
     text = str(lk.derivation(problem))
     assert "Transforms" in text and "log of the objective" in text
     assert r"\text{transform: log of the objective" in lk.derivation(problem).latex
+
+
+# ------------------------------------------------------------------ hostile objectives
+_EXPONENTS = st.sampled_from([R(-3, 2), R(-1), R(0), R(1, 3), R(1, 2), R(1), R(2), R(5, 2), a])
+_COEFFS = st.sampled_from([R(-2), R(0), R(1, 7), R(1), R(3), p, -p])
+
+
+def _objectives(draw) -> sp.Expr:
+    kind = draw(st.sampled_from(["product", "power", "sum"]))
+    if kind == "product":
+        bases = draw(st.lists(st.sampled_from([x, y, u, v, x + 1, u - v]), min_size=1, max_size=3))
+        return draw(_COEFFS) * sp.Mul(*(base ** draw(_EXPONENTS) for base in bases))
+    if kind == "power":
+        quad = draw(st.sampled_from([u**2 + v**2, (u - 1) ** 2 + 3, u**2 - v**2, u * v, u + v, x**2 + y]))
+        return draw(_COEFFS) * quad ** draw(_EXPONENTS)
+    return draw(_COEFFS) * x + y ** draw(_EXPONENTS)
+
+
+def _check_transform(objective: sp.Expr, sense: str) -> None:
+    """Whatever objective_transform returns keeps the feasible set and satisfies ∇f = φ'·∇t at
+    sample points where f is real and positive-based (so μ = φ'·μₜ is exact)."""
+    build = lk.maximize if sense == "max" else lk.minimize
+    variables = sorted(objective.free_symbols - {a, p}, key=str) or [x]
+    problem = build(objective, {"c": u + x <= 3}, variables=variables)
+    found = objective_transform(problem)
+    if found is None:
+        return
+    assert found.problem.constraints == problem.constraints and found.problem.bounds == problem.bounds
+    assert found.problem.sense == problem.sense
+    sample = {x: R(3, 2), y: R(5, 7), u: R(7, 3), v: R(1, 5), a: R(2, 3), p: R(5, 4)}
+    for w in problem.variables:
+        lhs = sp.diff(problem.objective, w).xreplace(sample)
+        rhs = (found.factor * sp.diff(found.problem.objective, w)).xreplace(sample)
+        assert abs(complex(sp.N(lhs - rhs, 30))) < 1e-20
+    assert sp.N(found.factor.xreplace(sample)) > 0
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), sense=st.sampled_from(["min", "max"]))
+def test_transforms_of_hostile_objectives(data, sense):
+    _check_transform(data.draw(st.composite(lambda draw: _objectives(draw))()), sense)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), sense=st.sampled_from(["min", "max"]))
+def test_transforms_of_hostile_objectives_many(data, sense):
+    _check_transform(data.draw(st.composite(lambda draw: _objectives(draw))()), sense)
+
+
+def test_transform_refuses_what_is_not_monotone():
+    # a negative or zero factor reverses or flattens the order; x + 1 under a real power can be
+    # negative; sqrt of an indefinite form is not real everywhere
+    assert objective_transform(lk.maximize(-2 * x**R(1, 2) * y, {"c": x + y <= 1})) is None
+    assert objective_transform(lk.maximize((u + 1) ** 2 * v**2, {"c": u + v <= 1})) is None
+    assert objective_transform(lk.minimize(-p * (u**2 + v**2), {"c": u + v <= 1}, variables=[u, v])) is None
+    assert objective_transform(lk.minimize(sp.sqrt(u * v), {"c": u + v <= 1})) is None
