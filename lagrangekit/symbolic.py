@@ -833,7 +833,10 @@ def _stationary(problem: Problem, point: Mapping[sp.Symbol, sp.Expr], mults: Map
     lagr = problem.lagrangian(include_bounds=True).xreplace({symbols[k]: v for k, v in mults.items()})
     for v in problem.variables:
         value = sp.diff(lagr, v).xreplace(dict(point))
-        if (sp.simplify(value) if value.free_symbols else tidy_exact(value)) != 0:
+        if not value.free_symbols:
+            if tidy_exact(value) != 0:
+                return False
+        elif sp.cancel(sp.powsimp(sp.expand(value), force=False)) != 0 and sp.simplify(value) != 0:
             return False
     return True
 

@@ -70,11 +70,11 @@ def _readable(lhs: sp.Expr, strict: bool) -> sp.Basic:
 
 def kkt_conditions(nonnegative: Sequence[sp.Expr], positive: Sequence[sp.Expr]) -> sp.Basic:
     """The conjunction of e >= 0 for ``nonnegative`` and e > 0 for ``positive``, simplified:
-    factors of known sign (from the parameters' assumptions, and from the conditions already
-    read, simplest first) are divided out. ``sympy.false`` when one cannot hold."""
+    factors of known sign (from the parameters' assumptions, and from the strict conditions
+    read before, simplest first) are divided out. ``sympy.false`` when one cannot hold."""
     items = sorted(
-        [(sp.simplify(e), False) for e in nonnegative] + [(sp.simplify(e), True) for e in positive],
-        key=lambda item: sp.count_ops(item[0]),
+        [(sp.sympify(e), False) for e in nonnegative] + [(sp.sympify(e), True) for e in positive],
+        key=lambda item: (not item[1], sp.count_ops(item[0])),  # strict ones first: they give signs
     )
     known: list[sp.Expr] = []
     out: list[sp.Basic] = []

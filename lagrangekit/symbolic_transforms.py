@@ -41,12 +41,12 @@ class ObjectiveTransform:
     def multipliers_back(self, point: Mapping[sp.Symbol, sp.Expr], multipliers: Mapping[str, sp.Expr]):
         """The original problem's multipliers at ``point``, or None when φ′ is not a positive
         finite number there (the original f is not differentiable or φ is not increasing)."""
-        scale = sp.simplify(self.factor.xreplace(dict(point)))
+        scale = self.factor.xreplace(dict(point))
         if scale.has(sp.zoo, sp.nan, sp.oo) or scale.is_positive is False or scale.is_zero:
             return None
         if scale.is_number and not (scale.is_extended_real and scale.evalf(30) > 0):
             return None
-        return {k: sp.simplify(scale * v) for k, v in multipliers.items()}
+        return {k: scale * v for k, v in multipliers.items()}  # the caller tidies them
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,23 @@ def test_two_goods_symbolic_with_cap_is_piecewise():
     parametric_stationarity_zero(problem, dict(corner.point), dict(corner.multipliers))
 
 
+@pytest.mark.slow
+def test_three_goods_symbolic_with_cap_is_piecewise():
+    # z = m/(5r) while that is <= 1 (m <= 5r); else z = 1 and the rest m - r is split 5/8 : 3/8
+    problem = lk.maximize(
+        CD3, {"budget": sp.Eq(p * x + q * y + r * z, m), "cap": z <= 1}, variables=[x, y, z]
+    )
+    res = lk.solve_symbolic(problem, timeout=60)
+    corner = next(c for c in res.candidates if c.active == ("cap",))
+    assert corner.conditions.subs({m: 10, r: 1}) and not corner.conditions.subs({m: 4, r: 1})
+    demand = {x: 5 * (m - r) / (8 * p), y: 3 * (m - r) / (8 * q), z: 1}
+    assert all(same(corner.point[w], demand[w]) for w in demand)
+    assert same(corner.multipliers["budget"], sp.diff(CD3.xreplace(demand), m))
+    values = {m: 4, r: 1, p: 2, q: 3}  # m <= 5r: the free demand
+    assert same(res.exact[z].subs(values), R(4, 5)) and same(res.exact[x].subs(values), 1)
+    parametric_stationarity_zero(problem, dict(corner.point), dict(corner.multipliers))
+
+
 # ------------------------------------------------------------- economics textbook problems
 ECONOMICS = {
     # cost minimization: min 4L + K s.t. √(LK) = 8: tangency K/L = 4 gives L = 4, K = 16;
@@ -393,7 +410,7 @@ def test_transforms_of_hostile_objectives_many(data, sense):
 def test_transform_refuses_what_is_not_monotone():
     # a negative or zero factor reverses or flattens the order; x + 1 under a real power can be
     # negative; sqrt of an indefinite form is not real everywhere
-    assert objective_transform(lk.maximize(-2 * x**R(1, 2) * y, {"c": x + y <= 1})) is None
+    assert objective_transform(lk.maximize(-2 * x ** R(1, 2) * y, {"c": x + y <= 1})) is None
     assert objective_transform(lk.maximize((u + 1) ** 2 * v**2, {"c": u + v <= 1})) is None
     assert objective_transform(lk.minimize(-p * (u**2 + v**2), {"c": u + v <= 1}, variables=[u, v])) is None
     assert objective_transform(lk.minimize(sp.sqrt(u * v), {"c": u + v <= 1})) is None
