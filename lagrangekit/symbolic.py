@@ -704,11 +704,19 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     as. A continuum of KKT points (such as the line x = −y for (x + y)²) is returned as one
     candidate with its ``family`` and an exact member as ``point``.
 
+    When a transform of :mod:`lagrangekit.symbolic_transforms` applies (log of a positive
+    product of powers, a power of a nonnegative quadratic, scaling, substitution of variables
+    fixed by linear equalities), the transformed problem is solved first and its KKT points are
+    mapped back, each verified exactly (∇ₓL = 0 for the original problem, with the original's
+    multipliers); if that route fails, the problem is solved as given.
+
     Parameters
     ----------
     problem : Problem
-        The problem. Free symbols that are not variables are parameters; they are supported with
-        equality constraints only, and the answers are expressions in the parameters.
+        The problem. Free symbols that are not variables are parameters; the answers are
+        expressions in the parameters. Inequalities are supported with parameters when the
+        (transformed) problem is convex in the variables with affine constraints; each candidate
+        then carries its ``conditions`` on the parameters.
     timeout : float or None, default 30
         Seconds before giving up with :class:`SymbolicSolveError`; None means no limit.
 
@@ -884,9 +892,11 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     on every variable, affine constraints and an objective that interval arithmetic bounds on
     the box; otherwise ``"local"``.
 
-    Parametric problems (equality constraints only) return expressions in the parameters; then
-    ``x`` is NaN, the KKT report is verified symbolically, and the candidates are ranked only
-    when a single one qualifies.
+    Parametric problems return expressions in the parameters; then ``x`` is NaN, the KKT report
+    is verified symbolically, and the candidates are ranked only when a single one qualifies,
+    or, for inequalities on a problem convex in the variables (Cobb–Douglas with a cap, after
+    its log transform), each is the global optimum under its ``conditions`` and the exact
+    values are ``Piecewise`` over them. ``transforms`` names the transforms used.
 
     Parameters
     ----------

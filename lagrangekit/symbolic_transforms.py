@@ -214,16 +214,34 @@ def _pivot(expr: sp.Expr, candidates: list[sp.Symbol], variables: tuple[sp.Symbo
     return None
 
 
+def _domain_restricted(v: sp.Symbol, exprs: list[sp.Expr]) -> bool:
+    """Whether ``v`` stands in a log or under a non-integer power, whose domain (v > 0 or
+    v >= 0) substitution would hide inside a longer expression."""
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, sp.log) and node.args[0].has(v):
+                return True
+            if isinstance(node, sp.Pow) and node.base.has(v) and node.exp.is_integer is not True:
+                return True
+    return False
+
+
 def linear_elimination(problem: Problem) -> Elimination | None:
     """Substitute the variables fixed by linear equalities (see the module docstring), or None.
 
     Only variables without finite bounds and without sign assumptions are eliminated (a bound
-    or ``positive=True`` would become a new inequality); at least one variable is kept.
+    or ``positive=True`` would become a new inequality), and none that stands in a log or under
+    a non-integer power (its implied domain); at least one variable is kept.
     """
+    exprs = [problem.objective, *(c.expr for c in problem.constraints)]
     free = [
         v
         for v, (lo, hi) in zip(problem.variables, problem.bounds)
-        if lo is None and hi is None and v.is_positive is None and v.is_nonnegative is None
+        if lo is None
+        and hi is None
+        and v.is_positive is None
+        and v.is_nonnegative is None
+        and not _domain_restricted(v, exprs)
     ]
     values: dict[sp.Symbol, sp.Expr] = {}
     used: list[str] = []

@@ -414,3 +414,15 @@ def test_transform_refuses_what_is_not_monotone():
     assert objective_transform(lk.maximize((u + 1) ** 2 * v**2, {"c": u + v <= 1})) is None
     assert objective_transform(lk.minimize(-p * (u**2 + v**2), {"c": u + v <= 1}, variables=[u, v])) is None
     assert objective_transform(lk.minimize(sp.sqrt(u * v), {"c": u + v <= 1})) is None
+
+
+@pytest.mark.slow
+def test_text_problem_with_real_variables():
+    # the CLI case: real x, y, z (from text); x^(1/2) etc. are real only for x >= 0,
+    # and f = 0 there, so the log route keeps the maximizer: x = 3, y = 6/5, z = 12/5 as above
+    problem = lk.parse_problem("maximize x**(1/2)*y**(3/10)*z**(1/5) subject to budget: 2*x + 3*y + z == 12")
+    res = lk.solve_symbolic(problem, timeout=60)
+    xs = dict(zip((w.name for w in problem.variables), problem.variables))
+    assert (res.exact[xs["x"]], res.exact[xs["y"]], res.exact[xs["z"]]) == (3, R(6, 5), R(12, 5))
+    assert [t.split(":")[0] for t in res.transforms] == ["log of the objective"]
+    stationarity_zero(problem, res)
