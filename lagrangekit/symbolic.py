@@ -961,12 +961,18 @@ def _solve_work(problem: Problem) -> Result:
         if unbounded is not None:
             return _empty_result(problem, "unbounded", unbounded + _parameter_hint(problem))
         point = ", ".join(f"{v} = {format_value(val)}" for v, val in zip(problem.variables, feasible))
+        outside = [v.name for v, val in zip(problem.variables, feasible) if _breaks_sign(v, val)]
+        where = f"the problem is feasible (for example {point})"
+        if outside:  # a point of the closure only: the sign assumptions of these variables fail there
+            where = (
+                f"the constraints hold at {point}, on the boundary of the domain of {', '.join(outside)} "
+                "(their sign assumptions), so feasibility inside that domain is not shown"
+            )
         return _empty_result(
             problem,
             "no_kkt_point",
-            f"no KKT point, though the problem is feasible (for example {point}): an optimum, if one "
-            "exists, sits where a constraint qualification fails (as at a cusp), or the infimum is "
-            "not attained" + _parameter_hint(problem),
+            f"no KKT point, though {where}: an optimum, if one exists, sits where a constraint "
+            "qualification fails (as at a cusp), or the infimum is not attained" + _parameter_hint(problem),
         )
     if not problem.parameters:
         unbounded = unbounded_message(problem, [[c.point[v] for v in problem.variables] for c in candidates])
@@ -1028,6 +1034,14 @@ def _solve_work(problem: Problem) -> Result:
         scope="local",  # solve_symbolic decides the scope
         transforms=transforms,
     )
+
+
+def _breaks_sign(v: sp.Symbol, value: sp.Expr) -> bool:
+    """Whether ``value`` violates the sign assumption of the variable ``v`` (0 for a positive one)."""
+    sign = exact_sign(tidy_exact(value)) if value.is_number else None
+    if sign is None:
+        return False
+    return bool(v.is_positive and sign <= 0 or v.is_nonnegative and sign < 0 or v.is_negative and sign >= 0)
 
 
 def _parameter_hint(problem: Problem) -> str:

@@ -426,3 +426,13 @@ def test_text_problem_with_real_variables():
     assert (res.exact[xs["x"]], res.exact[xs["y"]], res.exact[xs["z"]]) == (3, R(6, 5), R(12, 5))
     assert [t.split(":")[0] for t in res.transforms] == ["log of the objective"]
     stationarity_zero(problem, res)
+
+
+def test_no_kkt_point_example_respects_sign_assumptions():
+    # min x + y² s.t. x + y <= 0 with x > 0: the infimum 0 is approached as x, y → 0 and never
+    # attained; the closest point of the constraints, (0, 0), lies outside x's domain, and the
+    # message must not present it as a feasible point
+    t = sp.Symbol("t", positive=True)
+    res = lk.solve_symbolic(lk.minimize(t + u**2, {"c": t + u <= 0}))
+    assert res.status == "no_kkt_point"
+    assert "boundary of the domain of t" in res.message and "the problem is feasible" not in res.message
