@@ -302,9 +302,12 @@ class Result:
 
     @property
     def exact_fun(self) -> Any:
-        """The exact objective of an exact result (that of its optimal candidates), else None."""
+        """The exact objective of an exact result (that of its optimal candidates, or the
+        parametric expression in ``fun``), else None."""
         if self.exact is None:
             return None
+        if _is_sympy(self.fun):  # a parametric answer: its expression (Piecewise over conditions)
+            return self.fun
         return next((c.fun for c in self.candidates if getattr(c, "optimal", False)), None)
 
     def __str__(self) -> str:

@@ -139,6 +139,7 @@ def test_two_goods_symbolic_with_cap_is_piecewise():
         else:
             value = f.xreplace({x: 2 * m / (3 * p), y: m / (3 * q)})
         assert same(res.exact["budget"].subs(values), sp.diff(value, m).subs(values))
+        assert same(res.exact_fun.subs(values), value.subs(values))
     corner = next(c for c in res.candidates if c.active == ("cap",))
     assert corner.conditions == sp.And(m >= 15 * p, m > 10 * p)
     parametric_stationarity_zero(problem, dict(corner.point), dict(corner.multipliers))
