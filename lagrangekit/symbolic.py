@@ -527,6 +527,11 @@ def _accept(
     if not all(_is_real(v) for v in values + lam + list(mu_a.values())):
         return None
     mu = [mu_a.get(i, sp.Integer(0)) for i in range(m_i)]
+    if conditional and family is not None:
+        raise SymbolicSolveError(
+            "a continuum of KKT points of a parametric problem with inequalities is not supported; "
+            "substitute values with problem.subs({...})"
+        )
     if conditional:
         subs = dict(zip(system.variables, values))
         slack = [-c.expr.xreplace(subs) for k, c in enumerate(system.ineqs) if k not in active]
@@ -949,6 +954,12 @@ def _solve_work(problem: Problem) -> Result:
             return _empty_result(problem, "unbounded", f"{unbounded} (found before solving for KKT points)")
     candidates, transforms = _kkt_search(problem)
     best = [c for c in candidates if c.optimal]
+    if not candidates and problem.parameters and problem.all_inequalities():
+        raise SymbolicSolveError(
+            "no isolated KKT point was found for any values of the parameters (a continuum of KKT "
+            "points is not searched for in parametric problems, and feasibility is not decided "
+            "symbolically); substitute values with problem.subs({...})"
+        )
     if not candidates:
         feasible = _feasible_point(problem)
         if feasible is None:

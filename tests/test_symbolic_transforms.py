@@ -437,3 +437,15 @@ def test_no_kkt_point_example_respects_sign_assumptions():
     res = lk.solve_symbolic(lk.minimize(t + u**2, {"c": t + u <= 0}))
     assert res.status == "no_kkt_point"
     assert "boundary of the domain of t" in res.message and "the problem is feasible" not in res.message
+
+
+def test_parametric_inequalities_without_isolated_points_raise():
+    # min c(x + y) s.t. x + y >= m over x, y > 0: the minimizers fill the segment x + y = m,
+    # a continuum that is not searched for with parameters; max x + 2y s.t. x + y <= m over
+    # x, y > 0 has no maximizer (the supremum 2m needs x = 0): neither gets a status claim
+    for problem in (
+        lk.minimize(p * x + p * y, {"b": x + y >= m}, variables=[x, y]),
+        lk.maximize(x + 2 * y, {"b": x + y <= m}, variables=[x, y]),
+    ):
+        with pytest.raises(lk.SymbolicSolveError, match="substitute values"):
+            lk.solve_symbolic(problem)
