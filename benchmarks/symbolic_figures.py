@@ -1,7 +1,9 @@
 """Figures for the symbolic route and the KKT checker (run: python benchmarks/symbolic_figures.py).
 
-1. solve_symbolic on the TEXTBOOK cases T1–T6 and the hand-derived test problems: how many are
-   solved exactly, and the slowest wall time (median of 3 runs, after one warm-up).
+1. solve_symbolic on the TEXTBOOK cases T1–T6 and the hand-derived test problems, then on the
+   Cobb–Douglas figures of issue 17 (2 and 3 goods, numeric and symbolic prices and exponents,
+   with and without a cap): how many are solved exactly, and the slowest wall time (median of 3
+   runs, after one warm-up); the transforms used are named.
 2. solve_symbolic on every Hock–Schittkowski problem with a time limit: how many end with an
    exact optimum whose objective matches the published f* (1e-5 relative); the others raise
    SymbolicSolveError (time limit, unsolvable system) or land elsewhere.
@@ -9,10 +11,16 @@
 4. One numeric check_kkt on the 15-variable HS117 after compile() (median of 50 runs, BLAS
    pinned to one thread). There is no peer to compare with: neither scipy, cvxpy nor sympy
    ships a KKT checker or an exact active-set solver.
+
+``python benchmarks/symbolic_figures.py [limit] [--cpu]``: ``limit`` is the HS time limit in
+seconds (0 skips part 2); ``--cpu`` reports every time in CPU seconds of this process and its
+sympy workers, for a loaded machine where wall-clock time says little (the HS limit itself
+stays wall-clock, as in solve_symbolic: give a larger one and read the CPU seconds per problem).
 """
 
 from __future__ import annotations
 
+import resource
 import statistics
 import sys
 import time
@@ -68,36 +76,78 @@ def textbook_and_hand() -> dict[str, lk.Problem]:
     }
 
 
+def cobb_douglas() -> dict[str, lk.Problem]:
+    """The Cobb–Douglas figures of issue 17; p, q, r, m, a, b are parameters."""
+    X, Y, Z = sp.symbols("x y z", positive=True)
+    p, q, r, m, a, b = sp.symbols("p q r m a b", positive=True)
+    R = sp.Rational
+    cd2 = X ** R(2, 3) * Y ** R(1, 3)
+    cd3 = X ** R(1, 2) * Y ** R(3, 10) * Z ** R(1, 5)
+    sym2, sym3 = sp.Eq(p * X + q * Y, m), sp.Eq(p * X + q * Y + r * Z, m)
+    return {
+        "2 goods": lk.maximize(cd2, {"budget": sp.Eq(2 * X + Y, 30)}),
+        "2 goods, cap": lk.maximize(cd2, {"budget": sp.Eq(2 * X + Y, 30), "cap": X <= 5}),
+        "2 goods, prices": lk.maximize(cd2, {"budget": sym2}, variables=[X, Y]),
+        "2 goods, prices, cap": lk.maximize(cd2, {"budget": sym2, "cap": X <= 10}, variables=[X, Y]),
+        "2 goods, exponents": lk.maximize(X**a * Y**b, {"budget": sym2}, variables=[X, Y]),
+        "3 goods": lk.maximize(cd3, {"budget": sp.Eq(2 * X + 3 * Y + Z, 12)}),
+        "3 goods, cap": lk.maximize(cd3, {"budget": sp.Eq(2 * X + 3 * Y + Z, 12), "cap": Z <= 1}),
+        "3 goods, prices": lk.maximize(cd3, {"budget": sym3}, variables=[X, Y, Z]),
+        "3 goods, prices, cap": lk.maximize(cd3, {"budget": sym3, "cap": Z <= 1}, variables=[X, Y, Z]),
+    }
+
+
+def _exact_table(title: str, problems: dict[str, lk.Problem]) -> None:
+    print(f"== solve_symbolic, {title} (median of 3)")
+    worst = ("", 0.0)
+    solved = 0
+    for name, problem in problems.items():
+        try:
+            seconds, res = timed(lambda p=problem: lk.solve_symbolic(p), 3)
+        except lk.SymbolicSolveError as exc:
+            print(f"  {name:22s} SymbolicSolveError: {str(exc)[:70]}")
+            continue
+        solved += res.status == "optimal" and res.exact is not None
+        worst = max(worst, (name, seconds), key=lambda t: t[1])
+        used = "; ".join(t.split(":", 1)[0] for t in res.transforms) or "-"
+        print(f"  {name:22s} {res.status:8s} {seconds:6.3f} s  transforms: {used}")
+    print(f"  solved exactly: {solved}/{len(problems)}; slowest {worst[0]} {worst[1]:.3f} s")
+
+
+CPU = "--cpu" in sys.argv  # CPU seconds of this process and its sympy workers, not wall-clock
+
+
+def _clock() -> float:
+    if not CPU:
+        return time.perf_counter()
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def timed(fn, repeat: int) -> tuple[float, object]:
     times, out = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = _clock()
         out = fn()
-        times.append(time.perf_counter() - start)
+        times.append(_clock() - start)
     return statistics.median(times), out
 
 
 def main() -> None:
     lk.solve_symbolic(lk.minimize(x**2))  # warm-up: imports
-    print("== solve_symbolic, TEXTBOOK and hand-derived problems (median of 3)")
-    worst = ("", 0.0)
-    solved = 0
-    for name, problem in textbook_and_hand().items():
-        seconds, res = timed(lambda p=problem: lk.solve_symbolic(p), 3)
-        solved += res.status == "optimal" and res.exact is not None
-        worst = max(worst, (name, seconds), key=lambda t: t[1])
-        print(f"  {name:20s} {res.status:8s} {seconds:6.3f} s")
-    print(f"  solved exactly: {solved}/{len(textbook_and_hand())}; slowest {worst[0]} {worst[1]:.3f} s")
+    _exact_table("TEXTBOOK and hand-derived problems", textbook_and_hand())
+    _exact_table("Cobb–Douglas figures (issue 17)", cobb_douglas())
 
     cases = load_hs()
     if not cases:
         print("HS data absent")
         return
-    limit = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0  # 0 skips this part
+    numbers = [a for a in sys.argv[1:] if a != "--cpu"]
+    limit = float(numbers[0]) if numbers else 10.0  # 0 skips this part
     print(f"== solve_symbolic on {len(cases)} HS problems (timeout {limit:g} s each)")
     outcome: dict[str, list[str]] = {}
     for case in cases if limit > 0 else ():
-        start = time.perf_counter()
+        start = _clock()
         try:
             res = lk.solve_symbolic(case.problem, timeout=limit)
             good = res.status == "optimal" and abs(res.fun - case.f_star) <= 1e-5 * max(1, abs(case.f_star))
@@ -108,7 +158,7 @@ def main() -> None:
             )
         except lk.SymbolicSolveError as exc:
             key = "time limit" if "did not finish" in str(exc) else "SymbolicSolveError: " + str(exc)[:60]
-        outcome.setdefault(key, []).append(f"{case.name}({time.perf_counter() - start:.1f}s)")
+        outcome.setdefault(key, []).append(f"{case.name}({_clock() - start:.1f}s)")
     for key, names in sorted(outcome.items(), key=lambda kv: -len(kv[1])):
         print(f"  {len(names):3d}  {key}: {' '.join(names)}")
 

@@ -115,6 +115,13 @@ def _text_answer(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _tex_text(text: str) -> str:
+    """Plain text safe inside ``\\text{}``."""
+    escapes = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#"}
+    escapes |= {"%": r"\%", "&": r"\&", "$": r"\$"}
+    return "".join(escapes.get(char, char) for char in text)
+
+
 def _aligned(rows: list[str]) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
@@ -207,6 +214,10 @@ def derivation(problem: Problem, result: Result | None = None, *, timeout: float
         rf"&{sp.latex(c.expr)} \le 0,\; {sp.latex(m)} \ge 0,\; {sp.latex(m)}\,({sp.latex(c.expr)}) = 0"
         for c, m in ineqs
     ]
+    if result.transforms:
+        text += ["", "Transforms (each keeps the KKT points; multipliers are mapped back):"]
+        text += [f"  {t}" for t in result.transforms]
+        tex += [rf"&\text{{transform: {_tex_text(t)}}}" for t in result.transforms]
     if result.candidates:
         text += ["", f"KKT points ({len(result.candidates)}):"] + [f"  {c}" for c in result.candidates]
         tex += [

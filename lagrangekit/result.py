@@ -257,6 +257,9 @@ class Result:
         The certificate at ``x``.
     history : Mapping or None
         Per-iteration records (for example ``{"fun": [...]}``), or None.
+    transforms : tuple of str
+        The transforms of the problem an exact solver used, each saying what it did and why it
+        keeps the KKT points (:mod:`lagrangekit.symbolic_transforms`); empty when none was used.
     """
 
     x: np.ndarray
@@ -273,6 +276,7 @@ class Result:
     kkt: KKTReport | None = None
     history: Mapping[str, Any] | None = None
     scope: Scope | None = None
+    transforms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -285,6 +289,7 @@ class Result:
         object.__setattr__(self, "point", _freeze_mapping(self.point))
         object.__setattr__(self, "multipliers", _freeze_mapping(self.multipliers))
         object.__setattr__(self, "candidates", tuple(self.candidates))
+        object.__setattr__(self, "transforms", tuple(self.transforms))
         if self.exact is not None:
             object.__setattr__(self, "exact", _freeze_mapping(self.exact))
         if self.history is not None:
@@ -297,9 +302,12 @@ class Result:
 
     @property
     def exact_fun(self) -> Any:
-        """The exact objective of an exact result (that of its optimal candidates), else None."""
+        """The exact objective of an exact result (that of its optimal candidates, or the
+        parametric expression in ``fun``), else None."""
         if self.exact is None:
             return None
+        if _is_sympy(self.fun):  # a parametric answer: its expression (Piecewise over conditions)
+            return self.fun
         return next((c.fun for c in self.candidates if getattr(c, "optimal", False)), None)
 
     def __str__(self) -> str:
@@ -309,6 +317,7 @@ class Result:
         ]
         if self.message:
             lines.append(f"  {self.message}")
+        lines.extend(f"  transform: {t}" for t in self.transforms)
         exact_fun = self.exact_fun
         rows = [("f", format_value(self.fun if exact_fun is None else exact_fun))]
         exact = self.exact or {}

@@ -25,7 +25,9 @@ from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
+from .symbolic_conditions import convex_in_variables, kkt_conditions
 from .symbolic_rays import feasible_start, unbounded_message
+from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
 
@@ -58,6 +60,10 @@ class KKTCandidate:
         For a continuum of KKT points (for example min (x + y)², stationary on x = −y), the
         family's expressions in its free variables; ``point`` is then one exact member (the
         objective is constant along such a family). None for isolated points.
+    conditions : sympy.Boolean
+        For a parametric problem with inequalities, the parameter values for which this is a
+        KKT point (μ_A >= 0, the other inequalities hold, positive variables > 0); ``true``
+        otherwise.
     """
 
     point: Mapping[sp.Symbol, sp.Expr]
@@ -67,6 +73,7 @@ class KKTCandidate:
     active: tuple[str, ...] = ()
     optimal: bool = False
     family: Mapping[sp.Symbol, sp.Expr] | None = None
+    conditions: Any = sp.true
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "point", MappingProxyType(dict(self.point)))
@@ -87,6 +94,7 @@ class KKTCandidate:
             "family": None
             if self.family is None
             else to_jsonable({str(k): v for k, v in self.family.items()}),
+            "conditions": str(self.conditions),
         }
 
     def __str__(self) -> str:
@@ -96,6 +104,8 @@ class KKTCandidate:
         text = f"{self.classification}{best}: {values}; f = {format_value(self.fun)}" + (
             f"; {mults}" if mults else ""
         )
+        if self.conditions is not sp.true:
+            text += f"; when {self.conditions}"
         if self.family is not None:
             text += "; a point of the continuum " + ", ".join(f"{k} = {v}" for k, v in self.family.items())
         return text
@@ -456,10 +466,12 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
     system = _System.build(problem)
     n, m_e, m_i = len(system.variables), len(system.eqs), len(system.ineqs)
     parametric = bool(problem.parameters)
-    if parametric and m_i:
+    if parametric and m_i and not convex_in_variables(problem):
         raise SymbolicSolveError(
             f"parametric problems (parameters {[p.name for p in problem.parameters]}) are solved "
-            "symbolically only with equality constraints; substitute values with problem.subs({...})"
+            "symbolically only with equality constraints, or with inequalities when the problem is "
+            "convex in the variables with affine constraints (as Cobb–Douglas after its log "
+            "transform); substitute values with problem.subs({...})"
         )
     dead: list[frozenset[int]] = []
     seen: list[tuple[Any, ...]] = []
@@ -482,7 +494,7 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
             ):
                 continue  # degenerate vertices are searched for polynomial constraints only
             for sol, family in _solve_active_set(system, active):
-                candidate = _accept(system, sol, family, active, parametric)
+                candidate = _accept(system, sol, family, active, parametric and m_i > 0)
                 if candidate is None:
                     continue
                 key = (
@@ -502,22 +514,40 @@ def _accept(
     sol: dict[sp.Symbol, sp.Expr],
     family: dict[sp.Symbol, sp.Expr] | None,
     active: tuple[int, ...],
-    parametric: bool,
+    conditional: bool,
 ) -> KKTCandidate | None:
-    """The candidate of one solution, or None when it is complex, infeasible or has μ_A < 0."""
+    """The candidate of one solution, or None when it is complex, infeasible or has μ_A < 0.
+
+    ``conditional``: a parametric problem with inequalities (convex in the variables), whose
+    candidates hold under conditions on the parameters (None when those cannot hold)."""
     m_i = len(system.ineqs)
     values = [_tidy_any(sol[v]) for v in system.variables]
     lam = [_tidy_any(sol[s]) for s in system.lam]
     mu_a = {i: _tidy_any(sol[system.mu[i]]) for i in active}
     if not all(_is_real(v) for v in values + lam + list(mu_a.values())):
         return None
-    if not parametric:
+    mu = [mu_a.get(i, sp.Integer(0)) for i in range(m_i)]
+    if conditional and family is not None:
+        raise SymbolicSolveError(
+            "a continuum of KKT points of a parametric problem with inequalities is not supported; "
+            "substitute values with problem.subs({...})"
+        )
+    if conditional:
+        subs = dict(zip(system.variables, values))
+        slack = [-c.expr.xreplace(subs) for k, c in enumerate(system.ineqs) if k not in active]
+        conditions = kkt_conditions(
+            [mu_a[i] for i in active] + slack,
+            [val for v, val in zip(system.variables, values) if v.is_positive],
+        )
+        if conditions is sp.false:
+            return None
+        return _conditional_candidate(system, values, lam, mu, active, conditions)
+    if not system.problem.parameters:
         if any(exact_sign(mu_a[i]) < 0 for i in active):
             return None
         subs = dict(zip(system.variables, values))
         if any(exact_sign(tidy_exact(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
             return None
-    mu = [mu_a.get(i, sp.Integer(0)) for i in range(m_i)]
     if family is not None:
         family = {k: sp.simplify(v) for k, v in family.items()}
     return _candidate(system, values, lam, mu, family)
@@ -558,6 +588,24 @@ def _candidate(
         classification=kind,
         active=tuple(system.ineqs[i].name for i in active),
         family=family,
+    )
+
+
+def _conditional_candidate(
+    system: _System, values: list, lam: list, mu: list, active: tuple[int, ...], conditions: Any
+) -> KKTCandidate:
+    """A KKT point of a parametric problem convex in the variables: a global minimizer of the
+    minimize form (so classified as its local optimum) wherever ``conditions`` hold."""
+    problem = system.problem
+    subs = dict(zip(system.variables, values))
+    multipliers = dict(zip((c.name for c in system.eqs), lam)) | dict(zip((c.name for c in system.ineqs), mu))
+    return KKTCandidate(
+        point=subs,
+        multipliers=multipliers,
+        fun=sp.simplify(problem.objective.xreplace(subs)),
+        classification="local max" if problem.is_maximize else "local min",
+        active=tuple(system.ineqs[i].name for i in active),
+        conditions=conditions,
     )
 
 
@@ -635,7 +683,8 @@ def _mark_optimal(problem: Problem, candidates: list[KKTCandidate]) -> list[KKTC
     eligible = [c for c in candidates if c.classification in (target, "undetermined")]
     chosen: list[KKTCandidate] = []
     if problem.parameters:
-        chosen = eligible if len(eligible) == 1 else []
+        conditional = any(c.conditions is not sp.true for c in eligible)
+        chosen = eligible if len(eligible) == 1 or conditional else []
     elif eligible:
         sign = -1 if problem.is_maximize else 1
         best = min(eligible, key=lambda c: float(sign * c.fun))
@@ -660,11 +709,19 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     as. A continuum of KKT points (such as the line x = −y for (x + y)²) is returned as one
     candidate with its ``family`` and an exact member as ``point``.
 
+    When a transform of :mod:`lagrangekit.symbolic_transforms` applies (log of a positive
+    product of powers, a power of a nonnegative quadratic, scaling, substitution of variables
+    fixed by linear equalities), the transformed problem is solved first and its KKT points are
+    mapped back, each verified exactly (∇ₓL = 0 for the original problem, with the original's
+    multipliers); if that route fails, the problem is solved as given.
+
     Parameters
     ----------
     problem : Problem
-        The problem. Free symbols that are not variables are parameters; they are supported with
-        equality constraints only, and the answers are expressions in the parameters.
+        The problem. Free symbols that are not variables are parameters; the answers are
+        expressions in the parameters. Inequalities are supported with parameters when the
+        (transformed) problem is convex in the variables with affine constraints; each candidate
+        then carries its ``conditions`` on the parameters.
     timeout : float or None, default 30
         Seconds before giving up with :class:`SymbolicSolveError`; None means no limit.
 
@@ -691,15 +748,110 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     """
     problem = symbolic_problem(problem, "kkt_points()")
     limit = _check_timeout(timeout)
-    return run_with_timeout(_kkt_points_work, (problem,), limit, "kkt_points")
+    return _run_explained(_kkt_points_work, problem, limit, "kkt_points")
+
+
+def _run_explained(func: Callable[[Problem], Any], problem: Problem, limit: float | None, what: str) -> Any:
+    """:func:`run_with_timeout`, with a time-limit message that says which routes were tried."""
+    try:
+        return run_with_timeout(func, (problem,), limit, what)
+    except SymbolicSolveError as exc:
+        if "did not finish" not in str(exc):
+            raise
+        objective = objective_transform(problem)
+        elimination = linear_elimination(objective.problem if objective is not None else problem)
+        names = [t.description.split(":", 1)[0] for t in (objective, elimination) if t is not None]
+        tried = f"the transformed problem ({', '.join(names)}) first, then " if names else ""
+        raise SymbolicSolveError(f"{exc} (the order tried: {tried}the problem as given)") from None
 
 
 def _kkt_points_work(problem: Problem) -> tuple[KKTCandidate, ...]:
+    return _kkt_search(problem)[0]
+
+
+def _kkt_search(problem: Problem) -> tuple[tuple[KKTCandidate, ...], tuple[str, ...]]:
+    """The KKT points, marked, and the transforms used to find them (see
+    :mod:`lagrangekit.symbolic_transforms`): a transformed problem is solved first when one
+    applies, and the problem itself when none does or the transformed route fails."""
+    exact = _exact_problem(problem)
+    transformed = _transformed_search(exact)
+    if transformed is not None:
+        candidates, notes = transformed
+    else:
+        try:
+            candidates, notes = _enumerate(exact), ()
+        except (NotImplementedError, ValueError, TypeError) as exc:
+            raise SymbolicSolveError(f"sympy cannot solve the KKT system: {exc}; {_HINT}") from exc
+    return tuple(_mark_optimal(problem, candidates)), notes
+
+
+def _transformed_search(problem: Problem) -> tuple[list[KKTCandidate], tuple[str, ...]] | None:
+    """KKT points of ``problem`` found on its transformed form and mapped back, each verified
+    exactly (∇ₓL = 0 for the original problem); None when no transform applies, the transformed
+    problem has no KKT point or fails, or a point does not map back."""
+    objective = objective_transform(problem)
+    base = objective.problem if objective is not None else problem
+    elimination = linear_elimination(base)
+    if objective is None and elimination is None:
+        return None
+    target = elimination.problem if elimination is not None else base
     try:
-        candidates = _enumerate(_exact_problem(problem))
-    except (NotImplementedError, ValueError, TypeError) as exc:
-        raise SymbolicSolveError(f"sympy cannot solve the KKT system: {exc}; {_HINT}") from exc
-    return tuple(_mark_optimal(problem, candidates))
+        found = _enumerate(target)
+    except (SymbolicSolveError, NotImplementedError, ValueError, TypeError):
+        return None
+    mapped = [_map_back(problem, c, objective, elimination) for c in found]
+    if not mapped or any(c is None for c in mapped):
+        return None
+    notes = tuple(t.description for t in (objective, elimination) if t is not None)
+    return [c for c in mapped if c is not None], notes
+
+
+def _map_back(
+    problem: Problem,
+    cand: KKTCandidate,
+    objective: ObjectiveTransform | None,
+    elimination: Elimination | None,
+) -> KKTCandidate | None:
+    """The candidate of the transformed problem as one of ``problem``, or None when it does not
+    map back to an exact KKT point of ``problem``."""
+    point: dict[sp.Symbol, sp.Expr] = dict(cand.point)
+    mults: dict[str, sp.Expr] | None = dict(cand.multipliers)
+    family = None if cand.family is None else dict(cand.family)
+    if elimination is not None:
+        point = elimination.point_back(point)
+        mults = elimination.multipliers_back(point, mults)
+        family = None if family is None else elimination.point_back(family)
+    if objective is not None and mults is not None:
+        mults = objective.multipliers_back(point, mults)
+    if mults is None:
+        return None
+    point = {v: _tidy_any(point[v]) for v in problem.variables}
+    names = [c.name for c in problem.equalities + problem.all_inequalities()]
+    mults = {k: _tidy_any(mults[k]) for k in names}
+    if not _stationary(problem, point, mults):
+        return None
+    fun = problem.objective.xreplace(point)
+    return replace(
+        cand,
+        point=point,
+        multipliers=mults,
+        fun=sp.simplify(fun) if fun.free_symbols else tidy_exact(fun),
+        family=family,
+    )
+
+
+def _stationary(problem: Problem, point: Mapping[sp.Symbol, sp.Expr], mults: Mapping[str, sp.Expr]) -> bool:
+    """Whether ∇ₓL of ``problem`` vanishes exactly at ``point`` with ``mults``."""
+    symbols = problem.multipliers
+    lagr = problem.lagrangian(include_bounds=True).xreplace({symbols[k]: v for k, v in mults.items()})
+    for v in problem.variables:
+        value = sp.diff(lagr, v).xreplace(dict(point))
+        if not value.free_symbols:
+            if tidy_exact(value) != 0:
+                return False
+        elif sp.cancel(sp.powsimp(sp.expand(value), force=False)) != 0 and sp.simplify(value) != 0:
+            return False
+    return True
 
 
 def _feasible_point(problem: Problem) -> list | None:
@@ -745,9 +897,11 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     on every variable, affine constraints and an objective that interval arithmetic bounds on
     the box; otherwise ``"local"``.
 
-    Parametric problems (equality constraints only) return expressions in the parameters; then
-    ``x`` is NaN, the KKT report is verified symbolically, and the candidates are ranked only
-    when a single one qualifies.
+    Parametric problems return expressions in the parameters; then ``x`` is NaN, the KKT report
+    is verified symbolically, and the candidates are ranked only when a single one qualifies,
+    or, for inequalities on a problem convex in the variables (Cobb–Douglas with a cap, after
+    its log transform), each is the global optimum under its ``conditions`` and the exact
+    values are ``Piecewise`` over them. ``transforms`` names the transforms used.
 
     Parameters
     ----------
@@ -772,7 +926,9 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     """
     problem = symbolic_problem(problem, "solve_symbolic()")
     limit = _check_timeout(timeout)
-    return run_with_timeout(_solve_work, (problem,), limit, "solve_symbolic")
+    result = _run_explained(_solve_work, problem, limit, "solve_symbolic")
+    # in this process: the convexity test imports cvxpy once here, not in every sympy worker
+    return replace(result, scope=_scope(problem)) if result.status == "optimal" else result
 
 
 def _empty_result(
@@ -796,8 +952,14 @@ def _solve_work(problem: Problem) -> Result:
         unbounded = unbounded_message(problem, feasible_start(problem))
         if unbounded is not None:
             return _empty_result(problem, "unbounded", f"{unbounded} (found before solving for KKT points)")
-    candidates = _kkt_points_work(problem)
+    candidates, transforms = _kkt_search(problem)
     best = [c for c in candidates if c.optimal]
+    if not candidates and problem.parameters and problem.all_inequalities():
+        raise SymbolicSolveError(
+            "no isolated KKT point was found for any values of the parameters (a continuum of KKT "
+            "points is not searched for in parametric problems, and feasibility is not decided "
+            "symbolically); substitute values with problem.subs({...})"
+        )
     if not candidates:
         feasible = _feasible_point(problem)
         if feasible is None:
@@ -808,14 +970,20 @@ def _solve_work(problem: Problem) -> Result:
             )
         unbounded = unbounded_message(problem, [feasible])
         if unbounded is not None:
-            return _empty_result(problem, "unbounded", unbounded)
+            return _empty_result(problem, "unbounded", unbounded + _parameter_hint(problem))
         point = ", ".join(f"{v} = {format_value(val)}" for v, val in zip(problem.variables, feasible))
+        outside = [v.name for v, val in zip(problem.variables, feasible) if _breaks_sign(v, val)]
+        where = f"the problem is feasible (for example {point})"
+        if outside:  # a point of the closure only: the sign assumptions of these variables fail there
+            where = (
+                f"the constraints hold at {point}, on the boundary of the domain of {', '.join(outside)} "
+                "(their sign assumptions), so feasibility inside that domain is not shown"
+            )
         return _empty_result(
             problem,
             "no_kkt_point",
-            f"no KKT point, though the problem is feasible (for example {point}): an optimum, if one "
-            "exists, sits where a constraint qualification fails (as at a cusp), or the infimum is "
-            "not attained",
+            f"no KKT point, though {where}: an optimum, if one exists, sits where a constraint "
+            "qualification fails (as at a cusp), or the infimum is not attained" + _parameter_hint(problem),
         )
     if not problem.parameters:
         unbounded = unbounded_message(problem, [[c.point[v] for v in problem.variables] for c in candidates])
@@ -840,10 +1008,12 @@ def _solve_work(problem: Problem) -> Result:
     exact: dict[Any, Any] = dict(first.point) | dict(first.multipliers)
     if problem.parameters:
         x = np.full(problem.n, np.nan)
-        point = dict(first.point)
-        multipliers = dict(first.multipliers)
-        report = _parametric_report(problem, first)
-        fun: Any = first.fun
+        if len(best) > 1 and first.conditions is not sp.true:
+            exact = {k: _piecewise(best, k) for k in exact}
+        point = {v: exact[v] for v in problem.variables}
+        multipliers = {k: exact[k] for k in first.multipliers}
+        report = _parametric_report(problem, best)
+        fun: Any = _piecewise(best, None) if len(best) > 1 and first.conditions is not sp.true else first.fun
     else:
         x = np.array([float(first.point[v]) for v in problem.variables])
         point = dict(zip(problem.variables, x.tolist()))
@@ -851,6 +1021,11 @@ def _solve_work(problem: Problem) -> Result:
         report = check_kkt(problem, dict(first.point), dict(first.multipliers), second_order=True)
         fun = float(first.fun)
     ties = f"; {len(best)} optimal points tie" if len(best) > 1 else ""
+    if problem.parameters and first.conditions is not sp.true:
+        ties = (
+            f"; the problem is convex in the variables, so each of the {len(best)} KKT point(s) is the "
+            "global optimum where its conditions on the parameters hold (exact values are Piecewise)"
+        )
     if first.family is not None:
         family = ", ".join(f"{k} = {v}" for k, v in first.family.items())
         ties += f"; the optimum is not unique: every KKT point of the continuum {family} ties, x is one"
@@ -867,7 +1042,31 @@ def _solve_work(problem: Problem) -> Result:
         exact=exact,
         candidates=candidates,
         kkt=report,
-        scope=_scope(problem),
+        scope="local",  # solve_symbolic decides the scope
+        transforms=transforms,
+    )
+
+
+def _breaks_sign(v: sp.Symbol, value: sp.Expr) -> bool:
+    """Whether ``value`` violates the sign assumption of the variable ``v`` (0 for a positive one)."""
+    sign = exact_sign(tidy_exact(value)) if value.is_number else None
+    if sign is None:
+        return False
+    return bool(v.is_positive and sign <= 0 or v.is_nonnegative and sign < 0 or v.is_negative and sign >= 0)
+
+
+def _parameter_hint(problem: Problem) -> str:
+    """A note naming the variables absent from the objective (a price or budget read as a
+    variable because ``variables=`` was not given), or ""."""
+    absent = [v for v in problem.variables if v not in problem.objective.free_symbols]
+    kept = [v for v in problem.variables if v not in absent]
+    if not absent or not kept:
+        return ""
+    names = ", ".join(v.name for v in absent)
+    return (
+        f"; note that {names} are variables of this problem, not in its objective (every free symbol "
+        "is a variable unless variables=[...] is given); if they are parameters such as prices or a "
+        f"budget, pass variables=[{', '.join(v.name for v in kept)}]"
     )
 
 
@@ -907,24 +1106,47 @@ def _bounded_on_box(problem: Problem) -> bool:
     return bool(value.is_number and value.is_finite)
 
 
-def _parametric_report(problem: Problem, cand: KKTCandidate) -> KKTReport:
-    """Exact symbolic verification of a parametric candidate (equality constraints only)."""
-    subs = dict(cand.point)
-    lagr = problem.lagrangian().xreplace({problem.multipliers[k]: v for k, v in cand.multipliers.items()})
-    stationarity = [sp.simplify(sp.diff(lagr, v).xreplace(subs)) for v in problem.variables]
-    primal = [sp.simplify(c.expr.xreplace(subs)) for c in problem.equalities]
-    if any(e != 0 for e in stationarity + primal):
-        raise SymbolicSolveError(
-            "the parametric KKT point could not be verified symbolically; substitute values with "
-            f"problem.subs({{...}}) or {_HINT}"
+def _piecewise(candidates: Sequence[KKTCandidate], key: Any) -> sp.Expr:
+    """``Piecewise`` of the candidates' value of ``key`` (a variable, a multiplier name, or None
+    for the objective) under their conditions."""
+
+    def value(c: KKTCandidate) -> sp.Expr:
+        if key is None:
+            return c.fun
+        return c.point[key] if isinstance(key, sp.Symbol) else c.multipliers[key]
+
+    return sp.Piecewise(*((value(c), c.conditions) for c in candidates))
+
+
+def _parametric_report(problem: Problem, candidates: Sequence[KKTCandidate]) -> KKTReport:
+    """Exact symbolic verification of parametric candidates: ∇ₓL = 0, h = 0 and μ_i g_i = 0
+    simplify to 0 (μ >= 0 and g <= 0 are each candidate's conditions)."""
+    for cand in candidates:
+        subs = dict(cand.point)
+        lagr = problem.lagrangian(include_bounds=True).xreplace(
+            {problem.multipliers[k]: v for k, v in cand.multipliers.items()}
         )
+        stationarity = [sp.simplify(sp.diff(lagr, v).xreplace(subs)) for v in problem.variables]
+        primal = [sp.simplify(c.expr.xreplace(subs)) for c in problem.equalities]
+        slack = [
+            sp.simplify(cand.multipliers[c.name] * c.expr.xreplace(subs)) for c in problem.all_inequalities()
+        ]
+        if any(e != 0 for e in stationarity + primal + slack):
+            raise SymbolicSolveError(
+                "the parametric KKT point could not be verified symbolically; substitute values with "
+                f"problem.subs({{...}}) or {_HINT}"
+            )
     zero = sp.Integer(0)
+    conditional = candidates[0].conditions is not sp.true
     return KKTReport(
         stationarity=zero,
         primal_feasibility=zero,
         dual_feasibility=zero,
         complementary_slackness=zero,
-        multipliers=dict(cand.multipliers),
+        multipliers={k: _piecewise(candidates, k) for k in candidates[0].multipliers}
+        if conditional and len(candidates) > 1
+        else dict(candidates[0].multipliers),
         licq=None,
-        message="verified symbolically for all parameter values where the expressions are defined",
+        message="verified symbolically for all parameter values where the expressions are defined"
+        + (" and each piece's conditions hold" if conditional else ""),
     )

@@ -128,7 +128,15 @@ def _message(problem: Problem, start: Sequence, d: Sequence, *, toward_zero: boo
 
 
 def _all_constraints(problem: Problem) -> tuple[Constraint, ...]:
-    return problem.constraints + problem.bound_constraints()
+    """The constraints, the bounds, and the sign assumptions of the variables (a ray leaving
+    the domain of a ``positive=True`` variable is not feasible)."""
+    signs = []
+    for v in problem.variables:
+        if v.is_nonnegative:
+            signs.append(Constraint(f"sign:{v.name}", "ineq", -v))
+        elif v.is_nonpositive:
+            signs.append(Constraint(f"sign:{v.name}", "ineq", v))
+    return problem.constraints + problem.bound_constraints() + tuple(signs)
 
 
 def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tuple[list, tuple] | None:
