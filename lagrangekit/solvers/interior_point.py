@@ -44,6 +44,7 @@ _MAX_ITER = 200
 _STALL = 20  # Newton iterations allowed on one barrier μ <= 10·tol before giving up
 _POLISH_MU = 1e-3  # the polish is tried at each barrier decrease once μ is this small
 _POLISH_REACH = 1e-2  # and kept only when it moved x by at most this, relative to ‖x‖∞
+_POLISH_STEPS = 4  # Newton steps per active set on those tries: from a good iterate 2-3 suffice
 
 
 @dataclass
@@ -226,8 +227,8 @@ def interior_point(
         r_d = grad + Jh.T @ lam + JG.T @ z
         r_p = point.G + s
         s_d = max(100.0, (np.abs(lam).sum() + z.sum()) / max(1, me + mi)) / 100.0
-        floor = max(float(np.abs(point.h).max(initial=0.0)), float(np.abs(r_p).max(initial=0.0)))
-        floor = max(floor, float(np.abs(r_d).max(initial=0.0)) / s_d)  # the error without complementarity
+        primal = max(float(np.abs(point.h).max(initial=0.0)), float(np.abs(r_p).max(initial=0.0)))
+        floor = max(primal, float(np.abs(r_d).max(initial=0.0)) / s_d)  # the error without complementarity
 
         def barrier_error(
             mu: float, floor: float = floor, z: np.ndarray = z, s: np.ndarray = s, s_d: float = s_d
@@ -241,7 +242,7 @@ def interior_point(
             mu = max(tol / 10, min(_KAPPA_MU * mu, mu**_THETA_MU))
             filt.reset()
             if mu <= _POLISH_MU:
-                best = _polish(form, x, lam, z, s, best)
+                best = _polish(form, x, lam, z, s, best, steps=_POLISH_STEPS)
                 if best is not None and best[2] <= tol:
                     converged = True
                     break
@@ -255,6 +256,9 @@ def interior_point(
             break
         same_mu = same_mu + 1 if mu == last_mu and mu <= 10 * tol else 0
         last_mu = mu
+        if mu <= 10 * tol and primal <= tol and _runaway(lam, z, grad):
+            message = "ipm: the multipliers ran away at a feasible point (no KKT point: LICQ fails there)"
+            break
         if same_mu > _STALL:  # a cusp: convergence without multipliers is sublinear
             message = f"ipm stalled: {_STALL} Newton steps did not solve the barrier problem at μ = {mu:.1e}"
             break
@@ -294,12 +298,18 @@ def interior_point(
                 diverged=True,
             )
     if best is None or not converged:
-        best = _polish(form, point.x, lam, z, point.s, best)
+        best = _polish(form, point.x, lam, z, point.s, best, steps=_POLISH_STEPS)
     if best is None:
         m = Multipliers(lam, z)
         best = (point.x, m, form.kkt_error(point.x, m))
     x, m, error = best
     return _attempt(x, m, nit, converged, message, error=error)
+
+
+def _runaway(lam: np.ndarray, z: np.ndarray, grad: np.ndarray) -> bool:
+    """Multipliers above 1e4·max(1, ‖∇f‖∞), the sign of a point without KKT multipliers."""
+    largest = max(float(np.abs(lam).max(initial=0.0)), float(z.max(initial=0.0)))
+    return largest > 1e4 * max(1.0, float(np.abs(grad).max(initial=0.0)))
 
 
 def _least_squares_lam(grad: np.ndarray, Jh: np.ndarray, JG: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -317,11 +327,13 @@ def _polish(
     z: np.ndarray,
     s: np.ndarray,
     best: tuple[np.ndarray, Multipliers, float] | None,
-) -> tuple[np.ndarray, Multipliers, float]:
-    """The active-set Newton polish from an iterate, with the multipliers of rows whose slack
-    exceeds their multiplier (inactive ones) set to 0; the better of it and ``best``."""
+    steps: int = 12,
+) -> tuple[np.ndarray, Multipliers, float] | None:
+    """The active-set Newton polish from an iterate (``steps`` Newton steps per active set),
+    with the multipliers of rows whose slack exceeds their multiplier (inactive ones) set to
+    0; the better of it and ``best``."""
     m = Multipliers(lam.copy(), np.where(z > s, z, 0.0))
-    polished = newton_polish(form, x, m)
+    polished = newton_polish(form, x, m, steps=steps, rounds=max(2, steps // 2))
     if np.abs(polished[0] - x).max(initial=0.0) > _POLISH_REACH * max(1.0, float(np.abs(x).max(initial=0.0))):
         return best  # not a refinement of this iterate (a far stationary point, a plateau)
     return polished if best is None or polished[2] < best[2] else best
