@@ -54,6 +54,18 @@ def test_a_bound_and_a_constraint_active_together():
     assert r.multipliers["upper:x"] == pytest.approx(2, abs=1e-8)
 
 
+def test_callable_problem_without_hessian():
+    # from_functions with no derivatives: projection of (1, 2) onto the unit disk, by hand
+    # x = (1, 2)/sqrt5 and 2(x - c) + 2 mu x = 0 gives mu = sqrt5 - 1
+    problem = lk.from_functions(
+        lambda v: (v[0] - 1) ** 2 + (v[1] - 2) ** 2, n=2, ineq={"disk": lambda v: v[0] ** 2 + v[1] ** 2 - 1}
+    )
+    r = solve_ipm(problem)
+    assert r.success
+    np.testing.assert_allclose(r.x, np.array([1.0, 2.0]) / np.sqrt(5), atol=1e-7)
+    assert r.multipliers["disk"] == pytest.approx(np.sqrt(5) - 1, abs=1e-6)
+
+
 # ----------------------------------------------------------- cvxpy as referee
 def test_convex_problem_matches_cvxpy_point_and_duals():
     rng = np.random.default_rng(3)

@@ -69,7 +69,7 @@ class _Iterate:
 def _values(form: NumericForm, x: np.ndarray, s: np.ndarray) -> _Iterate | None:
     """The iterate at (x, s), or None where f, h or G is not finite."""
     f, h, G = form.f(x), np.asarray(form.h(x), float), form.G(x)
-    if not (np.isfinite(f) and np.all(np.isfinite(h)) and np.all(np.isfinite(G))):
+    if not (np.isfinite(f) and np.isfinite(h).all() and np.isfinite(G).all()):
         return None
     return _Iterate(x, s, float(f), h, G)
 
@@ -111,7 +111,7 @@ class _Regularizer:
         K[:n, :n] = H
         K[:n, n:] = Jh.T
         K[n:, :n] = Jh
-        if not np.all(np.isfinite(K)):
+        if not np.isfinite(K).all():
             return None
         zero = 1e-14 * max(1.0, float(np.abs(K).max(initial=0.0)))  # fixed while δ grows
         wrong, singular = _wrong_inertia(K, n, zero)
@@ -235,7 +235,7 @@ def interior_point(
         ) -> float:
             return max(floor, float(np.abs(z * s - mu).max(initial=0.0)) / s_d)
 
-        if not np.all(np.isfinite(r_d)):
+        if not np.isfinite(r_d).all():
             message = "ipm: a derivative is not finite at an iterate"
             break
         while mu > tol / 10 and barrier_error(mu) <= _KAPPA_EPS * mu:
@@ -275,7 +275,7 @@ def interior_point(
         dx, dlam = d[:n], d[n:]
         ds = -r_p - JG @ dx
         dz = -(z - mu / s) - sigma * ds
-        if not (np.all(np.isfinite(dx)) and np.all(np.isfinite(dz))):
+        if not (np.isfinite(dx).all() and np.isfinite(dz).all()):
             message = "ipm: the Newton step is not finite"
             break
         alpha = _boundary_step(s, ds, tau)
@@ -288,7 +288,7 @@ def interior_point(
         lam = lam + step * dlam
         z = z + alpha_z * dz
         z = np.clip(z, mu / (_KAPPA_SIGMA * point.s), _KAPPA_SIGMA * mu / point.s)
-        if runaway(form, point.x, f_start, x0):
+        if runaway(form, point.x, f_start, x0, point.f):
             return _attempt(
                 point.x,
                 Multipliers(lam, z),
