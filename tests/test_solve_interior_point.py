@@ -4,6 +4,7 @@ Hock–Schittkowski optima, cvxpy on a convex problem, and honest statuses on ho
 from __future__ import annotations
 
 import json
+import math
 import warnings
 
 import cvxpy as cp
@@ -64,6 +65,15 @@ def test_callable_problem_without_hessian():
     assert r.success
     np.testing.assert_allclose(r.x, np.array([1.0, 2.0]) / np.sqrt(5), atol=1e-7)
     assert r.multipliers["disk"] == pytest.approx(np.sqrt(5) - 1, abs=1e-6)
+
+
+def test_callable_that_raises_outside_its_domain_is_backtracked_from():
+    # f = x^1.5 − x through math.sqrt: Newton's first step from x = 4 lands at x < 0, where
+    # math.sqrt raises; the line search backs off. By hand: f' = 1.5·sqrt(x) − 1 = 0 at x = 4/9
+    problem = lk.from_functions(lambda v: math.sqrt(v[0]) ** 3 - v[0], n=1)
+    r = solve_ipm(problem, x0=[4.0])
+    assert r.success
+    assert r.x[0] == pytest.approx(4 / 9, abs=1e-8)
 
 
 # ----------------------------------------------------------- cvxpy as referee

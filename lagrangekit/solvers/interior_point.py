@@ -67,8 +67,12 @@ class _Iterate:
 
 
 def _values(form: NumericForm, x: np.ndarray, s: np.ndarray) -> _Iterate | None:
-    """The iterate at (x, s), or None where f, h or G is not finite."""
-    f, h, G = form.f(x), np.asarray(form.h(x), float), form.G(x)
+    """The iterate at (x, s), or None where f, h or G is not finite (or a callable of a
+    :func:`~lagrangekit.from_functions` problem raises there, as ``math.log`` of a negative)."""
+    try:
+        f, h, G = form.f(x), np.asarray(form.h(x), float), form.G(x)
+    except (ValueError, ArithmeticError):
+        return None
     if not (np.isfinite(f) and np.isfinite(h).all() and np.isfinite(G).all()):
         return None
     return _Iterate(x, s, float(f), h, G)
