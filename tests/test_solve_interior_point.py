@@ -157,12 +157,11 @@ def test_cusp_is_not_called_optimal():
     assert r.status in ("no_kkt_point", "max_iter", "failed")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    start=st.lists(st.floats(-50, 50, allow_nan=False), min_size=2, max_size=2),
-    radius=st.floats(0.0, 4.0),
-)
-def test_random_starts_give_a_status_and_finite_point(start, radius):
+STARTS = st.lists(st.floats(-50, 50, allow_nan=False), min_size=2, max_size=2)
+RADII = st.floats(0.0, 4.0)
+
+
+def _check_random_start(start, radius):
     # minimize the distance to (3, -1) on a disk of radius r (r = 0: a single point, no
     # interior): the answer is its projection onto the disk, by hand
     problem = lk.minimize((x - 3) ** 2 + (y + 1) ** 2, {"disk": x**2 + y**2 <= radius**2})
@@ -172,3 +171,16 @@ def test_random_starts_give_a_status_and_finite_point(start, radius):
     if r.success:
         target = np.array([3.0, -1.0]) * min(1.0, radius / np.sqrt(10.0))
         np.testing.assert_allclose(r.x, target, atol=1e-6)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=STARTS, radius=RADII)
+def test_random_starts_give_a_status_and_finite_point(start, radius):
+    _check_random_start(start, radius)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=STARTS, radius=RADII)
+def test_random_starts_give_a_status_and_finite_point_many(start, radius):
+    _check_random_start(start, radius)
