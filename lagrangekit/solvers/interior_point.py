@@ -226,8 +226,8 @@ def interior_point(
         grad = np.asarray(form.grad(x), float)
         Jh = np.asarray(form.h_jac(x), float).reshape(me, n)
         JG = form.G_jac(x)
-        if regularizer.singular:  # the step of λ was divided by δ_c: estimate λ afresh
-            lam = _least_squares_lam(grad, Jh, JG, z)
+        if regularizer.singular and np.abs(lam).max() > 1e3 * max(1.0, float(np.abs(grad).max())):
+            lam = _least_squares_lam(grad, Jh, JG, z)  # its step was divided by δ_c: start λ afresh
         r_d = grad + Jh.T @ lam + JG.T @ z
         r_p = point.G + s
         s_d = max(100.0, (np.abs(lam).sum() + z.sum()) / max(1, me + mi)) / 100.0
