@@ -256,7 +256,8 @@ def interior_point(
         if barrier_error(0.0) <= tol / 10:
             best = _polish(form, x, lam, z, s, best)
             converged = best is not None and best[2] <= tol
-            message = f"ipm converged in {nit} iterations"
+            verdict = "converged" if converged else "met its own tolerance, uncertified,"
+            message = f"ipm {verdict} in {nit} iterations"
             break
         same_mu = same_mu + 1 if mu == last_mu and mu <= 10 * tol else 0
         last_mu = mu
@@ -271,11 +272,14 @@ def interior_point(
         sigma = z / s
         W = H + JG.T @ (sigma[:, None] * JG)
         K = regularizer.matrix(W, Jh, mu)
-        if K is None:
-            message = "ipm: no regularization made the Newton matrix's inertia right"
-            break
         rhs = -np.concatenate([r_d + JG.T @ (sigma * r_p - (z - mu / s)), point.h])
-        d = np.linalg.solve(K, rhs)
+        try:
+            d = np.linalg.solve(K, rhs) if K is not None else None
+        except np.linalg.LinAlgError:
+            d = None
+        if d is None:
+            message = "ipm: the Newton matrix is not finite, or no regularization made it nonsingular"
+            break
         dx, dlam = d[:n], d[n:]
         ds = -r_p - JG @ dx
         dz = -(z - mu / s) - sigma * ds
