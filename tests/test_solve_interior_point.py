@@ -14,6 +14,7 @@ import sympy as sp
 from _hs import HS_PATH, hs_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import brentq
 
 import lagrangekit as lk
 from lagrangekit.numeric_form import NumericForm
@@ -184,3 +185,17 @@ def test_random_starts_give_a_status_and_finite_point(start, radius):
 @given(start=STARTS, radius=RADII)
 def test_random_starts_give_a_status_and_finite_point_many(start, radius):
     _check_random_start(start, radius)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=st.floats(1e-3, 50.0))
+def test_steps_into_an_undefined_region_are_backed_off(start):
+    # sqrt(x) + (x - 2)^2 is NaN for x < 0 and nothing bounds x: Newton steps from near 0 or
+    # from far right can land there. The minimizer solves 1/(2 sqrt x) + 2(x - 2) = 0 (brentq)
+    x_star = brentq(lambda t: 0.5 / np.sqrt(t) + 2 * (t - 2), 1.0, 2.0)
+    r = solve_ipm(lk.minimize(sp.sqrt(x) + (x - 2) ** 2), x0=[start])
+    assert np.all(np.isfinite(r.x))
+    if r.success:
+        assert r.x[0] == pytest.approx(x_star, abs=1e-8)
+    else:
+        assert r.status in ("max_iter", "failed", "no_kkt_point")
