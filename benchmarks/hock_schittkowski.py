@@ -178,7 +178,8 @@ def main() -> None:
         keep = set(args.only.split(","))
         problems = [(r, p) for r, p in problems if r["name"] in keep]
     stats = {
-        k: {"f": 0, "mult": 0, "mult_total": 0, "kkt": 0, "times": [], "base": [], "fails": []} for k in runs
+        k: {"f": 0, "mult": 0, "mult_total": 0, "kkt": 0, "times": [], "base": [], "fails": [], "names": []}
+        for k in runs
     }
     base_times, base_f = [], 0
     ipopt = {"f": 0, "success": 0, "times": [], "base": [], "fails": []}
@@ -225,6 +226,7 @@ def main() -> None:
                 s = stats[key]
                 s["times"].append(t)
                 s["base"].append(t_base)
+                s["names"].append(record["name"])
                 ok_f = reached(float(r.fun), record, f_at_star, r.success)
                 s["f"] += ok_f
                 s["kkt"] += r.success
@@ -299,6 +301,16 @@ def main() -> None:
             f"{med * 1e3:>10.2f} {med / statistics.median(ipopt['base']):>8.2f}    "
             f"(IPOPT's own success flag: {ipopt['success']}/{total})"
         )
+    if ipopt is not None:
+        for key, s in stats.items():
+            slow = [
+                f"{name} {(t / b) / (ti / bi):.1f}x"
+                for name, t, b, ti, bi in zip(
+                    s["names"], s["times"], s["base"], ipopt["times"], ipopt["base"]
+                )
+                if (t / b) / (ti / bi) > 3.0
+            ]
+            print(f"{key} over 3x IPOPT: {', '.join(slow) if slow else 'none'}")
     for key, s in [*stats.items(), *([("ipopt", ipopt)] if ipopt is not None else [])]:
         if s["fails"]:
             print(f"{key} misses: {', '.join(s['fails'])}")

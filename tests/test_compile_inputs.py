@@ -164,7 +164,7 @@ def test_max_in_a_constraint_and_min_in_the_objective_are_not_smooth():
         lk.minimize(sp.Min(x, y) + x**2 + y**2).compile().grad(np.zeros(2))
 
 
-@pytest.mark.parametrize("method", ["auglag", "slsqp", "trust-constr", "auto"])
+@pytest.mark.parametrize("method", ["auglag", "ipm", "slsqp", "trust-constr", "auto"])
 def test_every_method_refuses_abs_in_the_objective(method):
     with pytest.raises(lk.NotSmoothError, match=r"Abs\(x - 1\)"):
         lk.solve(lk.minimize(sp.Abs(x - 1) + y**2), method=method)

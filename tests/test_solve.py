@@ -11,7 +11,7 @@ from scipy.optimize import minimize as scipy_minimize
 
 import lagrangekit as lk
 
-METHODS = ["auto", "auglag", "slsqp", "trust-constr"]
+METHODS = ["auto", "auglag", "ipm", "slsqp", "trust-constr"]
 x, y, z = sp.symbols("x y z", real=True)
 
 

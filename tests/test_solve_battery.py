@@ -62,7 +62,7 @@ def convex_qps(draw):
     b = rows @ x_feas + slack
     equality = draw(st.booleans()) and n > 1
     e = np.array(draw(_numbers(n)))
-    method = draw(st.sampled_from(["auto", "slsqp", "auglag", "trust-constr"]))
+    method = draw(st.sampled_from(["auto", "slsqp", "auglag", "ipm", "trust-constr"]))
     return Q, q, rows, b, (e if equality and np.abs(e).max() > 0.1 else None), x_feas, method
 
 
@@ -175,7 +175,7 @@ def unbounded_problems(draw):
     rows = _rows(draw, n)
     rows = np.array([-a if a @ d > 0 else a for a in rows]).reshape(-1, n)  # the ray stays inside
     slack = np.array(draw(_numbers(len(rows), 0.0, 2.0)))
-    method = draw(st.sampled_from(["auto", "slsqp", "auglag", "trust-constr"]))
+    method = draw(st.sampled_from(["auto", "slsqp", "auglag", "ipm", "trust-constr"]))
     return d, x_feas, curvature, weight, rows, rows @ x_feas + slack, method
 
 

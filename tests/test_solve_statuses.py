@@ -14,7 +14,7 @@ import sympy as sp
 import lagrangekit as lk
 
 x, y, z = sp.symbols("x y z", real=True)
-LOCAL_METHODS = ["auto", "auglag", "slsqp", "trust-constr"]
+LOCAL_METHODS = ["auto", "auglag", "ipm", "slsqp", "trust-constr"]
 
 
 def _objective(problem, point):
@@ -58,7 +58,7 @@ def test_multistart_reports_the_starts_that_ran_off_along_feasible_points():
     assert r.x[0] >= -2 and _objective(problem, r.x) > 1e6
 
 
-@pytest.mark.parametrize("method", ["trust-constr", "slsqp", "auglag", "auto"])
+@pytest.mark.parametrize("method", ["trust-constr", "slsqp", "auglag", "ipm", "auto"])
 def test_minimize_x_is_unbounded_with_every_method(method):
     r = lk.solve(lk.parse_problem("minimize x"), method=method)
     assert r.status == "unbounded"

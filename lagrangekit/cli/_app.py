@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     how = solve.add_mutually_exclusive_group()
     how.add_argument("--exact", action="store_true", help="solve exactly with sympy (no fallback)")
     how.add_argument("--numeric", action="store_true", help="solve numerically")
-    solve.add_argument("--method", help="numerical method: auto, auglag, slsqp, trust-constr, cvxpy")
+    solve.add_argument("--method", help="numerical method: auto, auglag, ipm, slsqp, trust-constr, cvxpy")
     solve.add_argument("--starts", type=int, default=1, help="multistart runs (numerical, default 1)")
     solve.add_argument("--seed", type=int, default=0, help="seed of the multistart (default 0)")
     solve.add_argument("--timeout", type=float, default=30.0, help="time limit of the exact solve, s")

@@ -15,12 +15,15 @@ __all__ = ["auglag", "runaway"]
 _RHO_MAX = 1e12
 
 
-def runaway(form: NumericForm, x: np.ndarray, f_start: float, x_start: np.ndarray) -> bool:
+def runaway(
+    form: NumericForm, x: np.ndarray, f_start: float, x_start: np.ndarray, f: float | None = None
+) -> bool:
     """True when x or f(x) ran far away from the start: ‖x‖ > 1e10·max(1, ‖x0‖) or
-    f < f(x0) − 1e12·max(1, |f(x0)|)."""
+    f < f(x0) − 1e12·max(1, |f(x0)|). ``f`` is f(x) when the caller has it."""
     if not np.all(np.isfinite(x)):
         return True
-    f = form.f(x)
+    if f is None:
+        f = form.f(x)
     scale_x = max(1.0, float(np.abs(x_start).max(initial=0.0)))
     return bool(
         float(np.abs(x).max(initial=0.0)) > 1e10 * scale_x

@@ -21,6 +21,7 @@ from .auglag import auglag
 from .conic import solve_structured
 from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
+from .interior_point import interior_point
 from .matrix_route import solve_matrix
 from .outcome import finish, is_better, not_optimal
 from .polish import newton_polish, onto_active
@@ -29,7 +30,7 @@ from .scipy_backends import slsqp, trust_constr
 
 __all__ = ["METHODS", "solve"]
 
-METHODS: tuple[str, ...] = ("auto", "auglag", "slsqp", "trust-constr", "cvxpy")
+METHODS: tuple[str, ...] = ("auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy")
 
 _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infeasible"
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
@@ -37,7 +38,12 @@ _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
 
 Backend = Callable[..., Attempt]
-_BACKENDS: dict[str, Backend] = {"auglag": auglag, "slsqp": slsqp, "trust-constr": trust_constr}
+_BACKENDS: dict[str, Backend] = {
+    "auglag": auglag,
+    "ipm": interior_point,
+    "slsqp": slsqp,
+    "trust-constr": trust_constr,
+}
 
 
 def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
@@ -54,11 +60,12 @@ def _error(form: NumericForm, attempt: Attempt) -> float:
 
 
 def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
-    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; if
-    SLSQP ends infeasible, phase I and SLSQP again from its point; then our augmented
-    Lagrangian; if phase I and it both ended infeasible, phase I from sampled points and SLSQP
-    from there; then trust-constr, until one is a KKT point within tol. When SLSQP does not
-    move from x0, trust-constr runs too. The best answer wins (KKT error, then objective)."""
+    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; then
+    our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
+    point; then our augmented Lagrangian; if phase I and it both ended infeasible, phase I
+    from sampled points and SLSQP from there; then trust-constr, until one is a KKT point
+    within tol. When SLSQP does not move from x0, the interior-point method runs too (and
+    trust-constr if it does not certify). The best answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
     def accept(attempt: Attempt) -> bool:
@@ -70,8 +77,12 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         if not _stayed_put(first.x, x0):
             return _chosen(form, attempts, tol)
         # x0 itself looked stationary to SLSQP: a plateau or saddle as often as a minimum,
-        # so let the interior-point method look too and keep the better certified answer
-        accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+        # so let an interior-point method look too and keep the better certified answer
+        if not accept(interior_point(form, x0, tol=tol, max_iter=max_iter)):
+            accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+        return _chosen(form, attempts, tol)
+    interior = interior_point(form, x0, tol=tol, max_iter=max_iter)
+    if accept(interior) and not _flat(form, interior):
         return _chosen(form, attempts, tol)
     phase_one_infeasible = False
     if form.violation(attempts[0].x) > _INFEASIBLE:
@@ -165,6 +176,21 @@ def _feasible_f(form: NumericForm, attempt: Attempt, tol: float) -> float:
     return form.f(attempt.x) if form.violation(attempt.x) <= max(tol, 1e-6) else np.inf
 
 
+def _flat(form: NumericForm, attempt: Attempt) -> bool:
+    """Whether f stopped varying with some variable at the attempt's point: its gradient entry
+    and Hessian column vanish to rounding and no active constraint involves it (an asymptote
+    of f, along which a barrier method drifts). The chain then goes on."""
+    if attempt.diverged:
+        return False
+    x = attempt.x
+    size = 1e-10 * max(1.0, abs(form.f(x)))
+    point = form.first_order(x)
+    H = form.lagrangian_hessian(x, attempt.multipliers)
+    active = np.vstack([point.jh, point.jg[point.g > -1e-6]])
+    idle = (np.abs(point.grad) <= size) & (np.abs(H).max(axis=0) <= size) & ~np.any(active != 0, axis=0)
+    return bool(idle.any())
+
+
 def _stayed_put(x: np.ndarray, x0: np.ndarray) -> bool:
     return bool(np.abs(x - x0).max(initial=0.0) <= 1e-10 * max(1.0, float(np.abs(x0).max(initial=0.0))))
 
@@ -234,12 +260,17 @@ def solve(
     ----------
     problem : Problem or FunctionProblem
         Without free parameters (use ``problem.subs``).
-    method : {"auto", "auglag", "slsqp", "trust-constr", "cvxpy"}
+    method : {"auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy"}
         ``"auglag"``: our augmented Lagrangian (L-BFGS-B inner solves with exact
         gradients, first-order multiplier updates, adaptive penalty) with an active-set
-        Newton polish. ``"slsqp"`` / ``"trust-constr"``: scipy, with multipliers
-        translated to our convention and bound multipliers recovered. ``"cvxpy"``: the
-        problem exported by :func:`lagrangekit.to_cvxpy` (convex problems only; Clarabel;
+        Newton polish. ``"ipm"``: our dense primal-dual interior-point method after IPOPT
+        (slacks for the inequalities and bounds, a monotone barrier, Newton steps with the
+        exact Hessian of the Lagrangian and inertia correction, a filter line search, no
+        restoration phase; :func:`~lagrangekit.solvers.interior_point.interior_point`),
+        finished by the active-set Newton polish once the barrier is small.
+        ``"slsqp"`` / ``"trust-constr"``: scipy, with multipliers translated to our
+        convention and bound multipliers recovered. ``"cvxpy"``: the problem exported
+        by :func:`lagrangekit.to_cvxpy` (convex problems only; Clarabel;
         ``x0``, ``max_iter`` and ``n_starts`` do not apply; a problem on which cvxpy would
         impose an implicit domain, such as x >= 0 for ``1/x``, where the problem is also
         defined outside it, is refused with status ``"failed"``). ``"auto"``: a linear or
@@ -267,7 +298,8 @@ def solve(
         KKT tolerance: ``success`` is True only if :func:`lagrangekit.check_kkt` at the
         returned point is ok within ``tol``.
     max_iter : int, optional
-        Iteration limit of the backend (outer iterations for auglag).
+        Iteration limit of the backend (outer iterations for auglag, Newton iterations
+        for ipm, 200 by default).
     n_starts : int, default 1
         With more than 1, a multistart: x0 plus ``n_starts − 1`` random points drawn from
         ``seed``; the best successful result wins. A convex program that
