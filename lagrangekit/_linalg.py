@@ -1,9 +1,10 @@
 """Small dense linear algebra shared by the KKT checker and the solvers.
 
 Constraint gradients often include rows with one nonzero entry (bounds, and constraints on one
-variable). Such a row fixes its coordinate, whatever its size: the rank and the null space of
-the rows are found from those coordinates and an SVD of the other rows on the remaining
-columns only. With many active bounds that SVD is small instead of n×n.
+variable). Such a row fixes its coordinate, whatever its size: with more than
+:data:`_DIRECT_COLUMNS` columns, the rank and the null space of the rows are found from those
+coordinates and an SVD of the other rows on the remaining columns only, so that many active
+bounds make the SVD small instead of n×n. Below that, one SVD of all the rows is cheaper.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["null_space", "row_rank"]
+
+_DIRECT_COLUMNS = 64  # up to this many columns one SVD (tens of µs) beats splitting off unit rows
 
 
 def _pinned_columns(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -22,23 +25,43 @@ def _pinned_columns(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pinned, ~unit
 
 
+def _unit_length(rows: np.ndarray) -> np.ndarray:
+    """Each nonzero row divided by its 2-norm, computed without overflow or underflow."""
+    largest = np.abs(rows).max(axis=1, initial=0.0)
+    rows = rows / np.where(largest > 0, largest, 1.0)[:, None]
+    norms = np.linalg.norm(rows, axis=1)
+    return rows / np.where(norms > 0, norms, 1.0)[:, None]
+
+
+def _svd_null_space(a: np.ndarray) -> np.ndarray:
+    if a.shape[0] == 0:
+        return np.eye(a.shape[1])
+    _, s, vt = np.linalg.svd(_unit_length(a))
+    rank = int(np.sum(s > max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
+    return vt[rank:].T
+
+
+def _rank_of_unit_rows(rows: np.ndarray) -> int:
+    if rows.size == 0:
+        return 0
+    s = np.linalg.svd(rows, compute_uv=False)
+    return int(np.sum(s > 1e-9 * max(1.0, s[0])))
+
+
 def null_space(a: np.ndarray, n: int) -> np.ndarray:
     """Orthonormal basis, as columns, of {d in R^n : a d = 0} (all of R^n when ``a`` has no rows).
 
-    Singular values of the rows without a single nonzero entry, on the columns those rows do not
-    fix, count as zero below 10·max(shape)·eps times the largest.
+    The rows are scaled to unit length first (a constraint's gradient and any positive multiple
+    of it give the same tangent space); singular values below 10·max(shape)·eps times the
+    largest count as zero.
     """
     if a.shape[0] == 0:
         return np.eye(n)
+    if n <= _DIRECT_COLUMNS:
+        return _svd_null_space(a)
     pinned, others = _pinned_columns(a)
     free = np.flatnonzero(~pinned)
-    rest = a[np.ix_(others, free)]
-    if rest.shape[0] == 0:
-        basis = np.eye(free.size)
-    else:
-        _, s, vt = np.linalg.svd(rest)
-        rank = int(np.sum(s > max(rest.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
-        basis = vt[rank:].T
+    basis = _svd_null_space(a[np.ix_(others, free)])
     z = np.zeros((n, basis.shape[1]))
     z[free] = basis
     return z
@@ -48,10 +71,7 @@ def row_rank(rows: np.ndarray) -> int:
     """Numerical rank of ``rows``, each scaled to unit length: singular values above 1e-9·max(1, σ₁)."""
     if rows.shape[0] == 0:
         return 0
+    if rows.shape[1] <= _DIRECT_COLUMNS:
+        return _rank_of_unit_rows(_unit_length(rows))
     pinned, others = _pinned_columns(rows)
-    norms = np.linalg.norm(rows[others], axis=1)
-    rest = rows[np.ix_(others, ~pinned)] / np.where(norms > 0, norms, 1.0)[:, None]
-    if rest.size == 0:
-        return int(np.count_nonzero(pinned))
-    s = np.linalg.svd(rest, compute_uv=False)
-    return int(np.count_nonzero(pinned)) + int(np.sum(s > 1e-9 * max(1.0, s[0])))
+    return int(np.count_nonzero(pinned)) + _rank_of_unit_rows(_unit_length(rows[others])[:, ~pinned])

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 import scipy.linalg
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lagrangekit import _linalg
 from lagrangekit._linalg import null_space, row_rank
+
+
+@contextmanager
+def _direct_columns(value: int):
+    saved = _linalg._DIRECT_COLUMNS
+    _linalg._DIRECT_COLUMNS = value
+    try:
+        yield
+    finally:
+        _linalg._DIRECT_COLUMNS = saved
 
 
 def _rows(seed: int, n: int, general: int, units: int, duplicate: bool, scale: float) -> np.ndarray:
@@ -39,19 +52,23 @@ def test_rank_and_null_space_match_the_dense_svd(seed, n, general, units, duplic
         return
     norms = np.linalg.norm(rows, axis=1)
     expected = np.linalg.matrix_rank(rows / np.where(norms > 0, norms, 1.0)[:, None], tol=1e-9)
-    assert row_rank(rows) == expected
-    z = null_space(rows, n)
-    assert z.shape == (n, scipy.linalg.null_space(rows).shape[1])
-    assert np.allclose(z.T @ z, np.eye(z.shape[1]), atol=1e-12)
-    assert np.abs(rows @ z).max(initial=0.0) <= 1e-12 * max(1.0, np.abs(rows).max())
+    for direct_columns in (_linalg._DIRECT_COLUMNS, 0):  # one SVD, and unit rows split off
+        with _direct_columns(direct_columns):
+            assert row_rank(rows) == expected
+            z = null_space(rows, n)
+        assert z.shape == (n, scipy.linalg.null_space(rows).shape[1])
+        assert np.allclose(z.T @ z, np.eye(z.shape[1]), atol=1e-12)
+        assert np.abs(rows @ z).max(initial=0.0) <= 1e-12 * max(1.0, np.abs(rows).max())
 
 
+@pytest.mark.parametrize("direct_columns", [_linalg._DIRECT_COLUMNS, 0])
 @pytest.mark.parametrize("scale", [1e-200, 1e200])
-def test_a_one_variable_row_fixes_its_coordinate_whatever_its_size(scale):
+def test_a_one_variable_row_fixes_its_coordinate_whatever_its_size(scale, direct_columns):
     # x2 <= 0 written as scale·x2 <= 0: the same constraint, the same tangent space
     rows = np.array([[1.0, 1.0, 1.0], [0.0, scale, 0.0]])
-    assert row_rank(rows) == 2
-    z = null_space(rows, 3)
+    with _direct_columns(direct_columns):
+        assert row_rank(rows) == 2
+        z = null_space(rows, 3)
     assert z.shape == (3, 1)
     assert np.allclose(np.abs(z[:, 0]), [np.sqrt(0.5), 0.0, np.sqrt(0.5)])
 
