@@ -145,3 +145,24 @@ def test_fused_path_equals_public_losses_on_random_shapes(n, p, K, fit_intercept
     got_value, got_grad = loss.value_and_gradient(theta)
     assert got_value == pytest.approx(value, rel=1e-12, abs=1e-14)
     np.testing.assert_allclose(got_grad, grad, rtol=1e-11, atol=1e-14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    w=st.sampled_from([0.0, 1e-3, -0.7, 5.0, -40.0]),
+    c=st.floats(-2, 2),
+    tau=st.sampled_from([0.0, 1e-4, 0.05, 1.0]),
+    eta_l2=st.sampled_from([0.0, 1e-12, 1e-4, 0.3, 1.0]),
+    steps=st.integers(0, 2000),
+)
+def test_sag_just_in_time_update_equals_the_steps_one_by_one(w, c, tau, eta_l2, steps):
+    """The closed form SAG/SAGA applies to a coefficient no sample touched equals the loop
+    w ← soft(ρw − c, τ), ρ = 1 − ηl2, run ``steps`` times."""
+    from lagrangekit.linear_model._logistic_solvers import _lagged
+
+    expected = w
+    for _ in range(steps):
+        v = (1.0 - eta_l2) * expected - c
+        expected = float(np.sign(v) * max(abs(v) - tau, 0.0))
+    got = _lagged(w, c, tau, eta_l2, steps)
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-9)
