@@ -436,7 +436,7 @@ def stochastic_average(
     scale = n * loss.weights
     row_sq = np.asarray(X.multiply(X).sum(axis=1)).ravel() + float(loss.fit_intercept)
     L = float((scale * row_sq).max(initial=0.0)) * (0.25 if loss.n_rows == 1 else 0.5) + penalty.l2
-    step = 1.0 / (3.0 * L) if saga else 1.0 / L
+    step = 1.0 / (2.0 * L + min(2.0 * penalty.l2, L)) if saga else 1.0 / L
     if not np.isfinite(step) or L <= 0:
         return T.ravel(), 0, True
     memory = np.zeros((n, loss.n_rows))
