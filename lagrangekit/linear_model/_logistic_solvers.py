@@ -202,7 +202,14 @@ def newton_cholesky(objective: PenalizedLogistic, theta0: np.ndarray, max_iter: 
 def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercept, max_sweeps, stop, order):
     """Minimize gᵀ(u − θ) + ½(u − θ)ᵀAᵀDA(u − θ) + l1‖u_w‖₁ + (l2/2)‖u_w‖² by coordinate descent
     over the CSC columns of X (the column of ones, unpenalized, is column p with an intercept),
-    sweeping the coordinates in ``order``."""
+    sweeping the coordinates in ``order``.
+
+    After a sweep over all coordinates the next sweeps visit only the active ones (nonzero
+    after their update, and the intercept) until they move none by more than ``stop``; a sweep
+    over all coordinates then ends the solve if no other coordinate moved off zero (or none
+    moved by more than ``stop``), and starts another round otherwise. ``max_sweeps`` bounds
+    the rounds, and the active sweeps of each round.
+    """
     p = indptr.shape[0] - 1
     c = p + (1 if fit_intercept else 0)
     u = theta.copy()
@@ -214,32 +221,43 @@ def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercep
         h[j] += l2
     if fit_intercept:
         h[p] = D.sum()
-    for _ in range(max_sweeps):
-        biggest = 0.0
-        for j in order:
-            if h[j] <= 0.0:
-                continue
-            if j < p:
-                g = grad[j] + l2 * (u[j] - theta[j])
-                for k in range(indptr[j], indptr[j + 1]):
-                    g += D[indices[k]] * data[k] * r[indices[k]]
-                v = u[j] - g / h[j]
-                t = l1 / h[j]
-                new = v - t if v > t else (v + t if v < -t else 0.0)
-            else:
-                g = grad[j] + (D * r).sum()
-                new = u[j] - g / h[j]
-            delta = new - u[j]
-            if delta != 0.0:
+    active = np.zeros(c, dtype=np.bool_)
+    for rounds in range(max_sweeps):
+        for sweep in range(max_sweeps + 1):
+            full = sweep == 0
+            grew = False
+            biggest = 0.0
+            for j in order:
+                if h[j] <= 0.0 or not (full or active[j]):
+                    continue
                 if j < p:
+                    g = grad[j] + l2 * (u[j] - theta[j])
                     for k in range(indptr[j], indptr[j + 1]):
-                        r[indices[k]] += delta * data[k]
+                        g += D[indices[k]] * data[k] * r[indices[k]]
+                    v = u[j] - g / h[j]
+                    t = l1 / h[j]
+                    new = v - t if v > t else (v + t if v < -t else 0.0)
                 else:
-                    r += delta
-                u[j] = new
-                biggest = max(biggest, abs(delta) * h[j])
-        if biggest <= stop:
-            break
+                    g = grad[j] + (D * r).sum()
+                    new = u[j] - g / h[j]
+                delta = new - u[j]
+                if delta != 0.0:
+                    if j < p:
+                        for k in range(indptr[j], indptr[j + 1]):
+                            r[indices[k]] += delta * data[k]
+                    else:
+                        r += delta
+                    u[j] = new
+                    biggest = max(biggest, abs(delta) * h[j])
+                if full:
+                    grew = grew or (new != 0.0 and not active[j])
+                    active[j] = new != 0.0 or j == p
+            if full and rounds > 0 and not grew:
+                return u  # the active coordinates had settled and no other one moved off zero
+            if biggest <= stop:
+                if full:
+                    return u
+                break
     return u
 
 
