@@ -190,14 +190,23 @@ class LogisticLoss:
         P = np.ascontiguousarray(P, dtype=np.float64)
         return fused_hessp(self._rows, self.weights, P, V, self.fit_intercept).ravel()
 
+    @cached_property
+    def _augmented(self) -> Any:
+        """A = [X | 1] (X itself without an intercept), built once per fit for the Hessians."""
+        A = self.X
+        if not self.fit_intercept:
+            return A
+        ones = np.ones((A.shape[0], 1))
+        return sparse.hstack([A, ones], format="csr") if sparse.issparse(A) else np.hstack([A, ones])
+
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         """∇²f(θ), shape (size, size): blocks Aᵀ diag(ω(pⱼδⱼₖ − pⱼpₖ)) A with A = [X | 1]."""
         P = self.probabilities(self.logits(theta))
-        A = self.X
-        if self.fit_intercept:
-            ones = np.ones((A.shape[0], 1))
-            A = sparse.hstack([A, ones], format="csr") if sparse.issparse(A) else np.hstack([A, ones])
+        A = self._augmented
         m, c = self.n_rows, self.n_columns
+        if m == 1 and not sparse.issparse(A):  # BᵀB with B = √d·A: numpy calls syrk (half a gemm)
+            B = A * np.sqrt(self.weights * P[:, 0] * (1 - P[:, 0]))[:, None]
+            return B.T @ B
         H = np.empty((m * c, m * c))
         for j in range(m):
             for k in range(j, m):
