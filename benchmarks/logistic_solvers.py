@@ -15,7 +15,7 @@ times are medians of ``--repeats`` runs after one untimed run (which compiles th
 kernels), interleaved across the configurations so that a change of load hits all of them
 alike. glum is not installed in this environment and is not compared.
 
-Run: python benchmarks/logistic_solvers.py [--quick] [--repeats 3]
+Run: python benchmarks/logistic_solvers.py [--quick] [--repeats 3] [--cases binary,multinomial,sparse]
 """
 
 from __future__ import annotations
@@ -95,19 +95,23 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cases", default="binary,multinomial,sparse", help="comma-separated subset")
     args = parser.parse_args(argv)
+    cases = set(args.cases.split(","))
     k = 10 if args.quick else 1
     rng = np.random.default_rng(0)
     with threadpool_limits(1):
         n, p = 100_000 // k, 100
         X = rng.normal(size=(n, p))
         y = (X @ rng.normal(size=p) / 5 + rng.logistic(size=n) > 0).astype(int)
-        run_case("binary L2", X, y, 1.0, 0.0, ("lbfgs", "newton-cg", "newton-cholesky"), args.repeats)
+        if "binary" in cases:
+            run_case("binary L2", X, y, 1.0, 0.0, ("lbfgs", "newton-cg", "newton-cholesky"), args.repeats)
         n, K = 50_000 // k, 10
         X = rng.normal(size=(n, p))
         y = (X @ rng.normal(size=(K, p)).T / 5 + rng.gumbel(size=(n, K))).argmax(axis=1)
         smooth = ("lbfgs", "newton-cg", "newton-cholesky")
-        run_case("multinomial L2, 10 classes", X, y, 1.0, 0.0, smooth, args.repeats)
+        if "multinomial" in cases:
+            run_case("multinomial L2, 10 classes", X, y, 1.0, 0.0, smooth, args.repeats)
         n, p = 20_000 // k, 50_000 // k
         # a Generator as random_state: with a RandomState, scipy permutes all n·p positions (8 GB here)
         positions = np.random.default_rng(1)
@@ -116,7 +120,8 @@ def main(argv=None) -> None:
         w = np.zeros(p)
         w[:50] = rng.normal(size=50) * 3
         y = (np.asarray(X @ w).ravel() + rng.logistic(size=n) > 0).astype(int)
-        run_case("binary L1, sparse", X, y, 0.5, 1.0, ("liblinear", "saga"), args.repeats)
+        if "sparse" in cases:
+            run_case("binary L1, sparse", X, y, 0.5, 1.0, ("liblinear", "saga"), args.repeats)
 
 
 if __name__ == "__main__":
