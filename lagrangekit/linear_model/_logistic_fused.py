@@ -27,6 +27,11 @@ from numba import njit
 
 __all__ = ["fused_hessp", "fused_value_gradient"]
 
+# what a pass computes per row, from its logits (or directions) z
+_VALUE, _GRADIENT, _HESSP = 0, 1, 2
+# reassociation lets the row loops vectorize; inf and NaN keep their IEEE meaning
+_FAST = {"reassoc", "contract", "nsz", "arcp"}
+
 _BLOCK = 256  # rows per block of dense X: 256 × p float64 stay in L2 cache for p up to ~500
 
 
@@ -53,10 +58,26 @@ def _add_row(data, indices, start, stop, r, p, fit_intercept, G):  # pragma: no 
             G[k, p] += rk
 
 
+@njit(cache=True, fastmath=_FAST)
+def _dot(x, w, offset):  # pragma: no cover - compiled
+    """offset + x·w over x's length (w may be longer: its last entry is then the intercept)."""
+    s = 0.0
+    for j in range(x.shape[0]):
+        s += x[j] * w[j]
+    return s + offset
+
+
+@njit(cache=True, fastmath=_FAST)
+def _axpy(a, x, g):  # pragma: no cover - compiled
+    """g[:len(x)] += a·x."""
+    for j in range(x.shape[0]):
+        g[j] += a * x[j]
+
+
 @njit(cache=True)
-def _row_loss(z, label, binary, r, want_grad):  # pragma: no cover - compiled
-    """ℓ(y, z), and in r (when wanted) ∂ℓ/∂z, for one row."""
-    if binary:
+def _row_loss(z, label, r, want_grad):  # pragma: no cover - compiled
+    """ℓ(y, z), and in r (when wanted) ∂ℓ/∂z, for one row (binary when z has one entry)."""
+    if z.shape[0] == 1:
         zi = z[0]
         t = 1.0 if label == 1 else 0.0
         if zi > 0:
@@ -85,80 +106,67 @@ def _row_loss(z, label, binary, r, want_grad):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _csr_value_gradient(
-    data, indices, indptr, n, p, labels, weights, T, fit_intercept, want_grad
-):  # pragma: no cover - compiled
-    """Row by row over CSR X: (Σᵢωᵢℓ(yᵢ, zᵢ), ∇ of shape (m, c))."""
-    m = T.shape[0]
-    G = np.zeros(T.shape)
-    z = np.empty(m)
-    r = np.empty(m)
-    total = 0.0
-    for i in range(n):
-        w = weights[i]
-        if w == 0.0:
-            continue
-        start, stop = indptr[i], indptr[i + 1]
-        _row_logits(data, indices, start, stop, T, p, fit_intercept, z)
-        total += w * _row_loss(z, labels[i], m == 1, r, want_grad)
-        if want_grad:
-            for k in range(m):
-                r[k] *= w
-            _add_row(data, indices, start, stop, r, p, fit_intercept, G)
-    return total, G
-
-
-# reassociation lets the row loops vectorize; inf and NaN keep their IEEE meaning
-_FAST = {"reassoc", "contract", "nsz", "arcp"}
-
-
-@njit(cache=True, fastmath=_FAST)
-def _dot(x, w, offset):  # pragma: no cover - compiled
-    """offset + x·w over x's length (w may be longer: its last entry is then the intercept)."""
-    s = 0.0
-    for j in range(x.shape[0]):
-        s += x[j] * w[j]
-    return s + offset
-
-
-@njit(cache=True, fastmath=_FAST)
-def _axpy(a, x, g):  # pragma: no cover - compiled
-    """g[:len(x)] += a·x."""
-    for j in range(x.shape[0]):
-        g[j] += a * x[j]
-
-
-@njit(cache=True)
-def _dense_rows_value_gradient(
-    X, labels, weights, T, fit_intercept, want_grad
-):  # pragma: no cover - compiled
-    """Row by row over dense X, each row's dot products and updates vectorized."""
-    n, p = X.shape
-    m = T.shape[0]
-    G = np.zeros(T.shape)
-    z = np.empty(m)
-    r = np.empty(m)
-    total = 0.0
-    for i in range(n):
-        w = weights[i]
-        if w == 0.0:
-            continue
-        x = X[i]
+def _row_term(z, i, labels, w, P, mode, r):  # pragma: no cover - compiled
+    """The row's contribution: returns ωᵢℓ(yᵢ, z) and sets r = ωᵢ∂ℓ/∂z (``_GRADIENT``), or
+    returns 0 and sets r = ωᵢ(∂²ℓ/∂z²)·z at the probabilities P[i] (``_HESSP``): ωp(1 − p)z
+    (binary), ω(p∘z − p(pᵀz)) (softmax)."""
+    m = z.shape[0]
+    if mode != _HESSP:
+        value = w * _row_loss(z, labels[i], r, mode == _GRADIENT)
         for k in range(m):
-            z[k] = _dot(x, T[k], T[k, p] if fit_intercept else 0.0)
-        total += w * _row_loss(z, labels[i], m == 1, r, want_grad)
-        if want_grad:
-            for k in range(m):
-                _axpy(w * r[k], x, G[k])
-                if fit_intercept:
-                    G[k, p] += w * r[k]
+            r[k] *= w
+        return value
+    if m == 1:
+        r[0] = w * P[i, 0] * (1.0 - P[i, 0]) * z[0]
+        return 0.0
+    dot = 0.0
+    for k in range(m):
+        r[k] = P[i, k] * z[k]
+        dot += r[k]
+    for k in range(m):
+        r[k] = w * (r[k] - P[i, k] * dot)
+    return 0.0
+
+
+@njit(cache=True)
+def _rows_pass(
+    X, data, indices, indptr, dense, labels, weights, P, T, fit_intercept, mode
+):  # pragma: no cover - compiled
+    """Row by row over dense X (each row's dot products and updates vectorized) or over CSR
+    X = (data, indices, indptr): (Σᵢ value, Σᵢ rᵢ ⊗ [xᵢ | 1] of shape (m, c))."""
+    n = X.shape[0] if dense else indptr.shape[0] - 1
+    m, c = T.shape
+    p = c - 1 if fit_intercept else c
+    G = np.zeros(T.shape)
+    z = np.empty(m)
+    r = np.empty(m)
+    total = 0.0
+    for i in range(n):
+        if weights[i] == 0.0:
+            continue
+        start, stop = (0, 0) if dense else (indptr[i], indptr[i + 1])
+        for k in range(m):
+            if dense:
+                z[k] = _dot(X[i], T[k], T[k, p] if fit_intercept else 0.0)
+        if not dense:
+            _row_logits(data, indices, start, stop, T, p, fit_intercept, z)
+        total += _row_term(z, i, labels, weights[i], P, mode, r)
+        if mode == _VALUE:
+            continue
+        if not dense:
+            _add_row(data, indices, start, stop, r, p, fit_intercept, G)
+            continue
+        for k in range(m):
+            _axpy(r[k], X[i], G[k])
+            if fit_intercept:
+                G[k, p] += r[k]
     return total, G
 
 
 @njit(cache=True)
-def _dense_value_gradient(X, labels, weights, T, fit_intercept, want_grad):  # pragma: no cover - compiled
+def _dense_blocks_pass(X, labels, weights, P, T, fit_intercept, mode):  # pragma: no cover - compiled
     """Over blocks of _BLOCK rows of dense X (each read from memory once, then from cache):
-    Z = X_B·Wᵀ + b and, with the block's logit gradients R, ∇W += Rᵀ·X_B (BLAS)."""
+    Z = X_B·Wᵀ + b and, with the block's rows r as the columns of R, G_W += R·X_B (BLAS)."""
     n, p = X.shape
     m = T.shape[0]
     Wt = np.ascontiguousarray(T[:, :p].T)
@@ -172,124 +180,51 @@ def _dense_value_gradient(X, labels, weights, T, fit_intercept, want_grad):  # p
         Z = np.dot(XB, Wt)
         R = np.zeros((m, stop - start))
         for i in range(stop - start):
-            w = weights[start + i]
-            if w == 0.0:
+            if weights[start + i] == 0.0:
                 continue
             z = Z[i]
             if fit_intercept:
                 for k in range(m):
                     z[k] += T[k, p]
-            total += w * _row_loss(z, labels[start + i], m == 1, r, want_grad)
-            if want_grad:
+            total += _row_term(z, start + i, labels, weights[start + i], P, mode, r)
+            if mode != _VALUE:
                 for k in range(m):
-                    R[k, i] = w * r[k]
+                    R[k, i] = r[k]
                     if fit_intercept:
-                        G[k, p] += w * r[k]
-        if want_grad:
+                        G[k, p] += r[k]
+        if mode != _VALUE:
             GW += np.dot(R, XB)
     G[:, :p] = GW
     return total, G
 
 
+_NO_PROBABILITIES = np.zeros((1, 1))
+_NO_LABELS = np.zeros(1, dtype=np.int64)
+_NO_INDEX = np.zeros(1, dtype=np.int32)
+
+
+def _run(rows, labels, weights, P, T, fit_intercept, mode):
+    if len(rows) == 1 and T.shape[0] == 1:  # row by row: two fused dot loops per row beat BLAS's gemv
+        X = rows[0]
+        return _rows_pass(X, X[0], _NO_INDEX, _NO_INDEX, True, labels, weights, P, T, fit_intercept, mode)
+    if len(rows) == 1:  # blocks: a gemm per block of rows
+        return _dense_blocks_pass(rows[0], labels, weights, P, T, fit_intercept, mode)
+    data, indices, indptr = rows
+    return _rows_pass(
+        _NO_PROBABILITIES, data, indices, indptr, False, labels, weights, P, T, fit_intercept, mode
+    )
+
+
 def fused_value_gradient(rows, labels, weights, T, fit_intercept, want_grad):
     """(Σᵢωᵢℓ(yᵢ, zᵢ), ∇ of shape (m, c); zeros when not ``want_grad``) in one pass over X.
 
-    ``rows`` is (X,) for dense C-ordered float64 X, (data, indices, indptr, n, p) for CSR.
+    ``rows`` is (X,) for dense C-ordered float64 X, (data, indices, indptr) for CSR.
     """
-    if len(rows) == 1 and T.shape[0] == 1:  # row by row: two fused gemv per row beat BLAS's
-        return _dense_rows_value_gradient(rows[0], labels, weights, T, fit_intercept, want_grad)
-    if len(rows) == 1:  # blocks: gemm per block of rows
-        return _dense_value_gradient(rows[0], labels, weights, T, fit_intercept, want_grad)
-    return _csr_value_gradient(*rows, labels, weights, T, fit_intercept, want_grad)
-
-
-@njit(cache=True)
-def _row_curvature(P, i, w, dz):  # pragma: no cover - compiled
-    """dz ← ωᵢp(1 − p)dz (binary) or ωᵢ(p∘dz − p(pᵀdz)) (softmax), p = P[i]."""
-    m = dz.shape[0]
-    if m == 1:
-        dz[0] = w * P[i, 0] * (1.0 - P[i, 0]) * dz[0]
-        return
-    dot = 0.0
-    for k in range(m):
-        dz[k] *= P[i, k]
-        dot += dz[k]
-    for k in range(m):
-        dz[k] = w * (dz[k] - P[i, k] * dot)
-
-
-@njit(cache=True)
-def _csr_hessp(data, indices, indptr, n, p, weights, P, V, fit_intercept):  # pragma: no cover - compiled
-    m = V.shape[0]
-    H = np.zeros(V.shape)
-    dz = np.empty(m)
-    for i in range(n):
-        w = weights[i]
-        if w == 0.0:
-            continue
-        start, stop = indptr[i], indptr[i + 1]
-        _row_logits(data, indices, start, stop, V, p, fit_intercept, dz)
-        _row_curvature(P, i, w, dz)
-        _add_row(data, indices, start, stop, dz, p, fit_intercept, H)
-    return H
-
-
-@njit(cache=True)
-def _dense_rows_hessp(X, weights, P, V, fit_intercept):  # pragma: no cover - compiled
-    n, p = X.shape
-    m = V.shape[0]
-    H = np.zeros(V.shape)
-    dz = np.empty(m)
-    for i in range(n):
-        w = weights[i]
-        if w == 0.0:
-            continue
-        x = X[i]
-        for k in range(m):
-            dz[k] = _dot(x, V[k], V[k, p] if fit_intercept else 0.0)
-        _row_curvature(P, i, w, dz)
-        for k in range(m):
-            _axpy(dz[k], x, H[k])
-            if fit_intercept:
-                H[k, p] += dz[k]
-    return H
-
-
-@njit(cache=True)
-def _dense_hessp(X, weights, P, V, fit_intercept):  # pragma: no cover - compiled
-    n, p = X.shape
-    m = V.shape[0]
-    Vt = np.ascontiguousarray(V[:, :p].T)
-    H = np.zeros(V.shape)
-    HW = np.zeros((m, p))
-    for start in range(0, n, _BLOCK):
-        stop = min(start + _BLOCK, n)
-        XB = X[start:stop]
-        dZ = np.dot(XB, Vt)
-        R = np.zeros((m, stop - start))
-        for i in range(stop - start):
-            w = weights[start + i]
-            if w == 0.0:
-                continue
-            dz = dZ[i]
-            if fit_intercept:
-                for k in range(m):
-                    dz[k] += V[k, p]
-            _row_curvature(P, start + i, w, dz)
-            for k in range(m):
-                R[k, i] = dz[k]
-                if fit_intercept:
-                    H[k, p] += dz[k]
-        HW += np.dot(R, XB)
-    H[:, :p] = HW
-    return H
+    mode = _GRADIENT if want_grad else _VALUE
+    return _run(rows, labels, weights, _NO_PROBABILITIES, T, fit_intercept, mode)
 
 
 def fused_hessp(rows, weights, P, V, fit_intercept):
     """∇²f·V (shape (m, c)) at the probabilities P (n, m), one pass over X (``rows`` as in
     :func:`fused_value_gradient`)."""
-    if len(rows) == 1 and V.shape[0] == 1:
-        return _dense_rows_hessp(rows[0], weights, P, V, fit_intercept)
-    if len(rows) == 1:
-        return _dense_hessp(rows[0], weights, P, V, fit_intercept)
-    return _csr_hessp(*rows, weights, P, V, fit_intercept)
+    return _run(rows, _NO_LABELS, weights, P, V, fit_intercept, _HESSP)[1]

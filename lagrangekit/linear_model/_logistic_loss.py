@@ -144,13 +144,13 @@ class LogisticLoss:
     # ------------------------------------------------------------------ compiled evaluation
     @cached_property
     def _rows(self) -> tuple:
-        """X for the kernels: (C-ordered X,) dense, (data, indices, indptr, n, p) sparse."""
+        """X for the kernels: (C-ordered X,) dense, (data, indices, indptr) sparse."""
         if sparse.issparse(self.X):
             X = sparse.csr_matrix(self.X, dtype=np.float64)
             if not X.has_canonical_format:  # a repeated (i, j) entry is summed, on a copy
                 X = X.copy()
                 X.sum_duplicates()
-            return X.data, X.indices, X.indptr, X.shape[0], X.shape[1]
+            return X.data, X.indices, X.indptr
         return (np.ascontiguousarray(self.X, dtype=np.float64),)
 
     @cached_property
