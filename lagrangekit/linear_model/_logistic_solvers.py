@@ -272,15 +272,14 @@ def coordinate_descent(
     theta = np.array(theta0, dtype=np.float64)
     # the inner quadratic includes the L2 part of g at θ: its gradient is ∇f + l2·w
     for it in range(max_iter + 1):
-        z = loss.logits(theta)[:, 0]
-        grad = loss.parameter_gradient(loss.logit_gradient(z[:, None]))
+        value, grad = loss.value_and_gradient(theta)
         residual = objective.residual(theta, grad)
         worst = float(residual.max(initial=0.0))
         if worst <= tol:
             return theta, it, True
         if it == max_iter:
             break
-        prob = loss.probabilities(z)
+        prob = loss.probabilities(loss.logits(theta)[:, 0])
         D = loss.weights * prob * (1 - prob)
         smooth_grad = grad.copy()
         smooth_grad[objective.mask] += penalty.l2 * theta[objective.mask]
@@ -289,7 +288,7 @@ def coordinate_descent(
             penalty.l1, penalty.l2, loss.fit_intercept, 100, 0.1 * worst, rng.permutation(loss.n_columns),
         )  # fmt: skip
         d = u - theta
-        F = loss.loss(z[:, None]) + penalty.value(theta[objective.mask])
+        F = value + penalty.value(theta[objective.mask])
         mask = objective.mask  # the L1 change summed term by term: the totals would cancel
         decrease = float(smooth_grad @ d) + penalty.l1 * float((np.abs(u[mask]) - np.abs(theta[mask])).sum())
         if decrease >= 0:
