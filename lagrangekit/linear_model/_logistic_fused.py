@@ -145,10 +145,11 @@ def _rows_pass(
         if weights[i] == 0.0:
             continue
         start, stop = (0, 0) if dense else (indptr[i], indptr[i + 1])
-        for k in range(m):
-            if dense:
-                z[k] = _dot(X[i], T[k], T[k, p] if fit_intercept else 0.0)
-        if not dense:
+        x = X[i if dense else 0]
+        if dense:
+            for k in range(m):
+                z[k] = _dot(x, T[k], T[k, p] if fit_intercept else 0.0)
+        else:
             _row_logits(data, indices, start, stop, T, p, fit_intercept, z)
         total += _row_term(z, i, labels, weights[i], P, mode, r)
         if mode == _VALUE:
@@ -157,7 +158,7 @@ def _rows_pass(
             _add_row(data, indices, start, stop, r, p, fit_intercept, G)
             continue
         for k in range(m):
-            _axpy(r[k], X[i], G[k])
+            _axpy(r[k], x, G[k])
             if fit_intercept:
                 G[k, p] += r[k]
     return total, G
