@@ -13,6 +13,12 @@ softmax cross-entropy (:func:`lagrangekit.likelihood.softmax_cross_entropy`), bo
 the logits by the ``likelihood`` module (exact at logits of ±800). Their gradients with respect
 to the logits, (p − y)ωᵢ, come from the same module; the chain rule through z = Xwₖ + bₖ gives
 ∂f/∂wₖ = Xᵀ(pₖ − yₖ)ω and ∂f/∂bₖ = Σᵢωᵢ(pᵢₖ − yᵢₖ).
+
+:meth:`LogisticLoss.loss` and :meth:`LogisticLoss.logit_gradient` call those validating public
+functions. The solvers evaluate through :meth:`LogisticLoss.value`, :meth:`~LogisticLoss.gradient`,
+:meth:`~LogisticLoss.value_and_gradient` and :meth:`~LogisticLoss.hessp` instead, which run the
+compiled one-pass kernels of :mod:`._logistic_fused` on the data as validated once by the
+estimator (the tests check that both routes agree).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from scipy.special import expit, softmax
 
 from ..likelihood.bernoulli import binary_cross_entropy, binary_cross_entropy_grad
 from ..likelihood.categorical import softmax_cross_entropy, softmax_cross_entropy_grad
+from ._logistic_fused import fused_hessp, fused_value_gradient
 
 __all__ = ["LogisticLoss"]
 
@@ -108,8 +115,8 @@ class LogisticLoss:
         return float(softmax_cross_entropy(self.labels, Z, sample_weight=self.weights, reduction="sum"))
 
     def value(self, theta: np.ndarray) -> float:
-        """f(θ): the ω-weighted mean cross-entropy."""
-        return self.loss(self.logits(theta))
+        """f(θ): the ω-weighted mean cross-entropy (one compiled pass over X)."""
+        return self._fused(theta, False)[0]
 
     def logit_gradient(self, Z: np.ndarray) -> np.ndarray:
         """∂f/∂Z = ωᵢ(pᵢ − yᵢ) of shape (n, m), from the likelihood module's gradients."""
@@ -127,38 +134,79 @@ class LogisticLoss:
         return np.column_stack([grad_W, G.sum(axis=0)]).ravel()
 
     def gradient(self, theta: np.ndarray) -> np.ndarray:
-        return self.parameter_gradient(self.logit_gradient(self.logits(theta)))
+        """∇f(θ), flat (one compiled pass over X)."""
+        return self._fused(theta, True)[1]
 
     def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        Z = self.logits(theta)
-        return self.loss(Z), self.parameter_gradient(self.logit_gradient(Z))
+        """(f(θ), ∇f(θ)) in one compiled pass over X."""
+        return self._fused(theta, True)
+
+    # ------------------------------------------------------------------ compiled evaluation
+    @cached_property
+    def _rows(self) -> tuple:
+        """X for the kernels: (C-ordered X,) dense, (data, indices, indptr) sparse."""
+        if sparse.issparse(self.X):
+            X = sparse.csr_matrix(self.X, dtype=np.float64)
+            if not X.has_canonical_format:  # a repeated (i, j) entry is summed, on a copy
+                X = X.copy()
+                X.sum_duplicates()
+            return X.data, X.indices, X.indptr
+        return (np.ascontiguousarray(self.X, dtype=np.float64),)
+
+    @cached_property
+    def _codes(self) -> np.ndarray:
+        return np.ascontiguousarray(self.labels, dtype=np.int64)
+
+    @cached_property
+    def _last(self) -> list:
+        """[θ, f(θ), ∇f(θ) or None] of the last evaluation: the fit's final value, gradient and
+        certificate are then at a point the solver has just evaluated, without another pass."""
+        return [None, 0.0, None]
+
+    def _fused(self, theta: np.ndarray, want_grad: bool) -> tuple[float, np.ndarray]:
+        theta = np.asarray(theta, dtype=np.float64)
+        last = self._last
+        if last[0] is not None and (last[2] is not None or not want_grad) and np.array_equal(last[0], theta):
+            return last[1], (None if last[2] is None else last[2].copy())
+        T = np.ascontiguousarray(theta).reshape(self.n_rows, self.n_columns)
+        value, G = fused_value_gradient(
+            self._rows, self._codes, self.weights, T, self.fit_intercept, want_grad
+        )
+        grad = G.ravel() if want_grad else None
+        last[:] = [theta.copy(), float(value), None if grad is None else grad.copy()]
+        return float(value), grad
 
     def probabilities(self, Z: np.ndarray) -> np.ndarray:
         """σ(z) of shape (n, 1) for the binary model, softmax(Z) of shape (n, K) otherwise."""
         return expit(Z) if self.n_rows == 1 else softmax(Z, axis=1)
 
     # ------------------------------------------------------------------ second order
-    def _curvature_product(self, P: np.ndarray, dZ: np.ndarray) -> np.ndarray:
-        """ω·(∂²ℓ/∂z²)·dZ per row: ωp(1 − p)dz (binary), ω(p∘dz − p(pᵀdz)) (softmax)."""
-        if self.n_rows == 1:
-            return self.weights[:, None] * P * (1 - P) * dZ
-        PdZ = P * dZ
-        return self.weights[:, None] * (PdZ - P * PdZ.sum(axis=1, keepdims=True))
-
     def hessp(self, theta: np.ndarray, v: np.ndarray, P: np.ndarray | None = None) -> np.ndarray:
-        """∇²f(θ)·v without forming the Hessian (``P`` = the probabilities at θ, if known)."""
+        """∇²f(θ)·v without forming the Hessian, in one compiled pass over X (``P`` = the
+        probabilities at θ, if known)."""
         if P is None:
             P = self.probabilities(self.logits(theta))
-        return self.parameter_gradient(self._curvature_product(P, self.logits(v)))
+        V = np.ascontiguousarray(v, dtype=np.float64).reshape(self.n_rows, self.n_columns)
+        P = np.ascontiguousarray(P, dtype=np.float64)
+        return fused_hessp(self._rows, self.weights, P, V, self.fit_intercept).ravel()
+
+    @cached_property
+    def _augmented(self) -> Any:
+        """A = [X | 1] (X itself without an intercept), built once per fit for the Hessians."""
+        A = self.X
+        if not self.fit_intercept:
+            return A
+        ones = np.ones((A.shape[0], 1))
+        return sparse.hstack([A, ones], format="csr") if sparse.issparse(A) else np.hstack([A, ones])
 
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         """∇²f(θ), shape (size, size): blocks Aᵀ diag(ω(pⱼδⱼₖ − pⱼpₖ)) A with A = [X | 1]."""
         P = self.probabilities(self.logits(theta))
-        A = self.X
-        if self.fit_intercept:
-            ones = np.ones((A.shape[0], 1))
-            A = sparse.hstack([A, ones], format="csr") if sparse.issparse(A) else np.hstack([A, ones])
+        A = self._augmented
         m, c = self.n_rows, self.n_columns
+        if m == 1 and not sparse.issparse(A):  # BᵀB with B = √d·A: numpy calls syrk (half a gemm)
+            B = A * np.sqrt(self.weights * P[:, 0] * (1 - P[:, 0]))[:, None]
+            return B.T @ B
         H = np.empty((m * c, m * c))
         for j in range(m):
             for k in range(j, m):

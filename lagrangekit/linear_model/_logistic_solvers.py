@@ -19,8 +19,10 @@ f is a :class:`._logistic_loss.LogisticLoss` (the mean Bernoulli or categorical 
   the minimum-norm subgradient is <= tol.
 * :func:`stochastic_average` — ``"sag"`` (Schmidt, Le Roux & Bach) and ``"saga"`` (Defazio, Bach
   & Lacoste-Julien, with the proximal step of the L1 part): one stored gradient per sample,
-  samples drawn uniformly with replacement from ``random_state``; stops, as scikit-learn's, when
-  an epoch changes no coefficient by more than tol times the largest.
+  their sum divided by n (the unbiased SAGA estimate from any start of the memory), samples
+  drawn uniformly with replacement from ``random_state``; each step costs O(nnz of the row)
+  (just-in-time updates of the other coefficients, in closed form); stops, as
+  scikit-learn's, when an epoch changes no coefficient by more than tol times the largest.
 
 The intercept column is unpenalized. In the multinomial model adding a constant to every class's
 intercept (and, without a penalty, the same vector to every class's coefficients) changes no
@@ -200,7 +202,14 @@ def newton_cholesky(objective: PenalizedLogistic, theta0: np.ndarray, max_iter: 
 def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercept, max_sweeps, stop, order):
     """Minimize gᵀ(u − θ) + ½(u − θ)ᵀAᵀDA(u − θ) + l1‖u_w‖₁ + (l2/2)‖u_w‖² by coordinate descent
     over the CSC columns of X (the column of ones, unpenalized, is column p with an intercept),
-    sweeping the coordinates in ``order``."""
+    sweeping the coordinates in ``order``.
+
+    After a sweep over all coordinates the next sweeps visit only the active ones (nonzero
+    after their update, and the intercept) until they move none by more than ``stop``; a sweep
+    over all coordinates then ends the solve if no other coordinate moved off zero (or none
+    moved by more than ``stop``), and starts another round otherwise. ``max_sweeps`` bounds
+    the rounds, and the active sweeps of each round.
+    """
     p = indptr.shape[0] - 1
     c = p + (1 if fit_intercept else 0)
     u = theta.copy()
@@ -212,32 +221,43 @@ def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercep
         h[j] += l2
     if fit_intercept:
         h[p] = D.sum()
-    for _ in range(max_sweeps):
-        biggest = 0.0
-        for j in order:
-            if h[j] <= 0.0:
-                continue
-            if j < p:
-                g = grad[j] + l2 * (u[j] - theta[j])
-                for k in range(indptr[j], indptr[j + 1]):
-                    g += D[indices[k]] * data[k] * r[indices[k]]
-                v = u[j] - g / h[j]
-                t = l1 / h[j]
-                new = v - t if v > t else (v + t if v < -t else 0.0)
-            else:
-                g = grad[j] + (D * r).sum()
-                new = u[j] - g / h[j]
-            delta = new - u[j]
-            if delta != 0.0:
+    active = np.zeros(c, dtype=np.bool_)
+    for rounds in range(max_sweeps):
+        for sweep in range(max_sweeps + 1):
+            full = sweep == 0
+            grew = False
+            biggest = 0.0
+            for j in order:
+                if h[j] <= 0.0 or not (full or active[j]):
+                    continue
                 if j < p:
+                    g = grad[j] + l2 * (u[j] - theta[j])
                     for k in range(indptr[j], indptr[j + 1]):
-                        r[indices[k]] += delta * data[k]
+                        g += D[indices[k]] * data[k] * r[indices[k]]
+                    v = u[j] - g / h[j]
+                    t = l1 / h[j]
+                    new = v - t if v > t else (v + t if v < -t else 0.0)
                 else:
-                    r += delta
-                u[j] = new
-                biggest = max(biggest, abs(delta) * h[j])
-        if biggest <= stop:
-            break
+                    g = grad[j] + (D * r).sum()
+                    new = u[j] - g / h[j]
+                delta = new - u[j]
+                if delta != 0.0:
+                    if j < p:
+                        for k in range(indptr[j], indptr[j + 1]):
+                            r[indices[k]] += delta * data[k]
+                    else:
+                        r += delta
+                    u[j] = new
+                    biggest = max(biggest, abs(delta) * h[j])
+                if full:
+                    grew = grew or (new != 0.0 and not active[j])
+                    active[j] = new != 0.0 or j == p
+            if full and rounds > 0 and not grew:
+                return u  # the active coordinates had settled and no other one moved off zero
+            if biggest <= stop:
+                if full:
+                    return u
+                break
     return u
 
 
@@ -252,15 +272,14 @@ def coordinate_descent(
     theta = np.array(theta0, dtype=np.float64)
     # the inner quadratic includes the L2 part of g at θ: its gradient is ∇f + l2·w
     for it in range(max_iter + 1):
-        z = loss.logits(theta)[:, 0]
-        grad = loss.parameter_gradient(loss.logit_gradient(z[:, None]))
+        value, grad = loss.value_and_gradient(theta)
         residual = objective.residual(theta, grad)
         worst = float(residual.max(initial=0.0))
         if worst <= tol:
             return theta, it, True
         if it == max_iter:
             break
-        prob = loss.probabilities(z)
+        prob = loss.probabilities(loss.logits(theta)[:, 0])
         D = loss.weights * prob * (1 - prob)
         smooth_grad = grad.copy()
         smooth_grad[objective.mask] += penalty.l2 * theta[objective.mask]
@@ -269,7 +288,7 @@ def coordinate_descent(
             penalty.l1, penalty.l2, loss.fit_intercept, 100, 0.1 * worst, rng.permutation(loss.n_columns),
         )  # fmt: skip
         d = u - theta
-        F = loss.loss(z[:, None]) + penalty.value(theta[objective.mask])
+        F = value + penalty.value(theta[objective.mask])
         mask = objective.mask  # the L1 change summed term by term: the totals would cancel
         decrease = float(smooth_grad @ d) + penalty.l1 * float((np.abs(u[mask]) - np.abs(theta[mask])).sum())
         if decrease >= 0:
@@ -280,19 +299,96 @@ def coordinate_descent(
 
 # ---------------------------------------------------------------------- SAG / SAGA
 @njit(cache=True)
-def _sag_epoch(
-    indptr, indices, data, labels, scale, order, T, memory, total, seen, n_seen,
-    step, l1, l2, saga, binary, fit_intercept,
-):  # fmt: skip
-    """One epoch of SAG/SAGA on Σᵢ ωᵢℓᵢ + penalty, written as (1/n)Σᵢ fᵢ, fᵢ = nωᵢℓᵢ (scale = nω).
+def _soft(v, t):  # pragma: no cover - compiled
+    return v - t if v > t else (v + t if v < -t else 0.0)
 
-    T (m, c) are the parameters, memory (n, m) the stored ∂fᵢ/∂zᵢ, total (m, c) Σᵢ memoryᵢ ⊗ aᵢ.
+
+@njit(cache=True)
+def _affine_steps(w, d, eta_l2, j):  # pragma: no cover - compiled
+    """j steps of w ← ρw − d with ρ = 1 − ηl2 (ρʲ and (1 − ρʲ)/(1 − ρ) without cancellation)."""
+    if j == 0:
+        return w
+    if eta_l2 == 0.0:
+        return w - j * d
+    log_rho = np.log1p(-eta_l2)
+    return w * np.exp(j * log_rho) + d * np.expm1(j * log_rho) / eta_l2
+
+
+@njit(cache=True)
+def _lagged(w, c, tau, eta_l2, steps):  # pragma: no cover - compiled
+    """``steps`` steps of w ← soft(ρw − c, τ) (ρ = 1 − ηl2) for a coefficient no sample touched.
+
+    While w keeps its sign σ each step is affine, w ← ρw − (c + στ), and the affine sequence
+    is monotone, so its closed form holds for all the steps if it holds for the last; otherwise
+    a bisection finds the last step of that sign and one exact step leaves it. From 0 the
+    coefficient stays at 0 when |c| <= τ. A few such phases cover any number of steps.
+    """
+    rho = 1.0 - eta_l2
+    for _ in range(8):
+        if steps <= 0:
+            return w
+        if w == 0.0:
+            if abs(c) <= tau:
+                return 0.0
+            w = _soft(-c, tau)
+            steps -= 1
+            continue
+        sign = 1.0 if w > 0.0 else -1.0
+        d = c + sign * tau
+        end = _affine_steps(w, d, eta_l2, steps)
+        if end * sign > 0.0:
+            return end
+        lo, hi = 0, steps  # w_lo has the sign, w_hi has not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if _affine_steps(w, d, eta_l2, mid) * sign > 0.0:
+                lo = mid
+            else:
+                hi = mid
+        w = _soft(rho * _affine_steps(w, d, eta_l2, lo) - c, tau)
+        steps -= lo + 1
+    for _ in range(steps):  # not reached for a convex 1-d prox-gradient; exact steps then
+        w = _soft(rho * w - c, tau)
+    return w
+
+
+@njit(cache=True)
+def _catch_up(T, total, j, steps, eta_n, tau, eta_l2):  # pragma: no cover - compiled
+    for k in range(T.shape[0]):
+        T[k, j] = _lagged(T[k, j], eta_n * total[k, j], tau, eta_l2, steps)
+
+
+@njit(cache=True)
+def _sag_epoch(
+    indptr, indices, data, labels, scale, order, T, memory, total, last,
+    step, l1, l2, saga, binary, fit_intercept,
+):  # fmt: skip  # pragma: no cover - compiled
+    """One epoch of SAG/SAGA on Σᵢ ωᵢℓᵢ + penalty, written as (1/n)Σᵢ fᵢ, fᵢ = nωᵢℓᵢ (scale = nω),
+    with just-in-time updates: a step costs O(m·nnz(xᵢ)).
+
+    T (m, c) are the parameters, memory (n, m) the stored ∂fᵢ/∂zᵢ, total (m, c) Σᵢ memoryᵢ ⊗ aᵢ,
+    aᵢ = [xᵢ | 1]. Every step moves every coefficient by the same map w ← soft(ρw − ηΣⱼ/n, ητ),
+    ρ = 1 − ηl2, on top of the sample's own term; Σⱼ changes only when a sample with column j is
+    drawn, so a column no sample touched since step ``last[j]`` is brought up to date by
+    :func:`_lagged` when next needed, and every column at the end of the epoch. The intercepts,
+    in every aᵢ, are stepped at once.
     """
     m, c = T.shape
     p = c - (1 if fit_intercept else 0)
+    n = memory.shape[0]
+    eta_n = step / n
+    tau = step * l1
+    eta_l2 = step * l2
+    rho = 1.0 - eta_l2
     z = np.zeros(m)
     g = np.zeros(m)
-    for i in order:
+    for t in range(order.shape[0]):
+        i = order[t]
+        for q in range(indptr[i], indptr[i + 1]):  # the row's columns, brought up to step t
+            j = indices[q]
+            if last[j] < t:
+                _catch_up(T, total, j, t - last[j], eta_n, tau, eta_l2)
+                last[j] = t
         for k in range(m):
             s = T[k, p] if fit_intercept else 0.0
             for q in range(indptr[i], indptr[i + 1]):
@@ -308,36 +404,33 @@ def _sag_epoch(
                 norm += g[k]
             for k in range(m):
                 g[k] = scale[i] * (g[k] / norm - (1.0 if labels[i] == k else 0.0))
-        if not seen[i]:
-            seen[i] = True
-            n_seen[0] += 1
         for k in range(m):
             g[k], memory[i, k] = g[k] - memory[i, k], g[k]  # g becomes δ, the change of ∂fᵢ/∂zᵢ
-        if saga:  # SAGA steps along δ⊗aᵢ + the average before this sample's update
-            _add_outer(T, g, -step, indptr, indices, data, i, fit_intercept)
-        else:  # SAG steps along the updated average
-            _add_outer(total, g, 1.0, indptr, indices, data, i, fit_intercept)
         for k in range(m):
-            for j in range(c):
-                penalized = j < p
-                v = T[k, j] - step * (total[k, j] / n_seen[0] + (l2 * T[k, j] if penalized else 0.0))
-                if penalized and l1 > 0.0:
-                    t = step * l1
-                    v = v - t if v > t else (v + t if v < -t else 0.0)
-                T[k, j] = v
-        if saga:
-            _add_outer(total, g, 1.0, indptr, indices, data, i, fit_intercept)
-
-
-@njit(cache=True)
-def _add_outer(M, delta, factor, indptr, indices, data, i, fit_intercept):
-    """M += factor·δ⊗aᵢ with aᵢ = [xᵢ | 1] (row i of CSR X)."""
-    m, c = M.shape
-    for k in range(m):
+            delta = g[k]
+            for q in range(indptr[i], indptr[i + 1]):
+                j = indices[q]
+                if saga:  # SAGA: δ⊗aᵢ, then the map with the average before this sample's update
+                    v = T[k, j] - step * delta * data[q]
+                    T[k, j] = _soft(rho * v - eta_n * total[k, j], tau)
+                    total[k, j] += delta * data[q]
+                else:  # SAG: the map with the updated average
+                    total[k, j] += delta * data[q]
+                    T[k, j] = _soft(rho * T[k, j] - eta_n * total[k, j], tau)
+            if fit_intercept:
+                if saga:
+                    T[k, p] -= step * delta + eta_n * total[k, p]
+                    total[k, p] += delta
+                else:
+                    total[k, p] += delta
+                    T[k, p] -= eta_n * total[k, p]
         for q in range(indptr[i], indptr[i + 1]):
-            M[k, indices[q]] += factor * delta[k] * data[q]
-        if fit_intercept:
-            M[k, c - 1] += factor * delta[k]
+            last[indices[q]] = t + 1
+    steps = order.shape[0]
+    for j in range(p):  # every column up to the end of the epoch
+        if last[j] < steps:
+            _catch_up(T, total, j, steps - last[j], eta_n, tau, eta_l2)
+        last[j] = 0
 
 
 def stochastic_average(
@@ -352,25 +445,26 @@ def stochastic_average(
     """SAG or SAGA epochs until max|Δθ| <= tol·max|θ| over an epoch (scikit-learn's stop)."""
     loss, penalty = objective.loss, objective.penalty
     X = sparse.csr_matrix(loss.X, dtype=np.float64)
-    X.sort_indices()
+    if not X.has_canonical_format:  # a repeated (i, j) entry is summed, on a copy
+        X = X.copy()
+        X.sum_duplicates()
     n = X.shape[0]
     T = np.array(theta0, dtype=np.float64).reshape(loss.n_rows, loss.n_columns)
     scale = n * loss.weights
     row_sq = np.asarray(X.multiply(X).sum(axis=1)).ravel() + float(loss.fit_intercept)
     L = float((scale * row_sq).max(initial=0.0)) * (0.25 if loss.n_rows == 1 else 0.5) + penalty.l2
-    step = 1.0 / (3.0 * L) if saga else 1.0 / L
+    step = 1.0 / (2.0 * L + min(2.0 * penalty.l2, L)) if saga else 1.0 / L
     if not np.isfinite(step) or L <= 0:
         return T.ravel(), 0, True
     memory = np.zeros((n, loss.n_rows))
     total = np.zeros_like(T)
-    seen = np.zeros(n, dtype=np.bool_)
-    n_seen = np.zeros(1, dtype=np.int64)
+    last = np.zeros(loss.n_features, dtype=np.int64)
     labels = loss.labels.astype(np.int64)
     for epoch in range(1, max_iter + 1):
         before = T.copy()
         order = rng.randint(0, n, size=n)
         _sag_epoch(
-            X.indptr, X.indices, X.data, labels, scale, order, T, memory, total, seen, n_seen,
+            X.indptr, X.indices, X.data, labels, scale, order, T, memory, total, last,
             step, penalty.l1, penalty.l2, saga, loss.n_rows == 1, loss.fit_intercept,
         )  # fmt: skip
         change = float(np.abs(T - before).max(initial=0.0))

@@ -47,7 +47,7 @@ def check_squares_representable(X: np.ndarray) -> None:
 
     Second-order methods form XᵀX or XᵀWX; beyond |x| = √max_float those are inf.
     """
-    if X.size and float(np.max(np.abs(X))) > math.sqrt(np.finfo(np.float64).max):
+    if X.size and max(float(X.max()), -float(X.min())) > math.sqrt(np.finfo(np.float64).max):
         raise ValueError(SQUARES_OVERFLOW)
 
 

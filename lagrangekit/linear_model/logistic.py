@@ -332,6 +332,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def _report(self, objective: PenalizedLogistic, theta: np.ndarray) -> KKTReport:
         """Stationarity of F at θ: |min-norm subgradient| per entry, scaled by ‖∇f(0)‖₂."""
+        residual = objective.residual(theta)  # first: the solver's last evaluation is usually at θ
         scale = float(np.linalg.norm(objective.loss.gradient(np.zeros_like(theta))))
         penalty = objective.penalty
         what = (
@@ -340,7 +341,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             else f"alpha = 1/(C·Σs) = {penalty.alpha:.6g}, l1_ratio={penalty.l1_ratio:g}"
         )
         return stationarity_report(
-            objective.residual(theta),
+            residual,
             scale,
             tol=max(float(self.tol), 1e-12) * 10,
             message=f"unconstrained ({what}): stationarity is the distance of 0 from ∂F(W, b); "
