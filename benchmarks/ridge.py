@@ -3,7 +3,8 @@
 Data (issue 5): an AR(1) design, rng = np.random.default_rng(seed); X[:, 0] ~ N(0, 1),
 X[:, j] = ρ·X[:, j−1] + √(1 − ρ²)·N(0, 1) with ρ = 0.5; the true w has ``--nonzeros``
 entries ±U(1, 2) at random positions; noise σ = ‖Xw‖/(√n·SNR) with SNR = 3.
-Shapes: tall 200000×100 (seed 1) and wide 500×5000 (seed 2); α = 1.
+Shapes: tall 200000×100 (seed 1), wide 500×5000 (seed 2) and a thousand columns 50000×1000
+(seed 3, where each ``syrk`` call's O(p²) overhead shows); α = 1.
 
 BLAS is pinned to one thread (threadpoolctl), and times are CPU seconds of this process
 (``time.process_time``; with one thread that is the work done, which other jobs on a
@@ -160,12 +161,15 @@ def main() -> None:
     shrink = 10 if args.quick else 1
     tall = ar1_data(200_000 // shrink, 100, seed=1, nonzeros=args.nonzeros)
     wide = ar1_data(500, 5000 // shrink, seed=2, nonzeros=args.nonzeros)
+    thousand = ar1_data(50_000 // shrink, 1000, seed=3, nonzeros=args.nonzeros)
     with threadpool_limits(limits=1):
         clock = "wall-clock" if args.wall else "process CPU"
         print(f"BLAS threads pinned to 1; {clock} time, medians of interleaved runs\n")
         bench_solve("tall", *tall, args.repeat)
         print()
         bench_solve("wide", *wide, args.repeat)
+        print()
+        bench_solve("a thousand columns", *thousand, args.repeat)
         print()
         bench_path(*tall, args.repeat)
         print()

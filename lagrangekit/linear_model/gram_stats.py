@@ -32,9 +32,10 @@ from ._dask import dask_row_reduce
 
 __all__ = ["GramStats", "NormalEquations"]
 
-_BLOCK_BYTES = 2**23  # rows per block: few enough merges that their O(p²) work stays small
-_CACHE_BYTES = 2**20  # a raw block's products are summed over sub-blocks of this size
-_MIN_BLOCK_ROWS = 1024
+_BLOCK_BYTES = 2**23  # rows per block: few enough that the per-block Python and O(p²) work stays small
+_CACHE_BYTES = 2**20  # a block's sub-blocks of this size stay in cache from the syrk to the column sums
+_ROWS_PER_COLUMN = 8  # but a wide sub-block has at least 8 rows per column (up to _MAX_SUB_ROWS) ...
+_MAX_SUB_ROWS = 4096  # ... since each syrk call costs O(p²) besides its O(rows·p²) work
 _SHIFT_ROWS = 256  # a block is shifted by the mean of its first rows (all of them in a small block)
 
 
@@ -393,41 +394,63 @@ def iter_chunks(chunks: Iterable[Sequence[Any]]) -> Iterable[tuple[Any, Any, Any
         yield X, y, w
 
 
-def _raw_block(
-    Xb: np.ndarray, Yb: np.ndarray, ones: np.ndarray
-) -> tuple[float, np.ndarray, np.ndarray] | None:
-    """(m, block mean, centred cross-products) of an unweighted block from its raw products,
-    with no copy of the block, or None when centring them afterwards would cancel more than
-    one digit of a column's squares (a mean larger than 3 spreads): then the block is shifted."""
-    m, p = Xb.shape
-    k = Yb.shape[1]
-    sums = np.zeros(p + k)
-    xtx = np.zeros((p, p))
-    cross = np.zeros((k, p))
-    one_pass = k == 1 and Xb.strides[1] == Xb.itemsize
-    # in sub-blocks that stay in cache from the syrk to the sums and Xᵀy: over the whole
-    # block, those would stream it from memory again (Ridge: 1.45x XᵀX, not 1.2x)
-    step = max(64, _CACHE_BYTES // (8 * (p + k)))
-    for start in range(0, m, step):
-        Xs = Xb[start : start + step]
-        xtx += Xs.T @ Xs
-        if one_pass:
-            add_sums_and_dots(Xs, Yb[start : start + step, 0], sums[:p], cross[0])
-            continue
-        sums[:p] += ones[: Xs.shape[0]] @ Xs
-        for j in range(k):  # one gemv per target: a gemm with one column costs more
-            cross[j] += Yb[start : start + step, j] @ Xs
-    sums[p:] = ones[:m] @ Yb
-    raw = np.empty((p + k, p + k))
-    raw[:p, :p] = xtx
-    raw[p:, :p] = cross
-    raw[:p, p:] = cross.T
-    raw[p:, p:] = Yb.T @ Yb
-    squares = np.diagonal(raw).copy()
-    raw -= np.outer(sums, sums / m)
-    if np.any(np.diagonal(raw) < 0.1 * squares):
-        return None
-    return float(m), sums / m, raw
+class _RawSums:
+    """Raw products Σzᵢzᵢᵀ and sums Σzᵢ of the unweighted blocks whose centring is safe.
+
+    A block passes when centring its own raw products would cancel at most one digit of any
+    column's squares (its mean is within about three spreads). Then centring the *sum* of such
+    blocks once, at the end, is as safe: a column's centred total Σ(x − x̄)² is at least the
+    sum of the blocks' centred squares, hence at least a tenth of its raw squares. So passing
+    blocks are only added up, with no per-block centring or merge.
+    """
+
+    def __init__(self, p: int, k: int, rows: int, sub_rows: int) -> None:
+        self.p, self.k, self.sub_rows = p, k, sub_rows
+        self.count = 0
+        self.products = np.zeros((p + k, p + k))
+        self.sums = np.zeros(p + k)
+        self._block = np.zeros((p + k, p + k))
+        self._block_sums = np.zeros(p + k)
+        self._xtx = np.empty((p, p))
+        self._ones = np.ones(rows)
+
+    def add(self, Xb: np.ndarray, Yb: np.ndarray) -> bool:
+        """Add a float64 block's raw products and sums, or return False (adding nothing) when
+        centring would cancel more than a digit of a column's squares: then shift the block."""
+        p, k = self.p, self.k
+        m = Xb.shape[0]
+        block, sums = self._block, self._block_sums
+        xtx, cross = block[:p, :p], block[p:, :p]
+        xtx[...] = 0.0
+        cross[...] = 0.0
+        sums[...] = 0.0
+        one_pass = k == 1 and Xb.strides[1] == Xb.itemsize
+        for start in range(0, m, self.sub_rows):
+            Xs = Xb[start : start + self.sub_rows]
+            xtx += np.matmul(Xs.T, Xs, out=self._xtx)
+            if one_pass:
+                add_sums_and_dots(Xs, Yb[start : start + self.sub_rows, 0], sums[:p], cross[0])
+                continue
+            sums[:p] += self._ones[: Xs.shape[0]] @ Xs
+            for j in range(k):  # one gemv per target: a gemm with one column costs more
+                cross[j] += Yb[start : start + self.sub_rows, j] @ Xs
+        sums[p:] = self._ones[:m] @ Yb
+        block[p:, p:] = Yb.T @ Yb
+        squares = np.diagonal(block)
+        if np.any(squares - sums * (sums / m) < 0.1 * squares):
+            return False
+        block[:p, p:] = cross.T
+        self.products += block
+        self.sums += sums
+        self.count += m
+        return True
+
+    def centred(self) -> tuple[float, np.ndarray, np.ndarray]:
+        """(m, mean, centred cross-products) of everything added."""
+        if self.count == 0:
+            return 0.0, np.zeros_like(self.sums), np.zeros_like(self.products)
+        mean = self.sums / self.count
+        return float(self.count), mean, self.products - np.outer(self.sums, mean)
 
 
 def _shifted_block(
@@ -456,6 +479,19 @@ def _shifted_block(
     return weight, shift + sums / weight, block
 
 
+def _block_rows(width: int) -> tuple[int, int]:
+    """(rows per block, rows per sub-block) for ``width`` float64 columns.
+
+    A sub-block is a cache's worth, so that the column sums and Xᵀy read it from cache right
+    after its ``syrk`` (100 columns: 1310 rows), but at least 8 rows per column, up to 4096
+    (1000 columns: a cache's worth is 131 rows, which made XᵀX cost 1.6-2x one ``syrk`` over
+    all rows; 4096 rows cost 1.1x). A block is a whole number of sub-blocks of about 8 MiB,
+    so that its Python and O(p²) work stays small beside its products (30 columns: 1.4x with
+    one sub-block per block)."""
+    sub = max(64, _CACHE_BYTES // (8 * width), min(_ROWS_PER_COLUMN * width, _MAX_SUB_ROWS))
+    return sub * max(1, _BLOCK_BYTES // (8 * width * sub)), sub
+
+
 def centred_moments(
     X: np.ndarray, Y: np.ndarray, w: np.ndarray | None
 ) -> tuple[float, np.ndarray, np.ndarray]:
@@ -463,40 +499,52 @@ def centred_moments(
 
     W = Σsᵢ, m = Σsᵢzᵢ/W and M = Σsᵢ(zᵢ − m)(zᵢ − m)ᵀ of shape (p + k, p + k), so that XᵀSX
     centred is M[:p, :p], XᵀSy centred M[:p, p:] and the targets' centred squares the diagonal
-    of M[p:, p:]. An unweighted float64 block whose means are within about three spreads is reduced
-    from its raw products (one ``syrk`` on the block itself, no copy); any other block is
-    shifted by the mean of its first rows into a buffer and reduced by one ``syrk`` there, so
-    centring never cancels more than a digit. Blocks are merged in place by Chan, Golub and
-    LeVeque's update (see the module docstring): X is never copied whole and the centring keeps
-    its accuracy however large the means. Non-finite input gives non-finite output (unchecked).
+    of M[p:, p:]. An unweighted float64 block whose means are within about three spreads adds
+    its raw products (one ``syrk`` on the block itself, no copy) to a running raw sum that is
+    centred once at the end (:class:`_RawSums`); any other block is shifted by the mean of its
+    first rows into a buffer and reduced by one ``syrk`` there, so centring never cancels more
+    than a digit. The parts are merged in place by Chan, Golub and LeVeque's update (see the
+    module docstring): X is never copied whole and the centring keeps its accuracy however
+    large the means. Non-finite input gives non-finite output (unchecked).
     """
     n, p = X.shape
     width = p + Y.shape[1]
-    rows = min(max(n, 1), max(_MIN_BLOCK_ROWS, width, _BLOCK_BYTES // (8 * (width + 1))))
+    rows, sub_rows = _block_rows(width)
+    rows = min(max(n, 1), rows)
     buf: np.ndarray | None = None
-    ones = np.ones(rows)
+    raw: _RawSums | None = None
     total, mean, M = 0.0, np.zeros(width), np.zeros((width, width))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         for start in range(0, n, rows):
             stop = min(start + rows, n)
             Xb, Yb = X[start:stop], Y[start:stop]
             wb = None if w is None else w[start:stop]
-            exact = wb is None and Xb.dtype == np.float64 and Yb.dtype == np.float64
-            found = _raw_block(Xb, Yb, ones[: stop - start]) if exact else None
-            if found is None:
-                if buf is None:
-                    buf = np.empty((rows, width + 1))
-                found = _shifted_block(Xb, Yb, wb, buf)
-            weight, block_mean, block = found
-            if weight == 0:
-                continue
-            delta = block_mean - mean
-            merged = total + weight
-            mean += delta * (weight / merged)
-            M += block
-            M += np.outer(delta, delta * (total * weight / merged))
-            total = merged
+            if wb is None and Xb.dtype == np.float64 and Yb.dtype == np.float64:
+                if raw is None:
+                    raw = _RawSums(p, Y.shape[1], rows, sub_rows)
+                if raw.add(Xb, Yb):
+                    continue
+            if buf is None:
+                buf = np.empty((rows, width + 1))
+            total = _merge_into(total, mean, M, _shifted_block(Xb, Yb, wb, buf))
+        if raw is not None:
+            total = _merge_into(total, mean, M, raw.centred())
     return total, mean, M
+
+
+def _merge_into(
+    total: float, mean: np.ndarray, M: np.ndarray, part: tuple[float, np.ndarray, np.ndarray]
+) -> float:
+    """Chan, Golub and LeVeque's update of (total, mean, M) in place by a part; the new total."""
+    weight, part_mean, part_M = part
+    if weight == 0:
+        return total
+    delta = part_mean - mean
+    merged = total + weight
+    mean += delta * (weight / merged)
+    M += part_M
+    M += np.outer(delta, delta * (total * weight / merged))
+    return merged
 
 
 def rows_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> GramStats:
