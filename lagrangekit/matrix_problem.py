@@ -32,166 +32,17 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sps
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE
-from sympy.printing.str import StrPrinter
 
 from .errors import SymbolicSolveError
 from .matrix_coefficients import MatrixCoefficients, NotQuadraticError
-from .problem import BaseProblem, CompiledProblem, Constraint, Problem, Sense, bound_pair, checked_bounds
+from .matrix_groups import RowGroups
+from .matrix_inputs import MatrixConstraint, checked_data, entry_bounds, named_constraints
+from .matrix_printing import matrix_latex, matrix_text
+from .problem import BaseProblem, CompiledProblem, Constraint, Problem, Sense, checked_bounds
 from .quadratic_program import QuadraticProgram
 from .result import KKTReport, Result
 
 __all__ = ["MatrixConstraint", "MatrixProblem", "matrix_maximize", "matrix_minimize", "matrix_text"]
-
-_OPERATORS = ("<=", ">=", "==")
-
-
-class _MatrixNotation:
-    """Printing rules shared by the text and LaTeX printers: ``ONES`` for the ones vector (and
-    its transpose, a row), ``IDENTITY`` for I, and 1 for the 1×1 ones and identity (r·1 is r)."""
-
-    ONES: tuple[str, str]
-    IDENTITY: str
-
-    def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
-        if expr.shape == (1, 1):
-            return "1"
-        return self.ONES[1] if expr.shape[0] == 1 else self.ONES[0]
-
-    def _print_Identity(self, expr: sp.Identity) -> str:
-        return "1" if expr.shape == (1, 1) else self.IDENTITY
-
-    def _print_MatMul(self, expr: sp.MatMul) -> str:
-        kept = [
-            a for a in expr.args if not (isinstance(a, (sp.OneMatrix, sp.Identity)) and a.shape == (1, 1))
-        ]
-        if len(kept) == len(expr.args) or not kept:
-            return super()._print_MatMul(expr)
-        if not any(isinstance(a, sp.MatrixExpr) for a in kept):
-            return self._print(sp.Mul(*kept))
-        return super()._print_MatMul(sp.MatMul(*kept))
-
-
-class _MatrixPrinter(_MatrixNotation, StrPrinter):
-    """sympy's str printer in matrix notation, with Xᵀ for transposes."""
-
-    ONES = ("𝟙", "𝟙ᵀ")
-    IDENTITY = "I"
-
-    def _print_Transpose(self, expr: sp.Transpose) -> str:
-        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
-
-
-class _MatrixLatex(_MatrixNotation, LatexPrinter):
-    """sympy's LaTeX printer in matrix notation."""
-
-    ONES = (r"\mathbb{1}", r"\mathbb{1}^{T}")
-    IDENTITY = r"\mathbb{I}"
-
-
-def _tex(expr: sp.Basic) -> str:
-    return _MatrixLatex().doprint(expr)
-
-
-def matrix_text(expr: sp.Basic) -> str:
-    """``expr`` as one line of text in matrix notation: ``2*Xᵀ*(X*w - y)``, ``𝟙ᵀ*w - 1``."""
-    return _MatrixPrinter().doprint(expr)
-
-
-@dataclass(frozen=True)
-class MatrixConstraint:
-    """One named constraint in standard form, row-wise: ``expr == 0`` (``"eq"``) or
-    ``expr <= 0`` (``"ineq"``), with ``expr`` a k×1 column (1×1 for a scalar constraint)."""
-
-    name: str
-    kind: str
-    expr: sp.MatrixExpr
-
-    def __str__(self) -> str:
-        return f"{self.name}: {matrix_text(self.expr)} {'==' if self.kind == 'eq' else '<='} 0"
-
-
-def _as_matrix(value: Any, what: str) -> sp.MatrixExpr:
-    if isinstance(value, sp.MatrixExpr):
-        return value
-    if isinstance(value, (sp.Expr, int, float)) and not isinstance(value, bool):
-        return sp.sympify(value)
-    raise TypeError(f"{what} must be a sympy matrix expression or a number, got {type(value).__name__}")
-
-
-def _standard(name: str, relation: Any) -> MatrixConstraint:
-    if not (isinstance(relation, tuple) and len(relation) == 3 and relation[1] in _OPERATORS):
-        raise ValueError(
-            f"constraint {name!r} must be a tuple (lhs, op, rhs) with op one of {_OPERATORS}, such as "
-            f"(w, '>=', 0) or (ones.T*w, '==', 1); got {relation!r} (sympy cannot compare matrices, "
-            "and sp.Eq of matrix expressions evaluates to False)"
-        )
-    lhs, op, rhs = relation
-    lhs, rhs = _as_matrix(lhs, f"left side of {name!r}"), _as_matrix(rhs, f"right side of {name!r}")
-    if not isinstance(lhs, sp.MatrixExpr):
-        lhs, rhs, op = rhs, lhs, {"<=": ">=", ">=": "<=", "==": "=="}[op]
-    if not isinstance(lhs, sp.MatrixExpr):
-        raise ValueError(f"constraint {name!r} has no matrix side; use lk.minimize for scalar problems")
-    if not isinstance(rhs, sp.MatrixExpr):
-        rhs = sp.ZeroMatrix(*lhs.shape) if rhs == 0 else rhs * sp.OneMatrix(*lhs.shape)
-    if lhs.shape != rhs.shape:
-        raise ValueError(f"constraint {name!r}: sides have shapes {lhs.shape} and {rhs.shape}")
-    expr = lhs - rhs if op != ">=" else rhs - lhs
-    if expr.shape[0] == 1 and expr.shape[1] != 1:
-        expr = expr.T
-    if expr.shape[1] != 1:
-        raise ValueError(f"constraint {name!r} must be a vector or a scalar, got shape {expr.shape}")
-    return MatrixConstraint(name, "eq" if op == "==" else "ineq", expr)
-
-
-def _dims_from_data(data: Mapping[sp.Basic, Any]) -> tuple[dict[sp.Basic, Any], dict[sp.Symbol, sp.Integer]]:
-    """Checked read-only copies of the data, and the sizes their shapes fix."""
-    values: dict[sp.Basic, Any] = {}
-    dims: dict[sp.Symbol, sp.Integer] = {}
-    for key, value in data.items():
-        if isinstance(key, sp.MatrixSymbol):
-            try:
-                arr = np.array(value, dtype=float)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"data[{key.name}] must be a numeric array, got {type(value).__name__}"
-                ) from None
-            if arr.ndim == 1:
-                arr = arr.reshape(-1, 1) if key.shape[1] == 1 else arr.reshape(1, -1)
-            if arr.ndim != 2:
-                raise ValueError(f"data[{key.name}] must be 2-D (or 1-D for a vector), got shape {arr.shape}")
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"data[{key.name}] contains NaN or inf; data must be finite")
-            for dim, size in zip(key.shape, arr.shape):
-                dim = sp.sympify(dim)
-                expected = (
-                    dims.get(dim) if isinstance(dim, sp.Symbol) else (int(dim) if dim.is_Integer else None)
-                )
-                if expected is None and isinstance(dim, sp.Symbol):
-                    dims[dim] = sp.Integer(size)
-                elif expected is not None and int(expected) != size:
-                    raise ValueError(
-                        f"data[{key.name}] has shape {arr.shape}, but {key.name} is {key.shape}"
-                        + (
-                            f" with {dim} = {int(expected)} from other data"
-                            if isinstance(dim, sp.Symbol)
-                            else ""
-                        )
-                    )
-            arr.setflags(write=False)
-            values[key] = arr
-        elif isinstance(key, sp.Symbol):
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"data[{key.name}] must be a real number, got {value!r}") from None
-            if not np.isfinite(number):
-                raise ValueError(f"data[{key.name}] must be finite, got {number}")
-            values[key] = number
-        else:
-            raise TypeError(f"data keys must be sympy MatrixSymbols or Symbols, got {key!r}")
-    return values, dims
 
 
 @dataclass(frozen=True, eq=False)
@@ -234,7 +85,7 @@ class MatrixProblem(BaseProblem):
 
     @cached_property
     def _dims(self) -> dict[sp.Symbol, sp.Integer]:
-        return _dims_from_data(self.data)[1]
+        return checked_data(self.data)[1]
 
     def sizes(self) -> tuple[int, ...] | None:
         """The length of each variable, or None when data does not fix them."""
@@ -363,14 +214,17 @@ class MatrixProblem(BaseProblem):
         """LaTeX (an ``aligned`` block) of the statement, the Lagrangian in minimize form and the
         stationarity conditions ∇_w L = 0: what :func:`lagrangekit.latex` returns for it."""
         sense = r"\max" if self.is_maximize else r"\min"
-        names = ", ".join(_tex(v) for v in self.matrix_variables)
-        rows = [rf"&{sense}_{{{names}}} \; {_tex(self.objective)}"]
+        names = ", ".join(matrix_latex(v) for v in self.matrix_variables)
+        rows = [rf"&{sense}_{{{names}}} \; {matrix_latex(self.objective)}"]
         for k, c in enumerate(self.constraints):
             relation = "=" if c.kind == "eq" else r"\le"
             lead = r"\text{s.t.}\; " if k == 0 else r"\phantom{\text{s.t.}}\; "
-            rows.append(rf"{lead}&\text{{{c.name}}}:\; {_tex(c.expr)} {relation} 0")
-        rows.append(rf"&L = {_tex(self.lagrangian())}")
-        rows += [rf"&\nabla_{{{_tex(w)}}} L = {_tex(g)} = 0" for w, g in self.stationarity().items()]
+            rows.append(rf"{lead}&\text{{{c.name}}}:\; {matrix_latex(c.expr)} {relation} 0")
+        rows.append(rf"&L = {matrix_latex(self.lagrangian())}")
+        rows += [
+            rf"&\nabla_{{{matrix_latex(w)}}} L = {matrix_latex(g)} = 0"
+            for w, g in self.stationarity().items()
+        ]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def normal_equations(self) -> tuple[sp.MatrixExpr, sp.MatrixExpr]:
@@ -596,7 +450,7 @@ class MatrixProblem(BaseProblem):
                 rows = [
                     bound_start + i
                     for i, flat in enumerate(self.bound_names)
-                    if self._groups[flat][0] == name
+                    if self.row_groups.groups[flat][0] == name
                 ]
                 if rows:
                     constraints[name] = qp.G[rows] @ x - qp.h[rows] <= 0
@@ -641,53 +495,31 @@ class MatrixProblem(BaseProblem):
 
     # ------------------------------------------------------------ grouping
     @cached_property
-    def _groups(self) -> dict[str, tuple[str, int]]:
-        """Flat row name -> (constraint or ``lower:w``/``upper:w``, index within it)."""
-        out = {row: (name, i) for row, name, i in self._rows}
-        owners = [(v, i) for v, k in zip(self.matrix_variables, self.sizes() or ()) for i in range(k)]
-        for flat, (j, sign, _) in zip(self.bound_names, self.bound_rows):
-            v, i = owners[j]
-            out[flat] = (f"{'lower' if sign < 0 else 'upper'}:{v.name}", i)
-        return out
-
-    def _group_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        grouped: dict[str, dict[int, float]] = {}
-        for name, value in self._flat_values(values).items():
-            group, i = self._groups.get(name, (name, 0))
-            grouped.setdefault(group, {})[i] = value
-        out: dict[str, Any] = {}
-        for c in self.constraints:
-            if c.name in grouped:
-                out[c.name] = _vector(grouped.pop(c.name), c.expr.shape[0] == 1)
-        for v, k in zip(self.matrix_variables, self.sizes() or ()):
-            for side in ("lower", "upper"):
-                key = f"{side}:{v.name}"
-                if key in grouped:
-                    full = dict.fromkeys(range(k), 0.0) | grouped.pop(key)
-                    out[key] = _vector(full, False)
-        return out | {k: _vector(v, True) for k, v in grouped.items()}
+    def row_groups(self) -> RowGroups:
+        """The map between this problem's flat rows and its constraints and bounds as groups."""
+        return RowGroups(
+            constraints=tuple((c.name, c.expr.shape[0] == 1) for c in self.constraints),
+            variables=tuple(zip(self.matrix_variables, self.sizes() or ())),
+            rows=self._rows,
+            bounds=tuple((flat, j, sign) for flat, (j, sign, _) in zip(self.bound_names, self.bound_rows)),
+        )
 
     def group_point(self, x: np.ndarray) -> dict[sp.MatrixSymbol, np.ndarray]:
         """{w: its entries} from the stacked x."""
-        out, start = {}, 0
-        for v, k in zip(self.matrix_variables, self.sizes()):
-            part = np.array(x[start : start + k], dtype=float)
-            part.setflags(write=False)
-            out[v] = part
-            start += k
-        return out
+        return self.row_groups.point(x)
 
     def group_report(self, report: KKTReport) -> KKTReport:
         """``report`` with its multipliers grouped by constraint (arrays for vector constraints)."""
-        active = tuple(dict.fromkeys(self._groups.get(a, (a, 0))[0] for a in report.active))
-        return replace(report, multipliers=self._group_values(report.multipliers), active=active)
+        groups = self.row_groups
+        active = tuple(dict.fromkeys(groups.groups.get(a, (a, 0))[0] for a in report.active))
+        return replace(report, multipliers=groups.grouped(report.multipliers), active=active)
 
     def group_result(self, result: Result) -> Result:
         """``result`` with ``point`` {w: array} and multipliers grouped by constraint."""
         return replace(
             result,
             point=self.group_point(result.x),
-            multipliers=self._group_values(result.multipliers),
+            multipliers=self.row_groups.grouped(result.multipliers),
             kkt=None if result.kkt is None else self.group_report(result.kkt),
         )
 
@@ -695,62 +527,21 @@ class MatrixProblem(BaseProblem):
         """A point ``{w: array}`` as the stacked array, and multipliers given by constraint
         (arrays for vector constraints and bounds) as values by row name."""
         self.require_data("check_kkt and x0")
+        groups = self.row_groups
         if isinstance(point, Mapping) and any(isinstance(k, sp.MatrixSymbol) for k in point):
-            missing = [v.name for v in self.matrix_variables if v not in point]
-            if missing:
-                raise ValueError(f"point is missing values for {missing}; give every variable an array")
-            parts = []
-            for v, k in zip(self.matrix_variables, self.sizes()):
-                arr = np.asarray(point[v], dtype=float).reshape(-1)
-                if arr.size != k:
-                    raise ValueError(f"point[{v.name}] must have {k} entries, got {arr.size}")
-                parts.append(arr)
-            point = np.concatenate(parts)
+            point = groups.stacked(point)
         if multipliers is None:
             return point, None
         if not isinstance(multipliers, Mapping):
             raise ValueError(
                 f"multipliers must be a dict {{constraint name: value}}, got {type(multipliers).__name__}"
             )
-        unknown = [k for k in multipliers if k not in self._members and k not in self._groups]
+        unknown = [k for k in multipliers if k not in groups.members and k not in groups.groups]
         if unknown:
             raise ValueError(
-                f"multipliers has unknown names {unknown}; valid names are {sorted(self._members)}"
+                f"multipliers has unknown names {unknown}; valid names are {sorted(groups.members)}"
             )
-        return point, self._flat_values(multipliers)
-
-    @cached_property
-    def _members(self) -> dict[str, tuple[int, dict[int, str]]]:
-        """Group (constraint, ``lower:w``, ``upper:w``) -> (its length, {index: row name})."""
-        out: dict[str, tuple[int, dict[int, str]]] = {}
-        for row, (group, i) in self._groups.items():
-            out.setdefault(group, (0, {}))[1][i] = row
-        sizes = zip(self.matrix_variables, self.sizes() or ())
-        lengths = {f"{side}:{v.name}": k for v, k in sizes for side in ("lower", "upper")}
-        return {g: (lengths.get(g, len(rows)), rows) for g, (_, rows) in out.items()}
-
-    def _flat_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Values by group (a number, or an array by index or by row) as values by row name."""
-        flat: dict[str, Any] = {}
-        for name, value in values.items():
-            length, rows = self._members.get(name, (0, {}))
-            if not rows or list(rows.values()) == [name]:
-                flat[name] = value
-                continue
-            arr = np.asarray(value, dtype=float).reshape(-1)
-            if arr.size == length:
-                pairs = [(rows.get(i), v) for i, v in enumerate(arr.tolist())]
-            elif arr.size == len(rows):
-                pairs = list(zip(rows.values(), arr.tolist()))  # by row, in index order
-            else:
-                raise ValueError(f"multipliers[{name!r}] must have {length} entries, got {arr.size}")
-            unbound = [i for i, (row, v) in enumerate(pairs) if row is None and v != 0.0]
-            if unbound:
-                raise ValueError(
-                    f"multipliers[{name!r}] is nonzero at entries {unbound[:5]}, which have no such bound"
-                )
-            flat.update((row, v) for row, v in pairs if row is not None)
-        return flat
+        return point, groups.flat(multipliers)
 
 
 @dataclass(frozen=True, eq=False)
@@ -760,14 +551,6 @@ class _AffineConstraints(CompiledProblem):
 
     def lagrangian_hessian(self, x: np.ndarray, eq_mult: np.ndarray, ineq_mult: np.ndarray) -> np.ndarray:
         return self.hess(x)
-
-
-def _vector(values: Mapping[int, Any], scalar: bool) -> Any:
-    if scalar and len(values) == 1:
-        return values[0]
-    arr = np.array([float(values.get(i, 0.0)) for i in range(max(values) + 1)], dtype=float)
-    arr.setflags(write=False)
-    return arr
 
 
 def _cancel_common(A: sp.MatrixExpr, b: sp.MatrixExpr) -> tuple[sp.MatrixExpr, sp.MatrixExpr]:
@@ -809,19 +592,8 @@ def _build(
     clash = [k.name for k in data if k in variables]
     if clash:
         raise ValueError(f"data gives values for the variables {clash}; variables are solved for, not given")
-    if constraints is None:
-        items: list[tuple[str, Any]] = []
-    elif isinstance(constraints, Mapping):
-        items = list(constraints.items())
-    elif isinstance(constraints, tuple) and len(constraints) == 3 and constraints[1] in _OPERATORS:
-        items = [("c1", constraints)]
-    else:
-        items = [(f"c{i}", c) for i, c in enumerate(constraints, start=1)]
-    cons = tuple(_standard(str(name), relation) for name, relation in items)
-    names = [c.name for c in cons]
-    if len(set(names)) != len(names) or not all(n.isidentifier() for n in names):
-        raise ValueError(f"constraint names must be distinct identifiers, got {names}")
-    values, dims = _dims_from_data(data)
+    cons = named_constraints(constraints)
+    values, dims = checked_data(data)
     sizes = [sp.sympify(v.shape[0]).xreplace(dims) for v in variables]
     known = all(s.is_Integer for s in sizes)
     entries = tuple(
@@ -830,30 +602,7 @@ def _build(
         if known
         for i in range(int(k))
     )
-    per_entry: list[tuple[Any, Any]] = []
-    for v, k in zip(variables, sizes if known else ()):
-        pair = (bounds or {}).get(v, (None, None))
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            raise ValueError(
-                f"bounds of {v.name} must be a pair (lo, hi) with None for no bound, got {pair!r}"
-            )
-        lo, hi = pair
-        if (lo is None or np.ndim(lo) == 0) and (hi is None or np.ndim(hi) == 0):
-            per_entry += [bound_pair(v, (lo, hi))] * int(k)
-        else:
-            try:  # -inf / inf (or None) for a missing side, entry by entry
-                los = np.broadcast_to(np.asarray(-np.inf if lo is None else lo, dtype=float), (int(k),))
-                his = np.broadcast_to(np.asarray(np.inf if hi is None else hi, dtype=float), (int(k),))
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"bounds of {v.name} must be numbers or arrays of {int(k)} numbers"
-                ) from None
-            per_entry += [bound_pair(v, pair) for pair in zip(los.tolist(), his.tolist())]
-    unknown = [k for k in (bounds or {}) if k not in variables]
-    if unknown:
-        raise ValueError(f"bounds given for {unknown}, which are not variables")
-    if bounds and not known:
-        raise ValueError("bounds need the variables' sizes: pass data that fixes them")
+    per_entry = entry_bounds(variables, [int(k) for k in sizes] if known else None, bounds)
     return MatrixProblem(
         objective=objective,
         sense=sense,
