@@ -142,7 +142,7 @@ def points(draw, n):
 
 
 def _check_problem(data, parts, construct, n, *, solve: bool) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         built = parts()
     except (TypeError, ValueError, ArithmeticError):
@@ -170,7 +170,7 @@ def _check_problem(data, parts, construct, n, *, solve: bool) -> None:
                 assert math.isfinite(result.fun)
                 again = lk.check_kkt(problem, result.x, dict(result.multipliers), tol=1e-6)
                 assert again.ok, again.message
-    assert time.perf_counter() - started < 10, "one example took over 10 s"
+    assert time.process_time() - started < 10, "one example took over 10 s"
 
 
 FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

@@ -334,11 +334,11 @@ def test_from_functions_scalar_like_outputs_are_accepted(wrap):
     ],
 )
 def test_constants_beyond_float64_are_refused_when_compiling(objective):
-    started = time.perf_counter()
+    started = time.process_time()
     problem = lk.minimize(objective, bounds={x: (1, 2)})
     with pytest.raises(ValueError, match="float64 cannot hold or compute"):
         lk.solve(problem)
-    assert time.perf_counter() - started < 10  # a hang guard, not a timing claim
+    assert time.process_time() - started < 10  # a hang guard, not a timing claim
 
 
 def test_large_constants_within_float64_solve_honestly():

@@ -207,7 +207,7 @@ def test_check_on_15_variable_problem_is_fast():
     case.problem.compile()
     times = []
     for _ in range(20):
-        start = time.perf_counter()
+        start = time.process_time()
         lk.check_kkt(case.problem, case.x_star, tol=listed_tol(case))
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     assert np.median(times) < 0.05

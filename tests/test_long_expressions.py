@@ -38,11 +38,11 @@ def test_check_kkt_of_a_2000_term_objective_is_fast_and_exact():
     # f = Σ_{i<2000} (x_{i mod 4} − i)²; closed form: x_k is the mean of the i with i ≡ k, 998 + k
     xs = sp.symbols("x0:4", real=True)
     problem = lk.minimize(sp.Add(*[(xs[i % 4] - i) ** 2 for i in range(2000)]))
-    start = time.perf_counter()
+    start = time.process_time()
     numeric = lk.check_kkt(problem, [998.0 + k for k in range(4)])
     exact = lk.check_kkt(problem, [998 + k for k in range(4)])
     off = lk.check_kkt(problem, [999.0, 999.0, 1000.0, 1001.0])
-    assert time.perf_counter() - start < 10.0  # a hang guard: ~1 s here, 15 s before
+    assert time.process_time() - start < 10.0  # a hang guard: ~1 s here, 15 s before
     assert numeric.ok and numeric.stationarity == 0.0
     assert exact.ok and exact.stationarity == 0
     # ∂f/∂x0 = 2·500·(x0 − 998) = 1000 at x0 = 999, the largest gradient entry
@@ -53,10 +53,10 @@ def test_check_kkt_of_a_2000_term_objective_is_fast_and_exact():
 def test_check_kkt_of_2000_variables_is_fast():
     ys = sp.symbols("y0:2000", real=True)
     problem = lk.minimize(sp.Add(*[(ys[i] - i) ** 2 for i in range(2000)]), {"cap": ys[0] + ys[1] <= 0})
-    start = time.perf_counter()
+    start = time.process_time()
     # the minimizer moves y0, y1 onto y0 + y1 = 0 from (0, 1): y = (-1/2, 1/2), μ = 1
     point = np.arange(2000.0)
     point[:2] = (-0.5, 0.5)
     report = lk.check_kkt(problem, point)
-    assert time.perf_counter() - start < 10.0
+    assert time.process_time() - start < 10.0
     assert report.ok and report.multipliers["cap"] == pytest.approx(1.0, rel=1e-12)

@@ -421,10 +421,10 @@ def test_mle_symbolic_runs_under_a_time_limit():
 
     w = sp.Symbol("w", positive=True)
     hard = sum(sp.log(w + k) for k in range(1, 9)) - w**3 + sp.log(1 + w**5)
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(SymbolicSolveError, match="did not finish within 0.5 s"):
         mle_symbolic(hard, w, timeout=0.5)
-    assert time.perf_counter() - start < 10  # hang guard only
+    assert time.process_time() - start < 10  # hang guard only
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         mle_symbolic(hard, w, timeout=-1)
 
