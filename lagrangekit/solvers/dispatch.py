@@ -27,10 +27,11 @@ from .outcome import finish, is_better, not_optimal
 from .polish import newton_polish, onto_active
 from .sampled_phase_one import find_feasible, sampled_phase_one
 from .scipy_backends import slsqp, trust_constr
+from .sparse_interior_point import solve_sparse, wants_sparse_route
 
 __all__ = ["METHODS", "solve"]
 
-METHODS: tuple[str, ...] = ("auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy")
+METHODS: tuple[str, ...] = ("auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy", "sparse_ipm")
 
 _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infeasible"
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
@@ -360,6 +361,8 @@ def solve(
 def _solve(
     problem: BaseProblem, method: str, x0: Any, tol: float, max_iter: int | None, n_starts: int, seed: Any
 ) -> Result:
+    if method == "sparse_ipm" or (method == "auto" and wants_sparse_route(problem)):
+        return solve_sparse(problem, x0=x0, tol=tol, max_iter=max_iter)
     if method == "cvxpy":
         from .cvxpy_backend import solve_cvxpy
 
