@@ -62,7 +62,9 @@ def problem(steps: int) -> lk.FunctionProblem:
     # constant part of the dynamics' Jacobian: c1 = x1_{i+1} − x1_i − h·x2_i, c2 = x2_{i+1} − x2_i − h·(...)
     fixed = sps.csr_matrix(
         (
-            np.concatenate([np.ones(steps), -np.ones(steps), -h * np.ones(steps), np.ones(steps), -h * np.ones(steps)]),
+            np.concatenate(
+                [np.ones(steps), -np.ones(steps), -h * np.ones(steps), np.ones(steps), -h * np.ones(steps)]
+            ),
             (np.concatenate([c1, c1, c1, c2, c2]), np.concatenate([i1[k + 1], i1[k], i2[k], i2[k + 1], iu])),
         ),
         shape=(2 * steps, n),
@@ -98,7 +100,10 @@ def problem(steps: int) -> lk.FunctionProblem:
         diagonal[i1[:-1]] += lam2 * 2 * h * x2[:-1]
         cross = lam2 * 2 * h * x1[:-1]
         return sps.diags(diagonal) + sps.csr_matrix(
-            (np.concatenate([cross, cross]), (np.concatenate([i1[k], i2[k]]), np.concatenate([i2[k], i1[k]]))),
+            (
+                np.concatenate([cross, cross]),
+                (np.concatenate([i1[k], i2[k]]), np.concatenate([i2[k], i1[k]])),
+            ),
             shape=(n, n),
         )
 
@@ -151,7 +156,11 @@ def ipopt_solve(solver, args) -> tuple[np.ndarray, float, bool]:
 
 def violation(p: lk.FunctionProblem, z: np.ndarray) -> float:
     cp = p.compile()
-    return max(float(np.abs(cp.eq(z)).max()), float(np.maximum(cp.lower - z, 0).max()), float(np.maximum(z - cp.upper, 0).max()))
+    return max(
+        float(np.abs(cp.eq(z)).max()),
+        float(np.maximum(cp.lower - z, 0).max()),
+        float(np.maximum(z - cp.upper, 0).max()),
+    )
 
 
 def slope(ns: list[int], times: list[float]) -> float:
@@ -189,7 +198,8 @@ def main() -> None:
             t_lk, t_ip, t_ipb = (statistics.median(t) for t in (lk_times, ip_times, ip_build_times))
             rows.append((p.n, t_lk, t_ip, t_ipb))
             print(
-                f"n={p.n:6d}  f={result.fun:.10g} (IPOPT {f_ip:.10g})  violation lk {v_lk:.1e} IPOPT {v_ip:.1e}  "
+                f"n={p.n:6d}  f={result.fun:.10g} (IPOPT {f_ip:.10g})  "
+                f"violation lk {v_lk:.1e} IPOPT {v_ip:.1e}  "
                 f"lk {t_lk:7.3f} s ({result.nit} it)  IPOPT solve {t_ip:7.3f} s  build+solve {t_ipb:7.3f} s  "
                 f"ratio {t_lk / t_ip:5.2f}x (vs build+solve {t_lk / t_ipb:5.2f}x)",
                 flush=True,

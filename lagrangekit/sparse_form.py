@@ -1,4 +1,4 @@
-"""The sparse numeric view of a problem: f, h = 0, g <= 0 with CSR Jacobians and Lagrangian Hessian, bounds apart.
+"""The sparse numeric view of a problem: f, h = 0, g <= 0 with CSR derivatives, and bounds apart.
 
 :class:`~lagrangekit.numeric_form.NumericForm` is dense and writes bounds as rows; at n = 10⁴ that
 is a 10⁴ × 10⁴ array. This view keeps the bounds as the vectors ``lower`` and ``upper`` and every

@@ -54,7 +54,7 @@ class SparseLDL:
     def factor(self, K: sps.spmatrix) -> bool:
         """Factor the symmetric ``K`` (its upper triangle is read; its diagonal must be stored,
         zeros included). False when a pivot is zero or not finite (K singular, or nearly so)."""
-        upper = sps.triu(K, format="csc")
+        upper = K if _is_upper(K) else sps.triu(K, format="csc")
         upper.sort_indices()
         pattern = (upper.indptr, upper.indices)
         try:
@@ -83,10 +83,25 @@ class SparseLDL:
         return np.asarray(self._solver.solve(np.ascontiguousarray(rhs, dtype=float)), dtype=float)
 
 
+def _is_upper(K: sps.spmatrix) -> bool:
+    if not sps.isspmatrix_csc(K):
+        return False
+    columns = np.repeat(np.arange(K.shape[1]), np.diff(K.indptr))
+    return bool(np.all(K.indices <= columns))
+
+
 def saddle_matrix(H: sps.spmatrix, A: sps.spmatrix, top: float | np.ndarray, bottom: float) -> sps.csc_matrix:
-    """[[H + diag(top), Aᵀ], [A, −bottom·I]] with every diagonal entry stored (zeros too)."""
+    """The upper triangle of [[H + diag(top), Aᵀ], [A, −bottom·I]] (H symmetric), every
+    diagonal entry stored, zeros too (QDLDL needs them), as sorted CSC."""
     n, m = H.shape[0], A.shape[0]
-    diag = np.concatenate([np.broadcast_to(np.asarray(top, float), (n,)), np.full(m, -float(bottom))])
-    # the explicit diagonal (1e-300 stays stored, and is far below any pivot that matters)
-    K = sps.bmat([[H, A.T], [A, None]], format="csc") + sps.diags(np.where(diag == 0, 1e-300, diag))
-    return K.tocsc()
+    upper = sps.triu(H, k=1, format="coo")
+    a = A.tocoo()
+    diag = np.concatenate(
+        [H.diagonal() + np.broadcast_to(np.asarray(top, float), (n,)), np.full(m, -float(bottom))]
+    )
+    index = np.arange(n + m)
+    rows = np.concatenate([upper.row, a.col, index])
+    cols = np.concatenate([upper.col, a.row + n, index])
+    data = np.concatenate([upper.data, a.data, diag])
+    K = sps.csc_matrix((data, (rows, cols)), shape=(n + m, n + m))  # sums duplicates, sorts indices
+    return K

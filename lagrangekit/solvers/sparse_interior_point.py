@@ -53,7 +53,8 @@ _TAU_MIN = 0.99
 _PUSH = 1e-2
 _KAPPA_SIGMA = 1e10
 _ETA = 1e-4  # Armijo constant
-_RHO = 0.1  # the merit's penalty keeps this share of the decrease from the constraints
+_GAMMA_THETA, _GAMMA_PHI = 1e-5, 1e-8  # filter margins
+_S_THETA, _S_PHI, _DELTA = 1.1, 2.3, 1.0  # switching condition
 _DELTA_W_FIRST, _DELTA_W_MAX = 1e-4, 1e40
 _MAX_ITER = 300
 _RUNAWAY = 1e20  # |x| or |f| beyond this: the iterates diverge
@@ -96,15 +97,56 @@ class _Problem:
             return None
         return f, h, g
 
-    def merit(self, x: np.ndarray, s: np.ndarray, mu: float, nu: float) -> float:
-        """φ_μ(x, s) + ν ‖(h, g + s)‖₁, inf outside the domain."""
+    def measures(self, x: np.ndarray, s: np.ndarray, mu: float) -> tuple[float, float]:
+        """(θ, φ): the violation ‖(h, g + s)‖₁ and the barrier objective; (inf, inf) outside the domain."""
         values = self.values(x)
         if values is None:
-            return np.inf
+            return np.inf, np.inf
         f, h, g = values
         dl, du = self.distances(x)
         barrier = np.log(s).sum() + np.log(dl[self.has_lo]).sum() + np.log(du[self.has_hi]).sum()
-        return float(f - mu * barrier + nu * (np.abs(h).sum() + np.abs(g + s).sum()))
+        phi = float(f - mu * barrier)
+        return float(np.abs(h).sum() + np.abs(g + s).sum()), phi if np.isfinite(phi) else np.inf
+
+
+class _Filter:
+    """IPOPT's filter: (θ, φ) pairs a trial point must beat in one of the two, and the step test."""
+
+    def __init__(self, theta0: float) -> None:
+        self.theta_max = 1e4 * max(1.0, theta0)
+        self.theta_min = 1e-4 * max(1.0, theta0)
+        self.entries: list[tuple[float, float]] = []
+
+    def reset(self) -> None:
+        self.entries = []
+
+    def accepts(self, theta: float, phi: float) -> bool:
+        return theta <= self.theta_max and all(theta < t or phi < f for t, f in self.entries)
+
+    def step(self, theta: float, phi: float, slope: float, alpha: float, trial: tuple[float, float]) -> bool:
+        """Whether the trial (θ_t, φ_t) at step α is accepted from (θ, φ) with barrier slope
+        ``slope``: Armijo on φ when the switching condition holds at a nearly feasible point
+        (an f-step), else sufficient decrease of θ or φ (an h-step, which enters the filter)."""
+        t_theta, t_phi = trial
+        if not (np.isfinite(t_phi) and self.accepts(t_theta, t_phi)):
+            return False
+        switching = slope < 0 and alpha * (-slope) ** _S_PHI > _DELTA * theta**_S_THETA
+        rounding = 10 * np.finfo(float).eps * abs(phi)  # a step of size 0 must pass
+        if theta <= self.theta_min and switching:
+            return t_phi <= phi + _ETA * alpha * slope + rounding
+        if t_theta <= (1 - _GAMMA_THETA) * theta or t_phi <= phi - _GAMMA_PHI * theta + rounding:
+            self.entries.append(((1 - _GAMMA_THETA) * theta, phi - _GAMMA_PHI * theta))
+            return True
+        return False
+
+    def smallest_step(self, theta: float, slope: float) -> float:
+        if slope < 0:
+            step = min(
+                _GAMMA_THETA, _GAMMA_PHI * theta / -slope, _DELTA * theta**_S_THETA / (-slope) ** _S_PHI
+            )
+        else:
+            step = _GAMMA_THETA
+        return max(0.05 * step, 1e-14)
 
 
 def _boundary_step(v: np.ndarray, dv: np.ndarray, tau: float) -> float:
@@ -135,19 +177,21 @@ class _Newton:
 
     def factor(self, W: sps.spmatrix, Jh: sps.spmatrix, diagonal: np.ndarray, mu: float) -> bool:
         """Factor [[W + diag + δ_w I, J_hᵀ], [J_h, −δ_c I]] with the right inertia; False if none found."""
-        delta_c = 0.0
+        n = self.n
+        K = saddle_matrix(W, Jh, diagonal, 0.0)
+        where = K.indptr[1:] - 1  # the diagonal closes each column of the sorted upper triangle
+        base = K.data[where[:n]].copy()
         for delta_w in self._deltas():
-            for dc in (delta_c, 1e-8 * mu**0.25):
-                K = saddle_matrix(W, Jh, diagonal + delta_w, dc)
+            K.data[where[:n]] = base + delta_w
+            for delta_c in (0.0, 1e-8 * mu**0.25) if self.me else (0.0,):
+                K.data[where[n:]] = -delta_c
                 if self.ldl.factor(K):
                     inertia = self.ldl.inertia()
-                    if inertia.positive == self.n and inertia.negative == self.me:
+                    if inertia.positive == n and inertia.negative == self.me:
                         if delta_w:
                             self.last_delta = delta_w
                         return True
                     break  # nonsingular with the wrong inertia: more δ_w
-                if not self.me:
-                    break
         return False
 
     def _deltas(self):
@@ -202,7 +246,8 @@ def _iterate(form: SparseForm, x0: np.ndarray, tol: float, limit: int) -> _Outco
         zl=np.where(p.has_lo, 1.0, 0.0),
         zu=np.where(p.has_hi, 1.0, 0.0),
     )
-    mu, nu = _MU_INIT, 1.0
+    mu = _MU_INIT
+    filt = _Filter(p.measures(st.x, st.s, mu)[0])
     newton = _Newton(n, me)
     message = f"sparse_ipm stopped at the iteration limit ({limit})"
     for nit in range(1, limit + 1):
@@ -239,6 +284,7 @@ def _iterate(form: SparseForm, x0: np.ndarray, tol: float, limit: int) -> _Outco
 
         while mu > tol / 10 and barrier_error(mu) <= _KAPPA_EPS * mu:
             mu = max(tol / 10, min(_KAPPA_MU * mu, mu**_THETA_MU))
+            filt.reset()
         tau = max(_TAU_MIN, 1.0 - mu)
         sigma_g = st.z / st.s
         sigma_x = np.where(p.has_lo, st.zl / dl, 0.0) + np.where(p.has_hi, st.zu / du, 0.0)
@@ -268,28 +314,22 @@ def _iterate(form: SparseForm, x0: np.ndarray, tol: float, limit: int) -> _Outco
             _boundary_step(st.zl[p.has_lo], dzl[p.has_lo], tau),
             _boundary_step(st.zu[p.has_hi], dzu[p.has_hi], tau),
         )
-        # the ℓ1 merit: its slope along the step, and the penalty ν that makes it a descent direction
-        theta = float(np.abs(h).sum() + np.abs(r_g).sum())
-        slope_phi = float(
+        theta, phi = p.measures(st.x, st.s, mu)
+        slope = float(
             grad @ dx - mu * (np.sum(ds / st.s) + np.sum((dx / dl)[p.has_lo]) - np.sum((dx / du)[p.has_hi]))
         )
-        curvature = float(dx @ (H @ dx) + dx @ (sigma_x * dx) + ds @ (sigma_g * ds))
-        if theta > 0:
-            needed = (slope_phi + 0.5 * max(curvature, 0.0)) / ((1 - _RHO) * theta)
-            if nu < needed:
-                nu = needed + 1.0
-        slope = slope_phi - nu * theta
-        phi0 = p.merit(st.x, st.s, mu, nu)
-        rounding = 10 * np.finfo(float).eps * abs(phi0)  # a step of size 0 must pass
+        smallest = filt.smallest_step(theta, slope)
         accepted = None
-        while alpha >= 1e-14:
+        while alpha >= smallest:
             x_t, s_t = st.x + alpha * dx, st.s + alpha * ds
-            if p.merit(x_t, s_t, mu, nu) <= phi0 + _ETA * alpha * min(slope, 0.0) + rounding:
+            if filt.step(theta, phi, slope, alpha, p.measures(x_t, s_t, mu)):
                 accepted = (x_t, s_t)
                 break
             alpha /= 2
         if accepted is None:
-            return _Outcome(st, nit, False, "sparse_ipm: the line search failed (no restoration phase)")
+            return _Outcome(
+                st, nit, False, "sparse_ipm: the filter line search failed (no restoration phase)"
+            )
         st.x, st.s = accepted
         st.lam = st.lam + alpha_z * dlam  # λ takes the dual step: a short primal step must not freeze it
         st.z = st.z + alpha_z * dz
@@ -383,7 +423,8 @@ def solve_sparse(
     form = SparseForm(problem)
     if not form.has_hessian and form.n > DENSE_HESSIAN_LIMIT:
         raise ValueError(
-            f"method='sparse_ipm' needs the Hessian of the Lagrangian for n = {form.n} > {DENSE_HESSIAN_LIMIT}: "
+            f"method='sparse_ipm' needs the Hessian of the Lagrangian for n = {form.n} > "
+            f"{DENSE_HESSIAN_LIMIT}: "
             "give lk.from_functions(..., hess=lambda x, obj_factor, lambdas: ...) (dense or scipy.sparse)"
         )
     start = _start(form, x0)
