@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sps
 
+from ..errors import UndefinedPointError
 from ..function_problem import FunctionProblem
 from ..problem import BaseProblem
 from ..result import Result
@@ -342,17 +343,45 @@ def _iterate(form: SparseForm, x0: np.ndarray, tol: float, limit: int) -> _Outco
     return _Outcome(st, limit, False, message)
 
 
+def _undefined_piece(form: SparseForm, x: np.ndarray) -> str | None:
+    """The first of f, ∇f, a constraint or a constraint's gradient that is NaN or infinite at
+    ``x`` (by name), or None when all are finite. A callable that raises ValueError or an
+    ArithmeticError there counts as undefined."""
+    with np.errstate(all="ignore"):
+        try:
+            pieces = [
+                ("the objective", np.atleast_1d(form.f(x))),
+                ("the gradient of the objective", form.grad(x)),
+            ]
+            Jh, Jg = form.jacobians(x)
+            for names, values, J in ((form.eq_names, form.h(x), Jh), (form.ineq_names, form.g(x), Jg)):
+                bad = ~np.isfinite(values)
+                rows = np.unique(J.tocoo().row[~np.isfinite(J.tocoo().data)])
+                if bad.any():
+                    pieces.append((f"constraint {names[int(np.flatnonzero(bad)[0])]!r}", values))
+                if rows.size:
+                    pieces.append((f"the gradient of constraint {names[int(rows[0])]!r}", J.data))
+        except (ValueError, ArithmeticError) as exc:
+            return f"a callable (it raised {type(exc).__name__}: {exc})"
+    for what, value in pieces:
+        if not np.all(np.isfinite(value)):
+            return what
+    return None
+
+
 def _start(form: SparseForm, x0: Any) -> np.ndarray:
-    """x0 checked (n finite numbers, projected onto the bounds), or the first of zeros, ones and
-    halves (projected) at which f, h, g and ∇f are finite."""
+    """x0 checked (n finite numbers, projected onto the bounds, where every function and first
+    derivative is finite), or the first of zeros, ones and halves (projected) where they are."""
     n = form.n
     if x0 is None:
-        p = _Problem(form)
         for value in (0.0, 1.0, 0.5):
             x = np.clip(np.full(n, value), form.lower, form.upper)
-            if p.values(x) is not None and np.all(np.isfinite(form.grad(x))):
+            if _undefined_piece(form, x) is None:
                 return x
-        return np.clip(np.zeros(n), form.lower, form.upper)
+        raise UndefinedPointError(
+            "the problem is undefined (NaN or infinite) at zeros, ones and halves projected onto the "
+            "bounds: give x0, a point where every function and its gradient is finite"
+        )
     try:
         x = np.array(x0, dtype=float).reshape(-1)
     except (TypeError, ValueError):
@@ -361,7 +390,14 @@ def _start(form: SparseForm, x0: Any) -> np.ndarray:
         raise ValueError(f"x0 must have {n} entries (one per variable), got {x.size}")
     if not np.all(np.isfinite(x)):
         raise ValueError("x0 must be finite; it contains NaN or inf")
-    return np.clip(x, form.lower, form.upper)
+    x = np.clip(x, form.lower, form.upper)
+    undefined = _undefined_piece(form, x)
+    if undefined is not None:
+        raise UndefinedPointError(
+            f"{undefined} is NaN or infinite at x0: x0 lies outside the domain of the problem's "
+            "functions. Choose x0 where every function is defined"
+        )
+    return x
 
 
 def wants_sparse_route(problem: BaseProblem) -> bool:
