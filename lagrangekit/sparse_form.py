@@ -32,21 +32,9 @@ class SparseForm:
 
     problem: BaseProblem
 
-    @cached_property
+    @cached_property  # n, lower and upper (−inf/inf where absent) are read from here
     def cp(self) -> CompiledProblem:
         return self.problem.compile()
-
-    @property
-    def n(self) -> int:
-        return self.cp.n
-
-    @property
-    def lower(self) -> np.ndarray:
-        return self.cp.lower
-
-    @property
-    def upper(self) -> np.ndarray:
-        return self.cp.upper
 
     @property
     def eq_names(self) -> tuple[str, ...]:
@@ -74,7 +62,7 @@ class SparseForm:
         return float(self.cp.fun(x))
 
     def grad(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(self.cp.grad(x), dtype=float).reshape(self.n)
+        return np.asarray(self.cp.grad(x), dtype=float).reshape(self.cp.n)
 
     def h(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(self.cp.eq(x), dtype=float).reshape(self.m_eq)
@@ -86,8 +74,8 @@ class SparseForm:
         """(J_h (m_eq, n), J_g (m_in, n)) at ``x``, as CSR."""
         if isinstance(self.problem, FunctionProblem):
             return self.problem.sparse_jacobians(x)
-        Jh = np.asarray(self.cp.eq_jac(x), dtype=float).reshape(self.m_eq, self.n)
-        Jg = np.asarray(self.cp.ineq_jac(x), dtype=float).reshape(self.m_in, self.n)
+        Jh = np.asarray(self.cp.eq_jac(x), dtype=float).reshape(self.m_eq, self.cp.n)
+        Jg = np.asarray(self.cp.ineq_jac(x), dtype=float).reshape(self.m_in, self.cp.n)
         return sps.csr_matrix(Jh), sps.csr_matrix(Jg)
 
     def lagrangian_hessian(self, x: np.ndarray, lam: np.ndarray, mu: np.ndarray) -> sps.csr_matrix:

@@ -39,7 +39,7 @@ def _bound_rows(form: SparseForm, x: np.ndarray) -> tuple[sps.csr_matrix, np.nda
     index = np.array([i for i, _, _ in rows], dtype=int)
     sign = np.array([s for _, s, _ in rows], dtype=float)
     bound = np.array([b for _, _, b in rows], dtype=float)
-    B = sps.csr_matrix((sign, (np.arange(len(rows)), index)), shape=(len(rows), form.n))
+    B = sps.csr_matrix((sign, (np.arange(len(rows)), index)), shape=(len(rows), form.cp.n))
     return B, sign * (x[index] - bound)
 
 

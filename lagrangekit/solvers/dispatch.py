@@ -261,7 +261,7 @@ def solve(
     ----------
     problem : Problem or FunctionProblem
         Without free parameters (use ``problem.subs``).
-    method : {"auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy"}
+    method : {"auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy", "sparse_ipm"}
         ``"auglag"``: our augmented Lagrangian (L-BFGS-B inner solves with exact
         gradients, first-order multiplier updates, adaptive penalty) with an active-set
         Newton polish. ``"ipm"``: our dense primal-dual interior-point method after IPOPT
@@ -291,7 +291,11 @@ def solve(
         saddle, from a phase-I point when they stop infeasible, and from a lower feasible
         point next to a feasible non-KKT point. Every method: a badly scaled objective (|f|
         and ‖∇f‖ below 1e-4 near x0) is solved divided by its size, so that stationarity is
-        relative to it. ``Result.method`` says what ran.
+        relative to it. ``"sparse_ipm"``: our sparse primal-dual interior-point method for
+        large sparse problems (:func:`~lagrangekit.solvers.sparse_interior_point.solve_sparse`:
+        QDLDL, the ``sparse`` extra; no restart, ``n_starts`` does not apply), which ``"auto"``
+        uses for a ``from_functions`` problem whose ``hess`` or Jacobians are scipy.sparse.
+        ``Result.method`` says what ran.
     x0 : array-like or dict, optional
         Start point in variable order, or ``{Symbol or name: value}``; zeros projected
         onto the bounds by default.

@@ -78,10 +78,10 @@ class _Problem:
 
     def __init__(self, form: SparseForm) -> None:
         self.form = form
-        self.has_lo = np.isfinite(form.lower)
-        self.has_hi = np.isfinite(form.upper)
-        self.lo = np.where(self.has_lo, form.lower, 0.0)
-        self.hi = np.where(self.has_hi, form.upper, 0.0)
+        self.has_lo = np.isfinite(form.cp.lower)
+        self.has_hi = np.isfinite(form.cp.upper)
+        self.lo = np.where(self.has_lo, form.cp.lower, 0.0)
+        self.hi = np.where(self.has_hi, form.cp.upper, 0.0)
 
     def distances(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(x − lo, hi − x), 1 where the bound is absent."""
@@ -236,7 +236,7 @@ class _Outcome:
 
 def _iterate(form: SparseForm, x0: np.ndarray, tol: float, limit: int) -> _Outcome:
     p = _Problem(form)
-    n, me, mi = form.n, form.m_eq, form.m_in
+    n, me, mi = form.cp.n, form.m_eq, form.m_in
     x = _pushed_inside(p, x0)
     g0 = form.g(x)
     st = _State(
@@ -372,10 +372,10 @@ def _undefined_piece(form: SparseForm, x: np.ndarray) -> str | None:
 def _start(form: SparseForm, x0: Any) -> np.ndarray:
     """x0 checked (n finite numbers, projected onto the bounds, where every function and first
     derivative is finite), or the first of zeros, ones and halves (projected) where they are."""
-    n = form.n
+    n = form.cp.n
     if x0 is None:
         for value in (0.0, 1.0, 0.5):
-            x = np.clip(np.full(n, value), form.lower, form.upper)
+            x = np.clip(np.full(n, value), form.cp.lower, form.cp.upper)
             if _undefined_piece(form, x) is None:
                 return x
         raise UndefinedPointError(
@@ -390,7 +390,7 @@ def _start(form: SparseForm, x0: Any) -> np.ndarray:
         raise ValueError(f"x0 must have {n} entries (one per variable), got {x.size}")
     if not np.all(np.isfinite(x)):
         raise ValueError("x0 must be finite; it contains NaN or inf")
-    x = np.clip(x, form.lower, form.upper)
+    x = np.clip(x, form.cp.lower, form.cp.upper)
     undefined = _undefined_piece(form, x)
     if undefined is not None:
         raise UndefinedPointError(
@@ -457,9 +457,9 @@ def solve_sparse(
         Without qdldl, naming the extra to install.
     """
     form = SparseForm(problem)
-    if not form.has_hessian and form.n > DENSE_HESSIAN_LIMIT:
+    if not form.has_hessian and form.cp.n > DENSE_HESSIAN_LIMIT:
         raise ValueError(
-            f"method='sparse_ipm' needs the Hessian of the Lagrangian for n = {form.n} > "
+            f"method='sparse_ipm' needs the Hessian of the Lagrangian for n = {form.cp.n} > "
             f"{DENSE_HESSIAN_LIMIT}: "
             "give lk.from_functions(..., hess=lambda x, obj_factor, lambdas: ...) (dense or scipy.sparse)"
         )
