@@ -13,10 +13,11 @@ lagrangekit gets vectorized numpy callables through ``lk.from_functions`` (one
 ``VectorConstraint`` with a scipy.sparse Jacobian, and the sparse Hessian of the Lagrangian);
 IPOPT gets the same problem as casadi expressions (its derivatives by casadi's AD), MUMPS, tol 1e-8.
 Timed (wall clock, BLAS on one thread, median of ``--repeat`` runs): lagrangekit's model build
-and solve; IPOPT's solve alone (``nlpsol`` call) and with its model build (expressions and
-``nlpsol`` creation). Both answers are checked: status optimal / ``Solve_Succeeded``, the same
-objective to 1e-6 relative and a constraint violation below 1e-7 for each. The growth exponent
-is the log-log slope of time against n.
+(its n sympy symbols made afresh each time) and solve; IPOPT's solve alone (the ``nlpsol``
+call) and with its model build (expressions and ``nlpsol`` creation). Both answers are
+checked: status optimal / ``Solve_Succeeded``, the same objective to 1e-6 relative and a
+constraint violation below 1e-7 for each. The growth exponent is the log-log slope of time
+against n.
 
 Run: python benchmarks/sparse_nlp.py [--repeat 3] [--steps 333,1000,3333,10000]
 """
@@ -38,6 +39,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this clone's lagrangekit
 
 import lagrangekit as lk  # noqa: E402
+from lagrangekit.function_problem import _variables  # noqa: E402
 
 HORIZON = 10.0
 U_LO, U_HI, X1_LO = -0.75, 1.0, -0.25
@@ -127,6 +129,7 @@ def problem(steps: int) -> lk.FunctionProblem:
 
 
 def lk_solve(steps: int) -> tuple[lk.Result, lk.FunctionProblem]:
+    _variables.cache_clear()  # every timed build makes its n sympy symbols afresh, as a first build does
     p = problem(steps)
     return lk.solve(p, method="sparse_ipm"), p
 

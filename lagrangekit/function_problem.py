@@ -130,7 +130,8 @@ def checked_matrix(value: Any, what: str, shape: tuple[int, int]) -> np.ndarray 
 
 
 def _dense(matrix: np.ndarray | sps.spmatrix) -> np.ndarray:
-    return matrix.toarray() if sps.issparse(matrix) else matrix
+    """A new dense array (never the user's own, which the dense solvers may write into)."""
+    return matrix.toarray() if sps.issparse(matrix) else np.array(matrix, dtype=float)
 
 
 @dataclass(frozen=True)

@@ -225,3 +225,23 @@ def test_dense_problems_stay_on_the_dense_route():
         lambda v: float(v @ v), 3, grad=lambda v: 2 * v, hess=lambda v, s, lam: 2 * s * np.eye(3)
     )
     assert lk.solve(p).method != "sparse_ipm"
+
+
+@pytest.mark.parametrize("method", ["sparse_ipm", "ipm"])
+def test_the_users_matrices_are_not_written(method):
+    # the same Jacobian and Hessian objects are returned at every call; they must come back unchanged
+    J = sps.csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]))
+    H = 2 * np.eye(3)
+    J0, H0 = J.toarray(), H.copy()
+    p = lk.from_functions(
+        lambda v: float(v @ v),
+        3,
+        grad=lambda v: 2 * v,
+        eq={"link": lk.VectorConstraint(lambda v: J @ v - 1, 2, jac=lambda v: J)},
+        hess=lambda v, s, lam: H if s == 1.0 else s * H,
+    )
+    r = lk.solve(p, method=method)
+    # minimum-norm solution of J v = 1: v = Jᵀ(JJᵀ)⁻¹1
+    np.testing.assert_allclose(r.x, J0.T @ np.linalg.solve(J0 @ J0.T, np.ones(2)), atol=1e-8)
+    np.testing.assert_array_equal(J.toarray(), J0)
+    np.testing.assert_array_equal(H, H0)

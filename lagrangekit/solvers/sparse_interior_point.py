@@ -227,6 +227,100 @@ def _scaled_error(p: _Problem, st: _State, grad: np.ndarray, r_d: np.ndarray, h,
 
 
 @dataclass
+class _Step:
+    """The Newton direction of every part of the iterate."""
+
+    dx: np.ndarray
+    ds: np.ndarray
+    dlam: np.ndarray
+    dz: np.ndarray
+    dzl: np.ndarray
+    dzu: np.ndarray
+
+
+def _direction(
+    form: SparseForm, p: _Problem, st: _State, newton: _Newton, mu: float, point: tuple
+) -> _Step | str:
+    """The primal-dual Newton step of the barrier problem for μ, from the reduced system
+    factored with the right inertia, or why there is none."""
+    grad, r_d, h, g, Jh, Jg = point
+    n = form.cp.n
+    dl, du = p.distances(st.x)
+    r_g = g + st.s
+    sigma_g = st.z / st.s
+    sigma_x = np.where(p.has_lo, st.zl / dl, 0.0) + np.where(p.has_hi, st.zu / du, 0.0)
+    H = form.lagrangian_hessian(st.x, st.lam, st.z)
+    W = H + Jg.T @ sps.diags(sigma_g) @ Jg if form.m_in else H
+    if not newton.factor(W, Jh, sigma_x, mu):
+        return "sparse_ipm: no regularization gave the Newton matrix the right inertia"
+    bound_push = np.where(p.has_lo, mu / dl, 0.0) - np.where(p.has_hi, mu / du, 0.0)
+    r_x = r_d + Jg.T @ (sigma_g * r_g - st.z + mu / st.s) - bound_push + st.zl - st.zu
+    d = newton.solve(-np.concatenate([r_x, h]))
+    dx = d[:n]
+    ds = -r_g - Jg @ dx
+    step = _Step(
+        dx=dx,
+        ds=ds,
+        dlam=d[n:],
+        dz=mu / st.s - st.z - sigma_g * ds,
+        dzl=np.where(p.has_lo, mu / dl - st.zl - st.zl / dl * dx, 0.0),
+        dzu=np.where(p.has_hi, mu / du - st.zu + st.zu / du * dx, 0.0),
+    )
+    if not (np.all(np.isfinite(d)) and np.all(np.isfinite(step.dz))):
+        return "sparse_ipm: the Newton step is not finite"
+    return step
+
+
+def _largest_steps(p: _Problem, st: _State, step: _Step, tau: float) -> tuple[float, float]:
+    """The fraction-to-the-boundary steps: primal (s, x − lo, hi − x) and dual (z, z_L, z_U)."""
+    dl, du = p.distances(st.x)
+    primal = min(
+        _boundary_step(st.s, step.ds, tau),
+        _boundary_step(dl[p.has_lo], step.dx[p.has_lo], tau),
+        _boundary_step(du[p.has_hi], -step.dx[p.has_hi], tau),
+    )
+    dual = min(
+        _boundary_step(st.z, step.dz, tau),
+        _boundary_step(st.zl[p.has_lo], step.dzl[p.has_lo], tau),
+        _boundary_step(st.zu[p.has_hi], step.dzu[p.has_hi], tau),
+    )
+    return primal, dual
+
+
+def _line_search(
+    p: _Problem, st: _State, step: _Step, alpha: float, mu: float, filt: _Filter, grad: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Backtracking from ``alpha`` until the filter accepts (x, s) + α·(dx, ds): that point, or None."""
+    dl, du = p.distances(st.x)
+    dx, ds = step.dx, step.ds
+    theta, phi = p.measures(st.x, st.s, mu)
+    slope = float(
+        grad @ dx - mu * (np.sum(ds / st.s) + np.sum((dx / dl)[p.has_lo]) - np.sum((dx / du)[p.has_hi]))
+    )
+    smallest = filt.smallest_step(theta, slope)
+    while alpha >= smallest:
+        x_t, s_t = st.x + alpha * dx, st.s + alpha * ds
+        if filt.step(theta, phi, slope, alpha, p.measures(x_t, s_t, mu)):
+            return x_t, s_t
+        alpha /= 2
+    return None
+
+
+def _take(
+    p: _Problem, st: _State, step: _Step, point: tuple[np.ndarray, np.ndarray], alpha_z: float, mu: float
+) -> None:
+    """Move ``st`` to the accepted primal ``point`` and the duals by α_z (λ too: a short primal
+    step must not freeze it), then keep z·s within [μ/κ_Σ, κ_Σ·μ] (IPOPT's safeguard)."""
+    st.x, st.s = point
+    st.lam = st.lam + alpha_z * step.dlam
+    dl, du = p.distances(st.x)
+    st.z = np.clip(st.z + alpha_z * step.dz, mu / (_KAPPA_SIGMA * st.s), _KAPPA_SIGMA * mu / st.s)
+    zl, zu = st.zl + alpha_z * step.dzl, st.zu + alpha_z * step.dzu
+    st.zl = np.where(p.has_lo, np.clip(zl, mu / (_KAPPA_SIGMA * dl), _KAPPA_SIGMA * mu / dl), 0.0)
+    st.zu = np.where(p.has_hi, np.clip(zu, mu / (_KAPPA_SIGMA * du), _KAPPA_SIGMA * mu / du), 0.0)
+
+
+@dataclass
 class _Outcome:
     state: _State
     nit: int
@@ -286,60 +380,16 @@ def _iterate(form: SparseForm, x0: np.ndarray, tol: float, limit: int) -> _Outco
         while mu > tol / 10 and barrier_error(mu) <= _KAPPA_EPS * mu:
             mu = max(tol / 10, min(_KAPPA_MU * mu, mu**_THETA_MU))
             filt.reset()
-        tau = max(_TAU_MIN, 1.0 - mu)
-        sigma_g = st.z / st.s
-        sigma_x = np.where(p.has_lo, st.zl / dl, 0.0) + np.where(p.has_hi, st.zu / du, 0.0)
-        H = form.lagrangian_hessian(st.x, st.lam, st.z)
-        W = H + Jg.T @ sps.diags(sigma_g) @ Jg if mi else H
-        if not newton.factor(W, Jh, sigma_x, mu):
-            return _Outcome(
-                st, nit, False, "sparse_ipm: no regularization gave the Newton matrix the right inertia"
-            )
-        bound_push = np.where(p.has_lo, mu / dl, 0.0) - np.where(p.has_hi, mu / du, 0.0)
-        r_x = r_d + Jg.T @ (sigma_g * r_g - st.z + mu / st.s) - bound_push + st.zl - st.zu
-        d = newton.solve(-np.concatenate([r_x, h]))
-        dx, dlam = d[:n], d[n:]
-        ds = -r_g - Jg @ dx
-        dz = mu / st.s - st.z - sigma_g * ds
-        dzl = np.where(p.has_lo, mu / dl - st.zl - st.zl / dl * dx, 0.0)
-        dzu = np.where(p.has_hi, mu / du - st.zu + st.zu / du * dx, 0.0)
-        if not (np.all(np.isfinite(dx)) and np.all(np.isfinite(dz))):
-            return _Outcome(st, nit, False, "sparse_ipm: the Newton step is not finite")
-        alpha = min(
-            _boundary_step(st.s, ds, tau),
-            _boundary_step(dl[p.has_lo], dx[p.has_lo], tau),
-            _boundary_step(du[p.has_hi], -dx[p.has_hi], tau),
-        )
-        alpha_z = min(
-            _boundary_step(st.z, dz, tau),
-            _boundary_step(st.zl[p.has_lo], dzl[p.has_lo], tau),
-            _boundary_step(st.zu[p.has_hi], dzu[p.has_hi], tau),
-        )
-        theta, phi = p.measures(st.x, st.s, mu)
-        slope = float(
-            grad @ dx - mu * (np.sum(ds / st.s) + np.sum((dx / dl)[p.has_lo]) - np.sum((dx / du)[p.has_hi]))
-        )
-        smallest = filt.smallest_step(theta, slope)
-        accepted = None
-        while alpha >= smallest:
-            x_t, s_t = st.x + alpha * dx, st.s + alpha * ds
-            if filt.step(theta, phi, slope, alpha, p.measures(x_t, s_t, mu)):
-                accepted = (x_t, s_t)
-                break
-            alpha /= 2
+        step = _direction(form, p, st, newton, mu, (grad, r_d, h, g, Jh, Jg))
+        if isinstance(step, str):
+            return _Outcome(st, nit, False, step)
+        alpha, alpha_z = _largest_steps(p, st, step, max(_TAU_MIN, 1.0 - mu))
+        accepted = _line_search(p, st, step, alpha, mu, filt, grad)
         if accepted is None:
             return _Outcome(
                 st, nit, False, "sparse_ipm: the filter line search failed (no restoration phase)"
             )
-        st.x, st.s = accepted
-        st.lam = st.lam + alpha_z * dlam  # λ takes the dual step: a short primal step must not freeze it
-        st.z = st.z + alpha_z * dz
-        st.zl = st.zl + alpha_z * dzl
-        st.zu = st.zu + alpha_z * dzu
-        dl, du = p.distances(st.x)  # keep z·s within [μ/κ_Σ, κ_Σ·μ] (IPOPT's safeguard)
-        st.z = np.clip(st.z, mu / (_KAPPA_SIGMA * st.s), _KAPPA_SIGMA * mu / st.s)
-        st.zl = np.where(p.has_lo, np.clip(st.zl, mu / (_KAPPA_SIGMA * dl), _KAPPA_SIGMA * mu / dl), 0.0)
-        st.zu = np.where(p.has_hi, np.clip(st.zu, mu / (_KAPPA_SIGMA * du), _KAPPA_SIGMA * mu / du), 0.0)
+        _take(p, st, step, accepted, alpha_z, mu)
     return _Outcome(st, limit, False, message)
 
 
