@@ -117,8 +117,8 @@ def test_optimal_control_matches_slsqp():
         constraints=[{"type": "eq", "fun": cp_.eq, "jac": cp_.eq_jac}],
         options={"ftol": 1e-14, "maxiter": 1000},
     )
-    r = lk.solve(p)  # auto: the sparse hess sends it to sparse_ipm
-    assert reference.success and r.success and r.method == "sparse_ipm"
+    r = solve_sparse(p)
+    assert reference.success and r.success
     assert r.fun == pytest.approx(reference.fun, rel=1e-7)
     np.testing.assert_allclose(r.x, reference.x, atol=1e-4)
 
@@ -220,11 +220,15 @@ def test_bad_x0_names_x0(x0):
         lk.solve(lk.minimize(x**2 + y**2), method="sparse_ipm", x0=x0)
 
 
-def test_dense_problems_stay_on_the_dense_route():
+@pytest.mark.parametrize("as_matrix", [np.eye, sps.eye])
+def test_small_problems_stay_on_the_dense_route(as_matrix):
+    # below 500 variables "auto" keeps its dense chain even with a sparse hess; minimum at 0
     p = lk.from_functions(
-        lambda v: float(v @ v), 3, grad=lambda v: 2 * v, hess=lambda v, s, lam: 2 * s * np.eye(3)
+        lambda v: float(v @ v), 3, grad=lambda v: 2 * v, hess=lambda v, s, lam: 2 * s * as_matrix(3)
     )
-    assert lk.solve(p).method != "sparse_ipm"
+    r = lk.solve(p, x0=[1.0, 2.0, 3.0])
+    assert r.success and r.method != "sparse_ipm"
+    np.testing.assert_allclose(r.x, 0, atol=1e-8)
 
 
 @pytest.mark.parametrize("method", ["sparse_ipm", "ipm"])

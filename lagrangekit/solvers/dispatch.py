@@ -294,7 +294,8 @@ def solve(
         relative to it. ``"sparse_ipm"``: our sparse primal-dual interior-point method for
         large sparse problems (:func:`~lagrangekit.solvers.sparse_interior_point.solve_sparse`:
         QDLDL, the ``sparse`` extra; no restart, ``n_starts`` does not apply), which ``"auto"``
-        uses for a ``from_functions`` problem whose ``hess`` or Jacobians are scipy.sparse.
+        uses for a ``from_functions`` problem of at least 500 variables whose ``hess`` or
+        Jacobians are scipy.sparse.
         ``Result.method`` says what ran.
     x0 : array-like or dict, optional
         Start point in variable order, or ``{Symbol or name: value}``; zeros projected

@@ -46,6 +46,7 @@ from ..sparse_ldl import SparseLDL, saddle_matrix
 
 __all__ = ["solve_sparse", "wants_sparse_route"]
 
+SPARSE_MIN_VARIABLES = 500  # "auto" keeps smaller problems on the dense route, sparse or not
 DENSE_HESSIAN_LIMIT = 2000  # without hess=, the dense finite-difference Hessian is allowed up to this n
 _MU_INIT = 0.1
 _KAPPA_EPS = 10.0
@@ -452,10 +453,15 @@ def _start(form: SparseForm, x0: Any) -> np.ndarray:
 
 def wants_sparse_route(problem: BaseProblem) -> bool:
     """Whether ``method="auto"`` sends ``problem`` to :func:`solve_sparse`: a
-    :class:`~lagrangekit.FunctionProblem` with ``hess`` whose ``hess`` or constraint
-    Jacobians come back as scipy.sparse matrices at the default start (zeros projected onto
-    the bounds). A problem undefined there stays on the dense route."""
-    if not isinstance(problem, FunctionProblem) or problem.hessian is None:
+    :class:`~lagrangekit.FunctionProblem` of at least :data:`SPARSE_MIN_VARIABLES` variables
+    with ``hess``, whose ``hess`` or constraint Jacobians come back as scipy.sparse matrices at
+    the default start (zeros projected onto the bounds). A smaller problem, or one undefined
+    there, stays on the dense route (which also explores, restarts and detects unboundedness)."""
+    if (
+        not isinstance(problem, FunctionProblem)
+        or problem.hessian is None
+        or problem.n < SPARSE_MIN_VARIABLES
+    ):
         return False
     cp = problem.compile()
     x = np.clip(np.zeros(problem.n), cp.lower, cp.upper)
