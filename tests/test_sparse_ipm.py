@@ -249,3 +249,30 @@ def test_the_users_matrices_are_not_written(method):
     np.testing.assert_allclose(r.x, J0.T @ np.linalg.solve(J0 @ J0.T, np.ones(2)), atol=1e-8)
     np.testing.assert_array_equal(J.toarray(), J0)
     np.testing.assert_array_equal(H, H0)
+
+
+def test_a_jacobian_whose_sparsity_pattern_changes_between_calls():
+    # the same values, with an explicit zero stored at every other call:
+    # minimize ‖x − 1‖² s.t. x_1 + ... + x_5 = 1 (x_6 free) -> x_i = 1/5, x_6 = 1, λ = 2(1 − 1/5)
+    n, k, calls = 6, 5, []
+    rows, cols = np.zeros(k, dtype=int), np.arange(k)
+
+    def jac(v):
+        calls.append(None)
+        if len(calls) % 2:
+            return sps.csr_matrix((np.ones(k), (rows, cols)), shape=(1, n))
+        return sps.csr_matrix(
+            (np.append(np.ones(k), 0.0), (np.append(rows, 0), np.append(cols, k))), shape=(1, n)
+        )
+
+    p = lk.from_functions(
+        lambda v: float(((v - 1) ** 2).sum()),
+        n,
+        grad=lambda v: 2 * (v - 1),
+        eq={"sum": lk.VectorConstraint(lambda v: [v[:k].sum() - 1], 1, jac=jac)},
+        hess=lambda v, s, lam: 2 * s * sps.eye(n),
+    )
+    r = solve_sparse(p)
+    assert r.success and len(calls) > 2
+    np.testing.assert_allclose(r.x, [0.2] * k + [1.0], atol=1e-9)
+    assert r.multipliers["sum_0"] == pytest.approx(2 * (1 - 1 / k), abs=1e-8)
