@@ -57,18 +57,17 @@ class SparseLDL:
         upper = K if _is_upper(K) else sps.triu(K, format="csc")
         upper.sort_indices()
         pattern = (upper.indptr, upper.indices)
+        same = self._pattern is not None and all(np.array_equal(a, b) for a, b in zip(pattern, self._pattern))
         try:
-            same = self._pattern is not None and all(
-                np.array_equal(a, b) for a, b in zip(pattern, self._pattern)
-            )
-            if same:
+            if same:  # the symbolic analysis (ordering, elimination tree) is kept, even past a failure
                 self._solver.update(upper, upper=True)
             else:
+                self._pattern = None
                 self._solver = self._qdldl.Solver(upper, upper=True)
                 self._pattern = pattern
             self.pivots = self._solver.factors()[1]
-        except (RuntimeError, ValueError):
-            self._pattern = None
+        except (RuntimeError, ValueError):  # a zero pivot
+            self.pivots = np.zeros(0)
             return False
         return bool(np.all(np.isfinite(self.pivots)) and np.all(self.pivots != 0))
 

@@ -170,12 +170,19 @@ def _pushed_inside(p: _Problem, x0: np.ndarray) -> np.ndarray:
 
 
 class _Newton:
-    """The reduced KKT matrix, factored with IPOPT's inertia correction."""
+    """The reduced KKT matrix, factored with IPOPT's inertia correction.
+
+    The constraint block always carries −δ_c·I with δ_c = 1e-8·μ^¼ (IPOPT's value for a
+    singular matrix), which makes the matrix quasi-definite once the Hessian block is positive
+    definite on the null space, as QDLDL (no pivoting) needs; two steps of iterative refinement
+    against the matrix without δ_c remove its effect on the step.
+    """
 
     def __init__(self, n: int, me: int) -> None:
         self.n, self.me = n, me
         self.ldl = SparseLDL()
         self.last_delta = 0.0
+        self.matrix: sps.csc_matrix | None = None  # the upper triangle without δ_c
 
     def factor(self, W: sps.spmatrix, Jh: sps.spmatrix, diagonal: np.ndarray, mu: float) -> bool:
         """Factor [[W + diag + δ_w I, J_hᵀ], [J_h, −δ_c I]] with the right inertia; False if none found."""
@@ -183,17 +190,18 @@ class _Newton:
         K = saddle_matrix(W, Jh, diagonal, 0.0)
         where = K.indptr[1:] - 1  # the diagonal closes each column of the sorted upper triangle
         base = K.data[where[:n]].copy()
+        K.data[where[n:]] = -1e-8 * mu**0.25
         for delta_w in self._deltas():
             K.data[where[:n]] = base + delta_w
-            for delta_c in (0.0, 1e-8 * mu**0.25) if self.me else (0.0,):
-                K.data[where[n:]] = -delta_c
-                if self.ldl.factor(K):
-                    inertia = self.ldl.inertia()
-                    if inertia.positive == n and inertia.negative == self.me:
-                        if delta_w:
-                            self.last_delta = delta_w
-                        return True
-                    break  # nonsingular with the wrong inertia: more δ_w
+            if not self.ldl.factor(K):
+                continue  # a zero pivot: more δ_w
+            inertia = self.ldl.inertia()
+            if inertia.positive == n and inertia.negative == self.me:
+                if delta_w:
+                    self.last_delta = delta_w
+                K.data[where[n:]] = 0.0
+                self.matrix = K
+                return True
         return False
 
     def _deltas(self):
@@ -205,7 +213,13 @@ class _Newton:
             delta *= growth
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
-        return self.ldl.solve(rhs)
+        """The solution of the factored system, refined twice against the matrix without δ_c."""
+        K = self.matrix
+        d = self.ldl.solve(rhs)
+        for _ in range(2):
+            residual = rhs - (K @ d + K.T @ d - K.diagonal() * d)  # K holds the upper triangle
+            d = d + self.ldl.solve(residual)
+        return d
 
 
 def _scaled_error(p: _Problem, st: _State, grad: np.ndarray, r_d: np.ndarray, h, g, Jh, Jg) -> float:
