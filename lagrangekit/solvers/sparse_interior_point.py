@@ -17,9 +17,10 @@ by a sparse LDLᵀ factorization (QDLDL, :mod:`lagrangekit.sparse_ldl`) whose pi
 inertia: δ_w grows until it is (n, m_eq, 0) (IPOPT's inertia correction; Wächter and Biegler,
 Math. Program. 106, 2006). Fiacco–McCormick barrier updates (μ ← min(0.2 μ, μ^1.5) once the
 barrier problem is solved to 10 μ), fraction-to-the-boundary steps (τ = max(0.99, 1 − μ)),
-and a backtracking line search on the ℓ1 merit function φ_μ + ν ‖(h, g + s)‖₁ with ν raised
-as Nocedal and Wright's rule (18.36) asks. No dense n × n matrix is ever formed, so the cost
-per iteration is that of the sparse factorization.
+and IPOPT's backtracking filter line search on (θ, φ_μ) = (‖(h, g + s)‖₁, the barrier objective)
+with its switching condition; the multipliers λ, z, z_L, z_U take the dual fraction-to-the-boundary
+step. No dense n × n matrix is ever formed, so the cost per iteration is that of the sparse
+factorization (with −δ_c·I always in the constraint block, see :class:`_Newton`).
 
 The answer is certified by :func:`~lagrangekit.sparse_kkt.sparse_kkt_report` (the library's
 residuals; LICQ and the second-order condition by inertia): ``status="optimal"`` only when that
