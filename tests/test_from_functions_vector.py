@@ -43,8 +43,10 @@ def _vector_problem(sparse: bool, with_hess: bool) -> lk.FunctionProblem:
 @pytest.mark.parametrize("with_hess", [False, True])
 @pytest.mark.parametrize("method", ["auto", "slsqp", "ipm"])
 def test_vector_blocks_match_the_closed_form(sparse, with_hess, method):
-    r = lk.solve(_vector_problem(sparse, with_hess), method=method)
+    problem = _vector_problem(sparse, with_hess)
+    r = lk.solve(problem, method=method)
     assert r.success, r.message
+    assert lk.check_kkt(problem, X_STAR, {"total_0": LAM_STAR, "gap_0": MU_STAR}).ok
     np.testing.assert_allclose(r.x, X_STAR, atol=1e-7)
     assert r.multipliers["total_0"] == pytest.approx(LAM_STAR, abs=1e-6)
     assert r.multipliers["gap_0"] == pytest.approx(MU_STAR, abs=1e-6)
