@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "MatrixProblem": "matrix_problem",
     "NotQuadraticError": "matrix_coefficients",
     "FunctionProblem": "function_problem",
+    "VectorConstraint": "function_problem",
     "to_cvxpy": "cvxpy_export",
     "maximize": "problem",
     "split_nonsmooth": "smooth_split",

@@ -27,10 +27,11 @@ from .outcome import finish, is_better, not_optimal
 from .polish import newton_polish, onto_active
 from .sampled_phase_one import find_feasible, sampled_phase_one
 from .scipy_backends import slsqp, trust_constr
+from .sparse_interior_point import solve_sparse, wants_sparse_route
 
 __all__ = ["METHODS", "solve"]
 
-METHODS: tuple[str, ...] = ("auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy")
+METHODS: tuple[str, ...] = ("auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy", "sparse_ipm")
 
 _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infeasible"
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
@@ -260,7 +261,7 @@ def solve(
     ----------
     problem : Problem or FunctionProblem
         Without free parameters (use ``problem.subs``).
-    method : {"auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy"}
+    method : {"auto", "auglag", "ipm", "slsqp", "trust-constr", "cvxpy", "sparse_ipm"}
         ``"auglag"``: our augmented Lagrangian (L-BFGS-B inner solves with exact
         gradients, first-order multiplier updates, adaptive penalty) with an active-set
         Newton polish. ``"ipm"``: our dense primal-dual interior-point method after IPOPT
@@ -290,7 +291,12 @@ def solve(
         saddle, from a phase-I point when they stop infeasible, and from a lower feasible
         point next to a feasible non-KKT point. Every method: a badly scaled objective (|f|
         and ‖∇f‖ below 1e-4 near x0) is solved divided by its size, so that stationarity is
-        relative to it. ``Result.method`` says what ran.
+        relative to it. ``"sparse_ipm"``: our sparse primal-dual interior-point method for
+        large sparse problems (:func:`~lagrangekit.solvers.sparse_interior_point.solve_sparse`:
+        QDLDL, the ``sparse`` extra; no restart, ``n_starts`` does not apply), which ``"auto"``
+        uses for a ``from_functions`` problem of at least 500 variables whose ``hess`` or
+        Jacobians are scipy.sparse.
+        ``Result.method`` says what ran.
     x0 : array-like or dict, optional
         Start point in variable order, or ``{Symbol or name: value}``; zeros projected
         onto the bounds by default.
@@ -360,6 +366,8 @@ def solve(
 def _solve(
     problem: BaseProblem, method: str, x0: Any, tol: float, max_iter: int | None, n_starts: int, seed: Any
 ) -> Result:
+    if method == "sparse_ipm" or (method == "auto" and wants_sparse_route(problem)):
+        return solve_sparse(problem, x0=x0, tol=tol, max_iter=max_iter)
     if method == "cvxpy":
         from .cvxpy_backend import solve_cvxpy
 
