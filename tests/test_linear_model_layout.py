@@ -115,3 +115,90 @@ def test_one_design_shape_serves_ridge_and_the_elastic_net():
     np.testing.assert_allclose(enet.matvec(v), (dense - mean) @ v, rtol=1e-12, atol=1e-12)
     s = sw * 30 / sw.sum()
     np.testing.assert_allclose(enet.correlations(), (dense - mean).T @ (s * (y - s @ y / 30)), rtol=1e-11)
+
+
+ESTIMATOR_MODULES = {
+    "ridge", "ridge_cv", "ridge_regression", "_ridge_path", "constrained_ridge",
+    "lasso", "elastic_net_cv", "constrained_lasso", "logistic", "cvxpy_reference",
+}  # fmt: skip
+COMPILED_KERNELS = {"_cd", "_block_sums", "_logistic_fused"}
+# the normal-equation and kernel builders and the factorizations behind Ridge's closed forms,
+# reached only through the quadratic datafits (_ridge_quadratic) and the solvers
+CLOSED_FORM_INTERNALS = {"_ridge_stats", "_ridge_solvers"}
+
+
+def _imported_modules() -> dict[str, set[str]]:
+    graph = _relative_imports()
+    return {mod: {(node.module or "").split(".")[0] for node in nodes} for mod, nodes in graph.items()}
+
+
+def test_estimator_modules_exist():
+    """The sets below name real modules (a renamed module cannot make the rules vacuous)."""
+    names = {path.stem for path in PACKAGE.glob("*.py")}
+    assert ESTIMATOR_MODULES | COMPILED_KERNELS | CLOSED_FORM_INTERNALS <= names
+
+
+def test_solvers_and_data_import_no_estimator_module():
+    """Datafits, penalties, shapes, solvers and certificates sit below the estimators: only an
+    estimator module imports another (a CV estimator refits with its base estimator)."""
+    upward = [
+        f"{mod} imports {dep}"
+        for mod, deps in _imported_modules().items()
+        if mod not in ESTIMATOR_MODULES
+        for dep in deps & ESTIMATOR_MODULES
+    ]
+    assert upward == []
+
+
+def test_estimator_modules_import_no_kernel_and_no_closed_form_internals():
+    """Estimators validate, choose the shape, call a solver and set attributes: they never reach
+    a compiled kernel or the Gram/kernel forms themselves."""
+    reached = [
+        f"{mod} imports {dep}"
+        for mod, deps in _imported_modules().items()
+        if mod in ESTIMATOR_MODULES
+        for dep in deps & (COMPILED_KERNELS | CLOSED_FORM_INTERNALS)
+    ]
+    assert reached == []
+
+
+def test_elastic_net_solvers_take_a_datafit_and_a_penalty():
+    """Coordinate descent and ISTA/FISTA are solver(datafit, penalty, ...), on either shape."""
+    import inspect
+
+    from lagrangekit.linear_model._enet_solvers import coordinate_descent, proximal_solve
+
+    for solver in (coordinate_descent, proximal_solve):
+        assert list(inspect.signature(solver).parameters)[:2] == ["datafit", "penalty"]
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_both_shapes_give_the_same_datafit(fit_intercept):
+    """The elastic net's quadratic datafit on a design and on the GramStats of the same rows
+    answer alike, and both equal numpy's explicit centred, weighted products."""
+    import scipy.sparse as sp
+
+    from lagrangekit.linear_model import GramStats
+    from lagrangekit.linear_model._enet_data import gram_data, prepare_targets
+    from lagrangekit.linear_model._roles import QuadraticDatafit
+
+    rng = np.random.default_rng(1)
+    dense = rng.standard_normal((40, 6)) + 2.0
+    y = rng.standard_normal(40)
+    sw = rng.uniform(0.5, 2.0, 40)
+    s = sw * 40 / sw.sum()
+    mean = s @ dense / 40 if fit_intercept else np.zeros(6)
+    y_mean = s @ y / 40 if fit_intercept else 0.0
+    Xc, yc = dense - mean, y - y_mean
+    w = rng.standard_normal(6)
+    expected = Xc.T @ (s * (yc - Xc @ w))
+    on_design = prepare_targets(sp.csc_matrix(dense), y[:, None], sw, fit_intercept, gram=False)[0]
+    on_stats = gram_data(GramStats.from_arrays(dense, y, sw), fit_intercept)[0]
+    for datafit in (on_design, on_stats):
+        assert isinstance(datafit, QuadraticDatafit)
+        np.testing.assert_allclose(datafit.correlations_at(w), expected, rtol=1e-10, atol=1e-10)
+        assert datafit.null_objective() == pytest.approx(s @ yc**2 / 80, rel=1e-12)
+        assert datafit.intercept(w) == pytest.approx(y_mean - mean @ w, rel=1e-12, abs=1e-12)
+        block, rhs = datafit.support_block(np.array([1, 4]))
+        np.testing.assert_allclose(block, Xc[:, [1, 4]].T @ (s[:, None] * Xc[:, [1, 4]]), rtol=1e-10)
+        np.testing.assert_allclose(rhs, Xc[:, [1, 4]].T @ (s * yc), rtol=1e-10)
