@@ -3,11 +3,11 @@
 The datafit is f(W, b) = Σᵢ sᵢ‖yᵢ − b − Wxᵢ‖² (the weights as given), the penalty α‖W‖²
 (L2, b unpenalized). On either shape the closed forms are methods of the datafit:
 
-* :class:`RowsRidgeQuadratic`: dense float64 rows (X, Y, weights). ``cholesky`` solves the
+* :class:`RowsRidgeQuadratic`: float64 rows (X, Y, weights). On dense X ``cholesky`` solves the
   normal equations of the rows' one-pass Gram statistics (:func:`._ridge_stats.gram_form`, the
   arithmetic of :class:`GramStats`), ``dual`` the kernel form (p > n), ``svd`` the SVD of the
   explicit centred design; ``spectrum`` is the one eigendecomposition of paths, CV and the
-  constrained form.
+  constrained form (on sparse X, of the implicit centred design's Gram or kernel matrix).
 * :class:`GramRidgeQuadratic`: a :class:`GramStats`. ``cholesky`` solves the same normal
   equations, ``spectrum`` decomposes them; there is no ``dual`` or ``svd`` (they need the rows).
 
@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse as sparse
 
+from ._design import centred_design
 from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky, solve_dual, solve_svd
-from ._ridge_spectrum import RidgeSpectrum, gram_spectrum, ridge_spectrum
+from ._ridge_spectrum import RidgeSpectrum, design_spectrum, gram_spectrum, ridge_spectrum, svd_spectrum
 from ._ridge_stats import gram_form, kernel_form, stats_gram_form, weighted_design
 from .gram_stats import GramStats
 
@@ -38,9 +41,12 @@ Solution = tuple[np.ndarray, np.ndarray]  # W (k, p), b (k,)
 
 @dataclass(frozen=True)
 class RowsRidgeQuadratic:
-    """Σᵢ sᵢ‖yᵢ − b − Wxᵢ‖² on dense float64 rows ``X`` (n, p), ``Y`` (n, k); inputs never changed."""
+    """Σᵢ sᵢ‖yᵢ − b − Wxᵢ‖² on float64 rows ``X`` (n, p), ``Y`` (n, k); inputs never changed.
 
-    X: np.ndarray
+    ``X`` is dense for the closed forms, dense or scipy.sparse CSR/CSC for :meth:`spectrum`.
+    """
+
+    X: Any
     Y: np.ndarray
     sample_weight: np.ndarray | None
     fit_intercept: bool
@@ -69,9 +75,13 @@ class RowsRidgeQuadratic:
             min_norm_warning(f"alpha=0 and the centred design has rank {rank} < {p} features")
         return W, y_off - W @ x_off
 
-    def spectrum(self) -> RidgeSpectrum:
-        """One eigendecomposition for many α (paths, CV, the constrained form)."""
-        return ridge_spectrum(self.X, self.Y, self.sample_weight, self.fit_intercept)
+    def spectrum(self, *, svd: bool = False) -> RidgeSpectrum:
+        """One eigendecomposition for many α (paths, CV, the constrained form); with ``svd`` the
+        SVD of the explicit centred design (dense X only)."""
+        if sparse.issparse(self.X):
+            return design_spectrum(centred_design(self.X, self.Y, self.sample_weight, self.fit_intercept))
+        decompose = svd_spectrum if svd else ridge_spectrum
+        return decompose(self.X, self.Y, self.sample_weight, self.fit_intercept)
 
     def closed_form(self, alpha: float, solver: str) -> tuple[np.ndarray, np.ndarray, str]:
         """(W, b, the solver used): ``solver`` ("cholesky", "dual" or "svd"), or the SVD when
