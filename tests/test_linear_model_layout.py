@@ -162,14 +162,22 @@ def test_estimator_modules_import_no_kernel_and_no_closed_form_internals():
     assert reached == []
 
 
-def test_elastic_net_solvers_take_a_datafit_and_a_penalty():
-    """Coordinate descent and ISTA/FISTA are solver(datafit, penalty, ...), on either shape."""
+def test_solvers_take_a_datafit_and_a_penalty():
+    """Coordinate descent, ISTA/FISTA and Ridge's iterative solvers are solver(datafit, penalty, ...)."""
     import inspect
 
     from lagrangekit.linear_model._enet_solvers import coordinate_descent, proximal_solve
+    from lagrangekit.linear_model._ridge_iterative import (
+        solve_lbfgs,
+        solve_lsqr,
+        solve_sparse_cg,
+        solve_sparse_cholesky,
+    )
+    from lagrangekit.linear_model._ridge_sag import solve_sag
 
-    for solver in (coordinate_descent, proximal_solve):
-        assert list(inspect.signature(solver).parameters)[:2] == ["datafit", "penalty"]
+    solvers = (coordinate_descent, proximal_solve, solve_lsqr, solve_sparse_cg, solve_lbfgs, solve_sag)
+    for solver in (*solvers, solve_sparse_cholesky):
+        assert list(inspect.signature(solver).parameters)[:2] == ["datafit", "penalty"], solver.__name__
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])

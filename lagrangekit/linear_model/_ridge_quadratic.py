@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sparse
 
-from ._design import centred_design
+from ._design import Design, centred_design
 from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky, solve_dual, solve_svd
 from ._ridge_spectrum import RidgeSpectrum, design_spectrum, gram_spectrum, ridge_spectrum, svd_spectrum
 from ._ridge_stats import gram_form, kernel_form, stats_gram_form, weighted_design
@@ -43,7 +44,8 @@ Solution = tuple[np.ndarray, np.ndarray]  # W (k, p), b (k,)
 class RowsRidgeQuadratic:
     """Σᵢ sᵢ‖yᵢ − b − Wxᵢ‖² on float64 rows ``X`` (n, p), ``Y`` (n, k); inputs never changed.
 
-    ``X`` is dense for the closed forms, dense or scipy.sparse CSR/CSC for :meth:`spectrum`.
+    ``X`` is dense for the closed forms, dense or scipy.sparse CSR/CSC for :meth:`spectrum` and
+    :attr:`design` (read by the iterative solvers with an :class:`._roles.L2Penalty`).
     """
 
     X: Any
@@ -75,11 +77,20 @@ class RowsRidgeQuadratic:
             min_norm_warning(f"alpha=0 and the centred design has rank {rank} < {p} features")
         return W, y_off - W @ x_off
 
+    @cached_property
+    def design(self) -> Design:
+        """The implicit centred design (X not copied): what the iterative solvers read."""
+        return centred_design(self.X, self.Y, self.sample_weight, self.fit_intercept)
+
+    def intercepts(self, W: np.ndarray) -> np.ndarray:
+        """b = ȳ − W x̄ for coefficients W (k, p) (zeros without an intercept)."""
+        return self.design.y_offset - W @ self.design.X_offset
+
     def spectrum(self, *, svd: bool = False) -> RidgeSpectrum:
         """One eigendecomposition for many α (paths, CV, the constrained form); with ``svd`` the
         SVD of the explicit centred design (dense X only)."""
         if sparse.issparse(self.X):
-            return design_spectrum(centred_design(self.X, self.Y, self.sample_weight, self.fit_intercept))
+            return design_spectrum(self.design)
         decompose = svd_spectrum if svd else ridge_spectrum
         return decompose(self.X, self.Y, self.sample_weight, self.fit_intercept)
 

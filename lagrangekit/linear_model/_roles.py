@@ -22,20 +22,26 @@ Two data shapes, one set of roles, one certificate:
   - :class:`Quadratic` (value, gradient, Lipschitz constant on √S·Xᶜ as an operator) for the
     first-order solvers, and the logistic losses (``_logistic_loss``).
 * **Penalties.** :class:`ElasticNetPenalty`: L1, L2, their mix, and positivity as a constraint
-  (the indicator of w >= 0): value, prox, subdifferential distance, α_max.
+  (the indicator of w >= 0): value, prox, subdifferential distance, α_max; and
+  :class:`L2Penalty`, Ridge's Σₜαₜ‖wₜ‖² with one α per target (and positivity), whose closed
+  forms are the Ridge datafit's methods above.
 * **Solvers** take ``(datafit, penalty, ...)``: coordinate descent
   (:func:`._enet_solvers.coordinate_descent`, the compiled kernels of ``_cd`` kept as they are
   inside), ISTA/FISTA (:func:`._enet_solvers.proximal_solve`, through :data:`SOLVER_NEEDS`),
-  the logistic solvers. They import no estimator module.
+  Ridge's lsqr, sparse_cg, L-BFGS-B, SAG/SAGA and sparse Cholesky (``_ridge_iterative``,
+  ``_ridge_sag``, on :attr:`._ridge_quadratic.RowsRidgeQuadratic.design`), the logistic
+  solvers. They import no estimator module.
 * **One certificate module** (:mod:`.certificate`) builds the ``KKTReport`` of a datafit ×
   penalty at any coefficients.
 * **Estimator modules** validate, choose the shape, call a solver and set attributes; they import
   no compiled kernel and none of the Gram/kernel builders. There are no import circles and no
   private name is imported across modules (``tests/test_linear_model_layout.py`` pins these).
 
-Not there yet: Ridge's iterative solvers (lsqr, sparse_cg, L-BFGS-B, SAG/SAGA) still take the
-design itself rather than a datafit object with an L2 penalty, and the certificate builds its
-own datafit from the rows instead of taking the solver's.
+Not there yet: the certificate builds its own datafit from the rows (or statistics) instead of
+taking the solver's; the elastic net's and Ridge's quadratics are separate classes (their scales
+differ: a mean with weights summing to n, a sum with the weights as given); Ridge's first-order
+teaching solvers take one α for all targets; the compiled kernels solve each target on its own
+(no joint Xᵀr pass over several targets).
 
 The protocols
 -------------
@@ -60,6 +66,7 @@ __all__ = [
     "SOLVER_NEEDS",
     "Datafit",
     "ElasticNetPenalty",
+    "L2Penalty",
     "GramQuadratic",
     "Penalty",
     "Quadratic",
@@ -232,3 +239,13 @@ class ElasticNetPenalty:
         if self.l1_ratio == 0.0:
             return 0.0 if top == 0.0 else np.inf
         return top / self.l1_ratio
+
+
+@dataclass(frozen=True)
+class L2Penalty:
+    """Ridge's penalty Σₜ αₜ‖wₜ‖² (one α per target t; the intercept is not penalized), plus the
+    indicator of w >= 0 if ``positive``. Its closed forms are methods of Ridge's quadratic datafit
+    (``_ridge_quadratic``); the iterative solvers take it next to that datafit."""
+
+    alphas: np.ndarray
+    positive: bool = False

@@ -12,12 +12,12 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
 from ._cvxpy_forms import ridge_problem
-from ._design import centred_design
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
 from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg, solve_sparse_cholesky
 from ._ridge_quadratic import GramRidgeQuadratic, RowsRidgeQuadratic
 from ._ridge_sag import solve_sag
-from ._validation import RidgeData, check_nonnegative, prepare_ridge_data
+from ._roles import L2Penalty
+from ._validation import check_nonnegative, prepare_ridge_data
 from .certificate import ridge_kkt
 from .stats_fit import gram_stats_input
 
@@ -283,28 +283,28 @@ class Ridge(RidgeFamily):
         alphas = np.asarray(alphas, dtype=float).ravel()
         solver = self._resolve_solver(solver, sparse.issparse(data.X), n, p)
         self.n_iter_ = None
+        datafit = RowsRidgeQuadratic(data.X, data.Y, data.sample_weight, self.fit_intercept)
         if solver in CLOSED_FORMS and not sparse.issparse(data.X):
-            datafit = RowsRidgeQuadratic(data.X, data.Y, data.sample_weight, self.fit_intercept)
             W, b, solver = datafit.closed_forms(alphas, solver)
         else:
-            W, b = self._iterative(data, alphas, solver)
+            W, b = self._iterative(datafit, L2Penalty(alphas, bool(self.positive)), solver)
         self.n_iter_ = _reported_n_iter(self.solver, self.n_iter_, k)
         self.solver_ = solver
         self._set_coef(W, b, y_ndim=data.y_ndim, dtype=data.dtype)
         return self
 
-    def _iterative(self, data: RidgeData, alphas: np.ndarray, solver: str) -> tuple[np.ndarray, np.ndarray]:
-        """(W, b) by an iterative solver on the implicit centred design (or the sparse closed form)."""
+    def _iterative(
+        self, datafit: RowsRidgeQuadratic, penalty: L2Penalty, solver: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(W, b) by an iterative solver on the datafit's implicit centred design (or the sparse
+        closed form), or by a first-order method on its dense rows."""
         tol = float(self.tol)
         if solver in GRADIENT_SOLVERS:
-            if sparse.issparse(data.X) or np.ptp(alphas) > 0:
+            if sparse.issparse(datafit.X) or np.ptp(penalty.alphas) > 0:
                 raise ValueError(f"solver={solver!r} takes dense X and a single alpha")
             W, x_off, y_off, result = solve_gradient(
-                data.X,
-                data.Y,
-                data.sample_weight,
-                self.fit_intercept,
-                float(alphas[0]),
+                datafit,
+                float(penalty.alphas[0]),
                 solver,
                 learning_rate=self.learning_rate,
                 max_iter=10_000 if self.max_iter is None else self.max_iter,
@@ -312,23 +312,20 @@ class Ridge(RidgeFamily):
             )
             self.n_iter_ = 0 if result is None else result.nit
             return W, y_off - W @ x_off
-        design = centred_design(data.X, data.Y, data.sample_weight, self.fit_intercept)
         if solver == "lsqr":
-            W, self.n_iter_ = solve_lsqr(design, alphas, tol=tol, max_iter=self.max_iter)
+            W, self.n_iter_ = solve_lsqr(datafit, penalty, tol=tol, max_iter=self.max_iter)
         elif solver == "sparse_cg":
-            W, self.n_iter_ = solve_sparse_cg(design, alphas, tol=tol, max_iter=self.max_iter)
+            W, self.n_iter_ = solve_sparse_cg(datafit, penalty, tol=tol, max_iter=self.max_iter)
         elif solver == "lbfgs":
-            W, self.n_iter_ = solve_lbfgs(
-                design, alphas, positive=bool(self.positive), tol=tol, max_iter=self.max_iter
-            )
+            W, self.n_iter_ = solve_lbfgs(datafit, penalty, tol=tol, max_iter=self.max_iter)
         elif solver in ("sag", "saga"):
             W, self.n_iter_ = solve_sag(
-                design, alphas, saga=solver == "saga", tol=tol, max_iter=self.max_iter,
+                datafit, penalty, saga=solver == "saga", tol=tol, max_iter=self.max_iter,
                 random_state=self.random_state,
             )  # fmt: skip
         else:  # "cholesky" on sparse X without intercept: the dense Gram matrix of the design
-            W = solve_sparse_cholesky(design, alphas)
-        return W, design.y_offset - W @ design.X_offset
+            W = solve_sparse_cholesky(datafit, penalty)
+        return W, datafit.intercepts(W)
 
 
 def _check_alpha(alpha: Any) -> Any:
