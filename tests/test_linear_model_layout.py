@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lagrangekit.linear_model as lm
 
@@ -180,33 +182,49 @@ def test_solvers_take_a_datafit_and_a_penalty():
         assert list(inspect.signature(solver).parameters)[:2] == ["datafit", "penalty"], solver.__name__
 
 
-@pytest.mark.parametrize("fit_intercept", [True, False])
-def test_both_shapes_give_the_same_datafit(fit_intercept):
-    """The elastic net's quadratic datafit on a design and on the GramStats of the same rows
-    answer alike, and both equal numpy's explicit centred, weighted products."""
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(2, 30),
+    p=st.integers(1, 6),
+    fit_intercept=st.booleans(),
+    weighted=st.booleans(),
+    layout=st.sampled_from(["F", "C", "csc", "csr"]),
+    shift=st.sampled_from([0.0, 3.0, 1e3]),
+)
+def test_both_shapes_give_the_same_datafit(seed, n, p, fit_intercept, weighted, layout, shift):
+    """The elastic net's quadratic datafit on a design (dense in either order, CSR or CSC) and on
+    the GramStats of the same rows answer alike, and both equal numpy's explicit centred,
+    weighted products (columns constant after centring count as zero)."""
     import scipy.sparse as sp
 
     from lagrangekit.linear_model import GramStats
     from lagrangekit.linear_model._enet_data import gram_data, prepare_targets
     from lagrangekit.linear_model._roles import QuadraticDatafit
 
-    rng = np.random.default_rng(1)
-    dense = rng.standard_normal((40, 6)) + 2.0
-    y = rng.standard_normal(40)
-    sw = rng.uniform(0.5, 2.0, 40)
-    s = sw * 40 / sw.sum()
-    mean = s @ dense / 40 if fit_intercept else np.zeros(6)
-    y_mean = s @ y / 40 if fit_intercept else 0.0
+    rng = np.random.default_rng(seed)
+    dense = rng.standard_normal((n, p)) * (rng.random((n, p)) < 0.7) + shift
+    y = rng.standard_normal(n) + shift
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    s = np.ones(n) if sw is None else sw * n / sw.sum()
+    mean = s @ dense / n if fit_intercept else np.zeros(p)
+    y_mean = s @ y / n if fit_intercept else 0.0
     Xc, yc = dense - mean, y - y_mean
-    w = rng.standard_normal(6)
-    expected = Xc.T @ (s * (yc - Xc @ w))
-    on_design = prepare_targets(sp.csc_matrix(dense), y[:, None], sw, fit_intercept, gram=False)[0]
+    Xc[:, np.ptp(dense, axis=0) == 0 if fit_intercept else np.zeros(p, dtype=bool)] = 0.0
+    w = rng.standard_normal(p)
+    X = {"F": np.asfortranarray(dense), "C": np.ascontiguousarray(dense)}.get(layout)
+    X = getattr(sp, f"{layout}_matrix")(dense) if X is None else X
+    on_design = prepare_targets(X, y[:, None], sw, fit_intercept, gram=False)[0]
     on_stats = gram_data(GramStats.from_arrays(dense, y, sw), fit_intercept)[0]
+    scale = 1.0 + np.abs(dense).max() ** 2 * (1.0 + np.abs(w).sum()) * n
     for datafit in (on_design, on_stats):
         assert isinstance(datafit, QuadraticDatafit)
-        np.testing.assert_allclose(datafit.correlations_at(w), expected, rtol=1e-10, atol=1e-10)
-        assert datafit.null_objective() == pytest.approx(s @ yc**2 / 80, rel=1e-12)
-        assert datafit.intercept(w) == pytest.approx(y_mean - mean @ w, rel=1e-12, abs=1e-12)
-        block, rhs = datafit.support_block(np.array([1, 4]))
-        np.testing.assert_allclose(block, Xc[:, [1, 4]].T @ (s[:, None] * Xc[:, [1, 4]]), rtol=1e-10)
-        np.testing.assert_allclose(rhs, Xc[:, [1, 4]].T @ (s * yc), rtol=1e-10)
+        expected = Xc.T @ (s * (yc - Xc @ w))
+        np.testing.assert_allclose(datafit.correlations_at(w), expected, rtol=1e-9, atol=1e-11 * scale)
+        assert datafit.null_objective() == pytest.approx(s @ yc**2 / (2 * n), rel=1e-9, abs=1e-12 * scale)
+        assert datafit.intercept(w) == pytest.approx(y_mean - mean @ w, rel=1e-9, abs=1e-12 * scale)
+        cols = np.arange(p)[: min(p, 2)]
+        block, rhs = datafit.support_block(cols)
+        reference = Xc[:, cols].T @ (s[:, None] * Xc[:, cols])
+        np.testing.assert_allclose(block, reference, rtol=1e-9, atol=1e-11 * scale)
+        np.testing.assert_allclose(rhs, Xc[:, cols].T @ (s * yc), rtol=1e-9, atol=1e-11 * scale)
