@@ -70,7 +70,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         }
 
     def _targets(self, X, y, sample_weight, solver, precompute, check_input) -> tuple[list, int, np.dtype]:
-        """(each target's PreparedData, y.ndim, the dtype of coef_) from fit's arguments."""
+        """(each target's quadratic datafit, y.ndim, the dtype of coef_) from fit's arguments."""
         if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
             self._record_summary_features(stats.n_features)
             return [enet_gram_datafit(stats, self.fit_intercept, solver)], 1, np.dtype(np.float64)
