@@ -12,7 +12,10 @@ from sklearn import linear_model as sk
 from lagrangekit.errors import ConvergenceWarning
 from lagrangekit.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV, lasso_path
 from lagrangekit.linear_model._design import make_design
-from lagrangekit.linear_model._enet_solvers import enet_path_gram
+from lagrangekit.linear_model._enet_solvers import coordinate_descent
+from lagrangekit.linear_model._quadratic import NormalEquationsQuadratic
+from lagrangekit.linear_model._roles import ElasticNetPenalty
+from lagrangekit.linear_model.gram_stats import NormalEquations
 
 
 def correlated_data(n=60, p=15, seed=0, shift=3.0):
@@ -131,10 +134,12 @@ def test_lasso_path_matches_sklearn(fit_intercept, sparse_input, l1_ratio):
 
 
 def test_gram_entry_point_from_statistics():
-    """enet_path_gram needs only XᵀX, Xᵀy, yᵀy and n (the out-of-core entry point)."""
+    """Coordinate descent on normal equations needs only XᵀX, Xᵀy, yᵀy and n (the out-of-core entry point)."""
     X, y = correlated_data(n=500, p=8, seed=6, shift=0.0)
     alphas = np.array([0.3, 0.1, 0.01])
-    sol = enet_path_gram(X.T @ X, X.T @ y, float(y @ y), 500, alphas, tol=1e-14, max_iter=10**5)
+    normal = NormalEquations(X.T @ X, X.T @ y, float(y @ y), np.zeros(8), 0.0, 500.0, 500)
+    datafit = NormalEquationsQuadratic(normal)
+    sol = coordinate_descent(datafit, ElasticNetPenalty(1.0), alphas=alphas, tol=1e-14, max_iter=10**5)
     _, ref, _ = sk.lasso_path(X, y, alphas=alphas, tol=1e-15, max_iter=10**6)
     assert_coef_close(sol.coefs.T, ref)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lagrangekit.linear_model as lm
 
@@ -115,3 +117,114 @@ def test_one_design_shape_serves_ridge_and_the_elastic_net():
     np.testing.assert_allclose(enet.matvec(v), (dense - mean) @ v, rtol=1e-12, atol=1e-12)
     s = sw * 30 / sw.sum()
     np.testing.assert_allclose(enet.correlations(), (dense - mean).T @ (s * (y - s @ y / 30)), rtol=1e-11)
+
+
+ESTIMATOR_MODULES = {
+    "ridge", "ridge_cv", "ridge_regression", "_ridge_path", "constrained_ridge",
+    "lasso", "elastic_net_cv", "constrained_lasso", "logistic", "cvxpy_reference",
+}  # fmt: skip
+COMPILED_KERNELS = {"_cd", "_block_sums", "_logistic_fused"}
+# the normal-equation and kernel builders and the factorizations behind Ridge's closed forms,
+# reached only through the quadratic datafits (_ridge_quadratic) and the solvers
+CLOSED_FORM_INTERNALS = {"_ridge_stats", "_ridge_solvers"}
+
+
+def _imported_modules() -> dict[str, set[str]]:
+    graph = _relative_imports()
+    return {mod: {(node.module or "").split(".")[0] for node in nodes} for mod, nodes in graph.items()}
+
+
+def test_estimator_modules_exist():
+    """The sets below name real modules (a renamed module cannot make the rules vacuous)."""
+    names = {path.stem for path in PACKAGE.glob("*.py")}
+    assert ESTIMATOR_MODULES | COMPILED_KERNELS | CLOSED_FORM_INTERNALS <= names
+
+
+def test_solvers_and_data_import_no_estimator_module():
+    """Datafits, penalties, shapes, solvers and certificates sit below the estimators: only an
+    estimator module imports another (a CV estimator refits with its base estimator)."""
+    upward = [
+        f"{mod} imports {dep}"
+        for mod, deps in _imported_modules().items()
+        if mod not in ESTIMATOR_MODULES
+        for dep in deps & ESTIMATOR_MODULES
+    ]
+    assert upward == []
+
+
+def test_estimator_modules_import_no_kernel_and_no_closed_form_internals():
+    """Estimators validate, choose the shape, call a solver and set attributes: they never reach
+    a compiled kernel or the Gram/kernel forms themselves."""
+    reached = [
+        f"{mod} imports {dep}"
+        for mod, deps in _imported_modules().items()
+        if mod in ESTIMATOR_MODULES
+        for dep in deps & (COMPILED_KERNELS | CLOSED_FORM_INTERNALS)
+    ]
+    assert reached == []
+
+
+def test_solvers_take_a_datafit_and_a_penalty():
+    """Coordinate descent, ISTA/FISTA and Ridge's iterative solvers are solver(datafit, penalty, ...)."""
+    import inspect
+
+    from lagrangekit.linear_model._enet_solvers import coordinate_descent, proximal_solve
+    from lagrangekit.linear_model._ridge_iterative import (
+        solve_lbfgs,
+        solve_lsqr,
+        solve_sparse_cg,
+        solve_sparse_cholesky,
+    )
+    from lagrangekit.linear_model._ridge_sag import solve_sag
+
+    solvers = (coordinate_descent, proximal_solve, solve_lsqr, solve_sparse_cg, solve_lbfgs, solve_sag)
+    for solver in (*solvers, solve_sparse_cholesky):
+        assert list(inspect.signature(solver).parameters)[:2] == ["datafit", "penalty"], solver.__name__
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(2, 30),
+    p=st.integers(1, 6),
+    fit_intercept=st.booleans(),
+    weighted=st.booleans(),
+    layout=st.sampled_from(["F", "C", "csc", "csr"]),
+    shift=st.sampled_from([0.0, 3.0, 1e3]),
+)
+def test_both_shapes_give_the_same_datafit(seed, n, p, fit_intercept, weighted, layout, shift):
+    """The elastic net's quadratic datafit on a design (dense in either order, CSR or CSC) and on
+    the GramStats of the same rows answer alike, and both equal numpy's explicit centred,
+    weighted products (columns constant after centring count as zero)."""
+    import scipy.sparse as sp
+
+    from lagrangekit.linear_model import GramStats
+    from lagrangekit.linear_model._enet_data import gram_data, prepare_targets
+    from lagrangekit.linear_model._roles import QuadraticDatafit
+
+    rng = np.random.default_rng(seed)
+    dense = rng.standard_normal((n, p)) * (rng.random((n, p)) < 0.7) + shift
+    y = rng.standard_normal(n) + shift
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    s = np.ones(n) if sw is None else sw * n / sw.sum()
+    mean = s @ dense / n if fit_intercept else np.zeros(p)
+    y_mean = s @ y / n if fit_intercept else 0.0
+    Xc, yc = dense - mean, y - y_mean
+    Xc[:, np.ptp(dense, axis=0) == 0 if fit_intercept else np.zeros(p, dtype=bool)] = 0.0
+    w = rng.standard_normal(p)
+    X = {"F": np.asfortranarray(dense), "C": np.ascontiguousarray(dense)}.get(layout)
+    X = getattr(sp, f"{layout}_matrix")(dense) if X is None else X
+    on_design = prepare_targets(X, y[:, None], sw, fit_intercept, gram=False)[0]
+    on_stats = gram_data(GramStats.from_arrays(dense, y, sw), fit_intercept)[0]
+    scale = 1.0 + np.abs(dense).max() ** 2 * (1.0 + np.abs(w).sum()) * n
+    for datafit in (on_design, on_stats):
+        assert isinstance(datafit, QuadraticDatafit)
+        expected = Xc.T @ (s * (yc - Xc @ w))
+        np.testing.assert_allclose(datafit.correlations_at(w), expected, rtol=1e-9, atol=1e-11 * scale)
+        assert datafit.null_objective() == pytest.approx(s @ yc**2 / (2 * n), rel=1e-9, abs=1e-12 * scale)
+        assert datafit.intercept(w) == pytest.approx(y_mean - mean @ w, rel=1e-9, abs=1e-12 * scale)
+        cols = np.arange(p)[: min(p, 2)]
+        block, rhs = datafit.support_block(cols)
+        reference = Xc[:, cols].T @ (s[:, None] * Xc[:, cols])
+        np.testing.assert_allclose(block, reference, rtol=1e-9, atol=1e-11 * scale)
+        np.testing.assert_allclose(rhs, Xc[:, cols].T @ (s * yc), rtol=1e-9, atol=1e-11 * scale)

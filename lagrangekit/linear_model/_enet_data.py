@@ -1,30 +1,30 @@
-"""The elastic net's data, per target: Gram statistics or a design, from validated or unchecked input.
+"""The elastic net's datafits, per target: the quadratic on a design or on normal equations.
 
 Estimators call :func:`prepare_targets` (or :func:`given_gram_targets` for a user-supplied Gram
-matrix) and solve each target's :class:`PreparedData` along an α grid from :func:`alpha_grid`.
+matrix, :func:`gram_data` for :class:`GramStats`) and hand each target's datafit to a solver of
+``_enet_solvers`` along an α grid from :func:`alpha_grid`.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
 from sklearn.utils import assert_all_finite
 
-from ._design import Design, make_design
-from ._enet_solvers import PathSolution, enet_path_design, enet_path_gram, gram_data
+from ._design import CONSTANT_CENTRED, make_design
+from ._quadratic import DesignQuadratic, NormalEquationsQuadratic
 from ._ridge_stats import row_stats
-from ._roles import ElasticNetPenalty
-from .gram_stats import NormalEquations
+from ._roles import ElasticNetPenalty, QuadraticDatafit
+from .gram_stats import GramStats, NormalEquations
 
 __all__ = [
     "GRAM_RECOMPUTED",
-    "PreparedData",
     "alpha_grid",
     "given_gram_targets",
+    "gram_data",
     "prepare_data",
     "prepare_targets",
     "unchecked_fit_data",
@@ -32,71 +32,34 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class PreparedData:
-    """One target's centred, weighted data in the form its solver needs: Gram statistics or a design."""
+def gram_data(stats: GramStats, fit_intercept: bool) -> list[NormalEquationsQuadratic]:
+    """The elastic net's datafit on the normal equations of each target of ``stats``, weights
+    rescaled to sum to n (as scikit-learn's coordinate descent does); the targets share one XᵀSX.
 
-    gram: NormalEquations | None
-    design: Design | None
-
-    @property
-    def source(self) -> NormalEquations | Design:
-        return self.gram if self.gram is not None else self.design
-
-    @property
-    def n_samples(self) -> int:
-        return self.source.n_samples
-
-    @property
-    def n_features(self) -> int:
-        return self.source.X_offset.shape[0]
-
-    def correlations(self) -> np.ndarray:
-        """Xᶜᵀ S yᶜ."""
-        return self.gram.Xty if self.gram is not None else self.design.correlations()
-
-    def correlations_at(self, w: np.ndarray) -> np.ndarray:
-        """Xᶜᵀ S (yᶜ − Xᶜw), the negative gradient times n."""
-        if self.gram is not None:
-            return self.gram.Xty - self.gram.XtX @ w
-        return self.design.rmatvec(self.design.y - self.design.matvec(w))
-
-    def support_block(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(Xᶜ_Sᵀ S Xᶜ_S, Xᶜ_Sᵀ S yᶜ) for the columns in ``support``."""
-        if self.gram is not None:
-            return self.gram.XtX[np.ix_(support, support)], self.gram.Xty[support]
-        return self.design.gram_block(support, self.design.y)
-
-    def null_objective(self) -> float:
-        """P(0) = yᶜᵀ S yᶜ / (2n), the scale of the relative tolerance."""
-        yty = self.gram.yty if self.gram is not None else self.design.weighted_sum_squares()
-        return yty / (2 * self.n_samples)
-
-    def alpha_max(self, l1_ratio: float, positive: bool) -> float:
-        penalty = ElasticNetPenalty(1.0, l1_ratio, positive)
-        return penalty.alpha_max(-self.correlations() / self.n_samples)
-
-    def intercept(self, coef: np.ndarray) -> float:
-        y_offset = self.gram.y_offset if self.gram is not None else self.design.y_offset[0]
-        return float(y_offset - self.source.X_offset @ coef)
-
-    def solve(
-        self,
-        alphas: np.ndarray,
-        *,
-        l1_ratio: float,
-        positive: bool,
-        tol: float,
-        max_iter: int,
-        coef_init: np.ndarray | None = None,
-        seed: int = -1,
-    ) -> PathSolution:
-        """Coordinate descent along ``alphas`` with warm starts (Gram or design kernel)."""
-        options = dict(l1_ratio=l1_ratio, positive=positive, tol=tol, max_iter=max_iter, coef_init=coef_init)
-        if self.gram is not None:
-            g = self.gram
-            return enet_path_gram(g.XtX, g.Xty, g.yty, g.n_samples, alphas, **options)
-        return enet_path_design(self.design, alphas, seed=seed, **options)
+    With an intercept, columns constant up to rounding (of a sum over n rows) get a zero row and
+    column, so their coefficient is 0, as on the design.
+    """
+    ne = stats.normal_equations(fit_intercept)
+    n = stats.n_samples
+    scale = n / stats.sum_weights
+    G = np.array(ne.XtX * scale, order="C")
+    B = np.atleast_2d(np.asarray(ne.Xty * scale).T).copy()
+    yy, y_offsets = np.atleast_1d(ne.yty * scale), np.atleast_1d(ne.y_offset)
+    x_offset = np.asarray(ne.X_offset)
+    if fit_intercept:
+        centred = np.diag(G).copy()
+        constant = centred <= max(CONSTANT_CENTRED, (n * np.finfo(np.float64).eps) ** 2) * (
+            centred + n * x_offset**2
+        )
+        G[constant, :] = 0.0
+        G[:, constant] = 0.0
+        B[:, constant] = 0.0
+    return [
+        NormalEquationsQuadratic(
+            NormalEquations(G, np.ascontiguousarray(b), float(q), x_offset, float(y_offset), float(n), n)
+        )
+        for b, q, y_offset in zip(B, yy, y_offsets)
+    ]
 
 
 def use_gram(X: Any, precompute: Any) -> bool:
@@ -110,8 +73,8 @@ def use_gram(X: Any, precompute: Any) -> bool:
 
 def prepare_targets(
     X: Any, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool, gram: bool
-) -> list[PreparedData]:
-    """The data of each column of ``Y`` (n, k), as Gram statistics sharing XᵀSX or as one design
+) -> list[QuadraticDatafit]:
+    """The datafit of each column of ``Y`` (n, k), on Gram statistics sharing XᵀSX or on one design
     (X not copied, see :mod:`._design`) with a centred target each.
 
     X may come from ``validate_fit_data(..., ensure_all_finite=False)``: the Gram route finds
@@ -119,24 +82,25 @@ def prepare_targets(
     """
     if gram:
         stats = row_stats(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), sample_weight)
-        return [PreparedData(g, None) for g in gram_data(stats, fit_intercept)]
+        return gram_data(stats, fit_intercept)
     assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
     design = make_design(X, sample_weight, fit_intercept, Y)
-    return [PreparedData(None, design.target(t)) for t in range(Y.shape[1])]
+    return [DesignQuadratic(design.target(t)) for t in range(Y.shape[1])]
 
 
 def prepare_data(
     X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool, gram: bool
-) -> PreparedData:
+) -> QuadraticDatafit:
     """:func:`prepare_targets` for one 1-D target ``y``."""
     return prepare_targets(X, y[:, None], sample_weight, fit_intercept, gram)[0]
 
 
 def alpha_grid(
-    data: PreparedData, *, l1_ratio: float, positive: bool, eps: float, n_alphas: int
+    datafit: QuadraticDatafit, penalty: ElasticNetPenalty, *, eps: float, n_alphas: int
 ) -> np.ndarray:
-    """n_alphas values log-spaced from α_max down to eps·α_max (scikit-learn's grid)."""
-    amax = data.alpha_max(l1_ratio, positive)
+    """n_alphas values log-spaced from α_max down to eps·α_max (scikit-learn's grid), α_max of
+    ``penalty``'s l1_ratio and positivity on ``datafit``."""
+    amax = penalty.alpha_max(-datafit.correlations() / datafit.n_samples)
     if not np.isfinite(amax):
         raise ValueError(  # scikit-learn's message: l1_ratio=0 has no finite α_max
             "Automatic alpha grid generation is not supported for l1_ratio=0. Please supply a grid "
@@ -153,8 +117,8 @@ GRAM_RECOMPUTED = "Gram matrix was provided but X was centered to fit intercept:
 
 def given_gram_targets(
     gram: Any, X: Any, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> list[PreparedData] | None:
-    """Gram-mode data from a user's ``precompute`` matrix, or None when it cannot be used.
+) -> list[NormalEquationsQuadratic] | None:
+    """Gram-mode datafits from a user's ``precompute`` matrix, or None when it cannot be used.
 
     As in scikit-learn, the matrix must be XᶜᵀSXᶜ of the data as passed: when an intercept is
     fitted and X's (weighted) column means are not all close to 0, it is not, so a UserWarning
@@ -185,11 +149,14 @@ def given_gram_targets(
     G = np.ascontiguousarray(G)
     n = design.n_samples
     targets = [design.target(t) for t in range(Y.shape[1])]
-    grams = [
-        NormalEquations(G, t.correlations(), t.weighted_sum_squares(), t.X_offset, t.y_offset[0], float(n), n)
+    return [
+        NormalEquationsQuadratic(
+            NormalEquations(
+                G, t.correlations(), t.weighted_sum_squares(), t.X_offset, t.y_offset[0], float(n), n
+            )
+        )
         for t in targets
     ]
-    return [PreparedData(g, None) for g in grams]
 
 
 def unchecked_fit_data(X: Any, y: Any, sample_weight: Any) -> tuple[Any, np.ndarray, np.ndarray | None]:

@@ -15,6 +15,7 @@ import scipy.linalg
 
 from .. import optim
 from ..result import Result
+from ._ridge_quadratic import RowsRidgeQuadratic
 from ._ridge_stats import gram_form, weighted_design
 
 __all__ = ["GRADIENT_SOLVERS", "solve_gradient"]
@@ -40,10 +41,7 @@ def _largest_eigenvalue(M: np.ndarray) -> float:
 
 
 def solve_gradient(
-    X: np.ndarray,
-    Y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    fit_intercept: bool,
+    datafit: RowsRidgeQuadratic,
     alpha: float,
     method: str,
     *,
@@ -51,12 +49,14 @@ def solve_gradient(
     max_iter: int,
     tol: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Result | None]:
-    """Return (W (k, p), x_offset, y_offset, the optim Result or None when ∇F(0) = 0).
+    """Return (W (k, p), x_offset, y_offset, the optim Result or None when ∇F(0) = 0) on the
+    datafit's dense rows, with the L2 penalty α‖W‖² (one α for all targets).
 
     Default steps: 1/L for gd, momentum and nesterov; ‖∇F(0)‖∞/L for the adaptive
     methods (their first step then moves the largest coordinate as far as gd would).
     AdaGrad, RMSProp and Adam use eps = lr·L, which caps each coordinate's step near the optimum.
     """
+    X, Y, sample_weight, fit_intercept = datafit.X, datafit.Y, datafit.sample_weight, datafit.fit_intercept
     n, p = X.shape
     k = Y.shape[1]
     if n >= p:

@@ -1,7 +1,9 @@
 """Ridge on the implicit centred design: scipy's LSQR, CG and L-BFGS-B, and the sparse closed form.
 
-Each target j solves min ½‖ysⱼ − Xs w‖² + ½αⱼ‖w‖² (Ridge's objective halved), with Xs a
-:class:`Design` applied through X (dense or sparse, never copied):
+Each solver takes Ridge's quadratic datafit (:class:`._ridge_quadratic.RowsRidgeQuadratic`) and
+its :class:`._roles.L2Penalty`. Each target j solves min ½‖ysⱼ − Xs w‖² + ½αⱼ‖w‖² (Ridge's
+objective halved), with Xs the datafit's :class:`Design` applied through X (dense or sparse,
+never copied):
 
 * ``lsqr``: :func:`scipy.sparse.linalg.lsqr` with ``damp = √αⱼ``, ``atol = btol = tol``;
 * ``sparse_cg``: :func:`scipy.sparse.linalg.cg` on the normal equations (XsᵀXs + αI)w = Xsᵀys
@@ -20,16 +22,19 @@ import scipy.sparse.linalg as splinalg
 
 from ..errors import ConvergenceWarning
 from ._design import Design
+from ._ridge_quadratic import RowsRidgeQuadratic
 from ._ridge_solvers import solve_cholesky
 from ._ridge_spectrum import design_spectrum
+from ._roles import L2Penalty
 
 __all__ = ["solve_lbfgs", "solve_lsqr", "solve_sparse_cg", "solve_sparse_cholesky"]
 
 
 def solve_lsqr(
-    design: Design, alphas: np.ndarray, *, tol: float, max_iter: int | None
+    datafit: RowsRidgeQuadratic, penalty: L2Penalty, *, tol: float, max_iter: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(W (k, p), iterations (k,) int32) by LSQR on [Xs; √α I] w ≈ [ys; 0]."""
+    design, alphas = datafit.design, penalty.alphas
     op = design.operator()
     k = design.ys.shape[1]
     W = np.empty((k, design.shape[1]))
@@ -62,10 +67,11 @@ def _cg(op: splinalg.LinearOperator, b: np.ndarray, **options) -> tuple[np.ndarr
 
 
 def solve_sparse_cg(
-    design: Design, alphas: np.ndarray, *, tol: float, max_iter: int | None
+    datafit: RowsRidgeQuadratic, penalty: L2Penalty, *, tol: float, max_iter: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(W (k, p), iterations (k,) int32) by conjugate gradients on the normal equations (n >= p)
     or the kernel form (p > n)."""
+    design, alphas = datafit.design, penalty.alphas
     n, p = design.shape
     k = design.ys.shape[1]
     W = np.empty((k, p))
@@ -93,13 +99,14 @@ def solve_sparse_cg(
 
 
 def solve_lbfgs(
-    design: Design, alphas: np.ndarray, *, positive: bool, tol: float, max_iter: int | None
+    datafit: RowsRidgeQuadratic, penalty: L2Penalty, *, tol: float, max_iter: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(W (k, p), L-BFGS-B iterations (k,) int32); with ``positive`` the bounds w >= 0.
+    """(W (k, p), L-BFGS-B iterations (k,) int32); with ``penalty.positive`` the bounds w >= 0.
 
     It stops when the projected gradient's largest entry is <= tol·‖∇F(0)‖₂/√p, so that the
     scaled stationarity :meth:`Ridge.kkt` reports, ‖∇F − μ‖₂/‖∇F(0)‖₂, is within ``tol``.
     """
+    design, alphas, positive = datafit.design, penalty.alphas, penalty.positive
     p = design.shape[1]
     k = design.ys.shape[1]
     W = np.empty((k, p))
@@ -178,9 +185,10 @@ def _polish_on_face(
     return polished if after < before else w
 
 
-def solve_sparse_cholesky(design: Design, alphas: np.ndarray) -> np.ndarray:
+def solve_sparse_cholesky(datafit: RowsRidgeQuadratic, penalty: L2Penalty) -> np.ndarray:
     """W (k, p) from (XsᵀXs + αⱼI)w = Xsᵀysⱼ for a sparse design, or by its eigendecomposition when
     the Cholesky factor's estimated error is too large (there is no SVD of a sparse X here)."""
+    design, alphas = datafit.design, penalty.alphas
     G = design.gram()
     B = design.rmatmat(design.ys)
     rows = []

@@ -7,9 +7,9 @@ from typing import Any, NamedTuple
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ._ridge_spectrum import ridge_spectrum
+from ._ridge_quadratic import GramRidgeQuadratic, RowsRidgeQuadratic
 from ._validation import check_nonnegative, prepare_ridge_data
-from .stats_fit import gram_stats_input, ridge_stats_spectrum
+from .stats_fit import gram_stats_input
 
 __all__ = ["RidgePath", "check_alphas", "ridge_path"]
 
@@ -65,11 +65,11 @@ def ridge_path(
     """
     alphas = check_alphas(alphas)
     if (stats := gram_stats_input(X, y, sample_weight)) is not None:
-        spectrum = ridge_stats_spectrum(stats, fit_intercept)
+        spectrum = GramRidgeQuadratic(stats, fit_intercept).spectrum()
         k, y_ndim, dtype = stats.n_targets or 1, 1 if stats.n_targets is None else 2, np.dtype(np.float64)
     else:
         data = prepare_ridge_data(BaseEstimator(), X, y, sample_weight, ensure_all_finite=False)
-        spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, fit_intercept)
+        spectrum = RowsRidgeQuadratic(data.X, data.Y, data.sample_weight, fit_intercept).spectrum()
         k, y_ndim, dtype = data.Y.shape[1], data.y_ndim, data.dtype
     coefs = spectrum.coefs(alphas)
     intercepts = spectrum.intercepts(alphas) if fit_intercept else np.zeros((alphas.size, k))

@@ -42,7 +42,8 @@ import scipy.sparse as sparse
 from sklearn.utils import check_random_state
 
 from ..errors import ConvergenceWarning
-from ._design import Design
+from ._ridge_quadratic import RowsRidgeQuadratic
+from ._roles import L2Penalty
 
 __all__ = ["solve_sag"]
 
@@ -167,15 +168,16 @@ def _gradient(X: Any, x_offset: np.ndarray, s: np.ndarray, y: np.ndarray, w: np.
 
 
 def solve_sag(
-    design: Design,
-    alphas: np.ndarray,
+    datafit: RowsRidgeQuadratic,
+    penalty: L2Penalty,
     *,
     saga: bool,
     tol: float,
     max_iter: int | None,
     random_state: Any,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(W (k, p), epochs (k,) int32) by SAG or SAGA on each target of the centred design."""
+    """(W (k, p), epochs (k,) int32) by SAG or SAGA on each target of the datafit's centred design."""
+    design, alphas = datafit.design, penalty.alphas
     X = design.X
     n, p = X.shape
     if sparse.issparse(X):

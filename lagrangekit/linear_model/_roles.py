@@ -1,11 +1,56 @@
-"""The three roles of a penalized linear fit: a datafit, a penalty, and solvers stating their needs.
+"""The roles every linear solver sees its data through: a datafit, a penalty, and what a solver needs.
 
+Design (issue 13)
+-----------------
+Two data shapes, one set of roles, one certificate:
+
+* **Shapes.** A *design* (:mod:`._design`: dense X in either memory order or scipy.sparse
+  CSR/CSC, the weights as a vector, centring implicit, X never copied to centre or weight it)
+  and :class:`.gram_stats.GramStats` (XᵀSX, XᵀSy, yᵀSy, sums; from arrays, chunks or Dask),
+  seen by solvers through its :class:`.gram_stats.NormalEquations` view.
+* **Datafits.** The quadratic on either shape:
+
+  - the elastic net's (1/(2n))Σᵢsᵢ(yᶜᵢ − xᶜᵢᵀw)² (weights summing to n):
+    :class:`._quadratic.DesignQuadratic` and :class:`._quadratic.NormalEquationsQuadratic`,
+    both a :class:`QuadraticDatafit`; they expose what the compiled kernels read (the
+    design's arrays, means, weights and column norms, or XᵀSX, XᵀSy, yᵀSy);
+  - Ridge's Σᵢsᵢ‖yᵢ − b − Wxᵢ‖² (weights as given): :class:`._ridge_quadratic.RowsRidgeQuadratic`
+    and :class:`._ridge_quadratic.GramRidgeQuadratic`, whose methods are the closed forms of
+    the L2 penalty (Cholesky on the Gram or kernel form, the SVD, one eigendecomposition for
+    many α); both shapes run the same one-pass Gram arithmetic, so ``fit(X)`` and
+    ``fit(GramStats)`` agree;
+  - :class:`Quadratic` (value, gradient, Lipschitz constant on √S·Xᶜ as an operator) for the
+    first-order solvers, and the logistic losses (``_logistic_loss``).
+* **Penalties.** :class:`ElasticNetPenalty`: L1, L2, their mix, and positivity as a constraint
+  (the indicator of w >= 0): value, prox, subdifferential distance, α_max; and
+  :class:`L2Penalty`, Ridge's Σₜαₜ‖wₜ‖² with one α per target (and positivity), whose closed
+  forms are the Ridge datafit's methods above.
+* **Solvers** take ``(datafit, penalty, ...)``: coordinate descent
+  (:func:`._enet_solvers.coordinate_descent`, the compiled kernels of ``_cd`` kept as they are
+  inside), ISTA/FISTA (:func:`._enet_solvers.proximal_solve`, through :data:`SOLVER_NEEDS`),
+  Ridge's lsqr, sparse_cg, L-BFGS-B, SAG/SAGA and sparse Cholesky (``_ridge_iterative``,
+  ``_ridge_sag``, on :attr:`._ridge_quadratic.RowsRidgeQuadratic.design`), the logistic
+  solvers. They import no estimator module.
+* **One certificate module** (:mod:`.certificate`) builds the ``KKTReport`` of a datafit ×
+  penalty at any coefficients.
+* **Estimator modules** validate, choose the shape, call a solver and set attributes; they import
+  no compiled kernel and none of the Gram/kernel builders. There are no import circles and no
+  private name is imported across modules (``tests/test_linear_model_layout.py`` pins these).
+
+Not there yet: the certificate builds its own datafit from the rows (or statistics) instead of
+taking the solver's; the elastic net's and Ridge's quadratics are separate classes (their scales
+differ: a mean with weights summing to n, a sum with the weights as given); Ridge's first-order
+teaching solvers take one α for all targets; the compiled kernels solve each target on its own
+(no joint Xᵀr pass over several targets).
+
+The protocols
+-------------
 A *datafit* f(w) supplies ``value``, ``gradient`` and ``lipschitz`` (of the gradient); a
 *penalty* g(w) supplies ``value``, ``prox``, ``subdiff_distance`` and ``alpha_max``. A solver
 names the methods it calls in :data:`SOLVER_NEEDS`, and :func:`check_roles` verifies a pair
-before the solver runs, so a missing method fails loudly instead of returning None. These are
-plain NumPy objects: the compiled coordinate-descent kernels in ``_cd`` implement the same
-quadratic datafit and elastic-net penalty, and never appear in this API.
+before the solver runs, so a missing method fails loudly instead of returning None.
+:class:`QuadraticDatafit` is what coordinate descent, the α grids and the constrained Lasso ask
+of the elastic net's quadratic on either shape.
 """
 
 from __future__ import annotations
@@ -21,9 +66,11 @@ __all__ = [
     "SOLVER_NEEDS",
     "Datafit",
     "ElasticNetPenalty",
+    "L2Penalty",
     "GramQuadratic",
     "Penalty",
     "Quadratic",
+    "QuadraticDatafit",
     "check_roles",
     "soft_threshold",
 ]
@@ -51,6 +98,27 @@ class Penalty(Protocol):
     def subdiff_distance(self, w: np.ndarray, grad: np.ndarray) -> np.ndarray: ...
 
     def alpha_max(self, grad0: np.ndarray) -> float: ...
+
+
+@runtime_checkable
+class QuadraticDatafit(Protocol):
+    """f(w) = (1/(2n)) Σᵢ sᵢ(yᶜᵢ − xᶜᵢᵀw)² on a design or on normal equations (weights summing to n)."""
+
+    @property
+    def n_samples(self) -> int: ...
+
+    @property
+    def n_features(self) -> int: ...
+
+    def correlations(self) -> np.ndarray: ...
+
+    def correlations_at(self, w: np.ndarray) -> np.ndarray: ...
+
+    def support_block(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def null_objective(self) -> float: ...
+
+    def intercept(self, coef: np.ndarray) -> float: ...
 
 
 # solver -> (datafit methods, penalty methods) it calls
@@ -171,3 +239,13 @@ class ElasticNetPenalty:
         if self.l1_ratio == 0.0:
             return 0.0 if top == 0.0 else np.inf
         return top / self.l1_ratio
+
+
+@dataclass(frozen=True)
+class L2Penalty:
+    """Ridge's penalty Σₜ αₜ‖wₜ‖² (one α per target t; the intercept is not penalized), plus the
+    indicator of w >= 0 if ``positive``. Its closed forms are methods of Ridge's quadratic datafit
+    (``_ridge_quadratic``); the iterative solvers take it next to that datafit."""
+
+    alphas: np.ndarray
+    positive: bool = False

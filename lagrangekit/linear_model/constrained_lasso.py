@@ -10,10 +10,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import LinearPredictorMixin
 from ._cvxpy_forms import elastic_net_problem
-from ._enet_data import PreparedData, prepare_data, use_gram
+from ._enet_data import prepare_data, use_gram
+from ._enet_solvers import coordinate_descent
+from ._roles import ElasticNetPenalty, QuadraticDatafit
 from ._validation import check_choice, check_nonnegative, check_positive_int, validate_fit_data
 from .certificate import elastic_net_terms, subgradient_report
-from .stats_fit import enet_prepared_data, gram_stats_input
+from .stats_fit import enet_gram_datafit, gram_stats_input
 
 __all__ = ["ConstrainedLasso"]
 
@@ -87,24 +89,25 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         check_choice(self.precompute, "precompute", ("auto", True, False))
         if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
             self._record_summary_features(stats.n_features)
-            data, dtype = enet_prepared_data(stats, self.fit_intercept, "cd"), np.float64
+            data, dtype = enet_gram_datafit(stats, self.fit_intercept, "cd"), np.float64
         else:
             X, y, sw = validate_fit_data(
                 self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
             )
             data, dtype = prepare_data(X, y, sw, self.fit_intercept, use_gram(X, self.precompute)), X.dtype
         p = data.n_features
-        amax = data.alpha_max(1.0, False)
+        lasso_penalty = ElasticNetPenalty(1.0)
+        amax = lasso_penalty.alpha_max(-data.correlations() / data.n_samples)
         solved: dict[float, np.ndarray] = {}
 
         def lasso(alpha: float) -> np.ndarray:
             if alpha not in solved:
                 start = min(solved, key=lambda a: abs(np.log(a / alpha)), default=None) if alpha > 0 else None
                 init = None if start is None else solved[start]
-                sol = data.solve(
-                    np.array([alpha]),
-                    l1_ratio=1.0,
-                    positive=False,
+                sol = coordinate_descent(
+                    data,
+                    lasso_penalty,
+                    alphas=np.array([alpha]),
                     tol=tol,
                     max_iter=max_iter,
                     coef_init=init,
@@ -138,7 +141,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         return self
 
     @staticmethod
-    def _inside_ball(data: PreparedData, w_small: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+    def _inside_ball(data: QuadraticDatafit, w_small: np.ndarray, t: float) -> tuple[np.ndarray, float]:
         """The least-squares solution when it is unique and inside the ball, else the α → 0 limit.
 
         Constant (zero after centring) columns, whose coefficient is 0, are left out of the
@@ -155,7 +158,7 @@ class ConstrainedLasso(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         return w_small, 0.0
 
     @staticmethod
-    def _polish(data: PreparedData, w: np.ndarray, mu: float, t: float) -> tuple[np.ndarray, float]:
+    def _polish(data: QuadraticDatafit, w: np.ndarray, mu: float, t: float) -> tuple[np.ndarray, float]:
         """Exact solution on a support S with signs s, kept if its KKT conditions hold.
 
         On S the problem is min ½wᵀGw − qᵀw s.t. sᵀw = t, solved in the null space of sᵀ:

@@ -10,10 +10,11 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
 from ._cvxpy_forms import ridge_problem
-from ._ridge_spectrum import norm_multiplier, ridge_spectrum
+from ._ridge_quadratic import GramRidgeQuadratic, RowsRidgeQuadratic
+from ._ridge_spectrum import norm_multiplier
 from ._validation import check_nonnegative, prepare_ridge_data
 from .certificate import ridge_kkt
-from .stats_fit import gram_stats_input, ridge_stats_spectrum
+from .stats_fit import gram_stats_input
 
 __all__ = ["ConstrainedRidge"]
 
@@ -72,11 +73,11 @@ class ConstrainedRidge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         check_nonnegative(self.tol, "tol")
         if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
             self._record_summary_features(stats.n_features)
-            spectrum = ridge_stats_spectrum(stats, self.fit_intercept)
+            spectrum = GramRidgeQuadratic(stats, self.fit_intercept).spectrum()
             n_features, dtype = stats.n_features, np.dtype(np.float64)
         else:
             data = prepare_ridge_data(self, X, y, sample_weight, multi_output=False, ensure_all_finite=False)
-            spectrum = ridge_spectrum(data.X, data.Y, data.sample_weight, self.fit_intercept)
+            spectrum = RowsRidgeQuadratic(data.X, data.Y, data.sample_weight, self.fit_intercept).spectrum()
             n_features, dtype = data.X.shape[1], data.dtype
         mu = norm_multiplier(spectrum, s)
         self.multiplier_ = mu

@@ -13,6 +13,8 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import LinearPredictorMixin
 from ._enet_data import alpha_grid, prepare_data, use_gram
+from ._enet_solvers import coordinate_descent
+from ._roles import ElasticNetPenalty
 from ._validation import (
     check_choice,
     check_l1_ratio,
@@ -22,7 +24,7 @@ from ._validation import (
     validate_fit_data,
 )
 from .lasso import ElasticNet
-from .stats_fit import enet_fold_errors, enet_prepared_data, gram_folds_input
+from .stats_fit import enet_fold_errors, enet_gram_datafit, gram_folds_input
 
 __all__ = ["ElasticNetCV", "LassoCV"]
 
@@ -111,7 +113,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         folds_stats = gram_folds_input(X, y, sample_weight, self.cv, default_splits=5)
         if folds_stats is not None:
             self._record_summary_features(folds_stats.folds[0].n_features)
-            full = enet_prepared_data(folds_stats.total, self.fit_intercept, "cd")
+            full = enet_gram_datafit(folds_stats.total, self.fit_intercept, "cd")
         else:
             X, y, sw = validate_fit_data(
                 self, X, y, sample_weight, accept_sparse="csc", ensure_all_finite=False
@@ -120,17 +122,13 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             full = prepare_data(X, y, sw, self.fit_intercept, gram)
         if (n_alphas := self._grid_size()) is not None:
             eps = check_nonnegative(self.eps, "eps")
-            grids = np.array(
-                [
-                    alpha_grid(full, l1_ratio=r, positive=self.positive, eps=eps, n_alphas=n_alphas)
-                    for r in l1_ratios
-                ]
-            )
+            penalties = [ElasticNetPenalty(1.0, r, bool(self.positive)) for r in l1_ratios]
+            grids = np.array([alpha_grid(full, pen, eps=eps, n_alphas=n_alphas) for pen in penalties])
         else:
             alphas = np.sort(_explicit_alphas(self.alphas))[::-1]
             grids = np.tile(alphas, (l1_ratios.size, 1))
         if folds_stats is not None:
-            options = dict(positive=self.positive, tol=tol, max_iter=max_iter)
+            options = dict(positive=bool(self.positive), tol=tol, max_iter=max_iter)
             mse = enet_fold_errors(folds_stats, grids, l1_ratios, self.fit_intercept, **options)
         else:
             mse = self._design_fold_errors(X, y, sw, gram, grids, l1_ratios, tol, max_iter)
@@ -162,7 +160,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     def _design_fold_errors(self, X, y, sw, gram, grids, l1_ratios, tol, max_iter) -> np.ndarray:
         """Held-out (weighted) MSE, (n_l1_ratio, n_alphas, n_folds), refitting each training fold
         (folds in parallel threads when ``n_jobs`` asks: the compiled solver releases the GIL)."""
-        options = dict(positive=self.positive, tol=tol, max_iter=max_iter)
+        options = dict(tol=tol, max_iter=max_iter)
 
         def fold_errors(train: np.ndarray, test: np.ndarray) -> np.ndarray:
             sw_train = None if sw is None else sw[train]
@@ -170,7 +168,8 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             weights = None if sw is None else rescale_weights(sw[test], test.size)
             errors = np.empty(grids.shape)
             for i, l1 in enumerate(l1_ratios):
-                sol = data.solve(grids[i], l1_ratio=l1, **options)
+                penalty = ElasticNetPenalty(1.0, l1, bool(self.positive))
+                sol = coordinate_descent(data, penalty, alphas=grids[i], **options)
                 intercepts = np.array([data.intercept(c) for c in sol.coefs])
                 pred = np.asarray(X[test] @ sol.coefs.T) + intercepts
                 errors[i] = np.average((y[test][:, None] - pred) ** 2, axis=0, weights=weights)

@@ -22,7 +22,9 @@ from ._enet_data import (
     unchecked_fit_data,
     use_gram,
 )
-from ._enet_solvers import proximal_solve
+from ._enet_solvers import coordinate_descent, proximal_solve
+from ._quadratic import NormalEquationsQuadratic
+from ._roles import ElasticNetPenalty
 from ._validation import (
     check_choice,
     check_l1_ratio,
@@ -31,7 +33,7 @@ from ._validation import (
     validate_fit_data,
 )
 from .certificate import elastic_net_kkt
-from .stats_fit import enet_prepared_data, gram_stats_input
+from .stats_fit import enet_gram_datafit, gram_stats_input
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 
@@ -68,10 +70,10 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         }
 
     def _targets(self, X, y, sample_weight, solver, precompute, check_input) -> tuple[list, int, np.dtype]:
-        """(each target's PreparedData, y.ndim, the dtype of coef_) from fit's arguments."""
+        """(each target's quadratic datafit, y.ndim, the dtype of coef_) from fit's arguments."""
         if (stats := gram_stats_input(X, y, sample_weight, multi_output=False)) is not None:
             self._record_summary_features(stats.n_features)
-            return [enet_prepared_data(stats, self.fit_intercept, solver)], 1, np.dtype(np.float64)
+            return [enet_gram_datafit(stats, self.fit_intercept, solver)], 1, np.dtype(np.float64)
         if check_input:
             X, y, sw = validate_fit_data(
                 self, X, y, sample_weight, accept_sparse="csc", multi_output=True, ensure_all_finite=False
@@ -130,24 +132,24 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         seed = -1
         if opts["selection"] == "random":
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        common = dict(l1_ratio=opts["l1_ratio"], positive=bool(self.positive), tol=opts["tol"])
-        common["max_iter"] = opts["max_iter"]
+        penalty = ElasticNetPenalty(opts["alpha"], opts["l1_ratio"], bool(self.positive))
+        common = dict(tol=opts["tol"], max_iter=opts["max_iter"])
         W, b = np.empty((k, p)), np.empty(k)
         gaps, n_iter, worst = np.empty(k), [], 0.0
         for t, data in enumerate(targets):
             init = inits[t] if np.any(inits[t]) else None
             if solver == "cd":
-                sol = data.solve(np.array([opts["alpha"]]), seed=seed, coef_init=init, **common)
+                sol = coordinate_descent(data, penalty, seed=seed, coef_init=init, **common)
             else:
                 fista = solver == "fista"
-                sol = proximal_solve(data, opts["alpha"], accelerated=fista, coef_init=init, **common)
+                sol = proximal_solve(data, penalty, accelerated=fista, coef_init=init, **common)
             W[t], b[t], gaps[t] = sol.coefs[0], data.intercept(sol.coefs[0]), sol.gaps[0]
             n_iter.append(int(sol.n_iter[0]))
             worst = max(worst, gaps[t] / max(opts["tol"] * data.null_objective(), np.finfo(float).tiny))
         self._set_coef(W, b, y_ndim=y_ndim, dtype=dtype)
         self.dual_gap_ = float(gaps[0]) if y_ndim == 1 else gaps.astype(dtype)
         self.n_iter_ = n_iter[0] if y_ndim == 1 else n_iter
-        self.solver_ = "cd-gram" if targets[0].gram is not None else solver
+        self.solver_ = "cd-gram" if isinstance(targets[0], NormalEquationsQuadratic) else solver
         if worst > 1.0:
             warnings.warn(
                 "Objective did not converge. You might want to increase the number of iterations "
@@ -463,7 +465,8 @@ def lasso_path(
     data = targets[0]
     if isinstance(grid, int):
         eps = check_nonnegative(eps, "eps")
-        alphas = alpha_grid(data, l1_ratio=opts["l1_ratio"], positive=positive, eps=eps, n_alphas=grid)
+        penalty = ElasticNetPenalty(1.0, opts["l1_ratio"], bool(positive))
+        alphas = alpha_grid(data, penalty, eps=eps, n_alphas=grid)
     else:
         alphas = np.sort(np.asarray(grid, dtype=np.float64).reshape(-1))[::-1]
         if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
@@ -475,10 +478,10 @@ def lasso_path(
     seed = -1
     if opts["selection"] == "random":
         seed = int(check_random_state(est.random_state).randint(np.iinfo(np.int32).max))
-    sol = data.solve(
-        alphas,
-        l1_ratio=opts["l1_ratio"],
-        positive=positive,
+    sol = coordinate_descent(
+        data,
+        ElasticNetPenalty(1.0, opts["l1_ratio"], bool(positive)),
+        alphas=alphas,
         tol=opts["tol"],
         max_iter=opts["max_iter"],
         coef_init=coef_init,

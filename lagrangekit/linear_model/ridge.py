@@ -12,15 +12,14 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from ..result import KKTReport
 from ._base import LinearPredictorMixin
 from ._cvxpy_forms import ridge_problem
-from ._design import centred_design
 from ._ridge_gradient import GRADIENT_SOLVERS, solve_gradient
 from ._ridge_iterative import solve_lbfgs, solve_lsqr, solve_sparse_cg, solve_sparse_cholesky
+from ._ridge_quadratic import GramRidgeQuadratic, RowsRidgeQuadratic
 from ._ridge_sag import solve_sag
-from ._ridge_solvers import min_norm_warning, solve_cholesky, solve_dual, solve_svd
-from ._ridge_stats import gram_form, kernel_form, weighted_design
-from ._validation import RidgeData, check_nonnegative, prepare_ridge_data
+from ._roles import L2Penalty
+from ._validation import check_nonnegative, prepare_ridge_data
 from .certificate import ridge_kkt
-from .stats_fit import fit_ridge_from_stats, gram_stats_input
+from .stats_fit import gram_stats_input
 
 __all__ = ["Ridge", "RidgeFamily"]
 
@@ -266,7 +265,8 @@ class Ridge(RidgeFamily):
             if np.ndim(alpha) or self.positive:
                 raise ValueError("fitting from GramStats takes a single float alpha and positive=False")
             self._record_summary_features(stats.n_features)
-            W, b, self.solver_ = fit_ridge_from_stats(stats, float(alpha), solver, self.fit_intercept)
+            datafit = GramRidgeQuadratic(stats, self.fit_intercept)
+            W, b, self.solver_ = datafit.closed_form(float(alpha), solver)
             self.n_iter_ = _reported_n_iter(self.solver, None, stats.n_targets or 1)
             self._set_coef(W, b, y_ndim=1 if stats.n_targets is None else 2, dtype=np.dtype(np.float64))
             return self
@@ -283,27 +283,28 @@ class Ridge(RidgeFamily):
         alphas = np.asarray(alphas, dtype=float).ravel()
         solver = self._resolve_solver(solver, sparse.issparse(data.X), n, p)
         self.n_iter_ = None
+        datafit = RowsRidgeQuadratic(data.X, data.Y, data.sample_weight, self.fit_intercept)
         if solver in CLOSED_FORMS and not sparse.issparse(data.X):
-            W, b, solver = self._closed_forms(data, alphas, solver)
+            W, b, solver = datafit.closed_forms(alphas, solver)
         else:
-            W, b = self._iterative(data, alphas, solver)
+            W, b = self._iterative(datafit, L2Penalty(alphas, bool(self.positive)), solver)
         self.n_iter_ = _reported_n_iter(self.solver, self.n_iter_, k)
         self.solver_ = solver
         self._set_coef(W, b, y_ndim=data.y_ndim, dtype=data.dtype)
         return self
 
-    def _iterative(self, data: RidgeData, alphas: np.ndarray, solver: str) -> tuple[np.ndarray, np.ndarray]:
-        """(W, b) by an iterative solver on the implicit centred design (or the sparse closed form)."""
+    def _iterative(
+        self, datafit: RowsRidgeQuadratic, penalty: L2Penalty, solver: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(W, b) by an iterative solver on the datafit's implicit centred design (or the sparse
+        closed form), or by a first-order method on its dense rows."""
         tol = float(self.tol)
         if solver in GRADIENT_SOLVERS:
-            if sparse.issparse(data.X) or np.ptp(alphas) > 0:
+            if sparse.issparse(datafit.X) or np.ptp(penalty.alphas) > 0:
                 raise ValueError(f"solver={solver!r} takes dense X and a single alpha")
             W, x_off, y_off, result = solve_gradient(
-                data.X,
-                data.Y,
-                data.sample_weight,
-                self.fit_intercept,
-                float(alphas[0]),
+                datafit,
+                float(penalty.alphas[0]),
                 solver,
                 learning_rate=self.learning_rate,
                 max_iter=10_000 if self.max_iter is None else self.max_iter,
@@ -311,58 +312,20 @@ class Ridge(RidgeFamily):
             )
             self.n_iter_ = 0 if result is None else result.nit
             return W, y_off - W @ x_off
-        design = centred_design(data.X, data.Y, data.sample_weight, self.fit_intercept)
         if solver == "lsqr":
-            W, self.n_iter_ = solve_lsqr(design, alphas, tol=tol, max_iter=self.max_iter)
+            W, self.n_iter_ = solve_lsqr(datafit, penalty, tol=tol, max_iter=self.max_iter)
         elif solver == "sparse_cg":
-            W, self.n_iter_ = solve_sparse_cg(design, alphas, tol=tol, max_iter=self.max_iter)
+            W, self.n_iter_ = solve_sparse_cg(datafit, penalty, tol=tol, max_iter=self.max_iter)
         elif solver == "lbfgs":
-            W, self.n_iter_ = solve_lbfgs(
-                design, alphas, positive=bool(self.positive), tol=tol, max_iter=self.max_iter
-            )
+            W, self.n_iter_ = solve_lbfgs(datafit, penalty, tol=tol, max_iter=self.max_iter)
         elif solver in ("sag", "saga"):
             W, self.n_iter_ = solve_sag(
-                design, alphas, saga=solver == "saga", tol=tol, max_iter=self.max_iter,
+                datafit, penalty, saga=solver == "saga", tol=tol, max_iter=self.max_iter,
                 random_state=self.random_state,
             )  # fmt: skip
         else:  # "cholesky" on sparse X without intercept: the dense Gram matrix of the design
-            W = solve_sparse_cholesky(design, alphas)
-        return W, design.y_offset - W @ design.X_offset
-
-    def _closed_forms(
-        self, data: RidgeData, alphas: np.ndarray, solver: str
-    ) -> tuple[np.ndarray, np.ndarray, str]:
-        """The closed form for one α shared by all targets, else target by target."""
-        if np.ptp(alphas) == 0:
-            return self._closed_form(data, float(alphas[0]), solver)
-        parts = [
-            self._closed_form(RidgeData(data.X, data.Y[:, [j]], data.sample_weight, 2, data.dtype), a, solver)
-            for j, a in enumerate(alphas)
-        ]
-        used = {part[2] for part in parts}
-        return (
-            np.vstack([part[0] for part in parts]),
-            np.concatenate([part[1] for part in parts]),
-            used.pop() if len(used) == 1 else "svd",
-        )
-
-    def _closed_form(self, data: RidgeData, alpha: float, solver: str) -> tuple[np.ndarray, np.ndarray, str]:
-        """Cholesky on the Gram or kernel form when its estimated error is small, else the SVD."""
-        X, Y, sw = data.X, data.Y, data.sample_weight
-        if solver == "cholesky":
-            form = gram_form(X, Y, sw, self.fit_intercept)
-            solved = solve_cholesky(form.XtX, form.Xty, alpha)
-            if solved is not None:
-                return solved.W, form.y_offset - solved.W @ form.X_offset, solver
-        elif solver == "dual" and alpha > 0:
-            dual = solve_dual(kernel_form(X, Y, sw, self.fit_intercept), alpha)
-            if dual is not None:
-                return dual[0], dual[1], solver
-        Xs, ys, x_off, y_off = weighted_design(X, Y, sw, self.fit_intercept)
-        W, rank = solve_svd(Xs, ys, alpha)
-        if alpha == 0 and rank < X.shape[1]:
-            min_norm_warning(f"alpha=0 and the centred design has rank {rank} < {X.shape[1]} features")
-        return W, y_off - W @ x_off, "svd"
+            W = solve_sparse_cholesky(datafit, penalty)
+        return W, datafit.intercepts(W)
 
 
 def _check_alpha(alpha: Any) -> Any:

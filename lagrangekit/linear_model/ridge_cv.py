@@ -14,8 +14,8 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
-from ._design import centred_design
-from ._ridge_spectrum import RidgeSpectrum, design_spectrum, loo_residual_blocks, ridge_spectrum, svd_spectrum
+from ._ridge_quadratic import RowsRidgeQuadratic
+from ._ridge_spectrum import RidgeSpectrum, loo_residual_blocks
 from ._validation import prepare_ridge_data
 from .ridge import RidgeFamily
 from .stats_fit import fit_ridge_cv_from_folds, gram_folds_input
@@ -210,10 +210,7 @@ class RidgeCV(RidgeFamily):
                     FutureWarning,
                     stacklevel=3,
                 )
-            return design_spectrum(centred_design(X, Y, sw, self.fit_intercept))
-        if mode == "svd":
-            return svd_spectrum(X, Y, sw, self.fit_intercept)
-        return ridge_spectrum(X, Y, sw, self.fit_intercept)
+        return RowsRidgeQuadratic(X, Y, sw, self.fit_intercept).spectrum(svd=mode == "svd")
 
     def _leave_one_out(self, data: Any, alphas: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
         """Score every α by leave-one-out; return (best index or per-target indices, W, b)."""
@@ -297,6 +294,4 @@ class RidgeCV(RidgeFamily):
         return best, W, b
 
     def _fold_spectrum(self, X: Any, Y: np.ndarray, sw: np.ndarray | None) -> RidgeSpectrum:
-        if sparse.issparse(X):
-            return design_spectrum(centred_design(X, Y, sw, self.fit_intercept))
-        return ridge_spectrum(X, Y, sw, self.fit_intercept)
+        return RowsRidgeQuadratic(X, Y, sw, self.fit_intercept).spectrum()

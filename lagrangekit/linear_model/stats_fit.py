@@ -11,29 +11,25 @@ already use for in-memory data.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
-import scipy.linalg
 
 from ._dask import is_dask_array
-from ._enet_data import PreparedData
-from ._enet_solvers import gram_data
-from ._ridge_solvers import MAX_ERROR, min_norm_warning, solve_cholesky
-from ._ridge_spectrum import gram_spectrum
-from ._ridge_stats import stats_gram_form
+from ._enet_data import gram_data
+from ._enet_solvers import coordinate_descent
+from ._quadratic import NormalEquationsQuadratic
+from ._ridge_quadratic import GramRidgeQuadratic
+from ._roles import ElasticNetPenalty
 from .gram_folds import GramFolds
 from .gram_stats import GramStats
 
 __all__ = [
     "enet_fold_errors",
-    "enet_prepared_data",
+    "enet_gram_datafit",
     "fit_ridge_cv_from_folds",
-    "fit_ridge_from_stats",
     "gram_folds_input",
     "gram_stats_input",
-    "ridge_stats_spectrum",
 ]
 
 
@@ -104,48 +100,6 @@ def gram_folds_input(
 
 
 # ---------------------------------------------------------------------- Ridge family
-def ridge_stats_spectrum(stats: GramStats, fit_intercept: bool) -> Any:
-    """The eigendecomposition Ridge's paths, CV and constrained form use, from the statistics."""
-
-    return gram_spectrum(stats_gram_form(stats, fit_intercept), max(stats.n_samples, stats.n_features))
-
-
-def fit_ridge_from_stats(
-    stats: GramStats, alpha: float, solver: str, fit_intercept: bool
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """(W (k, p), b (k,), the solver used) of Ridge's closed form on the statistics: Cholesky of
-    C + αI, or the eigendecomposition of C.
-
-    The solvers that need the rows ("dual" and the first-order methods) are refused. The solver
-    used is "cholesky", or "eigh" for ``solver="svd"`` and for the minimum-norm fallback at α = 0
-    with a singular C (the eigendecomposition of XᵀX is the SVD of X).
-    """
-
-    if solver not in ("auto", "cholesky", "svd"):
-        raise ValueError(
-            f"solver={solver!r} needs the rows of X; fitting from GramStats supports "
-            "'auto', 'cholesky' and 'svd'"
-        )
-    form = stats_gram_form(stats, fit_intercept)
-    solved = solve_cholesky(form.XtX, form.Xty, alpha, max_error=np.inf) if solver != "svd" else None
-    if solved is not None and solved.error_estimate > MAX_ERROR:
-        warnings.warn(
-            f"the Gram matrix + alpha*I is ill-conditioned: the coefficients from GramStats carry an "
-            f"estimated relative error of {solved.error_estimate:.1e}. Fit from the rows (X, y) to use "
-            "the SVD of the design, whose error grows with κ(X) instead of κ(X)².",
-            scipy.linalg.LinAlgWarning,
-            stacklevel=3,
-        )
-    W = None if solved is None else solved.W
-    used = "cholesky"
-    if W is None:
-        if solver != "svd" and alpha == 0:
-            min_norm_warning("alpha=0 and the Gram matrix is singular")
-        W = ridge_stats_spectrum(stats, fit_intercept).coefs(np.array([alpha]))[0]
-        used = "eigh"
-    return W, form.y_offset - W @ form.X_offset, used
-
-
 def fit_ridge_cv_from_folds(
     folds: GramFolds, alphas: np.ndarray, fit_intercept: bool
 ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
@@ -157,21 +111,22 @@ def fit_ridge_cv_from_folds(
     """
 
     def path(train: GramStats) -> tuple[np.ndarray, np.ndarray]:
-        spectrum = ridge_stats_spectrum(train, fit_intercept)
+        spectrum = GramRidgeQuadratic(train, fit_intercept).spectrum()
         intercepts = spectrum.intercepts(alphas)[:, 0] if fit_intercept else np.zeros(alphas.size)
         return spectrum.coefs(alphas)[:, 0, :].T, intercepts
 
     mse = folds.mse_path(path).mean(axis=1)
     best = int(np.argmin(mse))
-    spectrum = ridge_stats_spectrum(folds.total, fit_intercept)
+    spectrum = GramRidgeQuadratic(folds.total, fit_intercept).spectrum()
     W = spectrum.coefs(alphas[best : best + 1])[0]
     b = spectrum.intercepts(alphas[best : best + 1])[0] if fit_intercept else np.zeros(1)
     return best, mse, W, b
 
 
 # ---------------------------------------------------------------------- Lasso family
-def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> Any:
-    """The elastic net's Gram-mode ``PreparedData``, weights rescaled to sum to n as scikit-learn does.
+def enet_gram_datafit(stats: GramStats, fit_intercept: bool, solver: str) -> NormalEquationsQuadratic:
+    """The elastic net's quadratic datafit on the statistics, weights rescaled to sum to n as
+    scikit-learn does.
 
     Only coordinate descent works from statistics; "fista" and "ista" need the rows.
     """
@@ -182,22 +137,29 @@ def enet_prepared_data(stats: GramStats, fit_intercept: bool, solver: str) -> An
         )
     if stats.n_targets is not None:
         raise ValueError(f"the elastic net needs a 1-D y; these statistics have {stats.n_targets} targets")
-    return PreparedData(gram_data(stats, fit_intercept)[0], None)
+    return gram_data(stats, fit_intercept)[0]
 
 
 def enet_fold_errors(
-    folds: GramFolds, grids: np.ndarray, l1_ratios: np.ndarray, fit_intercept: bool, **options: Any
+    folds: GramFolds,
+    grids: np.ndarray,
+    l1_ratios: np.ndarray,
+    fit_intercept: bool,
+    *,
+    positive: bool,
+    **options: Any,
 ) -> np.ndarray:
     """Held-out (weighted) MSE of warm-started elastic-net paths, (n_l1_ratio, n_alphas, n_folds).
 
     Row i solves the path ``grids[i]`` at ``l1_ratios[i]`` on every training merge of ``folds``
-    (``options``: positive, tol, max_iter), as ElasticNetCV does on the rows.
+    (``options``: tol, max_iter), as ElasticNetCV does on the rows.
     """
 
     def errors(grid: np.ndarray, l1_ratio: float) -> np.ndarray:
         def path(train: GramStats) -> tuple[np.ndarray, np.ndarray]:
-            data = enet_prepared_data(train, fit_intercept, "cd")
-            sol = data.solve(grid, l1_ratio=l1_ratio, **options)
+            data = enet_gram_datafit(train, fit_intercept, "cd")
+            penalty = ElasticNetPenalty(1.0, l1_ratio, positive)
+            sol = coordinate_descent(data, penalty, alphas=grid, **options)
             return sol.coefs.T, np.array([data.intercept(c) for c in sol.coefs])
 
         return folds.mse_path(path)

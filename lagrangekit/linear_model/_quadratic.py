@@ -1,0 +1,120 @@
+"""The quadratic datafit of the elastic net on each of the two data shapes.
+
+Both classes are the same function of w,
+
+    f(w) = (1/(2n)) Σᵢ sᵢ (yᶜᵢ − xᶜᵢᵀw)²,   weights sᵢ summing to n, data centred when an intercept is fitted,
+
+read from a different shape:
+
+* :class:`DesignQuadratic`: one target of a :class:`._design.Design` (dense or scipy.sparse X,
+  weights, means subtracted implicitly, X never copied to centre it);
+* :class:`NormalEquationsQuadratic`: :class:`.gram_stats.NormalEquations`, the view of a
+  :class:`.gram_stats.GramStats` (XᶜᵀSXᶜ, XᶜᵀSyᶜ, yᶜᵀSyᶜ, n).
+
+They answer the same questions (:class:`._roles.QuadraticDatafit`): the correlations Xᶜᵀ S r at
+w (−n times the gradient), a support block of the normal equations, P(0) and the intercept.
+The coordinate-descent solver (:func:`._enet_solvers.coordinate_descent`) reads the arrays its
+compiled kernels need from them: ``design`` (X's arrays, ``x_mean``, ``weights``, ``col_norm2``)
+or ``XtX``, ``Xty``, ``yty``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._design import Design
+from .gram_stats import NormalEquations
+
+__all__ = ["DesignQuadratic", "NormalEquationsQuadratic"]
+
+
+@dataclass(frozen=True)
+class DesignQuadratic:
+    """f(w) on one target of a design (weights summing to n; see the module docstring)."""
+
+    design: Design
+
+    @property
+    def n_samples(self) -> int:
+        return self.design.n_samples
+
+    @property
+    def n_features(self) -> int:
+        return self.design.n_features
+
+    @property
+    def X_offset(self) -> np.ndarray:
+        return self.design.X_offset
+
+    def correlations(self) -> np.ndarray:
+        """Xᶜᵀ S yᶜ (−n·∇f(0))."""
+        return self.design.correlations()
+
+    def correlations_at(self, w: np.ndarray) -> np.ndarray:
+        """Xᶜᵀ S (yᶜ − Xᶜw) (−n·∇f(w))."""
+        return self.design.rmatvec(self.design.y - self.design.matvec(w))
+
+    def support_block(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(Xᶜ_Sᵀ S Xᶜ_S, Xᶜ_Sᵀ S yᶜ) for the columns in ``support``."""
+        return self.design.gram_block(support, self.design.y)
+
+    def null_objective(self) -> float:
+        """f(0) = yᶜᵀ S yᶜ / (2n), the scale of the relative tolerances."""
+        return self.design.weighted_sum_squares() / (2 * self.n_samples)
+
+    def intercept(self, coef: np.ndarray) -> float:
+        """b = ȳ − X_offsetᵀw (0 without an intercept)."""
+        return float(self.design.y_offset[0] - self.design.X_offset @ coef)
+
+
+@dataclass(frozen=True)
+class NormalEquationsQuadratic:
+    """f(w) from normal equations with weights summing to n (see the module docstring)."""
+
+    normal: NormalEquations
+
+    @property
+    def n_samples(self) -> int:
+        return self.normal.n_samples
+
+    @property
+    def n_features(self) -> int:
+        return self.normal.X_offset.shape[0]
+
+    @property
+    def X_offset(self) -> np.ndarray:
+        return self.normal.X_offset
+
+    @property
+    def XtX(self) -> np.ndarray:
+        return self.normal.XtX
+
+    @property
+    def Xty(self) -> np.ndarray:
+        return self.normal.Xty
+
+    @property
+    def yty(self) -> float:
+        return float(self.normal.yty)
+
+    def correlations(self) -> np.ndarray:
+        """XᶜᵀSyᶜ (−n·∇f(0))."""
+        return self.normal.Xty
+
+    def correlations_at(self, w: np.ndarray) -> np.ndarray:
+        """XᶜᵀSyᶜ − XᶜᵀSXᶜw (−n·∇f(w))."""
+        return self.normal.Xty - self.normal.XtX @ w
+
+    def support_block(self, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(Xᶜ_Sᵀ S Xᶜ_S, Xᶜ_Sᵀ S yᶜ) for the indices in ``support``."""
+        return self.normal.XtX[np.ix_(support, support)], self.normal.Xty[support]
+
+    def null_objective(self) -> float:
+        """f(0) = yᶜᵀ S yᶜ / (2n)."""
+        return self.yty / (2 * self.n_samples)
+
+    def intercept(self, coef: np.ndarray) -> float:
+        """b = ȳ − X_offsetᵀw (0 without an intercept)."""
+        return float(self.normal.y_offset - self.normal.X_offset @ coef)
