@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import errors
 from ..blas_threads import single_blas_thread
+from ..kkt import check_kkt_at
 from ..matrix_problem import MatrixProblem
 from ..numeric_form import NumericForm, objective_scale
 from ..phase_one import FEASIBLE, phase_one
@@ -81,6 +82,8 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         if not accept(interior_point(form, x0, tol=tol, max_iter=max_iter)):
             accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
         return _chosen(form, attempts, tol)
+    if _without_multipliers(form, attempts[0], tol):
+        return _chosen(form, attempts, tol)  # every other method of the chain stops there too
     interior = interior_point(form, x0, tol=tol, max_iter=max_iter)
     if accept(interior) and not _flat(form, interior):
         return _chosen(form, attempts, tol)
@@ -103,6 +106,23 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
             return _chosen(form, attempts, tol)
     accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
     return _chosen(form, attempts, tol)
+
+
+def _without_multipliers(form: NumericForm, attempt: Attempt, tol: float) -> bool:
+    """Whether a converged attempt stopped at a feasible point where LICQ fails, no multipliers
+    make the Lagrangian stationary (those estimated by :func:`check_kkt_at` leave a residual
+    above ``tol``) and no feasible descent turns up next to it: the evidence on which
+    :func:`finish` reports ``no_kkt_point`` (a cusp, as HS13's). The other local methods of
+    the chain end at such a point too, after many more iterations, so the chain stops."""
+    x = attempt.x
+    if not attempt.converged or attempt.diverged or not np.all(np.isfinite(x)):
+        return False
+    if form.violation(x) > max(tol, _INFEASIBLE):
+        return False
+    report = check_kkt_at(form, x, None, tol=tol)
+    if report.first_order_ok or report.licq is not False:
+        return False
+    return feasible_descent(form, onto_active(form, x)) is None
 
 
 def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
