@@ -37,6 +37,7 @@ _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infe
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
 _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
+_GO_ON = 100  # SLSQP iterations of the chain's second, more precise run from a non-KKT point
 
 Backend = Callable[..., Attempt]
 _BACKENDS: dict[str, Backend] = {
@@ -61,8 +62,10 @@ def _error(form: NumericForm, attempt: Attempt) -> float:
 
 
 def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
-    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; then
-    our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
+    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; when
+    SLSQP converged to a feasible point that is not a KKT point, SLSQP again at precision
+    tol·1e-4 from there or from a lower feasible point next to it (:func:`feasible_descent`);
+    then our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
     point; then our augmented Lagrangian; if phase I and it both ended infeasible, phase I
     from sampled points and SLSQP from there; then trust-constr, until one is a KKT point
     within tol. When SLSQP does not move from x0, the interior-point method runs too (and
@@ -84,6 +87,16 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         return _chosen(form, attempts, tol)
     if _without_multipliers(form, attempts[0], tol):
         return _chosen(form, attempts, tol)  # every other method of the chain stops there too
+    if first.converged and form.violation(first.x) <= _INFEASIBLE:
+        # SLSQP says it converged at a feasible point that is not a KKT point (scipy's
+        # precision goal for f stops it early on a plateau): on from there, or from a lower
+        # feasible point next to it, with the goal tol·1e-4, for a fraction of the cost of
+        # the methods below
+        lower = feasible_descent(form, onto_active(form, first.x))
+        start = first.x if lower is None else lower
+        goes_on = slsqp(form, start, tol=tol, max_iter=_GO_ON if max_iter is None else max_iter)
+        if accept(_polished(form, goes_on)):
+            return _chosen(form, attempts, tol)
     interior = interior_point(form, x0, tol=tol, max_iter=max_iter)
     if accept(interior) and not _flat(form, interior):
         return _chosen(form, attempts, tol)
