@@ -37,6 +37,7 @@ _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infe
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
 _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
+_ENOUGH = 1e-2  # where the Newton polish converges linearly, it stops at this fraction of tol
 _GO_ON = 100  # SLSQP iterations of the chain's second, more precise run from a non-KKT point
 
 Backend = Callable[..., Attempt]
@@ -48,10 +49,12 @@ _BACKENDS: dict[str, Backend] = {
 }
 
 
-def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
+def _polished(form: NumericForm, attempt: Attempt, tol: float) -> Attempt:
+    """The attempt after :func:`newton_polish` (whose linear convergence, at a degenerate KKT
+    point, stops at a hundredth of ``tol``)."""
     if attempt.diverged or not np.all(np.isfinite(attempt.x)):
         return attempt
-    x, m, error = newton_polish(form, attempt.x, attempt.multipliers)
+    x, m, error = newton_polish(form, attempt.x, attempt.multipliers, enough=_ENOUGH * tol)
     return dataclasses.replace(attempt, x=x, multipliers=m, method=f"{attempt.method}+newton", error=error)
 
 
@@ -77,13 +80,13 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         return attempt.diverged or _error(form, attempt) <= tol
 
     first = slsqp(form, x0, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL)
-    if accept(_polished(form, first)):
+    if accept(_polished(form, first, tol)):
         if not _stayed_put(first.x, x0):
             return _chosen(form, attempts, tol)
         # x0 itself looked stationary to SLSQP: a plateau or saddle as often as a minimum,
         # so let an interior-point method look too and keep the better certified answer
         if not accept(interior_point(form, x0, tol=tol, max_iter=max_iter)):
-            accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+            accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
         return _chosen(form, attempts, tol)
     if _without_multipliers(form, attempts[0], tol):
         return _chosen(form, attempts, tol)  # every other method of the chain stops there too
@@ -95,7 +98,7 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         lower = feasible_descent(form, onto_active(form, first.x))
         start = first.x if lower is None else lower
         goes_on = slsqp(form, start, tol=tol, max_iter=_GO_ON if max_iter is None else max_iter)
-        if accept(_polished(form, goes_on)):
+        if accept(_polished(form, goes_on, tol)):
             return _chosen(form, attempts, tol)
     interior = interior_point(form, x0, tol=tol, max_iter=max_iter)
     if accept(interior) and not _flat(form, interior):
@@ -105,7 +108,7 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         p1 = phase_one(form, [x0, attempts[0].x])
         phase_one_infeasible = p1.violation > _INFEASIBLE
         if not phase_one_infeasible and accept(
-            _polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))
+            _polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL), tol)
         ):
             return _chosen(form, attempts, tol)
     if accept(auglag(form, x0, tol=tol, max_iter=max_iter)):
@@ -115,9 +118,9 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         p1 = sampled_phase_one(form, [x0, attempts[0].x])
         if p1 is None or p1.violation > _INFEASIBLE:
             return _chosen(form, attempts, tol)  # no feasible point found: finish() says "infeasible"
-        if accept(_polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))):
+        if accept(_polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL), tol)):
             return _chosen(form, attempts, tol)
-    accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+    accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
     return _chosen(form, attempts, tol)
 
 
