@@ -24,7 +24,7 @@ from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
 from .interior_point import interior_point
 from .matrix_route import solve_matrix
-from .outcome import finish, is_better, not_optimal
+from .outcome import finish, is_better, not_optimal, runaway_multipliers
 from .polish import newton_polish, onto_active
 from .sampled_phase_one import find_feasible, sampled_phase_one
 from .scipy_backends import slsqp, trust_constr
@@ -51,10 +51,15 @@ _BACKENDS: dict[str, Backend] = {
 
 def _polished(form: NumericForm, attempt: Attempt, tol: float) -> Attempt:
     """The attempt after :func:`newton_polish` (whose linear convergence, at a degenerate KKT
-    point, stops at a hundredth of ``tol``)."""
+    point, stops at a hundredth of ``tol``). Runaway multipliers (SLSQP's 1e9 on dependent
+    equalities, whose cancellation leaves rounding in ∇L) are replaced by least-squares
+    estimates at the point first."""
     if attempt.diverged or not np.all(np.isfinite(attempt.x)):
         return attempt
-    x, m, error = newton_polish(form, attempt.x, attempt.multipliers, enough=_ENOUGH * tol)
+    m = attempt.multipliers
+    if runaway_multipliers(form, attempt.x, m):
+        m = form.from_dict(check_kkt_at(form, attempt.x, None, tol=tol).multipliers)
+    x, m, error = newton_polish(form, attempt.x, m, enough=_ENOUGH * tol)
     return dataclasses.replace(attempt, x=x, multipliers=m, method=f"{attempt.method}+newton", error=error)
 
 
@@ -66,8 +71,8 @@ def _error(form: NumericForm, attempt: Attempt) -> float:
 
 def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
     """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; when
-    SLSQP converged to a feasible point that is not a KKT point, SLSQP again at precision
-    tol·1e-4 from there or from a lower feasible point next to it (:func:`feasible_descent`);
+    SLSQP moved and converged to a feasible point that is not a KKT point, SLSQP again at
+    precision tol·1e-4 from there or from a lower feasible point next to it (:func:`feasible_descent`);
     then our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
     point; then our augmented Lagrangian; if phase I and it both ended infeasible, phase I
     from sampled points and SLSQP from there; then trust-constr, until one is a KKT point
@@ -90,11 +95,11 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         return _chosen(form, attempts, tol)
     if _without_multipliers(form, attempts[0], tol):
         return _chosen(form, attempts, tol)  # every other method of the chain stops there too
-    if first.converged and form.violation(first.x) <= _INFEASIBLE:
-        # SLSQP says it converged at a feasible point that is not a KKT point (scipy's
-        # precision goal for f stops it early on a plateau): on from there, or from a lower
-        # feasible point next to it, with the goal tol·1e-4, for a fraction of the cost of
-        # the methods below
+    if first.converged and not _stayed_put(first.x, x0) and form.violation(first.x) <= _INFEASIBLE:
+        # SLSQP moved and says it converged at a feasible point that is not a KKT point
+        # (scipy's precision goal for f stops it early on a plateau): on from there, or from
+        # a lower feasible point next to it, with the goal tol·1e-4, for a fraction of the
+        # cost of the methods below
         lower = feasible_descent(form, onto_active(form, first.x))
         start = first.x if lower is None else lower
         goes_on = slsqp(form, start, tol=tol, max_iter=_GO_ON if max_iter is None else max_iter)
