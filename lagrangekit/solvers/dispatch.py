@@ -76,8 +76,9 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
     then our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
     point; then our augmented Lagrangian; if phase I and it both ended infeasible, phase I
     from sampled points and SLSQP from there; then trust-constr, until one is a KKT point
-    within tol. When SLSQP does not move from x0, the interior-point method runs too (and
-    trust-constr if it does not certify). The best answer wins (KKT error, then objective)."""
+    within tol. When SLSQP does not move from x0 and the point is not shown a strict local
+    minimizer, the interior-point method runs too (and trust-constr if it does not
+    certify). The best answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
     def accept(attempt: Attempt) -> bool:
@@ -89,7 +90,10 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         if not _stayed_put(first.x, x0):
             return _chosen(form, attempts, tol)
         # x0 itself looked stationary to SLSQP: a plateau or saddle as often as a minimum,
-        # so let an interior-point method look too and keep the better certified answer
+        # so unless it is a strict local minimizer (the second-order sufficient condition
+        # holds), let an interior-point method look too and keep the better certified answer
+        if _strict_minimizer(form, attempts[0], tol):
+            return _chosen(form, attempts, tol)
         if not accept(interior_point(form, x0, tol=tol, max_iter=max_iter)):
             accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
         return _chosen(form, attempts, tol)
@@ -127,6 +131,16 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
             return _chosen(form, attempts, tol)
     accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
     return _chosen(form, attempts, tol)
+
+
+def _strict_minimizer(form: NumericForm, attempt: Attempt, tol: float) -> bool:
+    """Whether the attempt's KKT point satisfies the second-order sufficient condition (∇²L
+    positive definite on the critical cone, :func:`check_kkt_at`): a strict local minimizer,
+    neither a saddle nor a point of a plateau."""
+    m = attempt.multipliers
+    c = form.objective_scale
+    report = check_kkt_at(form, attempt.x, (m.lam / c, m.mu / c), tol=tol, second_order=True)
+    return report.ok and report.second_order is True
 
 
 def _without_multipliers(form: NumericForm, attempt: Attempt, tol: float) -> bool:
