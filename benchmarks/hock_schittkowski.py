@@ -214,6 +214,11 @@ def main() -> None:
                 ipopt["f"] += ok_f
                 if not ok_f:
                     ipopt["fails"].append(f"{record['name']}(f={f:.8g}, f*={record['f_star']:.8g})")
+                if args.verbose:
+                    print(
+                        f"{record['name']:6s} {'ipopt':13s} {'':12s} {'':28s} f={f:.10g} "
+                        f"f*={record['f_star']:.10g} {'ok' if ok_f else 'MISS'} {t * 1e3:.1f} ms"
+                    )
             for i, (key, kwargs) in enumerate(runs.items()):
                 t_base, t, base, r = time_paired(
                     lambda problem=problem, x0=x0: plain_slsqp(problem, x0),

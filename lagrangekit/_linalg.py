@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["null_space", "row_rank"]
+__all__ = ["null_space", "rank_and_null_space", "row_rank"]
 
 _DIRECT_COLUMNS = 64  # up to this many columns one SVD (tens of µs) beats splitting off unit rows
 
@@ -33,19 +33,27 @@ def _unit_length(rows: np.ndarray) -> np.ndarray:
     return rows / np.where(norms > 0, norms, 1.0)[:, None]
 
 
+def _null_rank(s: np.ndarray, shape: tuple[int, ...]) -> int:
+    """The rank that decides the null space: singular values above 10·max(shape)·eps·σ₁."""
+    return int(np.sum(s > max(shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
+
+
+def _rank(s: np.ndarray) -> int:
+    """The numerical rank: singular values above 1e-9·max(1, σ₁)."""
+    return int(np.sum(s > 1e-9 * max(1.0, s[0]))) if s.size else 0
+
+
 def _svd_null_space(a: np.ndarray) -> np.ndarray:
     if a.shape[0] == 0:
         return np.eye(a.shape[1])
     _, s, vt = np.linalg.svd(_unit_length(a))
-    rank = int(np.sum(s > max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
-    return vt[rank:].T
+    return vt[_null_rank(s, a.shape) :].T
 
 
 def _rank_of_unit_rows(rows: np.ndarray) -> int:
     if rows.size == 0:
         return 0
-    s = np.linalg.svd(rows, compute_uv=False)
-    return int(np.sum(s > 1e-9 * max(1.0, s[0])))
+    return _rank(np.linalg.svd(rows, compute_uv=False))
 
 
 def null_space(a: np.ndarray, n: int) -> np.ndarray:
@@ -75,3 +83,14 @@ def row_rank(rows: np.ndarray) -> int:
         return _rank_of_unit_rows(_unit_length(rows))
     pinned, others = _pinned_columns(rows)
     return int(np.count_nonzero(pinned)) + _rank_of_unit_rows(_unit_length(rows[others])[:, ~pinned])
+
+
+def rank_and_null_space(rows: np.ndarray, n: int) -> tuple[int, np.ndarray]:
+    """``(row_rank(rows), null_space(rows, n))``, from one SVD when there are at most
+    ``_DIRECT_COLUMNS`` columns (the KKT check asks for both of the same active rows)."""
+    if rows.shape[0] == 0:
+        return 0, np.eye(n)
+    if n > _DIRECT_COLUMNS:
+        return row_rank(rows), null_space(rows, n)
+    _, s, vt = np.linalg.svd(_unit_length(rows))
+    return _rank(s), vt[_null_rank(s, rows.shape) :].T

@@ -25,6 +25,7 @@ from ._lambdify import _LARGE, _is_large, lambdify_vector
 from ._sympy_derivatives import nonzero_partial_derivatives
 from .dag_derivatives import DerivativeProgram
 from .quadratic_structure import QuadraticRows, quadratic_coefficients
+from .repeated_terms import RepeatedTerms, split_repeated
 
 __all__ = ["ExpressionRows"]
 
@@ -131,12 +132,17 @@ class ExpressionRows:
         self._before_derivatives = before_derivatives
         self._checked = False
         self.n, self.m = len(self._variables), len(self._exprs)
+        self._repeated: dict[int, list[RepeatedTerms]] = {}  # filled by _split
 
     # --------------------------------------------------------------- structure
     @cached_property
     def _split(self) -> tuple[np.ndarray, QuadraticRows | None, np.ndarray, np.ndarray]:
         """(indices of the quadratic rows, their QuadraticRows, indices of the other rows,
-        indices of the rows whose values are computed from the expression)."""
+        indices of the rows whose values are computed from the expression).
+
+        A general row that sums many terms of one shape keeps only its other terms as its
+        expression; the groups (:func:`~lagrangekit.repeated_terms.split_repeated`) are added
+        to its value and derivatives."""
         index = {v: i for i, v in enumerate(self._variables)}
         quadratic, coefficients, general, by_expression = [], [], [], []
         for k, expr in enumerate(self._exprs):
@@ -144,6 +150,9 @@ class ExpressionRows:
             if read is None:
                 general.append(k)
                 by_expression.append(k)
+                split = split_repeated(self._variables, expr) if _is_large_row(expr) else None
+                if split is not None:
+                    self._exprs[k], self._repeated[k] = split
                 continue
             quadratic.append(k)
             coefficients.append(read[0])
@@ -255,13 +264,16 @@ class ExpressionRows:
         x = np.asarray(x, dtype=float)
         _, rows, _, by_expression = self._split
         if len(by_expression) == self.m:
-            return self._value_entries.array(x)
-        if not len(by_expression):
+            out = self._value_entries.array(x)
+        elif not len(by_expression):
             return rows.values(x)
-        out = np.empty(self.m)
-        expanded, position = self._expanded
-        out[expanded] = rows.values(x)[position]
-        out[by_expression] = self._value_entries.array(x)
+        else:
+            out = np.empty(self.m)
+            expanded, position = self._expanded
+            out[expanded] = rows.values(x)[position]
+            out[by_expression] = self._value_entries.array(x)
+        for k, groups in self._repeated.items():
+            out[k] += sum(group.value(x) for group in groups)
         return out
 
     def values_many(self, X: np.ndarray) -> np.ndarray:
@@ -275,6 +287,9 @@ class ExpressionRows:
         if entries.func is not None:
             for k, column in zip(by_expression, entries.func(X.T)):
                 out[:, k] = column  # a constant expression comes back as one number
+        for k, groups in self._repeated.items():
+            for group in groups:
+                out[:, k] += group.values_many(X)
         return out
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
@@ -298,12 +313,15 @@ class ExpressionRows:
         out = self._array(getattr(self, entries), x)
         if rows is not None:
             out[quadratic] = quadratic_part(rows, x)
+        for k, groups in self._repeated.items():
+            for group in groups:
+                (group.add_gradient if entries == "_jacobian_entries" else group.add_hessian)(x, out[k])
         return out
 
     # ----------------------------------------------- the objective: one row
     def scalar(self, x: np.ndarray) -> float:
         """The only row's value (for m = 1)."""
-        if len(self._split[3]):  # computed from the expression: no array to build
+        if len(self._split[3]) and not self._repeated:  # from the expression: no array to build
             return float(self._value_entries.func(np.asarray(x, dtype=float))[0])
         return float(self.values(x)[0])
 

@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import nnls
 
-from ._linalg import null_space, row_rank
+from ._linalg import null_space, rank_and_null_space
 from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
 from .numeric_form import FirstOrder, NumericForm, constraint_scales, kkt_residuals, scaled_residuals
@@ -209,9 +209,10 @@ def _check_numeric(
         mu = np.array([float(v) for v in mults[1]], dtype=float)
     residuals, scaled = kkt_residuals(ev, lam, mu)
     rows = np.vstack([ev.jh, ev.jg[active]])
-    licq = row_rank(rows) == rows.shape[0]
+    rank, tangent = rank_and_null_space(rows, x.size)  # tangent: of all the active rows
+    licq = rank == rows.shape[0]
     so = (
-        _second_order_numeric(form, x, ev, lam, mu, active, tol)
+        _second_order_numeric(form, x, ev, lam, mu, active, tol, tangent)
         if _wants_second_order(second_order, scaled, tol)
         else None
     )
@@ -261,7 +262,10 @@ def _second_order_numeric(
     mu: np.ndarray,
     active: np.ndarray,
     tol: float,
+    active_null_space: np.ndarray,
 ) -> bool | None:
+    """The second-order verdict; ``active_null_space`` is the null space of the equality and
+    active inequality gradients (the tangent space when every active multiplier is strong)."""
     cp = form.cp
     m_in = len(cp.ineq_names)
     hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
@@ -270,16 +274,15 @@ def _second_order_numeric(
     mu_scale = max(1.0, float(np.max(np.abs(mu), initial=0.0)))
     strong = active[mu[active] > tol * mu_scale]
     weak = active[mu[active] <= tol * mu_scale]
+    z = null_space(np.vstack([ev.jh, ev.jg[strong]]), x.size) if weak.size else active_null_space
     return _reduced_verdict(
-        np.asarray(hess, float),
-        np.vstack([ev.jh, ev.jg[strong]]),
-        ev.jg[weak],
-        tol * max(1.0, float(np.max(np.abs(hess), initial=0.0))),
+        np.asarray(hess, float), z, ev.jg[weak], tol * max(1.0, float(np.max(np.abs(hess), initial=0.0)))
     )
 
 
-def _reduced_verdict(hess: np.ndarray, tangent: np.ndarray, weak: np.ndarray, zero: float) -> bool | None:
-    z = null_space(tangent, hess.shape[0])
+def _reduced_verdict(hess: np.ndarray, z: np.ndarray, weak: np.ndarray, zero: float) -> bool | None:
+    """The verdict of :func:`_cone_verdict` with ``z`` a basis of the tangent space of the
+    equalities and strongly active inequalities and ``weak`` the weakly active gradients."""
     hz = z.T @ hess @ z
     wz = weak @ z
     z_all = null_space(wz, z.shape[1])

@@ -28,6 +28,7 @@ __all__ = [
     "scaled_residuals",
 ]
 
+_KEPT_POINTS = 3  # points whose first-order data NumericForm.first_order keeps
 _BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
 _BOXES: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
 _AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray | None]] = (
@@ -284,13 +285,16 @@ class NumericForm:
     def first_order(self, x: np.ndarray) -> FirstOrder:
         """∇(c·f), h, J_h, G (inequalities then bounds) and J_G at ``x``, as read-only arrays.
 
-        The last point's are kept: the polish, the merit and the certificate of one answer
-        ask at the same point."""
+        The last ``_KEPT_POINTS`` points' are kept: the polish, the merit and the certificate
+        of one answer ask at the same few points (the backend's answer and the polished one)."""
         x = np.asarray(x, dtype=float)
         key = x.tobytes()
         last = self._last_first_order
-        if last and last[0][0] == key:
-            return last[0][1]
+        for k, (kept, point) in enumerate(last):
+            if kept == key:
+                if k:
+                    last.insert(0, last.pop(k))
+                return point
         arrays = (
             np.asarray(self.grad(x), dtype=float).reshape(self.n),
             np.asarray(self.h(x), dtype=float).reshape(self.m_eq),
@@ -301,7 +305,8 @@ class NumericForm:
         for a in arrays:
             a.setflags(write=False)
         point = FirstOrder(*arrays)
-        last[:] = [(key, point)]
+        last.insert(0, (key, point))
+        del last[_KEPT_POINTS:]
         return point
 
     def kkt_error(self, x: np.ndarray, m: Multipliers) -> float:

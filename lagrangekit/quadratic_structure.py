@@ -137,6 +137,8 @@ def quadratic_coefficients(
     return coefficients, reader.expanded
 
 
+_STACKED_UP_TO = 64  # variables up to which the curved rows' Qₖ are also kept as one (k, n, n) stack
+_STACKED_ROWS = 4  # ... when there are at least this many curved rows
 _DENSE_UP_TO = 300  # variables up to which the matrices are stored dense (sparse products cost more there)
 
 Matrix = np.ndarray | sps.csr_matrix
@@ -201,9 +203,23 @@ class QuadraticRows:
     def _curved(self) -> tuple[tuple[int, Matrix], ...]:
         return tuple((k, Q) for k, Q in enumerate(self.hessians) if Q is not None)
 
+    @cached_property
+    def _stacked(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(rows, their Qₖ stacked (k, n, n)) of the curved rows of a small problem with
+        several, whose products then cost one call for all rows instead of one per row; None
+        otherwise (for one to three rows, the indexing costs more than the calls it saves)."""
+        if len(self._curved) < _STACKED_ROWS or self.n > _STACKED_UP_TO:
+            return None
+        rows = np.array([k for k, _ in self._curved], dtype=int)
+        return rows, np.stack([_dense(Q) for _, Q in self._curved])
+
     def values(self, x: np.ndarray) -> np.ndarray:
         """(m,) qₖ(x)."""
         out = self.constant + self.linear.dot(x)  # .dot: a third of @'s overhead on small arrays
+        if self._stacked is not None:
+            rows, Q = self._stacked
+            out[rows] += 0.5 * Q.dot(x).dot(x)
+            return out
         for k, Q in self._curved:
             out[k] += 0.5 * float(x.dot(Q.dot(x)))
         return out
@@ -222,6 +238,10 @@ class QuadraticRows:
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """(m, n) dense: row k is aₖ + Qₖx."""
         J = self._dense_linear.copy()
+        if self._stacked is not None:
+            rows, Q = self._stacked
+            J[rows] += Q.dot(x)
+            return J
         for k, Q in self._curved:
             J[k] += Q.dot(x)
         return J

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import errors
 from ..blas_threads import single_blas_thread
+from ..kkt import check_kkt_at
 from ..matrix_problem import MatrixProblem
 from ..numeric_form import NumericForm, objective_scale
 from ..phase_one import FEASIBLE, phase_one
@@ -23,7 +24,7 @@ from .descent import feasible_descent
 from .explore import MAX_VARIABLES, better_starts, saddle_escape
 from .interior_point import interior_point
 from .matrix_route import solve_matrix
-from .outcome import finish, is_better, not_optimal
+from .outcome import finish, is_better, not_optimal, runaway_multipliers
 from .polish import newton_polish, onto_active
 from .sampled_phase_one import find_feasible, sampled_phase_one
 from .scipy_backends import slsqp, trust_constr
@@ -37,6 +38,8 @@ _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infe
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
 _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
+_ENOUGH = 1e-2  # where the Newton polish converges linearly, it stops at this fraction of tol
+_GO_ON = 100  # SLSQP iterations of the chain's second, more precise run from a non-KKT point
 
 Backend = Callable[..., Attempt]
 _BACKENDS: dict[str, Backend] = {
@@ -47,10 +50,17 @@ _BACKENDS: dict[str, Backend] = {
 }
 
 
-def _polished(form: NumericForm, attempt: Attempt) -> Attempt:
+def _polished(form: NumericForm, attempt: Attempt, tol: float) -> Attempt:
+    """The attempt after :func:`newton_polish` (whose linear convergence, at a degenerate KKT
+    point, stops at a hundredth of ``tol``). Runaway multipliers (SLSQP's 1e9 on dependent
+    equalities, whose cancellation leaves rounding in ∇L) are replaced by least-squares
+    estimates at the point first."""
     if attempt.diverged or not np.all(np.isfinite(attempt.x)):
         return attempt
-    x, m, error = newton_polish(form, attempt.x, attempt.multipliers)
+    m = attempt.multipliers
+    if runaway_multipliers(form, attempt.x, m):
+        m = form.from_dict(check_kkt_at(form, attempt.x, None, tol=tol).multipliers)
+    x, m, error = newton_polish(form, attempt.x, m, enough=_ENOUGH * tol)
     return dataclasses.replace(attempt, x=x, multipliers=m, method=f"{attempt.method}+newton", error=error)
 
 
@@ -61,12 +71,15 @@ def _error(form: NumericForm, attempt: Attempt) -> float:
 
 
 def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
-    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; then
-    our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
+    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; when
+    SLSQP moved and converged to a feasible point that is not a KKT point, SLSQP again at
+    precision tol·1e-4 from there or from a lower feasible point next to it (:func:`feasible_descent`);
+    then our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
     point; then our augmented Lagrangian; if phase I and it both ended infeasible, phase I
     from sampled points and SLSQP from there; then trust-constr, until one is a KKT point
-    within tol. When SLSQP does not move from x0, the interior-point method runs too (and
-    trust-constr if it does not certify). The best answer wins (KKT error, then objective)."""
+    within tol. When SLSQP does not move from x0 and the point is not shown a strict local
+    minimizer, the interior-point method runs too (and trust-constr if it does not
+    certify). The best answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
     def accept(attempt: Attempt) -> bool:
@@ -74,14 +87,29 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         return attempt.diverged or _error(form, attempt) <= tol
 
     first = slsqp(form, x0, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL)
-    if accept(_polished(form, first)):
+    if accept(_polished(form, first, tol)):
         if not _stayed_put(first.x, x0):
             return _chosen(form, attempts, tol)
         # x0 itself looked stationary to SLSQP: a plateau or saddle as often as a minimum,
-        # so let an interior-point method look too and keep the better certified answer
+        # so unless it is a strict local minimizer (the second-order sufficient condition
+        # holds), let an interior-point method look too and keep the better certified answer
+        if _strict_minimizer(form, attempts[0], tol):
+            return _chosen(form, attempts, tol)
         if not accept(interior_point(form, x0, tol=tol, max_iter=max_iter)):
-            accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+            accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
         return _chosen(form, attempts, tol)
+    if _without_multipliers(form, attempts[0], tol):
+        return _chosen(form, attempts, tol)  # every other method of the chain stops there too
+    if first.converged and not _stayed_put(first.x, x0) and form.violation(first.x) <= _INFEASIBLE:
+        # SLSQP moved and says it converged at a feasible point that is not a KKT point
+        # (scipy's precision goal for f stops it early on a plateau): on from there, or from
+        # a lower feasible point next to it, with the goal tol·1e-4, for a fraction of the
+        # cost of the methods below
+        lower = feasible_descent(form, onto_active(form, first.x))
+        start = first.x if lower is None else lower
+        goes_on = slsqp(form, start, tol=tol, max_iter=_GO_ON if max_iter is None else max_iter)
+        if accept(_polished(form, goes_on, tol)):
+            return _chosen(form, attempts, tol)
     interior = interior_point(form, x0, tol=tol, max_iter=max_iter)
     if accept(interior) and not _flat(form, interior):
         return _chosen(form, attempts, tol)
@@ -90,7 +118,7 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         p1 = phase_one(form, [x0, attempts[0].x])
         phase_one_infeasible = p1.violation > _INFEASIBLE
         if not phase_one_infeasible and accept(
-            _polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))
+            _polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL), tol)
         ):
             return _chosen(form, attempts, tol)
     if accept(auglag(form, x0, tol=tol, max_iter=max_iter)):
@@ -100,10 +128,37 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         p1 = sampled_phase_one(form, [x0, attempts[0].x])
         if p1 is None or p1.violation > _INFEASIBLE:
             return _chosen(form, attempts, tol)  # no feasible point found: finish() says "infeasible"
-        if accept(_polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL))):
+        if accept(_polished(form, slsqp(form, p1.x, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL), tol)):
             return _chosen(form, attempts, tol)
-    accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter)))
+    accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
     return _chosen(form, attempts, tol)
+
+
+def _strict_minimizer(form: NumericForm, attempt: Attempt, tol: float) -> bool:
+    """Whether the attempt's KKT point satisfies the second-order sufficient condition (∇²L
+    positive definite on the critical cone, :func:`check_kkt_at`): a strict local minimizer,
+    neither a saddle nor a point of a plateau."""
+    m = attempt.multipliers
+    c = form.objective_scale
+    report = check_kkt_at(form, attempt.x, (m.lam / c, m.mu / c), tol=tol, second_order=True)
+    return report.ok and report.second_order is True
+
+
+def _without_multipliers(form: NumericForm, attempt: Attempt, tol: float) -> bool:
+    """Whether a converged attempt stopped at a feasible point where LICQ fails, no multipliers
+    make the Lagrangian stationary (those estimated by :func:`check_kkt_at` leave a residual
+    above ``tol``) and no feasible descent turns up next to it: the evidence on which
+    :func:`finish` reports ``no_kkt_point`` (a cusp, as HS13's). The other local methods of
+    the chain end at such a point too, after many more iterations, so the chain stops."""
+    x = attempt.x
+    if not attempt.converged or attempt.diverged or not np.all(np.isfinite(x)):
+        return False
+    if form.violation(x) > max(tol, _INFEASIBLE):
+        return False
+    report = check_kkt_at(form, x, None, tol=tol)
+    if report.first_order_ok or report.licq is not False:
+        return False
+    return feasible_descent(form, onto_active(form, x)) is None
 
 
 def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from ..kkt import check_kkt_at
-from ..numeric_form import NumericForm
+from ..numeric_form import Multipliers, NumericForm
 from ..phase_one import FEASIBLE
 from ..result import Result
 from .attempt import Attempt
@@ -17,15 +17,14 @@ from .rays import Ray, feasible_ray, keeps_falling
 from .sampled_phase_one import find_feasible
 from .scope import known_convex, optimum_scope
 
-__all__ = ["finish", "not_optimal"]
+__all__ = ["finish", "not_optimal", "runaway_multipliers"]
 
 _BETTER = 1e-6  # a known point must beat the answer by 1e-6·max(1, |f|) to unseat it
 
 
-def _runaway_multipliers(form: NumericForm, x: np.ndarray, attempt: Attempt) -> bool:
-    """Multipliers above 1e4·max(1, ‖∇f‖∞) at a feasible point: the backend chased a KKT point
-    that does not exist (the constraint qualification fails there)."""
-    m = attempt.multipliers
+def runaway_multipliers(form: NumericForm, x: np.ndarray, m: Multipliers) -> bool:
+    """Multipliers above 1e4·max(1, ‖∇f‖∞) at x: the backend chased a KKT point that does not
+    exist, or multipliers that are not unique (the constraint qualification fails there)."""
     largest = float(np.abs(np.concatenate([m.lam, m.mu])).max(initial=0.0))
     return largest > 1e4 * max(1.0, float(np.abs(form.grad(x)).max(initial=0.0)))
 
@@ -224,7 +223,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
                 f"{message}; the returned point violates the constraints by {form.violation(x):.3g}, "
                 f"although phase I found a point with violation {p1.violation:.3g} at x = {_point(p1.x)}"
             )
-    elif report.licq is False or _runaway_multipliers(form, x, attempt):
+    elif report.licq is False or runaway_multipliers(form, x, attempt.multipliers):
         x_on = onto_active(form, x)  # solvers stop short of degenerate constraints: land on them
         lower = feasible_descent(form, x_on)
         if lower is not None:

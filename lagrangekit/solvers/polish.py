@@ -11,10 +11,17 @@ __all__ = ["newton_polish"]
 ACTIVE = 1e-6  # a row of G is guessed active when G_i > -ACTIVE or μ_i > ACTIVE
 _NEG = 1e-9  # multipliers above -_NEG are rounded to 0 rather than dropping their row
 _ROUNDING = 1e-13  # a polished KKT error this small wins without comparing to the start
+_SLOW = 0.1  # a Newton step that leaves more than this fraction of the residual: linear convergence
 
 
-def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray, steps: int):
-    """Newton iterations on ∇L = 0, h = 0, G_A = 0 with μ fixed to 0 off A; None if it diverges."""
+def _newton(
+    form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray, steps: int, enough: float
+):
+    """Newton iterations on ∇L = 0, h = 0, G_A = 0 with μ fixed to 0 off A; None if it diverges.
+
+    They stop at rounding level (a residual of _ROUNDING relative to max(1, ‖∇f‖∞)), or below
+    ``enough`` once a step reduced the residual by less than a factor _SLOW (degenerate KKT
+    points, where Newton converges only linearly)."""
     n, me = form.n, form.m_eq
     lam, mu = m.lam.copy(), np.where(active, m.mu, 0.0)
     A = np.flatnonzero(active)
@@ -30,8 +37,9 @@ def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray
     norm = float(np.abs(F).max(initial=0.0))
     scale = max(1.0, float(np.abs(grad).max(initial=0.0)))
     moved = 0.0
+    slow = False
     for _ in range(steps):
-        if norm <= 1e-15 * scale:
+        if norm <= _ROUNDING * scale or (slow and norm <= enough * scale):
             break
         H = form.lagrangian_hessian(x, Multipliers(lam, mu))
         k = len(A)
@@ -67,16 +75,24 @@ def _newton(form: NumericForm, x: np.ndarray, m: Multipliers, active: np.ndarray
         moved += t * float(np.abs(d[:n]).max(initial=0.0))
         if moved > radius:
             return None
+        slow = norm_new > _SLOW * norm
         x, lam, mu, F, JA, Jh, grad, norm = x_new, lam_new, mu_new, F_new, JA_new, Jh_new, grad_new, norm_new
     return x, Multipliers(lam, mu)
 
 
 def newton_polish(
-    form: NumericForm, x: np.ndarray, m: Multipliers, *, steps: int = 12, rounds: int = 6
+    form: NumericForm,
+    x: np.ndarray,
+    m: Multipliers,
+    *,
+    steps: int = 12,
+    rounds: int = 6,
+    enough: float = 0.0,
 ) -> tuple[np.ndarray, Multipliers, float]:
     """Refine (x, multipliers) by Newton on the KKT system; keep whichever has the smaller
     :meth:`NumericForm.kkt_error` (a polished error at rounding level, 1e-13, wins without
-    the comparison), and return it with that error.
+    the comparison), and return it with that error. Where Newton converges only linearly,
+    it stops once the residual is below ``enough`` (relative to max(1, ‖∇f‖∞)).
 
     The active set is guessed from G and μ, then corrected: a row whose multiplier comes
     out negative is dropped, and a violated inactive row is added, for a few rounds.
@@ -87,7 +103,7 @@ def newton_polish(
     G = form.first_order(x).g  # kept by the form from the backend's multiplier recovery
     active = (G > -ACTIVE) | (m.mu > ACTIVE)
     for _ in range(rounds):
-        out = _newton(form, x, m, active, steps)
+        out = _newton(form, x, m, active, steps, enough)
         if out is None:
             break
         xn, mn = out
