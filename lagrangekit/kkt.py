@@ -26,6 +26,8 @@ from .errors import NotSmoothError
 from .numeric_form import FirstOrder, NumericForm, constraint_scales, kkt_residuals, scaled_residuals
 from .problem import BaseProblem, Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
+from .sparse_form import is_large_sparse
+from .sparse_kkt import sparse_check
 
 __all__ = ["check_kkt", "check_kkt_at"]
 
@@ -110,7 +112,9 @@ def _multiplier_values(
     known = set(eq_names) | set(in_names)
     unknown = [k for k in multipliers if k not in known]
     if unknown:
-        raise ValueError(f"multipliers has unknown names {unknown}; valid names are {sorted(known)}")
+        valid = sorted(known)
+        listed = valid if len(valid) <= 12 else [*valid[:12], f"… ({len(valid)} names in all)"]
+        raise ValueError(f"multipliers has unknown names {unknown[:12]}; valid names are {listed}")
     for key, value in multipliers.items():
         if not isinstance(value, sp.Basic):
             _check_finite_float(value, f"multiplier {key!r}")
@@ -691,5 +695,7 @@ def check_kkt(
     if exact:
         return _check_exact(problem, values, mults, tol, second_order)
     x = np.array([float(v) for v in values])
+    if is_large_sparse(problem):  # n >= 500 with sparse derivatives: no dense n×n matrix
+        return sparse_check(problem, x, mults, tol=tol, second_order=bool(second_order))
     report = _check_numeric(NumericForm(problem), x, mults, tol, bool(second_order))
     return report if regroup is None else regroup(report)

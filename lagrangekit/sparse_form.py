@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sps
@@ -18,7 +19,9 @@ import scipy.sparse as sps
 from .function_problem import FunctionProblem
 from .problem import BaseProblem, CompiledProblem
 
-__all__ = ["SparseForm"]
+__all__ = ["SPARSE_MIN_VARIABLES", "SparseForm", "is_large_sparse"]
+
+SPARSE_MIN_VARIABLES = 500  # smaller problems stay on the dense route, sparse or not
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,3 +103,32 @@ class SparseForm:
         for name, (i, sign, _) in zip(self.problem.bound_names, self.problem.bound_rows):
             out[name] = float(z_lower[i] if sign < 0 else z_upper[i])
         return out
+
+
+def is_large_sparse(problem: BaseProblem) -> bool:
+    """Whether ``problem`` is read sparsely (by ``method="auto"``, which sends it to the sparse
+    interior-point method, and by :func:`lagrangekit.check_kkt`): a
+    :class:`~lagrangekit.FunctionProblem` of at least :data:`SPARSE_MIN_VARIABLES` variables
+    with ``hess``, whose ``hess`` or constraint Jacobians come back as scipy.sparse matrices at
+    the default start (zeros projected onto the bounds). A smaller problem, or one undefined
+    there, stays on the dense route (which also explores, restarts and detects unboundedness)."""
+    if (
+        not isinstance(problem, FunctionProblem)
+        or problem.hessian is None
+        or problem.n < SPARSE_MIN_VARIABLES
+    ):
+        return False
+    cp = problem.compile()
+    x = np.clip(np.zeros(problem.n), cp.lower, cp.upper)
+    user = problem.hessian
+    try:
+        with np.errstate(all="ignore"):
+            outputs = [user.fun(x, 1.0, np.zeros(user.m))]
+            outputs += [b.block.jac(x) for b in problem.equalities + problem.inequalities if _has_jac(b)]
+    except Exception:  # noqa: BLE001  (a callable undefined at that point says nothing about sparsity)
+        return False
+    return any(sps.issparse(out) for out in outputs)
+
+
+def _has_jac(block: Any) -> bool:
+    return getattr(getattr(block, "block", None), "jac", None) is not None

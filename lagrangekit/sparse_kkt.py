@@ -19,15 +19,22 @@ saddle-point matrices (:mod:`lagrangekit.sparse_ldl`) instead of null-space SVDs
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sps
+from scipy.optimize import lsq_linear
+from scipy.sparse.linalg import MatrixRankWarning, lsmr, spsolve
 
 from .numeric_form import FirstOrder, constraint_scales, kkt_residuals
+from .problem import BaseProblem
 from .result import KKTReport
 from .sparse_form import SparseForm
 from .sparse_ldl import SparseLDL, saddle_matrix
 
-__all__ = ["sparse_kkt_report"]
+__all__ = ["sparse_check", "sparse_kkt_report"]
 
 _DELTA = 1e-14  # the −δI of the constraint block: keeps a rank-deficient A factorable
 _RANK_PIVOT = 1e-11  # Schur pivots of AAᵀ (unit rows) above this count toward the rank
@@ -82,6 +89,7 @@ def sparse_kkt_report(
     z_upper: np.ndarray,
     *,
     tol: float,
+    second_order: bool = True,
 ) -> KKTReport:
     """The :class:`~lagrangekit.KKTReport` of (x, λ, μ, bound multipliers) for ``form.problem``.
 
@@ -98,6 +106,9 @@ def sparse_kkt_report(
         the bound is infinite).
     tol : float
         Compared with the scaled residuals, as by :func:`lagrangekit.check_kkt`.
+    second_order : bool, default True
+        Also test the second-order conditions (when stationarity and dual feasibility hold);
+        otherwise ``second_order`` is None (not checked).
 
     Returns
     -------
@@ -123,7 +134,7 @@ def sparse_kkt_report(
     licq = _full_row_rank(sps.vstack([Jh, JG[active]], format="csr"))
     second = None
     first_ok = scaled["stationarity"] <= tol and scaled["dual_feasibility"] <= tol
-    if first_ok:
+    if first_ok and second_order:
         H = form.lagrangian_hessian(x, lam, mu)
         if np.all(np.isfinite(H.data)):
             strong = active[all_mu[active] > tol * max(1.0, float(np.abs(all_mu).max(initial=0.0)))]
@@ -132,7 +143,7 @@ def sparse_kkt_report(
             second = _second_order(H, sps.vstack([Jh, JG[strong]], format="csr"), JG[weak], zero)
     failed = [name for name, value in scaled.items() if value > tol]
     message = "KKT conditions hold" if not failed else "fails: " + ", ".join(failed)
-    if second is None and first_ok:
+    if second is None and first_ok and second_order:
         message += "; second order undecided (inertia test inconclusive)"
     elif second is False:
         message += "; the second-order necessary condition fails"
@@ -146,3 +157,69 @@ def sparse_kkt_report(
         scaled=scaled,
         message=message,
     )
+
+
+def sparse_check(
+    problem: BaseProblem,
+    x: np.ndarray,
+    multipliers: tuple[Sequence[Any], Sequence[Any]] | None,
+    *,
+    tol: float,
+    second_order: bool,
+) -> KKTReport:
+    """:func:`lagrangekit.check_kkt` of a large sparse problem at ``x``, with no dense matrix.
+
+    ``multipliers`` are (λ by equality row, μ by inequality row then bound row in the order of
+    ``problem.bound_rows``), or None: then they are estimated over the inequalities and bounds
+    active within ``tol`` (g_i >= −tol·max(1, ‖∇g_i‖∞)) by least squares,
+    min ‖∇f + J_hᵀλ + J_Aᵀμ‖ with μ >= 0, as the dense check does by NNLS: by the sparse
+    normal equations (LSMR when the active rows are dependent), and by scipy's bounded
+    ``lsq_linear`` only when that fit has a negative μ.
+    """
+    form = SparseForm(problem)
+    bound_rows = problem.bound_rows
+    if multipliers is None:
+        lam, mu_all = _estimate(form, x, tol)
+    else:
+        lam = np.array([float(v) for v in multipliers[0]], dtype=float)
+        mu_all = np.array([float(v) for v in multipliers[1]], dtype=float)
+    mu, z_bound = mu_all[: form.m_in], mu_all[form.m_in :]
+    z_lower, z_upper = np.zeros(form.cp.n), np.zeros(form.cp.n)
+    for value, (i, sign, _) in zip(z_bound, bound_rows):
+        (z_lower if sign < 0 else z_upper)[i] = value
+    return sparse_kkt_report(form, x, lam, mu, z_lower, z_upper, tol=tol, second_order=second_order)
+
+
+def _estimate(form: SparseForm, x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """(λ, μ over the inequality and bound rows) minimizing the stationarity residual, μ >= 0,
+    zero on the rows inactive within ``tol``."""
+    Jh, Jg = form.jacobians(x)
+    B, bound_values = _bound_rows(form, x)
+    JG = sps.vstack([Jg, B], format="csr")
+    G = np.concatenate([form.g(x), bound_values])
+    active = np.flatnonzero(G >= -tol * constraint_scales(JG))
+    A = sps.vstack([Jh, JG[active]], format="csr")
+    mu = np.zeros(JG.shape[0])
+    if A.shape[0] == 0:
+        return np.zeros(0), mu
+    m_eq = Jh.shape[0]
+    nu = _least_squares(A, -form.grad(x))
+    if np.any(nu[m_eq:] < 0):  # the unconstrained fit has a negative μ: bounded least squares
+        lower = np.concatenate([np.full(m_eq, -np.inf), np.zeros(active.size)])
+        nu = lsq_linear(A.T.tocsr(), -form.grad(x), bounds=(lower, np.inf), tol=1e-15).x
+    mu[active] = np.maximum(nu[m_eq:], 0.0)
+    return nu[:m_eq], mu
+
+
+def _least_squares(A: sps.csr_matrix, b: np.ndarray) -> np.ndarray:
+    """argmin ‖Aᵀν − b‖: by the normal equations AAᵀν = Ab (sparse LU) when the rows of A are
+    independent, else the minimum-norm solution by LSMR."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MatrixRankWarning)
+        try:
+            nu = spsolve((A @ A.T).tocsc(), A @ b)
+        except (MatrixRankWarning, RuntimeError):
+            nu = None
+    if nu is not None and np.all(np.isfinite(nu)):
+        return np.atleast_1d(nu)
+    return lsmr(A.T.tocsr(), b, atol=1e-15, btol=1e-15, maxiter=10 * sum(A.shape))[0]

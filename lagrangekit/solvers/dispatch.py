@@ -17,6 +17,7 @@ from ..numeric_form import NumericForm, objective_scale
 from ..phase_one import FEASIBLE, phase_one
 from ..problem import BaseProblem
 from ..result import Result
+from ..sparse_form import is_large_sparse
 from .attempt import Attempt
 from .auglag import auglag
 from .conic import solve_structured
@@ -28,7 +29,7 @@ from .outcome import finish, is_better, not_optimal, runaway_multipliers
 from .polish import newton_polish, onto_active
 from .sampled_phase_one import find_feasible, sampled_phase_one
 from .scipy_backends import slsqp, trust_constr
-from .sparse_interior_point import solve_sparse, wants_sparse_route
+from .sparse_interior_point import solve_sparse
 
 __all__ = ["METHODS", "solve"]
 
@@ -421,7 +422,7 @@ def solve(
 def _solve(
     problem: BaseProblem, method: str, x0: Any, tol: float, max_iter: int | None, n_starts: int, seed: Any
 ) -> Result:
-    if method == "sparse_ipm" or (method == "auto" and wants_sparse_route(problem)):
+    if method == "sparse_ipm" or (method == "auto" and is_large_sparse(problem)):
         return solve_sparse(problem, x0=x0, tol=tol, max_iter=max_iter)
     if method == "cvxpy":
         from .cvxpy_backend import solve_cvxpy

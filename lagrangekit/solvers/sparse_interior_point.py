@@ -38,16 +38,14 @@ import numpy as np
 import scipy.sparse as sps
 
 from ..errors import UndefinedPointError
-from ..function_problem import FunctionProblem
 from ..problem import BaseProblem
 from ..result import Result
 from ..sparse_form import SparseForm
 from ..sparse_kkt import sparse_kkt_report
 from ..sparse_ldl import SparseLDL, saddle_matrix
 
-__all__ = ["solve_sparse", "wants_sparse_route"]
+__all__ = ["solve_sparse"]
 
-SPARSE_MIN_VARIABLES = 500  # "auto" keeps smaller problems on the dense route, sparse or not
 DENSE_HESSIAN_LIMIT = 2000  # without hess=, the dense finite-difference Hessian is allowed up to this n
 _MU_INIT = 0.1
 _KAPPA_EPS = 10.0
@@ -464,34 +462,6 @@ def _start(form: SparseForm, x0: Any) -> np.ndarray:
             "functions. Choose x0 where every function is defined"
         )
     return x
-
-
-def wants_sparse_route(problem: BaseProblem) -> bool:
-    """Whether ``method="auto"`` sends ``problem`` to :func:`solve_sparse`: a
-    :class:`~lagrangekit.FunctionProblem` of at least :data:`SPARSE_MIN_VARIABLES` variables
-    with ``hess``, whose ``hess`` or constraint Jacobians come back as scipy.sparse matrices at
-    the default start (zeros projected onto the bounds). A smaller problem, or one undefined
-    there, stays on the dense route (which also explores, restarts and detects unboundedness)."""
-    if (
-        not isinstance(problem, FunctionProblem)
-        or problem.hessian is None
-        or problem.n < SPARSE_MIN_VARIABLES
-    ):
-        return False
-    cp = problem.compile()
-    x = np.clip(np.zeros(problem.n), cp.lower, cp.upper)
-    user = problem.hessian
-    try:
-        with np.errstate(all="ignore"):
-            outputs = [user.fun(x, 1.0, np.zeros(user.m))]
-            outputs += [b.block.jac(x) for b in problem.equalities + problem.inequalities if _has_jac(b)]
-    except Exception:  # noqa: BLE001  (a callable undefined at that point says nothing about sparsity)
-        return False
-    return any(sps.issparse(out) for out in outputs)
-
-
-def _has_jac(block: Any) -> bool:
-    return getattr(getattr(block, "block", None), "jac", None) is not None
 
 
 def solve_sparse(
