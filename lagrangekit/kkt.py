@@ -24,6 +24,7 @@ from ._linalg import null_space, row_rank
 from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
 from .numeric_form import FirstOrder, NumericForm, constraint_scales, kkt_residuals, scaled_residuals
+from .polynomial_systems import reduce_algebraic
 from .problem import BaseProblem, Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
 
@@ -289,7 +290,12 @@ def _reduced_verdict(hess: np.ndarray, tangent: np.ndarray, weak: np.ndarray, ze
 # -------------------------------------------------------------------------- exact path
 def tidy_exact(value: sp.Expr) -> sp.Expr:
     """An exact number in a canonical form, exactly 0 when it is zero."""
-    value = sp.expand(sp.radsimp(sp.sympify(value)))
+    value = sp.sympify(value)
+    if value.has(sp.CRootOf):  # exact and fast for polynomials in one algebraic number
+        reduced = reduce_algebraic(value)
+        if reduced is not None:
+            return reduced
+    value = sp.expand(sp.radsimp(value))
     if value == 0:
         return sp.Integer(0)
     approx = value.evalf(_EXACT_DIGITS)

@@ -23,6 +23,7 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
+from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
@@ -64,6 +65,11 @@ class KKTCandidate:
         For a parametric problem with inequalities, the parameter values for which this is a
         KKT point (μ_A >= 0, the other inequalities hold, positive variables > 0); ``true``
         otherwise.
+    method : str
+        How the KKT system of this point's active set was solved: ``"Gröbner basis (grevlex,
+        FGLM to lex ...)"`` (exact real roots of a polynomial system, every one enumerated; see
+        :func:`lagrangekit.polynomial_systems.real_solutions`), ``"sympy.solve"``, or
+        ``"substitution (no system left to solve)"`` when active bounds fixed every unknown.
     """
 
     point: Mapping[sp.Symbol, sp.Expr]
@@ -74,6 +80,7 @@ class KKTCandidate:
     optimal: bool = False
     family: Mapping[sp.Symbol, sp.Expr] | None = None
     conditions: Any = sp.true
+    method: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "point", MappingProxyType(dict(self.point)))
@@ -95,6 +102,7 @@ class KKTCandidate:
             if self.family is None
             else to_jsonable({str(k): v for k, v in self.family.items()}),
             "conditions": str(self.conditions),
+            "method": self.method,
         }
 
     def __str__(self) -> str:
@@ -267,11 +275,12 @@ def _primal_inconsistent(system: _System, active: tuple[int, ...]) -> bool:
 
 def _solve_active_set(
     system: _System, active: tuple[int, ...]
-) -> list[tuple[dict[sp.Symbol, sp.Expr], dict[sp.Symbol, sp.Expr] | None]]:
+) -> tuple[list[tuple[dict[sp.Symbol, sp.Expr], dict[sp.Symbol, sp.Expr] | None]], str]:
     """Solutions (x, λ, μ_A) of ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 off A; bounds substituted.
 
     Each comes with None, or for a continuum of solutions that contains KKT points, with the
     family's expressions for x (the solution itself is then one exact member of the family).
+    The second item names the method that solved the system.
     """
     xs = list(system.variables)
     fixed: dict[sp.Symbol, sp.Expr] = {}
@@ -295,14 +304,14 @@ def _solve_active_set(
     unknowns = free_vars + system.lam + [system.mu[i] for i in general]
     equations = [e for e in equations if e != 0]
     if any(e.is_number for e in equations):  # a nonzero constant: inconsistent
-        return []
+        return [], _NO_SYSTEM
     removed_rows = [grad[k].xreplace(fixed) for k in bound_rows.values()]
     if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in equations + removed_rows):
-        return []  # ∇L is undefined on this face (for example log 0)
+        return [], _NO_SYSTEM  # ∇L is undefined on this face (for example log 0)
     if equations:
-        solutions = _solve_equations(equations, unknowns, system.problem.parameters)
+        solutions, method = _solve_equations(equations, unknowns, system.problem.parameters)
     else:
-        solutions = [{}]
+        solutions, method = [{}], _NO_SYSTEM
     out = []
     for sol in solutions:
         full = dict(fixed) | {k: v for k, v in sol.items()}
@@ -329,66 +338,27 @@ def _solve_active_set(
             sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
             full[system.mu[i]] = -sign * grad_at[var_index]
         out.append((full, None))
-    return out
+    return out, method
 
 
-def _real_roots(poly: sp.Poly) -> list[sp.Expr]:
-    """Exact real roots of a univariate polynomial over Q (radicals up to degree 2, else CRootOf)."""
-    out: list[sp.Expr] = []
-    for factor, _ in sp.factor_list(poly.as_expr(), *poly.gens)[1]:
-        out.extend(sp.Poly(factor, *poly.gens).real_roots())
-    return out
-
-
-def _solve_shape(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> list[dict] | None:
-    """Real solutions of a zero-dimensional polynomial system from its lex Gröbner basis.
-
-    Works when the basis is in shape position (u_i = p_i(u_n) for i < n, and q(u_n) = 0); returns
-    None otherwise, so that the caller can fall back to ``sympy.solve``. Complex roots never
-    appear: only the real roots of q are taken.
-    """
-    basis = sp.groebner(equations, *unknowns, order="lex")
-    if list(basis.exprs) == [1]:
-        return []
-    if not basis.is_zero_dimensional:
-        return None
-    last = unknowns[-1]
-    univariate = [p for p in basis.exprs if p.free_symbols <= {last}]
-    expr_of: dict[sp.Symbol, sp.Expr] = {}
-    for p in basis.exprs:
-        if p.free_symbols <= {last}:
-            continue
-        lead = next(u for u in unknowns if p.has(u))
-        if (p.free_symbols - {lead, last}) or sp.degree(p, lead) != 1 or lead in expr_of:
-            return None
-        coeff = sp.Poly(p, lead).LC()
-        if coeff.free_symbols:
-            return None
-        expr_of[lead] = sp.expand(-(p - coeff * lead) / coeff)
-    if set(expr_of) != set(unknowns[:-1]) or len(univariate) != 1:
-        return None
-    out = []
-    for root in _real_roots(sp.Poly(univariate[0], last)):
-        sol = {last: root}
-        for u, e in expr_of.items():
-            sol[u] = sp.expand(e.xreplace({last: root}))
-        out.append(sol)
-    return out
+_NO_SYSTEM = "substitution (no system left to solve)"
+_SYMPY_SOLVE = "sympy.solve"
 
 
 def _solve_equations(
     equations: list[sp.Expr], unknowns: list[sp.Symbol], parameters: Sequence[sp.Symbol]
-) -> list[dict]:
-    """Solutions of the stationarity system: Gröbner shape solving for polynomial systems,
-    ``sympy.solve`` otherwise (and for parameters, families and non-shape bases)."""
+) -> tuple[list[dict], str]:
+    """Solutions of the stationarity system and the method's name: Gröbner bases for
+    polynomial systems (:func:`lagrangekit.polynomial_systems.real_solutions`), ``sympy.solve``
+    otherwise (and for parameters, families and bases it cannot put in shape position)."""
     polynomial = not parameters and _is_polynomial(equations, unknowns)
     if polynomial:
-        shaped = _solve_shape(equations, unknowns)
-        if shaped is not None:
-            return shaped
+        found = real_solutions(equations, unknowns)
+        if found is not None:
+            return found
         solutions = sp.solve(equations, unknowns, dict=True, check=False, simplify=False)
-        return [s for s in solutions if _satisfies(equations, s)]
-    return sp.solve(equations, unknowns, dict=True, simplify=False)  # values are tidied later
+        return [s for s in solutions if _satisfies(equations, s)], _SYMPY_SOLVE
+    return sp.solve(equations, unknowns, dict=True, simplify=False), _SYMPY_SOLVE  # tidied later
 
 
 def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
@@ -493,10 +463,12 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
                 [c.expr for c in system.eqs] + [system.ineqs[i].expr for i in active], system.variables
             ):
                 continue  # degenerate vertices are searched for polynomial constraints only
-            for sol, family in _solve_active_set(system, active):
+            solutions, method = _solve_active_set(system, active)
+            for sol, family in solutions:
                 candidate = _accept(system, sol, family, active, parametric and m_i > 0)
                 if candidate is None:
                     continue
+                candidate = replace(candidate, method=method)
                 key = (
                     tuple(candidate.family[v] for v in system.variables)
                     if family
@@ -563,7 +535,14 @@ def _tidy_any(value: sp.Expr) -> sp.Expr:
 
 
 def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
-    return all(sp.simplify(u - v) == 0 for u, v in zip(a, b))
+    """Whether two points are equal; numbers first by value (cheap), then exactly."""
+    for u, v in zip(a, b):
+        if u.is_number and v.is_number:
+            if abs(complex(sp.N(u - v, 30))) > 1e-20 or tidy_exact(u - v) != 0:
+                return False
+        elif sp.simplify(u - v) != 0:
+            return False
+    return True
 
 
 def _candidate(
@@ -638,8 +617,9 @@ def _licq(problem: Problem, values: list, active: list[int]) -> bool:
     cons = list(problem.equalities) + [problem.all_inequalities()[i] for i in active]
     if not cons:
         return True
-    jac = sp.Matrix([[sp.diff(c.expr, v).xreplace(subs) for v in problem.variables] for c in cons])
-    return jac.rank(simplify=True) == len(cons)
+    jac = sp.Matrix([[tidy_exact(sp.diff(c.expr, v).xreplace(subs)) for v in problem.variables]
+                     for c in cons])
+    return jac.rank(iszerofunc=lambda e: tidy_exact(e) == 0) == len(cons)
 
 
 def _classify_parametric(problem: Problem, values: list, lam: list) -> Classification:
