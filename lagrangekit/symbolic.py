@@ -493,6 +493,8 @@ def _accept(
     ``conditional``: a parametric problem with inequalities (convex in the variables), whose
     candidates hold under conditions on the parameters (None when those cannot hold)."""
     m_i = len(system.ineqs)
+    if not system.problem.parameters and family is None and _clearly_not_kkt(system, sol, active):
+        return None
     values = [_tidy_any(sol[v]) for v in system.variables]
     lam = [_tidy_any(sol[s]) for s in system.lam]
     mu_a = {i: _tidy_any(sol[system.mu[i]]) for i in active}
@@ -523,6 +525,36 @@ def _accept(
     if family is not None:
         family = {k: sp.simplify(v) for k, v in family.items()}
     return _candidate(system, values, lam, mu, family)
+
+
+_CLEAR_MARGIN = 1e-9  # far above the error of 30-digit evaluation, far below any real violation
+
+
+def _clearly_not_kkt(system: _System, sol: dict[sp.Symbol, sp.Expr], active: tuple[int, ...]) -> bool:
+    """True when the solution, evaluated to 30 digits, is complex, has μ_i < 0 for an active i
+    or violates an inequality, each by more than a relative margin of 1e-9 (so rounding cannot
+    decide it). This only rejects: survivors are checked exactly by :func:`_accept`."""
+    try:
+        numeric = {k: complex(sp.N(v, 30)) for k, v in sol.items()}
+    except (TypeError, ValueError):  # not a number (a family, an unevaluated expression)
+        return False
+
+    def clear(value: complex) -> bool:
+        return abs(value) > _CLEAR_MARGIN * (1 + max(abs(z) for z in numeric.values()))
+
+    if any(clear(z.imag) for z in numeric.values()):
+        return True
+    if any(numeric[system.mu[i]].real < 0 and clear(numeric[system.mu[i]].real) for i in active):
+        return True
+    point = {v: sp.Float(numeric[v].real, 30) for v in system.variables}
+    for c in system.ineqs:
+        try:
+            g = complex(c.expr.xreplace(point).evalf(30))
+        except (TypeError, ValueError):
+            continue
+        if g.real > 0 and clear(g.real):
+            return True
+    return False
 
 
 def _tidy_any(value: sp.Expr) -> sp.Expr:
@@ -1017,7 +1049,9 @@ def _solve_work(problem: Problem) -> Result:
         method="symbolic",
         point=point,
         multipliers=multipliers,
-        message=f"{len(candidates)} KKT point(s); the best is classified {first.classification!r}{ties}",
+        message=f"{len(candidates)} KKT point(s); the best is classified {first.classification!r}"
+        + (f", its system solved by {first.method}" if first.method else "")
+        + ties,
         nit=len(candidates),
         exact=exact,
         candidates=candidates,
