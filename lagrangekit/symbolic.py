@@ -27,6 +27,7 @@ from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
+from .symbolic_pruning import AffineRows
 from .symbolic_rays import feasible_start, unbounded_message
 from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
 
@@ -358,7 +359,26 @@ def _solve_equations(
             return found
         solutions = sp.solve(equations, unknowns, dict=True, check=False, simplify=False)
         return [s for s in solutions if _satisfies(equations, s)], _SYMPY_SOLVE
+    if not parameters and all(e.is_rational_function(*unknowns) for e in equations):
+        found = _rational_solutions(equations, unknowns)
+        if found is not None:
+            return found
     return sp.solve(equations, unknowns, dict=True, simplify=False), _SYMPY_SOLVE  # tidied later
+
+
+def _rational_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> tuple[list[dict], str] | None:
+    """Solutions of rational equations: those of their numerators (a polynomial system) at
+    which no denominator vanishes; None when the numerators are not solved exactly."""
+    fractions = [sp.fraction(sp.together(e)) for e in equations]
+    numerators = [sp.expand(num) for num, _ in fractions]
+    if not _is_polynomial(numerators, unknowns):
+        return None
+    found = real_solutions(numerators, unknowns)
+    if found is None:
+        return None
+    solutions, method = found
+    kept = [s for s in solutions if all(tidy_exact(den.xreplace(s)) != 0 for _, den in fractions)]
+    return kept, f"{method} on the numerators of the rational equations"
 
 
 def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
@@ -443,6 +463,7 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
             "convex in the variables with affine constraints (as Cobb–Douglas after its log "
             "transform); substitute values with problem.subs({...})"
         )
+    affine = AffineRows.build([c.expr for c in system.eqs], [c.expr for c in system.ineqs], system.variables)
     dead: list[frozenset[int]] = []
     seen: list[tuple[Any, ...]] = []
     found: list[KKTCandidate] = []
@@ -453,6 +474,9 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
                 continue
             vars_fixed = [system.bound_of[i][0] for i in active if i in system.bound_of]
             if len(vars_fixed) != len(set(vars_fixed)):  # lower and upper bound of one variable
+                dead.append(aset)
+                continue
+            if affine.infeasible(active):  # and so is every superset
                 dead.append(aset)
                 continue
             overdetermined = size + m_e > n
