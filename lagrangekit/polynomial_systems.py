@@ -39,6 +39,8 @@ def reduce_algebraic(value: sp.Expr) -> sp.Expr | None:
     (root,) = roots
     theta = sp.Dummy("theta")
     minimal = sp.Poly(root.poly.as_expr().xreplace({root.poly.gen: theta}), theta, domain="QQ")
+    if not minimal.is_irreducible:  # sympy keeps CRootOf's polynomial irreducible; never assume it
+        return None
     try:
         element = _in_field(value, root, theta, minimal)
     except (ValueError, ZeroDivisionError, sp.PolynomialError, sp.CoercionFailed, NotImplementedError):
