@@ -737,9 +737,12 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     the inequalities, sympy solves ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 for i ∉ A; a solution
     is kept when it is real, g <= 0 and μ_A >= 0. Subsets larger than the number of variables
     are skipped, as are those holding both bounds of one variable and the supersets of a subset
-    whose g_A = 0, h = 0 is inconsistent (a Gröbner basis of [1]); active bounds are substituted
-    rather than solved for. Polynomial systems are solved from a lex Gröbner basis with exact
-    real roots (radicals or ``CRootOf``), others with ``sympy.solve``. The work grows as 2^m in
+    whose g_A = 0, h = 0 is inconsistent (a Gröbner basis of [1]) or whose affine constraints
+    admit no point (a linear program, :mod:`lagrangekit.symbolic_pruning`); active bounds are
+    substituted rather than solved for. Polynomial (and, through their numerators, rational)
+    systems are solved by :func:`lagrangekit.polynomial_systems.real_solutions` (grevlex Gröbner
+    basis, FGLM to lex, every real root exactly as a radical or ``CRootOf``), others with
+    ``sympy.solve``; each candidate's ``method`` names which. The work grows as 2^m in
     the number m of inequalities and bounds: up to about 8–10 stays practical (seconds); beyond
     that use :func:`lagrangekit.solve`. Float literals are read as the exact decimals they print
     as. A continuum of KKT points (such as the line x = −y for (x + y)²) is returned as one

@@ -148,12 +148,17 @@ def test_random_quadric_pairs_match_sympy_solve_slow(a, b, c, d, e, f):
 
 
 # ---------------------------------------------------------------- the KKT route
+def _sphere() -> lk.Problem:
+    return lk.minimize(x + 2 * y + 2 * z, {"sphere": sp.Eq(x**2 + y**2 + z**2, 9)})
+
+
 def test_kkt_candidates_name_the_method():
-    res = lk.solve_symbolic(lk.minimize(x + 2 * y + 2 * z, {"sphere": sp.Eq(x**2 + y**2 + z**2, 9)}))
+    res = lk.solve_symbolic(_sphere())
     assert res.exact[x] == -1 and res.exact["sphere"] == sp.Rational(1, 2)
     assert all("Gröbner" in c.method for c in res.candidates)
     assert "Gröbner" in res.message
     assert all(c.to_dict()["method"] == c.method for c in res.candidates)
+    assert "solved by Gröbner basis" in lk.derivation(_sphere(), result=res).text  # the derivation says it
 
 
 def test_cubic_kkt_point_is_classified_and_exact():
