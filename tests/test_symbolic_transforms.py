@@ -329,6 +329,20 @@ def test_transform_choice():
     assert objective_transform(lk.minimize(sp.sqrt(u) * v ** R(1, 3), {"c": sp.Eq(u + v, 1)})) is None
 
 
+def test_exponential_objective_is_replaced_by_its_exponent():
+    # min 2·exp(u² + v²) s.t. u + v = 2 (u, v real: no substitution of them in this check):
+    # by hand u = v = 1, f = 2e², and 2e²·2u + λ = 0 gives λ = −4e²
+    problem = lk.minimize(2 * sp.exp(u**2 + v**2), {"line": sp.Eq(u + v, 2)})
+    transform = objective_transform(problem)
+    assert transform is not None and same(transform.problem.objective, u**2 + v**2)
+    assert "exponential" in transform.description
+    res = lk.solve_symbolic(problem)
+    assert res.exact[u] == 1 and res.exact[v] == 1 and same(res.exact["line"], -4 * sp.exp(2))
+    assert same(res.exact_fun, 2 * sp.exp(2)) and res.kkt.ok
+    assert any("exponential" in t for t in res.transforms)
+    assert objective_transform(lk.minimize(-sp.exp(u), {"c": u <= 1})) is None  # −exp is decreasing
+
+
 def test_elimination_keeps_bounded_and_positive_variables():
     elim = linear_elimination(lk.minimize(u**2 + v**2 + x, {"c": sp.Eq(u + v + x, 1)}))
     assert elim is not None and set(elim.values) == {u} and same(elim.values[u], 1 - v - x)
