@@ -24,6 +24,7 @@ from ._linalg import null_space, rank_and_null_space
 from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
 from .numeric_form import FirstOrder, NumericForm, constraint_scales, kkt_residuals, scaled_residuals
+from .polynomial_systems import reduce_algebraic
 from .problem import BaseProblem, Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
 from .sparse_form import is_large_sparse
@@ -296,7 +297,12 @@ def _reduced_verdict(hess: np.ndarray, z: np.ndarray, weak: np.ndarray, zero: fl
 # -------------------------------------------------------------------------- exact path
 def tidy_exact(value: sp.Expr) -> sp.Expr:
     """An exact number in a canonical form, exactly 0 when it is zero."""
-    value = sp.expand(sp.radsimp(sp.sympify(value)))
+    value = sp.sympify(value)
+    if value.has(sp.CRootOf):  # exact and fast for polynomials in one algebraic number
+        reduced = reduce_algebraic(value)
+        if reduced is not None:
+            return reduced
+    value = sp.expand(sp.radsimp(value))
     if value == 0:
         return sp.Integer(0)
     approx = value.evalf(_EXACT_DIGITS)
@@ -406,13 +412,13 @@ def _check_exact(
         lam_f, mu_f = _estimate_numeric(fl, np.array(active, dtype=int))
         lam, mu = [sp.Float(v) for v in lam_f], [sp.Float(v) for v in mu_f]
     r = ev.grad + ev.jh.T * _column(lam) + ev.jg.T * _column(mu)
-    stat = _exact_max([abs(c) for c in r])
+    stat = _exact_max([abs(tidy_exact(c)) for c in r])
     primal = _exact_max([sp.Max(gi, 0) for gi in ev.g] + [abs(hj) for hj in ev.h])
     dual = _exact_max([sp.Max(-m, 0) for m in mu])
-    comp = _exact_max([abs(m * gi) for m, gi in zip(mu, ev.g)])
+    comp = _exact_max([abs(tidy_exact(m * gi)) for m, gi in zip(mu, ev.g)])
     scaled = scaled_residuals(fl, (float(stat), float(primal), float(dual), float(comp)))
     rows = ev.jh.col_join(_rows(ev.jg, active))
-    licq = rows.rank(simplify=True) == rows.shape[0]
+    licq = _rank(rows) == rows.shape[0]
     so = (
         second_order_exact(problem, values, lam, mu, active)
         if _wants_second_order(second_order, scaled, tol)
@@ -457,11 +463,25 @@ def _eig_exact(matrix: sp.Matrix) -> tuple[np.ndarray, np.ndarray]:
     return vals, vecs
 
 
+def _is_exact_zero(value: sp.Expr) -> bool:
+    return tidy_exact(value) == 0
+
+
+def _rank(rows: sp.Matrix) -> int:
+    """The exact rank (zero tests by :func:`tidy_exact` for ``CRootOf`` entries)."""
+    if rows.has(sp.CRootOf):
+        return rows.rank(iszerofunc=_is_exact_zero)
+    return rows.rank(simplify=True)
+
+
 def _basis(rows: sp.Matrix, n: int) -> sp.Matrix:
     """Exact basis (columns) of {d : rows·d = 0}."""
     if rows.shape[0] == 0:
         return sp.eye(n)
-    null = rows.nullspace(simplify=True)
+    if rows.has(sp.CRootOf):  # exact zero tests in Q[θ]/(Q) instead of simplify
+        null = rows.nullspace(iszerofunc=_is_exact_zero)
+    else:
+        null = rows.nullspace(simplify=True)
     return sp.Matrix.hstack(*null) if null else sp.zeros(n, 0)
 
 

@@ -23,9 +23,11 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
+from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
+from .symbolic_pruning import AffineRows
 from .symbolic_rays import feasible_start, unbounded_message
 from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
 
@@ -64,6 +66,11 @@ class KKTCandidate:
         For a parametric problem with inequalities, the parameter values for which this is a
         KKT point (μ_A >= 0, the other inequalities hold, positive variables > 0); ``true``
         otherwise.
+    method : str
+        How the KKT system of this point's active set was solved: ``"Gröbner basis (grevlex,
+        FGLM to lex ...)"`` (exact real roots of a polynomial system, every one enumerated; see
+        :func:`lagrangekit.polynomial_systems.real_solutions`), ``"sympy.solve"``, or
+        ``"substitution (no system left to solve)"`` when active bounds fixed every unknown.
     """
 
     point: Mapping[sp.Symbol, sp.Expr]
@@ -74,6 +81,7 @@ class KKTCandidate:
     optimal: bool = False
     family: Mapping[sp.Symbol, sp.Expr] | None = None
     conditions: Any = sp.true
+    method: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "point", MappingProxyType(dict(self.point)))
@@ -95,6 +103,7 @@ class KKTCandidate:
             if self.family is None
             else to_jsonable({str(k): v for k, v in self.family.items()}),
             "conditions": str(self.conditions),
+            "method": self.method,
         }
 
     def __str__(self) -> str:
@@ -267,11 +276,12 @@ def _primal_inconsistent(system: _System, active: tuple[int, ...]) -> bool:
 
 def _solve_active_set(
     system: _System, active: tuple[int, ...]
-) -> list[tuple[dict[sp.Symbol, sp.Expr], dict[sp.Symbol, sp.Expr] | None]]:
+) -> tuple[list[tuple[dict[sp.Symbol, sp.Expr], dict[sp.Symbol, sp.Expr] | None]], str]:
     """Solutions (x, λ, μ_A) of ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 off A; bounds substituted.
 
     Each comes with None, or for a continuum of solutions that contains KKT points, with the
     family's expressions for x (the solution itself is then one exact member of the family).
+    The second item names the method that solved the system.
     """
     xs = list(system.variables)
     fixed: dict[sp.Symbol, sp.Expr] = {}
@@ -295,14 +305,14 @@ def _solve_active_set(
     unknowns = free_vars + system.lam + [system.mu[i] for i in general]
     equations = [e for e in equations if e != 0]
     if any(e.is_number for e in equations):  # a nonzero constant: inconsistent
-        return []
+        return [], _NO_SYSTEM
     removed_rows = [grad[k].xreplace(fixed) for k in bound_rows.values()]
     if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in equations + removed_rows):
-        return []  # ∇L is undefined on this face (for example log 0)
+        return [], _NO_SYSTEM  # ∇L is undefined on this face (for example log 0)
     if equations:
-        solutions = _solve_equations(equations, unknowns, system.problem.parameters)
+        solutions, method = _solve_equations(equations, unknowns, system.problem.parameters)
     else:
-        solutions = [{}]
+        solutions, method = [{}], _NO_SYSTEM
     out = []
     for sol in solutions:
         full = dict(fixed) | {k: v for k, v in sol.items()}
@@ -329,66 +339,46 @@ def _solve_active_set(
             sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
             full[system.mu[i]] = -sign * grad_at[var_index]
         out.append((full, None))
-    return out
+    return out, method
 
 
-def _real_roots(poly: sp.Poly) -> list[sp.Expr]:
-    """Exact real roots of a univariate polynomial over Q (radicals up to degree 2, else CRootOf)."""
-    out: list[sp.Expr] = []
-    for factor, _ in sp.factor_list(poly.as_expr(), *poly.gens)[1]:
-        out.extend(sp.Poly(factor, *poly.gens).real_roots())
-    return out
-
-
-def _solve_shape(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> list[dict] | None:
-    """Real solutions of a zero-dimensional polynomial system from its lex Gröbner basis.
-
-    Works when the basis is in shape position (u_i = p_i(u_n) for i < n, and q(u_n) = 0); returns
-    None otherwise, so that the caller can fall back to ``sympy.solve``. Complex roots never
-    appear: only the real roots of q are taken.
-    """
-    basis = sp.groebner(equations, *unknowns, order="lex")
-    if list(basis.exprs) == [1]:
-        return []
-    if not basis.is_zero_dimensional:
-        return None
-    last = unknowns[-1]
-    univariate = [p for p in basis.exprs if p.free_symbols <= {last}]
-    expr_of: dict[sp.Symbol, sp.Expr] = {}
-    for p in basis.exprs:
-        if p.free_symbols <= {last}:
-            continue
-        lead = next(u for u in unknowns if p.has(u))
-        if (p.free_symbols - {lead, last}) or sp.degree(p, lead) != 1 or lead in expr_of:
-            return None
-        coeff = sp.Poly(p, lead).LC()
-        if coeff.free_symbols:
-            return None
-        expr_of[lead] = sp.expand(-(p - coeff * lead) / coeff)
-    if set(expr_of) != set(unknowns[:-1]) or len(univariate) != 1:
-        return None
-    out = []
-    for root in _real_roots(sp.Poly(univariate[0], last)):
-        sol = {last: root}
-        for u, e in expr_of.items():
-            sol[u] = sp.expand(e.xreplace({last: root}))
-        out.append(sol)
-    return out
+_NO_SYSTEM = "substitution (no system left to solve)"
+_SYMPY_SOLVE = "sympy.solve"
 
 
 def _solve_equations(
     equations: list[sp.Expr], unknowns: list[sp.Symbol], parameters: Sequence[sp.Symbol]
-) -> list[dict]:
-    """Solutions of the stationarity system: Gröbner shape solving for polynomial systems,
-    ``sympy.solve`` otherwise (and for parameters, families and non-shape bases)."""
+) -> tuple[list[dict], str]:
+    """Solutions of the stationarity system and the method's name: Gröbner bases for
+    polynomial systems (:func:`lagrangekit.polynomial_systems.real_solutions`), ``sympy.solve``
+    otherwise (and for parameters, families and bases it cannot put in shape position)."""
     polynomial = not parameters and _is_polynomial(equations, unknowns)
     if polynomial:
-        shaped = _solve_shape(equations, unknowns)
-        if shaped is not None:
-            return shaped
+        found = real_solutions(equations, unknowns)
+        if found is not None:
+            return found
         solutions = sp.solve(equations, unknowns, dict=True, check=False, simplify=False)
-        return [s for s in solutions if _satisfies(equations, s)]
-    return sp.solve(equations, unknowns, dict=True, simplify=False)  # values are tidied later
+        return [s for s in solutions if _satisfies(equations, s)], _SYMPY_SOLVE
+    if not parameters and all(e.is_rational_function(*unknowns) for e in equations):
+        found = _rational_solutions(equations, unknowns)
+        if found is not None:
+            return found
+    return sp.solve(equations, unknowns, dict=True, simplify=False), _SYMPY_SOLVE  # tidied later
+
+
+def _rational_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> tuple[list[dict], str] | None:
+    """Solutions of rational equations: those of their numerators (a polynomial system) at
+    which no denominator vanishes; None when the numerators are not solved exactly."""
+    fractions = [sp.fraction(sp.together(e)) for e in equations]
+    numerators = [sp.expand(num) for num, _ in fractions]
+    if not _is_polynomial(numerators, unknowns):
+        return None
+    found = real_solutions(numerators, unknowns)
+    if found is None:
+        return None
+    solutions, method = found
+    kept = [s for s in solutions if all(tidy_exact(den.xreplace(s)) != 0 for _, den in fractions)]
+    return kept, f"{method} on the numerators of the rational equations"
 
 
 def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
@@ -473,6 +463,7 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
             "convex in the variables with affine constraints (as Cobb–Douglas after its log "
             "transform); substitute values with problem.subs({...})"
         )
+    affine = AffineRows.build([c.expr for c in system.eqs], [c.expr for c in system.ineqs], system.variables)
     dead: list[frozenset[int]] = []
     seen: list[tuple[Any, ...]] = []
     found: list[KKTCandidate] = []
@@ -485,6 +476,9 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
             if len(vars_fixed) != len(set(vars_fixed)):  # lower and upper bound of one variable
                 dead.append(aset)
                 continue
+            if affine.infeasible(active):  # and so is every superset
+                dead.append(aset)
+                continue
             overdetermined = size + m_e > n
             if (size >= 2 or overdetermined) and _primal_inconsistent(system, active):
                 dead.append(aset)
@@ -493,10 +487,12 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
                 [c.expr for c in system.eqs] + [system.ineqs[i].expr for i in active], system.variables
             ):
                 continue  # degenerate vertices are searched for polynomial constraints only
-            for sol, family in _solve_active_set(system, active):
+            solutions, method = _solve_active_set(system, active)
+            for sol, family in solutions:
                 candidate = _accept(system, sol, family, active, parametric and m_i > 0)
                 if candidate is None:
                     continue
+                candidate = replace(candidate, method=method)
                 key = (
                     tuple(candidate.family[v] for v in system.variables)
                     if family
@@ -521,6 +517,8 @@ def _accept(
     ``conditional``: a parametric problem with inequalities (convex in the variables), whose
     candidates hold under conditions on the parameters (None when those cannot hold)."""
     m_i = len(system.ineqs)
+    if not system.problem.parameters and family is None and _clearly_not_kkt(system, sol, active):
+        return None
     values = [_tidy_any(sol[v]) for v in system.variables]
     lam = [_tidy_any(sol[s]) for s in system.lam]
     mu_a = {i: _tidy_any(sol[system.mu[i]]) for i in active}
@@ -553,6 +551,36 @@ def _accept(
     return _candidate(system, values, lam, mu, family)
 
 
+_CLEAR_MARGIN = 1e-9  # far above the error of 30-digit evaluation, far below any real violation
+
+
+def _clearly_not_kkt(system: _System, sol: dict[sp.Symbol, sp.Expr], active: tuple[int, ...]) -> bool:
+    """True when the solution, evaluated to 30 digits, is complex, has μ_i < 0 for an active i
+    or violates an inequality, each by more than a relative margin of 1e-9 (so rounding cannot
+    decide it). This only rejects: survivors are checked exactly by :func:`_accept`."""
+    try:
+        numeric = {k: complex(sp.N(v, 30)) for k, v in sol.items()}
+    except (TypeError, ValueError):  # not a number (a family, an unevaluated expression)
+        return False
+
+    def clear(value: complex) -> bool:
+        return abs(value) > _CLEAR_MARGIN * (1 + max(abs(z) for z in numeric.values()))
+
+    if any(clear(z.imag) for z in numeric.values()):
+        return True
+    if any(numeric[system.mu[i]].real < 0 and clear(numeric[system.mu[i]].real) for i in active):
+        return True
+    point = {v: sp.Float(numeric[v].real, 30) for v in system.variables}
+    for c in system.ineqs:
+        try:
+            g = complex(c.expr.xreplace(point).evalf(30))
+        except (TypeError, ValueError):
+            continue
+        if g.real > 0 and clear(g.real):
+            return True
+    return False
+
+
 def _tidy_any(value: sp.Expr) -> sp.Expr:
     """A readable exact value: simplified when small, canonical (radsimp, expand) otherwise."""
     if value.free_symbols:
@@ -563,7 +591,14 @@ def _tidy_any(value: sp.Expr) -> sp.Expr:
 
 
 def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
-    return all(sp.simplify(u - v) == 0 for u, v in zip(a, b))
+    """Whether two points are equal; numbers first by value (cheap), then exactly."""
+    for u, v in zip(a, b):
+        if u.is_number and v.is_number:
+            if abs(complex(sp.N(u - v, 30))) > 1e-20 or tidy_exact(u - v) != 0:
+                return False
+        elif sp.simplify(u - v) != 0:
+            return False
+    return True
 
 
 def _candidate(
@@ -638,8 +673,9 @@ def _licq(problem: Problem, values: list, active: list[int]) -> bool:
     cons = list(problem.equalities) + [problem.all_inequalities()[i] for i in active]
     if not cons:
         return True
-    jac = sp.Matrix([[sp.diff(c.expr, v).xreplace(subs) for v in problem.variables] for c in cons])
-    return jac.rank(simplify=True) == len(cons)
+    jac = sp.Matrix([[tidy_exact(sp.diff(c.expr, v).xreplace(subs)) for v in problem.variables]
+                     for c in cons])
+    return jac.rank(iszerofunc=lambda e: tidy_exact(e) == 0) == len(cons)
 
 
 def _classify_parametric(problem: Problem, values: list, lam: list) -> Classification:
@@ -701,9 +737,12 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     the inequalities, sympy solves ∇ₓL = 0, h = 0, g_A = 0 with μ_i = 0 for i ∉ A; a solution
     is kept when it is real, g <= 0 and μ_A >= 0. Subsets larger than the number of variables
     are skipped, as are those holding both bounds of one variable and the supersets of a subset
-    whose g_A = 0, h = 0 is inconsistent (a Gröbner basis of [1]); active bounds are substituted
-    rather than solved for. Polynomial systems are solved from a lex Gröbner basis with exact
-    real roots (radicals or ``CRootOf``), others with ``sympy.solve``. The work grows as 2^m in
+    whose g_A = 0, h = 0 is inconsistent (a Gröbner basis of [1]) or whose affine constraints
+    admit no point (a linear program, :mod:`lagrangekit.symbolic_pruning`); active bounds are
+    substituted rather than solved for. Polynomial (and, through their numerators, rational)
+    systems are solved by :func:`lagrangekit.polynomial_systems.real_solutions` (grevlex Gröbner
+    basis, FGLM to lex, every real root exactly as a radical or ``CRootOf``), others with
+    ``sympy.solve``; each candidate's ``method`` names which. The work grows as 2^m in
     the number m of inequalities and bounds: up to about 8–10 stays practical (seconds); beyond
     that use :func:`lagrangekit.solve`. Float literals are read as the exact decimals they print
     as. A continuum of KKT points (such as the line x = −y for (x + y)²) is returned as one
@@ -1037,7 +1076,9 @@ def _solve_work(problem: Problem) -> Result:
         method="symbolic",
         point=point,
         multipliers=multipliers,
-        message=f"{len(candidates)} KKT point(s); the best is classified {first.classification!r}{ties}",
+        message=f"{len(candidates)} KKT point(s); the best is classified {first.classification!r}"
+        + (f", its system solved by {first.method}" if first.method else "")
+        + ties,
         nit=len(candidates),
         exact=exact,
         candidates=candidates,

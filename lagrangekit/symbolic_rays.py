@@ -23,6 +23,7 @@ import sympy as sp
 from sympy.polys.polyerrors import PolynomialError
 
 from .errors import LagrangekitError
+from .kkt import exact_sign, tidy_exact
 from .numeric_form import NumericForm
 from .problem import Constraint, Problem
 from .result import format_value
@@ -143,10 +144,13 @@ def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tup
     """A feasible ray x0 + t·d along which the minimize-form objective → −∞, proved exactly.
 
     Only polynomial problems, along the directions in {−1, 0, 1}^n (n <= 4) or the coordinate
-    axes; a ray is accepted only when every constraint holds for all large t.
+    axes; a ray is accepted only when every constraint holds for all large t. Each expression
+    along a direction is expanded in t once with x0 symbolic; a base's coefficients are then
+    exact numbers (``tidy_exact``), read from the highest power of t down to the first nonzero.
     """
     xs = problem.variables
-    exprs = [problem.minimize_objective, *(c.expr for c in _all_constraints(problem))]
+    constraints = _all_constraints(problem)
+    exprs = [problem.minimize_objective, *(c.expr for c in constraints)]
     if not all(e.is_polynomial(*xs) for e in exprs):
         return None
     n = len(xs)
@@ -154,18 +158,34 @@ def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tup
         dirs = [d for d in itertools.product((-1, 0, 1), repeat=n) if any(d)]
     else:
         dirs = [tuple(s * (k == i) for k in range(n)) for i in range(n) for s in (1, -1)]
-    for x0 in bases:
-        for d in dirs:
-            ray = {v: x0[i] + d[i] * _T for i, v in enumerate(xs)}
-            f_t = sp.Poly(sp.expand(problem.minimize_objective.xreplace(ray)), _T)
-            if f_t.degree() < 1 or f_t.LC() >= 0:
+    for d in dirs:
+        shift = {v: v + d[i] * _T for i, v in enumerate(xs)}
+        f_t = sp.Poly(sp.expand(problem.minimize_objective.xreplace(shift)), _T).all_coeffs()
+        along = [sp.Poly(sp.expand(c.expr.xreplace(shift)), _T).all_coeffs() for c in constraints]
+        for x0 in bases:
+            at = dict(zip(xs, x0))
+            if len(f_t) < 2 or _leading_sign(f_t[:-1], at) >= 0:  # f falls only through a power of t
                 continue
-            if all(
-                _holds_eventually(c, c.expr.xreplace(ray), toward_zero=False)
-                for c in _all_constraints(problem)
-            ):
+            if all(_eventually_holds(c.kind, coeffs, at) for c, coeffs in zip(constraints, along)):
                 return list(x0), d
     return None
+
+
+def _leading_sign(coefficients: Sequence[sp.Expr], at: dict) -> int:
+    """The sign of the first coefficient that is not exactly 0 at ``at`` (0 when all are)."""
+    for k in coefficients:
+        value = tidy_exact(k.xreplace(at))
+        if value != 0:
+            return exact_sign(value)
+    return 0
+
+
+def _eventually_holds(kind: str, coefficients: Sequence[sp.Expr], at: dict) -> bool:
+    """Whether a polynomial constraint in t holds for all large t: an equality vanishes
+    identically, an inequality's first nonzero coefficient is negative (or all are 0)."""
+    if kind == "eq":
+        return all(tidy_exact(k.xreplace(at)) == 0 for k in coefficients)
+    return _leading_sign(coefficients, at) <= 0
 
 
 def _exact_direction(problem: Problem, direction: np.ndarray) -> list[sp.Expr] | None:

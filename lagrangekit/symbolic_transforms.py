@@ -7,7 +7,8 @@ DESIGN.md's convention (minimize f, or −f for a maximize problem; L = f + Σ �
 - **objective** (:func:`objective_transform`): f = φ(t) with φ strictly increasing where the
   points live. The log of a positive product of powers, f = c·Π bₖ^eₖ → t = log c + Σ eₖ log bₖ
   (φ = exp), and a positive power of a nonnegative or any quantity,
-  f = c·q^a → t = q (φ(t) = c·t^a; the square of a norm, and scaling when a = 1). The feasible
+  f = c·q^a → t = q (φ(t) = c·t^a; the square of a norm, and scaling when a = 1), and an
+  exponential, f = c·exp(t) → t (φ = c·exp). The feasible
   set is unchanged and ∇f = φ′(t)∇t, so x* is a KKT point of the one exactly when it is of the
   other, with multipliers μ = φ′(t(x*))·μₜ; local minima and maxima correspond because φ keeps
   the order of objective values.
@@ -141,6 +142,7 @@ def objective_transform(problem: Problem) -> ObjectiveTransform | None:
       positive symbols (a minimum of a product over variables >= 0 sits at f = 0, where log is
       undefined). Points where some bₖ = 0 are not KKT points of log f; for a maximize problem
       they have f = 0, the least value, and are never maximizers unless f = 0 everywhere.
+    - exponential: f = c·exp(t) (c > 0) is replaced by t.
     - power: f = c·q^a (c > 0, a > 0 a number, not 1 when c = 1) with q a nonnegative quadratic
       (the square of a norm), or a = 1 (scaling), is replaced by q.
     """
@@ -169,6 +171,17 @@ def objective_transform(problem: Problem) -> ObjectiveTransform | None:
                 ),
             )
     coeff, rest = f.as_independent(*variables, as_Add=False)
+    if isinstance(rest, sp.exp) and coeff.is_positive:
+        t = rest.args[0]
+        return ObjectiveTransform(
+            problem=_with_objective(problem, t),
+            factor=f,
+            description=(
+                f"exponential of the objective: f = {sp.sstr(f)} = c·exp(t) with c > 0 is strictly "
+                f"increasing in t = {sp.sstr(t)}, which has the same KKT points; ∇f = f·∇t, so the "
+                "multipliers are f(x*) times those of t"
+            ),
+        )
     base, exponent = rest.as_base_exp()
     if not (coeff.is_positive and exponent.is_number and exponent.is_positive and exponent.is_rational):
         return None
