@@ -61,7 +61,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     scikit-learn's objective, where ℓ is the negative log-likelihood of the observed class:
     for K = 2 the Bernoulli NLL (binary cross-entropy) of ``classes_[1]`` with one row W of shape
     (1, p); for K >= 3 the categorical NLL (softmax cross-entropy) with one row per class,
-    ``coef_`` of shape (K, p). The intercepts are not penalized. Divided by Σsᵢ this is the mean
+    ``coef_`` of shape (K, p). The intercepts are not penalized (except by ``solver="liblinear"``,
+    as scikit-learn's: see ``intercept_scaling``). Divided by Σsᵢ this is the mean
     cross-entropy plus α·penalty with **α = 1/(C·Σsᵢ)**; ``C=np.inf`` fits without a penalty
     (the maximum likelihood estimate, with :meth:`mle_result`).
 
@@ -85,9 +86,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     tol : float, default 1e-4
         Stopping tolerance, on the solver's own measure (see ``solver``).
     fit_intercept : bool, default True
-    intercept_scaling : float, default 1
-        Accepted for compatibility; the intercept is never penalized here (liblinear's
-        penalizes a scaled intercept column), so it has no effect.
+    intercept_scaling : float > 0, default 1
+        ``solver="liblinear"`` only, with scikit-learn's meaning: the intercept is the
+        coefficient of a synthetic feature column of this constant value, penalized like the
+        others, and ``intercept_ = intercept_scaling · w_{p+1}``. The fit, ``objective_`` and
+        :meth:`kkt` are then those of [X | intercept_scaling] without an intercept, so
+        ``solver="liblinear"`` gives scikit-learn's liblinear model (a larger value weakens
+        the penalty on the intercept). No effect with the other solvers, whose intercept is
+        unpenalized.
     class_weight : dict, "balanced" or None
         Multiplies the sample weights, as in scikit-learn (``sklearn.utils.compute_class_weight``).
     random_state : int, RandomState or None
@@ -104,8 +110,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         - ``"liblinear"``: binary only, as liblinear. Proximal Newton whose quadratic models
           are solved by coordinate descent with soft-thresholding, coordinates in a random
           order each sweep (the newGLMNET algorithm of liblinear's L1 solver) for L1 and L2;
-          stops when the minimum-norm subgradient has ∞-norm <= tol. Not liblinear itself: the
-          intercept is not penalized, and ``coef_`` is float64 as liblinear's.
+          stops when the minimum-norm subgradient has ∞-norm <= tol. As liblinear, the intercept
+          is penalized (see ``intercept_scaling``) and ``coef_`` is float64.
         - ``"sag"`` / ``"saga"``: stochastic average gradient (SAGA with the proximal L1
           step); stop when an epoch moves no coefficient by more than tol times the largest.
 
@@ -208,14 +214,28 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError("sample_weight (times class_weight) must have at least one positive entry")
         return sw
 
-    def _loss(self, X: Any, encoded: np.ndarray, sw: np.ndarray) -> LogisticLoss:
+    def _intercept_column(self, solver: str) -> float | None:
+        """liblinear's synthetic feature: the value ``intercept_scaling`` of the penalized column
+        that carries the intercept (b = intercept_scaling·w_{p+1}); None for the other solvers."""
+        return float(self.intercept_scaling) if solver == "liblinear" and self.fit_intercept else None
+
+    def _loss(self, X: Any, encoded: np.ndarray, sw: np.ndarray, solver: str) -> LogisticLoss:
+        """The datafit; for liblinear with an intercept, on [X | intercept_scaling] without one."""
         X = X.astype(np.float64, copy=False)
+        column = self._intercept_column(solver)
         if sparse.issparse(X):
             X = sparse.csr_matrix(X)
             check_squares_representable(X.data)
+            if column is not None:
+                X = sparse.hstack([X, np.full((X.shape[0], 1), column)], format="csr")
         else:
             check_squares_representable(X)
-        return LogisticLoss(X, encoded, len(self.classes_), sw / sw.sum(), bool(self.fit_intercept))
+            if column is not None:
+                X = np.column_stack([X, np.full(X.shape[0], column)])
+        if column is not None:
+            check_squares_representable(np.array([column]))
+        fit_intercept = bool(self.fit_intercept) and column is None
+        return LogisticLoss(X, encoded, len(self.classes_), sw / sw.sum(), fit_intercept)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
         """Minimize the objective of the class docstring on (X, y); returns ``self``.
@@ -237,17 +257,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 "Either use another solver or wrap the estimator in a OneVsRestClassifier to keep "
                 "applying a one-versus-rest scheme."
             )
-        previous = self._warm_start_theta(classes, X.shape[1])
+        previous = self._warm_start_theta(classes, X.shape[1], solver)
         self.classes_ = classes
         sw = self._weights(X, encoded, y, sample_weight)
-        loss = self._loss(X, encoded, sw)
+        loss = self._loss(X, encoded, sw, solver)
         alpha = choice.strength(float(sw.sum()))
         objective = PenalizedLogistic(loss, ElasticNetPenalty(alpha, choice.l1_ratio))
         check_roles("kkt", loss, objective.penalty)
         theta0 = previous if previous is not None else np.zeros(loss.size)
         theta, n_iter, converged = self._run(solver, objective, theta0)
         theta = self._symmetric(theta, loss, alpha)
-        self._set_coefficients(theta, loss, np.float64 if solver == "liblinear" else X.dtype)
+        self._set_coefficients(theta, loss, solver, np.float64 if solver == "liblinear" else X.dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.solver_ = solver
         self.objective_ = objective.value(theta)
@@ -275,7 +295,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             self.message_ += f"; this penalized fit (C={self.C:g}) is finite"
         return self
 
-    def _warm_start_theta(self, classes: np.ndarray, n_features: int) -> np.ndarray | None:
+    def _warm_start_theta(self, classes: np.ndarray, n_features: int, solver: str) -> np.ndarray | None:
         if not self.warm_start or not hasattr(self, "coef_"):
             return None
         rows = 1 if classes.size == 2 else classes.size
@@ -284,10 +304,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"warm_start: the previous coef_ has shape {self.coef_.shape}, but this fit needs "
                 f"({rows}, {n_features}); set warm_start=False or refit on data of the same shape"
             )
-        W = np.asarray(self.coef_.toarray() if sparse.issparse(self.coef_) else self.coef_, dtype=np.float64)
-        if self.fit_intercept:
-            W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
-        return W.ravel()
+        return self._theta(solver)
 
     def _run(self, solver: str, objective: PenalizedLogistic, theta0: np.ndarray) -> tuple:
         max_iter, tol = int(self.max_iter), float(self.tol)
@@ -318,16 +335,22 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         T[:, free] -= T[:, free].mean(axis=0)
         return T.ravel()
 
-    def _set_coefficients(self, theta: np.ndarray, loss: LogisticLoss, dtype: np.dtype) -> None:
+    def _set_coefficients(self, theta: np.ndarray, loss: LogisticLoss, solver: str, dtype: np.dtype) -> None:
         W, b = loss.split(theta)
+        column = self._intercept_column(solver)
+        if column is not None:  # liblinear: the last coefficient times intercept_scaling
+            W, b = W[:, :-1], column * W[:, -1]
         self.coef_ = np.array(W, dtype=dtype)
         self.intercept_ = np.array(b if self.fit_intercept else np.zeros(loss.n_rows), dtype=dtype)
 
-    def _theta(self) -> np.ndarray:
+    def _theta(self, solver: str) -> np.ndarray:
+        """The fitted (coef_, intercept_) as the flat θ of the solver's datafit (see :meth:`_loss`)."""
         W = self.coef_.toarray() if sparse.issparse(self.coef_) else self.coef_
         W = np.asarray(W, dtype=np.float64)
         if self.fit_intercept:
-            W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
+            b = np.asarray(self.intercept_, dtype=np.float64)
+            column = self._intercept_column(solver)
+            W = np.column_stack([W, b if column is None else b / column])
         return W.ravel()
 
     def _report(self, objective: PenalizedLogistic, theta: np.ndarray) -> KKTReport:
@@ -358,7 +381,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         keep = loss.weights > 0
         A = loss.X[keep]
         A = A.toarray() if sparse.issparse(A) else np.asarray(A)
-        A = np.column_stack([A, np.ones(A.shape[0])]) if self.fit_intercept else A
+        A = np.column_stack([A, np.ones(A.shape[0])]) if loss.fit_intercept else A
         P = loss.probabilities(loss.logits(theta))[keep]
         P = np.column_stack([1 - P[:, 0], P[:, 0]]) if loss.n_rows == 1 else P
         self.separation_ = separation_by_class(A, loss.labels[keep], self.classes_, P, loss.weights[keep])
@@ -415,7 +438,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     ) -> tuple[PenalizedLogistic, np.ndarray]:
         """The fitted model's objective on (X, y) and the weights sᵢ (the estimator is not modified)."""
         check_is_fitted(self)
-        _, choice = self._settings()
+        solver, choice = self._settings()
         probe = copy.copy(self)
         X, y = validate_data(probe, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
         if probe.n_features_in_ != self.n_features_in_:
@@ -429,7 +452,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             )
         encoded = np.searchsorted(self.classes_, y)
         sw = self._weights(X, encoded, y, sample_weight)
-        loss = self._loss(X, encoded, sw)
+        loss = self._loss(X, encoded, sw, solver)
         penalty = ElasticNetPenalty(choice.strength(float(sw.sum())), choice.l1_ratio)
         return PenalizedLogistic(loss, penalty), sw
 
@@ -442,7 +465,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         10·``tol`` (the solvers stop on their own measures).
         """
         objective, _ = self._objective_on(X, y, sample_weight)
-        return self._report(objective, self._theta())
+        return self._report(objective, self._theta(self.solver))
 
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[Any, Any, Any, None]:
         """The mean objective as a cvxpy problem, for :func:`fit_cvxpy` (variables shaped like the fit's)."""
@@ -450,17 +473,20 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         objective, _ = self._objective_on(X, y, sample_weight)
         loss, penalty = objective.loss, objective.penalty
-        m, p = loss.n_rows, loss.n_features
+        m, p = loss.n_rows, self.n_features_in_
         coef = cp.Variable((m, p), name="coef")
         intercept = cp.Variable(m, name="intercept") if self.fit_intercept else None
-        Z = loss.X @ coef.T + (cp.reshape(intercept, (1, m), order="C") if intercept is not None else 0)
+        shift = cp.reshape(intercept, (1, m), order="C") if intercept is not None else 0
+        Z = loss.X[:, :p] @ coef.T + shift
+        column = self._intercept_column(self.solver)  # liblinear's penalized intercept column
+        penalized = coef if column is None else cp.hstack([coef, shift.T / column])
         if m == 1:
             t = (loss.labels == 1).astype(float)
             nll = loss.weights @ (cp.logistic(Z[:, 0]) - cp.multiply(t, Z[:, 0]))
         else:
             onehot = (loss.labels[:, None] == np.arange(m)).astype(float)
             nll = loss.weights @ (cp.log_sum_exp(Z, axis=1) - cp.sum(cp.multiply(onehot, Z), axis=1))
-        obj = nll + penalty.l1 * cp.sum(cp.abs(coef)) + 0.5 * penalty.l2 * cp.sum_squares(coef)
+        obj = nll + penalty.l1 * cp.sum(cp.abs(penalized)) + 0.5 * penalty.l2 * cp.sum_squares(penalized)
         return cp.Problem(cp.Minimize(obj)), coef, intercept, None
 
     def mle_result(self, X: Any, y: Any, sample_weight: Any = None) -> MLEResult:
@@ -478,7 +504,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError("mle_result() needs an unpenalized fit: use C=np.inf")
         if self.separable_:
             raise ValueError(f"no MLE to report: {self.separation_.message}")
-        theta = self._theta()
+        theta = self._theta(self.solver)
         report = self._report(objective, theta)
         Xd = loss.X.toarray() if sparse.issparse(loss.X) else loss.X
         A = np.column_stack([np.ones(Xd.shape[0]), Xd]) if self.fit_intercept else Xd
