@@ -131,6 +131,29 @@ def test_liblinear_is_sklearns_liblinear_with_its_penalized_intercept(intercept_
     np.testing.assert_allclose(ours.intercept_, intercept_scaling * plain.coef_[:, -1], atol=1e-9)
 
 
+def test_liblinear_shrinking_on_sparse_l1_gives_sklearns_liblinear_and_the_intercept_column():
+    # most coefficients stay at zero, so shrinking drops them from the working set: same model
+    import scipy.sparse as sparse
+
+    from lagrangekit.linear_model.logistic import _with_constant_column
+
+    rng = np.random.default_rng(5)
+    X = sparse.random(400, 1500, density=0.01, format="csr", random_state=rng, data_rvs=rng.standard_normal)
+    w = np.zeros(1500)
+    w[:20] = 3 * rng.normal(size=20)
+    y = (np.asarray(X @ w).ravel() + rng.logistic(size=400) > 0).astype(int)
+    sk = SkLogisticRegression(C=0.5, l1_ratio=1, solver="liblinear", tol=1e-12, max_iter=10000).fit(X, y)
+    ours = LogisticRegression(C=0.5, l1_ratio=1, solver="liblinear", tol=1e-12, random_state=3).fit(X, y)
+    assert 0 < np.count_nonzero(sk.coef_) < 300
+    np.testing.assert_array_equal(ours.coef_ != 0, sk.coef_ != 0)
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-6)
+    assert ours.certified_
+    augmented = _with_constant_column(X, 2.5)
+    reference = sparse.hstack([X, np.full((400, 1), 2.5)], format="csr")
+    assert augmented.shape == reference.shape and (augmented != reference).nnz == 0
+
+
 def test_class_weight_matches_sklearn_and_equals_sample_weight():
     X, y = _data(80, 3, seed=9)
     cw = {0: 0.3, 1: 2.0}

@@ -163,6 +163,11 @@ class LogisticLoss:
         certificate are then at a point the solver has just evaluated, without another pass."""
         return [None, 0.0, None]
 
+    def record(self, theta: np.ndarray, value: float, grad: np.ndarray) -> None:
+        """Take (f(θ), ∇f(θ)) computed by a solver's own kernel as the last evaluation (the
+        solver's pass over X at its final θ then serves ``objective_`` and the certificate)."""
+        self._last[:] = [np.array(theta, dtype=np.float64), float(value), np.array(grad, dtype=np.float64)]
+
     def _fused(self, theta: np.ndarray, want_grad: bool) -> tuple[float, np.ndarray]:
         theta = np.asarray(theta, dtype=np.float64)
         last = self._last

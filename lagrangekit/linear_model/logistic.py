@@ -50,6 +50,20 @@ _NOT_CONVERGED = {
 }
 
 
+def _with_constant_column(X: sparse.csr_matrix, value: float) -> sparse.csr_matrix:
+    """[X | value] in CSR, the new entry last in each row (one copy of the arrays, no COO detour)."""
+    n, p = X.shape
+    indptr = X.indptr.astype(np.int64) + np.arange(n + 1)
+    last = indptr[1:] - 1
+    old = np.ones(X.nnz + n, dtype=bool)
+    old[last] = False
+    data = np.empty(X.nnz + n)
+    indices = np.empty(X.nnz + n, dtype=np.int64 if p + 1 > np.iinfo(np.int32).max else np.int32)
+    data[old], indices[old] = X.data, X.indices
+    data[last], indices[last] = value, p
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, p + 1))
+
+
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     """Logistic regression, binary or multinomial (softmax), as scikit-learn 1.9's ``LogisticRegression``.
 
@@ -107,11 +121,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
           ‖∇F‖∞ <= tol.
         - ``"newton-cholesky"``: Newton with the Hessian (size m(p + 1)) factored by Cholesky;
           ‖∇F‖∞ <= tol.
-        - ``"liblinear"``: binary only, as liblinear. Proximal Newton whose quadratic models
-          are solved by coordinate descent with soft-thresholding, coordinates in a random
-          order each sweep (the newGLMNET algorithm of liblinear's L1 solver) for L1 and L2;
-          stops when the minimum-norm subgradient has ∞-norm <= tol. As liblinear, the intercept
-          is penalized (see ``intercept_scaling``) and ``coef_`` is float64.
+        - ``"liblinear"``: binary only, as liblinear. newGLMNET, the algorithm of liblinear's
+          L1 solver, for L1 and L2: proximal Newton whose quadratic models are solved by
+          coordinate descent with soft-thresholding over a shrunk working set, coordinates in
+          a random order; stops, as liblinear, when the 1-norm of the minimum-norm subgradient
+          is <= tol·min(#class 0, #class 1)/n times its 1-norm at the start. As liblinear, the
+          intercept is penalized (see ``intercept_scaling``) and ``coef_`` is float64.
         - ``"sag"`` / ``"saga"``: stochastic average gradient (SAGA with the proximal L1
           step); stop when an epoch moves no coefficient by more than tol times the largest.
 
@@ -227,7 +242,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             X = sparse.csr_matrix(X)
             check_squares_representable(X.data)
             if column is not None:
-                X = sparse.hstack([X, np.full((X.shape[0], 1), column)], format="csr")
+                X = _with_constant_column(X, column)
         else:
             check_squares_representable(X)
             if column is not None:
