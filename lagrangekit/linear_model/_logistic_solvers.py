@@ -108,14 +108,18 @@ class PenalizedLogistic:
 
 
 # ---------------------------------------------------------------------- L-BFGS
-def lbfgs(objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float) -> Fit:
-    """scipy L-BFGS-B on the smooth objective (gtol = tol, ftol = 64·eps, maxls = 50)."""
+def lbfgs(
+    objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float, callback=None
+) -> Fit:
+    """scipy L-BFGS-B on the smooth objective (gtol = tol, ftol = 64·eps, maxls = 50);
+    ``callback(θ)`` after each iteration (scipy's)."""
     res = sopt.minimize(
         objective.smooth,
         theta0,
         method="L-BFGS-B",
         jac=True,
         options={"maxiter": max_iter, "maxls": 50, "gtol": tol, "ftol": 64 * np.finfo(float).eps},
+        callback=callback,
     )
     return np.asarray(res.x), int(res.nit), bool(res.status == 0)
 

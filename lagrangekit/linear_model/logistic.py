@@ -19,6 +19,7 @@ from ..likelihood.information import SingularInformationWarning, invert_informat
 from ..likelihood.mle import MLEResult
 from ..likelihood.separation import PerfectSeparationWarning
 from ..result import KKTReport
+from ._logistic_callbacks import LbfgsCallbackSupport, LbfgsIterations, fit_task, with_callbacks
 from ._logistic_loss import LogisticLoss
 from ._logistic_mle import multinomial_mle, separation_by_class
 from ._logistic_params import PenaltyChoice, check_parameters, check_solver, resolve_penalty
@@ -64,7 +65,7 @@ def _with_constant_column(X: sparse.csr_matrix, value: float) -> sparse.csr_matr
     return sparse.csr_matrix((data, indices, indptr), shape=(n, p + 1))
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
     """Logistic regression, binary or multinomial (softmax), as scikit-learn 1.9's ``LogisticRegression``.
 
     With K classes (``classes_``, any sortable labels), sample weights sᵢ (``sample_weight``
@@ -252,13 +253,22 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         fit_intercept = bool(self.fit_intercept) and column is None
         return LogisticLoss(X, encoded, len(self.classes_), sw / sw.sum(), fit_intercept)
 
+    @with_callbacks
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
         """Minimize the objective of the class docstring on (X, y); returns ``self``.
 
         X may be dense or scipy.sparse; y any labels; sample_weight non-negative frequency weights.
+        Callbacks set by ``set_callbacks`` (scikit-learn >= 1.9) are called as scikit-learn's:
+        a ``fit`` task and, with ``solver="lbfgs"``, one subtask per iteration.
         """
         solver, choice = self._settings()
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        with fit_task(self, X, y, sample_weight, max(int(self.max_iter), 1) + 1) as context:
+            return self._fit(X, y, sample_weight, solver, choice, context)
+
+    def _fit(
+        self, X: Any, y: np.ndarray, sample_weight: Any, solver: str, choice: PenaltyChoice, context: Any
+    ) -> LogisticRegression:
         check_classification_targets(y)
         classes, encoded = np.unique(y, return_inverse=True)
         if classes.size < 2:
@@ -280,9 +290,18 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         objective = PenalizedLogistic(loss, ElasticNetPenalty(alpha, choice.l1_ratio))
         check_roles("kkt", loss, objective.penalty)
         theta0 = previous if previous is not None else np.zeros(loss.size)
-        theta, n_iter, converged = self._run(solver, objective, theta0)
+        dtype = np.float64 if solver == "liblinear" else X.dtype
+
+        def attributes(theta: np.ndarray) -> dict:
+            coef, intercept = self._coefficients(self._symmetric(theta, loss, alpha), loss, solver, dtype)
+            return {"coef_": coef, "intercept_": intercept}
+
+        iterations = None
+        if solver == "lbfgs" and context is not None and hasattr(self, "_skl_callbacks"):
+            iterations = LbfgsIterations(context, self, X, y, sample_weight, theta0, attributes)
+        theta, n_iter, converged = self._run(solver, objective, theta0, iterations)
         theta = self._symmetric(theta, loss, alpha)
-        self._set_coefficients(theta, loss, solver, np.float64 if solver == "liblinear" else X.dtype)
+        self.coef_, self.intercept_ = self._coefficients(theta, loss, solver, dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.solver_ = solver
         self.objective_ = objective.value(theta)
@@ -292,7 +311,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"{_NOT_CONVERGED[solver].format(n_iter=n_iter)} LogisticRegression ({solver}) did not reach "
                 f"tol={self.tol:g} in {n_iter} iterations: increase max_iter (or scale the data)",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=4,  # the caller of fit (through with_callbacks)
             )
         self._check_separation(loss, theta, choice.kind is None or alpha == 0)
         report = self._report(objective, theta)
@@ -321,9 +340,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             )
         return self._theta(solver)
 
-    def _run(self, solver: str, objective: PenalizedLogistic, theta0: np.ndarray) -> tuple:
+    def _run(
+        self, solver: str, objective: PenalizedLogistic, theta0: np.ndarray, iterations: Any = None
+    ) -> tuple:
         max_iter, tol = int(self.max_iter), float(self.tol)
         if max_iter == 0:
+            if iterations is not None:
+                iterations.close()
             return theta0, 0, False
         if solver in ("sag", "saga"):
             rng = check_random_state(self.random_state)
@@ -333,11 +356,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if solver == "liblinear":
             rng = check_random_state(self.random_state)
             return coordinate_descent(objective, theta0, max_iter, tol, rng=rng)
-        run = {
-            "lbfgs": lbfgs,
-            "newton-cg": newton_cg,
-            "newton-cholesky": newton_cholesky,
-        }[solver]
+        if solver == "lbfgs":
+            fit = lbfgs(objective, theta0, max_iter, tol, callback=iterations)
+            if iterations is not None:
+                iterations.close()
+            return fit
+        run = {"newton-cg": newton_cg, "newton-cholesky": newton_cholesky}[solver]
         return run(objective, theta0, max_iter, tol)
 
     @staticmethod
@@ -350,13 +374,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         T[:, free] -= T[:, free].mean(axis=0)
         return T.ravel()
 
-    def _set_coefficients(self, theta: np.ndarray, loss: LogisticLoss, solver: str, dtype: np.dtype) -> None:
+    def _coefficients(
+        self, theta: np.ndarray, loss: LogisticLoss, solver: str, dtype: np.dtype
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(coef_, intercept_) of θ."""
         W, b = loss.split(theta)
         column = self._intercept_column(solver)
         if column is not None:  # liblinear: the last coefficient times intercept_scaling
             W, b = W[:, :-1], column * W[:, -1]
-        self.coef_ = np.array(W, dtype=dtype)
-        self.intercept_ = np.array(b if self.fit_intercept else np.zeros(loss.n_rows), dtype=dtype)
+        b = b if self.fit_intercept else np.zeros(loss.n_rows)
+        return np.array(W, dtype=dtype), np.array(b, dtype=dtype)
 
     def _theta(self, solver: str) -> np.ndarray:
         """The fitted (coef_, intercept_) as the flat θ of the solver's datafit (see :meth:`_loss`)."""
@@ -403,7 +430,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.separable_ = self.separation_.separable
         if self.separable_ and unpenalized:
             warnings.warn(
-                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=3
+                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=5
             )
             self.converged_ = False  # there is no minimizer to converge to
 
