@@ -354,6 +354,9 @@ def test_overlapping_classes_are_not_flagged():
         ({"max_iter": -1}, np.zeros((2, 1)), [0, 1], "'max_iter' parameter"),
         ({"alpha": -1.0}, np.zeros((2, 1)), [0, 1], "alpha must be"),
         ({"alpha": 0.1, "C": 2.0}, np.zeros((2, 1)), [0, 1], "either C or the deprecated alpha"),
+        ({"intercept_scaling": np.inf}, np.zeros((2, 1)), [0, 1], "'intercept_scaling' parameter"),
+        ({"intercept_scaling": 0.0}, np.zeros((2, 1)), [0, 1], "'intercept_scaling' parameter"),
+        ({"intercept_scaling": 1e200, "solver": "liblinear"}, np.ones((2, 1)), [0, 1], "its square"),
     ],
 )
 def test_bad_input(kwargs, X, y, match):

@@ -248,8 +248,11 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
             check_squares_representable(X)
             if column is not None:
                 X = np.column_stack([X, np.full(X.shape[0], column)])
-        if column is not None:
-            check_squares_representable(np.array([column]))
+        if column is not None and not np.isfinite(column * column):
+            raise ValueError(
+                f"intercept_scaling={column!r} is so large that its square overflows float64: liblinear "
+                "penalizes a column of that value; use a value near the scale of X's columns"
+            )
         fit_intercept = bool(self.fit_intercept) and column is None
         return LogisticLoss(X, encoded, len(self.classes_), sw / sw.sum(), fit_intercept)
 
