@@ -6,7 +6,7 @@ Each outer step:
 
 1. one pass over the CSC columns gives f, ∇f and the curvature Dᵢ = ωᵢσᵢ(1 − σᵢ) (z from the
    nonzero coefficients only);
-2. the stop: the minimum-norm subgradient has 1-norm <= tol·min(#pos, #neg)/n times its
+2. the stop: the minimum-norm subgradient has 1-norm <= tol·max(min(#pos, #neg), 1)/n times its
    1-norm at the start, liblinear's rule;
 3. **shrinking**: a coefficient at zero whose gradient lies inside the subdifferential by more
    than the previous step's largest violation divided by n (liblinear's margin) stays out of
@@ -154,7 +154,7 @@ def coordinate_descent(
     theta = np.array(theta0, dtype=np.float64)
     z, grad, D = np.empty(n), np.empty(p), np.empty(n)
     positive = int(np.count_nonzero(target[weights > 0]))
-    share = min(positive, int(np.count_nonzero(weights > 0)) - positive) / n
+    share = max(min(positive, int(np.count_nonzero(weights > 0)) - positive), 1) / n  # liblinear's
     first = None
     for it in range(max_iter + 1):
         f = _newton_state(indptr, indices, data, theta, target, weights, z, grad, D)

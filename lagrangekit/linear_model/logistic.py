@@ -126,7 +126,7 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
           L1 solver, for L1 and L2: proximal Newton whose quadratic models are solved by
           coordinate descent with soft-thresholding over a shrunk working set, coordinates in
           a random order; stops, as liblinear, when the 1-norm of the minimum-norm subgradient
-          is <= tol·min(#class 0, #class 1)/n times its 1-norm at the start. As liblinear, the
+          is <= tol·max(min(#class 0, #class 1), 1)/n times its 1-norm at the start. As liblinear, the
           intercept is penalized (see ``intercept_scaling``) and ``coef_`` is float64.
         - ``"sag"`` / ``"saga"``: stochastic average gradient (SAGA with the proximal L1
           step); stop when an epoch moves no coefficient by more than tol times the largest.
