@@ -20,14 +20,11 @@ Each outer step:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
 from numba import njit
-
-if TYPE_CHECKING:
-    from ._logistic_solvers import PenalizedLogistic
 
 __all__ = ["coordinate_descent"]
 
@@ -138,9 +135,10 @@ def _cd_quadratic(
 
 
 def coordinate_descent(
-    objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float, *, rng: np.random.RandomState
+    objective: Any, theta0: np.ndarray, max_iter: int, tol: float, *, rng: np.random.RandomState
 ) -> tuple[np.ndarray, int, bool]:
-    """newGLMNET on the binary objective without a separate intercept (module docstring);
+    """newGLMNET on ``objective`` (a :class:`._logistic_solvers.PenalizedLogistic`: the binary
+    datafit without a separate intercept and the elastic-net penalty; module docstring);
     returns (θ, iterations, converged)."""
     loss, penalty = objective.loss, objective.penalty
     if loss.n_rows != 1 or loss.fit_intercept:
