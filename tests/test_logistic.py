@@ -84,8 +84,10 @@ def test_sample_weights_are_frequency_weights_like_statsmodels_glm():
 
 @pytest.mark.parametrize("solver", ["lbfgs", *NEWTON, "sag", "saga"])
 def test_l2_matches_sklearn_newton_cholesky_to_1e5(solver):
+    # liblinear penalizes its intercept column, in sklearn's and here: compared with sklearn's liblinear
     X, y = _data(100, 3, seed=1)
-    sk = SkLogisticRegression(C=0.5, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
+    reference = "liblinear" if solver == "liblinear" else "newton-cholesky"
+    sk = SkLogisticRegression(C=0.5, solver=reference, tol=1e-12, max_iter=1000).fit(X, y)
     ours = LogisticRegression(C=0.5, solver=solver, tol=1e-10, max_iter=100000, random_state=0).fit(X, y)
     np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-5)
     np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-5)
@@ -94,7 +96,7 @@ def test_l2_matches_sklearn_newton_cholesky_to_1e5(solver):
     assert ours.coef_.shape == (1, 3) and ours.intercept_.shape == (1,) and ours.n_iter_.shape == (1,)
 
 
-@pytest.mark.parametrize(("solver", "l1_ratio"), [("liblinear", 1.0), ("saga", 1.0), ("saga", 0.5)])
+@pytest.mark.parametrize(("solver", "l1_ratio"), [("saga", 1.0), ("saga", 0.5)])
 def test_l1_and_elastic_net_match_sklearn_saga_to_1e5(solver, l1_ratio):
     X, y = _data(100, 5, seed=12)
     options = dict(C=0.3, l1_ratio=l1_ratio, max_iter=200000, random_state=0)
@@ -103,6 +105,53 @@ def test_l1_and_elastic_net_match_sklearn_saga_to_1e5(solver, l1_ratio):
     np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-5)
     np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-5)
     assert ours.kkt(X, y).ok
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+@pytest.mark.parametrize("l1_ratio", [0.0, 1.0])
+@pytest.mark.parametrize("intercept_scaling", [1.0, 5.0, 0.3])
+def test_liblinear_is_sklearns_liblinear_with_its_penalized_intercept(intercept_scaling, l1_ratio, sparse_X):
+    # sklearn's liblinear fits [X | intercept_scaling] with every coefficient penalized
+    import scipy.sparse as sparse
+
+    X, y = _data(100, 5, seed=21)
+    y = (X @ np.linspace(1.0, -1.0, 5) + 0.8 > np.random.default_rng(21).logistic(size=100)).astype(int)
+    Xf = sparse.csr_matrix(X) if sparse_X else X
+    options = dict(C=0.3, l1_ratio=l1_ratio, solver="liblinear", intercept_scaling=intercept_scaling)
+    sk = SkLogisticRegression(tol=1e-12, max_iter=100000, **options).fit(Xf, y)
+    ours = LogisticRegression(tol=1e-11, random_state=0, **options).fit(Xf, y)
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-6)
+    assert ours.certified_ and ours.kkt(Xf, y).ok
+    # the same model as an explicit synthetic column with no separate intercept
+    augmented = np.column_stack([X, np.full(100, intercept_scaling)])
+    plain = LogisticRegression(tol=1e-11, random_state=0, **{**options, "fit_intercept": False})
+    plain.fit(augmented, y)
+    np.testing.assert_allclose(ours.coef_, plain.coef_[:, :-1], atol=1e-9)
+    np.testing.assert_allclose(ours.intercept_, intercept_scaling * plain.coef_[:, -1], atol=1e-9)
+
+
+def test_liblinear_shrinking_on_sparse_l1_gives_sklearns_liblinear_and_the_intercept_column():
+    # most coefficients stay at zero, so shrinking drops them from the working set: same model
+    import scipy.sparse as sparse
+
+    from lagrangekit.linear_model.logistic import _with_constant_column
+
+    rng = np.random.default_rng(5)
+    X = sparse.random(400, 1500, density=0.01, format="csr", random_state=rng, data_rvs=rng.standard_normal)
+    w = np.zeros(1500)
+    w[:20] = 3 * rng.normal(size=20)
+    y = (np.asarray(X @ w).ravel() + rng.logistic(size=400) > 0).astype(int)
+    sk = SkLogisticRegression(C=0.5, l1_ratio=1, solver="liblinear", tol=1e-12, max_iter=10000).fit(X, y)
+    ours = LogisticRegression(C=0.5, l1_ratio=1, solver="liblinear", tol=1e-12, random_state=3).fit(X, y)
+    assert 0 < np.count_nonzero(sk.coef_) < 300
+    np.testing.assert_array_equal(ours.coef_ != 0, sk.coef_ != 0)
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-6)
+    assert ours.certified_
+    augmented = _with_constant_column(X, 2.5)
+    reference = sparse.hstack([X, np.full((400, 1), 2.5)], format="csr")
+    assert augmented.shape == reference.shape and (augmented != reference).nnz == 0
 
 
 def test_class_weight_matches_sklearn_and_equals_sample_weight():
@@ -196,7 +245,13 @@ def test_solver_consistency_and_kkt(C):
     options = dict(C=C, tol=1e-10, max_iter=100000, random_state=0)
     fits = {s: LogisticRegression(solver=s, **options).fit(X, y) for s in solvers}
     for solver, model in fits.items():
-        np.testing.assert_allclose(model.coef_, fits["newton-cholesky"].coef_, atol=1e-6, err_msg=solver)
+        if solver != "liblinear":
+            np.testing.assert_allclose(model.coef_, fits["newton-cholesky"].coef_, atol=1e-6, err_msg=solver)
+    if C < np.inf:  # liblinear penalizes its intercept column: newton-cholesky on [X | 1] without intercept
+        plain = LogisticRegression(solver="newton-cholesky", fit_intercept=False, **options)
+        plain.fit(np.column_stack([X, np.ones(len(X))]), y)
+        np.testing.assert_allclose(fits["liblinear"].coef_, plain.coef_[:, :-1], atol=1e-6)
+        np.testing.assert_allclose(fits["liblinear"].intercept_, plain.coef_[:, -1], atol=1e-6)
     for solver in NEWTON if C < np.inf else NEWTON[:2]:
         assert fits[solver].converged_ and fits[solver].certified_, solver
         assert fits[solver].kkt(X, y).ok
@@ -220,8 +275,11 @@ def test_gradient_is_Xt_p_minus_t_over_n():
 def test_l1_gives_exact_zeros_and_liblinear_saga_agree_with_kkt():
     X, y = _data(120, 6, seed=11)
     X[:, 4:] *= 0.01  # weak features
-    cd = LogisticRegression(C=0.15, l1_ratio=1, solver="liblinear", tol=1e-10).fit(X, y)
-    saga = LogisticRegression(C=0.15, l1_ratio=1, solver="saga", tol=1e-12, max_iter=100000, random_state=0)
+    # without an intercept: liblinear's column of ones would be penalized, saga's intercept is not
+    cd = LogisticRegression(C=0.15, l1_ratio=1, solver="liblinear", tol=1e-10, fit_intercept=False).fit(X, y)
+    saga = LogisticRegression(
+        C=0.15, l1_ratio=1, solver="saga", tol=1e-12, max_iter=100000, random_state=0, fit_intercept=False
+    )
     saga.fit(X, y)
     assert np.any(cd.coef_ == 0)
     np.testing.assert_array_equal(cd.coef_ == 0, saga.coef_ == 0)
@@ -296,6 +354,9 @@ def test_overlapping_classes_are_not_flagged():
         ({"max_iter": -1}, np.zeros((2, 1)), [0, 1], "'max_iter' parameter"),
         ({"alpha": -1.0}, np.zeros((2, 1)), [0, 1], "alpha must be"),
         ({"alpha": 0.1, "C": 2.0}, np.zeros((2, 1)), [0, 1], "either C or the deprecated alpha"),
+        ({"intercept_scaling": np.inf}, np.zeros((2, 1)), [0, 1], "'intercept_scaling' parameter"),
+        ({"intercept_scaling": 0.0}, np.zeros((2, 1)), [0, 1], "'intercept_scaling' parameter"),
+        ({"intercept_scaling": 1e200, "solver": "liblinear"}, np.ones((2, 1)), [0, 1], "its square"),
     ],
 )
 def test_bad_input(kwargs, X, y, match):

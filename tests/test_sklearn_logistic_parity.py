@@ -19,8 +19,9 @@ sklearn = pytest.importorskip("sklearn")
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "sklearn_logistic_parity.py"
 # measured 2026-12-07 with scikit-learn 1.9.1: 3/221 before the scikit-learn API (issue 14), then
 # 195/246, 221/245 after scikit-learn's warning sentences and liblinear's random coordinate order,
-# 226/245 once PerfectSeparationWarning became a ConvergenceWarning
-FLOOR = Fraction(226, 245)
+# 226/245 once PerfectSeparationWarning became a ConvergenceWarning, 234/245 with liblinear's
+# penalized intercept column and scikit-learn's callback API
+FLOOR = Fraction(234, 245)
 
 
 def _test_file_installed() -> bool:

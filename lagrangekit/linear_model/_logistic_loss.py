@@ -163,17 +163,32 @@ class LogisticLoss:
         certificate are then at a point the solver has just evaluated, without another pass."""
         return [None, 0.0, None]
 
+    def record(self, theta: np.ndarray, value: float, grad: np.ndarray) -> None:
+        """Take (f(θ), ∇f(θ)) computed by a solver's own kernel as the last evaluation (the
+        solver's pass over X at its final θ then serves ``objective_`` and the certificate)."""
+        self._last[:] = [np.array(theta, dtype=np.float64), float(value), np.array(grad, dtype=np.float64)]
+
+    @cached_property
+    def _at_zero(self) -> list:
+        """[f(0), ∇f(0)] once evaluated (usually the solver's start): the certificate's scale."""
+        return []
+
     def _fused(self, theta: np.ndarray, want_grad: bool) -> tuple[float, np.ndarray]:
         theta = np.asarray(theta, dtype=np.float64)
         last = self._last
         if last[0] is not None and (last[2] is not None or not want_grad) and np.array_equal(last[0], theta):
             return last[1], (None if last[2] is None else last[2].copy())
+        zero = not np.any(theta)
+        if zero and self._at_zero:
+            return self._at_zero[0], self._at_zero[1].copy()
         T = np.ascontiguousarray(theta).reshape(self.n_rows, self.n_columns)
         value, G = fused_value_gradient(
             self._rows, self._codes, self.weights, T, self.fit_intercept, want_grad
         )
         grad = G.ravel() if want_grad else None
         last[:] = [theta.copy(), float(value), None if grad is None else grad.copy()]
+        if zero and want_grad:
+            self._at_zero[:] = [float(value), grad.copy()]
         return float(value), grad
 
     def probabilities(self, Z: np.ndarray) -> np.ndarray:

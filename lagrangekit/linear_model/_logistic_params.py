@@ -87,7 +87,7 @@ def check_parameters(est: Any) -> str:
         raise _interval_error("tol", "a float in the range [0.0, inf)", est.tol)
     if not isinstance(est.max_iter, numbers.Integral) or isinstance(est.max_iter, bool) or est.max_iter < 0:
         raise _interval_error("max_iter", "an int in the range [0, inf)", est.max_iter)
-    if not _is_real(est.intercept_scaling) or not est.intercept_scaling > 0:
+    if not _is_real(est.intercept_scaling) or not 0 < est.intercept_scaling < np.inf:
         raise _interval_error("intercept_scaling", "a float in the range (0.0, inf)", est.intercept_scaling)
     cw = est.class_weight
     if not (cw is None or cw == "balanced" or isinstance(cw, dict)):

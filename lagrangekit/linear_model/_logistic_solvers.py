@@ -12,11 +12,11 @@ f is a :class:`._logistic_loss.LogisticLoss` (the mean Bernoulli or categorical 
   an Armijo backtracking line search; stops when ‖∇F‖∞ <= tol.
 * :func:`newton_cholesky` — Newton with the full Hessian factored by Cholesky (size m(p + 1));
   stops when ‖∇F‖∞ <= tol.
-* :func:`coordinate_descent` — ``solver="liblinear"``: proximal Newton whose quadratic models are
-  minimized by cyclic coordinate descent with soft-thresholding over the columns of X (the
-  newGLMNET algorithm liblinear uses for L1, here for any elastic-net mix; a compiled kernel on
-  CSC columns), Armijo backtracking on F; binary only, as liblinear; stops when the ∞-norm of
-  the minimum-norm subgradient is <= tol.
+* :func:`coordinate_descent` — ``solver="liblinear"`` (in :mod:`._logistic_cd`): newGLMNET,
+  proximal Newton whose quadratic models are minimized by coordinate descent with
+  soft-thresholding over a shrunk working set of columns, as liblinear's L1 solver (here for any
+  elastic-net mix); binary only, the intercept a penalized column of X (as liblinear's); stops
+  on liblinear's relative 1-norm of the minimum-norm subgradient.
 * :func:`stochastic_average` — ``"sag"`` (Schmidt, Le Roux & Bach) and ``"saga"`` (Defazio, Bach
   & Lacoste-Julien, with the proximal step of the L1 part): one stored gradient per sample,
   their sum divided by n (the unbiased SAGA estimate from any start of the memory), samples
@@ -40,6 +40,7 @@ import scipy.optimize as sopt
 import scipy.sparse as sparse
 from numba import njit
 
+from ._logistic_cd import coordinate_descent
 from ._logistic_loss import LogisticLoss
 from ._roles import ElasticNetPenalty
 
@@ -107,14 +108,18 @@ class PenalizedLogistic:
 
 
 # ---------------------------------------------------------------------- L-BFGS
-def lbfgs(objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float) -> Fit:
-    """scipy L-BFGS-B on the smooth objective (gtol = tol, ftol = 64·eps, maxls = 50)."""
+def lbfgs(
+    objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float, callback=None
+) -> Fit:
+    """scipy L-BFGS-B on the smooth objective (gtol = tol, ftol = 64·eps, maxls = 50);
+    ``callback(θ)`` after each iteration (scipy's)."""
     res = sopt.minimize(
         objective.smooth,
         theta0,
         method="L-BFGS-B",
         jac=True,
         options={"maxiter": max_iter, "maxls": 50, "gtol": tol, "ftol": 64 * np.finfo(float).eps},
+        callback=callback,
     )
     return np.asarray(res.x), int(res.nit), bool(res.status == 0)
 
@@ -195,106 +200,6 @@ def newton_cholesky(objective: PenalizedLogistic, theta0: np.ndarray, max_iter: 
             return -np.linalg.lstsq(H, grad, rcond=None)[0]
 
     return _newton(objective, theta0, max_iter, tol, direction)
-
-
-# ---------------------------------------------------------------------- coordinate descent
-@njit(cache=True)
-def _cd_quadratic(indptr, indices, data, n, D, grad, theta, l1, l2, fit_intercept, max_sweeps, stop, order):
-    """Minimize gᵀ(u − θ) + ½(u − θ)ᵀAᵀDA(u − θ) + l1‖u_w‖₁ + (l2/2)‖u_w‖² by coordinate descent
-    over the CSC columns of X (the column of ones, unpenalized, is column p with an intercept),
-    sweeping the coordinates in ``order``.
-
-    After a sweep over all coordinates the next sweeps visit only the active ones (nonzero
-    after their update, and the intercept) until they move none by more than ``stop``; a sweep
-    over all coordinates then ends the solve if no other coordinate moved off zero (or none
-    moved by more than ``stop``), and starts another round otherwise. ``max_sweeps`` bounds
-    the rounds, and the active sweeps of each round.
-    """
-    p = indptr.shape[0] - 1
-    c = p + (1 if fit_intercept else 0)
-    u = theta.copy()
-    r = np.zeros(n)  # A(u − θ)
-    h = np.zeros(c)
-    for j in range(p):
-        for k in range(indptr[j], indptr[j + 1]):
-            h[j] += D[indices[k]] * data[k] * data[k]
-        h[j] += l2
-    if fit_intercept:
-        h[p] = D.sum()
-    active = np.zeros(c, dtype=np.bool_)
-    for rounds in range(max_sweeps):
-        for sweep in range(max_sweeps + 1):
-            full = sweep == 0
-            grew = False
-            biggest = 0.0
-            for j in order:
-                if h[j] <= 0.0 or not (full or active[j]):
-                    continue
-                if j < p:
-                    g = grad[j] + l2 * (u[j] - theta[j])
-                    for k in range(indptr[j], indptr[j + 1]):
-                        g += D[indices[k]] * data[k] * r[indices[k]]
-                    v = u[j] - g / h[j]
-                    t = l1 / h[j]
-                    new = v - t if v > t else (v + t if v < -t else 0.0)
-                else:
-                    g = grad[j] + (D * r).sum()
-                    new = u[j] - g / h[j]
-                delta = new - u[j]
-                if delta != 0.0:
-                    if j < p:
-                        for k in range(indptr[j], indptr[j + 1]):
-                            r[indices[k]] += delta * data[k]
-                    else:
-                        r += delta
-                    u[j] = new
-                    biggest = max(biggest, abs(delta) * h[j])
-                if full:
-                    grew = grew or (new != 0.0 and not active[j])
-                    active[j] = new != 0.0 or j == p
-            if full and rounds > 0 and not grew:
-                return u  # the active coordinates had settled and no other one moved off zero
-            if biggest <= stop:
-                if full:
-                    return u
-                break
-    return u
-
-
-def coordinate_descent(
-    objective: PenalizedLogistic, theta0: np.ndarray, max_iter: int, tol: float, *, rng: np.random.RandomState
-) -> Fit:
-    """Proximal Newton (newGLMNET) with coordinate-descent inner solves, in an order drawn from
-    ``rng`` at each Newton step; binary model only."""
-    loss, penalty = objective.loss, objective.penalty
-    X = sparse.csc_matrix(loss.X, dtype=np.float64)
-    X.sort_indices()
-    theta = np.array(theta0, dtype=np.float64)
-    # the inner quadratic includes the L2 part of g at θ: its gradient is ∇f + l2·w
-    for it in range(max_iter + 1):
-        value, grad = loss.value_and_gradient(theta)
-        residual = objective.residual(theta, grad)
-        worst = float(residual.max(initial=0.0))
-        if worst <= tol:
-            return theta, it, True
-        if it == max_iter:
-            break
-        prob = loss.probabilities(loss.logits(theta)[:, 0])
-        D = loss.weights * prob * (1 - prob)
-        smooth_grad = grad.copy()
-        smooth_grad[objective.mask] += penalty.l2 * theta[objective.mask]
-        u = _cd_quadratic(
-            X.indptr, X.indices, X.data, X.shape[0], D, smooth_grad, theta,
-            penalty.l1, penalty.l2, loss.fit_intercept, 100, 0.1 * worst, rng.permutation(loss.n_columns),
-        )  # fmt: skip
-        d = u - theta
-        F = value + penalty.value(theta[objective.mask])
-        mask = objective.mask  # the L1 change summed term by term: the totals would cancel
-        decrease = float(smooth_grad @ d) + penalty.l1 * float((np.abs(u[mask]) - np.abs(theta[mask])).sum())
-        if decrease >= 0:
-            return theta, it, False
-        theta = theta + _armijo(objective, theta, d, F, decrease) * d
-    return theta, max_iter, False
 
 
 # ---------------------------------------------------------------------- SAG / SAGA

@@ -19,6 +19,7 @@ from ..likelihood.information import SingularInformationWarning, invert_informat
 from ..likelihood.mle import MLEResult
 from ..likelihood.separation import PerfectSeparationWarning
 from ..result import KKTReport
+from ._logistic_callbacks import LbfgsCallbackSupport, LbfgsIterations, fit_task, with_callbacks
 from ._logistic_loss import LogisticLoss
 from ._logistic_mle import multinomial_mle, separation_by_class
 from ._logistic_params import PenaltyChoice, check_parameters, check_solver, resolve_penalty
@@ -50,7 +51,21 @@ _NOT_CONVERGED = {
 }
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+def _with_constant_column(X: sparse.csr_matrix, value: float) -> sparse.csr_matrix:
+    """[X | value] in CSR, the new entry last in each row (one copy of the arrays, no COO detour)."""
+    n, p = X.shape
+    indptr = X.indptr.astype(np.int64) + np.arange(n + 1)
+    last = indptr[1:] - 1
+    old = np.ones(X.nnz + n, dtype=bool)
+    old[last] = False
+    data = np.empty(X.nnz + n)
+    indices = np.empty(X.nnz + n, dtype=np.int64 if p + 1 > np.iinfo(np.int32).max else np.int32)
+    data[old], indices[old] = X.data, X.indices
+    data[last], indices[last] = value, p
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, p + 1))
+
+
+class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
     """Logistic regression, binary or multinomial (softmax), as scikit-learn 1.9's ``LogisticRegression``.
 
     With K classes (``classes_``, any sortable labels), sample weights sᵢ (``sample_weight``
@@ -61,7 +76,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     scikit-learn's objective, where ℓ is the negative log-likelihood of the observed class:
     for K = 2 the Bernoulli NLL (binary cross-entropy) of ``classes_[1]`` with one row W of shape
     (1, p); for K >= 3 the categorical NLL (softmax cross-entropy) with one row per class,
-    ``coef_`` of shape (K, p). The intercepts are not penalized. Divided by Σsᵢ this is the mean
+    ``coef_`` of shape (K, p). The intercepts are not penalized (except by ``solver="liblinear"``,
+    as scikit-learn's: see ``intercept_scaling``). Divided by Σsᵢ this is the mean
     cross-entropy plus α·penalty with **α = 1/(C·Σsᵢ)**; ``C=np.inf`` fits without a penalty
     (the maximum likelihood estimate, with :meth:`mle_result`).
 
@@ -85,9 +101,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     tol : float, default 1e-4
         Stopping tolerance, on the solver's own measure (see ``solver``).
     fit_intercept : bool, default True
-    intercept_scaling : float, default 1
-        Accepted for compatibility; the intercept is never penalized here (liblinear's
-        penalizes a scaled intercept column), so it has no effect.
+    intercept_scaling : float > 0, default 1
+        ``solver="liblinear"`` only, with scikit-learn's meaning: the intercept is the
+        coefficient of a synthetic feature column of this constant value, penalized like the
+        others, and ``intercept_ = intercept_scaling · w_{p+1}``. The fit, ``objective_`` and
+        :meth:`kkt` are then those of [X | intercept_scaling] without an intercept, so
+        ``solver="liblinear"`` gives scikit-learn's liblinear model (a larger value weakens
+        the penalty on the intercept). No effect with the other solvers, whose intercept is
+        unpenalized.
     class_weight : dict, "balanced" or None
         Multiplies the sample weights, as in scikit-learn (``sklearn.utils.compute_class_weight``).
     random_state : int, RandomState or None
@@ -101,11 +122,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
           ‖∇F‖∞ <= tol.
         - ``"newton-cholesky"``: Newton with the Hessian (size m(p + 1)) factored by Cholesky;
           ‖∇F‖∞ <= tol.
-        - ``"liblinear"``: binary only, as liblinear. Proximal Newton whose quadratic models
-          are solved by coordinate descent with soft-thresholding, coordinates in a random
-          order each sweep (the newGLMNET algorithm of liblinear's L1 solver) for L1 and L2;
-          stops when the minimum-norm subgradient has ∞-norm <= tol. Not liblinear itself: the
-          intercept is not penalized, and ``coef_`` is float64 as liblinear's.
+        - ``"liblinear"``: binary only, as liblinear. newGLMNET, the algorithm of liblinear's
+          L1 solver, for L1 and L2: proximal Newton whose quadratic models are solved by
+          coordinate descent with soft-thresholding over a shrunk working set, coordinates in
+          a random order; stops, as liblinear, when the 1-norm of the minimum-norm subgradient
+          is <= tol·max(min(#class 0, #class 1), 1)/n times its 1-norm at the start. As liblinear, the
+          intercept is penalized (see ``intercept_scaling``) and ``coef_`` is float64.
         - ``"sag"`` / ``"saga"``: stochastic average gradient (SAGA with the proximal L1
           step); stop when an epoch moves no coefficient by more than tol times the largest.
 
@@ -208,22 +230,48 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError("sample_weight (times class_weight) must have at least one positive entry")
         return sw
 
-    def _loss(self, X: Any, encoded: np.ndarray, sw: np.ndarray) -> LogisticLoss:
+    def _intercept_column(self, solver: str) -> float | None:
+        """liblinear's synthetic feature: the value ``intercept_scaling`` of the penalized column
+        that carries the intercept (b = intercept_scaling·w_{p+1}); None for the other solvers."""
+        return float(self.intercept_scaling) if solver == "liblinear" and self.fit_intercept else None
+
+    def _loss(self, X: Any, encoded: np.ndarray, sw: np.ndarray, solver: str) -> LogisticLoss:
+        """The datafit; for liblinear with an intercept, on [X | intercept_scaling] without one."""
         X = X.astype(np.float64, copy=False)
+        column = self._intercept_column(solver)
         if sparse.issparse(X):
             X = sparse.csr_matrix(X)
             check_squares_representable(X.data)
+            if column is not None:
+                X = _with_constant_column(X, column)
         else:
             check_squares_representable(X)
-        return LogisticLoss(X, encoded, len(self.classes_), sw / sw.sum(), bool(self.fit_intercept))
+            if column is not None:
+                X = np.column_stack([X, np.full(X.shape[0], column)])
+        if column is not None and not np.isfinite(column * column):
+            raise ValueError(
+                f"intercept_scaling={column!r} is so large that its square overflows float64: liblinear "
+                "penalizes a column of that value; use a value near the scale of X's columns"
+            )
+        fit_intercept = bool(self.fit_intercept) and column is None
+        return LogisticLoss(X, encoded, len(self.classes_), sw / sw.sum(), fit_intercept)
 
+    @with_callbacks
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
         """Minimize the objective of the class docstring on (X, y); returns ``self``.
 
         X may be dense or scipy.sparse; y any labels; sample_weight non-negative frequency weights.
+        Callbacks set by ``set_callbacks`` (scikit-learn >= 1.9) are called as scikit-learn's:
+        a ``fit`` task and, with ``solver="lbfgs"``, one subtask per iteration.
         """
         solver, choice = self._settings()
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        with fit_task(self, X, y, sample_weight, max(int(self.max_iter), 1) + 1) as context:
+            return self._fit(X, y, sample_weight, solver, choice, context)
+
+    def _fit(
+        self, X: Any, y: np.ndarray, sample_weight: Any, solver: str, choice: PenaltyChoice, context: Any
+    ) -> LogisticRegression:
         check_classification_targets(y)
         classes, encoded = np.unique(y, return_inverse=True)
         if classes.size < 2:
@@ -237,17 +285,26 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 "Either use another solver or wrap the estimator in a OneVsRestClassifier to keep "
                 "applying a one-versus-rest scheme."
             )
-        previous = self._warm_start_theta(classes, X.shape[1])
+        previous = self._warm_start_theta(classes, X.shape[1], solver)
         self.classes_ = classes
         sw = self._weights(X, encoded, y, sample_weight)
-        loss = self._loss(X, encoded, sw)
+        loss = self._loss(X, encoded, sw, solver)
         alpha = choice.strength(float(sw.sum()))
         objective = PenalizedLogistic(loss, ElasticNetPenalty(alpha, choice.l1_ratio))
         check_roles("kkt", loss, objective.penalty)
         theta0 = previous if previous is not None else np.zeros(loss.size)
-        theta, n_iter, converged = self._run(solver, objective, theta0)
+        dtype = np.float64 if solver == "liblinear" else X.dtype
+
+        def attributes(theta: np.ndarray) -> dict:
+            coef, intercept = self._coefficients(self._symmetric(theta, loss, alpha), loss, solver, dtype)
+            return {"coef_": coef, "intercept_": intercept}
+
+        iterations = None
+        if solver == "lbfgs" and context is not None and hasattr(self, "_skl_callbacks"):
+            iterations = LbfgsIterations(context, self, X, y, sample_weight, theta0, attributes)
+        theta, n_iter, converged = self._run(solver, objective, theta0, iterations)
         theta = self._symmetric(theta, loss, alpha)
-        self._set_coefficients(theta, loss, np.float64 if solver == "liblinear" else X.dtype)
+        self.coef_, self.intercept_ = self._coefficients(theta, loss, solver, dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.solver_ = solver
         self.objective_ = objective.value(theta)
@@ -257,7 +314,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"{_NOT_CONVERGED[solver].format(n_iter=n_iter)} LogisticRegression ({solver}) did not reach "
                 f"tol={self.tol:g} in {n_iter} iterations: increase max_iter (or scale the data)",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=4,  # the caller of fit (through with_callbacks)
             )
         self._check_separation(loss, theta, choice.kind is None or alpha == 0)
         report = self._report(objective, theta)
@@ -275,7 +332,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             self.message_ += f"; this penalized fit (C={self.C:g}) is finite"
         return self
 
-    def _warm_start_theta(self, classes: np.ndarray, n_features: int) -> np.ndarray | None:
+    def _warm_start_theta(self, classes: np.ndarray, n_features: int, solver: str) -> np.ndarray | None:
         if not self.warm_start or not hasattr(self, "coef_"):
             return None
         rows = 1 if classes.size == 2 else classes.size
@@ -284,14 +341,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"warm_start: the previous coef_ has shape {self.coef_.shape}, but this fit needs "
                 f"({rows}, {n_features}); set warm_start=False or refit on data of the same shape"
             )
-        W = np.asarray(self.coef_.toarray() if sparse.issparse(self.coef_) else self.coef_, dtype=np.float64)
-        if self.fit_intercept:
-            W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
-        return W.ravel()
+        return self._theta(solver)
 
-    def _run(self, solver: str, objective: PenalizedLogistic, theta0: np.ndarray) -> tuple:
+    def _run(
+        self, solver: str, objective: PenalizedLogistic, theta0: np.ndarray, iterations: Any = None
+    ) -> tuple:
         max_iter, tol = int(self.max_iter), float(self.tol)
         if max_iter == 0:
+            if iterations is not None:
+                iterations.close()
             return theta0, 0, False
         if solver in ("sag", "saga"):
             rng = check_random_state(self.random_state)
@@ -301,11 +359,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if solver == "liblinear":
             rng = check_random_state(self.random_state)
             return coordinate_descent(objective, theta0, max_iter, tol, rng=rng)
-        run = {
-            "lbfgs": lbfgs,
-            "newton-cg": newton_cg,
-            "newton-cholesky": newton_cholesky,
-        }[solver]
+        if solver == "lbfgs":
+            fit = lbfgs(objective, theta0, max_iter, tol, callback=iterations)
+            if iterations is not None:
+                iterations.close()
+            return fit
+        run = {"newton-cg": newton_cg, "newton-cholesky": newton_cholesky}[solver]
         return run(objective, theta0, max_iter, tol)
 
     @staticmethod
@@ -318,16 +377,25 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         T[:, free] -= T[:, free].mean(axis=0)
         return T.ravel()
 
-    def _set_coefficients(self, theta: np.ndarray, loss: LogisticLoss, dtype: np.dtype) -> None:
+    def _coefficients(
+        self, theta: np.ndarray, loss: LogisticLoss, solver: str, dtype: np.dtype
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(coef_, intercept_) of θ."""
         W, b = loss.split(theta)
-        self.coef_ = np.array(W, dtype=dtype)
-        self.intercept_ = np.array(b if self.fit_intercept else np.zeros(loss.n_rows), dtype=dtype)
+        column = self._intercept_column(solver)
+        if column is not None:  # liblinear: the last coefficient times intercept_scaling
+            W, b = W[:, :-1], column * W[:, -1]
+        b = b if self.fit_intercept else np.zeros(loss.n_rows)
+        return np.array(W, dtype=dtype), np.array(b, dtype=dtype)
 
-    def _theta(self) -> np.ndarray:
+    def _theta(self, solver: str) -> np.ndarray:
+        """The fitted (coef_, intercept_) as the flat θ of the solver's datafit (see :meth:`_loss`)."""
         W = self.coef_.toarray() if sparse.issparse(self.coef_) else self.coef_
         W = np.asarray(W, dtype=np.float64)
         if self.fit_intercept:
-            W = np.column_stack([W, np.asarray(self.intercept_, dtype=np.float64)])
+            b = np.asarray(self.intercept_, dtype=np.float64)
+            column = self._intercept_column(solver)
+            W = np.column_stack([W, b if column is None else b / column])
         return W.ravel()
 
     def _report(self, objective: PenalizedLogistic, theta: np.ndarray) -> KKTReport:
@@ -358,14 +426,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         keep = loss.weights > 0
         A = loss.X[keep]
         A = A.toarray() if sparse.issparse(A) else np.asarray(A)
-        A = np.column_stack([A, np.ones(A.shape[0])]) if self.fit_intercept else A
+        A = np.column_stack([A, np.ones(A.shape[0])]) if loss.fit_intercept else A
         P = loss.probabilities(loss.logits(theta))[keep]
         P = np.column_stack([1 - P[:, 0], P[:, 0]]) if loss.n_rows == 1 else P
         self.separation_ = separation_by_class(A, loss.labels[keep], self.classes_, P, loss.weights[keep])
         self.separable_ = self.separation_.separable
         if self.separable_ and unpenalized:
             warnings.warn(
-                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=3
+                f"LogisticRegression: {self.separation_.message}", PerfectSeparationWarning, stacklevel=5
             )
             self.converged_ = False  # there is no minimizer to converge to
 
@@ -415,7 +483,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     ) -> tuple[PenalizedLogistic, np.ndarray]:
         """The fitted model's objective on (X, y) and the weights sᵢ (the estimator is not modified)."""
         check_is_fitted(self)
-        _, choice = self._settings()
+        solver, choice = self._settings()
         probe = copy.copy(self)
         X, y = validate_data(probe, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
         if probe.n_features_in_ != self.n_features_in_:
@@ -429,7 +497,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             )
         encoded = np.searchsorted(self.classes_, y)
         sw = self._weights(X, encoded, y, sample_weight)
-        loss = self._loss(X, encoded, sw)
+        loss = self._loss(X, encoded, sw, solver)
         penalty = ElasticNetPenalty(choice.strength(float(sw.sum())), choice.l1_ratio)
         return PenalizedLogistic(loss, penalty), sw
 
@@ -442,7 +510,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         10·``tol`` (the solvers stop on their own measures).
         """
         objective, _ = self._objective_on(X, y, sample_weight)
-        return self._report(objective, self._theta())
+        return self._report(objective, self._theta(self.solver))
 
     def _cvxpy_problem(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[Any, Any, Any, None]:
         """The mean objective as a cvxpy problem, for :func:`fit_cvxpy` (variables shaped like the fit's)."""
@@ -450,17 +518,20 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         objective, _ = self._objective_on(X, y, sample_weight)
         loss, penalty = objective.loss, objective.penalty
-        m, p = loss.n_rows, loss.n_features
+        m, p = loss.n_rows, self.n_features_in_
         coef = cp.Variable((m, p), name="coef")
         intercept = cp.Variable(m, name="intercept") if self.fit_intercept else None
-        Z = loss.X @ coef.T + (cp.reshape(intercept, (1, m), order="C") if intercept is not None else 0)
+        shift = cp.reshape(intercept, (1, m), order="C") if intercept is not None else 0
+        Z = loss.X[:, :p] @ coef.T + shift
+        column = self._intercept_column(self.solver)  # liblinear's penalized intercept column
+        penalized = coef if column is None else cp.hstack([coef, shift.T / column])
         if m == 1:
             t = (loss.labels == 1).astype(float)
             nll = loss.weights @ (cp.logistic(Z[:, 0]) - cp.multiply(t, Z[:, 0]))
         else:
             onehot = (loss.labels[:, None] == np.arange(m)).astype(float)
             nll = loss.weights @ (cp.log_sum_exp(Z, axis=1) - cp.sum(cp.multiply(onehot, Z), axis=1))
-        obj = nll + penalty.l1 * cp.sum(cp.abs(coef)) + 0.5 * penalty.l2 * cp.sum_squares(coef)
+        obj = nll + penalty.l1 * cp.sum(cp.abs(penalized)) + 0.5 * penalty.l2 * cp.sum_squares(penalized)
         return cp.Problem(cp.Minimize(obj)), coef, intercept, None
 
     def mle_result(self, X: Any, y: Any, sample_weight: Any = None) -> MLEResult:
@@ -478,7 +549,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError("mle_result() needs an unpenalized fit: use C=np.inf")
         if self.separable_:
             raise ValueError(f"no MLE to report: {self.separation_.message}")
-        theta = self._theta()
+        theta = self._theta(self.solver)
         report = self._report(objective, theta)
         Xd = loss.X.toarray() if sparse.issparse(loss.X) else loss.X
         A = np.column_stack([np.ones(Xd.shape[0]), Xd]) if self.fit_intercept else Xd
