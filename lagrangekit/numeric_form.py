@@ -31,7 +31,7 @@ __all__ = [
 _KEPT_POINTS = 3  # points whose first-order data NumericForm.first_order keeps
 _BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
 _BOXES: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
-_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray | None]] = (
+_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray] | None] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -54,6 +54,16 @@ class FirstOrder:
     jh: Any  # (m_eq, n)
     g: Any  # (m_in,)  inequalities, then bounds
     jg: Any  # (m_in, n)
+
+    @cached_property
+    def g_scales(self) -> np.ndarray:
+        """:func:`constraint_scales` of ``jg`` (float data only), computed once per point."""
+        return constraint_scales(self.jg)
+
+    @cached_property
+    def h_scales(self) -> np.ndarray:
+        """:func:`constraint_scales` of ``jh`` (float data only), computed once per point."""
+        return constraint_scales(self.jh)
 
 
 def constraint_scales(jac: np.ndarray) -> np.ndarray:
@@ -78,8 +88,8 @@ def scaled_residuals(point: FirstOrder, absolute: tuple[float, float, float, flo
     """
     stat, _, dual, comp = absolute
     scale_f = max(1.0, float(np.abs(point.grad).max(initial=0.0)))
-    g = np.maximum(point.g, 0.0) / constraint_scales(point.jg)
-    h = np.abs(point.h) / constraint_scales(point.jh)
+    g = np.maximum(point.g, 0.0) / point.g_scales
+    h = np.abs(point.h) / point.h_scales
     return {
         "stationarity": float(stat) / scale_f,
         "primal_feasibility": max(float(g.max(initial=0.0)), float(h.max(initial=0.0))),
@@ -214,18 +224,30 @@ class NumericForm:
         """The (m_eq, n) Jacobian of h when h is affine, judged by comparing it at ``anchor`` and
         at a second point; None when h is not affine (or cannot be evaluated there). The first
         verdict is kept for the problem."""
+        kept = self._affine_equalities(anchor)
+        return None if kept is None else kept[0]
+
+    def affine_equality_pinv(self, anchor: np.ndarray) -> np.ndarray | None:
+        """The pseudo-inverse (n, m_eq) of :meth:`affine_equality_jacobian`, kept with it."""
+        kept = self._affine_equalities(anchor)
+        return None if kept is None else kept[1]
+
+    def _affine_equalities(self, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         if self.problem in _AFFINE_JACOBIANS:
-            return _AFFINE_JACOBIANS[self.problem][0]
+            return _AFFINE_JACOBIANS[self.problem]
         with np.errstate(all="ignore"):
             J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
             elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
             other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
             change = np.abs(other - J).max(initial=0.0)
         affine = np.all(np.isfinite(J)) and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
+        kept = None
         if affine:
-            J.setflags(write=False)
-        _AFFINE_JACOBIANS[self.problem] = (J if affine else None,)
-        return J if affine else None
+            kept = (J, np.linalg.pinv(J))
+            for a in kept:
+                a.setflags(write=False)
+        _AFFINE_JACOBIANS[self.problem] = kept
+        return kept
 
     @property
     def box(self) -> tuple[np.ndarray, np.ndarray]:

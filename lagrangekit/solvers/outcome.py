@@ -80,6 +80,8 @@ def _feasible_only_by_scale(form: NumericForm, x: np.ndarray, tol: float) -> str
     pole: ``1/x <= 4`` at x = 1e-29 is violated by 1e29 with a gradient of 1e58, and the step
     halves the violation at best."""
     point = form.first_order(x)
+    if not ((np.abs(point.h) > tol).any() or (point.g > tol).any()):
+        return None  # no constraint is violated by more than tol: nothing to check
     values = np.concatenate([point.h, point.g])
     violation = np.concatenate([np.abs(point.h), np.maximum(point.g, 0.0)])
     rows = np.concatenate([point.jh, point.jg])
