@@ -65,6 +65,20 @@ class FirstOrder:
         """:func:`constraint_scales` of ``jh`` (float data only), computed once per point."""
         return constraint_scales(self.jh)
 
+    @cached_property
+    def objective_size(self) -> float:
+        """max(1, ‖∇f‖∞): what stationarity, dual feasibility and complementarity are divided by."""
+        return max(1.0, float(np.abs(self.grad).max(initial=0.0)))
+
+    @cached_property
+    def primal(self) -> tuple[float, float]:
+        """The absolute primal residual max(G⁺, |h|, 0) and the scaled one of
+        :func:`scaled_residuals`: they depend on the point only, so they are computed once."""
+        absolute = max(float(self.g.max(initial=0.0)), float(np.abs(self.h).max(initial=0.0)), 0.0)
+        g = np.maximum(self.g, 0.0) / self.g_scales
+        h = np.abs(self.h) / self.h_scales
+        return absolute, max(float(g.max(initial=0.0)), float(h.max(initial=0.0)))
+
 
 def constraint_scales(jac: np.ndarray) -> np.ndarray:
     """max(1, ‖∇c‖∞) of each row of a constraint Jacobian (dense or scipy.sparse): what a
@@ -87,12 +101,10 @@ def scaled_residuals(point: FirstOrder, absolute: tuple[float, float, float, flo
     unchanged). ``check_kkt`` compares these with ``tol``.
     """
     stat, _, dual, comp = absolute
-    scale_f = max(1.0, float(np.abs(point.grad).max(initial=0.0)))
-    g = np.maximum(point.g, 0.0) / point.g_scales
-    h = np.abs(point.h) / point.h_scales
+    scale_f = point.objective_size
     return {
         "stationarity": float(stat) / scale_f,
-        "primal_feasibility": max(float(g.max(initial=0.0)), float(h.max(initial=0.0))),
+        "primal_feasibility": point.primal[1],
         "dual_feasibility": float(dual) / scale_f,
         "complementary_slackness": float(comp) / scale_f,
     }
@@ -109,7 +121,7 @@ def kkt_residuals(
     r = point.grad + point.jh.T.dot(lam) + point.jg.T.dot(mu)  # .dot: @ costs more on small arrays
     absolute = (
         float(np.abs(r).max(initial=0.0)),
-        max(float(point.g.max(initial=0.0)), float(np.abs(point.h).max(initial=0.0)), 0.0),
+        point.primal[0],
         float(np.maximum(-mu, 0.0).max(initial=0.0)),
         float(np.abs(mu * point.g).max(initial=0.0)),
     )
@@ -210,14 +222,21 @@ class NumericForm:
         return self.cp.ineq_jac(x)
 
     def G(self, x: np.ndarray) -> np.ndarray:
-        """Inequalities and bounds, all as ``<= 0``."""
+        """Inequalities and bounds, all as ``<= 0`` (a new array)."""
+        if not self.bound_rows:
+            return np.array(self.cp.ineq(x), dtype=float).reshape(-1)
         return np.concatenate((self.cp.ineq(x), self._bound_matrix.dot(x) - self._bound_offset))
 
     def G_jac(self, x: np.ndarray) -> np.ndarray:
+        """(m_in, n), a new array."""
+        if not self.bound_rows:
+            return np.array(self.cp.ineq_jac(x), dtype=float).reshape(-1, self.n)
         return np.concatenate((self.cp.ineq_jac(x).reshape(-1, self.n), self._bound_matrix))
 
     def lagrangian_hessian(self, x: np.ndarray, m: Multipliers) -> np.ndarray:
         k, c = len(self.cp.ineq_names), self.objective_scale
+        if c == 1.0:  # the same numbers without three array operations
+            return self.cp.lagrangian_hessian(x, m.lam, m.mu[:k])
         return c * self.cp.lagrangian_hessian(x, m.lam / c, m.mu[:k] / c)
 
     def affine_equality_jacobian(self, anchor: np.ndarray) -> np.ndarray | None:
