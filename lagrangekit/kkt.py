@@ -274,7 +274,7 @@ def _second_order_numeric(
     cp = form.cp
     m_in = len(cp.ineq_names)
     hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
-    if not np.all(np.isfinite(hess)):
+    if not np.isfinite(hess).all():
         return None  # the Hessian is undefined here: the second-order test cannot decide
     mu_scale = max(1.0, float(np.max(np.abs(mu), initial=0.0)))
     strong = active[mu[active] > tol * mu_scale]

@@ -259,7 +259,7 @@ class NumericForm:
             elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
             other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
             change = np.abs(other - J).max(initial=0.0)
-        affine = np.all(np.isfinite(J)) and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
+        affine = np.isfinite(J).all() and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
         kept = None
         if affine:
             kept = (J, np.linalg.pinv(J))
@@ -353,7 +353,7 @@ class NumericForm:
     def kkt_error(self, x: np.ndarray, m: Multipliers) -> float:
         """The largest scaled KKT residual of (x, m) by :func:`kkt_residuals` (of c·f), inf
         where it is not finite: the merit by which the solvers compare candidates."""
-        if not np.all(np.isfinite(x)):
+        if not np.isfinite(x).all():
             return np.inf
         with np.errstate(all="ignore"):
             _, scaled = kkt_residuals(self.first_order(x), m.lam, m.mu)
@@ -396,7 +396,7 @@ class NumericForm:
                 values = [self.f(x), *self.h(x), *self.g(x), *self.grad(x)]
             except (ValueError, ZeroDivisionError, OverflowError):
                 return False
-        return bool(np.all(np.isfinite(values)))
+        return bool(np.isfinite(values).all())
 
     def start(self, x0: Any) -> np.ndarray:
         """x0 as a float array in variable order, projected onto the bounds. By default the
@@ -420,7 +420,7 @@ class NumericForm:
             x = np.array(x0, dtype=float).reshape(-1)
             if x.size != self.n:
                 raise ValueError(f"x0 must have {self.n} entries (one per variable), got {x.size}")
-        if not np.all(np.isfinite(x)):
+        if not np.isfinite(x).all():
             raise ValueError("x0 must be finite; it contains NaN or inf")
         # a start where f, g, h or their gradients are undefined is an error naming the function
         return self.cp.validate_point(self.clip(x), name="x0")

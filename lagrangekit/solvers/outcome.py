@@ -114,7 +114,7 @@ def is_better(form: NumericForm, point: np.ndarray | None, x: np.ndarray) -> boo
     """Whether ``point`` is no more violated than ``x`` (or than 1e-12) and has a
     minimize-form objective below that at ``x`` by more than 1e-6·max(1, |f(x)|): then ``x``
     is not the optimum, whatever its KKT report says."""
-    if point is None or not np.all(np.isfinite(point)):
+    if point is None or not np.isfinite(point).all():
         return False
     f_x = form.f(x)
     feasible = form.violation(point) <= max(form.violation(x), 1e-12)
@@ -168,7 +168,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     """
     problem = form.problem
     x = np.asarray(attempt.x, dtype=float)
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(x).all():
         x = np.asarray(x0, dtype=float)
     multipliers = form.to_dict(attempt.multipliers)
     c = form.objective_scale  # the report is on f itself, so are its multipliers

@@ -77,7 +77,7 @@ def slsqp(
     if y.size != form.m_eq + len(form.cp.ineq_names):  # older scipy without multipliers
         y = np.zeros(form.m_eq + len(form.cp.ineq_names))
     lam, mu_g = -y[: form.m_eq], np.maximum(y[form.m_eq :], 0.0)
-    m = form.recover_bound_multipliers(x, lam, mu_g) if np.all(np.isfinite(x)) else form.zeros()
+    m = form.recover_bound_multipliers(x, lam, mu_g) if np.isfinite(x).all() else form.zeros()
     return Attempt(
         x=x,
         multipliers=m,
