@@ -23,7 +23,7 @@ from scipy.optimize import nnls
 from ._linalg import null_space, rank_and_null_space
 from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
-from .numeric_form import FirstOrder, NumericForm, constraint_scales, kkt_residuals, scaled_residuals
+from .numeric_form import FirstOrder, NumericForm, kkt_residuals, scaled_residuals
 from .polynomial_systems import reduce_algebraic
 from .problem import BaseProblem, Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
@@ -205,7 +205,7 @@ def _check_numeric(
         undefined = _undefined_piece(f, ev, eq_names, in_names, lambda v: not math.isfinite(v))
         if undefined is not None:
             return _unchecked_report(_undefined_message(undefined), mults, eq_names, in_names, tol)
-    active = np.flatnonzero(ev.g >= -tol * constraint_scales(ev.jg))
+    active = np.flatnonzero(ev.g >= -tol * ev.g_scales)
     estimated = mults is None
     if estimated:
         lam, mu = _estimate_numeric(ev, active)
@@ -274,7 +274,7 @@ def _second_order_numeric(
     cp = form.cp
     m_in = len(cp.ineq_names)
     hess = cp.lagrangian_hessian(x, lam, mu[:m_in])
-    if not np.all(np.isfinite(hess)):
+    if not np.isfinite(hess).all():
         return None  # the Hessian is undefined here: the second-order test cannot decide
     mu_scale = max(1.0, float(np.max(np.abs(mu), initial=0.0)))
     strong = active[mu[active] > tol * mu_scale]

@@ -31,7 +31,7 @@ __all__ = [
 _KEPT_POINTS = 3  # points whose first-order data NumericForm.first_order keeps
 _BADLY_SCALED = 1e-4  # an objective whose size and slope stay below this near x0 gets rescaled
 _BOXES: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
-_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray | None]] = (
+_AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray] | None] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -55,6 +55,30 @@ class FirstOrder:
     g: Any  # (m_in,)  inequalities, then bounds
     jg: Any  # (m_in, n)
 
+    @cached_property
+    def g_scales(self) -> np.ndarray:
+        """:func:`constraint_scales` of ``jg`` (float data only), computed once per point."""
+        return constraint_scales(self.jg)
+
+    @cached_property
+    def h_scales(self) -> np.ndarray:
+        """:func:`constraint_scales` of ``jh`` (float data only), computed once per point."""
+        return constraint_scales(self.jh)
+
+    @cached_property
+    def objective_size(self) -> float:
+        """max(1, ‖∇f‖∞): what stationarity, dual feasibility and complementarity are divided by."""
+        return max(1.0, float(np.abs(self.grad).max(initial=0.0)))
+
+    @cached_property
+    def primal(self) -> tuple[float, float]:
+        """The absolute primal residual max(G⁺, |h|, 0) and the scaled one of
+        :func:`scaled_residuals`: they depend on the point only, so they are computed once."""
+        absolute = max(float(self.g.max(initial=0.0)), float(np.abs(self.h).max(initial=0.0)), 0.0)
+        g = np.maximum(self.g, 0.0) / self.g_scales
+        h = np.abs(self.h) / self.h_scales
+        return absolute, max(float(g.max(initial=0.0)), float(h.max(initial=0.0)))
+
 
 def constraint_scales(jac: np.ndarray) -> np.ndarray:
     """max(1, ‖∇c‖∞) of each row of a constraint Jacobian (dense or scipy.sparse): what a
@@ -77,12 +101,10 @@ def scaled_residuals(point: FirstOrder, absolute: tuple[float, float, float, flo
     unchanged). ``check_kkt`` compares these with ``tol``.
     """
     stat, _, dual, comp = absolute
-    scale_f = max(1.0, float(np.abs(point.grad).max(initial=0.0)))
-    g = np.maximum(point.g, 0.0) / constraint_scales(point.jg)
-    h = np.abs(point.h) / constraint_scales(point.jh)
+    scale_f = point.objective_size
     return {
         "stationarity": float(stat) / scale_f,
-        "primal_feasibility": max(float(g.max(initial=0.0)), float(h.max(initial=0.0))),
+        "primal_feasibility": point.primal[1],
         "dual_feasibility": float(dual) / scale_f,
         "complementary_slackness": float(comp) / scale_f,
     }
@@ -99,7 +121,7 @@ def kkt_residuals(
     r = point.grad + point.jh.T.dot(lam) + point.jg.T.dot(mu)  # .dot: @ costs more on small arrays
     absolute = (
         float(np.abs(r).max(initial=0.0)),
-        max(float(point.g.max(initial=0.0)), float(np.abs(point.h).max(initial=0.0)), 0.0),
+        point.primal[0],
         float(np.maximum(-mu, 0.0).max(initial=0.0)),
         float(np.abs(mu * point.g).max(initial=0.0)),
     )
@@ -200,32 +222,51 @@ class NumericForm:
         return self.cp.ineq_jac(x)
 
     def G(self, x: np.ndarray) -> np.ndarray:
-        """Inequalities and bounds, all as ``<= 0``."""
+        """Inequalities and bounds, all as ``<= 0`` (a new array)."""
+        if not self.bound_rows:
+            return np.array(self.cp.ineq(x), dtype=float).reshape(-1)
         return np.concatenate((self.cp.ineq(x), self._bound_matrix.dot(x) - self._bound_offset))
 
     def G_jac(self, x: np.ndarray) -> np.ndarray:
+        """(m_in, n), a new array."""
+        if not self.bound_rows:
+            return np.array(self.cp.ineq_jac(x), dtype=float).reshape(-1, self.n)
         return np.concatenate((self.cp.ineq_jac(x).reshape(-1, self.n), self._bound_matrix))
 
     def lagrangian_hessian(self, x: np.ndarray, m: Multipliers) -> np.ndarray:
         k, c = len(self.cp.ineq_names), self.objective_scale
+        if c == 1.0:  # the same numbers without three array operations
+            return self.cp.lagrangian_hessian(x, m.lam, m.mu[:k])
         return c * self.cp.lagrangian_hessian(x, m.lam / c, m.mu[:k] / c)
 
     def affine_equality_jacobian(self, anchor: np.ndarray) -> np.ndarray | None:
         """The (m_eq, n) Jacobian of h when h is affine, judged by comparing it at ``anchor`` and
         at a second point; None when h is not affine (or cannot be evaluated there). The first
         verdict is kept for the problem."""
+        kept = self._affine_equalities(anchor)
+        return None if kept is None else kept[0]
+
+    def affine_equality_pinv(self, anchor: np.ndarray) -> np.ndarray | None:
+        """The pseudo-inverse (n, m_eq) of :meth:`affine_equality_jacobian`, kept with it."""
+        kept = self._affine_equalities(anchor)
+        return None if kept is None else kept[1]
+
+    def _affine_equalities(self, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         if self.problem in _AFFINE_JACOBIANS:
-            return _AFFINE_JACOBIANS[self.problem][0]
+            return _AFFINE_JACOBIANS[self.problem]
         with np.errstate(all="ignore"):
             J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
             elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
             other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
             change = np.abs(other - J).max(initial=0.0)
-        affine = np.all(np.isfinite(J)) and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
+        affine = np.isfinite(J).all() and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
+        kept = None
         if affine:
-            J.setflags(write=False)
-        _AFFINE_JACOBIANS[self.problem] = (J if affine else None,)
-        return J if affine else None
+            kept = (J, np.linalg.pinv(J))
+            for a in kept:
+                a.setflags(write=False)
+        _AFFINE_JACOBIANS[self.problem] = kept
+        return kept
 
     @property
     def box(self) -> tuple[np.ndarray, np.ndarray]:
@@ -312,7 +353,7 @@ class NumericForm:
     def kkt_error(self, x: np.ndarray, m: Multipliers) -> float:
         """The largest scaled KKT residual of (x, m) by :func:`kkt_residuals` (of c·f), inf
         where it is not finite: the merit by which the solvers compare candidates."""
-        if not np.all(np.isfinite(x)):
+        if not np.isfinite(x).all():
             return np.inf
         with np.errstate(all="ignore"):
             _, scaled = kkt_residuals(self.first_order(x), m.lam, m.mu)
@@ -355,7 +396,7 @@ class NumericForm:
                 values = [self.f(x), *self.h(x), *self.g(x), *self.grad(x)]
             except (ValueError, ZeroDivisionError, OverflowError):
                 return False
-        return bool(np.all(np.isfinite(values)))
+        return bool(np.isfinite(values).all())
 
     def start(self, x0: Any) -> np.ndarray:
         """x0 as a float array in variable order, projected onto the bounds. By default the
@@ -379,7 +420,7 @@ class NumericForm:
             x = np.array(x0, dtype=float).reshape(-1)
             if x.size != self.n:
                 raise ValueError(f"x0 must have {self.n} entries (one per variable), got {x.size}")
-        if not np.all(np.isfinite(x)):
+        if not np.isfinite(x).all():
             raise ValueError("x0 must be finite; it contains NaN or inf")
         # a start where f, g, h or their gradients are undefined is an error naming the function
         return self.cp.validate_point(self.clip(x), name="x0")

@@ -33,7 +33,7 @@ def feasible_descent(form: NumericForm, x: np.ndarray) -> np.ndarray | None:
             [np.asarray(form.h_jac(x), float).reshape(form.m_eq, form.n), form.G_jac(x)[G > -ACTIVE]]
         )
         grad = np.asarray(form.grad(x), float)
-        if not (np.all(np.isfinite(J)) and np.all(np.isfinite(grad))):
+        if not (np.isfinite(J).all() and np.isfinite(grad).all()):
             return None
         Z = null_space(J, form.n)
         d = -Z @ (Z.T @ grad)

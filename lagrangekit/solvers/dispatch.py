@@ -56,7 +56,7 @@ def _polished(form: NumericForm, attempt: Attempt, tol: float) -> Attempt:
     point, stops at a hundredth of ``tol``). Runaway multipliers (SLSQP's 1e9 on dependent
     equalities, whose cancellation leaves rounding in ∇L) are replaced by least-squares
     estimates at the point first."""
-    if attempt.diverged or not np.all(np.isfinite(attempt.x)):
+    if attempt.diverged or not np.isfinite(attempt.x).all():
         return attempt
     m = attempt.multipliers
     if runaway_multipliers(form, attempt.x, m):
@@ -152,7 +152,7 @@ def _without_multipliers(form: NumericForm, attempt: Attempt, tol: float) -> boo
     :func:`finish` reports ``no_kkt_point`` (a cusp, as HS13's). The other local methods of
     the chain end at such a point too, after many more iterations, so the chain stops."""
     x = attempt.x
-    if not attempt.converged or attempt.diverged or not np.all(np.isfinite(x)):
+    if not attempt.converged or attempt.diverged or not np.isfinite(x).all():
         return False
     if form.violation(x) > max(tol, _INFEASIBLE):
         return False
@@ -168,7 +168,7 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
     The chain runs again from them, up to _RESTARTS times, and the best answer by
     :func:`_rank` wins (a certified lower objective beats a certified higher one)."""
     best = _local(form, x0, tol=tol, max_iter=max_iter)
-    if best.diverged or form.n > MAX_VARIABLES or not np.all(np.isfinite(best.x)):
+    if best.diverged or form.n > MAX_VARIABLES or not np.isfinite(best.x).all():
         return best
     first_f = _feasible_f(form, best, tol)
     starts, start_f = better_starts(form, best.x, x0, first_f, tol)
@@ -218,7 +218,7 @@ def _repair_start(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: floa
     negative curvature (:func:`saddle_escape`), or a lower feasible point next to a feasible
     point that is not a KKT point (:func:`feasible_descent`)."""
     x = attempt.x
-    if attempt.diverged or not np.all(np.isfinite(x)):
+    if attempt.diverged or not np.isfinite(x).all():
         return None
     if form.violation(x) > _INFEASIBLE:
         p1, _ = find_feasible(form, [x0, x])
@@ -260,7 +260,7 @@ def _chosen(form: NumericForm, attempts: list[Attempt], tol: float) -> Attempt:
 def _rank(form: NumericForm, a: Attempt, tol: float) -> tuple:
     if a.diverged:
         return (0, 0.0, 0.0)
-    if not np.all(np.isfinite(a.x)):
+    if not np.isfinite(a.x).all():
         return (4, np.inf, np.inf)
     error = _error(form, a)
     if error <= tol:

@@ -77,7 +77,7 @@ def _onto_equalities(form: NumericForm, X: np.ndarray, anchor: np.ndarray) -> np
     if J is None:
         return None
     residual = X @ J.T - (J @ anchor - form.h(anchor))
-    return X - residual @ np.linalg.pinv(J).T
+    return X - residual @ form.affine_equality_pinv(anchor).T
 
 
 def sample(form: NumericForm, centers: list[np.ndarray]) -> np.ndarray:

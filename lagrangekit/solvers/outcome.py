@@ -80,6 +80,8 @@ def _feasible_only_by_scale(form: NumericForm, x: np.ndarray, tol: float) -> str
     pole: ``1/x <= 4`` at x = 1e-29 is violated by 1e29 with a gradient of 1e58, and the step
     halves the violation at best."""
     point = form.first_order(x)
+    if not ((np.abs(point.h) > tol).any() or (point.g > tol).any()):
+        return None  # no constraint is violated by more than tol: nothing to check
     values = np.concatenate([point.h, point.g])
     violation = np.concatenate([np.abs(point.h), np.maximum(point.g, 0.0)])
     rows = np.concatenate([point.jh, point.jg])
@@ -112,7 +114,7 @@ def is_better(form: NumericForm, point: np.ndarray | None, x: np.ndarray) -> boo
     """Whether ``point`` is no more violated than ``x`` (or than 1e-12) and has a
     minimize-form objective below that at ``x`` by more than 1e-6·max(1, |f(x)|): then ``x``
     is not the optimum, whatever its KKT report says."""
-    if point is None or not np.all(np.isfinite(point)):
+    if point is None or not np.isfinite(point).all():
         return False
     f_x = form.f(x)
     feasible = form.violation(point) <= max(form.violation(x), 1e-12)
@@ -166,7 +168,7 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
     """
     problem = form.problem
     x = np.asarray(attempt.x, dtype=float)
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(x).all():
         x = np.asarray(x0, dtype=float)
     multipliers = form.to_dict(attempt.multipliers)
     c = form.objective_scale  # the report is on f itself, so are its multipliers

@@ -49,13 +49,13 @@ def _newton(
         K[:n, n + me :] = JA.T
         K[n : n + me, :n] = Jh
         K[n + me :, :n] = JA
-        if not (np.all(np.isfinite(K)) and np.all(np.isfinite(F))):
+        if not (np.isfinite(K).all() and np.isfinite(F).all()):
             return None  # a derivative is infinite here (sqrt at 0): no Newton step exists
         try:
             d = np.linalg.solve(K, -F)
         except np.linalg.LinAlgError:
             d = np.linalg.lstsq(K, -F, rcond=None)[0]
-        if not np.all(np.isfinite(d)):
+        if not np.isfinite(d).all():
             return None
         t = 1.0
         for _ in range(8):
@@ -97,7 +97,7 @@ def newton_polish(
     The active set is guessed from G and μ, then corrected: a row whose multiplier comes
     out negative is dropped, and a violated inactive row is added, for a few rounds.
     """
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(x).all():
         return x, m, form.kkt_error(x, m)
     best: tuple[np.ndarray, Multipliers, float] | None = None
     G = form.first_order(x).g  # kept by the form from the backend's multiplier recovery
@@ -146,10 +146,10 @@ def onto_active(form: NumericForm, x: np.ndarray, *, steps: int = 200) -> np.nda
     for _ in range(steps):
         F = np.concatenate([form.h(z), form.G(z)[active]])
         J = np.vstack([form.h_jac(z).reshape(-1, form.n), form.G_jac(z)[active]])
-        if not (np.all(np.isfinite(J)) and np.all(np.isfinite(F))):
+        if not (np.isfinite(J).all() and np.isfinite(F).all()):
             return x  # a derivative is infinite here (sqrt at 0): no Gauss–Newton step exists
         d = np.linalg.lstsq(J, -F, rcond=None)[0] if F.size else np.zeros(form.n)
-        if not np.all(np.isfinite(d)):
+        if not np.isfinite(d).all():
             return x
         z = z + d
         if float(np.abs(d).max(initial=0.0)) <= 1e-15 * scale:

@@ -146,7 +146,7 @@ def _directions(
         rows.insert(0, np.eye(n))
     if thorough:
         rows += _tangent_directions(form, base)
-    if toward is not None and np.all(np.isfinite(toward)):
+    if toward is not None and np.isfinite(toward).all():
         rows.insert(0, np.asarray(toward, dtype=float)[None, :])
     D = np.vstack(rows)
     D = np.vstack([D, -D])
@@ -299,7 +299,7 @@ def feasible_ray(
     (:func:`_toward_faces`): a Ray whose ``steps`` shrink.
     """
     base = np.asarray(base, dtype=float)
-    if not np.all(np.isfinite(base)) or form.n == 0:
+    if not np.isfinite(base).all() or form.n == 0:
         return None
     D = _directions(form, base, toward, thorough)
     ray = None
@@ -318,7 +318,7 @@ def _descent_direction(form: NumericForm, x: np.ndarray) -> np.ndarray | None:
             d = -form.first_order(x).grad
         except (ArithmeticError, TypeError, ValueError):
             return None
-    if not np.all(np.isfinite(d)):
+    if not np.isfinite(d).all():
         return None
     lo, hi = form.cp.lower, form.cp.upper
     scale = np.maximum(1.0, np.abs(x))
@@ -358,7 +358,7 @@ def keeps_falling(form: NumericForm, x: np.ndarray) -> Ray | None:
     with np.errstate(all="ignore"):
         f, h, g = _evaluate(form, Z)
         f = np.asarray(f, dtype=float)
-        if not np.all(np.isfinite(f)):
+        if not np.isfinite(f).all():
             return None
         drops = f[:-1] - f[1:]
         if not (np.all(drops > 0) and drops[0] > _FIRST_FALL * abs(f[0])):

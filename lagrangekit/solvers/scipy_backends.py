@@ -55,12 +55,15 @@ def slsqp(
         constraints.append({"type": "eq", "fun": form.h, "jac": form.h_jac})
     if len(form.cp.ineq_names):
         constraints.append({"type": "ineq", "fun": lambda z: -form.g(z), "jac": lambda z: -form.g_jac(z)})
+    # unscaled and compiled from expressions (a new array per call, never a user's buffer):
+    # the compiled callables themselves, without a wrapper call and a product per evaluation
+    unscaled = form.objective_scale == 1.0 and form.problem.is_symbolic
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         res = _scipy_minimize(
-            form.f,
+            form.cp.fun if unscaled else form.f,
             x0,
-            jac=form.grad,
+            jac=form.cp.grad if unscaled else form.grad,
             method="SLSQP",
             bounds=_bounds(form),
             constraints=constraints,
@@ -74,7 +77,7 @@ def slsqp(
     if y.size != form.m_eq + len(form.cp.ineq_names):  # older scipy without multipliers
         y = np.zeros(form.m_eq + len(form.cp.ineq_names))
     lam, mu_g = -y[: form.m_eq], np.maximum(y[form.m_eq :], 0.0)
-    m = form.recover_bound_multipliers(x, lam, mu_g) if np.all(np.isfinite(x)) else form.zeros()
+    m = form.recover_bound_multipliers(x, lam, mu_g) if np.isfinite(x).all() else form.zeros()
     return Attempt(
         x=x,
         multipliers=m,

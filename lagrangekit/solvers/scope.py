@@ -29,7 +29,7 @@ def _curved_somewhere(form: NumericForm, x: np.ndarray) -> bool:
     H = np.asarray(form.hess(x), dtype=float).reshape(1, n, n)
     if k:
         H = np.concatenate([H, np.asarray(form.cp.ineq_hess(x), dtype=float).reshape(k, n, n)])
-    if not np.all(np.isfinite(H)):
+    if not np.isfinite(H).all():
         return True
     scale = np.maximum(1.0, np.abs(H).max(axis=(1, 2)))
     return bool(np.any(np.linalg.eigvalsh(H)[:, 0] < -_CURVATURE * scale))
