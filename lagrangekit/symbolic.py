@@ -384,7 +384,7 @@ def _rational_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> 
 def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
     """Whether an isolated solution satisfies every equation exactly (families are kept)."""
     values = [e.xreplace(sol) for e in equations]
-    return all(v.free_symbols or tidy_exact(v) == 0 for v in values)
+    return all(v.free_symbols or _exact(v) == 0 for v in values)
 
 
 def _family_sample(
@@ -432,18 +432,25 @@ def _family_member(
     grad_at = [g.xreplace(full) for g in grad]
     for i, var_index in bound_rows.items():
         sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
-        full[system.mu[i]] = tidy_exact(-sign * grad_at[var_index])
+        full[system.mu[i]] = _exact(-sign * grad_at[var_index])
     if any(not (v.is_number and _is_real(v)) for v in full.values()):
         return None
     point = {v: full[v] for v in xs}
     if any(exact_sign(full[system.mu[i]]) < 0 for i in active):
         return None
-    if any(exact_sign(tidy_exact(c.expr.xreplace(point))) > 0 for c in system.ineqs):
+    if any(exact_sign(_exact(c.expr.xreplace(point))) > 0 for c in system.ineqs):
         return None
     return full
 
 
+def _exact(value: sp.Expr) -> sp.Expr:
+    """:func:`tidy_exact`, skipped for a rational (already canonical)."""
+    return value if value.is_Rational else tidy_exact(value)
+
+
 def _is_real(value: sp.Expr) -> bool:
+    if value.is_Rational:
+        return True
     if value.is_real is False:
         return False
     if value.free_symbols:
@@ -544,7 +551,7 @@ def _accept(
         if any(exact_sign(mu_a[i]) < 0 for i in active):
             return None
         subs = dict(zip(system.variables, values))
-        if any(exact_sign(tidy_exact(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
+        if any(exact_sign(_exact(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
             return None
     if family is not None:
         family = {k: sp.simplify(v) for k, v in family.items()}
@@ -583,6 +590,8 @@ def _clearly_not_kkt(system: _System, sol: dict[sp.Symbol, sp.Expr], active: tup
 
 def _tidy_any(value: sp.Expr) -> sp.Expr:
     """A readable exact value: simplified when small, canonical (radsimp, expand) otherwise."""
+    if value.is_Rational:
+        return value
     if value.free_symbols:
         return sp.simplify(value)
     if value.has(sp.CRootOf) or sp.count_ops(value) > 60:
@@ -593,12 +602,30 @@ def _tidy_any(value: sp.Expr) -> sp.Expr:
 def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
     """Whether two points are equal; numbers first by value (cheap), then exactly."""
     for u, v in zip(a, b):
+        if u == v:  # structurally equal
+            continue
+        if u.is_Rational and v.is_Rational:  # distinct rationals
+            return False
         if u.is_number and v.is_number:
             if abs(complex(sp.N(u - v, 30))) > 1e-20 or tidy_exact(u - v) != 0:
                 return False
-        elif sp.simplify(u - v) != 0:
+        elif _differ_somewhere(u - v) or sp.simplify(u - v) != 0:
             return False
     return True
+
+
+def _differ_somewhere(difference: sp.Expr) -> bool:
+    """True when ``difference`` (of two family expressions) is clearly nonzero at one point of its
+    free symbols (evaluated to 30 digits), so it is not identically zero; False decides nothing."""
+    point = {s: sp.Rational(97 + 13 * k, 89) for k, s in enumerate(sorted(difference.free_symbols, key=str))}
+    at_point = difference.xreplace(point)
+    if at_point.is_Rational:
+        return at_point != 0
+    try:
+        value = complex(sp.N(at_point, 30))
+    except (TypeError, ValueError):
+        return False
+    return abs(value) > 1e-12
 
 
 def _candidate(
@@ -609,13 +636,13 @@ def _candidate(
     active = [
         i
         for i, c in enumerate(system.ineqs)
-        if not problem.parameters and tidy_exact(c.expr.xreplace(subs)) == 0
+        if not problem.parameters and _exact(c.expr.xreplace(subs)) == 0
     ]
     # points of a continuum are never strict optima: the second-order test cannot decide them
     kind = "undetermined" if family else _classify(problem, values, lam, mu, active)
     multipliers = dict(zip((c.name for c in system.eqs), lam)) | dict(zip((c.name for c in system.ineqs), mu))
     fun = problem.objective.xreplace(subs)
-    fun = sp.simplify(fun) if fun.free_symbols else tidy_exact(fun)
+    fun = sp.simplify(fun) if fun.free_symbols else _exact(fun)
     return KKTCandidate(
         point=subs,
         multipliers=multipliers,
