@@ -29,6 +29,7 @@ from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
 from .symbolic_pruning import AffineRows
 from .symbolic_rays import feasible_start, unbounded_message
+from .symbolic_second_order import second_order_by_margin
 from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
@@ -678,6 +679,8 @@ def _classify(problem: Problem, values: list, lam: list, mu: list, active: list[
     """Second-order classification in the user's sense (see KKTCandidate.classification)."""
     if problem.parameters:
         kind = _classify_parametric(problem, values, lam)
+    elif (clear := second_order_by_margin(problem, values, lam, mu, active)) is not None:
+        kind = clear  # decided at 50 digits by a wide margin
     else:
         minimum = second_order_exact(problem, values, lam, mu, active)
         all_weak = all(exact_sign(mu[i]) == 0 for i in active)
