@@ -601,32 +601,40 @@ def _tidy_any(value: sp.Expr) -> sp.Expr:
 
 
 def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
-    """Whether two points are equal; numbers first by value (cheap), then exactly."""
+    """Whether two points are equal: first every coordinate by cheap tests that can only prove a
+    difference (rationals, values at 30 digits), then the remaining ones exactly."""
+    undecided = []
     for u, v in zip(a, b):
         if u == v:  # structurally equal
             continue
-        if u.is_Rational and v.is_Rational:  # distinct rationals
+        if (u.is_Rational and v.is_Rational) or _differ_somewhere(u - v, u, v):
             return False
-        if u.is_number and v.is_number:
-            if abs(complex(sp.N(u - v, 30))) > 1e-20 or tidy_exact(u - v) != 0:
-                return False
-        elif _differ_somewhere(u - v) or sp.simplify(u - v) != 0:
+        undecided.append((u, v))
+    for u, v in undecided:
+        difference = tidy_exact(u - v) if u.is_number and v.is_number else sp.simplify(u - v)
+        if difference != 0:
             return False
     return True
 
 
-def _differ_somewhere(difference: sp.Expr) -> bool:
-    """True when ``difference`` (of two family expressions) is clearly nonzero at one point of its
-    free symbols (evaluated to 30 digits), so it is not identically zero; False decides nothing."""
-    point = {s: sp.Rational(97 + 13 * k, 89) for k, s in enumerate(sorted(difference.free_symbols, key=str))}
-    at_point = difference.xreplace(point)
-    if at_point.is_Rational:
-        return at_point != 0
+def _differ_somewhere(difference: sp.Expr, u: sp.Expr, v: sp.Expr) -> bool:
+    """True when ``difference`` = u − v is clearly nonzero (by 1e-12, far above the error of
+    30-digit evaluation): for numbers, u and v are evaluated apart (no cancellation to resolve);
+    for family expressions, at one rational point of their free symbols. False decides nothing."""
+    if not difference.free_symbols:
+        left, right = u, v
+    else:
+        symbols = sorted(difference.free_symbols, key=str)
+        point = {s: sp.Rational(97 + 13 * k, 89) for k, s in enumerate(symbols)}
+        at_point = difference.xreplace(point)
+        if at_point.is_Rational:
+            return at_point != 0
+        left, right = at_point, sp.Integer(0)
     try:
-        value = complex(sp.N(at_point, 30))
+        value = complex(sp.N(left, 30)) - complex(sp.N(right, 30))
     except (TypeError, ValueError):
         return False
-    return abs(value) > 1e-12
+    return abs(value) > 1e-12 * max(1.0, abs(complex(sp.N(right, 30))))
 
 
 def _candidate(
