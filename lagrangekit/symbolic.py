@@ -29,6 +29,7 @@ from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
 from .symbolic_pruning import AffineRows
 from .symbolic_rays import feasible_start, unbounded_message
+from .symbolic_second_order import second_order_by_margin
 from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
@@ -384,7 +385,7 @@ def _rational_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> 
 def _satisfies(equations: list[sp.Expr], sol: dict) -> bool:
     """Whether an isolated solution satisfies every equation exactly (families are kept)."""
     values = [e.xreplace(sol) for e in equations]
-    return all(v.free_symbols or tidy_exact(v) == 0 for v in values)
+    return all(v.free_symbols or _exact(v) == 0 for v in values)
 
 
 def _family_sample(
@@ -432,18 +433,25 @@ def _family_member(
     grad_at = [g.xreplace(full) for g in grad]
     for i, var_index in bound_rows.items():
         sign = -1 if system.ineqs[i].name.startswith("lower:") else 1
-        full[system.mu[i]] = tidy_exact(-sign * grad_at[var_index])
+        full[system.mu[i]] = _exact(-sign * grad_at[var_index])
     if any(not (v.is_number and _is_real(v)) for v in full.values()):
         return None
     point = {v: full[v] for v in xs}
     if any(exact_sign(full[system.mu[i]]) < 0 for i in active):
         return None
-    if any(exact_sign(tidy_exact(c.expr.xreplace(point))) > 0 for c in system.ineqs):
+    if any(exact_sign(_exact(c.expr.xreplace(point))) > 0 for c in system.ineqs):
         return None
     return full
 
 
+def _exact(value: sp.Expr) -> sp.Expr:
+    """:func:`tidy_exact`, skipped for a rational (already canonical)."""
+    return value if value.is_Rational else tidy_exact(value)
+
+
 def _is_real(value: sp.Expr) -> bool:
+    if value.is_Rational:
+        return True
     if value.is_real is False:
         return False
     if value.free_symbols:
@@ -544,7 +552,7 @@ def _accept(
         if any(exact_sign(mu_a[i]) < 0 for i in active):
             return None
         subs = dict(zip(system.variables, values))
-        if any(exact_sign(tidy_exact(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
+        if any(exact_sign(_exact(c.expr.xreplace(subs))) > 0 for c in system.ineqs):
             return None
     if family is not None:
         family = {k: sp.simplify(v) for k, v in family.items()}
@@ -583,6 +591,8 @@ def _clearly_not_kkt(system: _System, sol: dict[sp.Symbol, sp.Expr], active: tup
 
 def _tidy_any(value: sp.Expr) -> sp.Expr:
     """A readable exact value: simplified when small, canonical (radsimp, expand) otherwise."""
+    if value.is_Rational:
+        return value
     if value.free_symbols:
         return sp.simplify(value)
     if value.has(sp.CRootOf) or sp.count_ops(value) > 60:
@@ -591,14 +601,40 @@ def _tidy_any(value: sp.Expr) -> sp.Expr:
 
 
 def _same(a: tuple[sp.Expr, ...], b: tuple[sp.Expr, ...]) -> bool:
-    """Whether two points are equal; numbers first by value (cheap), then exactly."""
+    """Whether two points are equal: first every coordinate by cheap tests that can only prove a
+    difference (rationals, values at 30 digits), then the remaining ones exactly."""
+    undecided = []
     for u, v in zip(a, b):
-        if u.is_number and v.is_number:
-            if abs(complex(sp.N(u - v, 30))) > 1e-20 or tidy_exact(u - v) != 0:
-                return False
-        elif sp.simplify(u - v) != 0:
+        if u == v:  # structurally equal
+            continue
+        if (u.is_Rational and v.is_Rational) or _differ_somewhere(u - v, u, v):
+            return False
+        undecided.append((u, v))
+    for u, v in undecided:
+        difference = tidy_exact(u - v) if u.is_number and v.is_number else sp.simplify(u - v)
+        if difference != 0:
             return False
     return True
+
+
+def _differ_somewhere(difference: sp.Expr, u: sp.Expr, v: sp.Expr) -> bool:
+    """True when ``difference`` = u − v is clearly nonzero (by 1e-12, far above the error of
+    30-digit evaluation): for numbers, u and v are evaluated apart (no cancellation to resolve);
+    for family expressions, at one rational point of their free symbols. False decides nothing."""
+    if not difference.free_symbols:
+        left, right = u, v
+    else:
+        symbols = sorted(difference.free_symbols, key=str)
+        point = {s: sp.Rational(97 + 13 * k, 89) for k, s in enumerate(symbols)}
+        at_point = difference.xreplace(point)
+        if at_point.is_Rational:
+            return at_point != 0
+        left, right = at_point, sp.Integer(0)
+    try:
+        value = complex(sp.N(left, 30)) - complex(sp.N(right, 30))
+    except (TypeError, ValueError):
+        return False
+    return abs(value) > 1e-12 * max(1.0, abs(complex(sp.N(right, 30))))
 
 
 def _candidate(
@@ -609,13 +645,13 @@ def _candidate(
     active = [
         i
         for i, c in enumerate(system.ineqs)
-        if not problem.parameters and tidy_exact(c.expr.xreplace(subs)) == 0
+        if not problem.parameters and _exact(c.expr.xreplace(subs)) == 0
     ]
     # points of a continuum are never strict optima: the second-order test cannot decide them
     kind = "undetermined" if family else _classify(problem, values, lam, mu, active)
     multipliers = dict(zip((c.name for c in system.eqs), lam)) | dict(zip((c.name for c in system.ineqs), mu))
     fun = problem.objective.xreplace(subs)
-    fun = sp.simplify(fun) if fun.free_symbols else tidy_exact(fun)
+    fun = sp.simplify(fun) if fun.free_symbols else _exact(fun)
     return KKTCandidate(
         point=subs,
         multipliers=multipliers,
@@ -651,6 +687,8 @@ def _classify(problem: Problem, values: list, lam: list, mu: list, active: list[
     """Second-order classification in the user's sense (see KKTCandidate.classification)."""
     if problem.parameters:
         kind = _classify_parametric(problem, values, lam)
+    elif (clear := second_order_by_margin(problem, values, lam, mu, active)) is not None:
+        kind = clear  # decided at 50 digits by a wide margin
     else:
         minimum = second_order_exact(problem, values, lam, mu, active)
         all_weak = all(exact_sign(mu[i]) == 0 for i in active)
