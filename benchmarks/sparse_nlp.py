@@ -31,7 +31,6 @@ import time
 import warnings
 from pathlib import Path
 
-import casadi as ca
 import numpy as np
 import scipy.sparse as sps
 from threadpoolctl import threadpool_limits
@@ -139,6 +138,8 @@ def lk_solve(steps: int, clock=time.perf_counter) -> tuple[lk.Result, lk.Functio
 
 
 def ipopt_build(steps: int):
+    import casadi as ca  # the bench extra; the tests import problem() from here without it
+
     h = HORIZON / steps
     z = ca.MX.sym("z", 3 * steps + 2)
     x1, x2, u = z[0::3], z[1::3], z[2::3]
