@@ -50,6 +50,13 @@ def _bound_rows(form: SparseForm, x: np.ndarray) -> tuple[sps.csr_matrix, np.nda
     return B, sign * (x[index] - bound)
 
 
+def _inequality_rows(form: SparseForm, x: np.ndarray) -> tuple[sps.csr_matrix, sps.csr_matrix, np.ndarray]:
+    """(J_h, J_G, G) at ``x``: G the inequalities followed by the bound rows, J_G their Jacobian."""
+    Jh, Jg = form.jacobians(x)
+    B, bound_values = _bound_rows(form, x)
+    return Jh, sps.vstack([Jg, B], format="csr"), np.concatenate([form.g(x), bound_values])
+
+
 def _unit_rows(A: sps.csr_matrix) -> sps.csr_matrix:
     norms = np.sqrt(np.asarray(A.multiply(A).sum(axis=1)).ravel())
     return sps.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ A
@@ -117,13 +124,10 @@ def sparse_kkt_report(
         and bounds with G_i >= −tol·max(1, ‖∇G_i‖∞); ``licq`` and ``second_order`` from
         inertia (module docstring).
     """
-    Jh, Jg = form.jacobians(x)
-    B, bound_values = _bound_rows(form, x)
+    Jh, JG, G = _inequality_rows(form, x)
     z_bound = np.array(
         [z_lower[i] if s < 0 else z_upper[i] for i, s, _ in form.problem.bound_rows], dtype=float
     )
-    JG = sps.vstack([Jg, B], format="csr")
-    G = np.concatenate([form.g(x), bound_values])
     all_mu = np.concatenate([mu, z_bound])
     point = FirstOrder(form.grad(x), form.h(x), Jh, G, JG)
     absolute, scaled = kkt_residuals(point, lam, all_mu)
@@ -193,10 +197,7 @@ def sparse_check(
 def _estimate(form: SparseForm, x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     """(λ, μ over the inequality and bound rows) minimizing the stationarity residual, μ >= 0,
     zero on the rows inactive within ``tol``."""
-    Jh, Jg = form.jacobians(x)
-    B, bound_values = _bound_rows(form, x)
-    JG = sps.vstack([Jg, B], format="csr")
-    G = np.concatenate([form.g(x), bound_values])
+    Jh, JG, G = _inequality_rows(form, x)
     active = np.flatnonzero(G >= -tol * constraint_scales(JG))
     A = sps.vstack([Jh, JG[active]], format="csr")
     mu = np.zeros(JG.shape[0])
