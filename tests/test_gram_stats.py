@@ -117,17 +117,20 @@ def test_pairwise_merge_keeps_digits_the_naive_formula_loses():
     assert err_naive > 1e4 * err_ours
 
 
-def test_blocks_summed_raw_and_blocks_shifted_mix_to_the_exact_scatter(monkeypatch):
-    # blocks of 128 rows: those with means within a spread are added up raw and centred once
-    # at the end, the ones around 1e6 are shifted and merged; the total keeps its digits
+@pytest.mark.parametrize("raw_blocks", [1, 2])
+def test_blocks_summed_raw_and_blocks_shifted_mix_to_the_exact_scatter(monkeypatch, raw_blocks):
+    # blocks of 128 rows (raw blocks of 128 or 256): those with means within a spread are
+    # added up raw and centred once at the end, those with rows around 1e6 are shifted 128
+    # rows at a time and merged; the total keeps its digits
     import lagrangekit.linear_model.gram_stats as gram_stats
 
     monkeypatch.setattr(gram_stats, "_CACHE_BYTES", 2**10)
     monkeypatch.setattr(gram_stats, "_BLOCK_BYTES", 2**12)
+    monkeypatch.setattr(gram_stats, "_RAW_BLOCKS", raw_blocks)
     assert gram_stats._block_rows(4) == (128, 64)
     rng = np.random.default_rng(5)
     n = 1000
-    means = np.where((np.arange(n) // 128) % 3 == 1, 1e6, np.arange(n) // 128 * 0.5)
+    means = np.where((np.arange(n) // 256) % 3 == 1, 1e6, np.arange(n) // 128 * 0.5)
     Z = means[:, None] + np.round(rng.standard_normal((n, 4)) * 2**20) / 2**20
     stats = GramStats.from_arrays(Z[:, :3], Z[:, 3])
     exact = _exact_scatter(Z)

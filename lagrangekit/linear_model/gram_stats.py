@@ -37,6 +37,7 @@ _CACHE_BYTES = 2**20  # a block's sub-blocks of this size stay in cache from the
 _ROWS_PER_COLUMN = 8  # but a wide sub-block has at least 8 rows per column (up to _MAX_SUB_ROWS) ...
 _MAX_SUB_ROWS = 4096  # ... since each syrk call costs O(p²) besides its O(rows·p²) work
 _SHIFT_ROWS = 256  # a block is shifted by the mean of its first rows (all of them in a small block)
+_RAW_BLOCKS = 8  # the raw sums' blocks are this many blocks: less per-block work where centring is safe
 
 
 class NormalEquations(NamedTuple):
@@ -499,11 +500,11 @@ def centred_moments(
 
     W = Σsᵢ, m = Σsᵢzᵢ/W and M = Σsᵢ(zᵢ − m)(zᵢ − m)ᵀ of shape (p + k, p + k), so that XᵀSX
     centred is M[:p, :p], XᵀSy centred M[:p, p:] and the targets' centred squares the diagonal
-    of M[p:, p:]. An unweighted float64 block whose means are within about three spreads adds
-    its raw products (one ``syrk`` on the block itself, no copy) to a running raw sum that is
-    centred once at the end (:class:`_RawSums`); any other block is shifted by the mean of its
-    first rows into a buffer and reduced by one ``syrk`` there, so centring never cancels more
-    than a digit. The parts are merged in place by Chan, Golub and LeVeque's update (see the
+    of M[p:, p:]. An unweighted float64 block (of ``_RAW_BLOCKS`` blocks) whose means are within
+    about three spreads adds its raw products (``syrk`` on its sub-blocks, no copy) to a running
+    raw sum that is centred once at the end (:class:`_RawSums`); any other block is shifted, 8 MiB
+    at a time, by the mean of its first rows into a buffer and reduced by one ``syrk`` there, so
+    centring never cancels more than a digit. The parts are merged in place by Chan, Golub and LeVeque's update (see the
     module docstring): X is never copied whole and the centring keeps its accuracy however
     large the means. Non-finite input gives non-finite output (unchecked).
     """
@@ -511,22 +512,22 @@ def centred_moments(
     width = p + Y.shape[1]
     rows, sub_rows = _block_rows(width)
     rows = min(max(n, 1), rows)
+    raw_rows = rows * _RAW_BLOCKS
+    try_raw = w is None and X.dtype == np.float64 and Y.dtype == np.float64
+    raw = _RawSums(p, Y.shape[1], min(n, raw_rows), sub_rows) if try_raw else None
     buf: np.ndarray | None = None
-    raw: _RawSums | None = None
     total, mean, M = 0.0, np.zeros(width), np.zeros((width, width))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        for start in range(0, n, rows):
-            stop = min(start + rows, n)
-            Xb, Yb = X[start:stop], Y[start:stop]
-            wb = None if w is None else w[start:stop]
-            if wb is None and Xb.dtype == np.float64 and Yb.dtype == np.float64:
-                if raw is None:
-                    raw = _RawSums(p, Y.shape[1], rows, sub_rows)
-                if raw.add(Xb, Yb):
-                    continue
+        for raw_start in range(0, n, raw_rows):
+            raw_stop = min(raw_start + raw_rows, n)
+            if raw is not None and raw.add(X[raw_start:raw_stop], Y[raw_start:raw_stop]):
+                continue
             if buf is None:
                 buf = np.empty((rows, width + 1))
-            total = _merge_into(total, mean, M, _shifted_block(Xb, Yb, wb, buf))
+            for start in range(raw_start, raw_stop, rows):
+                stop = min(start + rows, raw_stop)
+                wb = None if w is None else w[start:stop]
+                total = _merge_into(total, mean, M, _shifted_block(X[start:stop], Y[start:stop], wb, buf))
         if raw is not None:
             total = _merge_into(total, mean, M, raw.centred())
     return total, mean, M
