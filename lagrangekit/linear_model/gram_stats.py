@@ -504,9 +504,9 @@ def centred_moments(
     about three spreads adds its raw products (``syrk`` on its sub-blocks, no copy) to a running
     raw sum that is centred once at the end (:class:`_RawSums`); any other block is shifted, 8 MiB
     at a time, by the mean of its first rows into a buffer and reduced by one ``syrk`` there, so
-    centring never cancels more than a digit. The parts are merged in place by Chan, Golub and LeVeque's update (see the
-    module docstring): X is never copied whole and the centring keeps its accuracy however
-    large the means. Non-finite input gives non-finite output (unchecked).
+    centring never cancels more than a digit. The parts are merged in place by Chan, Golub and
+    LeVeque's update (see the module docstring): X is never copied whole and the centring keeps
+    its accuracy however large the means. Non-finite input gives non-finite output (unchecked).
     """
     n, p = X.shape
     width = p + Y.shape[1]
