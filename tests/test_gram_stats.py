@@ -119,9 +119,10 @@ def test_pairwise_merge_keeps_digits_the_naive_formula_loses():
 
 @pytest.mark.parametrize("raw_blocks", [1, 2])
 def test_blocks_summed_raw_and_blocks_shifted_mix_to_the_exact_scatter(monkeypatch, raw_blocks):
-    # blocks of 128 rows (raw blocks of 128 or 256): those with means within a spread are
-    # added up raw and centred once at the end, those with rows around 1e6 are shifted 128
-    # rows at a time and merged; the total keeps its digits
+    # blocks of 128 rows: the first ones, with means within a spread, are added up raw (one
+    # block, then raw_blocks at a time) and centred once at the end; from the first block
+    # around 1e6 on, every block is shifted by its own first rows and merged; the total keeps
+    # its digits
     import lagrangekit.linear_model.gram_stats as gram_stats
 
     monkeypatch.setattr(gram_stats, "_CACHE_BYTES", 2**10)
@@ -130,7 +131,8 @@ def test_blocks_summed_raw_and_blocks_shifted_mix_to_the_exact_scatter(monkeypat
     assert gram_stats._block_rows(4) == (128, 64)
     rng = np.random.default_rng(5)
     n = 1000
-    means = np.where((np.arange(n) // 256) % 3 == 1, 1e6, np.arange(n) // 128 * 0.5)
+    rows = np.arange(n)
+    means = np.where((rows >= 384) & (rows < 640), 1e6, rows // 128 * 0.5)
     Z = means[:, None] + np.round(rng.standard_normal((n, 4)) * 2**20) / 2**20
     stats = GramStats.from_arrays(Z[:, :3], Z[:, 3])
     exact = _exact_scatter(Z)

@@ -458,21 +458,25 @@ def _shifted_block(
     Xb: np.ndarray, Yb: np.ndarray, wb: np.ndarray | None, buf: np.ndarray
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """(W, weighted block mean, centred cross-products) of a block shifted by the mean of its
-    first rows, by one ``syrk`` of [X − K, y − K_y, 1]·√s in ``buf``."""
+    first rows: the ``syrk`` of [X − K, y − K_y, 1]·√s, summed over sub-blocks of ``buf``'s rows
+    (each written and reduced while it is in cache)."""
     p = Xb.shape[1]
     width = p + Yb.shape[1]
-    D = buf[: Xb.shape[0]]
     head = slice(0, _SHIFT_ROWS)
     shift = np.concatenate([Xb[head].mean(axis=0, dtype=float), Yb[head].mean(axis=0, dtype=float)])
-    np.subtract(Xb, shift[:p], out=D[:, :p])
-    np.subtract(Yb, shift[p:], out=D[:, p:width])
-    if wb is None:
-        D[:, -1] = 1.0
-    else:
-        root = np.sqrt(wb)
-        D[:, :width] *= root[:, None]
-        D[:, -1] = root
-    S = D.T @ D
+    S = np.zeros((width + 1, width + 1))
+    for start in range(0, Xb.shape[0], buf.shape[0]):
+        Xs = Xb[start : start + buf.shape[0]]
+        D = buf[: Xs.shape[0]]
+        np.subtract(Xs, shift[:p], out=D[:, :p])
+        np.subtract(Yb[start : start + buf.shape[0]], shift[p:], out=D[:, p:width])
+        if wb is None:
+            D[:, -1] = 1.0
+        else:
+            root = np.sqrt(wb[start : start + buf.shape[0]])
+            D[:, :width] *= root[:, None]
+            D[:, -1] = root
+        S += D.T @ D
     weight = S[-1, -1]
     sums = S[:width, -1]
     block = S[:width, :width]
@@ -512,22 +516,29 @@ def centred_moments(
     width = p + Y.shape[1]
     rows, sub_rows = _block_rows(width)
     rows = min(max(n, 1), rows)
-    raw_rows = rows * _RAW_BLOCKS
     try_raw = w is None and X.dtype == np.float64 and Y.dtype == np.float64
-    raw = _RawSums(p, Y.shape[1], min(n, raw_rows), sub_rows) if try_raw else None
+    raw = _RawSums(p, Y.shape[1], min(n, rows * _RAW_BLOCKS), sub_rows) if try_raw else None
+    raw_rows = rows  # the first raw attempt is one block, later ones _RAW_BLOCKS blocks
     buf: np.ndarray | None = None
     total, mean, M = 0.0, np.zeros(width), np.zeros((width, width))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        for raw_start in range(0, n, raw_rows):
+        raw_start = 0
+        while raw_start < n:
             raw_stop = min(raw_start + raw_rows, n)
             if raw is not None and raw.add(X[raw_start:raw_stop], Y[raw_start:raw_stop]):
+                raw_start, raw_rows = raw_stop, rows * _RAW_BLOCKS
                 continue
+            if raw is not None:  # data that failed once is shifted from here on: no syrk wasted again
+                raw_stop = n
+                total = _merge_into(total, mean, M, raw.centred())
+                raw = None
             if buf is None:
-                buf = np.empty((rows, width + 1))
+                buf = np.empty((min(rows, sub_rows), width + 1))
             for start in range(raw_start, raw_stop, rows):
                 stop = min(start + rows, raw_stop)
                 wb = None if w is None else w[start:stop]
                 total = _merge_into(total, mean, M, _shifted_block(X[start:stop], Y[start:stop], wb, buf))
+            raw_start = raw_stop
         if raw is not None:
             total = _merge_into(total, mean, M, raw.centred())
     return total, mean, M
