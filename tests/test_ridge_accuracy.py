@@ -82,6 +82,22 @@ def test_well_conditioned_data_keeps_the_normal_equations(solver):
     assert relative_error(model.coef_, ridge_reference(X, y, 0.5)) <= 1e-12
 
 
+@pytest.mark.parametrize("solver, scale", [("cholesky", 1e4), ("dual", 1.0)])
+def test_a_constant_or_rescaled_feature_keeps_the_normal_equations(solver, scale):
+    # a constant feature (its only curvature is alpha) and, for the Gram matrix, one on a scale
+    # 1e4 larger make κ(XᵀX + αI) large, but the problem is well posed: Cholesky's error is
+    # governed by the diagonally scaled matrix, so the fast route is kept, as accurate as 50
+    # digits. (In the kernel XXᵀ a feature 1e4 larger swamps the others' digits: SVD is right.)
+    rng = np.random.default_rng(4)
+    n, p = (60, 6) if solver == "cholesky" else (6, 12)
+    X, y = rng.normal(size=(n, p)), rng.normal(size=n)
+    X[:, 0] = 3.0
+    X[:, 1] *= scale
+    model = Ridge(alpha=0.5, solver=solver).fit(X, y)
+    assert model.solver_ == solver
+    assert relative_error(model.coef_, ridge_reference(X, y, 0.5)) <= 1e-12
+
+
 def test_gram_stats_warn_when_the_normal_equations_lose_digits():
     V, t = textbook_r3()
     with pytest.warns(Warning, match="ill-conditioned"):

@@ -58,15 +58,32 @@ class CholeskySolution:
 
 
 def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool], float] | None:
-    """Upper Cholesky factor of the symmetric matrix ``A`` (overwritten) with its error estimate.
+    """Upper Cholesky factor R of the symmetric matrix ``A`` (overwritten) with its error estimate.
 
-    The estimate is eps·rounding·κ₁(A), with κ₁ from LAPACK's ``pocon`` on the factor
-    (O(size²)); ``rounding`` is how many times eps·‖A‖ the rounding already in ``A`` is.
-    None when ``A`` is numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ²
-    for the factor's diagonal d.
+    The estimate bounds the relative error of a solve, ‖δw‖/‖w‖, by the smaller of two bounds
+    (κ₁ from LAPACK's ``pocon``, O(size²) each):
+
+    * eps·rounding·κ(A);
+    * eps·rounding·κ(H)·√(max aᵢᵢ / min aᵢᵢ) for the diagonally scaled H = D^-½ A D^-½,
+      D = diag(A), whose factor is R D^-½. Cholesky's errors, and the rounding of a Gram
+      matrix, are of size eps·√(aᵢᵢaⱼⱼ) entry by entry, so in the D^½-norm they are amplified
+      by κ(H) (van der Sluis); going back to the plain norm costs at most √(max aᵢᵢ/min aᵢᵢ).
+      This is the sharp bound when one direction's only curvature is small, as for a constant
+      feature whose only curvature is α.
+
+    ``rounding`` is how many times eps·‖A‖ the rounding already in ``A`` is. None when ``A``
+    is numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ² for the
+    factor's diagonal d.
     """
     size = A.shape[0]
-    norm_1 = float(np.abs(A).sum(axis=1).max()) if size else 0.0  # A is symmetric: rows, contiguous
+    if size == 0:
+        return scipy.linalg.cho_factor(A), 0.0
+    diag = np.diag(A).copy()
+    if not diag.min() > 0:
+        return None
+    scale = 1.0 / np.sqrt(diag)
+    norm_1 = float(np.abs(A).sum(axis=1).max())  # A is symmetric: rows, contiguous
+    scaled_norm_1 = float((scale * (np.abs(A) @ scale)).max())
     try:
         factor = scipy.linalg.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
     except np.linalg.LinAlgError:
@@ -75,9 +92,14 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
     if d.min() ** 2 <= size * np.finfo(float).eps * d.max() ** 2:
         return None
     rcond, info = scipy.linalg.lapack.dpocon(factor[0], norm_1)
-    if info != 0 or not rcond > 0:
+    scaled_rcond, scaled_info = scipy.linalg.lapack.dpocon(np.triu(factor[0]) * scale, scaled_norm_1)
+    amplification = min(
+        1.0 / rcond if info == 0 and rcond > 0 else np.inf,
+        np.sqrt(diag.max() / diag.min()) / scaled_rcond if scaled_info == 0 and scaled_rcond > 0 else np.inf,
+    )
+    if not np.isfinite(amplification):
         return None
-    return factor, np.finfo(float).eps * rounding / rcond
+    return factor, np.finfo(float).eps * rounding * amplification
 
 
 def solve_cholesky(
