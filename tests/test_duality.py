@@ -3,6 +3,7 @@ random convex QPs/LPs where lk.solve, cvxpy (built directly from the data) and t
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import cvxpy as cp
@@ -265,3 +266,48 @@ def teardown_module() -> None:
             f"\nrandom convex QPs/LPs: {WORST['instances']} instances; worst relative disagreement "
             f"f {WORST['f']:.2e}, gap {WORST['gap']:.2e}, multipliers {WORST['multipliers']:.2e}"
         )
+
+
+# ---------------------------------------------------------------------- variables L is linear in
+def _dual_of(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # LoneVariableWarning: the slack-like variables are meant
+        return lk.dual(lk.parse_problem(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # beta and lam appear only in their bounds: their multipliers must be 0
+        "maximize sqrt(z) subject to z >= 1; z <= 2; beta >= 0; lam >= 0",
+        # t couples two multipliers: μ1 = μ2 (an equality the outer solver keeps)
+        "maximize sqrt(z) subject to z + t <= 2; t >= 0",
+    ],
+)
+def test_a_variable_the_lagrangian_is_linear_in_restricts_the_numeric_dual(text):
+    # min −√z over z <= 2: p* = −√2; by hand g = −1/(4c) − 2c with c the multiplier of
+    # z <= 2 (or of z + t <= 2), whose maximum is −√2 at c = 1/(2√2)
+    d = _dual_of(text)
+    assert d.function is None and d.linear is not None
+    result = d.solve()
+    assert result.status == "optimal"
+    assert result.fun == pytest.approx(-math.sqrt(2), rel=1e-7)
+    assert all(isinstance(c, sp.Equality) for c in d.linear.conditions)
+    assert set(d.linear.conditions) <= set(d.domain)
+
+
+def test_off_the_linear_conditions_the_dual_function_is_minus_infinity():
+    d = _dual_of("maximize sqrt(z) subject to z >= 1; z <= 2; beta >= 0")
+    on = {"c1": 0.0, "c2": 0.5, "c3": 0.0}
+    # −√z + μ2(z − 2) at μ2 = 1/2: inf at √z = 1, value −1/2 − 1 = −3/2
+    assert d.evaluate(on) == pytest.approx(-1.5, rel=1e-8)
+    assert d.evaluate({**on, "c3": 0.25}) == -math.inf  # −0.25·beta falls without bound
+
+
+def test_linear_conditions_no_admissible_multiplier_meets_make_the_dual_infeasible():
+    # t's coefficient is 1 + μ_t, never 0 for μ_t >= 0: g = −inf everywhere (t → −inf makes
+    # the primal unbounded)
+    d = _dual_of("minimize t - sqrt(z) subject to z <= 2; t <= 5")
+    result = d.solve()
+    assert result.status == "infeasible" and result.fun == -math.inf
+    assert "t" in result.message

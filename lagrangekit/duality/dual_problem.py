@@ -19,12 +19,14 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from scipy.optimize import linprog
 
 from ..blas_threads import single_blas_thread
 from ..numeric_form import NumericForm
 from ..problem import Constraint, Problem, symbolic_problem
 from ..result import Result
 from .barrier import maximize_on_domain
+from .linear_variables import LinearVariables, linear_variables
 from .numeric import inner_infimum, maximize_numeric
 from .slater import SlaterReport, is_convex, slater_point
 from .structure import ConjugateDual, build_conjugate_dual
@@ -34,6 +36,7 @@ __all__ = ["DualProblem", "dual", "duality_gap"]
 _INTERNAL = (ArithmeticError, np.linalg.LinAlgError, ValueError, TypeError, IndexError, NameError)
 _CLOSED = "dual closed form (conjugates), log-barrier"
 _NUMERIC = "dual numeric (BFGS inner, L-BFGS-B outer)"
+_LINEAR_TOL = 1e-9  # relative residual of ℓ(ν) = 0 past which g = −inf
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,11 +60,14 @@ class DualProblem:
         Where g is finite (up to its boundary): μ >= 0, the linear conditions that make
         L bounded below in the variables it is linear in, and the implicit conditions of the
         conjugates: s > 0 for a log, s <= 0 for an exp, ‖q‖ <= c for a norm. For the numeric
-        route only μ >= 0 is known.
+        route, μ >= 0 and the linear conditions (see ``linear``).
     minimizer : Mapping or None
         x(λ, μ), the minimizer of L, as expressions, for the variables it determines.
     closed_form : ConjugateDual or None
         The exact numeric dual behind ``function`` (values, derivatives, domain).
+    linear : LinearVariables or None
+        On the numeric route, the variables L is linear in: g is −inf off their conditions
+        ℓ(ν) = 0, and on them inf_x L runs over the other variables.
     """
 
     primal: Problem
@@ -71,6 +77,7 @@ class DualProblem:
     domain: tuple[Any, ...]
     minimizer: Mapping[sp.Symbol, sp.Expr] | None
     closed_form: ConjugateDual | None = dataclasses.field(default=None, repr=False)
+    linear: LinearVariables | None = dataclasses.field(default=None, repr=False)
 
     @cached_property
     def _form(self) -> NumericForm:
@@ -142,9 +149,10 @@ class DualProblem:
                 "so inf_x L cannot be computed; rewrite the problem with smooth functions"
             ) from exc
         lam, mu = self._split(values)
+        free = None if self.linear is None else self.linear.free
         starts = (x_start,) if x_start is not None else ()
         for start in starts + self._inner_starts:
-            value, z = inner_infimum(self._form, lam, mu, start)
+            value, z = inner_infimum(self._form, lam, mu, start, free)
             if not np.isnan(value):
                 return value, z
         return np.nan, None
@@ -166,6 +174,8 @@ class DualProblem:
         values = self._vector(multipliers)
         if self.closed_form is not None:
             return self.closed_form.value(values)
+        if self.linear is not None and self.linear.residual(values) > _LINEAR_TOL:
+            return -np.inf
         return self._inner(values)[0]
 
     def in_domain(self, multipliers: Any) -> bool:
@@ -326,16 +336,34 @@ class DualProblem:
             return value, grad
 
         start = self._start()
+        bounds = [(0.0, None) if is_mu else (None, None) for is_mu in self._is_mu]
+        equalities = None
+        if self.linear is not None and self.linear.a.size:
+            placed = self._on_linear_conditions(start, bounds)
+            if placed is None:
+                return self._result(
+                    start,
+                    -np.inf,
+                    "infeasible",
+                    _NUMERIC,
+                    f"g = -inf for every multiplier: L is linear in {', '.join(self.linear.names)}, and "
+                    "no multipliers (with μ >= 0) make the coefficients zero ("
+                    + "; ".join(sp.sstr(c) for c in self.linear.conditions)
+                    + "), so the dual is infeasible and the primal is unbounded below or infeasible",
+                )
+            start, bounds, equalities = placed
         if not self.names:
             value = self._inner(start)[0]
             status = "infeasible" if value == -np.inf else self._numeric_status(np.isfinite(value))
             return self._result(start, value, status, _NUMERIC, self._numeric_message("inf_x f", value))
         if not np.isfinite(self._inner(start)[0]):
             rng = np.random.default_rng(0)
-            trials = [
+            pinned = np.array([low is not None and low == high for low, high in bounds], dtype=bool)
+            draws = [
                 np.where(self._is_mu, rng.exponential(size=start.size), rng.normal(size=start.size))
                 for _ in range(4)
             ]
+            trials = [np.where(pinned, start, draw) for draw in draws]
             values = [self._inner(t)[0] for t in [start, *trials]]
             finite = [t for t, value in zip(trials, values[1:]) if np.isfinite(value)]
             if not finite and all(value == -np.inf for value in values):
@@ -357,8 +385,7 @@ class DualProblem:
                     "stopped away from a stationary point: a kink or the edge of the domain)",
                 )
             start = finite[0]
-        bounds = [(0.0, None) if is_mu else (None, None) for is_mu in self._is_mu]
-        res = maximize_numeric(value_and_gradient, start, bounds, tol)
+        res = maximize_numeric(value_and_gradient, start, bounds, tol, equalities)
         if res.stopped == "unbounded":
             return self._unbounded_numeric(res)
         certified, certificate = self._primal_certificate(res.x, state["x"])
@@ -367,6 +394,27 @@ class DualProblem:
             f"maximized g numerically ({res.message}); {certificate}", -float(res.fun)
         )
         return self._result(res.x, -float(res.fun), status, _NUMERIC, message, int(res.nit))
+
+    def _on_linear_conditions(
+        self, start: np.ndarray, bounds: list
+    ) -> tuple[np.ndarray, list, tuple[np.ndarray, np.ndarray] | None] | None:
+        """A start on ℓ(ν) = A ν + a = 0 with μ >= 0, the bounds, and the equalities left for the
+        outer solver; None when no admissible ν satisfies them (an LP, HiGHS). A condition on one
+        multiplier fixes it by its bounds (L-BFGS-B keeps it); others stay equalities (SLSQP)."""
+        linear = self.linear
+        lp = linprog(np.zeros(start.size), A_eq=linear.A, b_eq=-linear.a, bounds=bounds, method="highs")
+        if lp.status == 2:
+            return None
+        if lp.status != 0:
+            raise ValueError(f"the conditions of the linear variables could not be solved: {lp.message}")
+        fixed = linear.fixed
+        if np.any(fixed < 0):
+            return np.asarray(lp.x, float), bounds, (linear.A, -linear.a)
+        start, bounds = start.copy(), list(bounds)
+        for row, k in enumerate(fixed):
+            start[k] = -linear.a[row] / linear.A[row, k]
+            bounds[k] = (start[k], start[k])
+        return start, bounds, None
 
     def _unbounded_numeric(self, res) -> Result:
         """g passed 1e12·max(1, |g(start)|). On a convex problem each g value is a global
@@ -399,11 +447,44 @@ class DualProblem:
         if z is None or not np.isfinite(value):
             return False, "not certified: no minimizer of L at the final multipliers"
         form = self._form
+        if self.linear is not None:
+            z = self._place_linear_variables(z)
         violation, gap = form.violation(z), float(form.f(z)) - value
         scale = max(1.0, abs(value))
         certified = violation <= 1e-7 * max(1.0, float(np.abs(z).max())) and abs(gap) <= 1e-6 * scale
         verdict = "certified" if certified else "not certified"
         return certified, f"{verdict} by x(ν): violation {violation:.2g}, f(x(ν)) − g = {gap:.2g}"
+
+    def _place_linear_variables(self, z: np.ndarray) -> np.ndarray:
+        """x(ν) with the variables L is linear in chosen by two LPs (HiGHS): the least largest
+        violation s*, then the least f among the choices within s*.
+
+        On the linear conditions L does not depend on them, so any choice keeps x(ν) a
+        minimizer of L; the constraints and f are affine in them. ``z`` unchanged when an LP
+        has no solution."""
+        form, fixed = self._form, ~self.linear.free
+        try:
+            G, G_jac = np.asarray(form.G(z), float), np.asarray(form.G_jac(z), float).reshape(-1, z.size)
+            h, h_jac = np.asarray(form.h(z), float), np.asarray(form.h_jac(z), float).reshape(-1, z.size)
+            cost = np.asarray(form.grad(z), float)[fixed]
+        except (ValueError, ArithmeticError, TypeError):
+            return z
+        t0, k = z[fixed], int(fixed.sum())
+        # rows of "violation <= s" in (t, s): G + J(t − t0) <= s and ±(h + J(t − t0)) <= s
+        J = np.vstack([G_jac[:, fixed], h_jac[:, fixed], -h_jac[:, fixed]])
+        rhs = np.concatenate([G_jac[:, fixed] @ t0 - G, h_jac[:, fixed] @ t0 - h, h - h_jac[:, fixed] @ t0])
+        rows = np.hstack([J, -np.ones((J.shape[0], 1))])
+        bounds = [(None, None)] * k + [(0.0, None)]
+        least = linprog(np.r_[np.zeros(k), 1.0], A_ub=rows, b_ub=rhs, bounds=bounds, method="highs")
+        if least.status != 0:
+            return z
+        within = float(least.x[-1]) * (1 + 1e-9) + 1e-15
+        best = linprog(
+            np.r_[cost, 0.0], A_ub=rows, b_ub=rhs, bounds=bounds[:k] + [(0.0, within)], method="highs"
+        )
+        placed = z.copy()
+        placed[fixed] = (best if best.status == 0 else least).x[:k]
+        return placed
 
     @cached_property
     def _convex(self) -> bool:
@@ -487,7 +568,10 @@ def dual(problem: Problem) -> DualProblem:
     closed = build_conjugate_dual(problem, variables, tuple(c.kind == "eq" for c in constraints))
     if closed is None:
         domain = tuple(sp.GreaterThan(symbols[c.name], 0) for c in constraints if c.kind == "ineq")
-        return DualProblem(problem, variables, names, None, domain, None)
+        linear = linear_variables(problem, constraints, variables)
+        if linear is not None:
+            domain += linear.conditions
+        return DualProblem(problem, variables, names, None, domain, None, linear=linear)
     return DualProblem(
         problem, variables, names, closed.function, closed.domain, closed.minimizer, closed.dual
     )

@@ -60,17 +60,42 @@ def _falls_along(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) ->
     return bool(previous < value - 1e6 * scale)
 
 
+def _restricted(L, full: np.ndarray, free: np.ndarray):
+    """L as a function of the ``free`` coordinates only, the others held at ``full``'s values."""
+
+    def L_free(z):
+        point = full.copy()
+        point[free] = z
+        value, grad = L(point)
+        return value, grad[free]
+
+    return L_free
+
+
 def inner_infimum(
-    form: NumericForm, lam: np.ndarray, mu: np.ndarray, x_start: np.ndarray
+    form: NumericForm,
+    lam: np.ndarray,
+    mu: np.ndarray,
+    x_start: np.ndarray,
+    free: np.ndarray | None = None,
 ) -> tuple[float, np.ndarray | None]:
     """inf_x L(x, λ, μ) by BFGS from ``x_start``: (value, minimizer); (−inf, None) when L runs
     away, (nan, None) when no finite value of L was found or the minimization stopped away
-    from a stationary point without showing that L runs away."""
-    L = _lagrangian(form, lam, mu)
-    z0 = np.asarray(x_start, float)
+    from a stationary point without showing that L runs away.
+
+    With a boolean mask ``free``, only those coordinates move; the others stay at their values
+    in ``x_start`` (variables L does not depend on at these multipliers). The minimizer is
+    returned with every coordinate.
+    """
+    full = np.asarray(x_start, float)
+    free = np.ones(full.size, dtype=bool) if free is None else np.asarray(free, dtype=bool)
+    L = _restricted(_lagrangian(form, lam, mu), full, free)
+    z0 = full[free]
     start_value = L(z0)[0]
     if not np.isfinite(start_value):
         return np.nan, None
+    if not free.any():  # L does not depend on x here: its value is the infimum
+        return float(start_value), full.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
@@ -96,7 +121,10 @@ def inner_infimum(
     # a saddle of L (BFGS stops at any stationary point): follow negative curvature
     with np.errstate(all="ignore"):
         try:
-            H = np.asarray(form.lagrangian_hessian(res.x, Multipliers(lam, mu)), dtype=float)
+            point = full.copy()
+            point[free] = res.x
+            H = np.asarray(form.lagrangian_hessian(point, Multipliers(lam, mu)), dtype=float)
+            H = H[np.ix_(free, free)]
         except _ERRORS:
             H = np.zeros((0, 0))  # no second derivatives here: skip the negative-curvature probe
     # a stationary point that is not a minimum (a kink of −|x|, a saddle): probe the axes too
@@ -109,7 +137,9 @@ def inner_infimum(
             for d in (V[:, 0], -V[:, 0]):
                 if _falls_along(L, res.x, d, value, f_scale):
                     return -np.inf, None
-    return value, res.x
+    minimizer = full.copy()
+    minimizer[free] = res.x
+    return value, minimizer
 
 
 #: evaluations of g (each an inner minimization) that one numeric dual solve may spend
@@ -126,9 +156,16 @@ class _Stop(Exception):
         self.reason = reason
 
 
-def maximize_numeric(value_and_gradient, start: np.ndarray, bounds, tol: float) -> OptimizeResult:
+def maximize_numeric(
+    value_and_gradient,
+    start: np.ndarray,
+    bounds,
+    tol: float,
+    equalities: tuple[np.ndarray, np.ndarray] | None = None,
+) -> OptimizeResult:
     """Maximize g by L-BFGS-B on −g within ``bounds`` (μ >= 0); ``value_and_gradient(ν)``
-    gives g and ∇g (Danskin: the constraint values at the inner minimizer).
+    gives g and ∇g (Danskin: the constraint values at the inner minimizer). With
+    ``equalities`` (A, b), on A ν = b as well, by SLSQP.
 
     Returns scipy's result, with ``stopped`` set to ``"unbounded"`` when g passed
     1e12·max(1, |g(start)|) (the multipliers at that point in ``x``), to ``"budget"`` when
@@ -153,14 +190,26 @@ def maximize_numeric(value_and_gradient, start: np.ndarray, bounds, tol: float) 
         return -value, -grad
 
     try:
-        res = _scipy_minimize(
-            negative_g,
-            start,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"gtol": tol, "maxiter": 1000},
-        )
+        if equalities is None:
+            res = _scipy_minimize(
+                negative_g,
+                start,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
+                options={"gtol": tol, "maxiter": 1000},
+            )
+        else:
+            A, b = equalities
+            res = _scipy_minimize(
+                negative_g,
+                start,
+                jac=True,
+                method="SLSQP",
+                bounds=bounds,
+                constraints=[{"type": "eq", "fun": lambda v: A @ v - b, "jac": lambda v: A}],
+                options={"ftol": tol**2, "maxiter": 1000},  # g is flat at its top: ν to about tol
+            )
     except _Stop as stop:
         return OptimizeResult(
             x=best["x"],
