@@ -311,3 +311,20 @@ def test_linear_conditions_no_admissible_multiplier_meets_make_the_dual_infeasib
     result = d.solve()
     assert result.status == "infeasible" and result.fun == -math.inf
     assert "t" in result.message
+
+
+@pytest.mark.parametrize(
+    "text, g_star",
+    [
+        # L = exp(z) + λ·lam·z + μ1(lam − 2) − μ2·x + μ3·z is bounded below only at ν = 0, where
+        # inf_z exp(z) = 0 (approached as z → −inf, not attained): g* = 0 = p*
+        ("minimize exp(z) subject to lam*z == 0; lam <= 2; x >= 0; z <= 0", 0.0),
+        # L = (μ1 − 1)e^-e − μ1 − μ2·e: finite only for μ1 >= 1, μ2 = 0, where g = −μ1 (e → inf):
+        # g* = −1 = p* (e = 0)
+        ("maximize exp(-e) subject to exp(-e) <= 1; e >= 0", -1.0),
+    ],
+)
+def test_a_dual_finite_only_where_some_multipliers_vanish_is_not_called_infeasible(text, g_star):
+    result = _dual_of(text).solve()
+    assert result.status != "infeasible"
+    assert result.fun == pytest.approx(g_star, abs=1e-8)

@@ -37,6 +37,7 @@ _INTERNAL = (ArithmeticError, np.linalg.LinAlgError, ValueError, TypeError, Inde
 _CLOSED = "dual closed form (conjugates), log-barrier"
 _NUMERIC = "dual numeric (BFGS inner, L-BFGS-B outer)"
 _LINEAR_TOL = 1e-9  # relative residual of ℓ(ν) = 0 past which g = −inf
+_ZEROED_TRIALS = 12  # multipliers zeroed one at a time when g(start) is not finite
 
 
 @dataclass(frozen=True, eq=False)
@@ -359,11 +360,17 @@ class DualProblem:
         if not np.isfinite(self._inner(start)[0]):
             rng = np.random.default_rng(0)
             pinned = np.array([low is not None and low == high for low, high in bounds], dtype=bool)
+            # random draws meet a wide domain; a thin one (some μ must be 0, as when inf_y e^-y − μy
+            # is finite only at μ = 0) is met by zeroing the multipliers, all and one at a time
+            zeroed = [np.zeros(start.size)] + [
+                np.where(np.arange(start.size) == k, 0.0, start)
+                for k in np.flatnonzero(self._is_mu)[: _ZEROED_TRIALS]
+            ]
             draws = [
                 np.where(self._is_mu, rng.exponential(size=start.size), rng.normal(size=start.size))
                 for _ in range(4)
             ]
-            trials = [np.where(pinned, start, draw) for draw in draws]
+            trials = [np.where(pinned, start, trial) for trial in draws + zeroed]
             values = [self._inner(t)[0] for t in [start, *trials]]
             finite = [t for t, value in zip(trials, values[1:]) if np.isfinite(value)]
             if not finite and all(value == -np.inf for value in values):

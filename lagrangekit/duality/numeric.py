@@ -60,6 +60,22 @@ def _falls_along(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) ->
     return bool(previous < value - 1e6 * scale)
 
 
+def _run_off(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> float:
+    """The infimum when the minimization ran off to |x| > 1e9 along ``d``: −inf when L keeps
+    falling (:func:`_falls_along`), ``value`` when L has levelled off (an infimum approached,
+    not attained, as exp(x) as x → −inf), NaN (unknown) when it still falls, but slowly (as
+    −log x, which has no lower bound)."""
+    if _falls_along(L, z, d, value, scale):
+        return -np.inf
+    norm = float(np.linalg.norm(d))
+    if norm == 0 or not np.isfinite(norm):
+        return np.nan
+    further = [L(z + (10.0**k / norm) * d)[0] for k in range(10, 13)]
+    if all(np.isfinite(v) and v >= value - 1e-12 * scale for v in further):
+        return value
+    return np.nan
+
+
 def _restricted(L, full: np.ndarray, free: np.ndarray):
     """L as a function of the ``free`` coordinates only, the others held at ``full``'s values."""
 
@@ -106,8 +122,10 @@ def inner_infimum(
     if not np.isfinite(value) or not np.all(np.isfinite(res.x)):
         return np.nan, None
     f_scale = max(1.0, abs(start_value))
-    if value < -1e12 * f_scale or np.abs(res.x).max(initial=0.0) > 1e9:
+    if value < -1e12 * f_scale:
         return -np.inf, None
+    if np.abs(res.x).max(initial=0.0) > 1e9:
+        return _run_off(L, res.x, res.x - z0, value, f_scale), None
     if not res.success and _falls_along(L, res.x, res.x - z0, value, f_scale):
         return -np.inf, None
     grad = L(res.x)[1]
