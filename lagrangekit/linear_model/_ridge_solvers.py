@@ -40,6 +40,8 @@ def min_norm_warning(reason: str) -> None:
     )
 
 
+_SHARPEN_ABOVE = 1e-13  # κ(A)'s error bound above which the scaled bound is tried too
+
 MAX_ERROR = 1e-10
 """Largest estimated relative error of the coefficients that the normal equations may give.
 
@@ -69,7 +71,8 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
       matrix, are of size eps·√(aᵢᵢaⱼⱼ) entry by entry, so in the D^½-norm they are amplified
       by κ(H) (van der Sluis); going back to the plain norm costs at most √(max aᵢᵢ/min aᵢᵢ).
       This is the sharp bound when one direction's only curvature is small, as for a constant
-      feature whose only curvature is α.
+      feature whose only curvature is α. It is computed only when the first exceeds
+      :data:`_SHARPEN_ABOVE`.
 
     ``rounding`` is how many times eps·‖A‖ the rounding already in ``A`` is. None when ``A``
     is numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ² for the
@@ -81,9 +84,8 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
     diag = np.diag(A).copy()
     if not diag.min() > 0:
         return None
-    scale = 1.0 / np.sqrt(diag)
-    norm_1 = float(np.abs(A).sum(axis=1).max())  # A is symmetric: rows, contiguous
-    scaled_norm_1 = float((scale * (np.abs(A) @ scale)).max())
+    magnitude = np.abs(A)
+    norm_1 = float(magnitude.sum(axis=1).max())  # A is symmetric: rows, contiguous
     try:
         factor = scipy.linalg.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
     except np.linalg.LinAlgError:
@@ -92,11 +94,14 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
     if d.min() ** 2 <= size * np.finfo(float).eps * d.max() ** 2:
         return None
     rcond, info = scipy.linalg.lapack.dpocon(factor[0], norm_1)
-    scaled_rcond, scaled_info = scipy.linalg.lapack.dpocon(np.triu(factor[0]) * scale, scaled_norm_1)
-    amplification = min(
-        1.0 / rcond if info == 0 and rcond > 0 else np.inf,
-        np.sqrt(diag.max() / diag.min()) / scaled_rcond if scaled_info == 0 and scaled_rcond > 0 else np.inf,
-    )
+    amplification = 1.0 / rcond if info == 0 and rcond > 0 else np.inf
+    if np.finfo(float).eps * rounding * amplification > _SHARPEN_ABOVE:
+        scale = 1.0 / np.sqrt(diag)
+        scaled_norm_1 = float((scale * (magnitude @ scale)).max())
+        # pocon reads the upper triangle only: the factor's columns scaled by D^-½
+        scaled_rcond, scaled_info = scipy.linalg.lapack.dpocon(factor[0] * scale, scaled_norm_1)
+        if scaled_info == 0 and scaled_rcond > 0:
+            amplification = min(amplification, np.sqrt(diag.max() / diag.min()) / scaled_rcond)
     if not np.isfinite(amplification):
         return None
     return factor, np.finfo(float).eps * rounding * amplification
