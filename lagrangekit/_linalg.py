@@ -10,8 +10,9 @@ bounds make the SVD small instead of n×n. Below that, one SVD of all the rows i
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 
-__all__ = ["null_space", "rank_and_null_space", "row_rank"]
+__all__ = ["independent_rows", "null_space", "rank_and_null_space", "row_rank"]
 
 _DIRECT_COLUMNS = 64  # up to this many columns one SVD (tens of µs) beats splitting off unit rows
 
@@ -94,3 +95,14 @@ def rank_and_null_space(rows: np.ndarray, n: int) -> tuple[int, np.ndarray]:
         return row_rank(rows), null_space(rows, n)
     _, s, vt = np.linalg.svd(_unit_length(rows))
     return _rank(s), vt[_null_rank(s, rows.shape) :].T
+
+
+def independent_rows(rows: np.ndarray) -> np.ndarray:
+    """Indices, ascending, of ``row_rank(rows)`` rows that span the same space as all of them,
+    chosen by QR with column pivoting of the unit-length rows (the largest remaining
+    component first)."""
+    rank = row_rank(rows)
+    if rank == rows.shape[0]:
+        return np.arange(rows.shape[0])
+    _, pivots = scipy.linalg.qr(_unit_length(rows).T, mode="r", pivoting=True)
+    return np.sort(pivots[:rank])

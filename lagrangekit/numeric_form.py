@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sps
 
+from ._linalg import independent_rows
 from .problem import BaseProblem, CompiledProblem
 
 __all__ = [
@@ -34,6 +35,7 @@ _BOXES: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray]] = 
 _AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray] | None] = (
     weakref.WeakKeyDictionary()
 )
+_REDUNDANT_EQUALITIES: weakref.WeakKeyDictionary[BaseProblem, np.ndarray | None] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,32 @@ class NumericForm:
             for a in kept:
                 a.setflags(write=False)
         _AFFINE_JACOBIANS[self.problem] = kept
+        return kept
+
+    def independent_equalities(self, anchor: np.ndarray) -> np.ndarray | None:
+        """Indices of equality rows whose zero set is that of all of them, when some are
+        redundant: h affine (:meth:`affine_equality_jacobian`), the rows kept by
+        :func:`~lagrangekit._linalg.independent_rows` of its Jacobian J, and h = 0 (to 1e-9
+        relative to max(1, ‖h(anchor)‖∞, ‖J‖∞‖x‖∞)) at the point x of the kept rows' zero set
+        nearest ``anchor``, so that the dropped rows are consistent with the kept ones. None when every row is
+        needed, h is not affine, or the rows are inconsistent (the problem is then
+        infeasible, and every row stays in to show it). The first verdict is kept for the problem."""
+        if self.problem in _REDUNDANT_EQUALITIES:
+            return _REDUNDANT_EQUALITIES[self.problem]
+        J = self.affine_equality_jacobian(anchor)
+        kept = None
+        if J is not None:
+            rows = independent_rows(J)
+            if rows.size < self.m_eq:
+                with np.errstate(all="ignore"):
+                    h = np.asarray(self.h(anchor), dtype=float)
+                    on = anchor - np.linalg.lstsq(J[rows], h[rows], rcond=None)[0]
+                    left = np.abs(np.asarray(self.h(on), dtype=float)).max(initial=0.0)
+                size = max(1.0, float(np.abs(h).max(initial=0.0)), float(np.abs(J).max() * np.abs(on).max()))
+                if left <= 1e-9 * size:
+                    kept = rows
+                    kept.setflags(write=False)
+        _REDUNDANT_EQUALITIES[self.problem] = kept
         return kept
 
     @property
