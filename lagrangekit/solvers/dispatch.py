@@ -39,7 +39,7 @@ _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infe
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
 _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
-_ENOUGH = 1e-2  # where the Newton polish converges linearly, it stops at this fraction of tol
+_ENOUGH = 1e-2  # the Newton polish stops at this fraction of tol (a quadratic step more is time)
 _GO_ON = 100  # SLSQP iterations of the chain's second, more precise run from a non-KKT point
 
 Backend = Callable[..., Attempt]
@@ -52,10 +52,9 @@ _BACKENDS: dict[str, Backend] = {
 
 
 def _polished(form: NumericForm, attempt: Attempt, tol: float) -> Attempt:
-    """The attempt after :func:`newton_polish` (whose linear convergence, at a degenerate KKT
-    point, stops at a hundredth of ``tol``). Runaway multipliers (SLSQP's 1e9 on dependent
-    equalities, whose cancellation leaves rounding in ∇L) are replaced by least-squares
-    estimates at the point first."""
+    """The attempt after :func:`newton_polish`, stopped at a hundredth of ``tol``. Runaway
+    multipliers (SLSQP's 1e9 on dependent equalities, whose cancellation leaves rounding in
+    ∇L) are replaced by least-squares estimates at the point first."""
     if attempt.diverged or not np.isfinite(attempt.x).all():
         return attempt
     m = attempt.multipliers
