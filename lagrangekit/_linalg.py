@@ -1,5 +1,10 @@
 """Small dense linear algebra shared by the KKT checker and the solvers.
 
+:func:`svd`, :func:`eigh`, :func:`pinv` and :func:`solve` call LAPACK directly (through
+scipy): on the few-by-few matrices of a KKT check or a Newton step, numpy's wrappers cost two
+to three times the factorization. Each hands a non-finite matrix, or one LAPACK reports a
+failure on, to numpy, so that errors and results there are numpy's.
+
 Constraint gradients often include rows with one nonzero entry (bounds, and constraints on one
 variable). Such a row fixes its coordinate, whatever its size: with more than
 :data:`_DIRECT_COLUMNS` columns, the rank and the null space of the rows are found from those
@@ -11,10 +16,65 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg
+from scipy.linalg import lapack
 
-__all__ = ["independent_rows", "null_space", "rank_and_null_space", "row_rank"]
+__all__ = [
+    "eigh",
+    "independent_rows",
+    "null_space",
+    "pinv",
+    "rank_and_null_space",
+    "row_rank",
+    "solve",
+    "svd",
+]
 
 _DIRECT_COLUMNS = 64  # up to this many columns one SVD (tens of µs) beats splitting off unit rows
+
+
+def svd(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.linalg.svd(a)`` (u, s, vᵀ with full square u and vᵀ) of a 2-D float array."""
+    a = np.asarray(a, dtype=float)
+    if a.size and np.isfinite(a).all():
+        u, s, vt, info = lapack.dgesdd(a)
+        if info == 0:
+            return u, s, vt
+    return np.linalg.svd(a)
+
+
+def eigh(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.linalg.eigh(a)``: ascending eigenvalues and eigenvectors of a symmetric matrix,
+    from its lower triangle."""
+    a = np.asarray(a, dtype=float)
+    if a.size and np.isfinite(a).all():
+        w, v, info = lapack.dsyevd(a, compute_v=1, lower=1)
+        if info == 0:
+            return w, v
+    return np.linalg.eigh(a)
+
+
+def pinv(a: np.ndarray) -> np.ndarray:
+    """``np.linalg.pinv(a)``: singular values up to 1e-15 times the largest count as zero."""
+    a = np.asarray(a, dtype=float)
+    if a.size and np.isfinite(a).all():
+        u, s, vt, info = lapack.dgesdd(a, full_matrices=0)
+        if info == 0:
+            large = s > 1e-15 * s.max()
+            inverse = np.zeros_like(s)
+            inverse[large] = 1.0 / s[large]
+            return vt.T @ (inverse[:, None] * u.T)
+    return np.linalg.pinv(a)
+
+
+def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.linalg.solve(a, b)`` for a square matrix and a vector; ``LinAlgError`` when ``a``
+    is singular."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size and np.isfinite(a).all() and np.isfinite(b).all():
+        _, _, x, info = lapack.dgesv(a, b)
+        if info == 0:
+            return x
+    return np.linalg.solve(a, b)
 
 
 def _pinned_columns(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -47,7 +107,7 @@ def _rank(s: np.ndarray) -> int:
 def _svd_null_space(a: np.ndarray) -> np.ndarray:
     if a.shape[0] == 0:
         return np.eye(a.shape[1])
-    _, s, vt = np.linalg.svd(_unit_length(a))
+    _, s, vt = svd(_unit_length(a))
     return vt[_null_rank(s, a.shape) :].T
 
 
@@ -93,7 +153,7 @@ def rank_and_null_space(rows: np.ndarray, n: int) -> tuple[int, np.ndarray]:
         return 0, np.eye(n)
     if n > _DIRECT_COLUMNS:
         return row_rank(rows), null_space(rows, n)
-    _, s, vt = np.linalg.svd(_unit_length(rows))
+    _, s, vt = svd(_unit_length(rows))
     return _rank(s), vt[_null_rank(s, rows.shape) :].T
 
 

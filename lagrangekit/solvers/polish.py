@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._linalg import solve
 from ..numeric_form import Multipliers, NumericForm
 
 __all__ = ["newton_polish"]
@@ -51,7 +52,7 @@ def _newton(
         if not (np.isfinite(K).all() and np.isfinite(F).all()):
             return None  # a derivative is infinite here (sqrt at 0): no Newton step exists
         try:
-            d = np.linalg.solve(K, -F)
+            d = solve(K, -F)
         except np.linalg.LinAlgError:
             d = np.linalg.lstsq(K, -F, rcond=None)[0]
         if not np.isfinite(d).all():

@@ -21,7 +21,7 @@ from functools import cache
 
 import numpy as np
 
-from .._linalg import null_space
+from .._linalg import null_space, pinv
 from ..numeric_form import NumericForm
 
 __all__ = ["Ray", "feasible_ray", "keeps_falling"]
@@ -155,7 +155,7 @@ def _directions(
         J = form.affine_equality_jacobian(base)
         if J is None:
             return None
-        D = D - (D @ J.T) @ np.linalg.pinv(J).T
+        D = D - (D @ J.T) @ form.affine_equality_pinv(base).T
     size = np.abs(D).max(axis=1, initial=0.0)
     keep = size > 1e-8
     return D[keep] / size[keep, None]
@@ -332,7 +332,7 @@ def _descent_direction(form: NumericForm, x: np.ndarray) -> np.ndarray | None:
         rows.append(J)
     if rows:
         A = np.vstack(rows)
-        d = d - A.T @ (np.linalg.pinv(A.T) @ d)
+        d = d - A.T @ (pinv(A.T) @ d)
     size = float(np.abs(d).max(initial=0.0))
     return d / size if size > 0 else None
 
