@@ -342,9 +342,9 @@ class NumericForm:
         return np.clip(x, self.cp.lower, self.cp.upper)
 
     def violation(self, x: np.ndarray) -> float:
-        """max(|h|, G⁺), 0 when feasible."""
-        h = self.h(x)
-        G = self.G(x)
+        """max(|h|, G⁺), 0 when feasible (from the kept first-order data when x has some)."""
+        point = self._kept_first_order(np.asarray(x, dtype=float).tobytes())
+        h, G = (self.h(x), self.G(x)) if point is None else (point.h, point.g)
         return float(max(np.abs(h).max(initial=0.0), np.maximum(G, 0.0).max(initial=0.0)))
 
     @cached_property
@@ -358,12 +358,9 @@ class NumericForm:
         of one answer ask at the same few points (the backend's answer and the polished one)."""
         x = np.asarray(x, dtype=float)
         key = x.tobytes()
-        last = self._last_first_order
-        for k, (kept, point) in enumerate(last):
-            if kept == key:
-                if k:
-                    last.insert(0, last.pop(k))
-                return point
+        point = self._kept_first_order(key)
+        if point is not None:
+            return point
         arrays = (
             np.asarray(self.grad(x), dtype=float).reshape(self.n),
             np.asarray(self.h(x), dtype=float).reshape(self.m_eq),
@@ -374,9 +371,20 @@ class NumericForm:
         for a in arrays:
             a.setflags(write=False)
         point = FirstOrder(*arrays)
+        last = self._last_first_order
         last.insert(0, (key, point))
         del last[_KEPT_POINTS:]
         return point
+
+    def _kept_first_order(self, key: bytes) -> FirstOrder | None:
+        """The kept first-order data of the point whose float64 bytes are ``key``, or None."""
+        last = self._last_first_order
+        for k, (kept, point) in enumerate(last):
+            if kept == key:
+                if k:
+                    last.insert(0, last.pop(k))
+                return point
+        return None
 
     def kkt_error(self, x: np.ndarray, m: Multipliers) -> float:
         """The largest scaled KKT residual of (x, m) by :func:`kkt_residuals` (of c·f), inf

@@ -96,7 +96,7 @@ def slsqp(
         nit=int(getattr(res, "nit", 0)),
         converged=bool(res.success),
         message=f"SLSQP: {res.message}",
-        diverged=runaway(form, x, form.f(form.clip(x0)), x0),
+        diverged=runaway(form, x, form.f(form.clip(x0)), x0, f=float(res.fun)),
     )
 
 
