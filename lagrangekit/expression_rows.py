@@ -133,6 +133,7 @@ class ExpressionRows:
         self._checked = False
         self.n, self.m = len(self._variables), len(self._exprs)
         self._repeated: dict[int, list[RepeatedTerms]] = {}  # filled by _split
+        self._direct_jacobian: Callable[[np.ndarray], np.ndarray] | None = None  # see _direct
 
     # --------------------------------------------------------------- structure
     @cached_property
@@ -262,6 +263,9 @@ class ExpressionRows:
     def values(self, x: np.ndarray) -> np.ndarray:
         """(m,) the rows at ``x``."""
         x = np.asarray(x, dtype=float)
+        direct = self._direct_values
+        if direct is not None:
+            return direct(x)
         _, rows, _, by_expression = self._split
         if len(by_expression) == self.m:
             out = self._value_entries.array(x)
@@ -275,6 +279,17 @@ class ExpressionRows:
         for k, groups in self._repeated.items():
             out[k] += sum(group.value(x) for group in groups)
         return out
+
+    @cached_property
+    def _direct_values(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The values as one call when one source gives every row and no row has repeated
+        terms: the generated code of the expressions, or the coefficients; else None."""
+        _, rows, _, by_expression = self._split
+        if self._repeated or not self.m:
+            return None
+        if len(by_expression) == self.m:
+            return self._value_entries.array
+        return rows.values if not len(by_expression) else None
 
     def values_many(self, X: np.ndarray) -> np.ndarray:
         """(k, m) the rows at each row of ``X`` (k, n), vectorised."""
@@ -294,7 +309,26 @@ class ExpressionRows:
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """(m, n) the gradients of the rows at ``x``."""
-        return self._derivative("_jacobian_entries", lambda rows, point: rows.jacobian(point), x)
+        direct = self._direct_jacobian
+        if direct is not None:
+            return direct(np.asarray(x, dtype=float))
+        out = self._derivative("_jacobian_entries", lambda rows, point: rows.jacobian(point), x)
+        self._direct_jacobian = self._direct()
+        return out
+
+    def _direct(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The Jacobian as one call, once the derivatives are checked, when one source gives
+        every row: all rows quadratic (their coefficients), or all general, differentiated by
+        sympy and built whole by the generated code, with no repeated terms; else None. The
+        solvers ask for Jacobians dozens of times per solve: this skips the dispatch."""
+        quadratic, rows, _, _ = self._split
+        if rows is not None and len(quadratic) == self.m:
+            return rows.jacobian
+        by_sympy, by_program = self._jacobian_entries
+        if rows is None and by_program is None and not self._repeated and by_sympy.whole:
+            func, shape = by_sympy.func, by_sympy.shape
+            return lambda x: np.array(func(x), dtype=float).reshape(shape)
+        return None
 
     def hessians(self, x: np.ndarray) -> np.ndarray:
         """(m, n, n) the Hessians of the rows at ``x``."""
