@@ -42,3 +42,31 @@ def test_a_refused_derivative_is_refused_on_every_call():
     for _ in range(3):
         with pytest.raises(NotSmoothError):
             rows.jacobian(np.array([-2.0, 1.0, 0.0]))
+
+
+@pytest.mark.parametrize(
+    ("expr", "point", "expected"),
+    [
+        (1 / x + y, [0.0, 1.0, 0.0], np.inf),  # Python floats raise ZeroDivisionError
+        (sp.sqrt(x) + x**sp.Rational(1, 3), [-8.0, 0.0, 0.0], np.nan),  # complex in Python
+        (x**400, [1e10, 0.0, 0.0], np.inf),  # Python raises OverflowError
+        (sp.exp(x) * y, [1000.0, 0.0, 0.0], np.nan),  # inf * 0 on both paths
+    ],
+)
+def test_a_point_where_python_floats_depart_from_numpy_gets_numpy_values(expr, point, expected):
+    from lagrangekit._lambdify import at_point, lambdify_vector
+
+    func = lambdify_vector(VARIABLES, [expr])
+    with np.errstate(all="ignore"):
+        got = at_point(func, np.array(point))
+        np.testing.assert_array_equal(got, np.array(func(np.array(point)), dtype=float))
+    np.testing.assert_array_equal(got, [expected])
+
+
+def test_python_float_evaluation_is_bit_identical_to_numpy_scalars():
+    from lagrangekit._lambdify import at_point, lambdify_vector
+
+    exprs = [sp.exp(x * y) / (1 + z**2), sp.log(1 + x**2) * sp.cos(y) - z**3, sp.atan(x - y) ** 2]
+    func = lambdify_vector(VARIABLES, exprs)
+    for point in np.random.default_rng(7).standard_normal((50, 3)) * 3:
+        np.testing.assert_array_equal(at_point(func, point), np.array(func(point), dtype=float))
