@@ -29,6 +29,7 @@ __all__ = [
     "svd",
 ]
 
+_EPS = float(np.finfo(float).eps)
 _DIRECT_COLUMNS = 64  # up to this many columns one SVD (tens of µs) beats splitting off unit rows
 
 
@@ -90,18 +91,18 @@ def _unit_length(rows: np.ndarray) -> np.ndarray:
     """Each nonzero row divided by its 2-norm, computed without overflow or underflow."""
     largest = np.abs(rows).max(axis=1, initial=0.0)
     rows = rows / np.where(largest > 0, largest, 1.0)[:, None]
-    norms = np.linalg.norm(rows, axis=1)
+    norms = np.sqrt((rows * rows).sum(axis=1))  # np.linalg.norm's sum, without its dispatch
     return rows / np.where(norms > 0, norms, 1.0)[:, None]
 
 
 def _null_rank(s: np.ndarray, shape: tuple[int, ...]) -> int:
     """The rank that decides the null space: singular values above 10·max(shape)·eps·σ₁."""
-    return int(np.sum(s > max(shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
+    return int(np.count_nonzero(s > max(shape) * _EPS * (float(s[0]) if s.size else 0.0) * 10))
 
 
 def _rank(s: np.ndarray) -> int:
     """The numerical rank: singular values above 1e-9·max(1, σ₁)."""
-    return int(np.sum(s > 1e-9 * max(1.0, s[0]))) if s.size else 0
+    return int(np.count_nonzero(s > 1e-9 * max(1.0, float(s[0])))) if s.size else 0
 
 
 def _svd_null_space(a: np.ndarray) -> np.ndarray:
