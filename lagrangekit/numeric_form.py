@@ -257,9 +257,12 @@ class NumericForm:
         if self.problem in _AFFINE_JACOBIANS:
             return _AFFINE_JACOBIANS[self.problem]
         with np.errstate(all="ignore"):
-            J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
-            elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
-            other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
+            try:  # a callable's Jacobian may raise at the second point: then h is not known affine
+                J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
+                elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
+                other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
+            except (ArithmeticError, TypeError, ValueError):
+                J = other = np.full((self.m_eq, self.n), np.nan)
             change = np.abs(other - J).max(initial=0.0)
         affine = np.isfinite(J).all() and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
         kept = None
@@ -288,7 +291,10 @@ class NumericForm:
                 with np.errstate(all="ignore"):
                     h = np.asarray(self.h(anchor), dtype=float)
                     on = anchor - np.linalg.lstsq(J[rows], h[rows], rcond=None)[0]
-                    left = np.abs(np.asarray(self.h(on), dtype=float)).max(initial=0.0)
+                    try:
+                        left = np.abs(np.asarray(self.h(on), dtype=float)).max(initial=0.0)
+                    except (ArithmeticError, TypeError, ValueError):
+                        left = np.inf
                 size = max(1.0, float(np.abs(h).max(initial=0.0)), float(np.abs(J).max() * np.abs(on).max()))
                 if left <= 1e-9 * size:
                     kept = rows

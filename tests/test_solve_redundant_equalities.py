@@ -63,3 +63,31 @@ def test_hs55_slsqp_reaches_the_published_optimum_from_a_point_where_it_used_to_
     assert r.fun == pytest.approx(entry["f_star"], rel=1e-10)
     np.testing.assert_allclose(r.x, case.x_star, atol=1e-7)
     assert lk.solve(case.problem, x0=entry["x0"]).fun == pytest.approx(entry["f_star"], rel=1e-10)
+
+
+def test_a_callable_jacobian_that_raises_away_from_x0_is_not_taken_for_affine():
+    import math
+
+    # h = log(x1) + x2 − 1 is defined for x1 > 0 only; the affinity probe looks at x0 + ½·max(1, |x0|)
+    # and at a second point, where math.log of a negative number raises ValueError
+    def h(v):
+        return math.log(v[0]) + v[1] - 1.0
+
+    def h_jac(v):
+        if v[0] <= 0 or v[0] > 1.2:
+            raise ValueError("outside the domain")
+        return np.array([1.0 / v[0], 1.0])
+
+    problem = lk.from_functions(
+        lambda v: (v[0] - 1.0) ** 2 + (v[1] - 1.0) ** 2,
+        2,
+        eq=[h],
+        jac=[h_jac],
+        grad=lambda v: 2 * (v - 1.0),
+        bounds=[(0.5, 1.2), (None, None)],
+    )
+    form = NumericForm(problem)
+    assert form.independent_equalities(np.array([1.0, 1.0])) is None
+    r = lk.solve(problem, method="slsqp", x0=[1.0, 1.0])  # x* = (1, 1): h(x*) = 0, ∇f(x*) = 0
+    assert r.success
+    np.testing.assert_allclose(r.x, [1.0, 1.0], atol=1e-8)
