@@ -113,9 +113,12 @@ def at_point(func: Callable[[Any], list], x: np.ndarray) -> np.ndarray:
     point ``x`` (a 1-D float array), computed on the entries of x as Python floats: for a few
     variables ten times faster than on numpy scalars, with the same IEEE arithmetic. Where
     Python's float arithmetic departs from numpy's, by raising (1/0, an overflowing power) or
-    by giving a complex number (a negative number to a fractional power), it is computed on
-    ``x`` itself, with numpy's inf and NaN."""
+    by giving a complex number (a negative number to a fractional power, never cast to its
+    real part), it is computed on ``x`` itself, with numpy's inf and NaN."""
     try:
-        return np.array(func(x.tolist()), dtype=float)
+        out = np.array(func(x.tolist()))
     except (ArithmeticError, ValueError, TypeError):
+        out = None
+    if out is None or out.dtype.kind not in "fiub":  # complex: never cast to its real part
         return np.array(func(x), dtype=float)
+    return out.astype(float, copy=False)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lagrangekit.errors import NotSmoothError
 from lagrangekit.expression_rows import ExpressionRows
@@ -49,6 +51,7 @@ def test_a_refused_derivative_is_refused_on_every_call():
     [
         (1 / x + y, [0.0, 1.0, 0.0], np.inf),  # Python floats raise ZeroDivisionError
         (sp.sqrt(x) + x**sp.Rational(1, 3), [-8.0, 0.0, 0.0], np.nan),  # complex in Python
+        (sp.sqrt(x) * y ** sp.Rational(1, 3), [1.0, -1.0, 0.0], np.nan),  # numpy complex, not cast
         (x**400, [1e10, 0.0, 0.0], np.inf),  # Python raises OverflowError
         (sp.exp(x) * y, [1000.0, 0.0, 0.0], np.nan),  # inf * 0 on both paths
     ],
@@ -70,3 +73,35 @@ def test_python_float_evaluation_is_bit_identical_to_numpy_scalars():
     func = lambdify_vector(VARIABLES, exprs)
     for point in np.random.default_rng(7).standard_normal((50, 3)) * 3:
         np.testing.assert_array_equal(at_point(func, point), np.array(func(point), dtype=float))
+
+
+_VALUES = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, -8.0, 1e-300, 1e300, -1e300, np.inf, -np.inf, np.nan])
+_EXPRS = [
+    1 / x + y / (z - 1),
+    sp.sqrt(x) * y ** sp.Rational(1, 3) + z**-2,
+    x**400 + sp.exp(y) * z,
+    sp.log(x) - sp.atan(y / z) + x**y,
+    (x - y) ** 2 / (1 + z**2),
+]
+
+
+def _agrees_with_numpy(point: list[float]) -> None:
+    from lagrangekit._lambdify import at_point, lambdify_vector
+
+    func = lambdify_vector(VARIABLES, _EXPRS)
+    x_point = np.array(point)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(at_point(func, x_point), np.array(func(x_point), dtype=float))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_VALUES | st.floats(-1e6, 1e6), min_size=3, max_size=3))
+def test_hostile_points_give_numpy_values_bit_for_bit(point):
+    _agrees_with_numpy(point)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_VALUES | st.floats(allow_nan=True, allow_infinity=True), min_size=3, max_size=3))
+def test_hostile_points_give_numpy_values_bit_for_bit_slow(point):
+    _agrees_with_numpy(point)
