@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-__all__ = ["lambdify_vector"]
+__all__ = ["at_point", "lambdify_vector"]
 
 # the settings lambdify gives its own printer for modules="numpy"
 _SETTINGS = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
@@ -105,3 +106,19 @@ def _is_large(exprs: Sequence[sp.Expr], limit: int = _LARGE) -> bool:
             if nodes > limit:
                 return True
     return False
+
+
+def at_point(func: Callable[[Any], list], x: np.ndarray) -> np.ndarray:
+    """``np.array(func(x), dtype=float)`` for a function from :func:`lambdify_vector` and one
+    point ``x`` (a 1-D float array), computed on the entries of x as Python floats: for a few
+    variables ten times faster than on numpy scalars, with the same IEEE arithmetic. Where
+    Python's float arithmetic departs from numpy's, by raising (1/0, an overflowing power) or
+    by giving a complex number (a negative number to a fractional power, never cast to its
+    real part), it is computed on ``x`` itself, with numpy's inf and NaN."""
+    try:
+        out = np.array(func(x.tolist()))
+    except (ArithmeticError, ValueError, TypeError):
+        out = None
+    if out is None or out.dtype.kind not in "fiub":  # complex: never cast to its real part
+        return np.array(func(x), dtype=float)
+    return out.astype(float, copy=False)

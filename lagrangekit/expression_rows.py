@@ -21,7 +21,7 @@ from functools import cached_property, partial
 import numpy as np
 import sympy as sp
 
-from ._lambdify import _LARGE, _is_large, lambdify_vector
+from ._lambdify import _LARGE, _is_large, at_point, lambdify_vector
 from ._sympy_derivatives import nonzero_partial_derivatives
 from .dag_derivatives import DerivativeProgram
 from .quadratic_structure import QuadraticRows, quadratic_coefficients
@@ -53,8 +53,10 @@ class _Entries:
         compile_outputs: Callable[[list], Callable],
         zero: object,
         mirror: bool = False,
+        lambdified: bool = False,
     ) -> None:
         self.shape = shape
+        self.lambdified = lambdified  # by lambdify_vector: a point is passed as Python floats
         self.where = where
         self.mirrored = (*where[:-2], where[-1], where[-2]) if mirror else None
         self.whole = bool(outputs) and math.prod(shape) <= _DENSE_CODE
@@ -69,17 +71,22 @@ class _Entries:
     def array(self, x: np.ndarray) -> np.ndarray:
         """The array at the point ``x`` (a new array)."""
         if self.whole:
-            return np.array(self.func(x), dtype=float).reshape(self.shape)
+            return self._whole(x)
         out = np.zeros(self.shape)
         self.scatter(x, out)
         return out
+
+    def _whole(self, x: np.ndarray) -> np.ndarray:
+        if self.lambdified:
+            return at_point(self.func, x).reshape(self.shape)
+        return np.array(self.func(x), dtype=float).reshape(self.shape)
 
     def scatter(self, x: np.ndarray, out: np.ndarray) -> None:
         """Write the entries at ``x`` into ``out`` (whose other entries are left alone)."""
         if self.func is None:
             return
         if self.whole:
-            values = np.array(self.func(x), dtype=float).reshape(self.shape)
+            values = self._whole(x)
             for places in (self.where, self.mirrored) if self.mirrored is not None else (self.where,):
                 out[places] = values[places]
             return
@@ -97,7 +104,7 @@ def _sympy_entries(
     mirror: bool = False,
 ) -> _Entries:
     """_Entries of sympy expressions, lambdified."""
-    return _Entries(shape, where, exprs, partial(lambdify_vector, variables), sp.Integer(0), mirror)
+    return _Entries(shape, where, exprs, partial(lambdify_vector, variables), sp.Integer(0), mirror, True)
 
 
 def _is_large_row(expr: sp.Expr) -> bool:
@@ -133,6 +140,7 @@ class ExpressionRows:
         self._checked = False
         self.n, self.m = len(self._variables), len(self._exprs)
         self._repeated: dict[int, list[RepeatedTerms]] = {}  # filled by _split
+        self._direct_jacobian: Callable[[np.ndarray], np.ndarray] | None = None  # see _direct
 
     # --------------------------------------------------------------- structure
     @cached_property
@@ -262,6 +270,9 @@ class ExpressionRows:
     def values(self, x: np.ndarray) -> np.ndarray:
         """(m,) the rows at ``x``."""
         x = np.asarray(x, dtype=float)
+        direct = self._direct_values
+        if direct is not None:
+            return direct(x)
         _, rows, _, by_expression = self._split
         if len(by_expression) == self.m:
             out = self._value_entries.array(x)
@@ -275,6 +286,17 @@ class ExpressionRows:
         for k, groups in self._repeated.items():
             out[k] += sum(group.value(x) for group in groups)
         return out
+
+    @cached_property
+    def _direct_values(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The values as one call when one source gives every row and no row has repeated
+        terms: the generated code of the expressions, or the coefficients; else None."""
+        _, rows, _, by_expression = self._split
+        if self._repeated or not self.m:
+            return None
+        if len(by_expression) == self.m:
+            return self._value_entries.array
+        return rows.values if not len(by_expression) else None
 
     def values_many(self, X: np.ndarray) -> np.ndarray:
         """(k, m) the rows at each row of ``X`` (k, n), vectorised."""
@@ -294,7 +316,26 @@ class ExpressionRows:
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """(m, n) the gradients of the rows at ``x``."""
-        return self._derivative("_jacobian_entries", lambda rows, point: rows.jacobian(point), x)
+        direct = self._direct_jacobian
+        if direct is not None:
+            return direct(np.asarray(x, dtype=float))
+        out = self._derivative("_jacobian_entries", lambda rows, point: rows.jacobian(point), x)
+        self._direct_jacobian = self._direct()
+        return out
+
+    def _direct(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The Jacobian as one call, once the derivatives are checked, when one source gives
+        every row: all rows quadratic (their coefficients), or all general, differentiated by
+        sympy and built whole by the generated code, with no repeated terms; else None. The
+        solvers ask for Jacobians dozens of times per solve: this skips the dispatch."""
+        quadratic, rows, _, _ = self._split
+        if rows is not None and len(quadratic) == self.m:
+            return rows.jacobian
+        by_sympy, by_program = self._jacobian_entries
+        if rows is None and by_program is None and not self._repeated and by_sympy.whole:
+            func, shape = by_sympy.func, by_sympy.shape
+            return lambda x: at_point(func, x).reshape(shape)
+        return None
 
     def hessians(self, x: np.ndarray) -> np.ndarray:
         """(m, n, n) the Hessians of the rows at ``x``."""
@@ -322,7 +363,9 @@ class ExpressionRows:
     def scalar(self, x: np.ndarray) -> float:
         """The only row's value (for m = 1)."""
         if len(self._split[3]) and not self._repeated:  # from the expression: no array to build
-            return float(self._value_entries.func(np.asarray(x, dtype=float))[0])
+            entries = self._value_entries
+            x = np.asarray(x, dtype=float)
+            return float(at_point(entries.func, x)[0] if entries.lambdified else entries.func(x)[0])
         return float(self.values(x)[0])
 
     def gradient(self, x: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import nnls
 
-from ._linalg import null_space, rank_and_null_space
+from ._linalg import eigh, null_space, rank_and_null_space
 from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
 from .numeric_form import FirstOrder, NumericForm, kkt_residuals, scaled_residuals
@@ -291,7 +291,7 @@ def _reduced_verdict(hess: np.ndarray, z: np.ndarray, weak: np.ndarray, zero: fl
     hz = z.T @ hess @ z
     wz = weak @ z
     z_all = null_space(wz, z.shape[1])
-    return _cone_verdict(hz, wz, z_all.T @ hz @ z_all, zero, np.linalg.eigh)
+    return _cone_verdict(hz, wz, z_all.T @ hz @ z_all, zero, eigh)
 
 
 # -------------------------------------------------------------------------- exact path

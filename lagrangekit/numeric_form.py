@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sps
 
+from ._linalg import independent_rows
 from .problem import BaseProblem, CompiledProblem
 
 __all__ = [
@@ -34,6 +35,7 @@ _BOXES: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray]] = 
 _AFFINE_JACOBIANS: weakref.WeakKeyDictionary[BaseProblem, tuple[np.ndarray, np.ndarray] | None] = (
     weakref.WeakKeyDictionary()
 )
+_REDUNDANT_EQUALITIES: weakref.WeakKeyDictionary[BaseProblem, np.ndarray | None] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -255,9 +257,12 @@ class NumericForm:
         if self.problem in _AFFINE_JACOBIANS:
             return _AFFINE_JACOBIANS[self.problem]
         with np.errstate(all="ignore"):
-            J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
-            elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
-            other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
+            try:  # a callable's Jacobian may raise at the second point: then h is not known affine
+                J = np.asarray(self.h_jac(anchor), dtype=float).reshape(self.m_eq, self.n)
+                elsewhere = anchor + 0.5 * np.maximum(1.0, np.abs(anchor))
+                other = np.asarray(self.h_jac(elsewhere), dtype=float).reshape(J.shape)
+            except (ArithmeticError, TypeError, ValueError):
+                J = other = np.full((self.m_eq, self.n), np.nan)
             change = np.abs(other - J).max(initial=0.0)
         affine = np.isfinite(J).all() and change <= 1e-12 * max(1.0, float(np.abs(J).max(initial=0.0)))
         kept = None
@@ -266,6 +271,35 @@ class NumericForm:
             for a in kept:
                 a.setflags(write=False)
         _AFFINE_JACOBIANS[self.problem] = kept
+        return kept
+
+    def independent_equalities(self, anchor: np.ndarray) -> np.ndarray | None:
+        """Indices of equality rows whose zero set is that of all of them, when some are
+        redundant: h affine (:meth:`affine_equality_jacobian`), the rows kept by
+        :func:`~lagrangekit._linalg.independent_rows` of its Jacobian J, and h = 0 (to 1e-9
+        relative to max(1, ‖h(anchor)‖∞, ‖J‖∞‖x‖∞)) at the point x of the kept rows' zero set
+        nearest ``anchor``, so that the dropped rows are consistent with the kept ones. None when every row is
+        needed, h is not affine, or the rows are inconsistent (the problem is then
+        infeasible, and every row stays in to show it). The first verdict is kept for the problem."""
+        if self.problem in _REDUNDANT_EQUALITIES:
+            return _REDUNDANT_EQUALITIES[self.problem]
+        J = self.affine_equality_jacobian(anchor)
+        kept = None
+        if J is not None:
+            rows = independent_rows(J)
+            if rows.size < self.m_eq:
+                with np.errstate(all="ignore"):
+                    h = np.asarray(self.h(anchor), dtype=float)
+                    on = anchor - np.linalg.lstsq(J[rows], h[rows], rcond=None)[0]
+                    try:
+                        left = np.abs(np.asarray(self.h(on), dtype=float)).max(initial=0.0)
+                    except (ArithmeticError, TypeError, ValueError):
+                        left = np.inf
+                size = max(1.0, float(np.abs(h).max(initial=0.0)), float(np.abs(J).max() * np.abs(on).max()))
+                if left <= 1e-9 * size:
+                    kept = rows
+                    kept.setflags(write=False)
+        _REDUNDANT_EQUALITIES[self.problem] = kept
         return kept
 
     @property
@@ -314,9 +348,9 @@ class NumericForm:
         return np.clip(x, self.cp.lower, self.cp.upper)
 
     def violation(self, x: np.ndarray) -> float:
-        """max(|h|, G⁺), 0 when feasible."""
-        h = self.h(x)
-        G = self.G(x)
+        """max(|h|, G⁺), 0 when feasible (from the kept first-order data when x has some)."""
+        point = self._kept_first_order(np.asarray(x, dtype=float).tobytes())
+        h, G = (self.h(x), self.G(x)) if point is None else (point.h, point.g)
         return float(max(np.abs(h).max(initial=0.0), np.maximum(G, 0.0).max(initial=0.0)))
 
     @cached_property
@@ -330,12 +364,9 @@ class NumericForm:
         of one answer ask at the same few points (the backend's answer and the polished one)."""
         x = np.asarray(x, dtype=float)
         key = x.tobytes()
-        last = self._last_first_order
-        for k, (kept, point) in enumerate(last):
-            if kept == key:
-                if k:
-                    last.insert(0, last.pop(k))
-                return point
+        point = self._kept_first_order(key)
+        if point is not None:
+            return point
         arrays = (
             np.asarray(self.grad(x), dtype=float).reshape(self.n),
             np.asarray(self.h(x), dtype=float).reshape(self.m_eq),
@@ -346,9 +377,20 @@ class NumericForm:
         for a in arrays:
             a.setflags(write=False)
         point = FirstOrder(*arrays)
+        last = self._last_first_order
         last.insert(0, (key, point))
         del last[_KEPT_POINTS:]
         return point
+
+    def _kept_first_order(self, key: bytes) -> FirstOrder | None:
+        """The kept first-order data of the point whose float64 bytes are ``key``, or None."""
+        last = self._last_first_order
+        for k, (kept, point) in enumerate(last):
+            if kept == key:
+                if k:
+                    last.insert(0, last.pop(k))
+                return point
+        return None
 
     def kkt_error(self, x: np.ndarray, m: Multipliers) -> float:
         """The largest scaled KKT residual of (x, m) by :func:`kkt_residuals` (of c·f), inf

@@ -193,8 +193,9 @@ class CompiledProblem:
             )
         with np.errstate(all="ignore"):
             arrays = [np.asarray(value, dtype=float) for value in self._first_order_values(arr)]
-        if all(np.isfinite(a).all() for a in arrays):
-            return arr
+            # a finite sum of all entries: all finite (an overflowing sum goes to the check below)
+            if math.isfinite(sum(float(a.sum()) for a in arrays)):
+                return arr
         for what, value in self._first_order_pieces(arrays):
             if not np.all(np.isfinite(value)):
                 raise UndefinedPointError(

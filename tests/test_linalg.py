@@ -80,3 +80,36 @@ def test_many_active_bounds_reduce_to_the_general_rows():
     z = null_space(rows, n)
     assert z.shape == (n, 39)
     assert np.abs(rows @ z).max() <= 1e-12
+
+
+# ------------------------------------------- LAPACK called directly, against numpy's wrappers
+@pytest.mark.parametrize("shape", [(1, 3), (3, 5), (5, 2), (4, 4)])
+def test_direct_lapack_calls_agree_with_numpy(shape):
+    from lagrangekit._linalg import eigh, pinv, solve, svd
+
+    rng = np.random.default_rng(sum(shape))
+    a = rng.standard_normal(shape)
+    u, s, vt = svd(a)
+    U, S, VT = np.linalg.svd(a)
+    assert u.shape == U.shape and vt.shape == VT.shape
+    np.testing.assert_allclose(s, S, rtol=1e-13)
+    np.testing.assert_allclose(u[:, : len(s)] @ np.diag(s) @ vt[: len(s)], a, atol=1e-12)
+    np.testing.assert_allclose(pinv(a), np.linalg.pinv(a), atol=1e-12)
+    sym = a.T @ a
+    w, v = eigh(sym)
+    np.testing.assert_allclose(w, np.linalg.eigh(sym)[0], atol=1e-12)
+    np.testing.assert_allclose(v @ np.diag(w) @ v.T, sym, atol=1e-11)
+    square = a @ a.T + np.eye(shape[0])
+    b = rng.standard_normal(shape[0])
+    np.testing.assert_allclose(solve(square, b), np.linalg.solve(square, b), rtol=1e-12)
+
+
+def test_direct_lapack_calls_fail_as_numpy_does():
+    from lagrangekit._linalg import pinv, solve, svd
+
+    with pytest.raises(np.linalg.LinAlgError):
+        solve(np.ones((2, 2)), np.ones(2))  # singular
+    with pytest.raises(np.linalg.LinAlgError):
+        svd(np.array([[1.0, np.nan]]))
+    assert svd(np.zeros((0, 3)))[2].shape == np.linalg.svd(np.zeros((0, 3)))[2].shape
+    np.testing.assert_array_equal(pinv(np.zeros((2, 3))), np.zeros((3, 2)))

@@ -39,7 +39,7 @@ _INFEASIBLE = FEASIBLE  # the violation above which a phase-I answer means "infe
 _REPAIRS = 2  # restarts an explicit method gets from past a saddle, a feasible point or a lower point
 _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the rest
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
-_ENOUGH = 1e-2  # where the Newton polish converges linearly, it stops at this fraction of tol
+_ENOUGH = 1e-2  # the Newton polish stops at this fraction of tol (a quadratic step more is time)
 _GO_ON = 100  # SLSQP iterations of the chain's second, more precise run from a non-KKT point
 
 Backend = Callable[..., Attempt]
@@ -52,10 +52,9 @@ _BACKENDS: dict[str, Backend] = {
 
 
 def _polished(form: NumericForm, attempt: Attempt, tol: float) -> Attempt:
-    """The attempt after :func:`newton_polish` (whose linear convergence, at a degenerate KKT
-    point, stops at a hundredth of ``tol``). Runaway multipliers (SLSQP's 1e9 on dependent
-    equalities, whose cancellation leaves rounding in ∇L) are replaced by least-squares
-    estimates at the point first."""
+    """The attempt after :func:`newton_polish`, stopped at a hundredth of ``tol``. Runaway
+    multipliers (SLSQP's 1e9 on dependent equalities, whose cancellation leaves rounding in
+    ∇L) are replaced by least-squares estimates at the point first."""
     if attempt.diverged or not np.isfinite(attempt.x).all():
         return attempt
     m = attempt.multipliers
@@ -71,7 +70,14 @@ def _error(form: NumericForm, attempt: Attempt) -> float:
     return form.kkt_error(attempt.x, attempt.multipliers)
 
 
-def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None) -> Attempt:
+def _local(
+    form: NumericForm,
+    x0: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int | None,
+    plateau: list[Attempt] | None = None,
+) -> Attempt:
     """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; when
     SLSQP moved and converged to a feasible point that is not a KKT point, SLSQP again at
     precision tol·1e-4 from there or from a lower feasible point next to it (:func:`feasible_descent`);
@@ -80,7 +86,9 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
     from sampled points and SLSQP from there; then trust-constr, until one is a KKT point
     within tol. When SLSQP does not move from x0 and the point is not shown a strict local
     minimizer, the interior-point method runs too (and trust-constr if it does not
-    certify). The best answer wins (KKT error, then objective)."""
+    certify), unless ``plateau`` is given: then the answer is appended to it and returned,
+    and the caller runs :func:`_off_plateau` if exploring finds nothing lower. The best
+    answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
     def accept(attempt: Attempt) -> bool:
@@ -96,9 +104,10 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
         # holds), let an interior-point method look too and keep the better certified answer
         if _strict_minimizer(form, attempts[0], tol):
             return _chosen(form, attempts, tol)
-        if not accept(interior_point(form, x0, tol=tol, max_iter=max_iter)):
-            accept(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
-        return _chosen(form, attempts, tol)
+        if plateau is not None:
+            plateau.append(attempts[0])
+            return _chosen(form, attempts, tol)
+        return _off_plateau(form, x0, attempts, tol=tol, max_iter=max_iter)
     if _without_multipliers(form, attempts[0], tol):
         return _chosen(form, attempts, tol)  # every other method of the chain stops there too
     if first.converged and not _stayed_put(first.x, x0) and form.violation(first.x) <= _INFEASIBLE:
@@ -135,6 +144,20 @@ def _local(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | Non
     return _chosen(form, attempts, tol)
 
 
+def _off_plateau(
+    form: NumericForm, x0: np.ndarray, attempts: list[Attempt], *, tol: float, max_iter: int | None
+) -> Attempt:
+    """The best of ``attempts`` and of the interior-point method from x0 (then trust-constr,
+    when that does not certify): SLSQP stayed at x0, a KKT point that is not shown a strict
+    local minimizer, where a method that moves through the interior may find lower ground."""
+    attempts = list(attempts)
+    interior = interior_point(form, x0, tol=tol, max_iter=max_iter)
+    attempts.append(interior)
+    if not (interior.diverged or _error(form, interior) <= tol):
+        attempts.append(_polished(form, trust_constr(form, x0, tol=tol, max_iter=max_iter), tol))
+    return _chosen(form, attempts, tol)
+
+
 def _strict_minimizer(form: NumericForm, attempt: Attempt, tol: float) -> bool:
     """Whether the attempt's KKT point satisfies the second-order sufficient condition (∇²L
     positive definite on the critical cone, :func:`check_kkt_at`): a strict local minimizer,
@@ -166,9 +189,14 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
     """The local chain from x0, then exploration: a start past the answer when it is a saddle
     (:func:`saddle_escape`), then sampled feasible points that beat it (:func:`better_starts`).
     The chain runs again from them, up to _RESTARTS times, and the best answer by
-    :func:`_rank` wins (a certified lower objective beats a certified higher one)."""
-    best = _local(form, x0, tol=tol, max_iter=max_iter)
-    if best.diverged or form.n > MAX_VARIABLES or not np.isfinite(best.x).all():
+    :func:`_rank` wins (a certified lower objective beats a certified higher one).
+    When SLSQP stayed at x0 and x0 is not shown a strict local minimizer, the chain's
+    interior-point fallback (:func:`_off_plateau`) runs only if exploring found no lower point."""
+    if form.n > MAX_VARIABLES:
+        return _local(form, x0, tol=tol, max_iter=max_iter)
+    plateau: list[Attempt] = []
+    best = _local(form, x0, tol=tol, max_iter=max_iter, plateau=plateau)
+    if best.diverged or not np.isfinite(best.x).all():
         return best
     first_f = _feasible_f(form, best, tol)
     starts, start_f = better_starts(form, best.x, x0, first_f, tol)
@@ -184,6 +212,9 @@ def _auto(form: NumericForm, x0: np.ndarray, *, tol: float, max_iter: int | None
             best = attempt
         lower = start_f[1:] < _feasible_f(form, best, tol)  # the rest that still beat the best
         starts, start_f = starts[1:][lower], start_f[1:][lower]
+    if plateau and not _feasible_f(form, best, tol) < first_f:
+        off = _off_plateau(form, x0, plateau, tol=tol, max_iter=max_iter)
+        best = off if _rank(form, off, tol) < _rank(form, best, tol) else best
     if len(starts) and is_better(form, starts[0], best.x):
         best = dataclasses.replace(best, better_point=starts[0])  # found, but not solved from
     if restarts and _feasible_f(form, best, tol) < first_f:

@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-from .._linalg import null_space
+from .._linalg import eigh, null_space
 from ..numeric_form import Multipliers, NumericForm
 from .polish import ACTIVE
 
@@ -144,7 +144,7 @@ def saddle_escape(
     if not Z.shape[1]:
         return None
     H = form.lagrangian_hessian(x, m)
-    values, vectors = np.linalg.eigh(Z.T @ H @ Z)
+    values, vectors = eigh(Z.T @ H @ Z)
     if not values[0] < -_CURVATURE * max(1.0, float(np.abs(H).max(initial=0.0))):
         return None
     d = Z @ vectors[:, 0]

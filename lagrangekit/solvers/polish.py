@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._linalg import solve
 from ..numeric_form import Multipliers, NumericForm
 
 __all__ = ["newton_polish"]
@@ -11,7 +12,6 @@ __all__ = ["newton_polish"]
 ACTIVE = 1e-6  # a row of G is guessed active when G_i > -ACTIVE or μ_i > ACTIVE
 _NEG = 1e-9  # multipliers above -_NEG are rounded to 0 rather than dropping their row
 _ROUNDING = 1e-13  # a polished KKT error this small wins without comparing to the start
-_SLOW = 0.1  # a Newton step that leaves more than this fraction of the residual: linear convergence
 
 
 def _newton(
@@ -19,9 +19,9 @@ def _newton(
 ):
     """Newton iterations on ∇L = 0, h = 0, G_A = 0 with μ fixed to 0 off A; None if it diverges.
 
-    They stop at rounding level (a residual of _ROUNDING relative to max(1, ‖∇f‖∞)), or below
-    ``enough`` once a step reduced the residual by less than a factor _SLOW (degenerate KKT
-    points, where Newton converges only linearly)."""
+    They stop at a residual of max(_ROUNDING, ``enough``) relative to max(1, ‖∇f‖∞): rounding
+    level, or the caller's goal (which also ends the linear convergence at degenerate KKT
+    points early)."""
     n, me = form.n, form.m_eq
     lam, mu = m.lam.copy(), np.where(active, m.mu, 0.0)
     A = np.flatnonzero(active)
@@ -36,10 +36,10 @@ def _newton(
     F, JA, Jh, grad = residual(x, lam, mu)
     norm = float(np.abs(F).max(initial=0.0))
     scale = max(1.0, float(np.abs(grad).max(initial=0.0)))
+    goal = max(_ROUNDING, enough) * scale
     moved = 0.0
-    slow = False
     for _ in range(steps):
-        if norm <= _ROUNDING * scale or (slow and norm <= enough * scale):
+        if norm <= goal:
             break
         H = form.lagrangian_hessian(x, Multipliers(lam, mu))
         k = len(A)
@@ -52,7 +52,7 @@ def _newton(
         if not (np.isfinite(K).all() and np.isfinite(F).all()):
             return None  # a derivative is infinite here (sqrt at 0): no Newton step exists
         try:
-            d = np.linalg.solve(K, -F)
+            d = solve(K, -F)
         except np.linalg.LinAlgError:
             d = np.linalg.lstsq(K, -F, rcond=None)[0]
         if not np.isfinite(d).all():
@@ -75,7 +75,6 @@ def _newton(
         moved += t * float(np.abs(d[:n]).max(initial=0.0))
         if moved > radius:
             return None
-        slow = norm_new > _SLOW * norm
         x, lam, mu, F, JA, Jh, grad, norm = x_new, lam_new, mu_new, F_new, JA_new, Jh_new, grad_new, norm_new
     return x, Multipliers(lam, mu)
 
@@ -90,9 +89,9 @@ def newton_polish(
     enough: float = 0.0,
 ) -> tuple[np.ndarray, Multipliers, float]:
     """Refine (x, multipliers) by Newton on the KKT system; keep whichever has the smaller
-    :meth:`NumericForm.kkt_error` (a polished error at rounding level, 1e-13, wins without
-    the comparison), and return it with that error. Where Newton converges only linearly,
-    it stops once the residual is below ``enough`` (relative to max(1, ‖∇f‖∞)).
+    :meth:`NumericForm.kkt_error` (a polished error at rounding level, 1e-13, or below
+    ``enough``, wins without the comparison), and return it with that error. Newton stops
+    once the residual is below ``enough`` (relative to max(1, ‖∇f‖∞); 0: rounding level).
 
     The active set is guessed from G and μ, then corrected: a row whose multiplier comes
     out negative is dropped, and a violated inactive row is added, for a few rounds.
@@ -123,7 +122,7 @@ def newton_polish(
             active[np.argmax(np.where(violated, Gn, -np.inf))] = True
             continue
         break
-    if best is not None and best[2] <= _ROUNDING:
+    if best is not None and best[2] <= max(_ROUNDING, enough):
         return best  # nothing can beat it: skip evaluating the starting point
     start = (x, m, form.kkt_error(x, m))
     return start if best is None or start[2] <= best[2] else best

@@ -21,7 +21,7 @@ from functools import cache
 
 import numpy as np
 
-from .._linalg import null_space
+from .._linalg import null_space, pinv
 from ..numeric_form import NumericForm
 
 __all__ = ["Ray", "feasible_ray", "keeps_falling"]
@@ -155,7 +155,7 @@ def _directions(
         J = form.affine_equality_jacobian(base)
         if J is None:
             return None
-        D = D - (D @ J.T) @ np.linalg.pinv(J).T
+        D = D - (D @ J.T) @ form.affine_equality_pinv(base).T
     size = np.abs(D).max(axis=1, initial=0.0)
     keep = size > 1e-8
     return D[keep] / size[keep, None]
@@ -332,7 +332,7 @@ def _descent_direction(form: NumericForm, x: np.ndarray) -> np.ndarray | None:
         rows.append(J)
     if rows:
         A = np.vstack(rows)
-        d = d - A.T @ (np.linalg.pinv(A.T) @ d)
+        d = d - A.T @ (pinv(A.T) @ d)
     size = float(np.abs(d).max(initial=0.0))
     return d / size if size > 0 else None
 
@@ -354,6 +354,14 @@ def keeps_falling(form: NumericForm, x: np.ndarray) -> Ray | None:
     if d is None:
         return None
     steps = _PAST * max(1.0, float(np.abs(x).max(initial=0.0)))
+    with np.errstate(all="ignore"):
+        try:  # the first step alone, where a minimizer's f already fails to fall: no walk then
+            f_x = form.f(x)
+            first = f_x - form.f(x + steps[0] * d)
+        except (ArithmeticError, TypeError, ValueError):
+            f_x = first = np.nan
+    if first <= 0.5 * _FIRST_FALL * abs(f_x):  # half the test's margin: rounding cannot decide
+        return None
     Z = np.vstack([x[None, :], x[None, :] + steps[:, None] * d[None, :]])
     with np.errstate(all="ignore"):
         f, h, g = _evaluate(form, Z)

@@ -47,11 +47,18 @@ def slsqp(
     max_iter: int | None = None,
     ftol: float | None = None,
 ) -> Attempt:
-    """Run scipy's SLSQP with exact first derivatives; bound multipliers recovered.
+    """Run scipy's SLSQP with exact first derivatives; bound multipliers recovered. Affine
+    equalities that are combinations of others are left out
+    (:meth:`~lagrangekit.numeric_form.NumericForm.independent_equalities`), with multiplier 0.
 
     ``ftol`` is SLSQP's precision goal for f, ``tol * 1e-4`` by default."""
     constraints = []
-    if form.m_eq:
+    rows = form.independent_equalities(x0) if form.m_eq else None
+    if rows is not None:  # redundant affine equalities make SLSQP's multipliers run away or stall it
+        constraints.append(
+            {"type": "eq", "fun": lambda z: form.h(z)[rows], "jac": lambda z: form.h_jac(z)[rows]}
+        )
+    elif form.m_eq:
         constraints.append({"type": "eq", "fun": form.h, "jac": form.h_jac})
     if len(form.cp.ineq_names):
         constraints.append({"type": "ineq", "fun": lambda z: -form.g(z), "jac": lambda z: -form.g_jac(z)})
@@ -73,10 +80,14 @@ def slsqp(
             },
         )
     x = np.asarray(res.x, dtype=float)
-    y = np.asarray(getattr(res, "multipliers", np.zeros(form.m_eq + len(form.cp.ineq_names))), float)
-    if y.size != form.m_eq + len(form.cp.ineq_names):  # older scipy without multipliers
-        y = np.zeros(form.m_eq + len(form.cp.ineq_names))
-    lam, mu_g = -y[: form.m_eq], np.maximum(y[form.m_eq :], 0.0)
+    m_eq = form.m_eq if rows is None else len(rows)
+    y = np.asarray(getattr(res, "multipliers", np.zeros(m_eq + len(form.cp.ineq_names))), float)
+    if y.size != m_eq + len(form.cp.ineq_names):  # older scipy without multipliers
+        y = np.zeros(m_eq + len(form.cp.ineq_names))
+    lam, mu_g = -y[:m_eq], np.maximum(y[m_eq:], 0.0)
+    if rows is not None:  # the dropped rows are combinations of the kept ones: 0 for them is exact
+        lam = np.zeros(form.m_eq)
+        lam[rows] = -y[:m_eq]
     m = form.recover_bound_multipliers(x, lam, mu_g) if np.isfinite(x).all() else form.zeros()
     return Attempt(
         x=x,
@@ -85,7 +96,7 @@ def slsqp(
         nit=int(getattr(res, "nit", 0)),
         converged=bool(res.success),
         message=f"SLSQP: {res.message}",
-        diverged=runaway(form, x, form.f(form.clip(x0)), x0),
+        diverged=runaway(form, x, form.f(form.clip(x0)), x0, f=float(res.fun)),
     )
 
 
