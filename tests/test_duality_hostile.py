@@ -352,3 +352,14 @@ def test_neglog_conjugate_of_a_subnormal_coefficient_is_finite() -> None:
     mpmath.mp.dps = 50
     reference = mpmath.mpf(c) + mpmath.mpf(c) * mpmath.log(2 / mpmath.mpf(c))
     assert d.evaluate([2.0]) == pytest.approx(float(reference), rel=1e-12)
+
+
+@pytest.mark.slow
+def test_a_sum_of_a_thousand_names_has_an_infeasible_dual_not_an_internal_error() -> None:
+    # minimize a0 + ... + a999: L is linear in every variable with coefficient 1, so g = −inf
+    # everywhere (sympy's dense Poly in 1000 generators used to overflow the recursion limit)
+    text = "minimize " + " + ".join(f"a{i}" for i in range(1000))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = lk.dual(lk.parse_problem(text, max_length=10**5)).solve()
+    assert result.status == "infeasible" and result.fun == -np.inf

@@ -18,8 +18,26 @@ from ..problem import Constraint, Problem
 
 __all__ = ["LinearVariables", "linear_variables"]
 
-#: n·(m + 1) derivatives at most; past that the analysis is skipped (the dual stays as before)
+#: derivatives at most (candidates × expressions); past that the analysis is skipped
 _MAX_DERIVATIVES = 20_000
+
+
+def _nonlinear_symbols(expr: sp.Expr, symbols: set[sp.Symbol]) -> set[sp.Symbol]:
+    """The ``symbols`` that ``expr`` contains other than as c·x terms of a sum (one walk over
+    the tree, iterative: a product of two of them, a power, a function of them, ...)."""
+    out: set[sp.Symbol] = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e in symbols or not (e.free_symbols & symbols):
+            continue
+        if e.is_Add:
+            stack.extend(e.args)
+        elif e.is_Mul and sum(1 for a in e.args if a.free_symbols & symbols) == 1:
+            stack.extend(a for a in e.args if a.free_symbols & symbols)
+        else:
+            out |= e.free_symbols & symbols
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,15 +89,20 @@ def linear_variables(
     """The variables of ``problem`` that its objective (minimize form) and ``constraints`` (their
     multipliers ``nu``, in order) contain only linearly; None when there are none."""
     variables = problem.variables
-    if len(variables) * (len(constraints) + 1) > _MAX_DERIVATIVES:
-        return None
     objective = -problem.objective if problem.is_maximize else problem.objective
     expressions = [objective] + [c.expr for c in constraints]
     symbols = set(variables)
+    nonlinear: set[sp.Symbol] = set()
+    for e in expressions:
+        nonlinear |= _nonlinear_symbols(e, symbols)
+    candidates = [j for j, x in enumerate(variables) if x not in nonlinear]
+    if len(candidates) * len(expressions) > _MAX_DERIVATIVES:
+        return None
     free = np.ones(len(variables), dtype=bool)
     rows, constants, conditions, names = [], [], [], []
-    for j, x in enumerate(variables):
-        derivatives = [sp.diff(e, x) for e in expressions]
+    for j in candidates:
+        x = variables[j]
+        derivatives = [sp.diff(e, x) if x in e.free_symbols else sp.Integer(0) for e in expressions]
         if any(not d.is_number or d.free_symbols & symbols for d in derivatives):
             continue
         free[j] = False

@@ -76,6 +76,29 @@ def _run_off(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> flo
     return np.nan
 
 
+#: variables up to which the inner minimum is probed along every axis and the exact Hessian
+_PROBED_SIZE = 50
+
+
+def _falls_along_negative_curvature(form, L, full, free, z, lam, mu, value: float, scale: float) -> bool:
+    """Whether L falls without bound along the most negative curvature direction of its exact
+    Hessian in the ``free`` coordinates at ``z`` (False when there is none, or no Hessian)."""
+    with np.errstate(all="ignore"):
+        try:
+            point = full.copy()
+            point[free] = z
+            H = np.asarray(form.lagrangian_hessian(point, Multipliers(lam, mu)), dtype=float)
+            H = H[np.ix_(free, free)]
+        except _ERRORS:
+            return False  # no second derivatives here: nothing to follow
+    if not (H.size and np.all(np.isfinite(H))):
+        return False
+    w, V = np.linalg.eigh(H)
+    if not w[0] < -1e-10 * max(1.0, float(np.abs(w).max())):
+        return False
+    return any(_falls_along(L, z, d, value, scale) for d in (V[:, 0], -V[:, 0]))
+
+
 def _restricted(L, full: np.ndarray, free: np.ndarray):
     """L as a function of the ``free`` coordinates only, the others held at ``full``'s values."""
 
@@ -136,25 +159,21 @@ def inner_infimum(
             if _falls_along(L, res.x, d, value, f_scale):
                 return -np.inf, None
         return np.nan, None
-    # a saddle of L (BFGS stops at any stationary point): follow negative curvature
-    with np.errstate(all="ignore"):
-        try:
-            point = full.copy()
-            point[free] = res.x
-            H = np.asarray(form.lagrangian_hessian(point, Multipliers(lam, mu)), dtype=float)
-            H = H[np.ix_(free, free)]
-        except _ERRORS:
-            H = np.zeros((0, 0))  # no second derivatives here: skip the negative-curvature probe
-    # a stationary point that is not a minimum (a kink of −|x|, a saddle): probe the axes too
-    axes = np.vstack([np.eye(len(z0)), -np.eye(len(z0))]) if len(z0) <= 50 else ()
-    if any(_falls_along(L, res.x, d, value, f_scale) for d in axes):
+    # a stationary point that is not a minimum (a kink of −|x|, a saddle): probe the axes, and
+    # follow negative curvature of the exact Hessian; past _PROBED_SIZE variables (where the
+    # Hessian is large to build) a few random directions instead
+    if len(z0) <= _PROBED_SIZE:
+        directions = list(np.vstack([np.eye(len(z0)), -np.eye(len(z0))]))
+    else:
+        rng = np.random.default_rng(0)
+        directions = [sign * rng.standard_normal(len(z0)) for sign in (1, -1) for _ in range(4)]
+    if any(_falls_along(L, res.x, d, value, f_scale) for d in directions):
         return -np.inf, None
-    if np.all(np.isfinite(H)) and H.size:
-        w, V = np.linalg.eigh(H)
-        if w[0] < -1e-10 * max(1.0, float(np.abs(w).max())):
-            for d in (V[:, 0], -V[:, 0]):
-                if _falls_along(L, res.x, d, value, f_scale):
-                    return -np.inf, None
+    curved = len(z0) <= _PROBED_SIZE and _falls_along_negative_curvature(
+        form, L, full, free, res.x, lam, mu, value, f_scale
+    )
+    if curved:
+        return -np.inf, None
     minimizer = full.copy()
     minimizer[free] = res.x
     return value, minimizer

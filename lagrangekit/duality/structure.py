@@ -233,13 +233,33 @@ def _atom_key(rest: sp.Expr, x: tuple[sp.Symbol, ...]) -> tuple[tuple, int]:
         return ("norm", sp.expand(rest.args[0] ** 2)), 1
     if isinstance(rest, sp.Pow) and rest.exp == sp.Rational(1, 2):
         base = sp.expand(rest.base)
-        if base.is_polynomial(*x) and sp.Poly(base, *x).total_degree() == 2:
+        if _total_degree(base, x) == 2:
             return ("norm", base), 1
     raise _NotConjugable
 
 
+def _total_degree(expr: sp.Expr, x: tuple[sp.Symbol, ...], cap: int = 3) -> int | None:
+    """The total degree of ``expr`` as a polynomial in ``x`` (``cap`` for any degree >= cap), or
+    None when it is not one; a walk over the tree, sparse in the variables (sympy's Poly is
+    dense in its generators: a product of 900 of them takes minutes)."""
+    if not expr.free_symbols & set(x):
+        return 0
+    if expr in x:
+        return 1
+    if expr.is_Add or expr.is_Mul:
+        degrees = [_total_degree(arg, x, cap) for arg in expr.args]
+        if any(d is None for d in degrees):
+            return None
+        return min(cap, max(degrees) if expr.is_Add else sum(degrees))
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        base = _total_degree(expr.base, x, cap)
+        return None if base is None else min(cap, base * int(expr.exp))
+    return None
+
+
 def _is_quadratic(term: sp.Expr, x: tuple[sp.Symbol, ...]) -> bool:
-    return bool(term.is_polynomial(*x)) and sp.Poly(term, *x).total_degree() <= 2
+    degree = _total_degree(term, x)
+    return degree is not None and degree <= 2
 
 
 def _terms(expr: sp.Expr, x: tuple[sp.Symbol, ...]):
@@ -279,8 +299,8 @@ def _collect(pieces: list[tuple[sp.Expr, sp.Expr]], x: tuple[sp.Symbol, ...]) ->
         if not polynomial.free_symbols & set(x):
             out.constant += weight * polynomial
             continue
-        for monomial, coeff in sp.Poly(polynomial, *x).terms():
-            idx = [i for i, k in enumerate(monomial) for _ in range(k)]
+        for monomial, coeff in _monomials(polynomial, x):
+            idx = [i for i, k in monomial for _ in range(k)]
             if not idx:
                 out.constant += weight * coeff
             elif len(idx) == 1:
@@ -290,6 +310,20 @@ def _collect(pieces: list[tuple[sp.Expr, sp.Expr]], x: tuple[sp.Symbol, ...]) ->
                 out.hessian[i, j] += weight * coeff
                 out.hessian[j, i] += weight * coeff
     return out
+
+
+def _monomials(polynomial: sp.Expr, x: tuple[sp.Symbol, ...]):
+    """Yield ((index, power) pairs, coefficient) for the terms of a polynomial of degree <= 2 in
+    ``x``, expanded term by term (sparse in the variables, unlike sympy's Poly)."""
+    index = {v: i for i, v in enumerate(x)}
+    terms: dict[tuple[tuple[int, int], ...], sp.Expr] = {}
+    for term in sp.Add.make_args(sp.expand(polynomial)):
+        coeff, rest = term.as_independent(*x, as_Add=False)
+        key = tuple(sorted((index[b], int(e)) for b, e in rest.as_powers_dict().items() if b in index))
+        terms[key] = terms.get(key, sp.Integer(0)) + coeff
+    for key, coeff in terms.items():
+        if coeff != 0:
+            yield key, coeff
 
 
 def _affine_coefficients(expr: sp.Expr, nu: tuple[sp.Symbol, ...]) -> tuple[float, np.ndarray]:
