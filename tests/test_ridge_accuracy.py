@@ -202,3 +202,17 @@ def test_constrained_ridge_recovers_the_multiplier_of_an_active_bound(alpha):
     model = ConstrainedRidge(s=float(w @ w)).fit(X, y)
     assert model.multiplier_ == pytest.approx(alpha, rel=1e-6)
     assert relative_error(model.coef_, w) <= 1e-8
+
+
+@pytest.mark.parametrize("scale", [1e-152, 1e-100, 1e150])
+def test_constrained_ridge_multiplier_scales_with_the_data(scale):
+    # X' = cX and s' = s/c² give w' = w/c and μ' = c²μ exactly; at c = 1e-152 the eigenvalues of
+    # X'ᵀX' (about 1e-303) have squares that underflow unless the units are changed
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = X @ [1.0, 2.0, 3.0] + 0.1 * rng.normal(size=40)
+    unscaled = ConstrainedRidge(s=4.0).fit(X, y)
+    scaled = ConstrainedRidge(s=4.0 / scale**2).fit(X * scale, y)
+    assert scaled.multiplier_ == pytest.approx(unscaled.multiplier_ * scale**2, rel=1e-12)
+    np.testing.assert_allclose(scaled.coef_ * scale, unscaled.coef_, rtol=1e-12)
+    assert np.sum(scaled.coef_**2) * scale**2 == pytest.approx(4.0, rel=1e-12)

@@ -15,6 +15,7 @@ design Xs = UΣVᵀ is taken instead: λ = σ², z = ΣUᵀys and Q = U, each σ
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -173,10 +174,19 @@ def norm_multiplier(spectrum: RidgeSpectrum, s: float) -> float:
     bracketed by [0, ‖z‖/√s] (where ‖w‖² <= ‖z‖²/α² <= s) and found by Brent's method on
     1/‖w(α)‖ − 1/√s, which is nearly linear in α.
     """
+    if s == 0:
+        return np.inf if np.any(spectrum.z) else 0.0
+    # an exact power-of-2 change of units that puts the largest λ near 1: with X' = cX, λ' = c²λ,
+    # z' = cz, ‖w'‖² = ‖w‖²/c² and α' = c²α, so that X·1e-152 (λ near 1e-303, whose squares
+    # underflow) gives the multiplier of X scaled by 1e-304 exactly
+    largest = float(np.max(spectrum.eigvals, initial=0.0))
+    if largest > 0 and np.isfinite(largest):
+        c2 = np.ldexp(1.0, -int(np.round(np.log2(largest))))
+        if c2 != 1.0 and np.isfinite(c2) and c2 > 0:
+            scaled = dataclasses.replace(spectrum, eigvals=spectrum.eigvals * c2, z=spectrum.z * np.sqrt(c2))
+            return norm_multiplier(scaled, s / c2) / c2
     if float(spectrum.squared_norms(np.zeros(1))[0]) <= s:
         return 0.0
-    if s == 0:
-        return np.inf
 
     def gap(alpha: float) -> float:
         return 1.0 / np.sqrt(float(spectrum.squared_norms(np.array([alpha]))[0])) - 1.0 / np.sqrt(s)
