@@ -22,7 +22,8 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
-from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
+from .exact_sign import exact_sign
+from .kkt import check_kkt, second_order_symbolic, tidy_exact
 from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
@@ -31,6 +32,7 @@ from .symbolic_pruning import AffineRows
 from .symbolic_rays import feasible_start, unbounded_message
 from .symbolic_second_order import second_order_by_margin
 from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
+from .symbolic_zero_minima import ZERO_MINIMA_METHOD, zero_minima
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
 
@@ -690,9 +692,9 @@ def _classify(problem: Problem, values: list, lam: list, mu: list, active: list[
     elif (clear := second_order_by_margin(problem, values, lam, mu, active)) is not None:
         kind = clear  # decided at 50 digits by a wide margin
     else:
-        minimum = second_order_exact(problem, values, lam, mu, active)
+        minimum = second_order_symbolic(problem, values, lam, mu, active)
         all_weak = all(exact_sign(mu[i]) == 0 for i in active)
-        maximum = second_order_exact(problem, values, lam, mu, active, negate=True) if all_weak else False
+        maximum = second_order_symbolic(problem, values, lam, mu, active, negate=True) if all_weak else False
         if minimum is True:
             kind = "local min"
         elif maximum is True:
@@ -972,7 +974,14 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
 
     ``scope`` is ``"global"`` only when the problem is recognized convex, or has finite bounds
     on every variable, affine constraints and an objective that interval arithmetic bounds on
-    the box; otherwise ``"local"``.
+    the box, or the optimum comes from the zeros of a sum of even powers (below); otherwise
+    ``"local"``.
+
+    When the minimize-form objective is c + Σ aₖ·bₖ^(2mₖ) with numbers aₖ > 0 (least squares,
+    Rosenbrock, HS46), the feasible points where every bₖ = 0 are found first
+    (:mod:`lagrangekit.symbolic_zero_minima`): f >= c everywhere, so they are global minimizers,
+    KKT points with zero multipliers, and are returned without enumerating the other KKT
+    points (``candidates`` then holds only them; the message says so).
 
     Parametric problems return expressions in the parameters; then ``x`` is NaN, the KKT report
     is verified symbolically, and the candidates are ranked only when a single one qualifies,
@@ -1005,7 +1014,10 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     limit = _check_timeout(timeout)
     result = _run_explained(_solve_work, problem, limit, "solve_symbolic")
     # in this process: the convexity test imports cvxpy once here, not in every sympy worker
-    return replace(result, scope=_scope(problem)) if result.status == "optimal" else result
+    if result.status != "optimal":
+        return result
+    by_zeros = any(c.method.startswith(ZERO_MINIMA_METHOD) for c in result.candidates)
+    return replace(result, scope="global" if by_zeros else _scope(problem))
 
 
 def _empty_result(
@@ -1023,6 +1035,9 @@ def _empty_result(
 
 
 def _solve_work(problem: Problem) -> Result:
+    zeros = _zero_minima_candidates(problem)
+    if zeros:  # global minima by f >= c: the other KKT points are not needed
+        return _optimal_result(problem, zeros, zeros, ())
     exprs = [problem.minimize_objective, *(c.expr for c in problem.constraints)]
     if not problem.parameters and not _is_polynomial(exprs, problem.variables):
         # before sympy's solve, which can take long or fail on transcendental systems
@@ -1081,6 +1096,16 @@ def _solve_work(problem: Problem) -> Result:
             "there is no optimum among KKT points",
             candidates,
         )
+    return _optimal_result(problem, candidates, best, transforms)
+
+
+def _optimal_result(
+    problem: Problem,
+    candidates: Sequence[KKTCandidate],
+    best: Sequence[KKTCandidate],
+    transforms: tuple[str, ...],
+) -> Result:
+    """The ``"optimal"`` result of the best candidates (ties all in ``best``)."""
     first = best[0]
     exact: dict[Any, Any] = dict(first.point) | dict(first.multipliers)
     if problem.parameters:
@@ -1103,6 +1128,12 @@ def _solve_work(problem: Problem) -> Result:
             f"; the problem is convex in the variables, so each of the {len(best)} KKT point(s) is the "
             "global optimum where its conditions on the parameters hold (exact values are Piecewise)"
         )
+    if first.method.startswith(ZERO_MINIMA_METHOD):
+        ties += (
+            "; the objective is a sum of even powers with positive coefficients, so it is never below "
+            "its value at these feasible zeros: they are global minimizers (KKT points with zero "
+            "multipliers), and the other KKT points were not enumerated (lk.kkt_points lists them)"
+        )
     if first.family is not None:
         family = ", ".join(f"{k} = {v}" for k, v in first.family.items())
         ties += f"; the optimum is not unique: every KKT point of the continuum {family} ties, x is one"
@@ -1124,6 +1155,37 @@ def _solve_work(problem: Problem) -> Result:
         scope="local",  # solve_symbolic decides the scope
         transforms=transforms,
     )
+
+
+def _zero_minima_candidates(problem: Problem) -> list[KKTCandidate] | None:
+    """The global minimizers of :func:`lagrangekit.symbolic_zero_minima.zero_minima` as optimal
+    candidates with zero multipliers, or None when that route does not apply."""
+    exact = _exact_problem(problem)
+    found = zero_minima(exact)
+    if found is None:
+        return None
+    points, method = found
+    names = [c.name for c in exact.equalities + exact.all_inequalities()]
+    out = []
+    for point in points:
+        values = [_tidy_any(point[v]) for v in exact.variables]
+        subs = dict(zip(exact.variables, values))
+        active = [c.name for c in exact.all_inequalities() if _exact(c.expr.xreplace(subs)) == 0]
+        kind: Classification = "local max" if problem.is_maximize else "local min"
+        if "Gröbner" not in method:  # sympy.solve may miss zeros: strictness is not shown
+            kind = "undetermined"
+        out.append(
+            KKTCandidate(
+                point=subs,
+                multipliers=dict.fromkeys(names, sp.Integer(0)),
+                fun=_exact(problem.objective.xreplace(subs)),
+                classification=kind,
+                active=tuple(active),
+                optimal=True,
+                method=method,
+            )
+        )
+    return out
 
 
 def _breaks_sign(v: sp.Symbol, value: sp.Expr) -> bool:
