@@ -31,7 +31,7 @@ from .problem import BaseProblem, Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
 from .sparse_form import is_large_sparse
 from .sparse_kkt import sparse_check
-from .symbolic_second_order import sufficient_by_margin
+from .symbolic_second_order import second_order_by_margin
 
 __all__ = ["check_kkt", "check_kkt_at"]
 
@@ -489,32 +489,22 @@ def second_order_exact(
     active: Sequence[int],
     *,
     negate: bool = False,
+    by_margin: bool = True,
 ) -> bool | None:
     """Second-order test of L (of −L when ``negate``) on the critical cone at an exact point.
 
-    ``mu`` covers the inequalities followed by the bounds, ``active`` indexes into it. The
-    50-digit verdict (:func:`lagrangekit.symbolic_second_order.sufficient_by_margin`) is taken
-    when it clears its margin, which makes it exact; :func:`second_order_symbolic` decides
-    otherwise. True: dᵀ∇²L d > 0 on the cone minus 0; False: negative for some d of the cone;
-    None: undecided.
+    ``mu`` covers the inequalities followed by the bounds, ``active`` indexes into it. True:
+    dᵀ∇²L d > 0 on the cone minus 0; False: negative for some d of the cone; None: undecided.
+    With ``by_margin`` the 50-digit verdict of
+    :func:`lagrangekit.symbolic_second_order.second_order_by_margin` is taken first when it
+    clears its margin (for −L only without active inequalities, where its "local max" is the
+    test of −L); otherwise, or with ``by_margin=False`` (the reference), exact null spaces and
+    reduced Hessians with exact zero tests decide, which is slow on ``CRootOf`` points.
     """
-    verdict = sufficient_by_margin(problem, values, lam, mu, active, negate=negate)
-    if verdict is not None:
-        return verdict
-    return second_order_symbolic(problem, values, lam, mu, active, negate=negate)
-
-
-def second_order_symbolic(
-    problem: Problem,
-    values: Sequence[Any],
-    lam: Sequence[sp.Expr],
-    mu: Sequence[sp.Expr],
-    active: Sequence[int],
-    *,
-    negate: bool = False,
-) -> bool | None:
-    """:func:`second_order_exact` by exact null spaces and reduced Hessians (exact zero tests),
-    without the 50-digit shortcut: slow on ``CRootOf`` points, the reference for that shortcut."""
+    if by_margin and (not negate or not active):
+        verdict = second_order_by_margin(problem, values, lam, mu, active)
+        if verdict is not None:
+            return verdict == ("local max" if negate else "local min")
     subs = dict(zip(problem.variables, (sp.sympify(v) for v in values)))
     xs = list(problem.variables)
     m_in = len(problem.inequalities)

@@ -23,7 +23,7 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .exact_sign import exact_sign
-from .kkt import check_kkt, second_order_symbolic, tidy_exact
+from .kkt import check_kkt, second_order_exact, tidy_exact
 from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
@@ -692,9 +692,11 @@ def _classify(problem: Problem, values: list, lam: list, mu: list, active: list[
     elif (clear := second_order_by_margin(problem, values, lam, mu, active)) is not None:
         kind = clear  # decided at 50 digits by a wide margin
     else:
-        minimum = second_order_symbolic(problem, values, lam, mu, active)
+        minimum = second_order_exact(problem, values, lam, mu, active, by_margin=False)
         all_weak = all(exact_sign(mu[i]) == 0 for i in active)
-        maximum = second_order_symbolic(problem, values, lam, mu, active, negate=True) if all_weak else False
+        maximum = False
+        if all_weak:
+            maximum = second_order_exact(problem, values, lam, mu, active, negate=True, by_margin=False)
         if minimum is True:
             kind = "local min"
         elif maximum is True:

@@ -24,7 +24,7 @@ import sympy as sp
 from .exact_sign import NumericPoint, exact_sign
 from .problem import Problem
 
-__all__ = ["second_order_by_margin", "sufficient_by_margin"]
+__all__ = ["second_order_by_margin"]
 
 _DIGITS = 50
 _MARGIN = mpmath.mpf("1e-15")
@@ -45,50 +45,6 @@ def second_order_by_margin(
     value is not a real number, or a singular value or eigenvalue is within the margin of the
     module doc. "saddle" is returned only with the active gradients independent (LICQ).
     """
-    spectrum = _reduced_spectrum(problem, values, lam, mu, active)
-    if spectrum is None or isinstance(spectrum, str):
-        return None if spectrum is None else "local min"
-    lowest, highest = spectrum
-    if lowest > 0:
-        return "local min"
-    if highest < 0 and not active:  # with active inequalities, −L fails on their multipliers' sign
-        return "local max"
-    return "saddle"
-
-
-def sufficient_by_margin(
-    problem: Problem,
-    values: Sequence[Any],
-    lam: Sequence[sp.Expr],
-    mu: Sequence[sp.Expr],
-    active: Sequence[int],
-    *,
-    negate: bool = False,
-) -> bool | None:
-    """The verdict of :func:`lagrangekit.kkt.second_order_exact` (same arguments), at 50 digits.
-
-    True when dᵀ∇²L d > 0 (of −L when ``negate``) on the critical cone minus 0, False when it
-    is negative for some d of the cone, None when the margin of the module doc is not cleared.
-    With every active multiplier nonzero the cone is the null space of the active Jacobian,
-    so an eigenvalue of either sign there decides.
-    """
-    spectrum = _reduced_spectrum(problem, values, lam, mu, active)
-    if spectrum is None or isinstance(spectrum, str):
-        return None if spectrum is None else True
-    lowest, highest = spectrum
-    return bool(highest < 0) if negate else bool(lowest > 0)
-
-
-def _reduced_spectrum(
-    problem: Problem,
-    values: Sequence[Any],
-    lam: Sequence[sp.Expr],
-    mu: Sequence[sp.Expr],
-    active: Sequence[int],
-) -> tuple[Any, Any] | str | None:
-    """(lowest, highest) eigenvalue of Zᵀ∇²L Z on the null space of the active Jacobian, each
-    clear of 0 by the margin; ``_VERTEX`` when that null space is {0} (the cone holds only
-    d = 0, so both tests pass); None when the margin is not cleared or an active multiplier is 0."""
     if any(exact_sign(mu[i]) == 0 for i in active):
         return None
     xs = list(problem.variables)
@@ -109,7 +65,7 @@ def _reduced_spectrum(
         else:
             basis = mpmath.eye(len(xs))
         if basis is None or isinstance(basis, str):
-            return basis  # None or _VERTEX
+            return None if basis is None else "local min"  # a vertex: the cone is {0}
         hess = _numeric(sp.hessian(lagr, xs), point)
         if hess is None:
             return None
@@ -119,7 +75,12 @@ def _reduced_spectrum(
         margin = _MARGIN * max(1, mpmath.mnorm(hess, 1))
         if any(abs(e) <= margin for e in eigenvalues):
             return None
-        return min(eigenvalues), max(eigenvalues)
+        lowest, highest = min(eigenvalues), max(eigenvalues)
+    if lowest > 0:
+        return "local min"
+    if highest < 0 and not active:  # with active inequalities, −L fails on their multipliers' sign
+        return "local max"
+    return "saddle"
 
 
 def _numeric(matrix: sp.Matrix, point: NumericPoint) -> mpmath.matrix | None:
