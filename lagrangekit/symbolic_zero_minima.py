@@ -28,7 +28,9 @@ ZERO_MINIMA_METHOD = "zeros of a sum of even powers (f >= its constant term, rea
 
 
 def _even_power_bases(f: sp.Expr, variables: Sequence[sp.Symbol]) -> list[sp.Expr] | None:
-    """The bases bₖ of f = c + Σ aₖ·bₖ^(2mₖ) (aₖ > 0 numbers), or None when f is not of that form."""
+    """The bases bₖ of f = c + Σ aₖ·bₖ^(2mₖ) (aₖ > 0 numbers, bₖ real wherever the variables
+    are, by sympy's assumptions), or None when f is not of that form."""
+    real = {v: sp.Dummy(v.name, real=True) for v in variables if v.is_real is None}  # variables are real
     bases = []
     for term in sp.Add.make_args(f):
         if not term.free_symbols & set(variables):
@@ -39,7 +41,7 @@ def _even_power_bases(f: sp.Expr, variables: Sequence[sp.Symbol]) -> list[sp.Exp
         base, exponent = rest.as_base_exp()
         if not (coeff.is_number and coeff.is_positive and exponent.is_Integer and exponent.is_even):
             return None
-        if exponent <= 0:
+        if exponent <= 0 or base.xreplace(real).is_real is not True:  # an imaginary base: term < 0
             return None
         bases.append(base)
     return bases or None

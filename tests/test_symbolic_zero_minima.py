@@ -58,6 +58,8 @@ def test_route_steps_aside():
     # not a sum of even powers with positive coefficients
     assert zero_minima(lk.minimize((x - 1) ** 3 + y**2)) is None
     assert zero_minima(lk.minimize((x - 1) ** 2 - y**2)) is None
+    # √y is imaginary for y < 0, where (√y - 1)² = y + 1 - 2i√(-y) is not a nonnegative real
+    assert zero_minima(lk.minimize((sp.sqrt(y) - 1) ** 2 + (y - 1) ** 2)) is None
     # parameters: never
     a = sp.Symbol("a", positive=True)
     assert zero_minima(lk.minimize((x - a) ** 2, variables=[x])) is None
