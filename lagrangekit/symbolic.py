@@ -7,6 +7,7 @@ as minimize −f and its multipliers are those of the −f form.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import os
@@ -462,7 +463,8 @@ def _is_real(value: sp.Expr) -> bool:
     return abs(imag) < 1e-25
 
 
-def _enumerate(problem: Problem) -> list[KKTCandidate]:
+def _enumerate(problem: Problem, *, first_only: bool = False) -> list[KKTCandidate]:
+    """Every KKT point (see :func:`kkt_points`), or with ``first_only`` the first one found."""
     system = _System.build(problem)
     n, m_e, m_i = len(system.variables), len(system.eqs), len(system.ineqs)
     parametric = bool(problem.parameters)
@@ -512,6 +514,8 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
                     continue
                 seen.append(key)
                 found.append(candidate)
+                if first_only:
+                    return found
     return found
 
 
@@ -850,23 +854,28 @@ def _kkt_points_work(problem: Problem) -> tuple[KKTCandidate, ...]:
     return _kkt_search(problem)[0]
 
 
-def _kkt_search(problem: Problem) -> tuple[tuple[KKTCandidate, ...], tuple[str, ...]]:
+def _kkt_search(
+    problem: Problem, *, first_only: bool = False
+) -> tuple[tuple[KKTCandidate, ...], tuple[str, ...]]:
     """The KKT points, marked, and the transforms used to find them (see
     :mod:`lagrangekit.symbolic_transforms`): a transformed problem is solved first when one
-    applies, and the problem itself when none does or the transformed route fails."""
+    applies, and the problem itself when none does or the transformed route fails. With
+    ``first_only``, the enumeration stops at the first KKT point (of a convex problem)."""
     exact = _exact_problem(problem)
-    transformed = _transformed_search(exact)
+    transformed = _transformed_search(exact, first_only)
     if transformed is not None:
         candidates, notes = transformed
     else:
         try:
-            candidates, notes = _enumerate(exact), ()
+            candidates, notes = _enumerate(exact, first_only=first_only), ()
         except (NotImplementedError, ValueError, TypeError) as exc:
             raise SymbolicSolveError(f"sympy cannot solve the KKT system: {exc}; {_HINT}") from exc
     return tuple(_mark_optimal(problem, candidates)), notes
 
 
-def _transformed_search(problem: Problem) -> tuple[list[KKTCandidate], tuple[str, ...]] | None:
+def _transformed_search(
+    problem: Problem, first_only: bool = False
+) -> tuple[list[KKTCandidate], tuple[str, ...]] | None:
     """KKT points of ``problem`` found on its transformed form and mapped back, each verified
     exactly (∇ₓL = 0 for the original problem); None when no transform applies, the transformed
     problem has no KKT point or fails, or a point does not map back."""
@@ -877,7 +886,7 @@ def _transformed_search(problem: Problem) -> tuple[list[KKTCandidate], tuple[str
         return None
     target = elimination.problem if elimination is not None else base
     try:
-        found = _enumerate(target)
+        found = _enumerate(target, first_only=first_only)
     except (SymbolicSolveError, NotImplementedError, ValueError, TypeError):
         return None
     mapped = [_map_back(problem, c, objective, elimination) for c in found]
@@ -1014,12 +1023,13 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     """
     problem = symbolic_problem(problem, "solve_symbolic()")
     limit = _check_timeout(timeout)
-    result = _run_explained(_solve_work, problem, limit, "solve_symbolic")
     # in this process: the convexity test imports cvxpy once here, not in every sympy worker
+    convex = bool(problem.variables) and recognized_convex(problem)
+    result = _run_explained(functools.partial(_solve_work, convex=convex), problem, limit, "solve_symbolic")
     if result.status != "optimal":
         return result
     by_zeros = any(c.method.startswith(ZERO_MINIMA_METHOD) for c in result.candidates)
-    return replace(result, scope="global" if by_zeros else _scope(problem))
+    return replace(result, scope="global" if by_zeros or convex else _scope(problem))
 
 
 def _empty_result(
@@ -1036,7 +1046,7 @@ def _empty_result(
     )
 
 
-def _solve_work(problem: Problem) -> Result:
+def _solve_work(problem: Problem, convex: bool = False) -> Result:
     zeros = _zero_minima_candidates(problem)
     if zeros:  # global minima by f >= c: the other KKT points are not needed
         return _optimal_result(problem, zeros, zeros, ())
@@ -1046,7 +1056,7 @@ def _solve_work(problem: Problem) -> Result:
         unbounded = unbounded_message(problem, feasible_start(problem))
         if unbounded is not None:
             return _empty_result(problem, "unbounded", f"{unbounded} (found before solving for KKT points)")
-    candidates, transforms = _kkt_search(problem)
+    candidates, transforms = _kkt_search(problem, first_only=convex)
     best = [c for c in candidates if c.optimal]
     if not candidates and problem.parameters and problem.all_inequalities():
         raise SymbolicSolveError(
@@ -1079,7 +1089,7 @@ def _solve_work(problem: Problem) -> Result:
             f"no KKT point, though {where}: an optimum, if one exists, sits where a constraint "
             "qualification fails (as at a cusp), or the infimum is not attained" + _parameter_hint(problem),
         )
-    if not problem.parameters:
+    if not problem.parameters and not convex:  # a KKT point of a convex problem is a global minimum
         unbounded = unbounded_message(problem, [[c.point[v] for v in problem.variables] for c in candidates])
         if unbounded is not None:
             return _empty_result(problem, "unbounded", unbounded, candidates)
@@ -1098,7 +1108,14 @@ def _solve_work(problem: Problem) -> Result:
             "there is no optimum among KKT points",
             candidates,
         )
-    return _optimal_result(problem, candidates, best, transforms)
+    result = _optimal_result(problem, candidates, best, transforms)
+    if not convex:
+        return result
+    return replace(
+        result,
+        message=result.message + "; the problem is convex (cvxpy's DCP rules), so this KKT point is a "
+        "global minimum of the minimize form and the enumeration stopped at it (lk.kkt_points lists all)",
+    )
 
 
 def _optimal_result(

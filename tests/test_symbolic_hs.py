@@ -33,7 +33,7 @@ def test_exact_answer_is_the_published_optimum_or_none(case):
 # Solved exactly since the zero route and the faster second-order verdict (issue 17): pinned to the
 # published optimum (point and objective), not merely allowed to time out. The limit is a hang
 # guard on a shared machine; benchmarks/symbolic_figures.py measures them in CPU seconds.
-PINNED = ["HS26", "HS40", "HS46"]
+PINNED = ["HS26", "HS40", "HS43", "HS46"]
 
 
 @pytest.mark.parametrize("name", PINNED)

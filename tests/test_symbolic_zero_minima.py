@@ -1,4 +1,5 @@
-"""The zeros of a sum of even powers as global minima (lagrangekit.symbolic_zero_minima): each
+"""Shortcuts of solve_symbolic to a proven global minimum: the zeros of a sum of even powers
+(lagrangekit.symbolic_zero_minima) and the first KKT point of a convex problem. Each
 case against a hand derivation or against the full active-set enumeration (lk.kkt_points)."""
 
 from __future__ import annotations
@@ -101,3 +102,14 @@ def test_numeric_point_never_signs_an_exact_zero():
     assert point.clear_sign(y - 2) == -1
     assert abs(point.value(y**3) - 2) < 1e-40
     assert NumericPoint({x: sp.Symbol("a")}).value(x) is None  # symbolic: no numeric value
+
+
+def test_convex_problem_stops_at_its_first_kkt_point():
+    # min (x-2)² + (y-2)² on the disk x² + y² <= 2 with x >= -5: convex, so the KKT point
+    # (1, 1) with μ = 1 (by hand: (-2, -2) + μ(2, 2) = 0) is the global minimum and the
+    # enumeration stops there; kkt_points, which enumerates everything, finds the same point
+    problem = lk.minimize((x - 2) ** 2 + (y - 2) ** 2, {"disk": x**2 + y**2 <= 2, "left": x >= -5})
+    res = lk.solve_symbolic(problem)
+    assert res.exact[x] == 1 and res.exact[y] == 1 and res.exact["disk"] == 1 and res.exact["left"] == 0
+    assert res.scope == "global" and "enumeration stopped" in res.message
+    assert [dict(c.point) for c in lk.kkt_points(problem)] == [{x: 1, y: 1}]
