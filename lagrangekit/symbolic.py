@@ -992,7 +992,9 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     Rosenbrock, HS46), the feasible points where every bₖ = 0 are found first
     (:mod:`lagrangekit.symbolic_zero_minima`): f >= c everywhere, so they are global minimizers,
     KKT points with zero multipliers, and are returned without enumerating the other KKT
-    points (``candidates`` then holds only them; the message says so).
+    points (``candidates`` then holds only them; the message says so). Likewise, for a problem
+    recognized convex (cvxpy's DCP rules) the enumeration stops at the first KKT point, which
+    is then a global minimum of the minimize form (HS43).
 
     Parametric problems return expressions in the parameters; then ``x`` is NaN, the KKT report
     is verified symbolically, and the candidates are ranked only when a single one qualifies,
