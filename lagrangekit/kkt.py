@@ -23,16 +23,18 @@ from scipy.optimize import nnls
 from ._linalg import eigh, null_space, rank_and_null_space
 from ._sympy_derivatives import partial_derivatives
 from .errors import NotSmoothError
+from .exact_sign import EXACT_DIGITS as _EXACT_DIGITS
+from .exact_sign import exact_sign
 from .numeric_form import FirstOrder, NumericForm, kkt_residuals, scaled_residuals
 from .polynomial_systems import reduce_algebraic
 from .problem import BaseProblem, Constraint, Problem
 from .result import RESIDUAL_NAMES, KKTReport
 from .sparse_form import is_large_sparse
 from .sparse_kkt import sparse_check
+from .symbolic_second_order import second_order_by_margin
 
 __all__ = ["check_kkt", "check_kkt_at"]
 
-_EXACT_DIGITS = 50
 _EXACT_ZERO = 1e-30
 
 
@@ -326,12 +328,6 @@ def _exact_max(values: Sequence[sp.Expr]) -> sp.Expr:
     return best
 
 
-def exact_sign(value: sp.Expr) -> int:
-    if value == 0:
-        return 0
-    return 1 if value.evalf(_EXACT_DIGITS) > 0 else -1
-
-
 def _evaluate_exact(problem: Problem, values: Sequence[Any]) -> FirstOrder:
     """First-order data of the minimize-form problem at an exact point, as sympy matrices."""
     subs = dict(zip(problem.variables, (sp.sympify(v) for v in values)))
@@ -493,11 +489,22 @@ def second_order_exact(
     active: Sequence[int],
     *,
     negate: bool = False,
+    by_margin: bool = True,
 ) -> bool | None:
-    """Exact second-order test of L (of −L when ``negate``) on the critical cone.
+    """Second-order test of L (of −L when ``negate``) on the critical cone at an exact point.
 
-    ``mu`` covers the inequalities followed by the bounds, ``active`` indexes into it.
+    ``mu`` covers the inequalities followed by the bounds, ``active`` indexes into it. True:
+    dᵀ∇²L d > 0 on the cone minus 0; False: negative for some d of the cone; None: undecided.
+    With ``by_margin`` the 50-digit verdict of
+    :func:`lagrangekit.symbolic_second_order.second_order_by_margin` is taken first when it
+    clears its margin (for −L only without active inequalities, where its "local max" is the
+    test of −L); otherwise, or with ``by_margin=False`` (the reference), exact null spaces and
+    reduced Hessians with exact zero tests decide, which is slow on ``CRootOf`` points.
     """
+    if by_margin and (not negate or not active):
+        verdict = second_order_by_margin(problem, values, lam, mu, active)
+        if verdict is not None:
+            return verdict == ("local max" if negate else "local min")
     subs = dict(zip(problem.variables, (sp.sympify(v) for v in values)))
     xs = list(problem.variables)
     m_in = len(problem.inequalities)

@@ -7,6 +7,7 @@ as minimize −f and its multipliers are those of the −f form.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import os
@@ -22,7 +23,8 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
-from .kkt import check_kkt, exact_sign, second_order_exact, tidy_exact
+from .exact_sign import exact_sign
+from .kkt import check_kkt, second_order_exact, tidy_exact
 from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
@@ -31,6 +33,7 @@ from .symbolic_pruning import AffineRows
 from .symbolic_rays import feasible_start, unbounded_message
 from .symbolic_second_order import second_order_by_margin
 from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
+from .symbolic_zero_minima import ZERO_MINIMA_METHOD, zero_minima
 
 __all__ = ["KKTCandidate", "kkt_points", "solve_symbolic"]
 
@@ -460,7 +463,8 @@ def _is_real(value: sp.Expr) -> bool:
     return abs(imag) < 1e-25
 
 
-def _enumerate(problem: Problem) -> list[KKTCandidate]:
+def _enumerate(problem: Problem, *, first_only: bool = False) -> list[KKTCandidate]:
+    """Every KKT point (see :func:`kkt_points`), or with ``first_only`` the first one found."""
     system = _System.build(problem)
     n, m_e, m_i = len(system.variables), len(system.eqs), len(system.ineqs)
     parametric = bool(problem.parameters)
@@ -510,6 +514,8 @@ def _enumerate(problem: Problem) -> list[KKTCandidate]:
                     continue
                 seen.append(key)
                 found.append(candidate)
+                if first_only:
+                    return found
     return found
 
 
@@ -690,9 +696,11 @@ def _classify(problem: Problem, values: list, lam: list, mu: list, active: list[
     elif (clear := second_order_by_margin(problem, values, lam, mu, active)) is not None:
         kind = clear  # decided at 50 digits by a wide margin
     else:
-        minimum = second_order_exact(problem, values, lam, mu, active)
+        minimum = second_order_exact(problem, values, lam, mu, active, by_margin=False)
         all_weak = all(exact_sign(mu[i]) == 0 for i in active)
-        maximum = second_order_exact(problem, values, lam, mu, active, negate=True) if all_weak else False
+        maximum = False
+        if all_weak:
+            maximum = second_order_exact(problem, values, lam, mu, active, negate=True, by_margin=False)
         if minimum is True:
             kind = "local min"
         elif maximum is True:
@@ -846,23 +854,28 @@ def _kkt_points_work(problem: Problem) -> tuple[KKTCandidate, ...]:
     return _kkt_search(problem)[0]
 
 
-def _kkt_search(problem: Problem) -> tuple[tuple[KKTCandidate, ...], tuple[str, ...]]:
+def _kkt_search(
+    problem: Problem, *, first_only: bool = False
+) -> tuple[tuple[KKTCandidate, ...], tuple[str, ...]]:
     """The KKT points, marked, and the transforms used to find them (see
     :mod:`lagrangekit.symbolic_transforms`): a transformed problem is solved first when one
-    applies, and the problem itself when none does or the transformed route fails."""
+    applies, and the problem itself when none does or the transformed route fails. With
+    ``first_only``, the enumeration stops at the first KKT point (of a convex problem)."""
     exact = _exact_problem(problem)
-    transformed = _transformed_search(exact)
+    transformed = _transformed_search(exact, first_only)
     if transformed is not None:
         candidates, notes = transformed
     else:
         try:
-            candidates, notes = _enumerate(exact), ()
+            candidates, notes = _enumerate(exact, first_only=first_only), ()
         except (NotImplementedError, ValueError, TypeError) as exc:
             raise SymbolicSolveError(f"sympy cannot solve the KKT system: {exc}; {_HINT}") from exc
     return tuple(_mark_optimal(problem, candidates)), notes
 
 
-def _transformed_search(problem: Problem) -> tuple[list[KKTCandidate], tuple[str, ...]] | None:
+def _transformed_search(
+    problem: Problem, first_only: bool = False
+) -> tuple[list[KKTCandidate], tuple[str, ...]] | None:
     """KKT points of ``problem`` found on its transformed form and mapped back, each verified
     exactly (∇ₓL = 0 for the original problem); None when no transform applies, the transformed
     problem has no KKT point or fails, or a point does not map back."""
@@ -873,7 +886,7 @@ def _transformed_search(problem: Problem) -> tuple[list[KKTCandidate], tuple[str
         return None
     target = elimination.problem if elimination is not None else base
     try:
-        found = _enumerate(target)
+        found = _enumerate(target, first_only=first_only)
     except (SymbolicSolveError, NotImplementedError, ValueError, TypeError):
         return None
     mapped = [_map_back(problem, c, objective, elimination) for c in found]
@@ -972,7 +985,16 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
 
     ``scope`` is ``"global"`` only when the problem is recognized convex, or has finite bounds
     on every variable, affine constraints and an objective that interval arithmetic bounds on
-    the box; otherwise ``"local"``.
+    the box, or the optimum comes from the zeros of a sum of even powers (below); otherwise
+    ``"local"``.
+
+    When the minimize-form objective is c + Σ aₖ·bₖ^(2mₖ) with numbers aₖ > 0 (least squares,
+    Rosenbrock, HS46), the feasible points where every bₖ = 0 are found first
+    (:mod:`lagrangekit.symbolic_zero_minima`): f >= c everywhere, so they are global minimizers,
+    KKT points with zero multipliers, and are returned without enumerating the other KKT
+    points (``candidates`` then holds only them; the message says so). Likewise, for a problem
+    recognized convex (cvxpy's DCP rules) the enumeration stops at the first KKT point, which
+    is then a global minimum of the minimize form (HS43).
 
     Parametric problems return expressions in the parameters; then ``x`` is NaN, the KKT report
     is verified symbolically, and the candidates are ranked only when a single one qualifies,
@@ -1003,9 +1025,13 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     """
     problem = symbolic_problem(problem, "solve_symbolic()")
     limit = _check_timeout(timeout)
-    result = _run_explained(_solve_work, problem, limit, "solve_symbolic")
     # in this process: the convexity test imports cvxpy once here, not in every sympy worker
-    return replace(result, scope=_scope(problem)) if result.status == "optimal" else result
+    convex = bool(problem.variables) and recognized_convex(problem)
+    result = _run_explained(functools.partial(_solve_work, convex=convex), problem, limit, "solve_symbolic")
+    if result.status != "optimal":
+        return result
+    by_zeros = any(c.method.startswith(ZERO_MINIMA_METHOD) for c in result.candidates)
+    return replace(result, scope="global" if by_zeros or convex else _scope(problem))
 
 
 def _empty_result(
@@ -1022,14 +1048,17 @@ def _empty_result(
     )
 
 
-def _solve_work(problem: Problem) -> Result:
+def _solve_work(problem: Problem, convex: bool = False) -> Result:
+    zeros = _zero_minima_candidates(problem)
+    if zeros:  # global minima by f >= c: the other KKT points are not needed
+        return _optimal_result(problem, zeros, zeros, ())
     exprs = [problem.minimize_objective, *(c.expr for c in problem.constraints)]
     if not problem.parameters and not _is_polynomial(exprs, problem.variables):
         # before sympy's solve, which can take long or fail on transcendental systems
         unbounded = unbounded_message(problem, feasible_start(problem))
         if unbounded is not None:
             return _empty_result(problem, "unbounded", f"{unbounded} (found before solving for KKT points)")
-    candidates, transforms = _kkt_search(problem)
+    candidates, transforms = _kkt_search(problem, first_only=convex)
     best = [c for c in candidates if c.optimal]
     if not candidates and problem.parameters and problem.all_inequalities():
         raise SymbolicSolveError(
@@ -1062,7 +1091,7 @@ def _solve_work(problem: Problem) -> Result:
             f"no KKT point, though {where}: an optimum, if one exists, sits where a constraint "
             "qualification fails (as at a cusp), or the infimum is not attained" + _parameter_hint(problem),
         )
-    if not problem.parameters:
+    if not problem.parameters and not convex:  # a KKT point of a convex problem is a global minimum
         unbounded = unbounded_message(problem, [[c.point[v] for v in problem.variables] for c in candidates])
         if unbounded is not None:
             return _empty_result(problem, "unbounded", unbounded, candidates)
@@ -1081,6 +1110,23 @@ def _solve_work(problem: Problem) -> Result:
             "there is no optimum among KKT points",
             candidates,
         )
+    result = _optimal_result(problem, candidates, best, transforms)
+    if not convex:
+        return result
+    return replace(
+        result,
+        message=result.message + "; the problem is convex (cvxpy's DCP rules), so this KKT point is a "
+        "global minimum of the minimize form and the enumeration stopped at it (lk.kkt_points lists all)",
+    )
+
+
+def _optimal_result(
+    problem: Problem,
+    candidates: Sequence[KKTCandidate],
+    best: Sequence[KKTCandidate],
+    transforms: tuple[str, ...],
+) -> Result:
+    """The ``"optimal"`` result of the best candidates (ties all in ``best``)."""
     first = best[0]
     exact: dict[Any, Any] = dict(first.point) | dict(first.multipliers)
     if problem.parameters:
@@ -1103,6 +1149,12 @@ def _solve_work(problem: Problem) -> Result:
             f"; the problem is convex in the variables, so each of the {len(best)} KKT point(s) is the "
             "global optimum where its conditions on the parameters hold (exact values are Piecewise)"
         )
+    if first.method.startswith(ZERO_MINIMA_METHOD):
+        ties += (
+            "; the objective is a sum of even powers with positive coefficients, so it is never below "
+            "its value at these feasible zeros: they are global minimizers (KKT points with zero "
+            "multipliers), and the other KKT points were not enumerated (lk.kkt_points lists them)"
+        )
     if first.family is not None:
         family = ", ".join(f"{k} = {v}" for k, v in first.family.items())
         ties += f"; the optimum is not unique: every KKT point of the continuum {family} ties, x is one"
@@ -1124,6 +1176,37 @@ def _solve_work(problem: Problem) -> Result:
         scope="local",  # solve_symbolic decides the scope
         transforms=transforms,
     )
+
+
+def _zero_minima_candidates(problem: Problem) -> list[KKTCandidate] | None:
+    """The global minimizers of :func:`lagrangekit.symbolic_zero_minima.zero_minima` as optimal
+    candidates with zero multipliers, or None when that route does not apply."""
+    exact = _exact_problem(problem)
+    found = zero_minima(exact)
+    if found is None:
+        return None
+    points, method = found
+    names = [c.name for c in exact.equalities + exact.all_inequalities()]
+    out = []
+    for point in points:
+        values = [_tidy_any(point[v]) for v in exact.variables]
+        subs = dict(zip(exact.variables, values))
+        active = [c.name for c in exact.all_inequalities() if _exact(c.expr.xreplace(subs)) == 0]
+        kind: Classification = "local max" if problem.is_maximize else "local min"
+        if "Gröbner" not in method:  # sympy.solve may miss zeros: strictness is not shown
+            kind = "undetermined"
+        out.append(
+            KKTCandidate(
+                point=subs,
+                multipliers=dict.fromkeys(names, sp.Integer(0)),
+                fun=_exact(problem.objective.xreplace(subs)),
+                classification=kind,
+                active=tuple(active),
+                optimal=True,
+                method=method,
+            )
+        )
+    return out
 
 
 def _breaks_sign(v: sp.Symbol, value: sp.Expr) -> bool:

@@ -23,7 +23,8 @@ import sympy as sp
 from sympy.polys.polyerrors import PolynomialError
 
 from .errors import LagrangekitError
-from .kkt import exact_sign, tidy_exact
+from .exact_sign import NumericPoint, exact_sign
+from .kkt import tidy_exact
 from .numeric_form import NumericForm
 from .problem import Constraint, Problem
 from .result import format_value
@@ -158,34 +159,47 @@ def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tup
         dirs = [d for d in itertools.product((-1, 0, 1), repeat=n) if any(d)]
     else:
         dirs = [tuple(s * (k == i) for k in range(n)) for i in range(n) for s in (1, -1)]
+    numeric_bases = [NumericPoint(dict(zip(xs, x0))) for x0 in bases]
     for d in dirs:
         shift = {v: v + d[i] * _T for i, v in enumerate(xs)}
         f_t = sp.Poly(sp.expand(problem.minimize_objective.xreplace(shift)), _T).all_coeffs()
         along = [sp.Poly(sp.expand(c.expr.xreplace(shift)), _T).all_coeffs() for c in constraints]
-        for x0 in bases:
+        for x0, numeric in zip(bases, numeric_bases):
             at = dict(zip(xs, x0))
-            if len(f_t) < 2 or _leading_sign(f_t[:-1], at) >= 0:  # f falls only through a power of t
+            if len(f_t) < 2 or _leading_sign(f_t[:-1], at, numeric) >= 0:  # f falls only through a power of t
                 continue
-            if all(_eventually_holds(c.kind, coeffs, at) for c, coeffs in zip(constraints, along)):
+            if all(_eventually_holds(c.kind, coeffs, at, numeric) for c, coeffs in zip(constraints, along)):
                 return list(x0), d
     return None
 
 
-def _leading_sign(coefficients: Sequence[sp.Expr], at: dict) -> int:
+def _sign_at(coefficient: sp.Expr, at: dict, numeric: NumericPoint) -> int:
+    """The exact sign of ``coefficient`` at ``at``: from its numeric value when that is clear
+    (most coefficients), else by an exact zero test."""
+    value = coefficient.xreplace(at)
+    if value.is_Rational:
+        return 0 if value == 0 else (1 if value > 0 else -1)
+    sign = numeric.clear_sign(coefficient)
+    return exact_sign(tidy_exact(value)) if sign is None else sign
+
+
+def _leading_sign(coefficients: Sequence[sp.Expr], at: dict, numeric: NumericPoint) -> int:
     """The sign of the first coefficient that is not exactly 0 at ``at`` (0 when all are)."""
     for k in coefficients:
-        value = tidy_exact(k.xreplace(at))
-        if value != 0:
-            return exact_sign(value)
+        sign = _sign_at(k, at, numeric)
+        if sign != 0:
+            return sign
     return 0
 
 
-def _eventually_holds(kind: str, coefficients: Sequence[sp.Expr], at: dict) -> bool:
+def _eventually_holds(kind: str, coefficients: Sequence[sp.Expr], at: dict, numeric: NumericPoint) -> bool:
     """Whether a polynomial constraint in t holds for all large t: an equality vanishes
     identically, an inequality's first nonzero coefficient is negative (or all are 0)."""
     if kind == "eq":
+        if any(numeric.clear_sign(k) for k in coefficients):  # clearly nonzero: no exact test
+            return False
         return all(tidy_exact(k.xreplace(at)) == 0 for k in coefficients)
-    return _leading_sign(coefficients, at) <= 0
+    return _leading_sign(coefficients, at, numeric) <= 0
 
 
 def _exact_direction(problem: Problem, direction: np.ndarray) -> list[sp.Expr] | None:

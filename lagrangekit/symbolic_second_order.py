@@ -1,14 +1,16 @@
 """The second-order test at an exact KKT point decided at 50 digits when the answer is clear.
 
-The exact test (:func:`lagrangekit.kkt.second_order_exact`) computes a null space and reduced
+The exact test (:func:`lagrangekit.kkt.second_order_symbolic`) computes a null space and reduced
 Hessian with exact zero tests, which is slow on ``CRootOf`` points. When every active
 constraint has a nonzero multiplier, the critical cone is the null space of the active
 Jacobian J, and the test is the sign of the eigenvalues of Zᵀ∇²L Z for an orthonormal basis Z
-of that null space. Evaluated at 50 digits (entries accurate to about 1e-48 relative), the
-computed Z is off by about 1e-48/σ_min(J) and the eigenvalues by as much times ‖∇²L‖ (Weyl's
-inequality). A verdict is given only when σ_min(J) and every eigenvalue clear a margin of
-1e-15 (relative to ‖J‖ and ‖∇²L‖, at least 1), thirty orders of magnitude above that error;
-otherwise None, and the exact test decides.
+of that null space. The entries are evaluated once from 40- and 60-digit coordinates and
+multipliers and kept only when both agree to 1e-25 (:class:`lagrangekit.exact_sign.NumericPoint`),
+so the computed Z is off by about 1e-25/σ_min(J) and the eigenvalues by as much times ‖∇²L‖
+(Weyl's inequality). A verdict is given only when σ_min(J) and every eigenvalue clear a margin of
+1e-15 (relative to ‖J‖ and ‖∇²L‖, at least 1), ten orders of magnitude above that error;
+otherwise None, and the exact test decides. :func:`lagrangekit.kkt.second_order_exact` (used by
+``check_kkt``) and the classification of the exact route both try this verdict first.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from .kkt import exact_sign
+from .exact_sign import NumericPoint, exact_sign
 from .problem import Problem
 
 __all__ = ["second_order_by_margin"]
 
 _DIGITS = 50
 _MARGIN = mpmath.mpf("1e-15")
+_VERTEX = "vertex"
 
 
 def second_order_by_margin(
@@ -45,33 +48,34 @@ def second_order_by_margin(
     if any(exact_sign(mu[i]) == 0 for i in active):
         return None
     xs = list(problem.variables)
-    subs = dict(zip(xs, (sp.sympify(v) for v in values)))
     inequalities = problem.all_inequalities()
-    lagr = problem.minimize_objective
-    lagr += sum((lj * c.expr for lj, c in zip(lam, problem.equalities)), sp.Integer(0))
     m_in = len(problem.inequalities)
-    lagr += sum((mi * c.expr for mi, c in zip(mu[:m_in], problem.inequalities)), sp.Integer(0))
+    lam_s = [sp.Dummy(f"lam{k}") for k in range(len(lam))]
+    mu_s = [sp.Dummy(f"mu{k}") for k in range(m_in)]
+    lagr = problem.minimize_objective
+    lagr += sum((lj * c.expr for lj, c in zip(lam_s, problem.equalities)), sp.Integer(0))
+    lagr += sum((mi * c.expr for mi, c in zip(mu_s, problem.inequalities)), sp.Integer(0))
+    exact = zip([*xs, *lam_s, *mu_s], (sp.sympify(v) for v in [*values, *lam, *mu[:m_in]]))
+    point = NumericPoint(dict(exact))
     cons = [c.expr for c in problem.equalities] + [inequalities[i].expr for i in active]
     with mpmath.workdps(_DIGITS):
-        hess = _numeric(sp.hessian(lagr, xs).xreplace(subs))
-        if hess is None:
-            return None
         if cons:
-            jac = _numeric(sp.Matrix([[sp.diff(c, v) for v in xs] for c in cons]).xreplace(subs))
+            jac = _numeric(sp.Matrix([[sp.diff(c, v) for v in xs] for c in cons]), point)
             basis = None if jac is None else _null_basis(jac, len(xs))
         else:
             basis = mpmath.eye(len(xs))
-        if basis is None:
+        if basis is None or isinstance(basis, str):
+            return None if basis is None else "local min"  # a vertex: the cone is {0}
+        hess = _numeric(sp.hessian(lagr, xs), point)
+        if hess is None:
             return None
-        if isinstance(basis, str):
-            return basis
         reduced = basis.T * hess * basis
         reduced = (reduced + reduced.T) / 2
         eigenvalues = mpmath.eigsy(reduced, eigvals_only=True)
         margin = _MARGIN * max(1, mpmath.mnorm(hess, 1))
-        lowest, highest = min(eigenvalues), max(eigenvalues)
         if any(abs(e) <= margin for e in eigenvalues):
             return None
+        lowest, highest = min(eigenvalues), max(eigenvalues)
     if lowest > 0:
         return "local min"
     if highest < 0 and not active:  # with active inequalities, −L fails on their multipliers' sign
@@ -79,14 +83,15 @@ def second_order_by_margin(
     return "saddle"
 
 
-def _numeric(matrix: sp.Matrix) -> mpmath.matrix | None:
-    """The matrix at the working precision, or None when an entry is not a real number."""
+def _numeric(matrix: sp.Matrix, point: NumericPoint) -> mpmath.matrix | None:
+    """The matrix at ``point`` at the working precision, or None when an entry is not a real
+    number or its value is not reliable (:meth:`NumericPoint.value`)."""
     rows = []
     for row in matrix.tolist():
         out = []
         for v in row:
-            value = sp.N(v, _DIGITS)
-            if not value.is_real or not value.is_number:
+            value = point.value(v)
+            if value is None:
                 return None
             out.append(mpmath.mpf(str(value)))
         rows.append(out)
@@ -94,7 +99,7 @@ def _numeric(matrix: sp.Matrix) -> mpmath.matrix | None:
 
 
 def _null_basis(jac: mpmath.matrix, n: int) -> mpmath.matrix | str | None:
-    """Orthonormal basis (columns) of the null space of a full-row-rank ``jac``; "local min"
+    """Orthonormal basis (columns) of the null space of a full-row-rank ``jac``; ``_VERTEX``
     when that null space is {0} (the point is a vertex: the cone holds only d = 0); None when
     the rank is not clearly full (a singular value within the margin)."""
     k = jac.rows
@@ -104,7 +109,7 @@ def _null_basis(jac: mpmath.matrix, n: int) -> mpmath.matrix | str | None:
     if min(singular[i] for i in range(k)) <= _MARGIN * max(1, mpmath.mnorm(jac, 1)):
         return None
     if k == n:
-        return "local min"
+        return _VERTEX
     basis = mpmath.matrix(n, n - k)
     for j in range(n - k):
         for r in range(n):
