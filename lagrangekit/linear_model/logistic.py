@@ -32,7 +32,7 @@ from ._logistic_solvers import (
     stochastic_average,
 )
 from ._roles import ElasticNetPenalty, check_roles
-from ._validation import check_squares_representable
+from ._validation import check_finite_squares
 from .certificate import stationarity_report
 
 __all__ = ["LogisticRegression"]
@@ -241,13 +241,10 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
         column = self._intercept_column(solver)
         if sparse.issparse(X):
             X = sparse.csr_matrix(X)
-            check_squares_representable(X.data)
             if column is not None:
                 X = _with_constant_column(X, column)
-        else:
-            check_squares_representable(X)
-            if column is not None:
-                X = np.column_stack([X, np.full(X.shape[0], column)])
+        elif column is not None:
+            X = np.column_stack([X, np.full(X.shape[0], column)])
         if column is not None and not np.isfinite(column * column):
             raise ValueError(
                 f"intercept_scaling={column!r} is so large that its square overflows float64: liblinear "
@@ -265,7 +262,10 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
         a ``fit`` task and, with ``solver="lbfgs"``, one subtask per iteration.
         """
         solver, choice = self._settings()
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite_squares(X, self)
         with fit_task(self, X, y, sample_weight, max(int(self.max_iter), 1) + 1) as context:
             return self._fit(X, y, sample_weight, solver, choice, context)
 
@@ -491,7 +491,10 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
         check_is_fitted(self)
         solver, choice = self._settings()
         probe = copy.copy(self)
-        X, y = validate_data(probe, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        X, y = validate_data(
+            probe, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite_squares(X, self)
         if probe.n_features_in_ != self.n_features_in_:
             raise ValueError(
                 f"X has {probe.n_features_in_} features, but the model was fitted with {self.n_features_in_}"
