@@ -7,7 +7,11 @@ import warnings
 import cvxpy as cp
 import numpy as np
 import pytest
+import scipy.sparse as sparse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from sklearn.utils import check_array
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from lagrangekit.likelihood import binary_cross_entropy, fit_mle
@@ -364,6 +368,49 @@ def test_bad_input(kwargs, X, y, match):
         warnings.simplefilter("ignore", FutureWarning)
         with pytest.raises(ValueError, match=match):
             LogisticRegression(**kwargs).fit(X, y)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 6), st.integers(1, 4)),
+    entry=st.sampled_from([np.nan, np.inf, -np.inf, 2e154, -1.4e154, 1e154, -1e300, 0.0]),
+    where=st.integers(0, 23),
+    layout=st.sampled_from(["C", "F", "csr", "float32"]),
+    seed=st.integers(0, 2**16),
+)
+def test_one_pass_data_check_raises_as_scikit_learn_and_for_overflowing_squares(
+    shape, entry, where, layout, seed
+):
+    """The fit's one pass over X raises scikit-learn's own message for NaN/inf (that of its
+    validation, with the estimator named) and ours for |x| > √max_float, wherever the entry is."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=shape)
+    X.flat[where % X.size] = entry
+    y = np.arange(shape[0]) % 2
+    if shape[0] == 1:
+        y = np.array([0])
+    if layout == "F":
+        X = np.asfortranarray(X)
+    with np.errstate(over="ignore"):  # float32: beyond its range an entry becomes inf
+        data = sparse.csr_matrix(X) if layout == "csr" else X.astype(np.float32) if layout == "float32" else X
+    try:
+        check_array(data, accept_sparse="csr", estimator=LogisticRegression(), input_name="X")
+        expected = None
+    except ValueError as error:
+        expected = str(error)
+    finite = np.isfinite(data.data if sparse.issparse(data) else data).all()
+    values = data.data if sparse.issparse(data) else data
+    if expected is None and finite and np.abs(values.astype(np.float64)).max() > np.sqrt(np.finfo(float).max):
+        expected = "X has entries so large that their squares overflow float64"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if expected is None:
+            if len(np.unique(y)) == 2:
+                LogisticRegression(max_iter=5).fit(data, y)
+            return
+        with pytest.raises(ValueError) as raised:
+            LogisticRegression(max_iter=5).fit(data, y)
+    assert str(raised.value).startswith(expected)
 
 
 def test_string_labels_and_no_mutation():

@@ -13,6 +13,7 @@ import pytest
 import scipy.sparse as sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import log_softmax
 
 from lagrangekit.likelihood import (
     binary_cross_entropy,
@@ -20,7 +21,11 @@ from lagrangekit.likelihood import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
+from lagrangekit.linear_model import LogisticRegression, _logistic_loss
+from lagrangekit.linear_model._logistic_cd import coordinate_descent
 from lagrangekit.linear_model._logistic_loss import LogisticLoss
+from lagrangekit.linear_model._logistic_solvers import PenalizedLogistic
+from lagrangekit.linear_model._roles import ElasticNetPenalty
 
 
 def _reference(X, labels, K, weights, fit_intercept, theta):
@@ -126,6 +131,69 @@ def test_the_last_evaluation_is_reused_only_at_the_same_point():
     assert loss.value(moved) == pytest.approx(
         _reference(loss.X, loss.labels, 3, loss.weights, True, moved)[0], rel=1e-13
     )
+
+
+def _mean_objective(X, y, model, C):
+    """Σᵢℓᵢ/n + ‖W‖²/(2Cn) at the fitted (coef_, intercept_), by scipy's log_softmax."""
+    Z = X @ model.coef_.T + model.intercept_
+    Z = np.column_stack([np.zeros(len(y)), Z[:, 0]]) if Z.shape[1] == 1 else Z
+    nll = -np.mean(log_softmax(Z, axis=1)[np.arange(len(y)), y])
+    return nll + (0.0 if C == np.inf else 0.5 * float((model.coef_**2).sum()) / (C * len(y)))
+
+
+@pytest.mark.parametrize(
+    "solver, K, C",
+    [("lbfgs", 4, 1.0), ("lbfgs", 4, np.inf), ("lbfgs", 2, 1.0), ("newton-cg", 3, 1.0), ("sag", 3, 1.0)],
+)
+def test_a_fit_passes_over_X_only_for_its_solver(monkeypatch, solver, K, C):
+    """``objective_`` and the certificate take the solver's last evaluation (at the multinomial
+    θ before its symmetrization, which changes no probability) and its start θ = 0: the compiled
+    pass runs at most once per evaluation the solver asks for (sag evaluates nothing: one pass
+    at its result, one at 0). ``objective_`` is F at the reported (coef_, intercept_)."""
+    passes, asked = [0], [0]
+    kernel = _logistic_loss.fused_value_gradient
+
+    def counted_kernel(*args):
+        passes[0] += 1
+        return kernel(*args)
+
+    for name in ("smooth", "value"):
+        method = getattr(PenalizedLogistic, name)
+
+        def counted(self, theta, method=method):
+            asked[0] += 1
+            return method(self, theta)
+
+        monkeypatch.setattr(PenalizedLogistic, name, counted)
+    monkeypatch.setattr(_logistic_loss, "fused_value_gradient", counted_kernel)
+    rng = np.random.default_rng(K)
+    X = rng.normal(size=(300, 5))
+    y = (X @ rng.normal(size=(K, 5)).T + rng.gumbel(size=(300, K))).argmax(axis=1)
+    model = LogisticRegression(C=C, solver=solver, tol=1e-8, max_iter=1000).fit(X, y)
+    assert model.converged_ and model.certified_
+    assert passes[0] <= (asked[0] if solver != "sag" else 2)
+    assert model.objective_ == pytest.approx(_mean_objective(X, y, model, C), rel=1e-12)
+
+
+def test_liblinear_records_its_start_as_the_certificates_scale(monkeypatch):
+    """newGLMNET's own pass at θ = 0 gives ∇f(0) (the public losses' value there): the
+    certificate's scale takes no pass of the fused kernel."""
+    rng = np.random.default_rng(5)
+    loss, _ = _case(rng, 200, 6, 2, False, "csr")
+    objective = PenalizedLogistic(loss, ElasticNetPenalty(0.01, 1.0))
+    coordinate_descent(objective, np.zeros(loss.size), 100, 1e-8, rng=np.random.RandomState(0))
+
+    def no_pass(*args):
+        raise AssertionError("a pass of the fused kernel")
+
+    monkeypatch.setattr(_logistic_loss, "fused_value_gradient", no_pass)
+    value, grad = _reference(loss.X, loss.labels, 2, loss.weights, False, np.zeros(loss.size))
+    np.testing.assert_allclose(loss.gradient(np.zeros(loss.size)), grad, rtol=1e-13, atol=1e-16)
+    assert loss.value(np.zeros(loss.size)) == pytest.approx(value, rel=1e-14)
+    X = rng.normal(size=(200, 6))
+    y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+    model = LogisticRegression(C=0.5, l1_ratio=1.0, solver="liblinear", tol=1e-8).fit(X, y)
+    assert model.converged_ and model.certified_
 
 
 @settings(max_examples=25, deadline=None)

@@ -165,8 +165,12 @@ class LogisticLoss:
 
     def record(self, theta: np.ndarray, value: float, grad: np.ndarray) -> None:
         """Take (f(θ), ∇f(θ)) computed by a solver's own kernel as the last evaluation (the
-        solver's pass over X at its final θ then serves ``objective_`` and the certificate)."""
-        self._last[:] = [np.array(theta, dtype=np.float64), float(value), np.array(grad, dtype=np.float64)]
+        solver's pass over X at its final θ then serves ``objective_`` and the certificate),
+        and at θ = 0 as the certificate's scale too."""
+        theta = np.array(theta, dtype=np.float64)
+        self._last[:] = [theta, float(value), np.array(grad, dtype=np.float64)]
+        if not np.any(theta):
+            self._at_zero[:] = [float(value), self._last[2].copy()]
 
     @cached_property
     def _at_zero(self) -> list:
@@ -185,10 +189,11 @@ class LogisticLoss:
         value, G = fused_value_gradient(
             self._rows, self._codes, self.weights, T, self.fit_intercept, want_grad
         )
-        grad = G.ravel() if want_grad else None
-        last[:] = [theta.copy(), float(value), None if grad is None else grad.copy()]
-        if zero and want_grad:
-            self._at_zero[:] = [float(value), grad.copy()]
+        if not want_grad:
+            last[:] = [theta.copy(), float(value), None]
+            return float(value), None
+        grad = G.ravel()
+        self.record(theta, value, grad)
         return float(value), grad
 
     def probabilities(self, Z: np.ndarray) -> np.ndarray:

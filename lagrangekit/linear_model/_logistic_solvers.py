@@ -86,6 +86,12 @@ class PenalizedLogistic:
         out[self.mask] = self.penalty.subdiff_distance(theta[self.mask], grad[self.mask])
         return out
 
+    def value_and_residual(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """(F(θ), :meth:`residual` at θ) from one evaluation of f and ∇f (none when θ is the
+        datafit's last evaluated point, as a solver's result usually is)."""
+        value, grad = self.loss.value_and_gradient(theta)
+        return value + self.penalty.value(theta[self.mask]), self.residual(theta, grad)
+
     def stationarity(self, theta: np.ndarray) -> float:
         return float(self.residual(theta).max(initial=0.0))
 

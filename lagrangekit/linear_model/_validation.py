@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
+from numba import njit
 from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import _check_sample_weight, check_X_y, validate_data
 
@@ -19,7 +20,7 @@ __all__ = [
     "check_nonnegative",
     "check_post_fit_data",
     "check_positive_int",
-    "check_squares_representable",
+    "check_finite_squares",
     "prepare_ridge_data",
     "rescale_weights",
     "validate_fit_data",
@@ -42,12 +43,32 @@ SQUARES_OVERFLOW = (
 )
 
 
-def check_squares_representable(X: np.ndarray) -> None:
-    """Raise ValueError when X (dense, float64) has entries whose squares overflow float64.
+@njit(cache=True)
+def _largest_magnitude(values):  # pragma: no cover - compiled
+    """max |v| over a 1-d array (0 when empty); NaN as soon as an entry is NaN."""
+    top = 0.0
+    for v in values:
+        magnitude = abs(v)
+        if not magnitude <= top:  # larger, or NaN
+            if magnitude != magnitude:
+                return magnitude
+            top = magnitude
+    return top
 
-    Second-order methods form XᵀX or XᵀWX; beyond |x| = √max_float those are inf.
+
+def check_finite_squares(X: Any, estimator: Any) -> None:
+    """Raise ValueError when X (dense or scipy.sparse) has NaN or inf entries (scikit-learn's
+    message, as ``validate_data`` would) or entries whose squares overflow float64, in one pass.
+
+    Second-order methods form XᵀX or XᵀWX; beyond |x| = √max_float those are inf. Call it after
+    ``validate_data(estimator, ..., ensure_all_finite=False)``, in place of that function's
+    finiteness pass (the message names the estimator's class, as scikit-learn's).
     """
-    if X.size and max(float(X.max()), -float(X.min())) > math.sqrt(np.finfo(np.float64).max):
+    values = X.data if sparse.issparse(X) else np.ravel(X, order="K")
+    largest = float(_largest_magnitude(values))
+    if not math.isfinite(largest):
+        assert_all_finite(X, input_name="X", estimator_name=type(estimator).__name__)
+    if largest > math.sqrt(np.finfo(np.float64).max):
         raise ValueError(SQUARES_OVERFLOW)
 
 

@@ -32,7 +32,7 @@ from ._logistic_solvers import (
     stochastic_average,
 )
 from ._roles import ElasticNetPenalty, check_roles
-from ._validation import check_squares_representable
+from ._validation import check_finite_squares
 from .certificate import stationarity_report
 
 __all__ = ["LogisticRegression"]
@@ -241,13 +241,10 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
         column = self._intercept_column(solver)
         if sparse.issparse(X):
             X = sparse.csr_matrix(X)
-            check_squares_representable(X.data)
             if column is not None:
                 X = _with_constant_column(X, column)
-        else:
-            check_squares_representable(X)
-            if column is not None:
-                X = np.column_stack([X, np.full(X.shape[0], column)])
+        elif column is not None:
+            X = np.column_stack([X, np.full(X.shape[0], column)])
         if column is not None and not np.isfinite(column * column):
             raise ValueError(
                 f"intercept_scaling={column!r} is so large that its square overflows float64: liblinear "
@@ -265,7 +262,10 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
         a ``fit`` task and, with ``solver="lbfgs"``, one subtask per iteration.
         """
         solver, choice = self._settings()
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite_squares(X, self)
         with fit_task(self, X, y, sample_weight, max(int(self.max_iter), 1) + 1) as context:
             return self._fit(X, y, sample_weight, solver, choice, context)
 
@@ -303,11 +303,13 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
         if solver == "lbfgs" and context is not None and hasattr(self, "_skl_callbacks"):
             iterations = LbfgsIterations(context, self, X, y, sample_weight, theta0, attributes)
         theta, n_iter, converged = self._run(solver, objective, theta0, iterations)
+        # F and ∂F at the solver's θ, usually its last evaluation (no pass over X): they are those
+        # of the symmetric θ below, whose shift changes no probability and no penalized entry
+        self.objective_, residual = objective.value_and_residual(theta)
         theta = self._symmetric(theta, loss, alpha)
         self.coef_, self.intercept_ = self._coefficients(theta, loss, solver, dtype)
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.solver_ = solver
-        self.objective_ = objective.value(theta)
         self.converged_ = converged
         if not converged:
             warnings.warn(
@@ -317,7 +319,7 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
                 stacklevel=4,  # the caller of fit (through with_callbacks)
             )
         self._check_separation(loss, theta, choice.kind is None or alpha == 0)
-        report = self._report(objective, theta)
+        report = self._report(objective, theta, residual)
         self.certified_ = report.ok
         self.message_ = (
             f"{solver}: {'converged' if self.converged_ else 'did not converge'} in {n_iter} iterations; "
@@ -398,9 +400,13 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
             W = np.column_stack([W, b if column is None else b / column])
         return W.ravel()
 
-    def _report(self, objective: PenalizedLogistic, theta: np.ndarray) -> KKTReport:
-        """Stationarity of F at θ: |min-norm subgradient| per entry, scaled by ‖∇f(0)‖₂."""
-        residual = objective.residual(theta)  # first: the solver's last evaluation is usually at θ
+    def _report(
+        self, objective: PenalizedLogistic, theta: np.ndarray, residual: np.ndarray | None = None
+    ) -> KKTReport:
+        """Stationarity of F at θ: |min-norm subgradient| per entry (``residual``, if known),
+        scaled by ‖∇f(0)‖₂."""
+        if residual is None:
+            residual = objective.residual(theta)
         scale = float(np.linalg.norm(objective.loss.gradient(np.zeros_like(theta))))
         penalty = objective.penalty
         what = (
@@ -485,7 +491,10 @@ class LogisticRegression(ClassifierMixin, LbfgsCallbackSupport, BaseEstimator):
         check_is_fitted(self)
         solver, choice = self._settings()
         probe = copy.copy(self)
-        X, y = validate_data(probe, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        X, y = validate_data(
+            probe, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], ensure_all_finite=False
+        )
+        check_finite_squares(X, self)
         if probe.n_features_in_ != self.n_features_in_:
             raise ValueError(
                 f"X has {probe.n_features_in_} features, but the model was fitted with {self.n_features_in_}"
