@@ -184,7 +184,7 @@ def norm_multiplier(spectrum: RidgeSpectrum, s: float) -> float:
         c2 = np.ldexp(1.0, -int(np.round(np.log2(largest))))
         if c2 != 1.0 and np.isfinite(c2) and c2 > 0:
             scaled = dataclasses.replace(spectrum, eigvals=spectrum.eigvals * c2, z=spectrum.z * np.sqrt(c2))
-            return norm_multiplier(scaled, s / c2) / c2
+            return float(norm_multiplier(scaled, s / c2) / c2)
     if float(spectrum.squared_norms(np.zeros(1))[0]) <= s:
         return 0.0
 
