@@ -35,7 +35,7 @@ __all__ = ["DualProblem", "dual", "duality_gap"]
 
 _INTERNAL = (ArithmeticError, np.linalg.LinAlgError, ValueError, TypeError, IndexError, NameError)
 _CLOSED = "dual closed form (conjugates), log-barrier"
-_NUMERIC = "dual numeric (BFGS inner, L-BFGS-B outer)"
+_NUMERIC = "dual numeric (BFGS inner, L-BFGS-B or, with linear conditions, SLSQP outer)"
 _LINEAR_TOL = 1e-9  # relative residual of ℓ(ν) = 0 past which g = −inf
 _ZEROED_TRIALS = 12  # multipliers zeroed one at a time when g(start) is not finite
 

@@ -504,13 +504,15 @@ def centred_moments(
 
     W = Σsᵢ, m = Σsᵢzᵢ/W and M = Σsᵢ(zᵢ − m)(zᵢ − m)ᵀ of shape (p + k, p + k), so that XᵀSX
     centred is M[:p, :p], XᵀSy centred M[:p, p:] and the targets' centred squares the diagonal
-    of M[p:, p:]. An unweighted float64 block (of ``_RAW_BLOCKS`` blocks) whose means are within
-    about three spreads adds its raw products (``syrk`` on its sub-blocks, no copy) to a running
-    raw sum that is centred once at the end (:class:`_RawSums`); any other block is shifted, 8 MiB
-    at a time, by the mean of its first rows into a buffer and reduced by one ``syrk`` there, so
-    centring never cancels more than a digit. The parts are merged in place by Chan, Golub and
-    LeVeque's update (see the module docstring): X is never copied whole and the centring keeps
-    its accuracy however large the means. Non-finite input gives non-finite output (unchecked).
+    of M[p:, p:]. Unweighted float64 rows whose means are within about three spreads add their
+    raw products (``syrk`` on cache-sized sub-blocks, no copy) to a running raw sum that is
+    centred once at the end (:class:`_RawSums`), one block first, then ``_RAW_BLOCKS`` blocks at
+    a time. From the first block that fails that check on, and for weighted rows, every 8 MiB
+    block is shifted by the mean of its first rows and reduced by ``syrk`` a cache-sized buffer
+    at a time, so centring never cancels more than a digit and no ``syrk`` is wasted twice. The
+    parts are merged in place by Chan, Golub and LeVeque's update (see the module docstring): X
+    is never copied whole and the centring keeps its accuracy however large the means.
+    Non-finite input gives non-finite output (unchecked).
     """
     n, p = X.shape
     width = p + Y.shape[1]
