@@ -78,9 +78,7 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
     is numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ² for the
     factor's diagonal d.
     """
-    size = A.shape[0]
-    if size == 0:
-        return scipy.linalg.cho_factor(A), 0.0
+    size = A.shape[0]  # >= 1: the estimators refuse X without columns or rows
     diag = np.diag(A).copy()
     if not diag.min() > 0:
         return None
