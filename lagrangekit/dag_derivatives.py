@@ -32,10 +32,18 @@ import sympy as sp
 
 from ._lambdify import _grouped_sum, _RenamingNumPyPrinter
 
-__all__ = ["DerivativeProgram"]
+__all__ = ["DerivativeProgram", "HessianTooLarge"]
 
 _ONE = "1"  # ∂x_i/∂x_i: dropped from products
+_HESSIAN_TERMS = 20_000  # products of first partials in a Hessian's code; past it, no Hessian code
 _SLOTS = [sp.Dummy(f"s{k}") for k in range(8)]  # the children of a node, in its own function
+
+
+class HessianTooLarge(Exception):
+    """Raised by :class:`DerivativeProgram` of order 2 when the Hessian's code would hold over
+    _HESSIAN_TERMS products of first partials (a product of 900 variables has 404,550 Hessian
+    entries; printed one per line, compiling them takes minutes). The caller computes such a
+    Hessian another way (:mod:`lagrangekit.expression_rows` steps the gradient's code)."""
 
 
 class DerivativeProgram:
@@ -73,6 +81,7 @@ class DerivativeProgram:
         self._value: dict[sp.Expr, str] = {}
         self._grad: dict[sp.Expr, dict[int, str]] = {}
         self._hess: dict[sp.Expr, dict[tuple[int, int], str]] = {}
+        self._hessian_terms = 0  # see _count_hessian_terms
         self.n = len(variables)
         for v, i in self._position.items():
             self._deps[v] = frozenset((i,))
@@ -195,36 +204,61 @@ class DerivativeProgram:
         return {key: self._sum(codes) for key, codes in sorted(terms.items())}
 
     def _build_product(self, expr: sp.Mul) -> None:
+        """The product rule over all varying factors at once: with P_a and S_a the products of
+        the factors before and after the a-th, ∂t/∂x_i = Σ_a P_a·S_a·∂u_a/∂x_i, and the
+        second partials add P_a·(u_{a+1}⋯u_{b−1})·S_b·∂u_a/∂x_i·∂u_b/∂x_j over the pairs a < b
+        (both ways round): code linear in the number of factors for the gradient and in the
+        number of Hessian entries for the Hessian."""
         varying = [a for a in expr.args if self._deps[a]]
         constant = [a for a in expr.args if not self._deps[a]]
-        value, grad, hess = self._value[varying[0]], self._grad[varying[0]], self._hess.get(varying[0], {})
-        for factor in varying[1:]:
-            value, grad, hess = self._times(value, grad, hess, factor)
+        values = [self._value[a] for a in varying]
+        grads = [self._grad[a] for a in varying]
+        prefix = [_ONE]
+        for v in values[:-1]:
+            prefix.append(self._product(prefix[-1], v))
+        suffix = [_ONE]
+        for v in reversed(values[1:]):
+            suffix.append(self._product(v, suffix[-1]))
+        suffix.reverse()
+        value = self._product(prefix[-1], values[-1])
+        others = [self._product(p, s) for p, s in zip(prefix, suffix)]
+        grad: dict[int, list[str]] = {}
+        for other, g in zip(others, grads):
+            for i, du in g.items():
+                grad.setdefault(i, []).append(self._product(other, du))
+        hess: dict[tuple[int, int], list[str]] = {}
+        if self._order == 2:
+            sizes = [len(g) for g in grads]
+            self._count_hessian_terms((sum(sizes) ** 2 - sum(s * s for s in sizes)) // 2)
+            for other, u in zip(others, varying):
+                for ij, d2 in self._hess[u].items():
+                    hess.setdefault(ij, []).append(self._product(other, d2))
+            for a in range(len(varying)):
+                middle = _ONE
+                for b in range(a + 1, len(varying)):
+                    pair = self._product(prefix[a], middle, suffix[b])
+                    for i, dai in grads[a].items():
+                        for j, dbj in grads[b].items():
+                            term = self._product(pair, dai, dbj)
+                            hess.setdefault((min(i, j), max(i, j)), []).extend([term] * (1 + (i == j)))
+                    middle = self._product(middle, values[b])
+        grad_codes = {i: self._sum(terms) for i, terms in sorted(grad.items())}
+        hess_codes = {ij: self._sum(terms) for ij, terms in sorted(hess.items())}
         if constant:
             c = self._constant(sp.Mul(*constant))
             value = self._product(c, value)
-            grad = {i: self._product(c, d) for i, d in grad.items()}
-            hess = {ij: self._product(c, d) for ij, d in hess.items()}
-        self._value[expr], self._grad[expr], self._hess[expr] = value, grad, hess
+            grad_codes = {i: self._product(c, d) for i, d in grad_codes.items()}
+            hess_codes = {ij: self._product(c, d) for ij, d in hess_codes.items()}
+        self._value[expr], self._grad[expr], self._hess[expr] = value, grad_codes, hess_codes
 
-    def _times(self, a: str, a1: dict, a2: dict, factor: sp.Expr) -> tuple[str, dict, dict]:
-        """(value, gradient, Hessian) of the product of ``a`` (with derivatives a1, a2) and ``factor``."""
-        b, b1, b2 = self._value[factor], self._grad[factor], self._hess.get(factor, {})
-        grad = {}
-        for i in sorted(a1.keys() | b1.keys()):
-            terms = [self._product(a1[i], b)] if i in a1 else []
-            terms += [self._product(a, b1[i])] if i in b1 else []
-            grad[i] = self._sum(terms)
-        hess = {}
-        if self._order == 2:
-            keys = sorted(set(a2) | set(b2) | {(min(i, j), max(i, j)) for i in a1 for j in b1})
-            for i, j in keys:
-                terms = [self._product(a2[i, j], b)] if (i, j) in a2 else []
-                terms += [self._product(a1[i], b1[j])] if i in a1 and j in b1 else []
-                terms += [self._product(a1[j], b1[i])] if j in a1 and i in b1 else []
-                terms += [self._product(a, b2[i, j])] if (i, j) in b2 else []
-                hess[i, j] = self._sum(terms)
-        return self._product(a, b), grad, hess
+    def _count_hessian_terms(self, terms: int) -> None:
+        """Add the products of first partials a node is about to emit for its Hessian; past
+        _HESSIAN_TERMS in the program, :class:`HessianTooLarge`."""
+        self._hessian_terms += terms
+        if self._hessian_terms > _HESSIAN_TERMS:
+            raise HessianTooLarge(
+                f"the Hessian's code would hold over {_HESSIAN_TERMS} products of first partials"
+            )
 
     def _build_function(self, expr: sp.Expr) -> None:
         varying = [a for a in expr.args if self._deps[a]]
@@ -254,16 +288,17 @@ class DerivativeProgram:
             if phi1[k] is not None:
                 for ij, du in self._hess[u].items():
                     hess.setdefault(ij, []).append(self._product(phi1[k], du))
-        for k, u in enumerate(varying):  # φ_kq (∂u_k/∂x_i ∂u_q/∂x_j + ∂u_q/∂x_i ∂u_k/∂x_j)
-            for q, v in enumerate(varying):
-                d = second[min(k, q), max(k, q)]
-                if d == 0:
-                    continue
-                phi = coefficient(d)
-                for i, dui in self._grad[u].items():
-                    for j, dvj in self._grad[v].items():
-                        if i <= j:
-                            hess.setdefault((i, j), []).append(self._product(phi, dui, dvj))
+        # φ_kq (∂u_k/∂x_i ∂u_q/∂x_j + ∂u_q/∂x_i ∂u_k/∂x_j), over the pairs whose φ_kq is not 0
+        count = range(len(varying))
+        pairs = [(k, q) for k in count for q in count if second[min(k, q), max(k, q)] != 0]
+        grads = [self._grad[u] for u in varying]
+        self._count_hessian_terms(sum(len(grads[k]) * len(grads[q]) for k, q in pairs) // 2)
+        for k, q in pairs:
+            phi = coefficient(second[min(k, q), max(k, q)])
+            for i, dui in grads[k].items():
+                for j, dvj in grads[q].items():
+                    if i <= j:
+                        hess.setdefault((i, j), []).append(self._product(phi, dui, dvj))
         self._hess[expr] = {ij: self._sum(terms) for ij, terms in sorted(hess.items())}
 
     def _whole(self, expr: sp.Expr) -> None:

@@ -23,7 +23,8 @@ import sympy as sp
 
 from ._lambdify import _LARGE, _is_large, at_point, lambdify_vector
 from ._sympy_derivatives import nonzero_partial_derivatives
-from .dag_derivatives import DerivativeProgram
+from .dag_derivatives import DerivativeProgram, HessianTooLarge
+from .finite_differences import steps
 from .quadratic_structure import QuadraticRows, quadratic_coefficients
 from .repeated_terms import RepeatedTerms, split_repeated
 
@@ -31,6 +32,8 @@ __all__ = ["ExpressionRows"]
 
 
 _DENSE_CODE = 1024  # arrays of at most this many entries are built whole by the generated code
+_MANY_FACTORS = 10  # a product with this many factors that vary is differentiated on its DAG
+_COMPLEX_STEP = 1e-20  # the imaginary step, times max(1, |x_j|)
 
 
 class _Entries:
@@ -96,6 +99,58 @@ class _Entries:
             out[self.mirrored] = values
 
 
+class _SteppedHessians:
+    """The Hessians of rows whose Hessian code would be too large
+    (:class:`~lagrangekit.dag_derivatives.HessianTooLarge`), from their gradient code: column j
+    is Im ∇r(x + i·h_j·e_j) / h_j, a complex step (no difference is taken, so it is exact to
+    rounding for code made of analytic operations, which is all a smooth row prints to), the
+    n points evaluated in one call of the gradient code. Where that code does not take complex
+    input, or gives a non-finite entry, central differences of the gradient (steps of
+    :mod:`lagrangekit.finite_differences`). The result is symmetrized.
+
+    ``gradient`` holds the gradient entries of the rows ``rows`` (an :class:`_Entries` of
+    shape (m, n)); the interface is that of :class:`_Entries` of shape (m, n, n)."""
+
+    def __init__(self, gradient: _Entries, rows: list[int]) -> None:
+        self._gradient = gradient
+        self._rows = np.array(rows, dtype=int)
+        m, n = gradient.shape
+        self.shape = (m, n, n)
+
+    def _gradients(self, X: np.ndarray) -> np.ndarray:
+        """(m, n, k) the gradient entries at the k columns of ``X`` (n, k)."""
+        values = self._gradient.func(X)
+        out = np.zeros((*self._gradient.shape, X.shape[1]), dtype=X.dtype)
+        places = (
+            np.unravel_index(np.arange(len(values)), self._gradient.shape)
+            if self._gradient.whole
+            else self._gradient.where
+        )
+        for r, c, value in zip(*places, values):
+            out[r, c] = value  # a constant entry comes back as one number
+        return out
+
+    def array(self, x: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.shape)
+        self.scatter(x, out)
+        return out
+
+    def scatter(self, x: np.ndarray, out: np.ndarray) -> None:
+        x = np.asarray(x, dtype=float)
+        with np.errstate(all="ignore"):
+            h = _COMPLEX_STEP * np.maximum(1.0, np.abs(x))
+            try:
+                H = self._gradients(x[:, None] + 1j * np.diag(h)).imag / h
+            except (TypeError, ValueError, ArithmeticError):
+                H = np.full(self.shape, np.nan)
+            if not np.isfinite(H[self._rows]).all():
+                h = steps(x, np.finfo(float).eps ** (1 / 3))
+                step = np.diag(h)
+                H = (self._gradients(x[:, None] + step) - self._gradients(x[:, None] - step)) / (2 * h)
+        H = H[self._rows]
+        out[self._rows] = (H + H.transpose(0, 2, 1)) / 2
+
+
 def _sympy_entries(
     variables: Sequence[sp.Symbol],
     shape: tuple[int, ...],
@@ -108,10 +163,17 @@ def _sympy_entries(
 
 
 def _is_large_row(expr: sp.Expr) -> bool:
-    """Whether the derivatives of ``expr`` would be too large for sympy (nodes times variables
-    above ``_LARGE``, the size past which common subexpressions are not eliminated)."""
+    """Whether the derivatives of ``expr`` would be too large for sympy: nodes times variables
+    above ``_LARGE``, the size past which common subexpressions are not eliminated, or a
+    product of at least ``_MANY_FACTORS`` factors that depend on variables (sympy's Hessian of
+    a product of k factors has k² terms of k factors each: for 60 variables, minutes)."""
     variables = len(expr.free_symbols)
-    return variables > 0 and _is_large([expr], _LARGE // variables)
+    if not variables:
+        return False
+    if _is_large([expr], _LARGE // variables):
+        return True
+    products = expr.atoms(sp.Mul)
+    return any(sum(1 for f in product.args if f.free_symbols) >= _MANY_FACTORS for product in products)
 
 
 class ExpressionRows:
@@ -215,13 +277,17 @@ class ExpressionRows:
             for i, derivative in nonzero_partial_derivatives(self._exprs[k], position)
         ]
 
-    def _program_entries(self, order: int) -> _Entries | None:
+    def _program_entries(self, order: int) -> _Entries | _SteppedHessians | None:
         """The Jacobian (order 1) or Hessian (order 2) entries of the large rows, by
-        :class:`~lagrangekit.dag_derivatives.DerivativeProgram`."""
+        :class:`~lagrangekit.dag_derivatives.DerivativeProgram`; Hessians too large for its
+        code by :class:`_SteppedHessians`."""
         rows = self._large_rows[1]
         if not rows:
             return None
-        program = DerivativeProgram(self._variables, [self._exprs[k] for k in rows], order)
+        try:
+            program = DerivativeProgram(self._variables, [self._exprs[k] for k in rows], order)
+        except HessianTooLarge:
+            return _SteppedHessians(self._jacobian_entries[1], rows)
         per_row = program.gradient if order == 1 else program.hessian
         where = [(k, *key) if order == 2 else (k, key) for k, part in zip(rows, per_row) for key in part]
         codes = [code for part in per_row for code in part.values()]
@@ -230,14 +296,14 @@ class ExpressionRows:
         return _Entries(shape, columns, codes, program.function, "0", mirror=order == 2)
 
     @cached_property
-    def _jacobian_entries(self) -> tuple[_Entries, _Entries | None]:
+    def _jacobian_entries(self) -> tuple[_Entries, _Entries | _SteppedHessians | None]:
         entries = self._gradients
         where = tuple(np.array([entry[c] for entry in entries], dtype=int) for c in (0, 1))
         by_sympy = _sympy_entries(self._variables, (self.m, self.n), where, [e for _, _, e in entries])
         return by_sympy, self._program_entries(1)
 
     @cached_property
-    def _hessian_entries(self) -> tuple[_Entries, _Entries | None]:
+    def _hessian_entries(self) -> tuple[_Entries, _Entries | _SteppedHessians | None]:
         """Second derivatives on and above the diagonal, scattered to both triangles."""
         position = {v: i for i, v in enumerate(self._variables)}
         where: list[tuple[int, int, int]] = []
@@ -252,7 +318,7 @@ class ExpressionRows:
         return by_sympy, self._program_entries(2)
 
     @staticmethod
-    def _array(entries: tuple[_Entries, _Entries | None], x: np.ndarray) -> np.ndarray:
+    def _array(entries: tuple[_Entries, _Entries | _SteppedHessians | None], x: np.ndarray) -> np.ndarray:
         by_sympy, by_program = entries
         if by_program is not None and by_sympy.func is None:
             return by_program.array(x)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import lagrangekit as lk
-from lagrangekit import expression_rows
+from lagrangekit import dag_derivatives, expression_rows
 from lagrangekit._lambdify import _is_large
 from lagrangekit.dag_derivatives import DerivativeProgram
 from lagrangekit.expression_rows import ExpressionRows, _is_large_row
@@ -247,3 +247,46 @@ def test_hs25_still_solves_from_x0():
     r = lk.solve(case.problem, x0=np.array(entry["x0"], dtype=float))
     assert r.success, r.message
     assert r.fun == pytest.approx(case.f_star, rel=1e-6, abs=1e-8)
+
+
+# ----------------------------------------------------------------- products of many factors
+_PRODUCT = 3 * X * Y * Z * sp.sin(X) * sp.exp(Y * Z) * (1 + X**2) * (Y + Z) * sp.sqrt(1 + Z**2) * (X - Z)
+
+
+@pytest.mark.parametrize("point", [(0.4, -1.3, 0.8), (0.0, 0.5, 0.7), (0.0, 0.0, 0.7)])
+def test_a_product_of_many_factors_sharing_variables(point):
+    # the product rule over all factors at once (prefix and suffix products), also where
+    # factors are zero: no division by a factor is taken
+    _check([X, Y, Z], _PRODUCT, point)
+
+
+def _large_rows(exprs, monkeypatch):
+    monkeypatch.setattr(expression_rows, "_LARGE", 30)
+    rows = ExpressionRows([X, Y, Z], exprs, lambda: None)
+    assert rows._large_rows[1] == list(range(len(exprs)))
+    return rows
+
+
+@pytest.mark.parametrize("point", [(0.4, -1.3, 0.8), (2e3, 0.5, -0.7)])
+def test_a_hessian_too_large_for_code_by_a_complex_step_on_the_gradient(monkeypatch, point):
+    # past the budget of Hessian code the Hessian is Im ∇f(x + i·h·e_j)/h: no difference is
+    # taken, so it agrees with sympy's to rounding
+    monkeypatch.setattr(dag_derivatives, "_HESSIAN_TERMS", 0)
+    exprs = [_PRODUCT, _large(5)]
+    rows = _large_rows(exprs, monkeypatch)
+    got = rows.hessians(np.array(point))
+    assert isinstance(rows._hessian_entries[1], expression_rows._SteppedHessians)
+    for k, expr in enumerate(exprs):
+        _assert_close(got[k], _reference([X, Y, Z], expr, 2)(point))
+
+
+def test_a_hessian_too_large_for_code_without_complex_arithmetic_by_central_differences(monkeypatch):
+    # numpy's arctan2 takes no complex input: then central differences of the gradient, whose
+    # error is O(h²) with h = eps^(1/3): about 1e-10 relative here
+    monkeypatch.setattr(dag_derivatives, "_HESSIAN_TERMS", 0)
+    expr = _large(5) * sp.atan2(X + Y, 1 + Z**2)
+    rows = _large_rows([expr], monkeypatch)
+    point = (0.4, -1.3, 0.8)
+    want = _reference([X, Y, Z], expr, 2)(point)
+    got = rows.hessians(np.array(point))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-7 * np.abs(want).max())

@@ -36,6 +36,7 @@ _FEASIBLE = 1e-6  # violation allowed along a ray, plus rounding proportional to
 _ON_FACE = 1e-6  # a coordinate this close to a bound, relative to max(1, |bound|), is on the face
 _ACTIVE = 1e-8  # an inequality with g > −_ACTIVE·max(1, ‖∇g‖) is active for the tangent directions
 _MIN_FINITE = 3  # points of strict fall a ray needs before f overflows to −inf
+_REFINED = 33  # points of a walk again up to its first overflow (see _refined)
 # distances of the walk past an answer, in units of max(1, ‖x‖∞): a millionth of x out to 100 x
 _PAST = 1.37 * 10.0 ** np.arange(-6, 3)
 _FIRST_FALL = 1e3 * np.finfo(float).eps  # the first step's fall, relative to |f|, beats rounding
@@ -180,20 +181,28 @@ def _evaluate(form: NumericForm, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return f, h, g
 
 
-def _falls_without_bound(F: np.ndarray) -> np.ndarray:
-    """Per row of ``F`` (values in the order of the walk): True when the values are finite,
-    strictly falling, fall at least half as much over the last step as over the one before, and
-    fall by more than 1e-6·max(1, |first|) in all; or when at least 3 such values are followed
-    only by −inf (f overflowed on the way down)."""
-    rows, k = F.shape
+def _finite_falls(F: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of ``F``: (m, the number of leading finite values; whether only −inf follows
+    them; whether they fall strictly; the falls from each value to the next)."""
+    k = F.shape[1]
     finite = np.isfinite(F)
-    m = np.where(finite.all(axis=1), k, np.argmin(finite, axis=1))  # leading finite values
+    m = np.where(finite.all(axis=1), k, np.argmin(finite, axis=1))
     position = np.arange(k)
-    tail_ok = np.all((position < m[:, None]) | (F == -np.inf), axis=1)
-    ok = (m == k) | ((m >= _MIN_FINITE) & tail_ok)
+    tail = np.all((position < m[:, None]) | (F == -np.inf), axis=1)
     with np.errstate(invalid="ignore"):
         drops = F[:, :-1] - F[:, 1:]  # drops[:, j] is the fall from point j to j + 1
     falling = np.all((position[:-1] >= (m - 1)[:, None]) | (drops > 0), axis=1)
+    return m, tail, falling, drops
+
+
+def _falls_without_bound(F: np.ndarray) -> np.ndarray:
+    """Per row of ``F`` (values in the order of the walk): True when the values are finite,
+    strictly falling, fall at least half as much over the last step as over the one before, and
+    fall by more than 1e-6·max(1, |first|) in all; or when at least _MIN_FINITE such values are
+    followed only by −inf (f overflowed on the way down)."""
+    k = F.shape[1]
+    m, tail, falling, drops = _finite_falls(F)
+    ok = (m == k) | ((m >= _MIN_FINITE) & tail)
     last = np.maximum(m - 2, 0)[:, None]  # the last fall within the finite values, and the one before
     last_drop = np.take_along_axis(drops, last, axis=1)[:, 0]
     before = np.take_along_axis(drops, np.maximum(last - 1, 0), axis=1)[:, 0]
@@ -217,25 +226,58 @@ def _feasible_rows(
     return violation <= _FEASIBLE + slack  # NaN compares False: undefined points are not feasible
 
 
-def _walk(form: NumericForm, starts: np.ndarray, D: np.ndarray, steps: np.ndarray) -> Ray | None:
+def _walk(
+    form: NumericForm, starts: np.ndarray, D: np.ndarray, steps: np.ndarray, *, refine: bool = True
+) -> Ray | None:
     """Of the walks ``starts[i] + t·D[i]`` over ``steps``, the feasible one on which f falls
-    without bound (:func:`_falls_without_bound`) reaching the lowest f, or None."""
+    without bound (:func:`_falls_without_bound`) reaching the lowest f, or None.
+
+    A walk on which f falls but overflows to −inf before it has _MIN_FINITE finite points (a
+    polynomial of high degree: a product of 900 variables grows 10⁹⁰⁰-fold per decade of t) is
+    walked again, with ``refine``, over finer steps up to its first overflowing one
+    (:func:`_refined`)."""
     k = len(steps)
     Z = (starts[:, None, :] + steps[None, :, None] * D[:, None, :]).reshape(-1, form.n)
     with np.errstate(all="ignore"):
         f, h, g = _evaluate(form, Z)
         F = np.asarray(f, dtype=float).reshape(-1, k)
         falls = _falls_without_bound(F)
-        if not falls.any():  # the common case: no direction even falls, feasible or not
-            return None
-        rows = np.repeat(falls, k)
-        slack = 1e-12 * np.tile(steps, int(falls.sum()))
-        feasible = _feasible_rows(form, Z[rows], h[rows], g[rows], slack)
-        falls[falls] = np.all(feasible.reshape(-1, k), axis=1)
-    if not falls.any():
+        rays = [] if not refine else [_refined(form, starts[i], D[i], steps, F[i]) for i in _overflowed(F)]
+        if falls.any():
+            rows = np.repeat(falls, k)
+            slack = 1e-12 * np.tile(steps, int(falls.sum()))
+            feasible = _feasible_rows(form, Z[rows], h[rows], g[rows], slack)
+            falls[falls] = np.all(feasible.reshape(-1, k), axis=1)
+    rays += [
+        Ray(base=starts[i].copy(), direction=D[i].copy(), steps=steps, values=F[i].copy())
+        for i in np.flatnonzero(falls)
+    ]
+    rays = [ray for ray in rays if ray is not None]
+    return min(rays, key=lambda ray: ray.values[-1], default=None)
+
+
+def _overflowed(F: np.ndarray) -> np.ndarray:
+    """The rows of ``F`` whose values fall strictly while finite, then are −inf, with fewer than
+    _MIN_FINITE finite ones."""
+    m, tail, falling, _ = _finite_falls(F)
+    return np.flatnonzero(tail & falling & (m < _MIN_FINITE))
+
+
+def _refined(
+    form: NumericForm, start: np.ndarray, d: np.ndarray, steps: np.ndarray, values: np.ndarray
+) -> Ray | None:
+    """The walk from ``start`` along ``d`` again, over :data:`_REFINED` points from two steps
+    before the first where ``values`` overflowed (a hundredth of the first step when there are
+    fewer) to that one, from the first where f is not zero (values that underflowed are)."""
+    m = int(np.argmin(np.isfinite(values)))
+    low = steps[m - 2] if m >= 2 else steps[0] / 100
+    fine = np.geomspace(low, steps[m], _REFINED)
+    with np.errstate(all="ignore"):
+        f = np.asarray(_evaluate(form, start[None, :] + fine[:, None] * d[None, :])[0], dtype=float)
+    moved = np.flatnonzero(f != 0)
+    if not moved.size:
         return None
-    best = np.flatnonzero(falls)[np.argmin(F[falls, -1])]
-    return Ray(base=starts[best].copy(), direction=D[best].copy(), steps=steps, values=F[best].copy())
+    return _walk(form, start[None, :], d[None, :], fine[moved[0] :], refine=False)
 
 
 def _toward_faces(form: NumericForm, base: np.ndarray) -> Ray | None:
