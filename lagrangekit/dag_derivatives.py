@@ -20,6 +20,12 @@ as one Python function of sequential assignments by the printer of :mod:`lagrang
 
 A node that is not a sum, product, power or function of expressions (a ``Piecewise``, say) is
 differentiated whole by sympy.
+
+A product of k varying factors takes the product rule over all of them at once, with prefix and
+suffix products: its gradient code is O(k) lines and its Hessian code O(one line per Hessian
+entry), never O(k³) as pairwise products would be. A Hessian whose code would hold over
+``_HESSIAN_TERMS`` products of first partials (a dense one over 200 variables) is not printed:
+:class:`HessianTooLarge` tells the caller to compute it from the gradient code instead.
 """
 
 from __future__ import annotations

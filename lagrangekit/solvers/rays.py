@@ -333,7 +333,8 @@ def feasible_ray(
     point has violation at most 1e-6 + 1e-12·t, f is finite and strictly falls from each t to
     the next, the fall over the last decade is at least half the fall over the one before (a
     bounded monotone f levels off), and the total fall exceeds 1e-6·max(1, |f|); or when at
-    least three such points are followed only by points where f overflowed to −inf. Of the
+    least three such points are followed only by points where f overflowed to −inf (a walk
+    that overflows before three is walked again with finer steps, :func:`_refined`). Of the
     accepted directions the one reaching the lowest f is returned.
 
     When no ray is accepted and ``base`` is on a face of the box where f is not finite, the
