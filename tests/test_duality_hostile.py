@@ -10,6 +10,7 @@ a Result with a status, or a ValueError naming the argument, never as another ex
 from __future__ import annotations
 
 import math
+import time
 import warnings
 
 import cvxpy as cp
@@ -363,3 +364,20 @@ def test_a_sum_of_a_thousand_names_has_an_infeasible_dual_not_an_internal_error(
         warnings.simplefilter("ignore")
         result = lk.dual(lk.parse_problem(text, max_length=10**5)).solve()
     assert result.status == "infeasible" and result.fun == -np.inf
+
+
+def test_an_inner_minimization_that_runs_away_stops_at_once():
+    # maximize 3e-8 s.t. exp(−e) = 1, 2e = 1e-9, e >= 0 (a fuzz case): at λ = 0, μ = 1 the
+    # Lagrangian −3e-8 − μ·e is linear in e, so inf_e L = −inf (closed form). BFGS used to chase
+    # it for 2000 iterations at every such multiplier (dual.solve took 45 s of CPU time)
+    from lagrangekit.duality.numeric import inner_infimum
+    from lagrangekit.numeric_form import NumericForm
+
+    problem = lk.parse_problem("maximize 1e-8 + 1e-8 + 1e-8 subject to exp(-e) == 1; 2*e**1 == 1e-9; e >= 0")
+    value, minimizer = inner_infimum(NumericForm(problem), np.zeros(2), np.ones(1), np.zeros(1))
+    assert value == -np.inf and minimizer is None
+    started = time.process_time()
+    _, result = _quiet_dual(problem)
+    assert time.process_time() - started < 10  # a hang guard
+    assert result.status in STATUSES
+    assert not (result.status == "optimal" and result.fun > 3e-8 + 1e-12)  # weak duality: g <= p* = 3e-8

@@ -24,6 +24,11 @@ __all__ = ["inner_infimum", "maximize_numeric"]
 _ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError, TypeError, NameError)
 
 
+class _FallsToMinusInf(Exception):
+    """L evaluated to −inf at a point where it is defined (it overflowed on the way down, or
+    a log of its argument's zero was reached): the inner infimum is −inf."""
+
+
 def _lagrangian(form: NumericForm, lam: np.ndarray, mu: np.ndarray):
     def value_at(z):
         return form.f(z) + lam @ form.h(z) + mu @ form.G(z)
@@ -38,6 +43,8 @@ def _lagrangian(form: NumericForm, lam: np.ndarray, mu: np.ndarray):
                     grad = finite_differences.gradient(value_at, z)
             except _ERRORS:
                 return np.inf, np.zeros_like(z)
+        if value == -np.inf:
+            raise _FallsToMinusInf
         if not (np.isfinite(value) and np.all(np.isfinite(grad))):
             return np.inf, np.zeros_like(z)
         return float(value), grad
@@ -75,6 +82,9 @@ def _run_off(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> flo
         return value
     return np.nan
 
+
+#: L below −_RUNS_AWAY·max(1, |L(x_start)|) at any point means inf_x L = −inf
+_RUNS_AWAY = 1e12
 
 #: variables up to which the inner minimum is probed along every axis and the exact Hessian
 _PROBED_SIZE = 50
@@ -124,8 +134,19 @@ def inner_infimum(
 
     With a boolean mask ``free``, only those coordinates move; the others stay at their values
     in ``x_start`` (variables L does not depend on at these multipliers). The minimizer is
-    returned with every coordinate.
+    returned with every coordinate. L = −inf at a point (:class:`_FallsToMinusInf`), or below
+    −_RUNS_AWAY·max(1, |L(x_start)|) at a point of the minimization, means −inf at once.
     """
+    try:
+        return _minimized(form, lam, mu, x_start, free)
+    except _FallsToMinusInf:
+        return -np.inf, None
+
+
+def _minimized(
+    form: NumericForm, lam: np.ndarray, mu: np.ndarray, x_start: np.ndarray, free: np.ndarray | None
+) -> tuple[float, np.ndarray | None]:
+    """The body of :func:`inner_infimum`, which see."""
     full = np.asarray(x_start, float)
     free = np.ones(full.size, dtype=bool) if free is None else np.asarray(free, dtype=bool)
     L = _restricted(_lagrangian(form, lam, mu), full, free)
@@ -135,18 +156,24 @@ def inner_infimum(
         return np.nan, None
     if not free.any():  # L does not depend on x here: its value is the infimum
         return float(start_value), full.copy()
+    f_scale = max(1.0, abs(start_value))
+
+    def bounded_L(z):  # a value past −_RUNS_AWAY·f_scale ends the minimization: g = −inf
+        value, grad = L(z)
+        if value < -_RUNS_AWAY * f_scale:
+            raise _FallsToMinusInf
+        return value, grad
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
-            res = _scipy_minimize(L, z0, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 2000})
+            options = {"gtol": 1e-10, "maxiter": 2000}
+            res = _scipy_minimize(bounded_L, z0, jac=True, method="BFGS", options=options)
         except _ERRORS:
             return np.nan, None
     value = float(res.fun)
     if not np.isfinite(value) or not np.all(np.isfinite(res.x)):
         return np.nan, None
-    f_scale = max(1.0, abs(start_value))
-    if value < -1e12 * f_scale:
-        return -np.inf, None
     if np.abs(res.x).max(initial=0.0) > 1e9:
         return _run_off(L, res.x, res.x - z0, value, f_scale), None
     if not res.success and _falls_along(L, res.x, res.x - z0, value, f_scale):
