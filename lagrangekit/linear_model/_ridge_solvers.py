@@ -40,8 +40,6 @@ def min_norm_warning(reason: str) -> None:
     )
 
 
-_SHARPEN_ABOVE = 1e-13  # κ(A)'s error bound above which the scaled bound is tried too
-
 MAX_ERROR = 1e-10
 """Largest estimated relative error of the coefficients that the normal equations may give.
 
@@ -72,7 +70,8 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
       by κ(H) (van der Sluis); going back to the plain norm costs at most √(max aᵢᵢ/min aᵢᵢ).
       This is the sharp bound when one direction's only curvature is small, as for a constant
       feature whose only curvature is α. It is computed only when the first exceeds
-      :data:`_SHARPEN_ABOVE`.
+      :data:`MAX_ERROR`: below it, the decision it informs is already made (a dual Ridge on
+      500 rows spent 6 ms, 0.13x its Gram matrix, on a second ``pocon`` it did not need).
 
     ``rounding`` is how many times eps·‖A‖ the rounding already in ``A`` is. None when ``A``
     is numerically singular: not positive definite, or min dᵢ² <= size·eps·max dᵢ² for the
@@ -93,7 +92,7 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
         return None
     rcond, info = scipy.linalg.lapack.dpocon(factor[0], norm_1)
     amplification = 1.0 / rcond if info == 0 and rcond > 0 else np.inf
-    if np.finfo(float).eps * rounding * amplification > _SHARPEN_ABOVE:
+    if np.finfo(float).eps * rounding * amplification > MAX_ERROR:
         scale = 1.0 / np.sqrt(diag)
         scaled_norm_1 = float((scale * (magnitude @ scale)).max())
         # pocon reads the upper triangle only: the factor's columns scaled by D^-½
