@@ -381,3 +381,18 @@ def test_an_inner_minimization_that_runs_away_stops_at_once():
     assert time.process_time() - started < 10  # a hang guard
     assert result.status in STATUSES
     assert not (result.status == "optimal" and result.fun > 3e-8 + 1e-12)  # weak duality: g <= p* = 3e-8
+
+
+def test_an_infimum_approached_at_infinity_is_not_taken_for_a_minimum():
+    # minimize 3.5x² + x + 1/z s.t. z >= 0 (a fuzz case): at μ = 0, L = f, whose infimum over
+    # z > 0 is −1/14 (x = −1/7, z → ∞), not attained. BFGS stopped at z ≈ 1e5, where 1/z's slope
+    # is below its tolerance, and that point "certified" g = −1/14 + 1e-5 > p* = −1/14.
+    from lagrangekit.duality.numeric import inner_infimum
+    from lagrangekit.numeric_form import NumericForm
+
+    problem = lk.parse_problem("minimize 3.5*x*x + x + 1/z subject to z >= 0")
+    value, minimizer = inner_infimum(NumericForm(problem), np.zeros(0), np.zeros(1), np.array([0.0, 1.0]))
+    assert minimizer is None and not value > -1 / 14 + 1e-9
+    _, result = _quiet_dual(problem)
+    assert result.status in STATUSES
+    assert not (result.status == "optimal" and result.fun > -1 / 14 + 1e-9)  # weak duality

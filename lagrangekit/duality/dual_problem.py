@@ -389,7 +389,8 @@ class DualProblem:
                     "failed",
                     _NUMERIC,
                     "inf_x L could not be computed at any multiplier tried (the inner minimization "
-                    "stopped away from a stationary point: a kink or the edge of the domain)",
+                    "stopped away from a stationary point, at a kink or the edge of the domain, or "
+                    "L kept falling past it without settling)",
                 )
             start = finite[0]
         res = maximize_numeric(value_and_gradient, start, bounds, tol, equalities)

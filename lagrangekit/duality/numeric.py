@@ -52,19 +52,26 @@ def _lagrangian(form: NumericForm, lam: np.ndarray, mu: np.ndarray):
     return L
 
 
+def _falling_values(L, z: np.ndarray, d: np.ndarray, value: float) -> list[float]:
+    """L at z + t·d for t = 10, 100, ... 1e9 (times 1/‖d‖), up to the first that does not
+    fall below the one before (``value`` at z)."""
+    norm = float(np.linalg.norm(d))
+    if norm == 0 or not np.isfinite(norm):
+        return []
+    values = [value]
+    for k in range(1, _WALK + 1):
+        current = L(z + (10.0**k / norm) * d)[0]
+        if not current < values[-1]:
+            break
+        values.append(current)
+    return values[1:]
+
+
 def _falls_along(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> bool:
     """True when L keeps falling along z + t·d for t = 10, 100, ... 1e9 (times 1/‖d‖),
     by more than 1e6·scale overall: the inner infimum is −inf."""
-    norm = float(np.linalg.norm(d))
-    if norm == 0 or not np.isfinite(norm):
-        return False
-    previous = value
-    for k in range(1, 10):
-        current = L(z + (10.0**k / norm) * d)[0]
-        if not current < previous:
-            return False
-        previous = current
-    return bool(previous < value - 1e6 * scale)
+    values = _falling_values(L, z, d, value)
+    return len(values) == _WALK and values[-1] < value - 1e6 * scale
 
 
 def _run_off(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> float:
@@ -82,6 +89,11 @@ def _run_off(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> flo
         return value
     return np.nan
 
+
+#: decades of the walks that probe whether L keeps falling (t = 10 ... 10**_WALK)
+_WALK = 9
+#: a fall along a whole walk past _NOT_ATTAINED·max(1, |L|) means L's infimum is not attained
+_NOT_ATTAINED = 1e-10
 
 #: L below −_RUNS_AWAY·max(1, |L(x_start)|) at any point means inf_x L = −inf
 _RUNS_AWAY = 1e12
@@ -194,8 +206,14 @@ def _minimized(
     else:
         rng = np.random.default_rng(0)
         directions = [sign * rng.standard_normal(len(z0)) for sign in (1, -1) for _ in range(4)]
-    if any(_falls_along(L, res.x, d, value, f_scale) for d in directions):
-        return -np.inf, None
+    for d in directions:
+        falling = _falling_values(L, res.x, d, value)
+        if len(falling) == _WALK and falling[-1] < value - _NOT_ATTAINED * f_scale:
+            # L keeps falling far from the "minimizer" (BFGS stopped on a tail whose slope is
+            # below its tolerance, as 1/z at z = 1e5): the infimum is not attained there; it is
+            # −inf, the level L settles at, or unknown (NaN)
+            far = res.x + (10.0**_WALK / float(np.linalg.norm(d))) * d
+            return _run_off(L, far, d, falling[-1], f_scale), None
     curved = len(z0) <= _PROBED_SIZE and _falls_along_negative_curvature(
         form, L, full, free, res.x, lam, mu, value, f_scale
     )
