@@ -87,14 +87,17 @@ def lambdify_vector(
     their names, where a variable ``e`` would replace numpy's ``e``: given a list, it does not.)
     Common subexpressions are computed once, unless the expressions have more than 4000 nodes
     in all (then finding them, and sorting the terms of sums for printing, costs more than it
-    saves). ``scipy=True`` prints special functions (loggamma, erf, ...) as scipy.special's.
+    saves) or contain ``Max`` or ``Min`` (sympy's search is superlinear in their arguments: 6 s
+    for one ``Max`` of 60 variables). ``scipy=True`` prints special functions (loggamma, erf,
+    ...) as scipy.special's.
     """
     arguments = [sp.Symbol(f"_lk_x{i}") for i in range(len(variables))]
     names = {v: a.name for v, a in zip(variables, arguments)}
     large = _is_large(exprs)
     printer = (_RenamingSciPyPrinter if scipy else _RenamingNumPyPrinter)(names, "none" if large else None)
     modules = ["scipy", "numpy"] if scipy else "numpy"
-    return sp.lambdify([arguments], list(exprs), modules=modules, cse=not large, printer=printer)
+    cse = not large and not any(e.has(sp.Max, sp.Min) for e in exprs)
+    return sp.lambdify([arguments], list(exprs), modules=modules, cse=cse, printer=printer)
 
 
 def _is_large(exprs: Sequence[sp.Expr], limit: int = _LARGE) -> bool:

@@ -60,3 +60,14 @@ def test_check_kkt_of_2000_variables_is_fast():
     report = lk.check_kkt(problem, point)
     assert time.process_time() - start < 10.0
     assert report.ok and report.multipliers["cap"] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_a_wide_max_is_refused_as_not_smooth_quickly():
+    # 20 × Max of 60 names (a fuzz case): sympy's common-subexpression search on a Max of 60
+    # arguments took 6 s per compile, and solve compiled it three times before its NotSmoothError
+    names = ", ".join(f"v{j}" for j in range(60))
+    problem = lk.parse_problem("minimize " + " + ".join(f"Max({names})" for _ in range(20)))
+    started = time.process_time()
+    with pytest.raises(lk.NotSmoothError, match="Max"):
+        lk.solve(problem)
+    assert time.process_time() - started < 10  # a hang guard
