@@ -296,11 +296,13 @@ class ExpressionRows:
         return _Entries(shape, columns, codes, program.function, "0", mirror=order == 2)
 
     @cached_property
-    def _jacobian_entries(self) -> tuple[_Entries, _Entries | _SteppedHessians | None]:
+    def _jacobian_entries(self) -> tuple[_Entries, _Entries | None]:
         entries = self._gradients
         where = tuple(np.array([entry[c] for entry in entries], dtype=int) for c in (0, 1))
         by_sympy = _sympy_entries(self._variables, (self.m, self.n), where, [e for _, _, e in entries])
-        return by_sympy, self._program_entries(1)
+        program = self._program_entries(1)
+        assert not isinstance(program, _SteppedHessians)  # only Hessians are stepped
+        return by_sympy, program
 
     @cached_property
     def _hessian_entries(self) -> tuple[_Entries, _Entries | _SteppedHessians | None]:
