@@ -178,8 +178,10 @@ HOSTILE = {
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(**HOSTILE)
-# found by random runs: s / c overflowing in the -log conjugate, and float64-overflowing constants
-# that dual() accepted and solve() refused
+# found by random runs: s / c overflowing in the -log conjugate, float64-overflowing constants
+# that dual() accepted and solve() refused, and bounds that fix every multiplier (L-BFGS-B then
+# reports no iteration count: an AttributeError)
+@example([0.0, -1.0, 1.797693134862316e299, 0.0], "abs", "le", [])
 @example([5e-324, 0.0, 0.0, 0.0], "neglog", "le", [1.0])
 @example([0.0, 1e-300, -1.7976931348623157e308, -1e300], "neglog", "eq", [0.0, 2.0, -1.0])
 @example([0.0, 1.7976931348623151e308, 0.0, 0.0], "abs", "le", [])

@@ -306,4 +306,5 @@ def maximize_numeric(
             ),
         )
     res.stopped = ""
+    res.setdefault("nit", 0)  # L-BFGS-B reports none when the bounds fix every multiplier
     return res
