@@ -255,6 +255,14 @@ def test_L1_sympy_loglik_honours_bounds_and_assumptions(loglik, kwargs):
     assert res.llf == pytest.approx(np.log(10 * 0.4**2 * 0.6**3), rel=1e-12)
 
 
+def test_L1_without_x0_starts_where_log_l_is_finite():
+    # no x0: w = 0 and w = 1 make log L = -inf, so the default start is w = 1/2 (TEXTBOOK L1: 2/5)
+    res = fit_mle(sp.log(10 * W_POS**2 * (1 - W_POS) ** 3))
+    assert res.status == "optimal" and res.params[0] == pytest.approx(2 / 5, abs=1e-8)
+    with pytest.raises(ValueError, match="no x0 was given"):
+        fit_mle(sp.log(W**2 * (1 - W) ** 3 - 1))  # negative on [0, 1] and beyond: no default start
+
+
 def test_sympy_assumptions_are_bounds_of_either_sign():
     # log L = -(v + 3)² peaks at v = -3, outside v >= 0 (positive) and inside v <= 0 (negative)
     v_pos, v_neg = sp.Symbol("v", positive=True), sp.Symbol("v", negative=True)

@@ -19,6 +19,7 @@ from scipy import optimize
 
 from ..function_problem import FunctionProblem, from_functions
 from ..kkt import check_kkt
+from ..numeric_form import NumericForm
 from ..problem import _bound_value
 from ..result import KKTReport
 from ..solvers import METHODS, solve
@@ -208,8 +209,9 @@ class LikelihoodProblem:
             return KKTReport(np.inf, np.inf, 0.0, 0.0, tol=tol, message=f"no KKT check at this point: {exc}")
         return _renamed(report, self._names)
 
-    def check_start(self, z0: np.ndarray) -> None:
-        """ValueError when ``z0`` is outside the bounds or log L is not finite there."""
+    def check_start(self, z0: np.ndarray, given: bool = True) -> None:
+        """ValueError when ``z0`` (``given`` by the user, or the default start) is outside the
+        bounds or log L is not finite there."""
         for i, (value, (lo, hi)) in zip(self.free, zip(z0, self.bounds)):
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 raise ValueError(
@@ -217,6 +219,11 @@ class LikelihoodProblem:
                     f"[{-np.inf if lo is None else lo:g}, {np.inf if hi is None else hi:g}]; start inside"
                 )
         if not np.isfinite(self.loglik(self.full(z0))):
+            if not given:
+                raise ValueError(
+                    "no x0 was given, and the log-likelihood is not finite at the default starts (every "
+                    "parameter 0, 1 or 1/2, moved into its bounds); give x0 inside the parameter space"
+                )
             raise ValueError(
                 "the log-likelihood is not finite at x0 (undefined there, or NaN in the data); "
                 "start inside the parameter space"
@@ -224,8 +231,13 @@ class LikelihoodProblem:
 
     def fit(self, z0: np.ndarray, method: str, options: Mapping[str, Any] | None) -> NumericFit:
         """Solve from ``z0`` by ``lk.solve`` (methods of :data:`lagrangekit.solvers.METHODS`) or
-        by a scipy.optimize method whose answer gets the same KKT certificate."""
-        self.check_start(z0)
+        by a scipy.optimize method whose answer gets the same KKT certificate. Without a start
+        (``z0`` NaN: no x0 given) ``lk.solve``'s default start is taken: the first of all zeros,
+        ones and halves, moved into the bounds, where log L and its gradient are finite."""
+        given = bool(np.isfinite(z0).all())
+        if not given:
+            z0 = NumericForm(self.problem).start(None)
+        self.check_start(z0, given)
         if method.lower() in METHODS:
             return self._fit_core(z0, method.lower(), options)
         return self._fit_scipy(z0, method, options)

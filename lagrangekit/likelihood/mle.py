@@ -273,7 +273,9 @@ def fit_mle(
         The observations, in the form the model expects.
     x0 : array-like or mapping {name: value}, optional
         Starting point for numeric maximization (all parameters, fixed ones included). It
-        must lie within the bounds, where log L is finite.
+        must lie within the bounds, where log L is finite. Required for a user function;
+        a named model starts from its default, and a sympy log-likelihood from the first of
+        all zeros, ones and halves (moved into the bounds) where log L is finite.
     method : str, optional
         ``None`` uses the closed form of a named model when it lies within ``bounds``, and
         otherwise :func:`lagrangekit.solve` with ``"auto"``. ``"auto"``, ``"auglag"``,
