@@ -118,6 +118,8 @@ def _has_number_outside_float64(problem: lk.Problem) -> bool:
         x + sp.Integer(10) ** 300,  # printed 1e300, not 301 digits
         sp.cot(x) + sp.sec(y) + sp.csc(z),
         sp.acosh(x) + sp.asinh(y) + sp.atanh(z) + sp.erfc(x),
+        sp.coth(x) + sp.sech(y) + sp.csch(z) + sp.acoth(x),
+        sp.acot(x) + sp.asec(y) + sp.acsc(z),
         sp.Max(x, y, z) - sp.Min(x, y),
         x / sp.Integer(10) ** 300,
         (sp.Integer(2) ** 1000 + 1) * x,
