@@ -1,8 +1,10 @@
 """The dual function without a closed form: inf_x L by numerical minimization, and its maximization.
 
 Used when the Lagrangian is outside the grammar of :mod:`.structure`. Values of L that are
-not finite (x outside the domain of a log, a root or a division) count as +inf, so the
-inner minimization backs off from them; a run-away inner minimization means g = −inf.
+NaN or +inf (x outside the domain of a log, a root or a division) count as +inf, so the
+inner minimization backs off from them; L = −inf, or L past −1e12·max(1, |L(x_start)|), or a
+run-away inner minimization means g = −inf; a stop where L still keeps falling along an axis
+gives the level L settles at, or no value.
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ __all__ = ["inner_infimum", "maximize_numeric"]
 #: what the lambdified functions of a problem can raise at a point (NameError: a sympy function
 #: that numpy does not know, such as the DiracDelta in the second derivative of Abs)
 _ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError, TypeError, NameError)
+
+#: decades of the walks that probe whether L keeps falling (t = 10 ... 10**_WALK)
+_WALK = 9
+#: a fall along a whole walk past _NOT_ATTAINED·max(1, |L|) means L's infimum is not attained
+_NOT_ATTAINED = 1e-10
+
+#: L below −_RUNS_AWAY·max(1, |L(x_start)|) at any point means inf_x L = −inf
+_RUNS_AWAY = 1e12
 
 
 class _FallsToMinusInf(Exception):
@@ -89,14 +99,6 @@ def _run_off(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> flo
         return value
     return np.nan
 
-
-#: decades of the walks that probe whether L keeps falling (t = 10 ... 10**_WALK)
-_WALK = 9
-#: a fall along a whole walk past _NOT_ATTAINED·max(1, |L|) means L's infimum is not attained
-_NOT_ATTAINED = 1e-10
-
-#: L below −_RUNS_AWAY·max(1, |L(x_start)|) at any point means inf_x L = −inf
-_RUNS_AWAY = 1e12
 
 #: variables up to which the inner minimum is probed along every axis and the exact Hessian
 _PROBED_SIZE = 50
