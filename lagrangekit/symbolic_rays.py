@@ -159,6 +159,7 @@ def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tup
         dirs = [d for d in itertools.product((-1, 0, 1), repeat=n) if any(d)]
     else:
         dirs = [tuple(s * (k == i) for k in range(n)) for i in range(n) for s in (1, -1)]
+    dirs = [d for d in dirs if not _leaves_box(d, problem.bounds)]
     numeric_bases = [NumericPoint(dict(zip(xs, x0))) for x0 in bases]
     for d in dirs:
         shift = {v: v + d[i] * _T for i, v in enumerate(xs)}
@@ -171,6 +172,12 @@ def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tup
             if all(_eventually_holds(c.kind, coeffs, at, numeric) for c, coeffs in zip(constraints, along)):
                 return list(x0), d
     return None
+
+
+def _leaves_box(d: Sequence[int], bounds: Sequence[tuple]) -> bool:
+    """Whether every ray along ``d`` leaves the box: some d_i > 0 with a finite upper bound on
+    x_i, or d_i < 0 with a finite lower bound (such a ray is not feasible for large t)."""
+    return any((di > 0 and hi is not None) or (di < 0 and lo is not None) for di, (lo, hi) in zip(d, bounds))
 
 
 def _sign_at(coefficient: sp.Expr, at: dict, numeric: NumericPoint) -> int:
