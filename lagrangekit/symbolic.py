@@ -32,6 +32,7 @@ from .symbolic_conditions import convex_in_variables, kkt_conditions
 from .symbolic_pruning import AffineRows
 from .symbolic_rays import feasible_start, unbounded_message
 from .symbolic_second_order import second_order_by_margin
+from .symbolic_sign_pruning import FaceSigns
 from .symbolic_transforms import Elimination, ObjectiveTransform, linear_elimination, objective_transform
 from .symbolic_zero_minima import ZERO_MINIMA_METHOD, zero_minima
 
@@ -476,6 +477,15 @@ def _enumerate(problem: Problem, *, first_only: bool = False) -> list[KKTCandida
             "transform); substitute values with problem.subs({...})"
         )
     affine = AffineRows.build([c.expr for c in system.eqs], [c.expr for c in system.ineqs], system.variables)
+    signs = None
+    if not parametric:
+        signs = FaceSigns.build(
+            system.f,
+            [c.expr for c in system.eqs],
+            [c.expr for c in problem.inequalities],
+            system.variables,
+            problem.bounds,
+        )
     dead: list[frozenset[int]] = []
     seen: list[tuple[Any, ...]] = []
     found: list[KKTCandidate] = []
@@ -490,6 +500,8 @@ def _enumerate(problem: Problem, *, first_only: bool = False) -> list[KKTCandida
                 continue
             if affine.infeasible(active):  # and so is every superset
                 dead.append(aset)
+                continue
+            if signs is not None and _sign_excluded(system, signs, active):
                 continue
             overdetermined = size + m_e > n
             if (size >= 2 or overdetermined) and _primal_inconsistent(system, active):
@@ -517,6 +529,16 @@ def _enumerate(problem: Problem, *, first_only: bool = False) -> list[KKTCandida
                 if first_only:
                     return found
     return found
+
+
+def _sign_excluded(system: _System, signs: FaceSigns, active: tuple[int, ...]) -> bool:
+    """:meth:`FaceSigns.excludes` for an active set of the enumeration."""
+    fixed = {
+        system.bound_of[i][0]: (system.ineqs[i].name.split(":", 1)[0], system.bound_of[i][1])
+        for i in active
+        if i in system.bound_of
+    }
+    return signs.excludes(fixed, [i for i in active if i not in system.bound_of])
 
 
 def _accept(
@@ -572,9 +594,8 @@ def _clearly_not_kkt(system: _System, sol: dict[sp.Symbol, sp.Expr], active: tup
     """True when the solution, evaluated to 30 digits, is complex, has μ_i < 0 for an active i
     or violates an inequality, each by more than a relative margin of 1e-9 (so rounding cannot
     decide it). This only rejects: survivors are checked exactly by :func:`_accept`."""
-    try:
-        numeric = {k: complex(sp.N(v, 30)) for k, v in sol.items()}
-    except (TypeError, ValueError):  # not a number (a family, an unevaluated expression)
+    numeric = _numeric_values(sol)
+    if numeric is None:  # not a number (a family, an unevaluated expression)
         return False
 
     def clear(value: complex) -> bool:
@@ -593,6 +614,26 @@ def _clearly_not_kkt(system: _System, sol: dict[sp.Symbol, sp.Expr], active: tup
         if g.real > 0 and clear(g.real):
             return True
     return False
+
+
+def _numeric_values(sol: dict[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, complex] | None:
+    """The values of ``sol`` as complex numbers accurate to about 1e-20 relative, or None.
+
+    Each ``CRootOf`` is replaced by its 40-digit and its 60-digit value (one refinement per
+    root, not one per power of it in every value), and the two evaluations must agree to 1e-20
+    relative to max(1, |value|); a value where they do not (a cancellation the 40 digits cannot
+    resolve) is evaluated by ``sp.N`` to 30 digits instead."""
+    roots = set().union(*(v.atoms(sp.CRootOf) for v in sol.values()))
+    try:
+        low = {r: sp.Float(r.evalf(40), 40) for r in roots}
+        high = {r: sp.Float(r.evalf(60), 60) for r in roots}
+        out = {}
+        for k, v in sol.items():
+            a, b = complex(v.xreplace(low).evalf(30)), complex(v.xreplace(high).evalf(30))
+            out[k] = b if abs(a - b) <= 1e-20 * max(1.0, abs(b)) else complex(sp.N(v, 30))
+    except (TypeError, ValueError):
+        return None
+    return out
 
 
 def _tidy_any(value: sp.Expr) -> sp.Expr:
