@@ -159,7 +159,9 @@ def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tup
         dirs = [d for d in itertools.product((-1, 0, 1), repeat=n) if any(d)]
     else:
         dirs = [tuple(s * (k == i) for k in range(n)) for i in range(n) for s in (1, -1)]
-    dirs = [d for d in dirs if not _leaves_box(d, problem.bounds)]
+    tops = [(c.kind, _top_form(c.expr, xs)) for c in constraints]
+    f_top = _top_form(problem.minimize_objective, xs)
+    dirs = [d for d in dirs if not _fails_at_infinity(d, xs, f_top, tops)]
     numeric_bases = [NumericPoint(dict(zip(xs, x0))) for x0 in bases]
     for d in dirs:
         shift = {v: v + d[i] * _T for i, v in enumerate(xs)}
@@ -174,10 +176,38 @@ def _polynomial_ray(problem: Problem, bases: Sequence[Sequence[sp.Expr]]) -> tup
     return None
 
 
-def _leaves_box(d: Sequence[int], bounds: Sequence[tuple]) -> bool:
-    """Whether every ray along ``d`` leaves the box: some d_i > 0 with a finite upper bound on
-    x_i, or d_i < 0 with a finite lower bound (such a ray is not feasible for large t)."""
-    return any((di > 0 and hi is not None) or (di < 0 and lo is not None) for di, (lo, hi) in zip(d, bounds))
+def _top_form(expr: sp.Expr, xs: Sequence[sp.Symbol]) -> sp.Expr:
+    """The homogeneous part of highest total degree of a polynomial (0 for a constant): along
+    x0 + t·d, its value at d is the coefficient of the highest power of t, whatever x0 is."""
+    poly = sp.Poly(expr, *xs)
+    degree = poly.total_degree()
+    if degree == 0:
+        return sp.Integer(0)
+    return sum(
+        (c * sp.Mul(*(v**k for v, k in zip(xs, m))) for m, c in poly.terms() if sum(m) == degree),
+        sp.Integer(0),
+    )
+
+
+def _fails_at_infinity(d: Sequence[int], xs: Sequence[sp.Symbol], f_top: sp.Expr, tops: Sequence) -> bool:
+    """Whether no ray along ``d`` can serve, from any base, by leading coefficients alone: the
+    objective's is positive (f → +∞), an equality's is nonzero, or an inequality's positive
+    (as a bound's when d leaves the box). Coefficients that are not rational decide nothing."""
+    at = dict(zip(xs, (sp.Integer(k) for k in d)))
+
+    def sign(top: sp.Expr) -> int | None:
+        value = top.xreplace(at)
+        if not value.is_Rational:
+            return None
+        return 0 if value == 0 else (1 if value > 0 else -1)
+
+    if sign(f_top) == 1:
+        return True
+    for kind, top in tops:
+        leading = sign(top)
+        if leading == 1 or (kind == "eq" and leading == -1):
+            return True
+    return False
 
 
 def _sign_at(coefficient: sp.Expr, at: dict, numeric: NumericPoint) -> int:

@@ -34,6 +34,14 @@ def test_exp_minus_three_x_squared_is_unbounded_not_a_local_minimum():
     assert "t·(-1), t → ∞" in r.message and "limit" in r.message
 
 
+def test_exact_ray_along_a_direction_where_the_leading_forms_vanish():
+    # min −x − y s.t. (x − y)² = 0: on x = y, f = −2x → −∞ along (1, 1), where the equality's
+    # leading form (x − y)² is 0 (directions are screened by leading forms, this one must stay);
+    # along (1, 0) the leading form is 1 and no ray exists; the KKT system has no solution
+    r = lk.solve_symbolic(lk.minimize(-x - y, {"double": sp.Eq(x**2 - 2 * x * y + y**2, 0)}))
+    assert r.status == "unbounded" and "t·(1, 1), t → ∞" in r.message
+
+
 def test_bounded_non_polynomial_objectives_keep_their_optima():
     # x⁴ − x²: minima at ±1/√2 with f = −1/4
     r = lk.solve_symbolic(lk.minimize(x**4 - x**2))
