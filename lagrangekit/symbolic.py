@@ -269,7 +269,11 @@ def _is_polynomial(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> bo
 
 
 def _primal_inconsistent(system: _System, active: tuple[int, ...]) -> bool:
-    """True when g_A = 0, h = 0 has no complex solution (a Gröbner basis equal to [1])."""
+    """True when g_A = 0, h = 0 has no complex solution (a Gröbner basis equal to [1]).
+    Bounds of distinct variables alone (the caller has excluded two bounds of one variable)
+    always have a solution."""
+    if not system.eqs and all(i in system.bound_of for i in active):
+        return False
     exprs = [c.expr for c in system.eqs] + [system.ineqs[i].expr for i in active]
     if not exprs or not _is_polynomial(exprs, system.variables):
         return False
@@ -837,7 +841,7 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
 
     When a transform of :mod:`lagrangekit.symbolic_transforms` applies (log of a positive
     product of powers, a power of a nonnegative quadratic, scaling, substitution of variables
-    fixed by linear equalities), the transformed problem is solved first and its KKT points are
+    fixed by equalities linear in them), the transformed problem is solved first and its KKT points are
     mapped back, each verified exactly (∇ₓL = 0 for the original problem, with the original's
     multipliers); if that route fails, the problem is solved as given.
 
