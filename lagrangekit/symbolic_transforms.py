@@ -13,9 +13,11 @@ DESIGN.md's convention (minimize f, or −f for a maximize problem; L = f + Σ �
   other, with multipliers μ = φ′(t(x*))·μₜ; local minima and maxima correspond because φ keeps
   the order of objective values.
 - **substitution** (:func:`linear_elimination`): a variable v without bounds or sign assumption
-  that an equality a·v + r(x) = 0 (a a nonzero number) fixes is replaced by −r(x)/a. The
-  feasible sets correspond one to one; the eliminated equalities' multipliers are recovered
-  exactly from the stationarity rows of the eliminated variables, which are linear in them.
+  that an equality a·v + r(x) = 0 fixes (a a nonzero number, r a polynomial without v, so a
+  polynomial problem stays polynomial) is replaced by −r(x)/a. The feasible sets correspond one
+  to one (the graph of a polynomial map), and so do the KKT points and their classification;
+  the eliminated equalities' multipliers are recovered exactly from the stationarity rows of
+  the eliminated variables, which are linear in them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .kkt import tidy_exact
 from .problem import Constraint, Problem
 
 __all__ = ["Elimination", "ObjectiveTransform", "linear_elimination", "objective_transform"]
@@ -52,7 +55,7 @@ class ObjectiveTransform:
 
 @dataclass(frozen=True)
 class Elimination:
-    """Variables fixed by linear equalities, substituted: ``values`` gives each eliminated variable
+    """Variables fixed by equalities linear in them, substituted: ``values`` gives each eliminated variable
     as an expression in the kept ones, ``equalities`` the names of the equalities used."""
 
     original: Problem
@@ -64,7 +67,7 @@ class Elimination:
     def point_back(self, point: Mapping[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
         full = dict(point)
         for v, expr in self.values.items():
-            full[v] = sp.simplify(expr.xreplace(dict(point)))
+            full[v] = _tidy(expr.xreplace(dict(point)))
         return {v: full[v] for v in self.original.variables}
 
     def multipliers_back(
@@ -87,11 +90,25 @@ class Elimination:
         )
         lagr += sum((u * names[n].expr for u, n in zip(unknown, self.equalities)), sp.Integer(0))
         rows = [sp.diff(lagr, v).xreplace(subs) for v in self.values]
-        solution = sp.solve(rows, unknown, dict=True)
-        if len(solution) != 1 or set(solution[0]) != set(unknown):
-            return None
-        out = {n: sp.simplify(solution[0][u]) for u, n in zip(unknown, self.equalities)}
+        if any(r.free_symbols - set(unknown) for r in rows):  # parameters: sympy's solve
+            solution = sp.solve(rows, unknown, dict=True)
+            if len(solution) != 1 or set(solution[0]) != set(unknown):
+                return None
+            values = [solution[0][u] for u in unknown]
+        else:  # numbers (radicals, CRootOf): an exact linear solve on canonical entries
+            matrix, rhs = sp.linear_eq_to_matrix(rows, unknown)
+            try:
+                values = list(matrix.applyfunc(tidy_exact).LUsolve(rhs.applyfunc(tidy_exact)))
+            except (ValueError, ZeroDivisionError, NotImplementedError):
+                return None
+        out = {n: _tidy(value) for value, n in zip(values, self.equalities)}
         return {name: out.get(name, known.get(name)) for name in names}
+
+
+def _tidy(value: sp.Expr) -> sp.Expr:
+    """An exact number in canonical form (:func:`~lagrangekit.kkt.tidy_exact`), or an expression
+    in parameters simplified."""
+    return sp.simplify(value) if value.free_symbols else tidy_exact(value)
 
 
 # ----------------------------------------------------------------------- objective
@@ -217,12 +234,13 @@ def _with_objective(problem: Problem, objective: sp.Expr) -> Problem:
 
 # ----------------------------------------------------------------------- substitution
 def _pivot(expr: sp.Expr, candidates: list[sp.Symbol], variables: tuple[sp.Symbol, ...]) -> sp.Symbol | None:
-    """A variable that ``expr`` holds linearly with a nonzero numeric coefficient."""
-    if not expr.is_polynomial(*variables) or sp.Poly(expr, *variables).total_degree() != 1:
+    """A variable v with ``expr`` = a·v + r, a a nonzero number and r a polynomial free of v,
+    so that v = −r/a keeps a polynomial problem polynomial (r affine: a linear equality)."""
+    if not expr.is_polynomial(*variables) or sp.Poly(expr, *variables).total_degree() < 1:
         return None
     for v in candidates:
-        coeff = expr.coeff(v)
-        if coeff.is_number and coeff != 0 and not sp.diff(expr, v).free_symbols:
+        slope = sp.diff(expr, v)
+        if slope.is_number and slope != 0:
             return v
     return None
 
@@ -240,7 +258,7 @@ def _domain_restricted(v: sp.Symbol, exprs: list[sp.Expr]) -> bool:
 
 
 def linear_elimination(problem: Problem) -> Elimination | None:
-    """Substitute the variables fixed by linear equalities (see the module docstring), or None.
+    """Substitute the variables fixed by equalities linear in them (see the module docstring), or None.
 
     Only variables without finite bounds and without sign assumptions are eliminated (a bound
     or ``positive=True`` would become a new inequality), and none that stands in a log or under
@@ -295,7 +313,8 @@ def linear_elimination(problem: Problem) -> Elimination | None:
         values=values,
         equalities=tuple(used),
         description=(
-            f"substitution: the linear equalities {', '.join(used)} fix {subs}; the feasible sets "
+            f"substitution: the equalities {', '.join(used)}, linear in the substituted variables, fix "
+            f"{subs}; the feasible sets "
             "correspond one to one, and the multipliers of those equalities follow from ∂L/∂v = 0 "
             "for the substituted variables"
         ),

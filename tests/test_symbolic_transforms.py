@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lagrangekit as lk
+from lagrangekit.kkt import tidy_exact
 from lagrangekit.symbolic_conditions import convex_in_variables, kkt_conditions
 from lagrangekit.symbolic_transforms import linear_elimination, objective_transform
 
@@ -347,6 +348,23 @@ def test_elimination_keeps_bounded_and_positive_variables():
     elim = linear_elimination(lk.minimize(u**2 + v**2 + x, {"c": sp.Eq(u + v + x, 1)}))
     assert elim is not None and set(elim.values) == {u} and same(elim.values[u], 1 - v - x)
     assert linear_elimination(lk.minimize(x**2 + y**2, {"c": sp.Eq(x + y, 1)})) is None
+
+
+def test_equality_linear_in_one_variable_is_substituted():
+    # min (u − 1)² + v² s.t. v = u²: by hand v = u² turns f into (u − 1)² + u⁴, whose derivative
+    # 2(u − 1) + 4u³ vanishes at the one real root of 2u³ + u − 1; ∂L/∂v = 2v + λ = 0 gives λ = −2u²
+    problem = lk.minimize((u - 1) ** 2 + v**2, {"curve": sp.Eq(v - u**2, 0)})
+    elim = linear_elimination(problem)
+    assert elim is not None and same(elim.values[v], u**2) and elim.problem.constraints == ()
+    res = lk.solve_symbolic(problem)
+    root = res.exact[u]
+    assert tidy_exact(2 * root**3 + root - 1) == 0
+    assert float(root) == pytest.approx(float(sp.nsolve(2 * w**3 + w - 1, w, 0.5)), abs=1e-12)
+    assert tidy_exact(res.exact[v] - root**2) == 0 and tidy_exact(res.exact["curve"] + 2 * root**2) == 0
+    assert any(t.startswith("substitution") for t in res.transforms)
+    stationarity_zero(problem, res)
+    # a slope that is not a number (u·v − 1 = 0 in v) is not substituted
+    assert linear_elimination(lk.minimize(u**2 + v**2, {"c": sp.Eq(u * v - 1, 0)})) is None
 
 
 def test_kkt_conditions_divide_known_signs():
