@@ -22,7 +22,9 @@ centred X explicitly pass x̄ = 0). The weights enter only the dot products. For
 columns of each working set are gathered into a caller-sized buffer, so the epochs read
 contiguous memory. It uses working sets ranked by the distance of each feature's dual
 constraint to the dual point (as celer does), gap-safe screening and Anderson extrapolation of
-the primal iterates (as skglm does). ``enet_cd_gram_path`` works from XᵀX, Xᵀy and yᵀy only,
+the primal iterates after every epoch, over a sliding window and kept to the last epoch's signs
+(skglm restarts every K + 1 epochs and keeps signs free, which a feature leaving the support
+defeats). ``enet_cd_gram_path`` works from XᵀX, Xᵀy and yᵀy only,
 over a decreasing sequence of penalties with warm starts.
 """
 
@@ -33,6 +35,7 @@ from numba import njit
 
 # Reassociation lets LLVM vectorize the reductions; no "nnan"/"ninf", so NaN handling stays exact.
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
+_GAP_EPOCHS = 5  # on a design, the working set's gap is checked every this many epochs
 
 
 @njit(cache=True, fastmath=_FAST)
@@ -174,6 +177,50 @@ def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
 
 
 @njit(cache=True)
+def _affine_weights(C, m, S, coef):
+    """coef[:m] = argmin cᵀC[:m, :m]c subject to Σc = 1 (C regularized by 1e-10·trace, factored
+    in the scratch S); False if degenerate. Anderson's weights, from the Gram matrix C of steps."""
+    trace = 0.0
+    for k in range(m):
+        trace += C[k, k]
+    if not trace > 0.0:
+        return False
+    for a in range(m):
+        for b in range(m):
+            S[a, b] = C[a, b]
+        S[a, a] += 1e-10 * trace
+    # Cholesky solve of S z = 1 (m is tiny), z in coef
+    for i in range(m):
+        for j in range(i + 1):
+            s = S[i, j]
+            for k in range(j):
+                s -= S[i, k] * S[j, k]
+            if i == j:
+                if s <= 0.0:
+                    return False
+                S[i, i] = np.sqrt(s)
+            else:
+                S[i, j] = s / S[j, j]
+    for i in range(m):
+        zi = 1.0
+        for k in range(i):
+            zi -= S[i, k] * coef[k]
+        coef[i] = zi / S[i, i]
+    for i in range(m - 1, -1, -1):
+        for k in range(i + 1, m):
+            coef[i] -= S[k, i] * coef[k]
+        coef[i] /= S[i, i]
+    total = 0.0
+    for k in range(m):
+        total += coef[k]
+    if total == 0.0 or not np.isfinite(total):
+        return False
+    for k in range(m):
+        coef[k] /= total
+    return True
+
+
+@njit(cache=True)
 def _anderson_weights(buf, K, m, coef):
     """Anderson weights from the K+1 stored iterates (rows of buf[:, :m]); False if degenerate."""
     C = np.zeros((K, K))
@@ -184,41 +231,7 @@ def _anderson_weights(buf, K, m, coef):
                 acc += (buf[a + 1, i] - buf[a, i]) * (buf[b + 1, i] - buf[b, i])
             C[a, b] = acc
             C[b, a] = acc
-    trace = 0.0
-    for k in range(K):
-        trace += C[k, k]
-    if not trace > 0.0:
-        return False
-    for k in range(K):
-        C[k, k] += 1e-10 * trace
-    # Cholesky solve of C z = 1 (K is tiny).
-    L = np.zeros((K, K))
-    for i in range(K):
-        for j in range(i + 1):
-            s = C[i, j]
-            for k in range(j):
-                s -= L[i, k] * L[j, k]
-            if i == j:
-                if s <= 0.0:
-                    return False
-                L[i, i] = np.sqrt(s)
-            else:
-                L[i, j] = s / L[j, j]
-    zv = np.ones(K)
-    for i in range(K):
-        for k in range(i):
-            zv[i] -= L[i, k] * zv[k]
-        zv[i] /= L[i, i]
-    for i in range(K - 1, -1, -1):
-        for k in range(i + 1, K):
-            zv[i] -= L[k, i] * zv[k]
-        zv[i] /= L[i, i]
-    total = zv.sum()
-    if total == 0.0 or not np.isfinite(total):
-        return False
-    for k in range(K):
-        coef[k] = zv[k] / total
-    return True
+    return _affine_weights(C, K, np.empty((K, K)), coef)
 
 
 @njit(cache=True)
@@ -332,20 +345,71 @@ def _primal(r, cs, sw, weighted, vv, wvals, m, lam1, lam2):
 
 
 @njit(cache=True)
+def _anderson_step(M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, w, r, cs, lam1,
+                   lam2, hist, m, newest, w_acc, r_acc, S, acoef):
+    """Anderson's mix of the last m epochs; the new c = x̄ᵀw, with w and r updated when it lowers P.
+
+    ``hist`` = (F, G, R, C, FtF): for each stored epoch (slot t < m; ``newest`` the last) its step
+    F[t] = end − start, its end G[t] on ws, the residual R[t] and c C[t] at that end, and the
+    steps' Gram matrix FtF. The mix Σₜaₜ·G[t] (Σa = 1, a minimizing ‖Σₜaₜ·F[t]‖) has residual
+    Σₜaₜ·R[t], as r is affine in w, so no pass over X is needed. Coordinates whose mix leaves the
+    sign of the last epoch's value (or that value 0) are set to 0, with their columns added back
+    to the residual: the sign pattern is where CD's map is affine, and a feature leaving the
+    support crosses 0 under a linear extrapolation. That also keeps w ≥ 0 when ``positive``.
+    """
+    F, G, R, C, FtF = hist
+    mw = ws.shape[0]
+    if not _affine_weights(FtF, m, S, acoef):
+        return cs
+    for k in range(mw):
+        acc = 0.0
+        for t in range(m):
+            acc += acoef[t] * G[t, k]
+        w_acc[k] = acc
+    cs_acc = 0.0
+    r_acc[:] = 0.0
+    for t in range(m):
+        a = acoef[t]
+        cs_acc += a * C[t]
+        for i in range(r_acc.shape[0]):
+            r_acc[i] += a * R[t, i]
+    for k in range(mw):
+        v = w_acc[k]
+        if v != 0.0 and v * G[newest, k] <= 0.0:
+            _col_axpy(M, data, indices, indptr, is_sparse, cols[k], v, r_acc)
+            cs_acc -= v * xbar[ws[k]]
+            w_acc[k] = 0.0
+    p_last = _primal(r, cs, sw, weighted, vv, G[newest], mw, lam1, lam2)
+    if _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2) < p_last:
+        r[:] = r_acc
+        for k in range(mw):
+            w[ws[k]] = w_acc[k]
+        return cs_acc
+    return cs
+
+
+@njit(cache=True)
 def _inner(
     M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
     z, lam1, lam2, positive, coef_tol, max_epochs, epochs, tol_in, K, seed, w_prev, r_acc, w_acc,
 ):
     """Epochs on the working set ws until its restricted gap is at most tol_in (or max_epochs).
 
-    Column cols[k] of M holds feature ws[k]. Returns (c = x̄ᵀw, epochs, settled).
+    Column cols[k] of M holds feature ws[k]. After every epoch, Anderson's mix of the last K
+    epochs (a sliding window: :func:`_anderson_step`) replaces the iterate when it lowers P; the
+    restricted gap is checked every ``_GAP_EPOCHS`` epochs. Returns (c = x̄ᵀw, epochs, settled).
     """
     mw = ws.shape[0]
-    buf = np.empty((K + 1, mw))
-    acoef = np.empty(max(K, 1))
-    w_old = np.empty(mw)
-    n_buf = 0
+    n = r.shape[0]
+    slots = max(K, 1)
+    hist = (np.empty((slots, mw)), np.empty((slots, mw)), np.empty((slots, n)), np.empty(slots),
+            np.empty((slots, slots)))  # fmt: skip
+    F, G, R, C, FtF = hist
+    S = np.empty((slots, slots))
+    acoef = np.empty(slots)
+    n_hist = 0
     settled = False
+    start = epochs
     while epochs < max_epochs:
         visit_ws, visit_cols = ws, cols
         if seed >= 0:  # a fresh visiting order; the stored iterates keep ws's order
@@ -359,33 +423,24 @@ def _inner(
         )
         epochs += 1
         settled = _settled(w, ws, mw, w_prev, coef_tol)
-        if K == 0:
-            if epochs % 5 != 0:
-                continue
-        else:
+        if K > 0:
+            s = n_hist % K
             for k in range(mw):
-                buf[n_buf, k] = w[ws[k]]
-            n_buf += 1
-            if n_buf <= K:
-                continue
-            n_buf = 0
-            if _extrapolate(buf, K, mw, acoef, positive, w_acc):
-                r_acc[:] = r
-                cs_acc = cs
-                for k in range(mw):
-                    d = w_acc[k] - w[ws[k]]
-                    if d != 0.0:
-                        _col_axpy(M, data, indices, indptr, is_sparse, cols[k], -d, r_acc)
-                        cs_acc += d * xbar[ws[k]]
-                for k in range(mw):
-                    w_old[k] = w[ws[k]]
-                p_old = _primal(r, cs, sw, weighted, vv, w_old, mw, lam1, lam2)
-                p_acc = _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2)
-                if p_acc < p_old:
-                    r[:] = r_acc
-                    cs = cs_acc
-                    for k in range(mw):
-                        w[ws[k]] = w_acc[k]
+                G[s, k] = w[ws[k]]
+                F[s, k] = G[s, k] - w_prev[k]
+            R[s, :] = r
+            C[s] = cs
+            n_hist += 1
+            m = min(n_hist, K)
+            for t in range(m):
+                FtF[s, t] = FtF[t, s] = _dot(F[s], F[t])
+            if m >= 2:
+                cs = _anderson_step(
+                    M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, w, r, cs,
+                    lam1, lam2, hist, m, s, w_acc, r_acc, S, acoef,
+                )
+        if (epochs - start) % _GAP_EPOCHS != 0:
+            continue
         # inner stopping test: the gap of the problem restricted to the working set
         _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, ws, mw, r, cs, z)
         rr = _wnorm2(r, sw, weighted) - cs * cs * vv
