@@ -451,6 +451,22 @@ def _inner(
     return cs, epochs, settled
 
 
+@njit(cache=True)
+def _inner_tol(gap, is_sparse, indptr, ws, active, m):
+    """The working set's target gap: 0.3·gap (celer's), times 3·(an epoch's cost / an outer pass's)
+    when epochs are cheap (a sparse working set), as the outer pass then dominates."""
+    epoch_cost = ws.shape[0]
+    pass_cost = m
+    if is_sparse:
+        epoch_cost = 0
+        for j in ws:
+            epoch_cost += indptr[j + 1] - indptr[j]
+        pass_cost = 0
+        for k in range(m):
+            pass_cost += indptr[active[k] + 1] - indptr[active[k]]
+    return 0.3 * gap * min(1.0, 3.0 * epoch_cost / max(pass_cost, 1))
+
+
 @njit(cache=True, nogil=True)
 def enet_cd_design(
     X, data, indices, indptr, is_sparse, row_major, gbuf, sw, weighted, xbar, vv, col_norm2, y, w,
@@ -525,7 +541,8 @@ def enet_cd_design(
             continue
         # working set: the support, then the features whose dual constraint is closest
         # (support + 20% + 50 beat skglm's 2x support on correlated dense designs: cheaper
-        # epochs; on a sparse design epochs are cheap and the O(nnz) outer pass is not, so 2x)
+        # epochs; on a sparse design epochs are cheap and the O(nnz) outer pass is not, so 2x;
+        # at least a 50th of the features, whose epochs cost a 50th of an outer pass)
         n_supp = 0
         for k in range(m):
             j = active[k]
@@ -536,7 +553,7 @@ def enet_cd_design(
                 prio[k] = np.inf
             else:
                 prio[k] = (lam1 - _psi(z[j], positive)) / col_norm[j]
-        ws_size = min(m, max(ws_size, n_supp + n_supp // 5 + 50, 2 * n_supp if is_sparse else 0))
+        ws_size = min(m, max(ws_size, n_supp + n_supp // 5 + 50, 2 * n_supp if is_sparse else 0, m // 50))
         if ws_size < m:  # the ws_size smallest priorities (support first, at −inf), in any order
             ws = np.sort(active[:m][np.argpartition(prio[:m], ws_size - 1)[:ws_size]])
         else:
@@ -544,7 +561,8 @@ def enet_cd_design(
         mw = ws.shape[0]
         args = (
             sw, weighted, xbar, vv, col_norm2, w, r, cs, z, lam1, lam2, positive, coef_tol, max_epochs,
-            epochs, 0.3 * gap, anderson_k, seed, w_prev, r_acc, w_acc,
+            epochs, _inner_tol(gap, is_sparse, indptr, ws, active, m), anderson_k, seed, w_prev,
+            r_acc, w_acc,
         )
         if row_major and mw <= capacity:
             for k in range(mw):
