@@ -36,6 +36,10 @@ from numba import njit
 # Reassociation lets LLVM vectorize the reductions; no "nnan"/"ninf", so NaN handling stays exact.
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
 _GAP_EPOCHS = 5  # on a design, the working set's gap is checked every this many epochs
+# An extrapolation must lower P by more than this share of the size of P's terms: below that the
+# comparison reads rounding (the mixed residual carries the error of every stored epoch), and a
+# step accepted by rounding moves w along flat directions by far more than the last epoch did
+_ACCEPT_MARGIN = 1e-12
 
 
 @njit(cache=True, fastmath=_FAST)
@@ -334,20 +338,25 @@ def _epoch(
 
 @njit(cache=True)
 def _primal(r, cs, sw, weighted, vv, wvals, m, lam1, lam2):
-    """P = ½Σsᵢ(rᵢ + c)² + λ₁‖w‖₁ + (λ₂/2)‖w‖², with the working set's coefficients wvals[:m]."""
+    """P = ½Σsᵢ(rᵢ + c)² + λ₁‖w‖₁ + (λ₂/2)‖w‖², with the working set's coefficients wvals[:m], and
+    the size of the terms it is computed from, ½(Σsᵢrᵢ² + c²Σsᵢ) + λ₁‖w‖₁ + (λ₂/2)‖w‖² (its
+    rounding error is relative to that, not to P)."""
     l1 = 0.0
     l2 = 0.0
     for k in range(m):
         v = wvals[k]
         l1 += abs(v)
         l2 += v * v
-    return 0.5 * (_wnorm2(r, sw, weighted) - cs * cs * vv) + lam1 * l1 + 0.5 * lam2 * l2
+    rr = _wnorm2(r, sw, weighted)
+    pen = lam1 * l1 + 0.5 * lam2 * l2
+    return 0.5 * (rr - cs * cs * vv) + pen, 0.5 * (rr + cs * cs * vv) + pen
 
 
 @njit(cache=True)
 def _anderson_step(M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, w, r, cs, lam1,
                    lam2, hist, m, newest, w_acc, r_acc, S, acoef):
-    """Anderson's mix of the last m epochs; the new c = x̄ᵀw, with w and r updated when it lowers P.
+    """Anderson's mix of the last m epochs; returns (the new c = x̄ᵀw, whether the mix was taken),
+    with w and r updated when it lowers P by more than rounding (``_ACCEPT_MARGIN``).
 
     ``hist`` = (F, G, R, C, FtF): for each stored epoch (slot t < m; ``newest`` the last) its step
     F[t] = end − start, its end G[t] on ws, the residual R[t] and c C[t] at that end, and the
@@ -360,7 +369,7 @@ def _anderson_step(M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, 
     F, G, R, C, FtF = hist
     mw = ws.shape[0]
     if not _affine_weights(FtF, m, S, acoef):
-        return cs
+        return cs, False
     for k in range(mw):
         acc = 0.0
         for t in range(m):
@@ -379,25 +388,30 @@ def _anderson_step(M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, 
             _col_axpy(M, data, indices, indptr, is_sparse, cols[k], v, r_acc)
             cs_acc -= v * xbar[ws[k]]
             w_acc[k] = 0.0
-    p_last = _primal(r, cs, sw, weighted, vv, G[newest], mw, lam1, lam2)
-    if _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2) < p_last:
+    p_last, size = _primal(r, cs, sw, weighted, vv, G[newest], mw, lam1, lam2)
+    p_acc, _ = _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2)
+    if p_acc < p_last - _ACCEPT_MARGIN * size:
         r[:] = r_acc
         for k in range(mw):
             w[ws[k]] = w_acc[k]
-        return cs_acc
-    return cs
+        return cs_acc, True
+    return cs, False
 
 
 @njit(cache=True)
 def _inner(
     M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
-    z, lam1, lam2, positive, coef_tol, max_epochs, epochs, tol_in, K, seed, w_prev, r_acc, w_acc,
+    z, lam1, lam2, positive, coef_tol, max_epochs, epochs, tol_in, tol, K, seed, w_prev, r_acc, w_acc,
 ):
-    """Epochs on the working set ws until its restricted gap is at most tol_in (or max_epochs).
+    """Epochs on the working set ws until its restricted gap is at most tol_in, or at most the outer
+    target ``tol`` with w settled (tol_in = 0.3·gap can lie below the gap's rounding floor, which
+    no epoch lowers), or max_epochs.
 
     Column cols[k] of M holds feature ws[k]. After every epoch, Anderson's mix of the last K
     epochs (a sliding window: :func:`_anderson_step`) replaces the iterate when it lowers P; the
-    restricted gap is checked every ``_GAP_EPOCHS`` epochs. Returns (c = x̄ᵀw, epochs, settled).
+    restricted gap is checked every ``_GAP_EPOCHS`` epochs. Returns (c = x̄ᵀw, epochs, settled):
+    settled when the last epoch and the mix taken after it together moved no coefficient by more
+    than coef_tol·maxⱼ|wⱼ|, so that the test holds at the iterate returned.
     """
     mw = ws.shape[0]
     n = r.shape[0]
@@ -435,10 +449,12 @@ def _inner(
             for t in range(m):
                 FtF[s, t] = FtF[t, s] = _dot(F[s], F[t])
             if m >= 2:
-                cs = _anderson_step(
+                cs, taken = _anderson_step(
                     M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, w, r, cs,
                     lam1, lam2, hist, m, s, w_acc, r_acc, S, acoef,
                 )
+                if taken:
+                    settled = _settled(w, ws, mw, w_prev, coef_tol)
         if (epochs - start) % _GAP_EPOCHS != 0:
             continue
         # inner stopping test: the gap of the problem restricted to the working set
@@ -446,7 +462,7 @@ def _inner(
         rr = _wnorm2(r, sw, weighted) - cs * cs * vv
         wl1, wl2 = _penalty_sums(w, ws, mw)
         gap_in, _, _ = duality_gap(rr, w, wl1, wl2, z, ws, mw, lam1, lam2, positive)
-        if gap_in <= tol_in:
+        if gap_in <= tol_in or (settled and gap_in <= tol):
             break
     return cs, epochs, settled
 
@@ -561,7 +577,7 @@ def enet_cd_design(
         mw = ws.shape[0]
         args = (
             sw, weighted, xbar, vv, col_norm2, w, r, cs, z, lam1, lam2, positive, coef_tol, max_epochs,
-            epochs, _inner_tol(gap, is_sparse, indptr, ws, active, m), anderson_k, seed, w_prev,
+            epochs, _inner_tol(gap, is_sparse, indptr, ws, active, m), tol, anderson_k, seed, w_prev,
             r_acc, w_acc,
         )
         if row_major and mw <= capacity:
