@@ -216,3 +216,20 @@ def test_constrained_ridge_multiplier_scales_with_the_data(scale):
     assert scaled.multiplier_ == pytest.approx(unscaled.multiplier_ * scale**2, rel=1e-12)
     np.testing.assert_allclose(scaled.coef_ * scale, unscaled.coef_, rtol=1e-12)
     assert np.sum(scaled.coef_**2) * scale**2 == pytest.approx(4.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 1e-2])
+def test_error_estimate_without_pocon_bounds_eps_times_the_condition_number(alpha):
+    # A = XᵀX + αI with κ₂(A) <= ‖A‖₁/α small enough that the estimate is that bound (no
+    # pocon): never below eps·κ₂(A) from numpy's SVD-based cond, and at most size times above
+    from lagrangekit.linear_model._ridge_solvers import _cho_factor
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((60, 25)) @ np.diag(np.logspace(0, -3, 25))
+    A = X.T @ X + alpha * np.eye(25)
+    eps_kappa = np.finfo(float).eps * np.linalg.cond(A)
+    factored = _cho_factor(A.copy(), 1.0, shift=alpha)
+    assert factored is not None
+    R, estimate = factored[0][0], factored[1]
+    assert eps_kappa <= estimate * (1 + 1e-12) <= 25 * eps_kappa * (1 + 1e-12)
+    np.testing.assert_allclose(np.triu(R).T @ np.triu(R), A, rtol=0, atol=1e-13 * np.abs(A).max())

@@ -57,11 +57,18 @@ class CholeskySolution:
     error_estimate: float
 
 
-def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool], float] | None:
+def _cho_factor(
+    A: np.ndarray, rounding: float, shift: float = 0.0
+) -> tuple[tuple[np.ndarray, bool], float] | None:
     """Upper Cholesky factor R of the symmetric matrix ``A`` (overwritten) with its error estimate.
 
-    The estimate bounds the relative error of a solve, ‖δw‖/‖w‖, by the smaller of two bounds
-    (κ₁ from LAPACK's ``pocon``, O(size²) each):
+    When the caller knows A = G + ``shift``·I with G a Gram matrix (positive semidefinite up
+    to its rounding, about size·eps·rounding·‖A‖₁), λ_min(A) >= shift − that rounding, so
+    κ₂(A) <= ‖A‖₁/(shift − rounding) with no more work; when eps·rounding times that bound is
+    within :data:`MAX_ERROR` it is the estimate (a dual Ridge on 500 rows and α = 1 skips
+    ``pocon``, 1.2 ms against its 35 ms Gram matrix). Otherwise the estimate bounds the
+    relative error of a solve, ‖δw‖/‖w‖, by the smaller of two bounds (κ₁ from LAPACK's
+    ``pocon``, O(size²) each):
 
     * eps·rounding·κ(A);
     * eps·rounding·κ(H)·√(max aᵢᵢ / min aᵢᵢ) for the diagonally scaled H = D^-½ A D^-½,
@@ -88,11 +95,15 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
     except np.linalg.LinAlgError:
         return None
     d = np.abs(np.diag(factor[0]))
-    if d.min() ** 2 <= size * np.finfo(float).eps * d.max() ** 2:
+    eps = np.finfo(float).eps
+    if d.min() ** 2 <= size * eps * d.max() ** 2:
         return None
+    smallest = shift - size * eps * rounding * norm_1  # a lower bound on λ_min(A)
+    if smallest > 0 and eps * rounding * norm_1 / smallest <= MAX_ERROR:
+        return factor, eps * rounding * norm_1 / smallest
     rcond, info = scipy.linalg.lapack.dpocon(factor[0], norm_1)
     amplification = 1.0 / rcond if info == 0 and rcond > 0 else np.inf
-    if np.finfo(float).eps * rounding * amplification > MAX_ERROR:
+    if eps * rounding * amplification > MAX_ERROR:
         scale = 1.0 / np.sqrt(diag)
         scaled_norm_1 = float((scale * (magnitude @ scale)).max())
         # pocon reads the upper triangle only: the factor's columns scaled by D^-½
@@ -101,7 +112,7 @@ def _cho_factor(A: np.ndarray, rounding: float) -> tuple[tuple[np.ndarray, bool]
             amplification = min(amplification, np.sqrt(diag.max() / diag.min()) / scaled_rcond)
     if not np.isfinite(amplification):
         return None
-    return factor, np.finfo(float).eps * rounding * amplification
+    return factor, eps * rounding * amplification
 
 
 def solve_cholesky(
@@ -110,7 +121,7 @@ def solve_cholesky(
     """Solve the normal equations (XᵀX + αI)W = Xᵀy (Xty of shape (p, k)) by Cholesky; None when
     XᵀX + αI is numerically singular or the estimated relative error of W exceeds ``max_error``."""
     p = XtX.shape[0]
-    factored = _cho_factor(XtX + alpha * np.eye(p), 1.0)
+    factored = _cho_factor(XtX + alpha * np.eye(p), 1.0, shift=alpha)
     if factored is None or factored[1] > max_error:
         return None
     factor, error = factored
@@ -126,7 +137,7 @@ def solve_dual(form: KernelForm, alpha: float) -> tuple[np.ndarray, np.ndarray] 
     n = form.K.shape[0]
     A = form.K
     A.flat[:: n + 1] += alpha
-    factored = _cho_factor(A, form.rounding)
+    factored = _cho_factor(A, form.rounding, shift=alpha)
     if factored is None or factored[1] > MAX_ERROR:
         return None
     c = scipy.linalg.cho_solve(factored[0], form.ys, check_finite=False)
