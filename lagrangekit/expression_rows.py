@@ -116,17 +116,13 @@ class _SteppedHessians:
         self._rows = np.array(rows, dtype=int)
         m, n = gradient.shape
         self.shape = (m, n, n)
+        # (row, column) of each output of the gradient code: all m·n entries when built whole
+        self._places = np.indices((m, n)).reshape(2, -1) if gradient.whole else gradient.where
 
     def _gradients(self, X: np.ndarray) -> np.ndarray:
         """(m, n, k) the gradient entries at the k columns of ``X`` (n, k)."""
-        values = self._gradient.func(X)
         out = np.zeros((*self._gradient.shape, X.shape[1]), dtype=X.dtype)
-        places = (
-            np.unravel_index(np.arange(len(values)), self._gradient.shape)
-            if self._gradient.whole
-            else self._gradient.where
-        )
-        for r, c, value in zip(*places, values):
+        for r, c, value in zip(*self._places, self._gradient.func(X)):
             out[r, c] = value  # a constant entry comes back as one number
         return out
 
