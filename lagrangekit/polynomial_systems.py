@@ -18,17 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import mpmath
 import sympy as sp
 
 __all__ = ["real_solutions", "reduce_algebraic"]
 
 _SEPARATING_TRIES = 3
+_ROOT_DEGREE_LIMIT = 24  # radicals are looked for in fields of at most this degree ...
+_ROOT_DIGITS_PER_TERM = 16  # ... by PSLQ at this many digits per term of the relation,
+_ROOT_MAX_COEFF = 10**14  # with coefficients up to this size
+_ROOT_MAX_STEPS = 20000
 
 
 def reduce_algebraic(value: sp.Expr) -> sp.Expr | None:
     """``value`` as a polynomial of degree < deg Q in the single ``CRootOf(Q, k)`` it contains,
     with rational coefficients (exactly 0 when it is zero); None when ``value`` is not a rational
     function over Q of exactly one ``CRootOf`` (and nothing else irrational), or divides by 0.
+    Radicals b^(a/q) of such functions are taken too when the real root c >= 0 of c^q = b lies
+    in Q(θ) (:func:`_field_root` finds c by an integer relation and proves it exactly).
 
     The arithmetic runs in Q[θ]/(Q): sums and products are reduced modulo Q, and a quotient
     multiplies by the inverse modulo Q (Q is irreducible, so every nonzero element has one).
@@ -64,22 +71,60 @@ def _in_field(expr: sp.Expr, root: sp.Expr, theta: sp.Dummy, minimal: sp.Poly) -
         for p in parts[1:]:
             out = (out + p) if expr.is_Add else (out * p).rem(minimal)
         return out
-    if expr.is_Pow and expr.exp.is_Integer:
+    if expr.is_Pow and expr.exp.is_Rational:
         base = _in_field(expr.base, root, theta, minimal)
         if base is None:
             return None
+        if not expr.exp.is_Integer:  # b^(a/q) = c^a for the real c >= 0 with c^q = b, if c is in the field
+            base = _field_root(base, int(expr.exp.q), root, theta, minimal)
+            if base is None:
+                return None
         if expr.exp < 0:
             if base.is_zero:
                 raise ZeroDivisionError("division by an algebraic number equal to 0")
             base = sp.invert(base, minimal)
         out = sp.Poly(1, theta, domain="QQ")
-        power, k = base, abs(int(expr.exp))
+        power, k = base, abs(int(expr.exp.p))
         while k:  # square and multiply, reducing each product
             if k & 1:
                 out = (out * power).rem(minimal)
             power, k = (power * power).rem(minimal), k >> 1
         return out
     return None
+
+
+def _field_root(base: sp.Poly, q: int, root: sp.Expr, theta: sp.Dummy, minimal: sp.Poly) -> sp.Poly | None:
+    """The element c of Q[θ]/(minimal) with c^q = ``base`` and c >= 0 (θ = ``root``, real), or None.
+
+    c is found numerically: an integer relation (PSLQ) between the real root of ``base``'s value
+    and 1, θ, …, θ^(d−1). It is then proved exactly: c^q − base reduces to 0 modulo the minimal
+    polynomial, and c's value is within half its size of the root's (the other real q-th root
+    of a positive number is its negative), so c is that root.
+    """
+    degree = minimal.degree()
+    if base.is_zero:
+        return base
+    if degree > _ROOT_DEGREE_LIMIT or not root.is_real:
+        return None
+    with mpmath.workdps(_ROOT_DIGITS_PER_TERM * (degree + 1) + 30):
+        t = mpmath.mpf(str(root.evalf(mpmath.mp.dps)))
+        value = mpmath.polyval([mpmath.mpf(c.p) / c.q for c in base.all_coeffs()], t)
+        if value <= 0:
+            return None  # b < 0: sympy's principal root is not real
+        target = mpmath.root(value, q)
+        relation = mpmath.pslq(
+            [target] + [t**j for j in range(degree)], maxcoeff=_ROOT_MAX_COEFF, maxsteps=_ROOT_MAX_STEPS
+        )
+        if relation is None or relation[0] == 0:
+            return None
+        coeffs = [sp.Rational(-c, relation[0]) for c in relation[1:]]
+        candidate = sp.Poly(list(reversed(coeffs)), theta, domain="QQ")
+        if not (candidate**q - base).rem(minimal).is_zero:
+            return None
+        close = mpmath.polyval([mpmath.mpf(c.p) / c.q for c in candidate.all_coeffs()], t)
+        if abs(close - target) > target / 2:
+            return None
+    return candidate
 
 
 def _shape(basis: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol]) -> tuple[dict, sp.Expr] | None:

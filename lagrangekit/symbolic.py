@@ -30,6 +30,7 @@ from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
 from .symbolic_pruning import AffineRows
+from .symbolic_radicals import radical_system
 from .symbolic_rays import feasible_start, unbounded_message
 from .symbolic_second_order import second_order_by_margin
 from .symbolic_sign_pruning import FaceSigns
@@ -268,6 +269,16 @@ def _is_polynomial(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> bo
     return all(e.is_polynomial(*symbols) for e in exprs)
 
 
+def _solved_completely(problem: Problem) -> bool:
+    """Whether every KKT system of ``problem`` goes to the exact polynomial solver, which finds
+    all real solutions (rational functions, and radicals of polynomials given their own
+    unknowns), rather than to ``sympy.solve``, which can miss solutions of other equations."""
+    exact = _exact_problem(problem)
+    exprs = [exact.minimize_objective, *(c.expr for c in exact.constraints)]
+    xs = exact.variables
+    return all(e.is_rational_function(*xs) for e in exprs) or radical_system(exprs, xs) is not None
+
+
 def _primal_inconsistent(system: _System, active: tuple[int, ...]) -> bool:
     """True when g_A = 0, h = 0 has no complex solution (a Gröbner basis equal to [1]).
     Bounds of distinct variables alone (the caller has excluded two bounds of one variable)
@@ -372,6 +383,16 @@ def _solve_equations(
         found = _rational_solutions(equations, unknowns)
         if found is not None:
             return found
+    radicals = None if parameters else radical_system(equations, unknowns)
+    if radicals is not None:
+        found = _rational_solutions(radicals.equations, [*unknowns, *radicals.roots])
+        if found is not None:
+            solutions, method = found
+            kept = [s for s in solutions if all(exact_sign(tidy_exact(s[r])) >= 0 for r in radicals.roots)]
+            hidden = set(radicals.roots)
+            return [{k: v for k, v in s.items() if k not in hidden} for s in kept], (
+                f"{method}, with a nonnegative unknown s for each radical b^(a/q) and s^q = b"
+            )
     return sp.solve(equations, unknowns, dict=True, simplify=False), _SYMPY_SOLVE  # tidied later
 
 
@@ -1058,7 +1079,9 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     ------
     SymbolicSolveError
         If sympy cannot solve the system, the ranking of parametric candidates cannot be
-        decided, or the time limit passes; the message suggests ``lk.solve(problem)``.
+        decided, or the time limit passes; also when no KKT point is found but the equations
+        are not polynomial (nor radicals of polynomials), since ``sympy.solve``'s empty answer
+        is then no proof. The message suggests ``lk.solve(problem)``.
 
     Examples
     --------
@@ -1122,6 +1145,12 @@ def _solve_work(problem: Problem, convex: bool = False) -> Result:
         unbounded = unbounded_message(problem, [feasible])
         if unbounded is not None:
             return _empty_result(problem, "unbounded", unbounded + _parameter_hint(problem))
+        if not problem.parameters and not _solved_completely(problem):
+            raise SymbolicSolveError(
+                "sympy.solve found no KKT point, but for equations that are not polynomial (after "
+                "radicals are given their own unknowns) that does not prove there is none; "
+                + _HINT
+            )
         point = ", ".join(f"{v} = {format_value(val)}" for v, val in zip(problem.variables, feasible))
         outside = [v.name for v, val in zip(problem.variables, feasible) if _breaks_sign(v, val)]
         where = f"the problem is feasible (for example {point})"
