@@ -70,12 +70,17 @@ class Constraint:
             For strict inequalities, relationals sympy already evaluated to True or
             False, and anything that is not a relational.
         """
-        if relation is sp.true or relation is True:
+        if isinstance(relation, bool):  # Python's ==, not an equation: x + y == 1 is False
+            raise ValueError(
+                f"constraint {name!r} is the Python bool {relation}, not an equation: Python's == "
+                "compares sympy expressions as objects; write sp.Eq(lhs, rhs) for lhs = rhs"
+            )
+        if relation is sp.true:
             raise ValueError(
                 f"constraint {name!r} is trivially satisfied (sympy evaluated it to True); "
                 "remove it or check that its variables are symbols"
             )
-        if relation is sp.false or relation is False:
+        if relation is sp.false:
             raise ValueError(
                 f"constraint {name!r} is infeasible: sympy evaluated it to False, so no point satisfies it"
             )

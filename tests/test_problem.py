@@ -57,6 +57,15 @@ def test_trivial_relations_say_which():
         lk.minimize(x, [sp.Integer(3) <= 2])
 
 
+def test_pythons_double_equals_is_explained():
+    # Python evaluates x + y == 1 to False (structural comparison) before lagrangekit sees it:
+    # the constraint is not infeasible, it was never an equation
+    with pytest.raises(ValueError, match=r"Python bool False.*sp\.Eq\(lhs, rhs\)"):
+        lk.minimize(x**2, {"a": x + y == 1})
+    with pytest.raises(ValueError, match=r"Python bool True.*sp\.Eq"):
+        lk.minimize(x**2, {"a": x + y == x + y})
+
+
 def test_not_a_relational_is_rejected():
     with pytest.raises(ValueError, match="relational"):
         lk.minimize(x, {"bad": x + 1})
