@@ -442,11 +442,16 @@ class NumericForm:
 
     def start(self, x0: Any) -> np.ndarray:
         """x0 as a float array in variable order, projected onto the bounds. By default the
-        first of zeros, ones and halves at which f, g, h and ∇f are finite; a given x0 (after
-        the projection) must be such a point, else :class:`~lagrangekit.UndefinedPointError`."""
+        first point at which f, g, h and ∇f are finite of: zeros, ones, halves, every entry
+        1/(n + 1) (the centre of the probability simplex, where entropies are defined), then
+        four draws from U(0.05, 0.95)ⁿ with a fixed seed; zeros when none is. A given x0
+        (after the projection) must be such a point, else
+        :class:`~lagrangekit.UndefinedPointError`."""
         if x0 is None:
-            for value in (0.0, 1.0, 0.5):
-                x = self.clip(np.full(self.n, value))
+            draws = np.random.default_rng(0).uniform(0.05, 0.95, size=(4, self.n))
+            constants = [np.full(self.n, value) for value in (0.0, 1.0, 0.5, 1.0 / (self.n + 1))]
+            for point in [*constants, *draws]:
+                x = self.clip(point)
                 if self._finite_at(x):
                     return x
             return self.clip(np.zeros(self.n))

@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import brentq
 
 import lagrangekit as lk
 from lagrangekit.kkt import check_kkt_at
@@ -154,3 +155,34 @@ def test_problem_imports_nothing_above_it():
         todo.extend(_runtime_imports(module) if (ROOT / f"{module}.py").exists() else [])
     assert "problem" not in seen
     assert not seen & {"parsing", "function_problem", "cvxpy_export", "kkt", "solvers", "symbolic", "duality"}
+
+
+def _entropy(x, y):
+    return -x * sp.log(x) - y * sp.log(y) - (1 - x - y) * sp.log(1 - x - y)
+
+
+def test_entropy_of_three_categories_starts_inside_its_domain():
+    # zeros, ones and halves all put a log at 0; the simplex centre (1/3, 1/3) does not.
+    # The maximum entropy of three categories is log 3 at the uniform distribution (closed form)
+    a, b = sp.symbols("a b", real=True)
+    res = lk.solve(lk.maximize(_entropy(a, b), {}))
+    assert res.status == "optimal"
+    np.testing.assert_allclose(res.x, [1 / 3, 1 / 3], atol=1e-7)
+    assert res.fun == pytest.approx(np.log(3), rel=1e-12)
+
+
+def test_maximum_entropy_with_a_mean_is_the_gibbs_distribution():
+    # values v = (1, 0, 2) for (a, b, 1 − a − b) with mean 1/2: p_i ∝ exp(−β v_i), β from
+    # scipy's brentq on the mean (the textbook solution), and the multiplier of the mean is β
+    a, b = sp.symbols("a b", real=True)
+    values = np.array([1.0, 0.0, 2.0])
+
+    def gibbs(beta):
+        w = np.exp(-beta * values)
+        return w / w.sum()
+
+    beta = brentq(lambda t: gibbs(t) @ values - 0.5, -50, 50, xtol=1e-15)
+    res = lk.solve(lk.maximize(_entropy(a, b), {"mean": sp.Eq(a + 2 * (1 - a - b), sp.Rational(1, 2))}))
+    assert res.status == "optimal"
+    np.testing.assert_allclose(res.x, gibbs(beta)[:2], atol=1e-7)
+    assert abs(res.multipliers["mean"]) == pytest.approx(beta, rel=1e-6)

@@ -189,8 +189,9 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
     ----------
     problem : Problem
     x0 : array-like, optional
-        Start of the searches (by default the first of zeros, ones, halves where the
-        problem's functions are finite).
+        Start of the searches (by default :func:`lagrangekit.solve`'s: the first of zeros,
+        ones, halves, the simplex centre and four seeded draws where the problem's functions
+        are finite).
 
     Returns
     -------

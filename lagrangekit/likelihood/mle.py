@@ -274,8 +274,10 @@ def fit_mle(
     x0 : array-like or mapping {name: value}, optional
         Starting point for numeric maximization (all parameters, fixed ones included). It
         must lie within the bounds, where log L is finite. Required for a user function;
-        a named model starts from its default, and a sympy log-likelihood from the first of
-        all zeros, ones and halves (moved into the bounds) where log L is finite.
+        a named model starts from its default, and a sympy log-likelihood from
+        :func:`lagrangekit.solve`'s default start (the first of zeros, ones, halves, the
+        simplex centre 1/(n + 1) and four seeded draws, moved into the bounds, where log L
+        is finite).
     method : str, optional
         ``None`` uses the closed form of a named model when it lies within ``bounds``, and
         otherwise :func:`lagrangekit.solve` with ``"auto"``. ``"auto"``, ``"auglag"``,

@@ -385,8 +385,10 @@ def solve(
         Jacobians are scipy.sparse.
         ``Result.method`` says what ran.
     x0 : array-like or dict, optional
-        Start point in variable order, or ``{Symbol or name: value}``; zeros projected
-        onto the bounds by default.
+        Start point in variable order, or ``{Symbol or name: value}``. By default the first
+        of zeros, ones, halves, every entry 1/(n + 1) and four seeded draws from
+        U(0.05, 0.95)ⁿ, projected onto the bounds, at which the problem's functions and ∇f are
+        finite (zeros when none is).
     tol : float, default 1e-8
         KKT tolerance: ``success`` is True only if :func:`lagrangekit.check_kkt` at the
         returned point is ok within ``tol``.
