@@ -25,10 +25,12 @@ from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .exact_sign import exact_sign
 from .kkt import check_kkt, second_order_exact, tidy_exact
+from .phase_one import FEASIBLE
 from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
+from .symbolic_feasibility import FeasibilityWitness, feasibility_witness
 from .symbolic_pruning import AffineRows
 from .symbolic_radicals import radical_system
 from .symbolic_rays import feasible_start, unbounded_message
@@ -1010,6 +1012,23 @@ def _stationary(problem: Problem, point: Mapping[sp.Symbol, sp.Expr], mults: Map
     return True
 
 
+_PHASE_ONE_EVIDENCE = (
+    ", and phase I finds no point with violation below 1e-6, the least it finds being {:.3g}: "
+    "local evidence for constraints that are not affine"
+)
+
+
+def _raise_unless_infeasible(witness: FeasibilityWitness) -> None:
+    """Raise when phase I found a nearly feasible point that no nearby rational makes exact:
+    the problem may be feasible with a constraint qualification failing at every such point."""
+    if witness.violation is not None and witness.violation <= FEASIBLE:
+        raise SymbolicSolveError(
+            "min ‖x‖² over the constraints has no KKT point, so a feasible point would be one where a "
+            f"constraint qualification fails, and phase I finds a point violating them by only "
+            f"{witness.violation:.3g}: feasibility is not decided; " + _HINT
+        )
+
+
 def _feasible_point(problem: Problem) -> list | None:
     """A feasible point, from the KKT points of min ‖x‖² over the same constraints, or None."""
     aux = Problem(
@@ -1037,8 +1056,12 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     The statuses:
 
     - ``"optimal"``: the best KKT point.
-    - ``"infeasible"``: no feasible point was found (min ‖x‖² over the constraints has no KKT
-      point either).
+    - ``"infeasible"``: min ‖x‖² over the constraints has no KKT point either. For affine
+      constraints that proves it; otherwise phase I's least violation (above 1e-6) is the
+      evidence, which the message calls local (:mod:`lagrangekit.symbolic_feasibility`). When
+      phase I finds a point whose nearby rationals are exactly feasible, the status is
+      ``"no_kkt_point"`` instead (two tangent disks); when it finds a nearly feasible point
+      that no rational makes exact, :class:`SymbolicSolveError`.
     - ``"no_kkt_point"``: the problem is feasible but has no KKT point: an optimum, if one
       exists, sits where a constraint qualification fails (as at a cusp), or the infimum is
       not attained.
@@ -1136,11 +1159,18 @@ def _solve_work(problem: Problem, convex: bool = False) -> Result:
         )
     if not candidates:
         feasible = _feasible_point(problem)
+        witness = None if feasible is not None or problem.parameters else feasibility_witness(problem)
+        if witness is not None and witness.point is not None:
+            feasible = witness.point
         if feasible is None:
+            if witness is not None and not witness.proven:
+                _raise_unless_infeasible(witness)
             return _empty_result(
                 problem,
                 "infeasible",
-                "infeasible: no point satisfies the constraints (min ‖x‖² over them has no KKT point)",
+                "infeasible: no point satisfies the constraints (min ‖x‖² over them has no KKT point"
+                + ("" if witness is None or witness.proven else _PHASE_ONE_EVIDENCE.format(witness.violation))
+                + ")",
             )
         unbounded = unbounded_message(problem, [feasible])
         if unbounded is not None:

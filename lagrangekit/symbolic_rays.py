@@ -102,8 +102,8 @@ def _pole(problem: Problem) -> str | None:
 
 
 def feasible_start(problem: Problem) -> list[list[sp.Expr]]:
-    """``[x]`` with x the default start of the numeric route (the first of zeros, ones and
-    halves, projected onto the bounds, where f is defined) when it is feasible, else ``[]``."""
+    """``[x]`` with x the default start of the numeric route (:meth:`NumericForm.start`) when
+    it is feasible, else ``[]``."""
     with np.errstate(all="ignore"):
         try:
             form = NumericForm(problem)

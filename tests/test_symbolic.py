@@ -257,6 +257,28 @@ def test_parametric_equality_problems():
 
 
 # ------------------------------------------------------------------------ statuses
+def test_tangent_disks_are_feasible_without_a_kkt_point():
+    # Boyd & Vandenberghe's exercise: min x² + y² over two disks of radius 1 centred at (1, ±1)
+    # touching at (1, 0), the only feasible point; the disks' gradients there, (0, −2) and
+    # (0, 2), cannot cancel ∇f = (2, 0), so the optimum has no KKT point. min ‖x‖² over the
+    # disks has none either, which used to be reported as "infeasible"
+    disks = {"d1": (x - 1) ** 2 + (y - 1) ** 2 <= 1, "d2": (x - 1) ** 2 + (y + 1) ** 2 <= 1}
+    res = solve(lk.minimize(x**2 + y**2, disks))
+    assert res.status == "no_kkt_point"
+    assert "feasible (for example x = 1, y = 0)" in res.message
+
+
+def test_infeasibility_says_how_it_is_known():
+    # affine constraints: no KKT point of min ‖x‖² proves infeasibility (a constraint
+    # qualification always holds); disjoint disks (centres 2 apart, radii 1 and 1/2): phase I's
+    # least violation is the evidence, and the message says it is local
+    res = solve(lk.minimize(x + y, {"a": x + y >= 1, "b": x + y <= 0}))
+    assert res.status == "infeasible" and "phase I" not in res.message
+    disks = {"d1": (x - 1) ** 2 + (y - 1) ** 2 <= 1, "d2": (x - 1) ** 2 + (y + 1) ** 2 <= sp.Rational(1, 4)}
+    res = solve(lk.minimize(x + y, disks))
+    assert res.status == "infeasible" and "local evidence" in res.message
+
+
 def test_cusp_has_no_kkt_point():
     # min -x s.t. y <= (1 - x)³, y >= 0: the minimizer (1, 0) is a cusp where LICQ fails
     res = solve(lk.minimize(-x, {"cusp": y <= (1 - x) ** 3, "floor": y >= 0}))
