@@ -99,3 +99,24 @@ def test_a_root_outside_the_field_is_left_to_the_general_test():
     assert reduce_algebraic(sp.sqrt(cube_root)) is None
     # a negative radicand: sympy's principal square root is not real, so it is not in a real field
     assert reduce_algebraic(sp.sqrt(THETA - 4)) is None
+
+
+@pytest.mark.slow
+def test_fermat_point_is_never_claimed_to_have_no_kkt_point():
+    # the point minimizing the distances to (0, 0), (4, 0), (0, 3): the triangle's angles are
+    # all below 120°, so it is interior, where the distances are smooth and their gradient
+    # vanishes (a KKT point). sympy.solve once returned no solution, reported as no_kkt_point;
+    # the exact route may now time out, or must find the point that scipy's Nelder-Mead finds
+    from scipy.optimize import minimize
+
+    distances = sp.sqrt(x**2 + y**2) + sp.sqrt((x - 4) ** 2 + y**2) + sp.sqrt(x**2 + (y - 3) ** 2)
+    try:
+        res = lk.solve_symbolic(lk.minimize(distances, {}), timeout=5)
+    except lk.SymbolicSolveError as exc:
+        assert "did not finish" in str(exc)
+        return
+    f = sp.lambdify([x, y], distances)
+    tight = {"xatol": 1e-12, "fatol": 1e-14}
+    direct = minimize(lambda v: f(*v), [1.0, 1.0], method="Nelder-Mead", options=tight)
+    assert res.status == "optimal"
+    assert [_value(res.exact[x]), _value(res.exact[y])] == pytest.approx(direct.x, abs=1e-7)
