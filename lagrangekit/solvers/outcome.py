@@ -133,8 +133,8 @@ def _not_attained(form: NumericForm, fall: Ray, message: str) -> str:
     first, last = form.user_fun(fall.base), sign * fall.values[-1] / form.objective_scale
     return (
         f"not a {'maximizer' if form.problem.is_maximize else 'minimizer'}: the KKT residuals are small, "
-        f"but from x = {_point(fall.base)} along d = {_point(fall.direction)} the objective improves at "
-        f"every point out to t = {fall.steps[-1]:.3g} (from {first:.10g} to {last:.10g}), so its "
+        f"but from x = {_point(fall.base)} along d = {_point(fall.direction)} the objective keeps "
+        f"improving out to t = {fall.steps[-1]:.3g} (from {first:.10g} to {last:.10g}), so its "
         f"{'supremum' if form.problem.is_maximize else 'infimum'} is approached but not attained "
         f"here; {message}"
     )
