@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import brentq
 
 import lagrangekit as lk
@@ -120,3 +122,31 @@ def test_fermat_point_is_never_claimed_to_have_no_kkt_point():
     direct = minimize(lambda v: f(*v), [1.0, 1.0], method="Nelder-Mead", options=tight)
     assert res.status == "optimal"
     assert [_value(res.exact[x]), _value(res.exact[y])] == pytest.approx(direct.x, abs=1e-7)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None)
+@given(
+    a=st.integers(1, 5),
+    b=st.integers(1, 9),
+    c=st.integers(1, 4),
+    d=st.integers(-3, 3),
+    r=st.integers(-2, 4),
+)
+def test_random_distance_problems_agree_with_scipy(a, b, c, d, r):
+    # min √(a x² + b) + c (y − d)² s.t. x + y >= r: convex, so its minimum is the KKT point;
+    # the exact answer (when it finishes) must match SLSQP from scipy to 1e-7
+    from scipy.optimize import minimize
+
+    objective = sp.sqrt(a * x**2 + b) + c * (y - d) ** 2
+    try:
+        res = lk.solve_symbolic(lk.minimize(objective, {"c": x + y >= r}), timeout=20)
+    except lk.SymbolicSolveError:
+        return
+    assert res.status == "optimal" and res.kkt.ok
+    f = sp.lambdify([x, y], objective)
+    half_plane = [{"type": "ineq", "fun": lambda v: v[0] + v[1] - r}]
+    tight = {"ftol": 1e-15, "maxiter": 500}
+    direct = minimize(lambda v: f(*v), [0.0, 0.0], method="SLSQP", constraints=half_plane, options=tight)
+    assert res.fun == pytest.approx(direct.fun, rel=1e-9, abs=1e-9)
+    assert [_value(res.exact[x]), _value(res.exact[y])] == pytest.approx(direct.x, abs=1e-6)
