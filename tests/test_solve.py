@@ -195,6 +195,18 @@ def test_cusp_has_no_kkt_point():
     assert "LICQ" in r.message
 
 
+def test_a_point_constraint_without_multipliers_is_not_called_optimal():
+    # min x + y s.t. x² + y² = 0: the only feasible point is (0, 0), where ∇h = 0 cannot cancel
+    # ∇f = (1, 1), so no KKT point exists (by hand; the exact route says no_kkt_point too). The
+    # solvers end at x = y ≈ −4.7e-5, inside the tolerance of h with λ ≈ 1.1e4, and f off by
+    # 9.4e-5 = λ·h: that used to be "optimal"
+    problem = lk.minimize(x + y, {"point": sp.Eq(x**2 + y**2, 0)})
+    r = lk.solve(problem)
+    assert r.status == "no_kkt_point" and not r.success
+    np.testing.assert_allclose(r.x, [0, 0], atol=1e-6)
+    assert lk.solve_symbolic(problem).status == "no_kkt_point"
+
+
 def test_iteration_limit_warns():
     with pytest.warns(lk.ConvergenceWarning):
         r = lk.solve(ROSENBROCK_DISK, method="slsqp", max_iter=2, x0=[-1, 0])
