@@ -119,3 +119,15 @@ def test_only_the_scipy_releases_whose_loop_is_followed_are_driven(monkeypatch):
     core = pytest.importorskip("scipy.optimize._slsqplib").slsqp
     monkeypatch.setattr(scipy, "__version__", "1.17.1")
     assert slsqp_core._core() is core
+
+
+def test_an_objective_returning_a_one_element_array_is_read_as_its_element():
+    # scipy reads f's one-element array as its element: run_slsqp does the same
+    lower, upper = np.full(2, -INF), np.full(2, INF)
+    run = run_slsqp(
+        lambda z: np.array([_rosenbrock(z)]), _rosenbrock_grad, np.array([-1.2, 1.0]), lower=lower,
+        upper=upper, eq=None, ineq=(_disk, _disk_jac, 1), maxiter=100, ftol=1e-10,
+    )  # fmt: skip
+    disk = (_disk, _disk_jac, 1)
+    ref = _scipy(_rosenbrock, _rosenbrock_grad, [-1.2, 1.0], lower, upper, None, disk, 100, 1e-10)
+    _assert_same(run, ref, 1)

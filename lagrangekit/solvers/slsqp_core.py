@@ -156,7 +156,7 @@ def _drive(core, fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol) -> SlsqpR
         if ineq is not None:
             C[meq:m] = np.asarray(ineq[1](x), dtype=float).reshape(m - meq, n)
 
-    fx = float(fun(x.copy()))
+    fx = _scalar(fun(x.copy()))
     g = np.asarray(grad(x.copy()), dtype=float).reshape(n)
     normals(x)
     values(x)
@@ -164,7 +164,7 @@ def _drive(core, fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol) -> SlsqpR
         core(state, fx, g, C, d, x, mult, xl, xu, buffer, indices)
         mode = state["mode"]
         if mode == 1:
-            fx = float(fun(x.copy()))
+            fx = _scalar(fun(x.copy()))
             values(x)
         elif mode == -1:
             g = np.asarray(grad(x.copy()), dtype=float).reshape(n)
@@ -180,6 +180,11 @@ def _drive(core, fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol) -> SlsqpR
         message=_EXIT_MODES.get(mode, f"exit mode {mode}"),
         multipliers=mult[:m].copy(),
     )
+
+
+def _scalar(value) -> float:
+    """f as a float, by scipy's rule: a one-element array is read as its element."""
+    return float(value) if np.isscalar(value) else float(np.asarray(value).item())
 
 
 def _through_minimize(fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol) -> SlsqpRun:
