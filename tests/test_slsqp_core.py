@@ -20,12 +20,12 @@ def _rosenbrock_grad(z):
     return np.array([-400.0 * z[0] * (z[1] - z[0] ** 2) - 2.0 * (1.0 - z[0]), 200.0 * (z[1] - z[0] ** 2)])
 
 
-def _disk(z):  # 1.5 − x² − y² >= 0
-    return np.array([1.5 - z[0] ** 2 - z[1] ** 2])
+def _disk(z):  # x² + y² − 1.5 <= 0
+    return np.array([z[0] ** 2 + z[1] ** 2 - 1.5])
 
 
 def _disk_jac(z):
-    return np.array([[-2.0 * z[0], -2.0 * z[1]]])
+    return np.array([[2.0 * z[0], 2.0 * z[1]]])
 
 
 def _line(z):  # x + y − 1 = 0
@@ -49,7 +49,10 @@ CASES = [
 
 
 def _scipy(fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol):
-    constraints = [{"type": t, "fun": c[0], "jac": c[1]} for t, c in (("eq", eq), ("ineq", ineq)) if c]
+    """scipy's own SLSQP, which takes −ineq(x) >= 0."""
+    constraints = [{"type": "eq", "fun": eq[0], "jac": eq[1]}] if eq else []
+    if ineq:
+        constraints.append({"type": "ineq", "fun": lambda z: -ineq[0](z), "jac": lambda z: -ineq[1](z)})
     bounds = [
         (lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None) for lo, hi in zip(lower, upper)
     ]
@@ -102,7 +105,7 @@ def test_run_slsqp_takes_scipys_steps_on_hock_schittkowski(name):
     cp = hs_case(name).problem.compile()
     x0 = np.array(entry["x0"], float)
     eq = (cp.eq, cp.eq_jac, len(cp.eq_names)) if cp.eq_names else None
-    ineq = (lambda z: -cp.ineq(z), lambda z: -cp.ineq_jac(z), len(cp.ineq_names)) if cp.ineq_names else None
+    ineq = (cp.ineq, cp.ineq_jac, len(cp.ineq_names)) if cp.ineq_names else None
     for maxiter, ftol in ((100, 1e-6), (30, 1e-12)):
         run = run_slsqp(
             cp.fun, cp.grad, x0, lower=cp.lower, upper=cp.upper, eq=eq, ineq=ineq, maxiter=maxiter, ftol=ftol

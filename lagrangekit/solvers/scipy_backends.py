@@ -50,7 +50,7 @@ def slsqp(
     elif form.m_eq:
         eq = (form.h, form.h_jac, form.m_eq)
     k = len(form.cp.ineq_names)
-    ineq = (lambda z: -form.g(z), lambda z: -form.g_jac(z), k) if k else None
+    ineq = (form.cp.ineq, form.cp.ineq_jac, k) if k else None
     # unscaled and compiled from expressions (a new array per call, never a user's buffer):
     # the compiled callables themselves, without a wrapper call and a product per evaluation
     unscaled = form.objective_scale == 1.0 and form.problem.is_symbolic

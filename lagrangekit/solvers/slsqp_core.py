@@ -48,7 +48,8 @@ Vector = Callable[[np.ndarray], np.ndarray]
 class SlsqpRun:
     """What one SLSQP run returns, as scipy's ``OptimizeResult`` fields of the same names.
 
-    ``multipliers`` are SLSQP's, for c_eq = 0 then c_in >= 0 (its Lagrangian is f − yᵀc);
+    ``multipliers`` are SLSQP's, for h = 0 then −g >= 0 (its Lagrangian is f − yᵀc with
+    c = (h, −g)), so y is λ's negative on h and μ on g;
     ``status`` is SLSQP's exit mode (0: converged, 8: positive directional derivative in the
     line search, 9: iteration limit, ...).
     """
@@ -89,7 +90,8 @@ def run_slsqp(
     maxiter: int,
     ftol: float,
 ) -> SlsqpRun:
-    """Minimize ``fun`` s.t. eq(x) = 0, ineq(x) >= 0, lower <= x <= upper by scipy's SLSQP.
+    """Minimize ``fun`` s.t. eq(x) = 0, ineq(x) <= 0, lower <= x <= upper by scipy's SLSQP
+    (which takes −ineq(x) >= 0).
 
     ``eq`` and ``ineq`` are (values, Jacobian, number of rows) or None; ``lower`` and
     ``upper`` hold ±inf where a variable has no bound. The answer is that of
@@ -148,13 +150,13 @@ def _drive(core, fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol) -> SlsqpR
         if eq is not None:
             d[:meq] = np.asarray(eq[0](x), dtype=float).reshape(-1)
         if ineq is not None:
-            d[meq:m] = np.asarray(ineq[0](x), dtype=float).reshape(-1)
+            np.negative(np.asarray(ineq[0](x), dtype=float).reshape(-1), out=d[meq:m])
 
     def normals(x: np.ndarray) -> None:
         if eq is not None:
             C[:meq] = np.asarray(eq[1](x), dtype=float).reshape(meq, n)
         if ineq is not None:
-            C[meq:m] = np.asarray(ineq[1](x), dtype=float).reshape(m - meq, n)
+            np.negative(np.asarray(ineq[1](x), dtype=float).reshape(m - meq, n), out=C[meq:m])
 
     fx = _scalar(fun(x.copy()))
     g = np.asarray(grad(x.copy()), dtype=float).reshape(n)
@@ -193,7 +195,8 @@ def _through_minimize(fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol) -> S
     if eq is not None:
         constraints.append({"type": "eq", "fun": eq[0], "jac": eq[1]})
     if ineq is not None:
-        constraints.append({"type": "ineq", "fun": ineq[0], "jac": ineq[1]})
+        g, g_jac = ineq[0], ineq[1]
+        constraints.append({"type": "ineq", "fun": lambda z: -g(z), "jac": lambda z: -g_jac(z)})
     bounded = np.isfinite(lower) | np.isfinite(upper)
     bounds = None
     if bounded.any():  # without any, scipy skips converting them
