@@ -388,7 +388,9 @@ def solve(
         Hessian, affine constraints) goes to HiGHS (LP) or Clarabel (QP), with their duals
         mapped to ours and the certificate and status from lagrangekit
         (:func:`~lagrangekit.solvers.conic.solve_structured`; an answer that does not
-        certify is dropped); anything else to SLSQP with Newton polish, falling back to
+        certify is dropped); anything else to SLSQP with Newton polish (when SLSQP fails
+        without leaving x0, once more from x0 moved 1e-2·max(1, ‖x0‖∞) along −∇f/‖∇f‖∞,
+        an answer kept only if certified), falling back to our interior-point method,
         auglag and trust-constr until the KKT conditions hold; then it explores (for up to
         64 variables): 256 fixed pseudo-random points (moved onto affine equalities,
         projected onto the bounds and onto constraints affine in one variable, covering a
