@@ -154,3 +154,15 @@ def test_problem_imports_nothing_above_it():
         todo.extend(_runtime_imports(module) if (ROOT / f"{module}.py").exists() else [])
     assert "problem" not in seen
     assert not seen & {"parsing", "function_problem", "cvxpy_export", "kkt", "solvers", "symbolic", "duality"}
+
+
+def test_bound_multipliers_are_recovered_from_stationarity_at_active_bounds_only():
+    # min (x − 2)² + (y + 1)² on 0 <= x <= 1, y >= 0: at (1, 0), ∇f = (−2, 2) is balanced by
+    # upper:x (gradient (1, 0)) with μ = 2 and lower:y (gradient (0, −1)) with μ = 2; lower:x is
+    # inactive (closed form, by hand)
+    form = NumericForm(lk.minimize((x - 2) ** 2 + (y + 1) ** 2, bounds={x: (0, 1), y: (0, None)}))
+    m = form.recover_bound_multipliers(np.array([1.0, 0.0]), np.zeros(0), np.zeros(0))
+    assert form.to_dict(m) == {"lower:x": 0.0, "upper:x": 2.0, "lower:y": 2.0}
+    # at an interior point no bound is active, whatever the stationarity residual
+    m = form.recover_bound_multipliers(np.array([0.5, 0.5]), np.zeros(0), np.zeros(0))
+    assert form.to_dict(m) == {"lower:x": 0.0, "upper:x": 0.0, "lower:y": 0.0}
