@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import scipy
 from _hs import HS_PATH, hs_case
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from lagrangekit.solvers import slsqp_core
@@ -134,3 +136,45 @@ def test_an_objective_returning_a_one_element_array_is_read_as_its_element():
     disk = (_disk, _disk_jac, 1)
     ref = _scipy(_rosenbrock, _rosenbrock_grad, [-1.2, 1.0], lower, upper, None, disk, 100, 1e-10)
     _assert_same(run, ref, 1)
+
+
+def _poisoned_run(x0, poison, radius, with_disk):
+    """run_slsqp and scipy on Rosenbrock made NaN or ±inf (f and ∇f) outside ‖z‖∞ <= radius."""
+
+    def fun(z):
+        return poison if np.abs(z).max() > radius else _rosenbrock(z)
+
+    def grad(z):
+        return np.full(2, poison) if np.abs(z).max() > radius else _rosenbrock_grad(z)
+
+    lower, upper = np.full(2, -INF), np.full(2, INF)
+    ineq = (_disk, _disk_jac, 1) if with_disk else None
+    with np.errstate(all="ignore"):
+        run = run_slsqp(
+            fun, grad, np.array(x0), lower=lower, upper=upper, eq=None, ineq=ineq, maxiter=50, ftol=1e-8
+        )
+        ref = _scipy(fun, grad, x0, lower, upper, None, ineq, 50, 1e-8)
+    assert np.array_equal(run.x, ref.x, equal_nan=True)
+    assert run.nit == ref.nit and run.status == ref.status and run.success == ref.success
+    assert run.fun == ref.fun or (np.isnan(run.fun) and np.isnan(ref.fun))
+
+
+_POISONED = dict(
+    x0=st.lists(st.floats(-3.0, 3.0), min_size=2, max_size=2),
+    poison=st.sampled_from([np.nan, np.inf, -np.inf]),
+    radius=st.floats(0.5, 5.0),
+    with_disk=st.booleans(),
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(**_POISONED)
+def test_run_slsqp_meets_nan_and_inf_as_scipy_does(x0, poison, radius, with_disk):
+    _poisoned_run(x0, poison, radius, with_disk)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(**_POISONED)
+def test_run_slsqp_meets_nan_and_inf_as_scipy_does_slow(x0, poison, radius, with_disk):
+    _poisoned_run(x0, poison, radius, with_disk)
