@@ -1,6 +1,6 @@
 """SLSQP's iterations driven without scipy.optimize.minimize's per-call wrappers (slsqp_core).
 
-scipy >= 1.16 runs SLSQP as a C routine that asks for f and c (mode 1) or ∇f and the
+scipy 1.17 runs SLSQP as a C routine that asks for f and c (mode 1) or ∇f and the
 constraint normals (mode −1) and is driven by a Python loop in ``_minimize_slsqp``. That loop
 goes through ``ScalarFunction`` (a copy of x, an ``array_equal`` test and an ``atleast_1d`` per
 call) and re-validates the constraints on every call of ``minimize``: on a small problem that
@@ -23,8 +23,10 @@ from scipy.optimize import minimize as _scipy_minimize
 
 __all__ = ["SlsqpRun", "run_slsqp"]
 
-#: scipy releases (major, minor) whose ``_minimize_slsqp`` loop :func:`_drive` reproduces
-_DRIVEN = ((1, 16), (1, 17))
+#: scipy releases (major, minor) whose ``_minimize_slsqp`` loop :func:`_drive` was checked to
+#: reproduce (bit-identical iterates, ``tests/test_slsqp_core.py``); a release is added here only
+#: after its loop is read and those tests pass on it
+_DRIVEN = ((1, 17),)
 
 #: scipy's exit modes of SLSQP, by mode
 _EXIT_MODES = {
@@ -106,7 +108,7 @@ def run_slsqp(
 
 
 def _drive(core, fun, grad, x0, lower, upper, eq, ineq, maxiter, ftol) -> SlsqpRun:
-    """scipy 1.16–1.17's ``_minimize_slsqp`` loop, with exact derivatives and without its wrappers."""
+    """scipy 1.17's ``_minimize_slsqp`` loop, with exact derivatives and without its wrappers."""
     n = x0.size
     meq = eq[2] if eq is not None else 0
     m = meq + (ineq[2] if ineq is not None else 0)
