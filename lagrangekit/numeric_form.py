@@ -426,11 +426,20 @@ class NumericForm:
         point = self.first_order(x)  # kept: the Newton polish starts from the same point
         k = len(self.cp.ineq_names)
         r = point.grad + point.jh.T @ lam + point.jg[:k].T @ mu_g
-        z = np.zeros(len(self.bound_rows))
-        for k, (i, sign, b) in enumerate(self.bound_rows):
-            if abs(x[i] - b) <= 1e-8 * max(1.0, abs(b)):
-                z[k] = max(-sign * r[i], 0.0)
+        column, sign, bound = self._bound_columns
+        at_bound = np.abs(x[column] - bound) <= 1e-8 * np.maximum(1.0, np.abs(bound))
+        z = np.where(at_bound, np.maximum(-sign * r[column], 0.0), 0.0)
         return Multipliers(np.asarray(lam, float), np.concatenate([np.asarray(mu_g, float), z]))
+
+    @cached_property
+    def _bound_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(variable index, sign, bound) of the bound rows as three arrays."""
+        rows = self.bound_rows
+        return (
+            np.array([i for i, _, _ in rows], dtype=int),
+            np.array([sign for _, sign, _ in rows], dtype=float),
+            np.array([b for _, _, b in rows], dtype=float),
+        )
 
     def _finite_at(self, x: np.ndarray) -> bool:
         with np.errstate(all="ignore"):

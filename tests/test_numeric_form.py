@@ -186,3 +186,15 @@ def test_maximum_entropy_with_a_mean_is_the_gibbs_distribution():
     assert res.status == "optimal"
     np.testing.assert_allclose(res.x, gibbs(beta)[:2], atol=1e-7)
     assert abs(res.multipliers["mean"]) == pytest.approx(beta, rel=1e-6)
+
+
+def test_bound_multipliers_are_recovered_from_stationarity_at_active_bounds_only():
+    # min (x − 2)² + (y + 1)² on 0 <= x <= 1, y >= 0: at (1, 0), ∇f = (−2, 2) is balanced by
+    # upper:x (gradient (1, 0)) with μ = 2 and lower:y (gradient (0, −1)) with μ = 2; lower:x is
+    # inactive (closed form, by hand)
+    form = NumericForm(lk.minimize((x - 2) ** 2 + (y + 1) ** 2, bounds={x: (0, 1), y: (0, None)}))
+    m = form.recover_bound_multipliers(np.array([1.0, 0.0]), np.zeros(0), np.zeros(0))
+    assert form.to_dict(m) == {"lower:x": 0.0, "upper:x": 2.0, "lower:y": 2.0}
+    # at an interior point no bound is active, whatever the stationarity residual
+    m = form.recover_bound_multipliers(np.array([0.5, 0.5]), np.zeros(0), np.zeros(0))
+    assert form.to_dict(m) == {"lower:x": 0.0, "upper:x": 0.0, "lower:y": 0.0}

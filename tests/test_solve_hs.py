@@ -93,3 +93,18 @@ def test_auto_reaches_the_published_optimum_past_a_plateau(name):
     r = lk.solve(case.problem, x0=_x0(name))
     assert r.success, r.message
     assert r.fun == pytest.approx(case.f_star, rel=1e-6, abs=1e-8)
+
+
+def test_hs61_slsqp_starts_again_next_to_its_singular_x0():
+    # at x0 = 0 the equality Jacobian of HS61 has rank 1 and SLSQP stops there ("Singular
+    # matrix C in LSQ subproblem"); auto runs SLSQP again from a step of 1e-2 down the
+    # objective and keeps that answer because it is certified: the published x*, f* and multipliers
+    case = hs_case("HS61")
+    r = lk.solve(case.problem, x0=_x0("HS61"))
+    assert r.success and r.status == "optimal", r.message
+    assert r.method == "auto:slsqp+newton"
+    assert r.fun == pytest.approx(case.f_star, rel=1e-6)
+    np.testing.assert_allclose(r.x, case.x_star, atol=1e-4 * np.abs(case.x_star).max())
+    scale = max(1.0, *(abs(v) for v in case.multipliers.values()))
+    for key, value in case.multipliers.items():
+        assert r.multipliers[key] == pytest.approx(value, abs=1e-4 * scale), key

@@ -116,12 +116,12 @@ def test_hs_published_optimum_from_x0(name):
 
 
 @pytest.mark.skipif(not HS_PATH.exists(), reason="Hock–Schittkowski data file not present")
-def test_auto_hands_hs61_to_the_interior_point_method():
-    # SLSQP does not certify HS61 from x0 = 0 (its equality Jacobian is singular there); the
-    # interior-point method is the next in the chain
+def test_hs61_from_the_singular_start_x0_0():
+    # HS61's equality Jacobian is singular at x0 = 0, where SLSQP cannot take a step; the
+    # interior-point method starts there all the same
     case = hs_case("HS61")
-    r = lk.solve(case.problem, x0=[0.0, 0.0, 0.0])
-    assert r.success and r.method.startswith("auto:ipm")
+    r = solve_ipm(case.problem, x0=[0.0, 0.0, 0.0])
+    assert r.success and r.method.startswith("ipm")
     assert r.fun == pytest.approx(case.f_star, rel=1e-6)
 
 

@@ -266,3 +266,22 @@ def test_a_run_out_of_a_box_written_as_constraints_is_unbounded():
     point = dict(zip(map(str, problem.variables), r.x))
     # z on the ray within the feasibility tolerance of the probe (1e-6; 5.000001 under one BLAS kernel)
     assert -1e-5 <= point["z"] <= 5 + 1e-5 and _objective(problem, r.x) > 1e12
+
+
+def test_a_second_start_next_to_a_stuck_x0_is_kept_only_when_certified(monkeypatch):
+    # x² + y² = 0 has a zero gradient at x0 = 0, so SLSQP stops there ("Singular matrix C");
+    # the point (0, 0) admits no multipliers for ∇f = (−4, −2), so the nudged SLSQP run
+    # certifies nothing either, and the answer is the one of the chain without it
+    from lagrangekit.solvers import dispatch
+
+    problem = lk.minimize((x - 2) ** 2 + (y - 1) ** 2, {"c": sp.Eq(x**2 + y**2, 0)})
+    nudges = []
+    nudged = dispatch._nudged
+    monkeypatch.setattr(dispatch, "_nudged", lambda form, x0: nudges.append(x0) or nudged(form, x0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = lk.solve(problem)
+        monkeypatch.setattr(dispatch, "_nudged", lambda form, x0: None)
+        without = lk.solve(problem)
+    assert len(nudges) == 1 and np.array_equal(nudges[0], [0.0, 0.0])
+    assert np.array_equal(r.x, without.x) and r.status == without.status and r.method == without.method

@@ -79,7 +79,7 @@ def _clarabel(qp: QuadraticProgram, scale: float, max_iter: int | None, objectiv
     import clarabel
 
     n, m_eq, m_in = qp.n, qp.A.shape[0], qp.G.shape[0]
-    P = scale * qp.upper_P if objective else sps.csc_matrix((n, n))
+    P = (qp.upper_P if scale == 1.0 else scale * qp.upper_P) if objective else sps.csc_matrix((n, n))
     q = scale * qp.q if objective else np.zeros(n)
     settings = clarabel.DefaultSettings()
     settings.verbose = False

@@ -41,6 +41,7 @@ _AUTO_FTOL = 1e-6  # scipy's default SLSQP precision: the Newton polish does the
 _RESTARTS = 3  # local solves "auto" spends on sampled points that beat its first answer
 _ENOUGH = 1e-2  # the Newton polish stops at this fraction of tol (a quadratic step more is time)
 _GO_ON = 100  # SLSQP iterations of the chain's second, more precise run from a non-KKT point
+_NUDGE = 1e-2  # the step, relative to max(1, ‖x0‖∞), of SLSQP's second start when it cannot leave x0
 
 Backend = Callable[..., Attempt]
 _BACKENDS: dict[str, Backend] = {
@@ -78,17 +79,18 @@ def _local(
     max_iter: int | None,
     plateau: list[Attempt] | None = None,
 ) -> Attempt:
-    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; when
-    SLSQP moved and converged to a feasible point that is not a KKT point, SLSQP again at
-    precision tol·1e-4 from there or from a lower feasible point next to it (:func:`feasible_descent`);
-    then our interior-point method; if SLSQP ended infeasible, phase I and SLSQP again from its
-    point; then our augmented Lagrangian; if phase I and it both ended infeasible, phase I
-    from sampled points and SLSQP from there; then trust-constr, until one is a KKT point
-    within tol. When SLSQP does not move from x0 and the point is not shown a strict local
-    minimizer, the interior-point method runs too (and trust-constr if it does not
-    certify), unless ``plateau`` is given: then the answer is appended to it and returned,
-    and the caller runs :func:`_off_plateau` if exploring finds nothing lower. The best
-    answer wins (KKT error, then objective)."""
+    """The local chain of "auto": SLSQP (scipy's default precision) then Newton polish; when SLSQP
+    failed without leaving x0, SLSQP again from a small step down the objective (:func:`_nudged`),
+    whose answer ends the chain only if it is certified; when SLSQP moved and converged to a
+    feasible point that is not a KKT point, SLSQP again at precision tol·1e-4 from there or from a
+    lower feasible point next to it (:func:`feasible_descent`); then our interior-point method; if
+    SLSQP ended infeasible, phase I and SLSQP again from its point; then our augmented Lagrangian;
+    if phase I and it both ended infeasible, phase I from sampled points and SLSQP from there; then
+    trust-constr, until one is a KKT point within tol. When SLSQP does not move from x0 and the
+    point is not shown a strict local minimizer, the interior-point method runs too (and
+    trust-constr if it does not certify), unless ``plateau`` is given: then the answer is appended
+    to it and returned, and the caller runs :func:`_off_plateau` if exploring finds nothing lower.
+    The best answer wins (KKT error, then objective)."""
     attempts: list[Attempt] = []
 
     def accept(attempt: Attempt) -> bool:
@@ -110,6 +112,15 @@ def _local(
         return _off_plateau(form, x0, attempts, tol=tol, max_iter=max_iter)
     if _without_multipliers(form, attempts[0], tol):
         return _chosen(form, attempts, tol)  # every other method of the chain stops there too
+    if not first.converged and _stayed_put(first.x, x0):
+        # SLSQP could not take a first step (its linearization at x0 is singular, as HS61's
+        # constraints' at 0): once more from a small step down the objective, kept only when
+        # that answer is certified; otherwise the chain goes on as if it had not run
+        nudged = _nudged(form, x0)
+        if nudged is not None:
+            retry = _polished(form, slsqp(form, nudged, tol=tol, max_iter=max_iter, ftol=_AUTO_FTOL), tol)
+            if not retry.diverged and _error(form, retry) <= tol:
+                return _chosen(form, [*attempts, retry], tol)
     if first.converged and not _stayed_put(first.x, x0) and form.violation(first.x) <= _INFEASIBLE:
         # SLSQP moved and says it converged at a feasible point that is not a KKT point
         # (scipy's precision goal for f stops it early on a plateau): on from there, or from
@@ -279,6 +290,17 @@ def _flat(form: NumericForm, attempt: Attempt) -> bool:
     return bool(idle.any())
 
 
+def _nudged(form: NumericForm, x0: np.ndarray) -> np.ndarray | None:
+    """x0 moved by _NUDGE·max(1, ‖x0‖∞) along −∇f/‖∇f‖∞ and projected onto the bounds, or None
+    when ∇f is zero or not finite there or the projection leaves x0 where it was."""
+    g = np.asarray(form.grad(x0), dtype=float)
+    size = float(np.abs(g).max(initial=0.0))
+    if not (np.isfinite(size) and size > 0.0):
+        return None
+    x = form.clip(x0 - _NUDGE * max(1.0, float(np.abs(x0).max(initial=0.0))) * g / size)
+    return None if _stayed_put(x, x0) else x
+
+
 def _stayed_put(x: np.ndarray, x0: np.ndarray) -> bool:
     return bool(np.abs(x - x0).max(initial=0.0) <= 1e-10 * max(1.0, float(np.abs(x0).max(initial=0.0))))
 
@@ -366,7 +388,9 @@ def solve(
         Hessian, affine constraints) goes to HiGHS (LP) or Clarabel (QP), with their duals
         mapped to ours and the certificate and status from lagrangekit
         (:func:`~lagrangekit.solvers.conic.solve_structured`; an answer that does not
-        certify is dropped); anything else to SLSQP with Newton polish, falling back to
+        certify is dropped); anything else to SLSQP with Newton polish (when SLSQP fails
+        without leaving x0, once more from x0 moved 1e-2·max(1, ‖x0‖∞) along −∇f/‖∇f‖∞,
+        an answer kept only if certified), falling back to our interior-point method,
         auglag and trust-constr until the KKT conditions hold; then it explores (for up to
         64 variables): 256 fixed pseudo-random points (moved onto affine equalities,
         projected onto the bounds and onto constraints affine in one variable, covering a

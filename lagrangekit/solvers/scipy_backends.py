@@ -21,22 +21,13 @@ from scipy.optimize import minimize as _scipy_minimize
 from ..numeric_form import Multipliers, NumericForm
 from .attempt import Attempt
 from .auglag import runaway
+from .slsqp_core import run_slsqp
 
 __all__ = ["slsqp", "trust_constr"]
 
 #: scipy's own default for trust-constr; each iteration is a projected-CG solve in Python, so
 #: 3000 took 10 s on a two-variable problem that never converges
 _TRUST_CONSTR_MAX_ITER = 1000
-
-
-def _bounds(form: NumericForm) -> list[tuple[float | None, float | None]] | None:
-    """scipy's bounds, or None without any (scipy then skips converting them)."""
-    if not form.bound_rows:
-        return None
-    return [
-        (None if not np.isfinite(lo) else float(lo), None if not np.isfinite(hi) else float(hi))
-        for lo, hi in zip(form.cp.lower, form.cp.upper)
-    ]
 
 
 def slsqp(
@@ -52,38 +43,33 @@ def slsqp(
     (:meth:`~lagrangekit.numeric_form.NumericForm.independent_equalities`), with multiplier 0.
 
     ``ftol`` is SLSQP's precision goal for f, ``tol * 1e-4`` by default."""
-    constraints = []
     rows = form.independent_equalities(x0) if form.m_eq else None
+    eq = None
     if rows is not None:  # redundant affine equalities make SLSQP's multipliers run away or stall it
-        constraints.append(
-            {"type": "eq", "fun": lambda z: form.h(z)[rows], "jac": lambda z: form.h_jac(z)[rows]}
-        )
+        eq = (lambda z: form.h(z)[rows], lambda z: form.h_jac(z)[rows], len(rows))
     elif form.m_eq:
-        constraints.append({"type": "eq", "fun": form.h, "jac": form.h_jac})
-    if len(form.cp.ineq_names):
-        constraints.append({"type": "ineq", "fun": lambda z: -form.g(z), "jac": lambda z: -form.g_jac(z)})
+        eq = (form.h, form.h_jac, form.m_eq)
+    k = len(form.cp.ineq_names)
+    ineq = (form.cp.ineq, form.cp.ineq_jac, k) if k else None
     # unscaled and compiled from expressions (a new array per call, never a user's buffer):
     # the compiled callables themselves, without a wrapper call and a product per evaluation
     unscaled = form.objective_scale == 1.0 and form.problem.is_symbolic
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = _scipy_minimize(
+        res = run_slsqp(
             form.cp.fun if unscaled else form.f,
+            form.cp.grad if unscaled else form.grad,
             x0,
-            jac=form.cp.grad if unscaled else form.grad,
-            method="SLSQP",
-            bounds=_bounds(form),
-            constraints=constraints,
-            options={
-                "maxiter": 500 if max_iter is None else int(max_iter),
-                "ftol": tol * 1e-4 if ftol is None else ftol,
-            },
+            lower=form.cp.lower,
+            upper=form.cp.upper,
+            eq=eq,
+            ineq=ineq,
+            maxiter=500 if max_iter is None else int(max_iter),
+            ftol=tol * 1e-4 if ftol is None else ftol,
         )
-    x = np.asarray(res.x, dtype=float)
-    m_eq = form.m_eq if rows is None else len(rows)
-    y = np.asarray(getattr(res, "multipliers", np.zeros(m_eq + len(form.cp.ineq_names))), float)
-    if y.size != m_eq + len(form.cp.ineq_names):  # older scipy without multipliers
-        y = np.zeros(m_eq + len(form.cp.ineq_names))
+    x = res.x
+    m_eq = 0 if eq is None else eq[2]
+    y = res.multipliers
     lam, mu_g = -y[:m_eq], np.maximum(y[m_eq:], 0.0)
     if rows is not None:  # the dropped rows are combinations of the kept ones: 0 for them is exact
         lam = np.zeros(form.m_eq)
@@ -93,10 +79,10 @@ def slsqp(
         x=x,
         multipliers=m,
         method="slsqp",
-        nit=int(getattr(res, "nit", 0)),
-        converged=bool(res.success),
+        nit=res.nit,
+        converged=res.success,
         message=f"SLSQP: {res.message}",
-        diverged=runaway(form, x, form.f(form.clip(x0)), x0, f=float(res.fun)),
+        diverged=runaway(form, x, form.f(form.clip(x0)), x0, f=res.fun),
     )
 
 
