@@ -34,7 +34,7 @@ import numpy as np
 from numba import njit
 
 # Reassociation lets LLVM vectorize the reductions; no "nnan"/"ninf", so NaN handling stays exact.
-_FAST = {"reassoc", "contract", "nsz", "arcp"}
+FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 _GAP_EPOCHS = 5  # on a design, the working set's gap is checked every this many epochs
 # An extrapolation must lower P by more than this share of the size of P's terms: below that the
 # comparison reads rounding (the mixed residual carries the error of every stored epoch), and a
@@ -42,7 +42,7 @@ _GAP_EPOCHS = 5  # on a design, the working set's gap is checked every this many
 _ACCEPT_MARGIN = 1e-12
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _col_dot(X, data, indices, indptr, is_sparse, j, r, sw, weighted):
     """Σᵢ sᵢXᵢⱼrᵢ (sᵢ = 1 unless ``weighted``)."""
     acc = 0.0
@@ -63,7 +63,7 @@ def _col_dot(X, data, indices, indptr, is_sparse, j, r, sw, weighted):
     return acc
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _col_axpy(X, data, indices, indptr, is_sparse, j, a, r):
     if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
@@ -73,7 +73,7 @@ def _col_axpy(X, data, indices, indptr, is_sparse, j, a, r):
             r[i] += a * X[i, j]
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _dot(a, b):
     acc = 0.0
     for i in range(a.shape[0]):
@@ -81,7 +81,7 @@ def _dot(a, b):
     return acc
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _wnorm2(r, sw, weighted):
     """Σᵢ sᵢrᵢ²."""
     if not weighted:
@@ -119,7 +119,7 @@ def _penalty_sums(w, idx, m):
 
 
 @njit(cache=True)
-def _screening_radius(gap, primal):
+def screening_radius(gap, primal):
     """√(2G) with G raised to the rounding level of the primal, 4·eps·P: a gap computed as 0 must
     not screen a feature whose dual constraint is active up to rounding. Callers screen only
     features with wⱼ = 0, so the support is never removed by a rounding error either."""
@@ -142,22 +142,22 @@ def _settled(w, idx, m, w_prev, coef_tol):
 
 
 @njit(cache=True)
-def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
-    """Duality gap of P at w, given ‖r‖², ‖w‖₁, ‖w‖², and zⱼ = Xⱼᵀr over idx[:m] ⊇ support(w).
+def gap_from_sums(rr, zw, wl1, wl2, z, idx, m, lam1, lam2, positive):
+    """Duality gap of P at w from its sums: ‖r‖², zw = Σⱼ zⱼᵀwⱼ, ‖w‖₁ (or Σⱼ‖wⱼ‖₂ for groups), ‖w‖²
+    and z over idx[:m] ⊇ support(w), read through ψ, the dual norm of one coordinate's L1 term:
+    ψ(z) = |z|, or z when ``positive``; for a group of targets pass zⱼ = ‖Zⱼ‖₂ (ψ is then the
+    identity).
 
     With θ = s·r and yᵀr = ‖r‖² + wᵀXᵀr, the gap is written as
-    ½(1 − s)²‖r‖² − s·zᵀw + λ₁‖w‖₁ + (λ₂/2)‖w‖² + pen(s)/(2λ₂), which never subtracts
-    quantities of the size of ‖y‖² (P − D directly loses the digits of ‖y‖²/‖r‖², and in
-    Gram mode ‖r‖² itself carries that error, so the gap and the stop came from noise).
-    Returns (gap, s, primal) where θ = s·r is the dual point used.
+    ½(1 − s)²‖r‖² − s·zᵀw + λ₁‖w‖₁ + (λ₂/2)‖w‖² + pen(s)/(2λ₂), pen(s) = Σⱼ(s·ψ(zⱼ) − λ₁)₊²,
+    which never subtracts quantities of the size of ‖y‖² (P − D directly loses the digits of
+    ‖y‖²/‖r‖², and in Gram mode ‖r‖² itself carries that error, so the gap and the stop came
+    from noise). Returns (gap, s, primal) where θ = s·r is the dual point used.
     """
     primal = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
     dnorm = 0.0
-    zw = 0.0
     for k in range(m):
-        j = idx[k]
-        zw += z[j] * w[j]
-        v = _psi(z[j], positive)
+        v = _psi(z[idx[k]], positive)
         if v > dnorm:
             dnorm = v
     s_res = 1.0 if dnorm <= lam1 else lam1 / dnorm
@@ -178,6 +178,18 @@ def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
             best = gap
             best_s = s
     return max(best, 0.0), best_s, primal
+
+
+@njit(cache=True)
+def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
+    """Duality gap of P at w, given ‖r‖², ‖w‖₁, ‖w‖², and zⱼ = Xⱼᵀr over idx[:m] ⊇ support(w)
+    (:func:`gap_from_sums`). Returns (gap, s, primal)
+    where θ = s·r is the dual point used."""
+    zw = 0.0
+    for k in range(m):
+        j = idx[k]
+        zw += z[j] * w[j]
+    return gap_from_sums(rr, zw, wl1, wl2, z, idx, m, lam1, lam2, positive)
 
 
 @njit(cache=True)
@@ -254,7 +266,7 @@ def _extrapolate(buf, K, m, acoef, positive, out):
     return True
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, idx, m, r, cs, z):
     """z[j] = XᶜⱼᵀS(r + c) for j = idx[k], k < m, reading column cols[k] of M (the implicit centring
     adds n·x̄ⱼ·c because Σᵢsᵢ(rᵢ + c) = 0). One tight loop per layout: this is the O(nnz) pass
@@ -278,7 +290,7 @@ def _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar,
             z[j] = acc + vv * xbar[j] * cs
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _correlations_rows(X, sw, weighted, xbar, vv, idx, m, r, cs, z):
     """:func:`_correlations` for C-ordered dense X, one pass over its rows."""
     for k in range(m):
@@ -543,7 +555,7 @@ def enet_cd_design(
             break
         n_outer += 1
         if screen:
-            radius = _screening_radius(gap, primal)
+            radius = screening_radius(gap, primal)
             m_new = 0
             for k in range(m):
                 j = active[k]
@@ -654,7 +666,7 @@ def enet_cd_gram_path(
             if (gap <= tol and settled) or epochs >= max_epochs:
                 break
             if screen:
-                radius = _screening_radius(gap, primal)
+                radius = screening_radius(gap, primal)
                 m_new = 0
                 for k in range(m):
                     j = active[k]

@@ -2,7 +2,9 @@
 
 :func:`coordinate_descent` runs the compiled kernels of ``_cd`` (working sets on a design, or
 the Gram kernel on normal equations), reading from the datafit the arrays they need;
-:func:`proximal_solve` runs ISTA/FISTA through the datafit and penalty roles. Every function
+:func:`multitask_coordinate_descent` runs block coordinate descent (``_cd_multitask``) on the
+multi-task datafit with the group penalty; :func:`proximal_solve` runs ISTA/FISTA through the
+datafit and penalty roles. Every function
 here works on the scale of the estimators' objective,
 
     (1/(2n)) Σᵢ sᵢ (yᵢ − xᵢᵀw)² + α·l1_ratio·‖w‖₁ + (α/2)(1 − l1_ratio)‖w‖²,
@@ -20,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConvergenceWarning
-from ._quadratic import DesignQuadratic, NormalEquationsQuadratic
-from ._roles import ElasticNetPenalty, Quadratic, check_roles
+from ._quadratic import DesignQuadratic, MultiTaskDesignQuadratic, NormalEquationsQuadratic
+from ._roles import ElasticNetPenalty, GroupElasticNetPenalty, Quadratic, check_roles
 
-__all__ = ["PathSolution", "coordinate_descent", "proximal_solve"]
+__all__ = ["PathSolution", "coordinate_descent", "multitask_coordinate_descent", "proximal_solve"]
 
 _DUMMY_DENSE = np.zeros((2, 2), order="F")
 _DUMMY_DATA = np.zeros(1)
@@ -48,6 +50,15 @@ class PathSolution:
     coefs: np.ndarray
     gaps: np.ndarray
     n_iter: np.ndarray
+
+
+def _kernel_arrays(design) -> tuple:
+    """(dense X, data, indices, indptr) as the compiled kernels read a design (dummies for the
+    layout not used)."""
+    X = design.X
+    if design.is_sparse:
+        return _DUMMY_DENSE, X.data, X.indices, X.indptr
+    return X, _DUMMY_DATA, _DUMMY_INDEX, _DUMMY_INDEX
 
 
 def coordinate_descent(
@@ -101,11 +112,7 @@ def coordinate_descent(
         )  # fmt: skip
         return PathSolution(coefs, gaps / n, epochs)
     design = datafit.design
-    X = design.X
-    if design.is_sparse:
-        dense, data, indices, indptr = _DUMMY_DENSE, X.data, X.indices, X.indptr
-    else:
-        dense, data, indices, indptr = X, _DUMMY_DATA, _DUMMY_INDEX, _DUMMY_INDEX
+    dense, data, indices, indptr = _kernel_arrays(design)
     gbuf = np.empty((n, p // _GATHER_SHARE), order="F") if design.row_major else _DUMMY_DENSE
     weights = design.weights
     sw = _ONES if weights is None else weights
@@ -121,6 +128,50 @@ def coordinate_descent(
         coefs[k] = w
         gaps[k] = gap / n
         n_iter[k] = epochs
+    return PathSolution(coefs, gaps, n_iter)
+
+
+def multitask_coordinate_descent(
+    datafit: MultiTaskDesignQuadratic,
+    penalty: GroupElasticNetPenalty,
+    *,
+    alphas: np.ndarray,
+    tol: float = 1e-6,
+    max_iter: int = 1000,
+    coef_init: np.ndarray | None = None,
+    seed: int = -1,
+    screen: bool = True,
+) -> PathSolution:
+    """The multi-task elastic net by block coordinate descent, warm-started along ``alphas``.
+
+    Minimizes ``datafit`` + ``penalty`` (W of shape (n_features, n_targets)) for each α in turn.
+    ``tol`` is relative, as in :func:`coordinate_descent`: each solve stops when its gap is at most
+    tol·f(0) and the last epoch moved no coefficient by more than tol·max|W|/100. ``coefs`` of
+    the result is (n_alphas, n_features, n_targets); gaps are absolute, on the objective's scale.
+    """
+    from ._cd_multitask import multitask_cd_design
+
+    design = datafit.design
+    n, p, k = datafit.n_samples, datafit.n_features, datafit.n_targets
+    alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+    W = np.zeros((p, k)) if coef_init is None else np.array(coef_init, dtype=np.float64).reshape(p, k)
+    dense, data, indices, indptr = _kernel_arrays(design)
+    weights = design.weights
+    Y = np.ascontiguousarray(design.Y, dtype=np.float64)
+    tol_abs = tol * datafit.null_objective() * n
+    coefs = np.empty((alphas.shape[0], p, k))
+    gaps = np.empty(alphas.shape[0])
+    n_iter = np.empty(alphas.shape[0], dtype=np.int64)
+    for a, alpha in enumerate(alphas):
+        gap, epochs = multitask_cd_design(
+            dense, data, indices, indptr, design.is_sparse, _ONES if weights is None else weights,
+            weights is not None, design.x_mean, float(n), design.col_norm2, Y, W,
+            n * alpha * penalty.l1_ratio, n * alpha * (1.0 - penalty.l1_ratio), tol_abs,
+            float(tol) * _COEF_TOL, int(max_iter), screen, int(seed),
+        )  # fmt: skip
+        coefs[a] = W
+        gaps[a] = gap / n
+        n_iter[a] = epochs
     return PathSolution(coefs, gaps, n_iter)
 
 
