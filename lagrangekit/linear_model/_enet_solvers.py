@@ -1,7 +1,7 @@
 """Elastic-net solvers: each takes a quadratic datafit (on a design or on normal equations) and a penalty.
 
 :func:`coordinate_descent` runs the compiled kernels of ``_cd`` (working sets on a design, or
-the Gram kernel on normal equations), reading from the datafit the arrays they need;
+the same kernel in Gram mode on normal equations), reading from the datafit the arrays they need;
 :func:`multitask_coordinate_descent` runs block coordinate descent (``_cd_multitask``) on the
 multi-task datafit with the group penalty; :func:`proximal_solve` runs ISTA/FISTA through the
 datafit and penalty roles. Every function
@@ -79,8 +79,8 @@ def coordinate_descent(
     datafit : DesignQuadratic or NormalEquationsQuadratic
         The data: on a design, working-set coordinate descent reads X where it is (see
         :mod:`._design`; only a C-ordered X costs a gather buffer of n × p/16 floats); on
-        normal equations, the Gram kernel needs only XᵀSX, XᵀSy, yᵀSy and n (statistics
-        accumulated elsewhere: chunks, Dask).
+        normal equations, the same kernel in Gram mode needs only XᵀSX, XᵀSy, yᵀSy and n
+        (statistics accumulated elsewhere: chunks, Dask), and takes the same steps.
     penalty : ElasticNetPenalty
         Its ``l1_ratio`` and ``positive``; its ``alpha`` unless ``alphas`` is given.
     alphas : array-like, optional
@@ -91,9 +91,9 @@ def coordinate_descent(
     max_iter : int
         Epochs allowed per α (passes over the working set on a design).
     seed : int
-        >= 0 visits the working set in a fresh random order each epoch (design only).
+        >= 0 visits the working set in a fresh random order each epoch.
     """
-    from ._cd import enet_cd_design, enet_cd_gram_path
+    from ._cd import enet_cd_design
 
     n, p = datafit.n_samples, datafit.n_features
     alphas = np.atleast_1d(np.asarray(penalty.alpha if alphas is None else alphas, dtype=np.float64))
@@ -103,27 +103,28 @@ def coordinate_descent(
     w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
     coefs = np.empty((lam1.shape[0], p))
     tol_abs = tol * datafit.null_objective() * n
-    if isinstance(datafit, NormalEquationsQuadratic):
+    gram = isinstance(datafit, NormalEquationsQuadratic)
+    if gram:  # the design kernel with g = XᵀSr in the place of r: the same steps
         G = np.ascontiguousarray(datafit.XtX, dtype=np.float64)
-        q = np.ascontiguousarray(datafit.Xty, dtype=np.float64)
-        gaps, epochs = enet_cd_gram_path(
-            G, q, datafit.yty, lam1, lam2, positive, tol_abs, float(tol) * _COEF_TOL, int(max_iter),
-            w, screen, _ANDERSON_K, coefs,
-        )  # fmt: skip
-        return PathSolution(coefs, gaps / n, epochs)
-    design = datafit.design
-    dense, data, indices, indptr = _kernel_arrays(design)
-    gbuf = np.empty((n, p // _GATHER_SHARE), order="F") if design.row_major else _DUMMY_DENSE
-    weights = design.weights
+        dense, data, indices, indptr = G, _DUMMY_DATA, _DUMMY_INDEX, _DUMMY_INDEX
+        is_sparse = row_major = False
+        y, yty = np.ascontiguousarray(datafit.Xty, dtype=np.float64), datafit.yty
+        weights, xbar, col_norm2 = None, np.zeros(p), np.maximum(np.diag(G), 0.0)
+    else:
+        design = datafit.design
+        dense, data, indices, indptr = _kernel_arrays(design)
+        is_sparse, row_major = design.is_sparse, design.row_major
+        y, yty = design.y, 0.0  # yᵀSy is read only in Gram mode
+        weights, xbar, col_norm2 = design.weights, design.x_mean, design.col_norm2
+    gbuf = np.empty((n, p // _GATHER_SHARE), order="F") if row_major else _DUMMY_DENSE
     sw = _ONES if weights is None else weights
     gaps = np.empty(lam1.shape[0])
     n_iter = np.empty(lam1.shape[0], dtype=np.int64)
     for k in range(lam1.shape[0]):
         gap, epochs, _ = enet_cd_design(
-            dense, data, indices, indptr, design.is_sparse, design.row_major, gbuf, sw, weights is not None,
-            design.x_mean, float(n), design.col_norm2, design.y, w, lam1[k], lam2[k], positive, tol_abs,
-            float(tol) * _COEF_TOL, int(max_iter), max(_WS_START, 2 * int(np.count_nonzero(w))), screen,
-            _ANDERSON_K, int(seed),
+            dense, data, indices, indptr, is_sparse, gram, row_major, gbuf, sw, weights is not None, xbar,
+            float(n), col_norm2, y, yty, w, lam1[k], lam2[k], positive, tol_abs, float(tol) * _COEF_TOL,
+            int(max_iter), max(_WS_START, 2 * int(np.count_nonzero(w))), screen, _ANDERSON_K, int(seed),
         )  # fmt: skip
         coefs[k] = w
         gaps[k] = gap / n
