@@ -173,3 +173,40 @@ def test_wrong_shapes_raise_value_error(n_rows):
     X, Y, _ = data(seed=10, n=10, p=4, k=2)
     with pytest.raises(ValueError):
         lasso_path(X, Y[:n_rows])
+
+
+def _random_instance_matches_cvxpy(seed, n, p, k, sparse_x, fit_intercept, weighted, l1_ratio, share):
+    X, Y, sw = data(seed=seed, n=n, p=p, k=k, density=0.6 if sparse_x else None)
+    sw = sw if weighted else None
+    Xin = sp.csr_matrix(X) if sparse_x else X
+    alphas, _, _ = enet_path(Xin, Y, l1_ratio=l1_ratio, alphas=2, eps=0.5, fit_intercept=fit_intercept,
+                             sample_weight=sw)  # fmt: skip
+    alpha = alphas[0] * share
+    _, coefs, gaps = enet_path(
+        Xin, Y, l1_ratio=l1_ratio, alphas=[alpha], tol=1e-12, fit_intercept=fit_intercept, sample_weight=sw
+    )
+    W = coefs[:, :, 0].T
+    W_ref, opt = cvxpy_multitask(X, Y, alpha, l1_ratio, sw, fit_intercept)
+    ours = objective(X, Y, W, alpha, l1_ratio, sw, fit_intercept)
+    assert ours - opt <= gaps[0] + 1e-8 * max(1.0, abs(opt))
+    np.testing.assert_allclose(W, W_ref, atol=1e-4 * max(1.0, np.abs(W_ref).max()))
+
+
+instances = dict(
+    seed=st.integers(0, 10_000), n=st.integers(5, 25), p=st.integers(1, 8), k=st.integers(1, 4),
+    sparse_x=st.booleans(), fit_intercept=st.booleans(), weighted=st.booleans(),
+    l1_ratio=st.sampled_from([1.0, 0.7, 0.2]), share=st.floats(0.01, 1.2),
+)  # fmt: skip
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**instances)
+def test_random_instances_match_cvxpy(**kw):
+    _random_instance_matches_cvxpy(**kw)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**instances)
+def test_random_instances_match_cvxpy_many(**kw):
+    _random_instance_matches_cvxpy(**kw)

@@ -34,8 +34,8 @@ __all__ = ["DesignQuadratic", "MultiTaskDesignQuadratic", "NormalEquationsQuadra
 
 
 @dataclass(frozen=True)
-class DesignQuadratic:
-    """f(w) on one target of a design (weights summing to n; see the module docstring)."""
+class _OnDesign:
+    """A datafit read from a design: its sizes are the design's."""
 
     design: Design
 
@@ -46,6 +46,11 @@ class DesignQuadratic:
     @property
     def n_features(self) -> int:
         return self.design.n_features
+
+
+@dataclass(frozen=True)
+class DesignQuadratic(_OnDesign):
+    """f(w) on one target of a design (weights summing to n; see the module docstring)."""
 
     @property
     def X_offset(self) -> np.ndarray:
@@ -124,19 +129,9 @@ class NormalEquationsQuadratic:
 
 
 @dataclass(frozen=True)
-class MultiTaskDesignQuadratic:
+class MultiTaskDesignQuadratic(_OnDesign):
     """f(W) = (1/(2n)) Σᵢ sᵢ‖yᶜᵢ − Wᵀxᶜᵢ‖² on all the targets of a design, W of shape
     (n_features, n_targets) (weights summing to n; see the module docstring)."""
-
-    design: Design
-
-    @property
-    def n_samples(self) -> int:
-        return self.design.n_samples
-
-    @property
-    def n_features(self) -> int:
-        return self.design.n_features
 
     @property
     def n_targets(self) -> int:

@@ -29,8 +29,10 @@ Two data shapes, one set of roles, one certificate:
   :class:`L2Penalty`, Ridge's Σₜαₜ‖wₜ‖² with one α per target (and positivity), whose closed
   forms are the Ridge datafit's methods above.
 * **Solvers** take ``(datafit, penalty, ...)``: coordinate descent
-  (:func:`._enet_solvers.coordinate_descent`, the compiled kernels of ``_cd`` kept as they are
-  inside), ISTA/FISTA (:func:`._enet_solvers.proximal_solve`, through :data:`SOLVER_NEEDS`),
+  (:func:`._enet_solvers.coordinate_descent`, one compiled kernel in ``_cd`` for both shapes:
+  in Gram mode g = XᵀSr stands in for the residual, so the steps are the design's; block
+  coordinate descent for the group penalty, :func:`._enet_solvers.multitask_coordinate_descent`),
+  ISTA/FISTA (:func:`._enet_solvers.proximal_solve`, through :data:`SOLVER_NEEDS`),
   Ridge's lsqr, sparse_cg, L-BFGS-B, SAG/SAGA and sparse Cholesky (``_ridge_iterative``,
   ``_ridge_sag``, on :attr:`._ridge_quadratic.RowsRidgeQuadratic.design`), the logistic
   solvers. They import no estimator module.
@@ -202,12 +204,11 @@ class GramQuadratic:
 
 
 @dataclass(frozen=True)
-class ElasticNetPenalty:
-    """g(w) = α·l1_ratio·‖w‖₁ + (α/2)(1 − l1_ratio)‖w‖², plus the indicator of w ≥ 0 if ``positive``."""
+class _MixedPenaltyWeights:
+    """α and l1_ratio split into the weights of the L1 (or L2,1) term and of the L2 term."""
 
     alpha: float
     l1_ratio: float = 1.0
-    positive: bool = False
 
     @property
     def l1(self) -> float:
@@ -216,6 +217,13 @@ class ElasticNetPenalty:
     @property
     def l2(self) -> float:
         return self.alpha * (1.0 - self.l1_ratio)
+
+
+@dataclass(frozen=True)
+class ElasticNetPenalty(_MixedPenaltyWeights):
+    """g(w) = α·l1_ratio·‖w‖₁ + (α/2)(1 − l1_ratio)‖w‖², plus the indicator of w ≥ 0 if ``positive``."""
+
+    positive: bool = False
 
     def value(self, w: np.ndarray) -> float:
         return self.l1 * float(np.abs(w).sum()) + 0.5 * self.l2 * float(w @ w)
@@ -246,7 +254,7 @@ class ElasticNetPenalty:
 
 
 @dataclass(frozen=True)
-class GroupElasticNetPenalty:
+class GroupElasticNetPenalty(_MixedPenaltyWeights):
     """The multi-task elastic net's penalty on W of shape (n_features, n_targets), one group per
     feature (its row Wⱼ, the coefficients of all targets):
 
@@ -255,17 +263,6 @@ class GroupElasticNetPenalty:
     scikit-learn's ``MultiTaskElasticNet`` penalty (and ``enet_path``'s for a 2-D y), with W the
     transpose of its ``coef_``. There is no positivity: scikit-learn refuses it for several targets.
     """
-
-    alpha: float
-    l1_ratio: float = 1.0
-
-    @property
-    def l1(self) -> float:
-        return self.alpha * self.l1_ratio
-
-    @property
-    def l2(self) -> float:
-        return self.alpha * (1.0 - self.l1_ratio)
 
     def value(self, W: np.ndarray) -> float:
         W = np.asarray(W, dtype=np.float64)
