@@ -120,7 +120,12 @@ def coordinate_descent(
     sw = _ONES if weights is None else weights
     gaps = np.empty(lam1.shape[0])
     n_iter = np.empty(lam1.shape[0], dtype=np.int64)
+    # w = 0 is optimal from α_max up: a warm start there is dropped (from a large w, the correlations'
+    # rounding can hold a coefficient at rounding level above the threshold); the kernel certifies 0
+    amax = penalty.alpha_max(-datafit.correlations() / n) if np.any(w) else np.inf
     for k in range(lam1.shape[0]):
+        if alphas.reshape(-1)[k] >= amax:
+            w[:] = 0.0
         gap, epochs, _ = enet_cd_design(
             dense, data, indices, indptr, is_sparse, gram, row_major, gbuf, sw, weights is not None, xbar,
             float(n), col_norm2, y, yty, w, lam1[k], lam2[k], positive, tol_abs, float(tol) * _COEF_TOL,
