@@ -1,7 +1,7 @@
 """Elastic-net solvers: each takes a quadratic datafit (on a design or on normal equations) and a penalty.
 
-:func:`coordinate_descent` runs the compiled kernels of ``_cd`` (working sets on a design, or
-the same kernel in Gram mode on normal equations), reading from the datafit the arrays they need;
+:func:`coordinate_descent` runs the compiled kernel of ``_cd`` (working sets on a design, and the
+same steps in Gram mode on normal equations), reading from the datafit the arrays it needs;
 :func:`multitask_coordinate_descent` runs block coordinate descent (``_cd_multitask``) on the
 multi-task datafit with the group penalty; :func:`proximal_solve` runs ISTA/FISTA through the
 datafit and penalty roles. Every function
