@@ -2,8 +2,9 @@
 rounding never decides a step, and a gap at its rounding floor ends the fit.
 
 scikit-learn's own tests compare fits of the same problem given two ways (dense and sparse X,
-integer weights and repeated rows) at rtol 1e-7, coefficient by coefficient. Its solver passes
-them by taking the same steps on both; so must ours, so the comparisons below are elementwise
+integer weights and repeated rows, X and its Gram matrix) at rtol 1e-7, coefficient by
+coefficient. Its solver passes them by taking the same steps on both; so must ours (Gram mode is
+the design's kernel with g = XᵀSr in the place of r), so the comparisons below are elementwise
 and tight, and each fit is also held against scikit-learn at a tolerance of 1e-15.
 """
 
@@ -18,7 +19,7 @@ from sklearn import linear_model as sk
 from sklearn.datasets import make_regression
 
 from lagrangekit.errors import ConvergenceWarning
-from lagrangekit.linear_model import ElasticNet
+from lagrangekit.linear_model import ElasticNet, GramStats
 
 
 def problem(n, p, seed, fit_intercept, weighted, share, l1_ratio=0.5):
@@ -88,3 +89,41 @@ def test_integer_weights_take_the_same_steps_as_repeated_rows(fmt, share):
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-9, atol=1e-12)
     ref = reference(Xr, yr, None, alpha=alpha, l1_ratio=0.5)
     np.testing.assert_allclose(repeated.coef_, ref, rtol=0, atol=1e-6 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("share", [0.3, 0.03, 3e-3])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_gram_mode_and_the_design_take_the_same_steps(share, weighted, fit_intercept):
+    """n >= 2p: dense X in Gram mode, dense and sparse X on the design, GramStats and a Gram matrix
+    given by the user (on X centred as scikit-learn's test does) agree far below tol."""
+    X, y, sw, alpha = problem(24, 6, 42, fit_intercept, weighted, share)
+    params = dict(alpha=alpha, l1_ratio=0.5, fit_intercept=fit_intercept, tol=1e-4)
+    gram = ElasticNet(**params, precompute=True).fit(X, y, sample_weight=sw)
+    design = ElasticNet(**params, precompute=False).fit(X, y, sample_weight=sw)
+    csc = ElasticNet(**params).fit(sp.csc_matrix(X), y, sample_weight=sw)
+    stats = ElasticNet(**params).fit(GramStats.from_arrays(X, y, sw))
+    for other in (design, csc, stats):
+        np.testing.assert_allclose(other.coef_, gram.coef_, rtol=1e-10, atol=1e-13 * np.abs(gram.coef_).max())
+    ref = reference(X, y, sw, alpha=alpha, l1_ratio=0.5, fit_intercept=fit_intercept)
+    np.testing.assert_allclose(gram.coef_, ref, rtol=0, atol=1e-6 * np.abs(ref).max())  # far below tol
+    if fit_intercept:
+        scale = np.ones(24) if sw is None else sw * 24 / sw.sum()
+        Xc = X - np.average(X, axis=0, weights=scale)
+        given = ElasticNet(**params, precompute=(Xc * scale[:, None]).T @ Xc).fit(Xc, y, sample_weight=sw)
+        np.testing.assert_allclose(given.coef_, gram.coef_, rtol=1e-10, atol=1e-13 * np.abs(gram.coef_).max())
+
+
+@pytest.mark.parametrize("share", [0.1, 0.01])
+def test_integer_weights_take_the_same_steps_as_repeated_rows_in_gram_mode(share):
+    rng = np.random.default_rng(4)
+    X, y, _, alpha = problem(40, 8, 7, True, False, share)
+    counts = rng.integers(0, 4, size=40)
+    counts[:2] = (0, 3)
+    Xr, yr = np.repeat(X, counts, axis=0), np.repeat(y, counts)
+    params = dict(alpha=alpha, l1_ratio=0.5, tol=1e-4, precompute=True)
+    weighted = ElasticNet(**params).fit(X, y, sample_weight=counts.astype(float))
+    repeated = ElasticNet(**params).fit(Xr, yr)
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-13)
+    ref = reference(Xr, yr, None, alpha=alpha, l1_ratio=0.5)
+    np.testing.assert_allclose(repeated.coef_, ref, rtol=0, atol=1e-4 * np.abs(ref).max())

@@ -170,8 +170,6 @@ def test_path_functions_take_sklearns_arguments():
         lasso_path(X, y, alphas=None)
     with pytest.raises(ValueError, match="Unexpected parameters"):
         lasso_path(X, y, alphas=3, normalize=True)
-    with pytest.raises(ValueError, match="multi-task"):
-        lasso_path(X, np.c_[y, y], alphas=3)
 
 
 @pytest.mark.parametrize("alphas", [(1, -1, -100), (-0.1, -1.0, -10.0), (1, 1.0, "1")])

@@ -123,7 +123,7 @@ ESTIMATOR_MODULES = {
     "ridge", "ridge_cv", "ridge_regression", "_ridge_path", "constrained_ridge",
     "lasso", "elastic_net_cv", "constrained_lasso", "logistic", "cvxpy_reference",
 }  # fmt: skip
-COMPILED_KERNELS = {"_cd", "_block_sums", "_logistic_fused"}
+COMPILED_KERNELS = {"_cd", "_cd_multitask", "_block_sums", "_logistic_fused"}
 # the normal-equation and kernel builders and the factorizations behind Ridge's closed forms,
 # reached only through the quadratic datafits (_ridge_quadratic) and the solvers
 CLOSED_FORM_INTERNALS = {"_ridge_stats", "_ridge_solvers"}

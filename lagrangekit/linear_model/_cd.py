@@ -1,6 +1,6 @@
-"""Numba kernels for elastic-net coordinate descent, stopped by a duality gap (internal only).
+"""Numba kernel for elastic-net coordinate descent, stopped by a duality gap (internal only).
 
-Both kernels minimize, on the unnormalized scale used throughout this module,
+It minimizes, on the unnormalized scale used throughout this module,
 
     P(w) = ½‖y − Xw‖² + λ₁‖w‖₁ + (λ₂/2)‖w‖²      (and w ≥ 0 when ``positive``)
 
@@ -24,8 +24,8 @@ contiguous memory. It uses working sets ranked by the distance of each feature's
 constraint to the dual point (as celer does), gap-safe screening and Anderson extrapolation of
 the primal iterates after every epoch, over a sliding window and kept to the last epoch's signs
 (skglm restarts every K + 1 epochs and keeps signs free, which a feature leaving the support
-defeats). ``enet_cd_gram_path`` works from XᵀX, Xᵀy and yᵀy only,
-over a decreasing sequence of penalties with warm starts.
+defeats). The same kernel runs in Gram mode from XᵀSX, XᵀSy and yᵀSy only, with g = XᵀSr in
+the place of the residual: the same steps, so the two data shapes agree to rounding.
 """
 
 from __future__ import annotations
@@ -34,17 +34,19 @@ import numpy as np
 from numba import njit
 
 # Reassociation lets LLVM vectorize the reductions; no "nnan"/"ninf", so NaN handling stays exact.
-_FAST = {"reassoc", "contract", "nsz", "arcp"}
+FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 _GAP_EPOCHS = 5  # on a design, the working set's gap is checked every this many epochs
-# An extrapolation must lower P by more than this share of the size of P's terms: below that the
+# An extrapolation must lower P by more than this share of ½‖r‖² + the penalty: below that the
 # comparison reads rounding (the mixed residual carries the error of every stored epoch), and a
 # step accepted by rounding moves w along flat directions by far more than the last epoch did
 _ACCEPT_MARGIN = 1e-12
 
 
-@njit(cache=True, fastmath=_FAST)
-def _col_dot(X, data, indices, indptr, is_sparse, j, r, sw, weighted):
-    """Σᵢ sᵢXᵢⱼrᵢ (sᵢ = 1 unless ``weighted``)."""
+@njit(cache=True, fastmath=FASTMATH)
+def _col_dot(X, data, indices, indptr, is_sparse, gram, j, r, sw, weighted):
+    """Σᵢ sᵢXᵢⱼrᵢ (sᵢ = 1 unless ``weighted``); in Gram mode r is g = XᵀSr itself, so gⱼ."""
+    if gram:
+        return r[j]
     acc = 0.0
     if is_sparse:
         if weighted:
@@ -63,9 +65,13 @@ def _col_dot(X, data, indices, indptr, is_sparse, j, r, sw, weighted):
     return acc
 
 
-@njit(cache=True, fastmath=_FAST)
-def _col_axpy(X, data, indices, indptr, is_sparse, j, a, r):
-    if is_sparse:
+@njit(cache=True, fastmath=FASTMATH)
+def _col_axpy(X, data, indices, indptr, is_sparse, gram, j, a, r):
+    """r += a·Xⱼ; in Gram mode (X = XᵀSX, r = g = XᵀSr) g += a·(XᵀSX)ⱼ, the same step."""
+    if gram:
+        for i in range(X.shape[1]):
+            r[i] += a * X[j, i]
+    elif is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
             r[indices[k]] += a * data[k]
     else:
@@ -73,7 +79,7 @@ def _col_axpy(X, data, indices, indptr, is_sparse, j, a, r):
             r[i] += a * X[i, j]
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _dot(a, b):
     acc = 0.0
     for i in range(a.shape[0]):
@@ -81,7 +87,7 @@ def _dot(a, b):
     return acc
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _wnorm2(r, sw, weighted):
     """Σᵢ sᵢrᵢ²."""
     if not weighted:
@@ -119,7 +125,7 @@ def _penalty_sums(w, idx, m):
 
 
 @njit(cache=True)
-def _screening_radius(gap, primal):
+def screening_radius(gap, primal):
     """√(2G) with G raised to the rounding level of the primal, 4·eps·P: a gap computed as 0 must
     not screen a feature whose dual constraint is active up to rounding. Callers screen only
     features with wⱼ = 0, so the support is never removed by a rounding error either."""
@@ -142,22 +148,22 @@ def _settled(w, idx, m, w_prev, coef_tol):
 
 
 @njit(cache=True)
-def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
-    """Duality gap of P at w, given ‖r‖², ‖w‖₁, ‖w‖², and zⱼ = Xⱼᵀr over idx[:m] ⊇ support(w).
+def gap_from_sums(rr, zw, wl1, wl2, z, idx, m, lam1, lam2, positive):
+    """Duality gap of P at w from its sums: ‖r‖², zw = Σⱼ zⱼᵀwⱼ, ‖w‖₁ (or Σⱼ‖wⱼ‖₂ for groups), ‖w‖²
+    and z over idx[:m] ⊇ support(w), read through ψ, the dual norm of one coordinate's L1 term:
+    ψ(z) = |z|, or z when ``positive``; for a group of targets pass zⱼ = ‖Zⱼ‖₂ (ψ is then the
+    identity).
 
     With θ = s·r and yᵀr = ‖r‖² + wᵀXᵀr, the gap is written as
-    ½(1 − s)²‖r‖² − s·zᵀw + λ₁‖w‖₁ + (λ₂/2)‖w‖² + pen(s)/(2λ₂), which never subtracts
-    quantities of the size of ‖y‖² (P − D directly loses the digits of ‖y‖²/‖r‖², and in
-    Gram mode ‖r‖² itself carries that error, so the gap and the stop came from noise).
-    Returns (gap, s, primal) where θ = s·r is the dual point used.
+    ½(1 − s)²‖r‖² − s·zᵀw + λ₁‖w‖₁ + (λ₂/2)‖w‖² + pen(s)/(2λ₂), pen(s) = Σⱼ(s·ψ(zⱼ) − λ₁)₊²,
+    which never subtracts quantities of the size of ‖y‖² (P − D directly loses the digits of
+    ‖y‖²/‖r‖², and in Gram mode ‖r‖² itself carries that error, so the gap and the stop came
+    from noise). Returns (gap, s, primal) where θ = s·r is the dual point used.
     """
     primal = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
     dnorm = 0.0
-    zw = 0.0
     for k in range(m):
-        j = idx[k]
-        zw += z[j] * w[j]
-        v = _psi(z[j], positive)
+        v = _psi(z[idx[k]], positive)
         if v > dnorm:
             dnorm = v
     s_res = 1.0 if dnorm <= lam1 else lam1 / dnorm
@@ -178,6 +184,18 @@ def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
             best = gap
             best_s = s
     return max(best, 0.0), best_s, primal
+
+
+@njit(cache=True)
+def duality_gap(rr, w, wl1, wl2, z, idx, m, lam1, lam2, positive):
+    """Duality gap of P at w, given ‖r‖², ‖w‖₁, ‖w‖², and zⱼ = Xⱼᵀr over idx[:m] ⊇ support(w)
+    (:func:`gap_from_sums`). Returns (gap, s, primal)
+    where θ = s·r is the dual point used."""
+    zw = 0.0
+    for k in range(m):
+        j = idx[k]
+        zw += z[j] * w[j]
+    return gap_from_sums(rr, zw, wl1, wl2, z, idx, m, lam1, lam2, positive)
 
 
 @njit(cache=True)
@@ -224,41 +242,15 @@ def _affine_weights(C, m, S, coef):
     return True
 
 
-@njit(cache=True)
-def _anderson_weights(buf, K, m, coef):
-    """Anderson weights from the K+1 stored iterates (rows of buf[:, :m]); False if degenerate."""
-    C = np.zeros((K, K))
-    for a in range(K):
-        for b in range(a + 1):
-            acc = 0.0
-            for i in range(m):
-                acc += (buf[a + 1, i] - buf[a, i]) * (buf[b + 1, i] - buf[b, i])
-            C[a, b] = acc
-            C[b, a] = acc
-    return _affine_weights(C, K, np.empty((K, K)), coef)
-
-
-@njit(cache=True)
-def _extrapolate(buf, K, m, acoef, positive, out):
-    """out[:m] = the Anderson combination of the K stored iterates buf[1:, :m]; False when the
-    weights are degenerate or (``positive``) the combination leaves the feasible set."""
-    if not _anderson_weights(buf, K, m, acoef):
-        return False
-    for k in range(m):
-        wa = 0.0
-        for t in range(K):
-            wa += acoef[t] * buf[t + 1, k]
-        if positive and wa < 0.0:
-            return False
-        out[k] = wa
-    return True
-
-
-@njit(cache=True, fastmath=_FAST)
-def _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, idx, m, r, cs, z):
+@njit(cache=True, fastmath=FASTMATH)
+def _correlations(M, data, indices, indptr, is_sparse, gram, cols, sw, weighted, xbar, vv, idx, m, r, cs, z):
     """z[j] = XᶜⱼᵀS(r + c) for j = idx[k], k < m, reading column cols[k] of M (the implicit centring
     adds n·x̄ⱼ·c because Σᵢsᵢ(rᵢ + c) = 0). One tight loop per layout: this is the O(nnz) pass
-    of every outer iteration."""
+    of every outer iteration. In Gram mode they are g itself."""
+    if gram:
+        for k in range(m):
+            z[idx[k]] = r[idx[k]]
+        return
     u = r * sw if weighted else r
     if is_sparse:
         for k in range(m):
@@ -278,7 +270,7 @@ def _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar,
             z[j] = acc + vv * xbar[j] * cs
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True, fastmath=FASTMATH)
 def _correlations_rows(X, sw, weighted, xbar, vv, idx, m, r, cs, z):
     """:func:`_correlations` for C-ordered dense X, one pass over its rows."""
     for k in range(m):
@@ -295,8 +287,9 @@ def _correlations_rows(X, sw, weighted, xbar, vv, idx, m, r, cs, z):
 
 
 @njit(cache=True)
-def _residual(X, data, indices, indptr, is_sparse, row_major, xbar, y, w, r):
-    """r = y − Xw exactly (uncentred X); returns c = x̄ᵀw, so that the centred residual is r + c."""
+def _residual(X, data, indices, indptr, is_sparse, gram, row_major, xbar, y, w, r):
+    """r = y − Xw exactly (uncentred X); returns c = x̄ᵀw, so that the centred residual is r + c.
+    In Gram mode (X = XᵀSX, y = XᵀSy) the same expression is g = XᵀSy − XᵀSXw."""
     r[:] = y
     cs = 0.0
     support = np.flatnonzero(w)
@@ -310,13 +303,13 @@ def _residual(X, data, indices, indptr, is_sparse, row_major, xbar, y, w, r):
             r[i] -= acc
     else:
         for j in support:
-            _col_axpy(X, data, indices, indptr, is_sparse, j, -w[j], r)
+            _col_axpy(X, data, indices, indptr, is_sparse, gram, j, -w[j], r)
     return cs
 
 
 @njit(cache=True)
 def _epoch(
-    M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
+    M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
     lam1, lam2, positive,
 ):
     """One pass of coordinate descent over ws (column cols[k] of M is feature ws[k]); returns c = x̄ᵀw."""
@@ -326,42 +319,73 @@ def _epoch(
         if cn2 == 0.0:
             continue
         old = w[j]
-        zj = _col_dot(M, data, indices, indptr, is_sparse, cols[k], r, sw, weighted) + vv * xbar[j] * cs
+        zj = _col_dot(M, data, indices, indptr, is_sparse, gram, cols[k], r, sw, weighted) + vv * xbar[j] * cs
         new = _threshold(old * cn2 + zj, lam1, cn2 + lam2, positive)
         if new != old:
             d = new - old
-            _col_axpy(M, data, indices, indptr, is_sparse, cols[k], -d, r)
+            _col_axpy(M, data, indices, indptr, is_sparse, gram, cols[k], -d, r)
             cs += d * xbar[j]
             w[j] = new
     return cs
 
 
-@njit(cache=True)
-def _primal(r, cs, sw, weighted, vv, wvals, m, lam1, lam2):
-    """P = ½Σsᵢ(rᵢ + c)² + λ₁‖w‖₁ + (λ₂/2)‖w‖², with the working set's coefficients wvals[:m], and
-    the size of the terms it is computed from, ½(Σsᵢrᵢ² + c²Σsᵢ) + λ₁‖w‖₁ + (λ₂/2)‖w‖² (its
-    rounding error is relative to that, not to P)."""
-    l1 = 0.0
-    l2 = 0.0
+@njit(cache=True, fastmath=FASTMATH)
+def _residual_norm2(gram, r, cs, sw, weighted, vv, wvals, by_feature, ws, m, y, yty):
+    """‖r + c‖²_S at the coefficients of the features ws[k], k < m (all of w's support),
+    wvals[ws[k]] if ``by_feature`` else wvals[k]: on a design Σsᵢrᵢ² − c²Σsᵢ; in Gram mode
+    (r = g, y = XᵀSy) yᵀSy − wᵀ(XᵀSy) − wᵀg."""
+    if not gram:
+        return _wnorm2(r, sw, weighted) - cs * cs * vv
+    wq = 0.0
+    wg = 0.0
     for k in range(m):
-        v = wvals[k]
-        l1 += abs(v)
-        l2 += v * v
-    rr = _wnorm2(r, sw, weighted)
-    pen = lam1 * l1 + 0.5 * lam2 * l2
-    return 0.5 * (rr - cs * cs * vv) + pen, 0.5 * (rr + cs * cs * vv) + pen
+        j = ws[k]
+        v = wvals[j] if by_feature else wvals[k]
+        wq += v * y[j]
+        wg += v * r[j]
+    return yty - wq - wg
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _primal_change(gram, r, r_acc, cs, cs_acc, sw, weighted, vv, w_old, w_new, ws, m, y, yty, lam1, lam2):
+    """(P(w_new) − P(w_old), the scale of its rounding: ½‖r + c‖²_S + the penalty at w_old): the
+    change computed as a
+    difference, never as P − P (which loses the digits of ‖y‖² in Gram mode, of c²Σsᵢ on a
+    design). On a design ‖e'‖² − ‖e‖² = Σsᵢ(e'ᵢ − eᵢ)(e'ᵢ + eᵢ) with e = r + c; in Gram mode
+    (r = g) it is −dᵀ(g + g') for d = w_new − w_old. The two shapes decide on the same number."""
+    pen_old = 0.0
+    pen_new = 0.0
+    for k in range(m):
+        a = w_old[k]
+        b = w_new[k]
+        pen_old += lam1 * abs(a) + 0.5 * lam2 * a * a
+        pen_new += lam1 * abs(b) + 0.5 * lam2 * b * b
+    drr = 0.0
+    if gram:
+        for k in range(m):
+            j = ws[k]
+            drr -= (w_new[k] - w_old[k]) * (r[j] + r_acc[j])
+    else:
+        dc = cs_acc - cs
+        sc = cs_acc + cs
+        for i in range(r.shape[0]):
+            t = (r_acc[i] - r[i] + dc) * (r_acc[i] + r[i] + sc)
+            drr += sw[i] * t if weighted else t
+    rr = _residual_norm2(gram, r, cs, sw, weighted, vv, w_old, False, ws, m, y, yty)
+    return 0.5 * drr + pen_new - pen_old, 0.5 * max(rr, 0.0) + pen_old
 
 
 @njit(cache=True)
-def _anderson_step(M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, w, r, cs, lam1,
-                   lam2, hist, m, newest, w_acc, r_acc, S, acoef):
+def _anderson_step(M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, w, r, cs,
+                   lam1, lam2, hist, m, newest, w_acc, r_acc, S, acoef, y, yty):
     """Anderson's mix of the last m epochs; returns (the new c = x̄ᵀw, whether the mix was taken),
     with w and r updated when it lowers P by more than rounding (``_ACCEPT_MARGIN``).
 
     ``hist`` = (F, G, R, C, FtF): for each stored epoch (slot t < m; ``newest`` the last) its step
     F[t] = end − start, its end G[t] on ws, the residual R[t] and c C[t] at that end, and the
     steps' Gram matrix FtF. The mix Σₜaₜ·G[t] (Σa = 1, a minimizing ‖Σₜaₜ·F[t]‖) has residual
-    Σₜaₜ·R[t], as r is affine in w, so no pass over X is needed. Coordinates whose mix leaves the
+    Σₜaₜ·R[t], as r is affine in w, so no pass over X is needed (in Gram mode g is updated from the
+    current one along the step instead, O(p) per moved coordinate). Coordinates whose mix leaves the
     sign of the last epoch's value (or that value 0) are set to 0, with their columns added back
     to the residual: the sign pattern is where CD's map is affine, and a feature leaving the
     support crosses 0 under a linear extrapolation. That also keeps w ≥ 0 when ``positive``.
@@ -376,21 +400,32 @@ def _anderson_step(M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, 
             acc += acoef[t] * G[t, k]
         w_acc[k] = acc
     cs_acc = 0.0
-    r_acc[:] = 0.0
-    for t in range(m):
-        a = acoef[t]
-        cs_acc += a * C[t]
-        for i in range(r_acc.shape[0]):
-            r_acc[i] += a * R[t, i]
-    for k in range(mw):
-        v = w_acc[k]
-        if v != 0.0 and v * G[newest, k] <= 0.0:
-            _col_axpy(M, data, indices, indptr, is_sparse, cols[k], v, r_acc)
-            cs_acc -= v * xbar[ws[k]]
-            w_acc[k] = 0.0
-    p_last, size = _primal(r, cs, sw, weighted, vv, G[newest], mw, lam1, lam2)
-    p_acc, _ = _primal(r_acc, cs_acc, sw, weighted, vv, w_acc, mw, lam1, lam2)
-    if p_acc < p_last - _ACCEPT_MARGIN * size:
+    if gram:  # g from the current one and the step: mixed g's would add their rounding, of ‖XᵀSy‖'s size
+        for k in range(mw):
+            if w_acc[k] != 0.0 and w_acc[k] * G[newest, k] <= 0.0:
+                w_acc[k] = 0.0
+        r_acc[:] = r
+        for k in range(mw):
+            d = w_acc[k] - G[newest, k]
+            if d != 0.0:
+                _col_axpy(M, data, indices, indptr, is_sparse, gram, cols[k], -d, r_acc)
+    else:
+        r_acc[:] = 0.0
+        for t in range(m):
+            a = acoef[t]
+            cs_acc += a * C[t]
+            for i in range(r_acc.shape[0]):
+                r_acc[i] += a * R[t, i]
+        for k in range(mw):
+            v = w_acc[k]
+            if v != 0.0 and v * G[newest, k] <= 0.0:
+                _col_axpy(M, data, indices, indptr, is_sparse, gram, cols[k], v, r_acc)
+                cs_acc -= v * xbar[ws[k]]
+                w_acc[k] = 0.0
+    change, size = _primal_change(
+        gram, r, r_acc, cs, cs_acc, sw, weighted, vv, G[newest], w_acc, ws, mw, y, yty, lam1, lam2
+    )
+    if change < -_ACCEPT_MARGIN * size:
         r[:] = r_acc
         for k in range(mw):
             w[ws[k]] = w_acc[k]
@@ -400,8 +435,9 @@ def _anderson_step(M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, 
 
 @njit(cache=True)
 def _inner(
-    M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
+    M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, col_norm2, w, r, cs,
     z, lam1, lam2, positive, coef_tol, max_epochs, epochs, tol_in, tol, K, seed, w_prev, r_acc, w_acc,
+    y, yty,
 ):
     """Epochs on the working set ws until its restricted gap is at most tol_in, or at most the outer
     target ``tol`` with w settled (tol_in = 0.3·gap can lie below the gap's rounding floor, which
@@ -432,8 +468,8 @@ def _inner(
         for k in range(mw):
             w_prev[k] = w[ws[k]]
         cs = _epoch(
-            M, data, indices, indptr, is_sparse, visit_cols, visit_ws, sw, weighted, xbar, vv, col_norm2,
-            w, r, cs, lam1, lam2, positive,
+            M, data, indices, indptr, is_sparse, gram, visit_cols, visit_ws, sw, weighted, xbar, vv,
+            col_norm2, w, r, cs, lam1, lam2, positive,
         )
         epochs += 1
         settled = _settled(w, ws, mw, w_prev, coef_tol)
@@ -450,16 +486,18 @@ def _inner(
                 FtF[s, t] = FtF[t, s] = _dot(F[s], F[t])
             if m >= 2:
                 cs, taken = _anderson_step(
-                    M, data, indices, indptr, is_sparse, cols, ws, sw, weighted, xbar, vv, w, r, cs,
-                    lam1, lam2, hist, m, s, w_acc, r_acc, S, acoef,
+                    M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, w, r,
+                    cs, lam1, lam2, hist, m, s, w_acc, r_acc, S, acoef, y, yty,
                 )
                 if taken:
                     settled = _settled(w, ws, mw, w_prev, coef_tol)
         if (epochs - start) % _GAP_EPOCHS != 0:
             continue
         # inner stopping test: the gap of the problem restricted to the working set
-        _correlations(M, data, indices, indptr, is_sparse, cols, sw, weighted, xbar, vv, ws, mw, r, cs, z)
-        rr = _wnorm2(r, sw, weighted) - cs * cs * vv
+        _correlations(
+            M, data, indices, indptr, is_sparse, gram, cols, sw, weighted, xbar, vv, ws, mw, r, cs, z
+        )
+        rr = _residual_norm2(gram, r, cs, sw, weighted, vv, w, True, ws, mw, y, yty)
         wl1, wl2 = _penalty_sums(w, ws, mw)
         gap_in, _, _ = duality_gap(rr, w, wl1, wl2, z, ws, mw, lam1, lam2, positive)
         if gap_in <= tol_in or (settled and gap_in <= tol):
@@ -485,10 +523,17 @@ def _inner_tol(gap, is_sparse, indptr, ws, active, m):
 
 @njit(cache=True, nogil=True)
 def enet_cd_design(
-    X, data, indices, indptr, is_sparse, row_major, gbuf, sw, weighted, xbar, vv, col_norm2, y, w,
-    lam1, lam2, positive, tol, coef_tol, max_epochs, p0, screen, anderson_k, seed,
+    X, data, indices, indptr, is_sparse, gram, row_major, gbuf, sw, weighted, xbar, vv, col_norm2, y, yty,
+    w, lam1, lam2, positive, tol, coef_tol, max_epochs, p0, screen, anderson_k, seed,
 ):
-    """Working-set coordinate descent on a design; updates ``w`` in place.
+    """Working-set coordinate descent on a design or on its normal equations; updates ``w`` in place.
+
+    In Gram mode (``gram``) X is XᵀSX (C-ordered, centred, p × p), y is XᵀSy and ``yty`` yᵀSy; the
+    residual r = y − Xw of the design is replaced by g = XᵀSr = XᵀSy − XᵀSXw, which every step
+    reads and updates in its place (a coordinate's correlation is gⱼ, a step d on wⱼ adds
+    −d·(XᵀSX)ⱼ to g, and ‖r‖² = yᵀSy − wᵀXᵀSy − wᵀg). The working sets, epochs, extrapolations
+    and stopping tests are the design's, so ``fit(X)`` and ``fit(GramStats)`` take the same steps
+    in exact arithmetic and agree to rounding. ``xbar`` is then zero and ``sw`` unread.
 
     X is dense Fortran-ordered, dense C-ordered (``row_major``) or CSC (``is_sparse``: data,
     indices, indptr), uncentred; ``xbar`` holds the means subtracted implicitly, ``sw`` the
@@ -524,7 +569,7 @@ def enet_cd_design(
     settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
     while True:
         # exact residual and correlations on the features not screened out
-        cs = _residual(X, data, indices, indptr, is_sparse, row_major, xbar, y, w, r)
+        cs = _residual(X, data, indices, indptr, is_sparse, gram, row_major, xbar, y, w, r)
         m = 0
         for j in range(p):
             if not screened[j]:
@@ -534,16 +579,16 @@ def enet_cd_design(
             _correlations_rows(X, sw, weighted, xbar, vv, active, m, r, cs, z)
         else:
             _correlations(
-                X, data, indices, indptr, is_sparse, active, sw, weighted, xbar, vv, active, m, r, cs, z
+                X, data, indices, indptr, is_sparse, gram, active, sw, weighted, xbar, vv, active, m, r, cs, z
             )
-        rr = _wnorm2(r, sw, weighted) - cs * cs * vv
+        rr = _residual_norm2(gram, r, cs, sw, weighted, vv, w, True, active, m, y, yty)
         wl1, wl2 = _penalty_sums(w, active, m)
         gap, s, primal = duality_gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
         if (gap <= tol and settled) or epochs >= max_epochs:
             break
         n_outer += 1
         if screen:
-            radius = _screening_radius(gap, primal)
+            radius = screening_radius(gap, primal)
             m_new = 0
             for k in range(m):
                 j = active[k]
@@ -578,7 +623,7 @@ def enet_cd_design(
         args = (
             sw, weighted, xbar, vv, col_norm2, w, r, cs, z, lam1, lam2, positive, coef_tol, max_epochs,
             epochs, _inner_tol(gap, is_sparse, indptr, ws, active, m), tol, anderson_k, seed, w_prev,
-            r_acc, w_acc,
+            r_acc, w_acc, y, yty,
         )
         if row_major and mw <= capacity:
             for k in range(mw):
@@ -586,132 +631,7 @@ def enet_cd_design(
                 for i in range(n):
                     gbuf[i, k] = X[i, j]
             cols = np.arange(mw)
-            cs, epochs, settled = _inner(gbuf, data, indices, indptr, is_sparse, cols, ws, *args)
+            cs, epochs, settled = _inner(gbuf, data, indices, indptr, is_sparse, gram, cols, ws, *args)
         else:
-            cs, epochs, settled = _inner(X, data, indices, indptr, is_sparse, ws, ws, *args)
+            cs, epochs, settled = _inner(X, data, indices, indptr, is_sparse, gram, ws, ws, *args)
     return gap, epochs, n_outer
-
-
-@njit(cache=True)
-def _gram_state(G, q, yty, w, g):
-    """Recompute g = q − Gw exactly; return ‖r‖² = yᵀy − wᵀq − wᵀg."""
-    p = q.shape[0]
-    for i in range(p):
-        g[i] = q[i]
-    for j in range(p):
-        if w[j] != 0.0:
-            for i in range(p):
-                g[i] -= G[j, i] * w[j]
-    return yty - _dot(w, q) - _dot(w, g)
-
-
-@njit(cache=True, nogil=True)
-def enet_cd_gram_path(
-    G, q, yty, lam1s, lam2s, positive, tol, coef_tol, max_epochs, w, screen, anderson_k, coefs
-):
-    """Coordinate descent from the Gram matrix G = XᵀX, q = Xᵀy and yᵀy, along lam1s/lam2s.
-
-    ``w`` is the warm start and is updated in place; ``coefs[a]`` receives the solution for
-    penalty a. Returns (gaps, epochs), both per penalty. Each penalty stops when its gap is at
-    most ``tol`` (absolute, unnormalized) and the last epoch moved no coefficient by more than
-    ``coef_tol``·maxⱼ|wⱼ|, as :func:`enet_cd_design` does.
-    """
-    p = q.shape[0]
-    w_prev = np.empty(p)
-    n_pen = lam1s.shape[0]
-    gaps = np.empty(n_pen)
-    n_epochs = np.zeros(n_pen, dtype=np.int64)
-    g = np.empty(p)
-    g_acc = np.empty(p)
-    w_acc = np.empty(p)
-    w_ext = np.empty(p)
-    active = np.empty(p, dtype=np.int64)
-    screened = np.zeros(p, dtype=np.bool_)
-    diag_sqrt = np.empty(p)
-    for j in range(p):
-        diag_sqrt[j] = np.sqrt(max(G[j, j], 0.0))
-    K = anderson_k
-    buf = np.empty((K + 1, p))
-    acoef = np.empty(max(K, 1))
-    for a in range(n_pen):
-        lam1 = lam1s[a]
-        lam2 = lam2s[a]
-        m = 0
-        for j in range(p):
-            screened[j] = not G[j, j] > 0.0  # zero columns: coefficient 0, never visited
-            if screened[j]:
-                w[j] = 0.0
-            else:
-                active[m] = j
-                m += 1
-        rr = _gram_state(G, q, yty, w, g)
-        epochs = 0
-        n_buf = 0
-        settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
-        while True:
-            wl1, wl2 = _penalty_sums(w, active, m)
-            gap, s, primal = duality_gap(rr, w, wl1, wl2, g, active, m, lam1, lam2, positive)
-            if (gap <= tol and settled) or epochs >= max_epochs:
-                break
-            if screen:
-                radius = _screening_radius(gap, primal)
-                m_new = 0
-                for k in range(m):
-                    j = active[k]
-                    if w[j] == 0.0 and _psi(s * g[j], positive) + radius * diag_sqrt[j] < lam1:
-                        screened[j] = True
-                    else:
-                        active[m_new] = j
-                        m_new += 1
-                if m_new != m:
-                    n_buf = 0
-                m = m_new
-            for k in range(m):
-                w_prev[k] = w[active[k]]
-            for k in range(m):
-                j = active[k]
-                gjj = G[j, j]
-                if gjj <= 0.0:
-                    continue
-                old = w[j]
-                new = _threshold(g[j] + gjj * old, lam1, gjj + lam2, positive)
-                if new != old:
-                    d = new - old
-                    for i in range(p):
-                        g[i] -= d * G[j, i]
-                    w[j] = new
-            epochs += 1
-            settled = _settled(w, active, m, w_prev, coef_tol)
-            if epochs % 50 == 0:
-                rr = _gram_state(G, q, yty, w, g)
-            else:
-                rr = yty - _dot(w, q) - _dot(w, g)
-            if K > 0:
-                for k in range(m):
-                    buf[n_buf, k] = w[active[k]]
-                n_buf += 1
-                if n_buf > K:
-                    n_buf = 0
-                    if _extrapolate(buf, K, m, acoef, positive, w_ext):
-                        w_acc[:] = w
-                        for k in range(m):
-                            w_acc[active[k]] = w_ext[k]
-                        g_acc[:] = g
-                        for j in range(p):
-                            d = w_acc[j] - w[j]
-                            if d != 0.0:
-                                for i in range(p):
-                                    g_acc[i] -= d * G[j, i]
-                        rr_acc = yty - _dot(w_acc, q) - _dot(w_acc, g_acc)
-                        l1a, l2a = _penalty_sums(w_acc, active, m)
-                        p_acc = 0.5 * rr_acc + lam1 * l1a + 0.5 * lam2 * l2a
-                        wl1, wl2 = _penalty_sums(w, active, m)
-                        p_old = 0.5 * rr + lam1 * wl1 + 0.5 * lam2 * wl2
-                        if p_acc < p_old:
-                            w[:] = w_acc
-                            g[:] = g_acc
-                            rr = rr_acc
-        gaps[a] = gap
-        n_epochs[a] = epochs
-        coefs[a, :] = w
-    return gaps, n_epochs

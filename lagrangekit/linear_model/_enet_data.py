@@ -15,7 +15,7 @@ import scipy.sparse as sparse
 from sklearn.utils import assert_all_finite
 
 from ._design import CONSTANT_CENTRED, make_design
-from ._quadratic import DesignQuadratic, NormalEquationsQuadratic
+from ._quadratic import DesignQuadratic, MultiTaskDesignQuadratic, NormalEquationsQuadratic
 from ._ridge_stats import row_stats
 from ._roles import ElasticNetPenalty, QuadraticDatafit
 from .gram_stats import GramStats, NormalEquations
@@ -25,6 +25,7 @@ __all__ = [
     "alpha_grid",
     "given_gram_targets",
     "gram_data",
+    "multitask_data",
     "prepare_data",
     "prepare_targets",
     "unchecked_fit_data",
@@ -86,6 +87,16 @@ def prepare_targets(
     assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
     design = make_design(X, sample_weight, fit_intercept, Y)
     return [DesignQuadratic(design.target(t)) for t in range(Y.shape[1])]
+
+
+def multitask_data(
+    X: Any, Y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> MultiTaskDesignQuadratic:
+    """The multi-task elastic net's datafit on one design of X (dense or sparse, not copied) with
+    all the columns of ``Y`` (n, k) as its targets (there is no Gram mode for several targets,
+    as in scikit-learn's multi-task solver)."""
+    assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
+    return MultiTaskDesignQuadratic(make_design(X, sample_weight, fit_intercept, Y))
 
 
 def prepare_data(

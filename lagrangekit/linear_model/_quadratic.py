@@ -11,6 +11,9 @@ read from a different shape:
 * :class:`NormalEquationsQuadratic`: :class:`.gram_stats.NormalEquations`, the view of a
   :class:`.gram_stats.GramStats` (XᶜᵀSXᶜ, XᶜᵀSyᶜ, yᶜᵀSyᶜ, n).
 
+:class:`MultiTaskDesignQuadratic` is the same function of W (n_features, n_targets) summed over
+the targets of a design, (1/(2n)) Σᵢ sᵢ‖yᶜᵢ − Wᵀxᶜᵢ‖², the datafit of the multi-task elastic net.
+
 They answer the same questions (:class:`._roles.QuadraticDatafit`): the correlations Xᶜᵀ S r at
 w (−n times the gradient), a support block of the normal equations, P(0) and the intercept.
 The coordinate-descent solver (:func:`._enet_solvers.coordinate_descent`) reads the arrays its
@@ -27,12 +30,12 @@ import numpy as np
 from ._design import Design
 from .gram_stats import NormalEquations
 
-__all__ = ["DesignQuadratic", "NormalEquationsQuadratic"]
+__all__ = ["DesignQuadratic", "MultiTaskDesignQuadratic", "NormalEquationsQuadratic"]
 
 
 @dataclass(frozen=True)
-class DesignQuadratic:
-    """f(w) on one target of a design (weights summing to n; see the module docstring)."""
+class _OnDesign:
+    """A datafit read from a design: its sizes are the design's."""
 
     design: Design
 
@@ -43,6 +46,11 @@ class DesignQuadratic:
     @property
     def n_features(self) -> int:
         return self.design.n_features
+
+
+@dataclass(frozen=True)
+class DesignQuadratic(_OnDesign):
+    """f(w) on one target of a design (weights summing to n; see the module docstring)."""
 
     @property
     def X_offset(self) -> np.ndarray:
@@ -118,3 +126,34 @@ class NormalEquationsQuadratic:
     def intercept(self, coef: np.ndarray) -> float:
         """b = ȳ − X_offsetᵀw (0 without an intercept)."""
         return float(self.normal.y_offset - self.normal.X_offset @ coef)
+
+
+@dataclass(frozen=True)
+class MultiTaskDesignQuadratic(_OnDesign):
+    """f(W) = (1/(2n)) Σᵢ sᵢ‖yᶜᵢ − Wᵀxᶜᵢ‖² on all the targets of a design, W of shape
+    (n_features, n_targets) (weights summing to n; see the module docstring)."""
+
+    @property
+    def n_targets(self) -> int:
+        return self.design.Y.shape[1]
+
+    def correlations(self) -> np.ndarray:
+        """XᶜᵀSYᶜ (n_features, n_targets), −n·∇f(0); 0 on constant columns."""
+        Z = np.column_stack([self.design.rmatvec(y) for y in self.design.Y.T])
+        Z[self.design.constant_columns] = 0.0
+        return Z
+
+    def gradient(self, W: np.ndarray) -> np.ndarray:
+        """∇f(W) = −XᶜᵀS(Yᶜ − XᶜW)/n."""
+        d = self.design
+        return -np.column_stack([d.rmatvec(y - d.matvec(w)) for y, w in zip(d.Y.T, W.T)]) / self.n_samples
+
+    def null_objective(self) -> float:
+        """f(0) = Σₜ yᶜₜᵀSyᶜₜ/(2n), the scale of the relative tolerances."""
+        Y = self.design.Y
+        sq = Y * Y if self.design.weights is None else Y * Y * self.design.weights[:, None]
+        return float(sq.sum()) / (2 * self.n_samples)
+
+    def intercepts(self, W: np.ndarray) -> np.ndarray:
+        """b = ȳ − Wᵀ X_offset (zeros without an intercept)."""
+        return self.design.y_offset - self.design.X_offset @ W

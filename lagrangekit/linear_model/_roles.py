@@ -22,12 +22,17 @@ Two data shapes, one set of roles, one certificate:
   - :class:`Quadratic` (value, gradient, Lipschitz constant on √S·Xᶜ as an operator) for the
     first-order solvers, and the logistic losses (``_logistic_loss``).
 * **Penalties.** :class:`ElasticNetPenalty`: L1, L2, their mix, and positivity as a constraint
-  (the indicator of w >= 0): value, prox, subdifferential distance, α_max; and
+  (the indicator of w >= 0): value, prox, subdifferential distance, α_max;
+  :class:`GroupElasticNetPenalty`, the multi-task elastic net's Σⱼ‖Wⱼ‖₂ over each feature's
+  row of target coefficients plus the L2 term (block coordinate descent,
+  :func:`._enet_solvers.multitask_coordinate_descent`, the path functions' 2-D y); and
   :class:`L2Penalty`, Ridge's Σₜαₜ‖wₜ‖² with one α per target (and positivity), whose closed
   forms are the Ridge datafit's methods above.
 * **Solvers** take ``(datafit, penalty, ...)``: coordinate descent
-  (:func:`._enet_solvers.coordinate_descent`, the compiled kernels of ``_cd`` kept as they are
-  inside), ISTA/FISTA (:func:`._enet_solvers.proximal_solve`, through :data:`SOLVER_NEEDS`),
+  (:func:`._enet_solvers.coordinate_descent`, one compiled kernel in ``_cd`` for both shapes:
+  in Gram mode g = XᵀSr stands in for the residual, so the steps are the design's; block
+  coordinate descent for the group penalty, :func:`._enet_solvers.multitask_coordinate_descent`),
+  ISTA/FISTA (:func:`._enet_solvers.proximal_solve`, through :data:`SOLVER_NEEDS`),
   Ridge's lsqr, sparse_cg, L-BFGS-B, SAG/SAGA and sparse Cholesky (``_ridge_iterative``,
   ``_ridge_sag``, on :attr:`._ridge_quadratic.RowsRidgeQuadratic.design`), the logistic
   solvers. They import no estimator module.
@@ -66,6 +71,7 @@ __all__ = [
     "SOLVER_NEEDS",
     "Datafit",
     "ElasticNetPenalty",
+    "GroupElasticNetPenalty",
     "L2Penalty",
     "GramQuadratic",
     "Penalty",
@@ -198,12 +204,11 @@ class GramQuadratic:
 
 
 @dataclass(frozen=True)
-class ElasticNetPenalty:
-    """g(w) = α·l1_ratio·‖w‖₁ + (α/2)(1 − l1_ratio)‖w‖², plus the indicator of w ≥ 0 if ``positive``."""
+class _MixedPenaltyWeights:
+    """α and l1_ratio split into the weights of the L1 (or L2,1) term and of the L2 term."""
 
     alpha: float
     l1_ratio: float = 1.0
-    positive: bool = False
 
     @property
     def l1(self) -> float:
@@ -212,6 +217,13 @@ class ElasticNetPenalty:
     @property
     def l2(self) -> float:
         return self.alpha * (1.0 - self.l1_ratio)
+
+
+@dataclass(frozen=True)
+class ElasticNetPenalty(_MixedPenaltyWeights):
+    """g(w) = α·l1_ratio·‖w‖₁ + (α/2)(1 − l1_ratio)‖w‖², plus the indicator of w ≥ 0 if ``positive``."""
+
+    positive: bool = False
 
     def value(self, w: np.ndarray) -> float:
         return self.l1 * float(np.abs(w).sum()) + 0.5 * self.l2 * float(w @ w)
@@ -236,6 +248,47 @@ class ElasticNetPenalty:
         z = -np.asarray(grad0, dtype=np.float64)
         top = float(np.max(z if self.positive else np.abs(z), initial=0.0))
         top = max(top, 0.0)
+        if self.l1_ratio == 0.0:
+            return 0.0 if top == 0.0 else np.inf
+        return top / self.l1_ratio
+
+
+@dataclass(frozen=True)
+class GroupElasticNetPenalty(_MixedPenaltyWeights):
+    """The multi-task elastic net's penalty on W of shape (n_features, n_targets), one group per
+    feature (its row Wⱼ, the coefficients of all targets):
+
+        g(W) = α·l1_ratio·Σⱼ‖Wⱼ‖₂ + (α/2)(1 − l1_ratio)‖W‖²_F,
+
+    scikit-learn's ``MultiTaskElasticNet`` penalty (and ``enet_path``'s for a 2-D y), with W the
+    transpose of its ``coef_``. There is no positivity: scikit-learn refuses it for several targets.
+    """
+
+    def value(self, W: np.ndarray) -> float:
+        W = np.asarray(W, dtype=np.float64)
+        return self.l1 * float(np.linalg.norm(W, axis=1).sum()) + 0.5 * self.l2 * float(np.sum(W * W))
+
+    def prox(self, V: np.ndarray, step: float) -> np.ndarray:
+        """Row by row, V_j·(1 − step·l1/‖V_j‖₂)₊ / (1 + step·l2) (block soft-thresholding)."""
+        V = np.asarray(V, dtype=np.float64)
+        norms = np.linalg.norm(V, axis=1, keepdims=True)
+        shrink = np.maximum(1.0 - step * self.l1 / np.where(norms > 0, norms, 1.0), 0.0)
+        return V * shrink / (1.0 + step * self.l2)
+
+    def subdiff_distance(self, W: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Per feature, the distance from −∇f(W)ⱼ to ∂g(W)ⱼ (zero exactly at a KKT point)."""
+        W = np.asarray(W, dtype=np.float64)
+        Z = -np.asarray(grad, dtype=np.float64) - self.l2 * W
+        norms = np.linalg.norm(W, axis=1)
+        on = norms > 0
+        dist = np.maximum(np.linalg.norm(Z, axis=1) - self.l1, 0.0)
+        unit = W[on] / norms[on, None]
+        dist[on] = np.linalg.norm(Z[on] - self.l1 * unit, axis=1)
+        return dist
+
+    def alpha_max(self, grad0: np.ndarray) -> float:
+        """Smallest α at which W = 0 is optimal, maxⱼ‖∇f(0)ⱼ‖₂ / l1_ratio; infinite for l1_ratio = 0."""
+        top = float(np.max(np.linalg.norm(np.asarray(grad0, dtype=np.float64), axis=1), initial=0.0))
         if self.l1_ratio == 0.0:
             return 0.0 if top == 0.0 else np.inf
         return top / self.l1_ratio

@@ -18,13 +18,14 @@ from ._cvxpy_forms import elastic_net_problem
 from ._enet_data import (
     alpha_grid,
     given_gram_targets,
+    multitask_data,
     prepare_targets,
     unchecked_fit_data,
     use_gram,
 )
-from ._enet_solvers import coordinate_descent, proximal_solve
+from ._enet_solvers import coordinate_descent, multitask_coordinate_descent, proximal_solve
 from ._quadratic import NormalEquationsQuadratic
-from ._roles import ElasticNetPenalty
+from ._roles import ElasticNetPenalty, GroupElasticNetPenalty
 from ._validation import (
     check_choice,
     check_l1_ratio,
@@ -405,8 +406,11 @@ def lasso_path(
     ----------
     X : array_like or sparse matrix of shape (n_samples, n_features), GramStats or Dask array
         With a :class:`GramStats`, omit ``y`` and ``sample_weight``.
-    y : array_like of shape (n_samples,)
-        A 2-D y is refused: scikit-learn reads it as the multi-task lasso, which this is not.
+    y : array_like of shape (n_samples,) or (n_samples, n_targets)
+        A 2-D y is the multi-task elastic net, as in scikit-learn: its objective is
+        (1/(2n))‖Y − XWᵀ‖²_F + α·l1_ratio·Σⱼ‖W[:, j]‖₂ + (α/2)(1 − l1_ratio)‖W‖²_F, the L2,1
+        norm grouping the targets' coefficients of each feature, solved by block coordinate
+        descent (dense or sparse X; ``precompute`` does not apply; ``positive`` raises).
     eps : float, default 1e-3
         The automatic grid runs from α_max down to eps·α_max.
     n_alphas : int, deprecated
@@ -418,7 +422,7 @@ def lasso_path(
         As for :class:`ElasticNet` (an array is the Gram matrix of the data as passed).
     Xy, copy_X, verbose
         Accepted for scikit-learn compatibility: Xᵀy is recomputed, X is never modified.
-    coef_init : array_like of shape (n_features,), optional
+    coef_init : array_like of shape (n_features,) or (n_targets, n_features), optional
         Warm start for the first α.
     return_n_iter : bool, default False
         Also return the epochs per α.
@@ -434,7 +438,7 @@ def lasso_path(
     Returns
     -------
     alphas : ndarray of shape (n_alphas,)
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
     dual_gaps : ndarray of shape (n_alphas,)
         Absolute duality gaps on the objective's scale.
     n_iters : ndarray of shape (n_alphas,)
@@ -456,38 +460,64 @@ def lasso_path(
     opts = est._validated()
     grid = _path_grid_size(alphas, n_alphas)
     sample_weight = params.get("sample_weight")
+    seed = -1
+    if opts["selection"] == "random":
+        seed = int(check_random_state(est.random_state).randint(np.iinfo(np.int32).max))
     if np.ndim(y) == 2:
-        raise ValueError(
-            "lasso_path/enet_path take a 1-D y: scikit-learn reads a 2-D y as the multi-task lasso, "
-            "which lagrangekit does not implement; call them once per column"
-        )
+        if positive:
+            raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
+        return _multitask_path(est, opts, X, y, sample_weight, check_input, grid, eps, coef_init, seed,
+                               return_n_iter)  # fmt: skip
     targets, _, _ = est._targets(X, y, sample_weight, "cd", opts["precompute"], check_input)
     data = targets[0]
-    if isinstance(grid, int):
-        eps = check_nonnegative(eps, "eps")
-        penalty = ElasticNetPenalty(1.0, opts["l1_ratio"], bool(positive))
-        alphas = alpha_grid(data, penalty, eps=eps, n_alphas=grid)
-    else:
-        alphas = np.sort(np.asarray(grid, dtype=np.float64).reshape(-1))[::-1]
-        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
-            raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
+    penalty = ElasticNetPenalty(1.0, opts["l1_ratio"], bool(positive))
+    alphas = _path_alphas(data, penalty, grid, eps)
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64).reshape(-1)
         if coef_init.shape != (data.n_features,):
             raise ValueError(f"coef_init must have shape ({data.n_features},), got {coef_init.shape}")
-    seed = -1
-    if opts["selection"] == "random":
-        seed = int(check_random_state(est.random_state).randint(np.iinfo(np.int32).max))
     sol = coordinate_descent(
-        data,
-        ElasticNetPenalty(1.0, opts["l1_ratio"], bool(positive)),
-        alphas=alphas,
-        tol=opts["tol"],
-        max_iter=opts["max_iter"],
-        coef_init=coef_init,
+        data, penalty, alphas=alphas, tol=opts["tol"], max_iter=opts["max_iter"], coef_init=coef_init,
         seed=seed,
-    )
+    )  # fmt: skip
     out = (alphas, sol.coefs.T.copy(), sol.gaps)
+    return (*out, sol.n_iter) if return_n_iter else out
+
+
+def _path_alphas(data, penalty, grid, eps) -> np.ndarray:
+    """The path's α: an automatic grid of ``grid`` points down to eps·α_max, or the given ones
+    in decreasing order."""
+    if isinstance(grid, int):
+        return alpha_grid(data, penalty, eps=check_nonnegative(eps, "eps"), n_alphas=grid)
+    alphas = np.sort(np.asarray(grid, dtype=np.float64).reshape(-1))[::-1]
+    if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
+        raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
+    return alphas
+
+
+def _multitask_path(est, opts, X, y, sample_weight, check_input, grid, eps, coef_init, seed, return_n_iter):
+    """:func:`lasso_path` for a 2-D y: the multi-task elastic net (scikit-learn's reading), by
+    block coordinate descent on the design; coefs of shape (n_targets, n_features, n_alphas)."""
+    if check_input:
+        X, Y, sw = validate_fit_data(
+            est, X, y, sample_weight, accept_sparse="csc", multi_output=True, ensure_all_finite=False
+        )
+    else:
+        X, Y, sw = unchecked_fit_data(X, y, sample_weight)
+    data = multitask_data(X, Y, sw, est.fit_intercept)
+    penalty = GroupElasticNetPenalty(1.0, opts["l1_ratio"])
+    alphas = _path_alphas(data, penalty, grid, eps)
+    if coef_init is not None:
+        coef_init = np.asarray(coef_init, dtype=np.float64)
+        shape = (data.n_targets, data.n_features)
+        if coef_init.shape != shape:
+            raise ValueError(f"coef_init must have shape {shape} for a 2-D y, got {coef_init.shape}")
+        coef_init = coef_init.T
+    sol = multitask_coordinate_descent(
+        data, penalty, alphas=alphas, tol=opts["tol"], max_iter=opts["max_iter"], coef_init=coef_init,
+        seed=seed,
+    )  # fmt: skip
+    out = (alphas, np.ascontiguousarray(sol.coefs.transpose(2, 1, 0)), sol.gaps)
     return (*out, sol.n_iter) if return_n_iter else out
 
 
