@@ -1019,9 +1019,15 @@ _PHASE_ONE_EVIDENCE = (
 
 
 def _raise_unless_infeasible(witness: FeasibilityWitness) -> None:
-    """Raise when phase I found a nearly feasible point that no nearby rational makes exact:
-    the problem may be feasible with a constraint qualification failing at every such point."""
-    if witness.violation is not None and witness.violation <= FEASIBLE:
+    """Raise when phase I found a nearly feasible point that no nearby rational makes exact (the
+    problem may be feasible with a constraint qualification failing at every such point), or
+    could not run at all."""
+    if witness.violation is None:
+        raise SymbolicSolveError(
+            "min ‖x‖² over the constraints has no KKT point, and phase I cannot evaluate the "
+            "constraints from the default start: feasibility is not decided; " + _HINT
+        )
+    if witness.violation <= FEASIBLE:
         raise SymbolicSolveError(
             "min ‖x‖² over the constraints has no KKT point, so a feasible point would be one where a "
             f"constraint qualification fails, and phase I finds a point violating them by only "

@@ -37,7 +37,8 @@ class FeasibilityWitness:
     point : list of sympy numbers or None
         An exactly feasible point, when one was found.
     violation : float or None
-        Phase I's smallest violation (None for affine constraints, where no search is needed).
+        Phase I's smallest violation (None for affine constraints, where no search is needed,
+        or when phase I cannot evaluate the constraints).
     proven : bool
         True when the constraints are affine, so that the absence of a KKT point of min ‖x‖²
         proves the problem infeasible.
@@ -57,6 +58,8 @@ def feasibility_witness(problem: Problem) -> FeasibilityWitness:
             form = NumericForm(problem)
             found = phase_one(form, [form.start(None)])
     except (LagrangekitError, ArithmeticError, TypeError, ValueError):
+        return FeasibilityWitness(None, None, False)
+    if not np.isfinite(found.violation):
         return FeasibilityWitness(None, None, False)
     if not found.violation <= FEASIBLE:
         return FeasibilityWitness(None, float(found.violation), False)
