@@ -30,7 +30,7 @@ from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
 from .symbolic_conditions import convex_in_variables, kkt_conditions
-from .symbolic_feasibility import FeasibilityWitness, feasibility_witness
+from .symbolic_feasibility import FeasibilityWitness, breaks_sign, feasibility_witness
 from .symbolic_pruning import AffineRows
 from .symbolic_radicals import radical_system
 from .symbolic_rays import feasible_start, unbounded_message
@@ -1188,7 +1188,7 @@ def _solve_work(problem: Problem, convex: bool = False) -> Result:
                 + _HINT
             )
         point = ", ".join(f"{v} = {format_value(val)}" for v, val in zip(problem.variables, feasible))
-        outside = [v.name for v, val in zip(problem.variables, feasible) if _breaks_sign(v, val)]
+        outside = [v.name for v, val in zip(problem.variables, feasible) if breaks_sign(v, val)]
         where = f"the problem is feasible (for example {point})"
         if outside:  # a point of the closure only: the sign assumptions of these variables fail there
             where = (
@@ -1317,14 +1317,6 @@ def _zero_minima_candidates(problem: Problem) -> list[KKTCandidate] | None:
             )
         )
     return out
-
-
-def _breaks_sign(v: sp.Symbol, value: sp.Expr) -> bool:
-    """Whether ``value`` violates the sign assumption of the variable ``v`` (0 for a positive one)."""
-    sign = exact_sign(tidy_exact(value)) if value.is_number else None
-    if sign is None:
-        return False
-    return bool(v.is_positive and sign <= 0 or v.is_nonnegative and sign < 0 or v.is_negative and sign >= 0)
 
 
 def _parameter_hint(problem: Problem) -> str:

@@ -23,7 +23,7 @@ from .numeric_form import NumericForm
 from .phase_one import FEASIBLE, phase_one
 from .problem import Problem
 
-__all__ = ["FeasibilityWitness", "feasibility_witness"]
+__all__ = ["FeasibilityWitness", "breaks_sign", "feasibility_witness"]
 
 _DIGITS = (12, 9, 6, 3, 0)  # the rationals tried near phase I's point: its values rounded to these
 
@@ -74,14 +74,25 @@ def _affine(expr: sp.Expr, xs: tuple[sp.Symbol, ...]) -> bool:
     return expr.is_polynomial(*xs) and sp.Poly(expr, *xs).total_degree() <= 1
 
 
+def breaks_sign(v: sp.Symbol, value: sp.Expr) -> bool:
+    """Whether the exact number ``value`` violates the sign assumption of the variable ``v``
+    (0 for a positive one); False for a value that is not a number."""
+    sign = exact_sign(tidy_exact(value)) if value.is_number else None
+    if sign is None:
+        return False
+    return bool(
+        v.is_positive and sign <= 0
+        or v.is_nonnegative and sign < 0
+        or v.is_negative and sign >= 0
+        or v.is_nonpositive and sign > 0
+    )
+
+
 def _exactly_feasible(problem: Problem, point: list) -> bool:
     """Every constraint and bound holds exactly at ``point``, inside the variables' sign assumptions."""
     subs = dict(zip(problem.variables, point))
-    for v, value in subs.items():
-        if (v.is_positive and not value > 0) or (v.is_nonnegative and value < 0):
-            return False
-        if (v.is_negative and not value < 0) or (v.is_nonpositive and value > 0):
-            return False
+    if any(breaks_sign(v, value) for v, value in subs.items()):
+        return False
     for c in problem.equalities + problem.all_inequalities():
         value = tidy_exact(c.expr.xreplace(subs))
         if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):

@@ -21,6 +21,7 @@ from .exact_sign import exact_sign
 from .kkt import tidy_exact
 from .polynomial_systems import real_solutions
 from .problem import Problem
+from .symbolic_feasibility import breaks_sign
 
 __all__ = ["ZERO_MINIMA_METHOD", "zero_minima"]
 
@@ -95,10 +96,8 @@ def _feasible_zero(
     values = [point[v] for v in problem.variables]
     if any(not v.is_number or v.is_real is False or _imaginary(v) for v in values):
         return False
-    for v, value in zip(problem.variables, values):
-        sign = exact_sign(tidy_exact(value))
-        if (v.is_positive and sign <= 0) or (v.is_nonnegative and sign < 0) or (v.is_negative and sign >= 0):
-            return False
+    if any(breaks_sign(v, value) for v, value in zip(problem.variables, values)):
+        return False
     checks = [*equations, *gradient]
     if any(tidy_exact(e.xreplace(point)) != 0 for e in checks):
         return False
