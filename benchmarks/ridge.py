@@ -10,8 +10,9 @@ BLAS is pinned to one thread (threadpoolctl), and times are CPU seconds of this 
 (``time.process_time``; with one thread that is the work done, which other jobs on a
 shared machine do not inflate the way they inflate wall time; ``--wall`` switches to
 wall-clock). Each timing is the median of ``--repeat`` runs, with the candidates and the
-floor interleaved within each round. Every comparison checks that both sides reached the
-same objective ‖y − Xw − b‖² + α‖w‖² (or the same chosen α, for CV).
+floor interleaved within each round; a ratio is the median of the rounds' ratios (each round
+runs both sides back to back), with its quartiles in brackets. Every comparison checks that
+both sides reached the same objective ‖y − Xw − b‖² + α‖w‖² (or the same chosen α, for CV).
 
 Run: python benchmarks/ridge.py [--repeat 7] [--quick]
 """
@@ -64,19 +65,39 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return CLOCK() - start, out
 
 
-def interleaved(candidates: dict[str, Callable[[], object]], repeat: int) -> tuple[dict[str, float], dict]:
-    """Median seconds of each candidate, run round-robin ``repeat`` times; also the last outputs."""
+class Timings(dict):
+    """Median seconds per candidate (``timings[name]``), with every round's seconds kept."""
+
+    def __init__(self, rounds: dict[str, list[float]]) -> None:
+        super().__init__({k: float(np.median(v)) for k, v in rounds.items()})
+        self.rounds = {k: np.asarray(v) for k, v in rounds.items()}
+
+    def ratio(self, name: str, base: str) -> tuple[float, float, float]:
+        """Median and quartiles of ``name``'s time over ``base``'s within each round.
+
+        Both ran back to back in every round, so a change of the machine's speed between
+        rounds (this machine's load moves the BLAS floor itself by 10%) divides out."""
+        per_round = self.rounds[name] / self.rounds[base]
+        q25, median, q75 = np.percentile(per_round, [25, 50, 75])
+        return float(median), float(q25), float(q75)
+
+
+def interleaved(candidates: dict[str, Callable[[], object]], repeat: int) -> tuple[Timings, dict]:
+    """Timings of the candidates, run round-robin ``repeat`` times; also the last outputs."""
     times: dict[str, list[float]] = {k: [] for k in candidates}
     outputs: dict[str, object] = {}
     for _ in range(repeat):
         for name, fn in candidates.items():
             t, outputs[name] = timed(fn)
             times[name].append(t)
-    return {k: float(np.median(v)) for k, v in times.items()}, outputs
+    return Timings(times), outputs
 
 
-def row(label: str, seconds: float, floor: float, target: str = "") -> str:
-    return f"  {label:<44} {seconds * 1e3:9.1f} ms   {seconds / floor:6.2f}x   {target}"
+def row(label: str, timings: Timings, name: str, base: str, target: str = "") -> str:
+    """``name``'s median time and its per-round ratio to ``base`` (median [quartiles])."""
+    ratio, q25, q75 = timings.ratio(name, base)
+    spread = "" if name == base else f" [{q25:.2f}-{q75:.2f}]"
+    return f"  {label:<44} {timings[name] * 1e3:9.1f} ms   {ratio:6.2f}x{spread:<12}   {target}"
 
 
 def bench_solve(name: str, X: np.ndarray, y: np.ndarray, repeat: int) -> float:
@@ -94,11 +115,10 @@ def bench_solve(name: str, X: np.ndarray, y: np.ndarray, repeat: int) -> float:
     ours, ref = out["lagrangekit Ridge"], out["sklearn Ridge"]
     f_ours = objective(X, y, ours.coef_, ours.intercept_, ALPHA)
     f_ref = objective(X, y, ref.coef_, ref.intercept_, ALPHA)
-    floor = med[floor_name]
     print(f"{name}: {n}×{p}, alpha={ALPHA:g}, lagrangekit solver_={ours.solver_!r}")
-    print(row(floor_name + " (floor)", floor, floor))
-    print(row("lagrangekit Ridge.fit", med["lagrangekit Ridge"], floor, "target <= 1.2x"))
-    print(row("sklearn Ridge.fit", med["sklearn Ridge"], floor))
+    print(row(floor_name + " (floor)", med, floor_name, floor_name))
+    print(row("lagrangekit Ridge.fit", med, "lagrangekit Ridge", floor_name, "target <= 1.2x"))
+    print(row("sklearn Ridge.fit", med, "sklearn Ridge", floor_name))
     print(
         f"  lagrangekit / sklearn = {med['lagrangekit Ridge'] / med['sklearn Ridge']:.2f}x;"
         f" objective rel. diff {abs(f_ours - f_ref) / f_ref:.1e};"
@@ -122,8 +142,8 @@ def bench_path(X: np.ndarray, y: np.ndarray, repeat: int) -> None:
         ref = SkRidge(alpha=alphas[i]).fit(X, y)
         worst = max(worst, float(np.abs(path.coefs[i] - ref.coef_).max() / np.abs(ref.coef_).max()))
     print(f"ridge_path over 100 alphas on tall {X.shape[0]}×{X.shape[1]}")
-    print(row("one Ridge solve", med["one solve"], med["one solve"]))
-    print(row("ridge_path (100 alphas)", med["ridge_path"], med["one solve"], "target <= 3x one solve"))
+    print(row("one Ridge solve", med, "one solve", "one solve"))
+    print(row("ridge_path (100 alphas)", med, "ridge_path", "one solve", "target <= 3x one solve"))
     print(f"  worst coef rel. diff vs sklearn Ridge at 3 of the alphas: {worst:.1e}")
 
 
@@ -137,10 +157,10 @@ def bench_cv(name: str, X: np.ndarray, y: np.ndarray, repeat: int) -> None:
         repeat,
     )
     ours, ref = out["lagrangekit RidgeCV"], out["sklearn RidgeCV"]
-    base = med["sklearn RidgeCV"]
+    base = "sklearn RidgeCV"
     print(f"RidgeCV, 100 alphas, leave-one-out, {name} {X.shape[0]}×{X.shape[1]}")
-    print(row("sklearn RidgeCV", base, base))
-    print(row("lagrangekit RidgeCV", med["lagrangekit RidgeCV"], base, "target <= 1.0x sklearn"))
+    print(row(base, med, base, base))
+    print(row("lagrangekit RidgeCV", med, "lagrangekit RidgeCV", base, "target <= 1.0x sklearn"))
     print(
         f"  chosen alpha: lagrangekit {ours.alpha_:.6g}, sklearn {ref.alpha_:.6g};"
         f" best_score rel. diff {abs(ours.best_score_ - ref.best_score_) / abs(ref.best_score_):.1e}"
