@@ -28,6 +28,7 @@ from ..result import Result
 from .barrier import maximize_on_domain
 from .linear_variables import LinearVariables, linear_variables
 from .numeric import inner_infimum, maximize_numeric
+from .quadratic_sdp import quadratic_lagrangian, solve_sdp_dual
 from .slater import SlaterReport, is_convex, slater_point
 from .structure import ConjugateDual, build_conjugate_dual
 
@@ -36,8 +37,10 @@ __all__ = ["DualProblem", "dual", "duality_gap"]
 _INTERNAL = (ArithmeticError, np.linalg.LinAlgError, ValueError, TypeError, IndexError, NameError)
 _CLOSED = "dual closed form (conjugates), log-barrier"
 _NUMERIC = "dual numeric (BFGS inner, L-BFGS-B or, with linear conditions, SLSQP outer)"
+_SDP = "dual semidefinite program (cvxpy, Clarabel), checked"
 _LINEAR_TOL = 1e-9  # relative residual of ℓ(ν) = 0 past which g = −inf
 _ZEROED_TRIALS = 12  # multipliers zeroed one at a time when g(start) is not finite
+_FAR_SCALES = (10.0, 1e2, 1e3, 1e4)  # and multipliers this far out
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,7 +221,9 @@ class DualProblem:
         With a closed form: a log-barrier method (phase I for a strictly feasible start,
         then damped Newton steps whose line search backs off until the trial multipliers are
         inside the domain); ``status`` is ``"optimal"`` when g* − g <= tol·max(1, |g|) is
-        certified by the barrier bound θ/t. Without one: L-BFGS-B on −g over μ >= 0.
+        certified by the barrier bound θ/t. Without one, a Lagrangian quadratic in x is solved
+        as a semidefinite program and checked by both of its bounds
+        (:mod:`lagrangekit.duality.quadratic_sdp`); otherwise L-BFGS-B on −g over μ >= 0.
 
         Returns
         -------
@@ -237,7 +242,7 @@ class DualProblem:
                 if self.closed_form is not None:
                     result = self._solve_closed_form(tol)
                 else:
-                    result = self._solve_numeric(tol)
+                    result = self._solve_sdp() or self._solve_numeric(tol)
         except _INTERNAL as exc:
             return self._result(
                 self._start(),
@@ -318,6 +323,20 @@ class DualProblem:
             return self._not_attained(result)
         return result
 
+    def _solve_sdp(self) -> Result | None:
+        """The dual of a quadratic Lagrangian as a semidefinite program (:mod:`.quadratic_sdp`);
+        None when L is not quadratic in x or the conic solver finds no optimum."""
+        constraints = self.primal.constraints + self.primal.bound_constraints()
+        lagrangian = quadratic_lagrangian(self.primal, constraints)
+        if lagrangian is None:
+            return None
+        answer = solve_sdp_dual(lagrangian, self._is_mu)
+        if answer is None:
+            return None
+        value = answer.lower if np.isfinite(answer.lower) else self.evaluate(answer.nu)
+        status = "optimal" if answer.certified else "failed"
+        return self._result(answer.nu, value, status, _SDP, answer.message)
+
     def _solve_numeric(self, tol: float) -> Result:
         """Maximize g by L-BFGS-B on −g over μ >= 0, with ∇g = (h, G) at x(λ, μ) (Danskin)."""
         form = self._form
@@ -358,19 +377,7 @@ class DualProblem:
             status = "infeasible" if value == -np.inf else self._numeric_status(np.isfinite(value))
             return self._result(start, value, status, _NUMERIC, self._numeric_message("inf_x f", value))
         if not np.isfinite(self._inner(start)[0]):
-            rng = np.random.default_rng(0)
-            pinned = np.array([low is not None and low == high for low, high in bounds], dtype=bool)
-            # random draws meet a wide domain; a thin one (some μ must be 0, as when inf_y e^-y − μy
-            # is finite only at μ = 0) is met by zeroing the multipliers, all and one at a time
-            zeroed = [np.zeros(start.size)] + [
-                np.where(np.arange(start.size) == k, 0.0, start)
-                for k in np.flatnonzero(self._is_mu)[: _ZEROED_TRIALS]
-            ]
-            draws = [
-                np.where(self._is_mu, rng.exponential(size=start.size), rng.normal(size=start.size))
-                for _ in range(4)
-            ]
-            trials = [np.where(pinned, start, trial) for trial in draws + zeroed]
+            trials = self._domain_trials(start, bounds)
             values = [self._inner(t)[0] for t in [start, *trials]]
             finite = [t for t, value in zip(trials, values[1:]) if np.isfinite(value)]
             if not finite and all(value == -np.inf for value in values):
@@ -379,7 +386,8 @@ class DualProblem:
                     -np.inf,
                     "infeasible",
                     _NUMERIC,
-                    "g = -inf at every multiplier tried: inf_x L is unbounded below, so "
+                    f"g = -inf at every multiplier tried ({len(values)}: zero, random draws and "
+                    f"their multiples up to {_FAR_SCALES[-1]:g}): inf_x L is unbounded below, so "
                     "the dual is infeasible and weak duality gives only -inf <= p*",
                 )
             if not finite:
@@ -402,6 +410,31 @@ class DualProblem:
             f"maximized g numerically ({res.message}); {certificate}", -float(res.fun)
         )
         return self._result(res.x, -float(res.fun), status, _NUMERIC, message, int(res.nit))
+
+    def _domain_trials(self, start: np.ndarray, bounds: list) -> list[np.ndarray]:
+        """Multipliers to try when g(start) = −inf, in order: random draws meet a wide domain;
+        a thin one (some μ must be 0, as when inf_y e^-y − μy is finite only at μ = 0) is met by
+        zeroing the multipliers, all and one at a time; one far out (large multipliers make
+        the constraints' curvature outweigh the objective's, as in the two-way partitioning
+        dual, where W + diag(λ) ⪰ 0 needs λ beyond W's most negative eigenvalue) by the draws'
+        magnitudes scaled up, with both signs for the λ of equalities."""
+        rng = np.random.default_rng(0)
+        pinned = np.array([low is not None and low == high for low, high in bounds], dtype=bool)
+        zeroed = [np.zeros(start.size)] + [
+            np.where(np.arange(start.size) == k, 0.0, start)
+            for k in np.flatnonzero(self._is_mu)[:_ZEROED_TRIALS]
+        ]
+        draws = [
+            np.where(self._is_mu, rng.exponential(size=start.size), rng.normal(size=start.size))
+            for _ in range(4)
+        ]
+        magnitude = np.abs(draws[0]) + 1.0
+        far = [
+            scale * np.where(self._is_mu, magnitude, sign * magnitude)
+            for scale in _FAR_SCALES
+            for sign in (1.0, -1.0)
+        ]
+        return [np.where(pinned, start, trial) for trial in draws + zeroed + far]
 
     def _on_linear_conditions(
         self, start: np.ndarray, bounds: list
@@ -546,7 +579,8 @@ def dual(problem: Problem) -> DualProblem:
     DualProblem
         With ``function`` and its ``domain`` in closed form when the Lagrangian splits into
         blocks with known conjugates (LPs, convex QPs and QCQPs, norm balls, entropy,
-        log-barriers such as water-filling, exp); numeric otherwise.
+        log-barriers such as water-filling, exp); numeric otherwise (solved as a semidefinite
+        program when the Lagrangian is quadratic in x).
 
     Raises
     ------
@@ -611,6 +645,10 @@ def duality_gap(problem: Problem, *, tol: float = 1e-10) -> float:
     optimum. Zero under strong duality, positive for a duality gap, inf when the dual is
     infeasible (g = −inf) while the primal has an optimum.
 
+    p* is ``lk.solve``'s answer. When that is not proven global (``Result.scope`` is not
+    ``"global"``, as on a nonconvex problem), p* may be a local optimum above the global one,
+    and the value returned is then only an upper bound on the gap: a ``UserWarning`` says so.
+
     Raises
     ------
     ValueError
@@ -622,6 +660,14 @@ def duality_gap(problem: Problem, *, tol: float = 1e-10) -> float:
     d = dual(problem)
     primal = _primal_optimum(problem, solve, d)
     p_star = -float(primal.fun) if problem.is_maximize else float(primal.fun)
+    if primal.scope != "global":
+        warnings.warn(
+            f"p* = {p_star:.10g} comes from lk.solve ({primal.status}), which did not prove it the "
+            "global optimum, so p* − g* is an upper bound on the duality gap, not the gap itself; "
+            "solve_symbolic can enumerate every KKT point of a small polynomial problem",
+            UserWarning,
+            stacklevel=2,
+        )
     dual_result = d.solve(tol=tol)
     if np.isnan(dual_result.fun):
         raise ValueError(

@@ -102,11 +102,13 @@ def _run_off(L, z: np.ndarray, d: np.ndarray, value: float, scale: float) -> flo
 
 #: variables up to which the inner minimum is probed along every axis and the exact Hessian
 _PROBED_SIZE = 50
+#: saddles of L that one inner minimization leaves along negative curvature before giving up
+_ESCAPES = 5
 
 
-def _falls_along_negative_curvature(form, L, full, free, z, lam, mu, value: float, scale: float) -> bool:
-    """Whether L falls without bound along the most negative curvature direction of its exact
-    Hessian in the ``free`` coordinates at ``z`` (False when there is none, or no Hessian)."""
+def _negative_curvature(form, full, free, z, lam, mu) -> np.ndarray | None:
+    """The unit direction of most negative curvature of L's exact Hessian in the ``free``
+    coordinates at ``z``; None when there is none, or no Hessian."""
     with np.errstate(all="ignore"):
         try:
             point = full.copy()
@@ -114,13 +116,24 @@ def _falls_along_negative_curvature(form, L, full, free, z, lam, mu, value: floa
             H = np.asarray(form.lagrangian_hessian(point, Multipliers(lam, mu)), dtype=float)
             H = H[np.ix_(free, free)]
         except _ERRORS:
-            return False  # no second derivatives here: nothing to follow
+            return None  # no second derivatives here: nothing to follow
     if not (H.size and np.all(np.isfinite(H))):
-        return False
+        return None
     w, V = np.linalg.eigh(H)
     if not w[0] < -1e-10 * max(1.0, float(np.abs(w).max())):
-        return False
-    return any(_falls_along(L, z, d, value, scale) for d in (V[:, 0], -V[:, 0]))
+        return None
+    return V[:, 0]
+
+
+def _downhill(L, z: np.ndarray, d: np.ndarray, value: float) -> np.ndarray | None:
+    """The first of z + t·d, t = 1e-4, 1e-3, ... 1e8 (times max(1, ‖z‖)), where L is below
+    ``value`` (a stationary point's value): a start past a saddle; None when there is none."""
+    reach = max(1.0, float(np.linalg.norm(z)))
+    for k in range(-4, 9):
+        trial = z + (10.0**k * reach) * d
+        if L(trial)[0] < value:
+            return trial
+    return None
 
 
 def _restricted(L, full: np.ndarray, free: np.ndarray):
@@ -152,15 +165,22 @@ def inner_infimum(
     −_RUNS_AWAY·max(1, |L(x_start)|) at a point of the minimization, means −inf at once.
     """
     try:
-        return _minimized(form, lam, mu, x_start, free)
+        return _minimized(form, lam, mu, x_start, free, escapes=_ESCAPES)
     except _FallsToMinusInf:
         return -np.inf, None
 
 
 def _minimized(
-    form: NumericForm, lam: np.ndarray, mu: np.ndarray, x_start: np.ndarray, free: np.ndarray | None
+    form: NumericForm,
+    lam: np.ndarray,
+    mu: np.ndarray,
+    x_start: np.ndarray,
+    free: np.ndarray | None,
+    escapes: int,
 ) -> tuple[float, np.ndarray | None]:
-    """The body of :func:`inner_infimum`, which see."""
+    """The body of :func:`inner_infimum`, which see; a stationary point with negative
+    curvature (a saddle or a maximum, such as x = 0 of x⁴ − 3x²) is left downhill along it and
+    the minimization restarted, up to ``escapes`` times."""
     full = np.asarray(x_start, float)
     free = np.ones(full.size, dtype=bool) if free is None else np.asarray(free, dtype=bool)
     L = _restricted(_lagrangian(form, lam, mu), full, free)
@@ -216,11 +236,17 @@ def _minimized(
             # −inf, the level L settles at, or unknown (NaN)
             far = res.x + (10.0**_WALK / float(np.linalg.norm(d))) * d
             return _run_off(L, far, d, falling[-1], f_scale), None
-    curved = len(z0) <= _PROBED_SIZE and _falls_along_negative_curvature(
-        form, L, full, free, res.x, lam, mu, value, f_scale
-    )
-    if curved:
-        return -np.inf, None
+    direction = _negative_curvature(form, full, free, res.x, lam, mu) if len(z0) <= _PROBED_SIZE else None
+    if direction is not None:
+        if any(_falls_along(L, res.x, d, value, f_scale) for d in (direction, -direction)):
+            return -np.inf, None
+        for d in (direction, -direction) if escapes else ():
+            lower = _downhill(L, res.x, d, value)
+            if lower is not None:
+                restart = full.copy()
+                restart[free] = lower
+                return _minimized(form, lam, mu, restart, free, escapes - 1)
+        return np.nan, None  # a saddle that could not be left: not the infimum
     minimizer = full.copy()
     minimizer[free] = res.x
     return value, minimizer
