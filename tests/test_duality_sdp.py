@@ -112,3 +112,63 @@ def test_inner_minimization_leaves_a_saddle_of_the_lagrangian() -> None:
     result = d.solve()
     assert result.fun == pytest.approx(-2.0, abs=1e-7)
     assert result.x[0] == pytest.approx(-1.0, abs=1e-4)
+
+
+def _random_qcqp(seed: int) -> tuple[lk.Problem, list]:
+    """A random QCQP: an indefinite objective, one strictly convex inequality, one indefinite
+    inequality and (with a third constraint) an indefinite equality."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+    xs = sp.symbols(f"x0:{n}", real=True)
+    v = sp.Matrix(xs)
+
+    def quadratic(P, q, c):
+        return (v.T * sp.Matrix(P) * v)[0] / 2 + (sp.Matrix(q).T * v)[0] + c
+
+    A = rng.standard_normal((n, n))
+    pieces = [((A + A.T) / 2, rng.standard_normal(n), 0.0, False)]
+    for k in range(m):
+        B = rng.standard_normal((n, n))
+        P = B @ B.T / n + np.eye(n) if k == 0 else (B + B.T) / 4
+        pieces.append((P, 0.3 * rng.standard_normal(n), -1.0 - rng.random(), k == 2))
+    constraints = {
+        f"c{k}": sp.Eq(quadratic(P, q, c), 0) if eq else quadratic(P, q, c) <= 0
+        for k, (P, q, c, eq) in enumerate(pieces[1:])
+    }
+    return lk.minimize(quadratic(*pieces[0][:3]), constraints, variables=xs), pieces
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_qcqp_duals_match_the_shor_relaxation_or_make_no_false_claim(seed: int) -> None:
+    # the reference is the primal SDP (Shor's relaxation, the moment matrix [[X, x], [xᵀ, 1]]
+    # ⪰ 0), a different problem from the dual's LMI; under its strong duality the optimal
+    # values agree, and an infeasible relaxation means an infeasible QCQP (an unbounded dual)
+    problem, pieces = _random_qcqp(seed)
+    result = lk.dual(problem).solve()
+    n = len(problem.variables)
+    X = cp.Variable((n, n), symmetric=True)
+    x = cp.Variable((n, 1))
+    moment = cp.bmat([[X, x], [x.T, np.ones((1, 1))]])
+    rows = [cp.trace(P @ X) / 2 + q @ x[:, 0] + c for P, q, c, _ in pieces]
+    constraints = [moment >> 0] + [r == 0 if eq else r <= 0 for r, (*_, eq) in zip(rows[1:], pieces[1:])]
+    shor = cp.Problem(cp.Minimize(rows[0]), constraints)
+    shor.solve(solver=cp.CLARABEL)
+    if result.status == "optimal":
+        assert shor.status == cp.OPTIMAL
+        assert result.fun == pytest.approx(shor.value, rel=1e-6, abs=1e-6)
+    elif result.status == "unbounded":
+        assert shor.status == cp.INFEASIBLE
+    else:
+        assert result.status in ("failed", "max_iter")  # no claim
+
+
+def test_dual_of_two_contradictory_circles_is_unbounded() -> None:
+    # x² + y² <= 1 and x² + y² = 4 have no common point. By hand, at μ = t, λ = 1 − t:
+    # L = xy + t(x² + y² − 1) + (1 − t)(x² + y² − 4) = x² + xy + y² + 3t − 4, whose infimum is
+    # 3t − 4 (x² + xy + y² ⪰ 0): g grows without bound
+    x, y = sp.symbols("x y", real=True)
+    problem = lk.minimize(x * y, {"disk": x**2 + y**2 <= 1, "circle": sp.Eq(x**2 + y**2, 4)})
+    d = lk.dual(problem)
+    assert d.evaluate({"disk": 10.0, "circle": -9.0}) == pytest.approx(26.0, abs=1e-6)
+    result = d.solve()
+    assert result.status == "unbounded" and "primal is infeasible" in result.message

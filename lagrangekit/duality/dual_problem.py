@@ -333,6 +333,11 @@ class DualProblem:
         answer = solve_sdp_dual(lagrangian, self._is_mu)
         if answer is None:
             return None
+        if answer.unbounded:
+            message = (
+                f"{answer.message}: the dual is unbounded above, so by weak duality the primal is infeasible"
+            )
+            return self._result(answer.nu, np.inf, "unbounded", _SDP, message)
         value = answer.lower if np.isfinite(answer.lower) else self.evaluate(answer.nu)
         status = "optimal" if answer.certified else "failed"
         return self._result(answer.nu, value, status, _SDP, answer.message)

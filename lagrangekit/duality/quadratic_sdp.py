@@ -36,6 +36,8 @@ __all__ = ["QuadraticLagrangian", "SdpDual", "quadratic_lagrangian", "solve_sdp_
 
 _FEASIBILITY = 1e-9  # LMI and conic-dual residuals, relative to the data's size
 _GAP = 1e-8  # the two bounds on g* must meet to this, relative to max(1, |g*|)
+_UNBOUNDED_CAP = 1e8  # an unbounded SDP is re-solved with t capped at this times the data's size
+_OPTIMAL = ("optimal", "optimal_inaccurate")
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,9 +75,13 @@ class SdpDual:
         g(ν*) >= ``lower`` (the LMI holds at (ν*, t*) to rounding) and g* <= ``upper`` (the
         scaled conic dual Z); NaN when that side did not check.
     certified : bool
-        Both sides checked and meet to 1e-8·max(1, |g*|).
+        Both sides checked and meet to 1e-8·max(1, |g*|) (or, when ``unbounded``, g reaches
+        the cap at ``nu``).
     message : str
         What was checked, with the residuals.
+    unbounded : bool
+        The solver found the SDP unbounded, and g >= ``lower`` (1e8 times the data's size)
+        was checked at ``nu``: the dual grows without bound, so the primal is infeasible.
     """
 
     nu: np.ndarray
@@ -83,6 +89,7 @@ class SdpDual:
     upper: float
     certified: bool
     message: str
+    unbounded: bool = False
 
 
 def quadratic_lagrangian(problem: Problem, constraints: tuple[Constraint, ...]) -> QuadraticLagrangian | None:
@@ -116,11 +123,40 @@ def quadratic_lagrangian(problem: Problem, constraints: tuple[Constraint, ...]) 
 
 def solve_sdp_dual(lagrangian: QuadraticLagrangian, is_mu: np.ndarray) -> SdpDual | None:
     """Maximize g over its LMI domain with cvxpy (Clarabel), and check the answer (see the
-    module docstring; an inaccurate optimum is taken, since the checks decide); None when the
-    conic solver reports no optimum (the caller then takes the numeric route)."""
+    module docstring; an inaccurate optimum is taken, since the checks decide). When the
+    solver finds the SDP unbounded, t is capped at 1e8 times the data's size and the LMI is
+    checked at the capped optimum: g reaches the cap there (``unbounded``). None when the
+    solver reports anything else (the caller then takes the numeric route)."""
+    M = lagrangian.blocks()
+    solved = _solve_lmi(M, is_mu, cap=None)
+    if solved is None:
+        return None
+    status, nu, t, Z = solved
+    if status in _OPTIMAL:
+        return _checked(M, is_mu, nu, t, Z)
+    cap = _UNBOUNDED_CAP * max(1.0, float(np.abs(M).max()))
+    capped = _solve_lmi(M, is_mu, cap=cap)
+    if capped is None or capped[0] not in _OPTIMAL:
+        return None
+    _, nu, t, _ = capped
+    residual = _lmi_residual(M, nu, t)
+    if t < cap * (1 - 1e-9) or residual > _FEASIBILITY:
+        return None
+    return SdpDual(
+        nu,
+        t,
+        float("inf"),
+        True,
+        f"the dual as a semidefinite program is unbounded (cvxpy/Clarabel); checked here: with t "
+        f"capped at {cap:.3g}, the LMI holds at the cap to {residual:.2g}, so g reaches {cap:.3g}",
+        unbounded=True,
+    )
+
+
+def _solve_lmi(M: np.ndarray, is_mu: np.ndarray, cap: float | None):
+    """(cvxpy status, ν, t, Z) of maximize t s.t. M(ν, t) ⪰ 0, μ >= 0 (and t <= ``cap``)."""
     import cvxpy as cp
 
-    M = lagrangian.blocks()
     m, size = M.shape[0] - 1, M.shape[1]
     nu = cp.Variable(m)
     t = cp.Variable()
@@ -130,24 +166,30 @@ def solve_sdp_dual(lagrangian: QuadraticLagrangian, is_mu: np.ndarray) -> SdpDua
     for k in range(m):
         lmi_expr = lmi_expr + nu[k] * M[k + 1]
     lmi = (lmi_expr + lmi_expr.T) / 2 >> 0
-    constraints = [lmi] + ([nu[is_mu] >= 0] if np.any(is_mu) else [])
+    constraints = [lmi] + ([nu[is_mu] >= 0] if np.any(is_mu) else []) + ([t <= cap] if cap else [])
     problem = cp.Problem(cp.Maximize(t), constraints)
     try:
         problem.solve(solver=cp.CLARABEL, **CLARABEL_OPTIONS)
     except cp.error.SolverError:
         return None
-    if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) or nu.value is None and m:
+    if problem.status in _OPTIMAL and (t.value is None or m and nu.value is None):
         return None
-    values = np.zeros(m) if m == 0 else np.where(is_mu, np.maximum(nu.value, 0.0), nu.value)
-    t_star = float(t.value)
-    return _checked(M, is_mu, values, t_star, lmi.dual_value)
+    values = np.zeros(m) if m == 0 or nu.value is None else nu.value
+    values = np.where(is_mu, np.maximum(values, 0.0), values)
+    return problem.status, values, float(t.value) if t.value is not None else np.nan, lmi.dual_value
+
+
+def _lmi_residual(M: np.ndarray, nu: np.ndarray, t: float) -> float:
+    """How far M(ν, t) is from ⪰ 0: −λ_min relative to the size of M(ν, t) (and the data)."""
+    at = M[0] + np.tensordot(nu, M[1:], axes=1)
+    at[-1, -1] -= 2.0 * t
+    scale = max(1.0, float(np.abs(M).max()), float(np.abs(at).max()))
+    return max(0.0, -float(np.linalg.eigvalsh(at).min())) / scale
 
 
 def _checked(M: np.ndarray, is_mu: np.ndarray, nu: np.ndarray, t: float, Z_raw: np.ndarray | None) -> SdpDual:
     scale = max(1.0, float(np.abs(M).max()))
-    at = M[0] + np.tensordot(nu, M[1:], axes=1)
-    at[-1, -1] -= 2.0 * t
-    lmi_residual = max(0.0, -float(np.linalg.eigvalsh(at).min())) / scale
+    lmi_residual = _lmi_residual(M, nu, t)
     lower = t if lmi_residual <= _FEASIBILITY else float("nan")
     upper, dual_residual = float("nan"), float("inf")
     if Z_raw is not None:
