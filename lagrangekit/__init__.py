@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "LagrangekitError": "errors",
     "ParseError": "errors",
     "LoneVariableWarning": "errors",
+    "LocalOptimumWarning": "errors",
     "InfeasibleError": "errors",
     "SymbolicSolveError": "errors",
     "NotConvexError": "errors",

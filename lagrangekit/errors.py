@@ -10,6 +10,7 @@ __all__ = [
     "ConvergenceWarning",  # noqa: F822 - defined lazily by __getattr__ below
     "InfeasibleError",
     "LagrangekitError",
+    "LocalOptimumWarning",
     "LoneVariableWarning",
     "NotConvexError",
     "NotSmoothError",
@@ -123,4 +124,13 @@ class LoneVariableWarning(UserWarning):
     Such a variable is often a misspelling (``x + yy >= 1`` where ``y`` was meant), which
     silently adds a free variable. Pass ``variables=[...]`` to the parser to make every
     undeclared name an error instead.
+    """
+
+
+class LocalOptimumWarning(UserWarning):
+    """A value computed from an optimum that was not proven global.
+
+    :func:`lagrangekit.duality_gap` takes p* from ``lk.solve``; when that answer's ``scope``
+    is not ``"global"`` (a nonconvex problem), p* may be a local optimum above the global one,
+    and p* − g* is only an upper bound on the duality gap.
     """

@@ -218,6 +218,29 @@ def test_dual_end_to_end_closed_form(capsys: pytest.CaptureFixture) -> None:
     assert code == 0 and "Slater" in out and "holds" in out
 
 
+@needs("dual", issue=15)
+def test_dual_of_two_way_partitioning_flags_a_gap_from_a_local_optimum(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    # B&V §5.1.5 with W = [[0, 1, 3], [1, 0, −1], [3, −1, 0]]: by brute force over {±1}³,
+    # p* = −10, and the SDP bound is tight here, so the true gap is 0. A gap computed from a
+    # primal optimum that is not proven global must be shown as an upper bound only.
+    import itertools
+
+    W = np.array([[0, 1, 3], [1, 0, -1], [3, -1, 0]])
+    p_star = min(np.array(s) @ W @ np.array(s) for s in itertools.product((-1, 1), repeat=3))
+    text = "minimize 2*x*y + 6*x*z - 2*y*z s.t. x**2 == 1; y**2 == 1; z**2 == 1"
+    code, out, _ = run_inprocess(capsys, "dual", text, "--json")
+    data = json.loads(out)
+    assert data["status"] == "optimal" and data["dual_optimum"] == pytest.approx(p_star, abs=1e-7)
+    if data["gap"] > 1e-6:
+        assert data["gap_is_upper_bound"] is True
+    code, out, _ = run_inprocess(capsys, "dual", text)
+    assert "semidefinite program" in out
+    if data["gap_is_upper_bound"]:
+        assert "<= " in out and "upper bound" in out
+
+
 @needs("slater_point", issue=4)
 def test_dual_reports_slater_failure(capsys: pytest.CaptureFixture) -> None:
     code, out, _ = run_inprocess(

@@ -33,7 +33,17 @@ JSON_KEYS: dict[str, tuple[str, ...]] = {
         "kkt",
     ),
     "check": ("problem", "point", "multipliers", "ok", "failed", "kkt"),
-    "dual": ("problem", "function", "domain", "status", "dual_optimum", "multipliers", "gap", "slater"),
+    "dual": (
+        "problem",
+        "function",
+        "domain",
+        "status",
+        "dual_optimum",
+        "multipliers",
+        "gap",
+        "gap_is_upper_bound",
+        "slater",
+    ),
     "fit": (
         "model",
         "estimator",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 from collections.abc import Mapping
 from contextlib import nullcontext
 from typing import Any
 
+from ..errors import LocalOptimumWarning
 from ._common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -182,7 +184,13 @@ def cmd_dual(args: argparse.Namespace) -> Output:
     problem = parse_problem_text(text, args)
     dual = feature("", "dual", "dual")(problem)
     dual_result = dual.solve()
-    gap = feature("", "duality_gap", "dual")(problem)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LocalOptimumWarning)
+        gap = feature("", "duality_gap", "dual")(problem)
+    gap_is_bound = any(issubclass(w.category, LocalOptimumWarning) for w in caught)
+    for w in caught:  # the others still reach the user
+        if not issubclass(w.category, LocalOptimumWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     slater = _slater(problem)
     function = dual.function
     domain = [str(c) for c in (dual.domain or ())]
@@ -195,18 +203,23 @@ def cmd_dual(args: argparse.Namespace) -> Output:
         "dual_optimum": num(dual_result.fun),
         "multipliers": {name: num(v) for name, v in zip(dual.names, dual_result.x)},
         "gap": num(gap),
+        "gap_is_upper_bound": gap_is_bound,
         "slater": slater,
     }
-    if function is None:
+    if function is None and "semidefinite" in dual_result.method:
+        shown = "no closed form (quadratic in x: solved as a semidefinite program)"
+    elif function is None:
         shown = "no closed form (evaluated by inner minimization)"
     else:
         shown = sp.latex(function) if args.latex else sp.sstr(function)
     slater_text = slater["reason"] or ("holds" if slater["holds"] else "fails")
     rows = [
         ("dual function g", shown),
-        ("domain", ", ".join(domain) or "all multipliers"),
+        ("domain", ", ".join(domain + ([] if function is not None else ["where inf_x L > -inf"]))),
         ("dual optimum g*", f"{fmt(dual_result.fun)} ({dual_result.status})"),
     ]
     rows += [(f"  {k}", fmt(v)) for k, v in data["multipliers"].items()]
-    rows += [("duality gap", fmt(gap)), ("Slater", slater_text)]
+    bound_note = " (an upper bound: p* is a local optimum, not proven global)"
+    shown_gap = f"<= {fmt(gap)}{bound_note}" if gap_is_bound else fmt(gap)
+    rows += [("duality gap", shown_gap), ("Slater", slater_text)]
     return Output(f"{problem}\n\n{table(rows, indent='')}", data, code)

@@ -22,6 +22,7 @@ import sympy as sp
 from scipy.optimize import linprog
 
 from ..blas_threads import single_blas_thread
+from ..errors import LocalOptimumWarning
 from ..numeric_form import NumericForm
 from ..problem import Constraint, Problem, symbolic_problem
 from ..result import Result
@@ -652,7 +653,8 @@ def duality_gap(problem: Problem, *, tol: float = 1e-10) -> float:
 
     p* is ``lk.solve``'s answer. When that is not proven global (``Result.scope`` is not
     ``"global"``, as on a nonconvex problem), p* may be a local optimum above the global one,
-    and the value returned is then only an upper bound on the gap: a ``UserWarning`` says so.
+    and the value returned is then only an upper bound on the gap: a
+    :class:`~lagrangekit.errors.LocalOptimumWarning` says so.
 
     Raises
     ------
@@ -670,7 +672,7 @@ def duality_gap(problem: Problem, *, tol: float = 1e-10) -> float:
             f"p* = {p_star:.10g} comes from lk.solve ({primal.status}), which did not prove it the "
             "global optimum, so p* − g* is an upper bound on the duality gap, not the gap itself; "
             "solve_symbolic can enumerate every KKT point of a small polynomial problem",
-            UserWarning,
+            LocalOptimumWarning,
             stacklevel=2,
         )
     dual_result = d.solve(tol=tol)
