@@ -230,6 +230,7 @@ def test_error_estimate_without_pocon_bounds_eps_times_the_condition_number(alph
     eps_kappa = np.finfo(float).eps * np.linalg.cond(A)
     factored = _cho_factor(A.copy(), 1.0, shift=alpha)
     assert factored is not None
-    R, estimate = factored[0][0], factored[1]
+    (L, lower), estimate = factored
+    assert lower is True
     assert eps_kappa <= estimate * (1 + 1e-12) <= 25 * eps_kappa * (1 + 1e-12)
-    np.testing.assert_allclose(np.triu(R).T @ np.triu(R), A, rtol=0, atol=1e-13 * np.abs(A).max())
+    np.testing.assert_allclose(np.tril(L) @ np.tril(L).T, A, rtol=0, atol=1e-13 * np.abs(A).max())
