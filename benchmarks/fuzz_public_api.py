@@ -20,7 +20,8 @@ method), ``lk.check_kkt`` at the answer and ``lk.dual(...).solve()`` and is sort
   - ``optimal`` with scope ``global`` when a sampled feasible point is better, or with scope
     ``local`` when a sampled feasible point in a small ball around x is better;
   - ``infeasible`` when a sampled point satisfies every constraint strictly;
-  - a dual value above the objective at a feasible point (weak duality broken);
+  - a dual value above the objective at a feasible point (weak duality broken), or a dual
+    called unbounded (so the primal infeasible) beside a feasible optimum;
   - ``check_kkt`` at an ``optimal`` answer with its multipliers not ok.
 
 Usage::
@@ -275,7 +276,11 @@ def _judge_infeasible(problem: lk.Problem, rng: np.random.Generator) -> None:
 
 
 def _judge_dual(problem: lk.Problem, result: lk.Result, dual_result: lk.Result) -> None:
-    if dual_result.status != "optimal" or result.status != "optimal":
+    if result.status != "optimal":
+        return
+    if dual_result.status == "unbounded":  # claims the primal infeasible
+        raise _Verdict("wrong answer", f"dual unbounded, but {result.x.round(6)} is a feasible optimum")
+    if dual_result.status != "optimal":
         return
     primal = _objective(problem, _point(problem, result.x))
     if dual_result.fun > primal + 1e-6 * max(1.0, abs(primal)):

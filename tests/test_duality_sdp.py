@@ -172,3 +172,18 @@ def test_dual_of_two_contradictory_circles_is_unbounded() -> None:
     assert d.evaluate({"disk": 10.0, "circle": -9.0}) == pytest.approx(26.0, abs=1e-6)
     result = d.solve()
     assert result.status == "unbounded" and "primal is infeasible" in result.message
+
+
+def test_a_cubic_is_not_called_convex_because_cvxpy_reads_it_on_x_nonnegative() -> None:
+    # found by the public-API fuzz: cvxpy exports 4x³ as power(x, 3), convex only on x >= 0,
+    # and the dual then called a local inner minimum (4.34, near x = 0.4) the certified dual
+    # optimum, above the primal optimum. By hand: 4x³ + e^-x has a local minimum where
+    # 12x² = e^-x near x = −6.1 (value about −458.6 with the 3.5), and the constraint
+    # e^-x <= 1e9 (x >= −20.7) is inactive there, so p* <= −458 < 4.34.
+    x = sp.Symbol("x", real=True)
+    problem = lk.minimize(4 * x**3 + sp.Rational(7, 2) + sp.exp(-x), {"c": sp.exp(-x) <= 10**9})
+    point = -6.1
+    assert 4 * point**3 + 3.5 + np.exp(-point) < -458
+    assert lk.slater_point(problem).convex is False
+    result = lk.dual(problem).solve()
+    assert result.status != "optimal" or result.fun <= -458

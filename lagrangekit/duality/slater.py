@@ -22,8 +22,7 @@ from scipy.optimize import minimize as _scipy_minimize
 
 from .._lambdify import lambdify_vector
 from ..blas_threads import single_blas_thread
-from ..cvxpy_export import to_cvxpy
-from ..errors import NotConvexError
+from ..cvxpy_export import recognized_convex
 from ..numeric_form import NumericForm
 from ..phase_one import phase_one
 from ..problem import Problem
@@ -77,15 +76,13 @@ def is_affine(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
 
 
 def is_convex(problem: Problem) -> bool | None:
-    """True when cvxpy accepts the problem as convex (DCP), False when it does not, None for
+    """True when cvxpy accepts the problem as convex (DCP) without cutting its domain (as
+    ``power(x, 3)`` would, by imposing x >= 0 on 4x³ + e^-x, which is not convex on the
+    reals: :func:`lagrangekit.cvxpy_export.recognized_convex`), False otherwise, None for
     problems built from callables."""
     if not problem.is_symbolic:
         return None
-    try:
-        to_cvxpy(problem)
-    except NotConvexError:
-        return False
-    return True
+    return recognized_convex(problem)
 
 
 def _log_arguments(problem: Problem):
@@ -242,7 +239,8 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
     )
     if convex is False:
         message += (
-            "; the problem is not convex (cvxpy export fails), so Slater's condition does not "
+            "; the problem is not shown convex (cvxpy's DCP rules reject it, or accept it only on a "
+            "smaller domain), so Slater's condition does not "
             "imply strong duality"
         )
     point = dict(zip(variables, map(float, x))) if holds else None
