@@ -142,3 +142,13 @@ def test_solve_with_the_cvxpy_method():
     assert infeasible.status == "infeasible" and np.all(np.isfinite(infeasible.x))
     unbounded = lk.solve(lk.minimize(-x, {"a": x >= 0}), method="cvxpy")
     assert unbounded.status == "unbounded"
+
+
+def test_crosscheck_refuses_a_problem_cvxpy_would_solve_on_a_smaller_domain() -> None:
+    # x³ + x² on x >= −5 is defined (and not convex) on [−5, 0); cvxpy's power(x, 3) reads it
+    # on x >= 0 only, where its minimum is 0 at x = 0, while by hand f(−5) = −100 is lower
+    x = sp.Symbol("x", real=True)
+    problem = lk.minimize(x**3 + x**2, {"c": x >= -5})
+    assert (-5) ** 3 + (-5) ** 2 == -100
+    with pytest.raises(lk.NotConvexError, match="domain"):
+        lk.crosscheck(problem)

@@ -8,6 +8,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ..cvxpy_export import imposed_domain, to_cvxpy
+from ..errors import NotConvexError
 from ..problem import Problem
 from ..result import Result
 from .cvxpy_backend import solve_exported
@@ -84,10 +86,18 @@ def crosscheck(problem: Problem, *, method: str = "auto", tol: float = 1e-8) -> 
     Raises
     ------
     NotConvexError
-        If the problem cannot be exported to cvxpy.
+        If the problem cannot be exported to cvxpy, or cvxpy would solve it only on its atoms'
+        domain (``1/x`` as ``inv_pos``, x >= 0) where the problem is also defined outside it.
     ValueError
         If cvxpy does not find an optimum (its status is in the message).
     """
+    imposed = imposed_domain(problem, to_cvxpy(problem)[0])
+    if imposed:
+        raise NotConvexError(
+            f"cvxpy would solve this problem only on its atoms' domain ({', '.join(imposed)}), but the "
+            "problem is also defined outside it, so there is no cvxpy answer to compare with; add the "
+            "restriction as a constraint or bound if it is meant"
+        )
     status, x_cvx, mult_cvx, prob = solve_exported(problem)
     if x_cvx is None:
         raise ValueError(f"cvxpy found no optimum to compare with: status {status!r}")
