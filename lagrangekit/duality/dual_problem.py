@@ -499,8 +499,10 @@ class DualProblem:
         violation, gap = form.violation(z), float(form.f(z)) - value
         scale = max(1.0, abs(value))
         certified = violation <= 1e-7 * max(1.0, float(np.abs(z).max())) and abs(gap) <= 1e-6 * scale
-        verdict = "certified" if certified else "not certified"
-        return certified, f"{verdict} by x(ν): violation {violation:.2g}, f(x(ν)) − g = {gap:.2g}"
+        verdict = "not certified by x(ν)"
+        if certified:
+            verdict = "certified by x(ν)" if self._convex else "x(ν) would certify it if g were global"
+        return certified, f"{verdict}: violation {violation:.2g}, f(x(ν)) − g = {gap:.2g}"
 
     def _place_linear_variables(self, z: np.ndarray) -> np.ndarray:
         """x(ν) with the variables L is linear in chosen by two LPs (HiGHS): the least largest

@@ -239,9 +239,8 @@ def slater_point(problem: Problem, *, x0: Any = None) -> SlaterReport:
     )
     if convex is False:
         message += (
-            "; the problem is not shown convex (cvxpy's DCP rules reject it, or accept it only on a "
-            "smaller domain), so Slater's condition does not "
-            "imply strong duality"
+            "; the problem is not convex as far as cvxpy's DCP rules show (they reject it, or "
+            "accept it only on a smaller domain), so Slater's condition does not imply strong duality"
         )
     point = dict(zip(variables, map(float, x))) if holds else None
     return SlaterReport(
