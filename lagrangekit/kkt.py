@@ -592,8 +592,11 @@ def _report(
 ) -> KKTReport:
     """Assemble the report and explain every failure in its message."""
     notes = []
-    if any(isinstance(v, float) and math.isnan(v) for v in (*residuals, *scaled.values())):
-        notes.append("a residual overflowed float64 (inf - inf); it is reported as inf")
+    # the point and the function values are finite here (undefined points are reported before),
+    # so a non-finite residual overflowed: NaN from inf − inf, or inf where a fused multiply-add
+    # kept one product exact (which one depends on the CPU's BLAS kernel)
+    if any(isinstance(v, float) and not math.isfinite(v) for v in (*residuals, *scaled.values())):
+        notes.append("a residual overflowed float64; it is reported as inf")
         residuals = tuple(math.inf if isinstance(v, float) and math.isnan(v) else v for v in residuals)
         scaled = {k: math.inf if math.isnan(v) else v for k, v in scaled.items()}
     stat, primal, dual, comp = residuals
