@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from ..problem import Constraint, Problem
 from ..quadratic_structure import quadratic_coefficients
@@ -103,7 +102,7 @@ def quadratic_lagrangian(problem: Problem, constraints: tuple[Constraint, ...]) 
     q = np.zeros((len(pieces), n))
     c = np.zeros(len(pieces))
     for k, expr in enumerate(pieces):
-        read = quadratic_coefficients(sp.sympify(expr), index)
+        read = quadratic_coefficients(expr, index)
         if read is None:
             return None
         for monomial, value in read[0].items():
