@@ -285,3 +285,16 @@ def test_a_second_start_next_to_a_stuck_x0_is_kept_only_when_certified(monkeypat
         without = lk.solve(problem)
     assert len(nudges) == 1 and np.array_equal(nudges[0], [0.0, 0.0])
     assert np.array_equal(r.x, without.x) and r.status == without.status and r.method == without.method
+
+
+def test_runaway_multipliers_at_an_accepted_point_are_called_ill_determined() -> None:
+    # min x s.t. x² <= 0: the only feasible point is x = 0, where ∇(x²) = 0, so no μ makes
+    # 1 + 2μx vanish there (by hand): every multiplier a solver reports is an artifact of
+    # stopping a hair away from 0. The point and f are right; the message must say so.
+    result = lk.solve(lk.minimize(x, {"c": x**2 <= 0}))
+    assert abs(result.x[0]) < 1e-6 and abs(result.fun) < 1e-6
+    assert result.multipliers["c"] <= 1e4 or "ill-determined" in result.message
+    # a well-posed neighbour keeps its plain message: μ = 1/2 at x = −1
+    plain = lk.solve(lk.minimize(x, {"c": x**2 <= 1}))
+    assert plain.multipliers["c"] == pytest.approx(0.5, rel=1e-6)
+    assert "ill-determined" not in plain.message

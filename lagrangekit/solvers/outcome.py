@@ -42,6 +42,18 @@ def inexact_by_multipliers(form: NumericForm, x: np.ndarray, m: Multipliers, tol
     return slack > tol * max(1.0, abs(form.f(x)))
 
 
+def _ill_determined(form: NumericForm, x: np.ndarray, m: Multipliers) -> str:
+    """The note for runaway multipliers at an accepted point (min x s.t. x² <= 0 ends at
+    x = −1.2e-12 with μ = 4e11, where the optimum x = 0 has no multiplier at all)."""
+    largest = float(np.abs(np.concatenate([m.lam, m.mu])).max(initial=0.0))
+    return (
+        f"; but the multipliers are ill-determined: the largest is {largest:.3g} against "
+        f"max(1, ‖∇f‖∞) = {form.first_order(x).objective_size:.3g}, so the active constraints' gradients "
+        "nearly vanish or are nearly dependent here, and at an optimum where the constraint "
+        "qualification fails no multipliers need exist"
+    )
+
+
 def _point(v: np.ndarray) -> str:
     return "(" + ", ".join(f"{float(c):.6g}" for c in v) + ")"
 
@@ -208,6 +220,8 @@ def finish(form: NumericForm, attempt: Attempt, x0: np.ndarray, tol: float) -> R
         )
     elif kkt_ok:
         message = f"{message}; KKT conditions hold within tol={tol:g}"
+        if runaway_multipliers(form, x, attempt.multipliers):
+            message += _ill_determined(form, x, attempt.multipliers)
         fall = keeps_falling(form, x)  # a convex f too: exp(-x) has tiny gradients and no minimizer
         if is_better(form, attempt.better_point, x):
             status = "failed"
