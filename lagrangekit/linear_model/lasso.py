@@ -92,7 +92,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if targets is None:
             gram = solver == "cd" and use_gram(X, precompute)
             targets = prepare_targets(X, Y, sw, self.fit_intercept, gram)
-        return targets, (1 if y.ndim == 1 or Y.shape[1] == 1 else 2), X.dtype
+        return targets, y.ndim, X.dtype
 
     def fit(self, X, y=None, sample_weight=None, check_input=True):
         """Fit the model, one target at a time for a 2-D ``y`` (scikit-learn's shapes).
@@ -147,9 +147,12 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             W[t], b[t], gaps[t] = sol.coefs[0], data.intercept(sol.coefs[0]), sol.gaps[0]
             n_iter.append(int(sol.n_iter[0]))
             worst = max(worst, gaps[t] / max(opts["tol"] * data.null_objective(), np.finfo(float).tiny))
-        self._set_coef(W, b, y_ndim=y_ndim, dtype=dtype)
-        self.dual_gap_ = float(gaps[0]) if y_ndim == 1 else gaps.astype(dtype)
-        self.n_iter_ = n_iter[0] if y_ndim == 1 else n_iter
+        single = k == 1  # scikit-learn: one column of a 2-D y gives coef_ (p,), but intercept_ (1,)
+        self._set_coef(W, b, y_ndim=1 if single else 2, dtype=dtype)
+        if single and y_ndim == 2 and self.fit_intercept:
+            self.intercept_ = np.atleast_1d(self.intercept_)
+        self.dual_gap_ = float(gaps[0]) if single else gaps.astype(dtype)
+        self.n_iter_ = n_iter[0] if single else n_iter
         self.solver_ = "cd-gram" if isinstance(targets[0], NormalEquationsQuadratic) else solver
         if worst > 1.0:
             warnings.warn(
@@ -468,7 +471,7 @@ def lasso_path(
             raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
         return _multitask_path(est, opts, X, y, sample_weight, check_input, grid, eps, coef_init, seed,
                                return_n_iter)  # fmt: skip
-    targets, _, _ = est._targets(X, y, sample_weight, "cd", opts["precompute"], check_input)
+    targets, _, dtype = est._targets(X, y, sample_weight, "cd", opts["precompute"], check_input)
     data = targets[0]
     penalty = ElasticNetPenalty(1.0, opts["l1_ratio"], bool(positive))
     alphas = _path_alphas(data, penalty, grid, eps)
@@ -480,7 +483,7 @@ def lasso_path(
         data, penalty, alphas=alphas, tol=opts["tol"], max_iter=opts["max_iter"], coef_init=coef_init,
         seed=seed,
     )  # fmt: skip
-    out = (alphas, sol.coefs.T.copy(), sol.gaps)
+    out = (alphas, sol.coefs.T.astype(dtype), sol.gaps)  # coefs in X's dtype, as scikit-learn's
     return (*out, sol.n_iter) if return_n_iter else out
 
 
@@ -517,7 +520,7 @@ def _multitask_path(est, opts, X, y, sample_weight, check_input, grid, eps, coef
         data, penalty, alphas=alphas, tol=opts["tol"], max_iter=opts["max_iter"], coef_init=coef_init,
         seed=seed,
     )  # fmt: skip
-    out = (alphas, np.ascontiguousarray(sol.coefs.transpose(2, 1, 0)), sol.gaps)
+    out = (alphas, np.ascontiguousarray(sol.coefs.transpose(2, 1, 0), dtype=X.dtype), sol.gaps)
     return (*out, sol.n_iter) if return_n_iter else out
 
 
