@@ -166,3 +166,22 @@ def test_gram_mode_converges_on_wide_designs(kind, seed, l1_ratio, fit_intercept
     ref = sk.ElasticNet(**params, precompute=True, tol=1e-12, max_iter=1_000_000).fit(X, y, sample_weight=sw)
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-6 * np.abs(ref.coef_).max())
     np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_running_out_of_epochs_is_never_silent(precompute):
+    """A fit that reaches max_iter with its gap within tol but its coefficients still moving warned
+    nothing, though its coefficients were 4e-4 (relative) from the solution at tol 1e-8 on this
+    correlated p > n design. Whatever max_iter, a fit is either within 1e-5 of scikit-learn's
+    tol=1e-13 solution or says that it did not converge."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 20)) @ rng.standard_normal((20, 200)) + 0.1 * rng.standard_normal((50, 200))
+    y = X[:, :5] @ np.ones(5) + 0.1 * rng.standard_normal(50)
+    params = dict(alpha=0.01, l1_ratio=0.7, fit_intercept=False)
+    ref = sk.ElasticNet(**params, precompute=True, tol=1e-13, max_iter=10**6).fit(X, y).coef_
+    for max_iter in (200, 400, 600, 800, 1000, 1100, 1300):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = ElasticNet(**params, precompute=precompute, tol=1e-8, max_iter=max_iter).fit(X, y)
+        if not any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            np.testing.assert_allclose(model.coef_, ref, rtol=0, atol=1e-5 * np.abs(ref).max())

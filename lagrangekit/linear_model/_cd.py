@@ -565,7 +565,8 @@ def enet_cd_design(
     indices, indptr), uncentred; ``xbar`` holds the means subtracted implicitly, ``sw`` the
     weights (read only when ``weighted``), ``vv`` = Σsᵢ = n. For C-ordered X the working-set
     columns are gathered into the Fortran-ordered ``gbuf`` (n, capacity) before the epochs when
-    they fit, and read from X by stride otherwise. Returns (gap, epochs, outer_iterations).
+    they fit, and read from X by stride otherwise. Returns (gap, epochs, stopped): ``stopped`` when
+    it ended on its own test (below), not on ``max_epochs``.
     It stops when the gap is at most ``tol`` (absolute, on the unnormalized scale) and the last
     epoch moved no coefficient by more than ``coef_tol``·maxⱼ|wⱼ| (scikit-learn's test): the gap
     certifies the objective, but the coefficients only to about √gap. ``seed`` < 0 means cyclic
@@ -589,7 +590,6 @@ def enet_cd_design(
     col_norm = np.sqrt(col_norm2)
     capacity = gbuf.shape[1] if row_major else 0
     epochs = 0
-    n_outer = 0
     ws_size = max(1, min(p0, p))
     gap = np.inf
     settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
@@ -612,7 +612,6 @@ def enet_cd_design(
         gap, s, primal = duality_gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
         if (gap <= tol and settled) or epochs >= max_epochs:
             break
-        n_outer += 1
         if screen:
             radius = screening_radius(gap, primal)
             m_new = 0
@@ -660,4 +659,4 @@ def enet_cd_design(
             cs, epochs, settled = _inner(gbuf, data, indices, indptr, is_sparse, gram, cols, ws, *args)
         else:
             cs, epochs, settled = _inner(X, data, indices, indptr, is_sparse, gram, ws, ws, *args)
-    return gap, epochs, n_outer
+    return gap, epochs, gap <= tol and settled

@@ -136,7 +136,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         penalty = ElasticNetPenalty(opts["alpha"], opts["l1_ratio"], bool(self.positive))
         common = dict(tol=opts["tol"], max_iter=opts["max_iter"])
         W, b = np.empty((k, p)), np.empty(k)
-        gaps, n_iter, worst = np.empty(k), [], 0.0
+        gaps, n_iter, worst, moving = np.empty(k), [], 0.0, False
         for t, data in enumerate(targets):
             init = inits[t] if np.any(inits[t]) else None
             if solver == "cd":
@@ -146,6 +146,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 sol = proximal_solve(data, penalty, accelerated=fista, coef_init=init, **common)
             W[t], b[t], gaps[t] = sol.coefs[0], data.intercept(sol.coefs[0]), sol.gaps[0]
             n_iter.append(int(sol.n_iter[0]))
+            moving |= sol.settled is not None and not sol.settled[0]
             worst = max(worst, gaps[t] / max(opts["tol"] * data.null_objective(), np.finfo(float).tiny))
         single = k == 1  # scikit-learn: one column of a 2-D y gives coef_ (p,), but intercept_ (1,)
         self._set_coef(W, b, y_ndim=1 if single else 2, dtype=dtype)
@@ -159,6 +160,15 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 "Objective did not converge. You might want to increase the number of iterations "
                 f"(max_iter), or tol, or scale the features: {type(self).__name__} did not converge, its "
                 f"duality gap {np.max(gaps):.3e} is {worst:.3g}× tol·P(0) after {max(n_iter)} iterations",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        elif moving:
+            warnings.warn(
+                f"Objective converged but the coefficients did not settle: {type(self).__name__} reached "
+                f"max_iter={opts['max_iter']} with its duality gap within tol·P(0), while the last epoch "
+                "still moved a coefficient by more than 1e-2·tol relative to the largest; the objective is "
+                "certified, the coefficients only to about √gap. Increase max_iter for accurate coefficients",
                 ConvergenceWarning,
                 stacklevel=2,
             )
