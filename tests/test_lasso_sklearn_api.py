@@ -10,6 +10,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn import linear_model as sk
 
+import lagrangekit.linear_model as lk
 from lagrangekit.errors import ConvergenceWarning
 from lagrangekit.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV, lasso_path
 
@@ -248,3 +249,31 @@ def test_path_coefs_take_the_dtype_of_float32_x(fmt, k):
     ref = sk.lasso_path(X32.astype(np.float64), y, alphas=[1.0, 0.1], tol=1e-14, max_iter=10**5)
     assert ours[1].shape == ref[1].shape
     np.testing.assert_allclose(ours[1], ref[1], rtol=1e-6, atol=1e-6 * np.abs(ref[1]).max())
+
+
+@pytest.mark.parametrize("call", ["lasso_path", "LassoCV", "ElasticNetCV"])
+def test_a_zero_grid_eps_is_refused_by_name(call):
+    """eps = 0 reached numpy's "Geometric sequence cannot include zero"; scikit-learn refuses it too
+    (InvalidParameterError, a ValueError)."""
+    X, y = data()
+    run = {
+        "lasso_path": lambda mod: mod.lasso_path(X, y, eps=0.0),
+        "LassoCV": lambda mod: mod.LassoCV(eps=0.0).fit(X, y),
+        "ElasticNetCV": lambda mod: mod.ElasticNetCV(eps=0.0).fit(X, y),
+    }[call]
+    with pytest.raises(ValueError, match="eps"):
+        run(sk)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        run(lk)
+
+
+@pytest.mark.parametrize("cls", ["Lasso", "ElasticNet", "Ridge"])
+def test_a_sparse_y_is_refused_by_name(cls):
+    """A scipy.sparse y raised numpy's "setting an array element with a sequence"; scikit-learn
+    raises TypeError asking for dense data."""
+    X, y = data()
+    Y = sp.csr_matrix(y[:, None])
+    with pytest.raises(TypeError):
+        getattr(sk, cls)().fit(X, Y)
+    with pytest.raises(TypeError, match="y must be dense"):
+        getattr(lk, cls)().fit(X, Y)

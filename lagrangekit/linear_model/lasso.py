@@ -28,6 +28,7 @@ from ._quadratic import NormalEquationsQuadratic
 from ._roles import ElasticNetPenalty, GroupElasticNetPenalty
 from ._validation import (
     check_choice,
+    check_grid_eps,
     check_l1_ratio,
     check_nonnegative,
     check_positive_int,
@@ -501,7 +502,7 @@ def _path_alphas(data, penalty, grid, eps) -> np.ndarray:
     """The path's α: an automatic grid of ``grid`` points down to eps·α_max, or the given ones
     in decreasing order."""
     if isinstance(grid, int):
-        return alpha_grid(data, penalty, eps=check_nonnegative(eps, "eps"), n_alphas=grid)
+        return alpha_grid(data, penalty, eps=check_grid_eps(eps), n_alphas=grid)
     alphas = np.sort(np.asarray(grid, dtype=np.float64).reshape(-1))[::-1]
     if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
         raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
