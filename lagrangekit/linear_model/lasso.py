@@ -242,7 +242,10 @@ class ElasticNet(_ElasticNetBase):
         Constrain the coefficients to be non-negative.
     max_iter : int, default 1000
         For "cd", the maximum number of epochs (passes over the working set); for
-        "fista"/"ista", of gradient steps.
+        "fista"/"ista", of gradient steps. A fit that ends there warns (ConvergenceWarning):
+        when the gap exceeds tol, and for "cd" also when the gap is within tol but the last
+        epoch still moved the coefficients (the objective is then certified, the
+        coefficients only to about √gap).
     copy_X : bool, default True
         Accepted for scikit-learn compatibility. X is never modified (nor, in float64, copied)
         whatever its value: centring and weighting are implicit.
