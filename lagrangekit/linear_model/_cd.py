@@ -25,10 +25,10 @@ constraint to the dual point (as celer does), gap-safe screening and Anderson ex
 the primal iterates after every epoch, over a sliding window and kept to the last epoch's signs
 (skglm restarts every K + 1 epochs and keeps signs free, which a feature leaving the support
 defeats). The same kernel runs in Gram mode from XᵀSX, XᵀSy and yᵀSy only, with g = XᵀSr in
-the place of the residual: the same steps, except that an extrapolation is judged there against
-the rounding of g (which vanishes with the step) where the design must judge it against that of
-its residual (1e-12 of P); near the optimum of an ill-conditioned problem Gram mode takes
-extrapolations the design refuses, so the two shapes agree to the coefficient test, not to rounding.
+the place of the residual: the same steps, except that once a working set has run
+``_FINE_AFTER`` epochs an extrapolation is judged there against the rounding of g (which vanishes
+with the step) where the design must judge it against that of its residual (1e-12 of P): in the
+slow tail of an ill-conditioned problem Gram mode keeps extrapolating where the design refuses.
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ _ACCEPT_MARGIN = 1e-12
 # In Gram mode the change is read from g and XᵀSX on the moved coordinates alone: its rounding is
 # bounded by this many ulps of the sizes of the products it sums (see _primal_change)
 _GRAM_ROUNDING = 64.0
+# ... and that finer level is used once a working set has run this many epochs without stopping:
+# before, Gram mode takes the design's decisions, so a problem the design solves in fewer epochs
+# gets the same steps from both shapes (scikit-learn compares them at rtol 1e-7); after, where
+# the design crawls at CD's contraction rate, Gram mode keeps extrapolating
+_FINE_AFTER = 50
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -354,7 +359,7 @@ def _residual_norm2(gram, r, cs, sw, weighted, vv, wvals, by_feature, ws, m, y, 
 
 @njit(cache=True, fastmath=FASTMATH)
 def _primal_change(
-    gram, r, r_acc, cs, cs_acc, sw, weighted, vv, w_old, w_new, ws, m, y, yty, lam1, lam2, col_norm2
+    gram, r, r_acc, cs, cs_acc, sw, weighted, vv, w_old, w_new, ws, m, y, yty, lam1, lam2, col_norm2, fine
 ):
     """(P(w_new) − P(w_old), the rounding level below which it is not read): the change computed
     as a difference, never as P − P (which loses the digits of ‖y‖² in Gram mode, of c²Σsᵢ on a
@@ -366,9 +371,10 @@ def _primal_change(
     −dᵀ(g + g') for d = w_new − w_old, g' computed from g along d, so its error is that of g
     and of XᵀSX on the moved coordinates: the level is ``_GRAM_ROUNDING``·eps·Σₖ|dₖ|·(|(XᵀSy)ₖ| +
     |gₖ| + |g'ₖ| + √Gₖₖ·Σⱼ√Gⱼⱼ·|wⱼ| + the penalty's slope), |Gₖⱼ| <= √(GₖₖGⱼⱼ) bounding the size of
-    the products (XᵀSXw)ₖ that g carries. A bound relative to P instead rejects, near the optimum,
-    every extrapolation of an ill-conditioned problem (p > n), whose gains are second order in
-    d: epochs then crawl at CD's contraction rate."""
+    the products (XᵀSXw)ₖ that g carries, when ``fine`` (the design's level otherwise, see
+    ``_FINE_AFTER``). A bound relative to P rejects, near the optimum, every extrapolation of an
+    ill-conditioned problem (p > n), whose gains are second order in d: epochs then crawl at CD's
+    contraction rate."""
     dpen = 0.0
     for k in range(m):
         a = w_old[k]
@@ -386,12 +392,14 @@ def _primal_change(
             drr -= d * (r[j] + r_acc[j])
             slope = lam1 + lam2 * (abs(w_old[k]) + abs(w_new[k]))
             level += abs(d) * (abs(y[j]) + abs(r[j]) + abs(r_acc[j]) + np.sqrt(col_norm2[j]) * wsum + slope)
-        return 0.5 * drr + dpen, _GRAM_ROUNDING * 2.220446049250313e-16 * level
-    dc = cs_acc - cs
-    sc = cs_acc + cs
-    for i in range(r.shape[0]):
-        t = (r_acc[i] - r[i] + dc) * (r_acc[i] + r[i] + sc)
-        drr += sw[i] * t if weighted else t
+        if fine:
+            return 0.5 * drr + dpen, _GRAM_ROUNDING * 2.220446049250313e-16 * level
+    else:
+        dc = cs_acc - cs
+        sc = cs_acc + cs
+        for i in range(r.shape[0]):
+            t = (r_acc[i] - r[i] + dc) * (r_acc[i] + r[i] + sc)
+            drr += sw[i] * t if weighted else t
     pen_old = 0.0
     for k in range(m):
         pen_old += lam1 * abs(w_old[k]) + 0.5 * lam2 * w_old[k] * w_old[k]
@@ -401,7 +409,7 @@ def _primal_change(
 
 @njit(cache=True)
 def _anderson_step(M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, w, r, cs,
-                   lam1, lam2, hist, m, newest, w_acc, r_acc, S, acoef, y, yty, col_norm2):
+                   lam1, lam2, hist, m, newest, w_acc, r_acc, S, acoef, y, yty, col_norm2, fine):
     """Anderson's mix of the last m epochs; returns (the new c = x̄ᵀw, whether the mix was taken),
     with w and r updated when it lowers P by more than the rounding of that change
     (:func:`_primal_change`).
@@ -448,7 +456,8 @@ def _anderson_step(M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weig
                 cs_acc -= v * xbar[ws[k]]
                 w_acc[k] = 0.0
     change, level = _primal_change(
-        gram, r, r_acc, cs, cs_acc, sw, weighted, vv, G[newest], w_acc, ws, mw, y, yty, lam1, lam2, col_norm2
+        gram, r, r_acc, cs, cs_acc, sw, weighted, vv, G[newest], w_acc, ws, mw, y, yty, lam1, lam2, col_norm2,
+        fine,
     )
     if change < -level:
         r[:] = r_acc
@@ -513,6 +522,7 @@ def _inner(
                 cs, taken = _anderson_step(
                     M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, w, r,
                     cs, lam1, lam2, hist, m, s, w_acc, r_acc, S, acoef, y, yty, col_norm2,
+                    gram and epochs - start >= _FINE_AFTER,
                 )
                 if taken:
                     settled = _settled(w, ws, mw, w_prev, coef_tol)
@@ -557,9 +567,10 @@ def enet_cd_design(
     residual r = y − Xw of the design is replaced by g = XᵀSr = XᵀSy − XᵀSXw, which every step
     reads and updates in its place (a coordinate's correlation is gⱼ, a step d on wⱼ adds
     −d·(XᵀSX)ⱼ to g, and ‖r‖² = yᵀSy − wᵀXᵀSy − wᵀg). The working sets, epochs, extrapolations
-    and stopping tests are the design's (an extrapolation's gain is judged against each shape's
-    own rounding: :func:`_primal_change`), and ``fit(X, precompute=True)`` and ``fit(GramStats)``
-    take the same steps. ``xbar`` is then zero and ``sw`` unread.
+    and stopping tests are the design's (after ``_FINE_AFTER`` epochs on a working set an
+    extrapolation's gain is judged against the rounding of g: :func:`_primal_change`), so
+    ``fit(X)`` and ``fit(GramStats)`` take the same steps and agree to rounding wherever the
+    design converges within that many epochs per working set. ``xbar`` is then zero and ``sw`` unread.
 
     X is dense Fortran-ordered, dense C-ordered (``row_major``) or CSC (``is_sparse``: data,
     indices, indptr), uncentred; ``xbar`` holds the means subtracted implicitly, ``sw`` the
