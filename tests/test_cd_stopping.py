@@ -96,7 +96,8 @@ def test_integer_weights_take_the_same_steps_as_repeated_rows(fmt, share):
 @pytest.mark.parametrize("fit_intercept", [False, True])
 def test_gram_mode_and_the_design_take_the_same_steps(share, weighted, fit_intercept):
     """n >= 2p: dense X in Gram mode, dense and sparse X on the design, GramStats and a Gram matrix
-    given by the user (on X centred as scikit-learn's test does) agree far below tol."""
+    given by the user (on X centred as scikit-learn's test does) agree far below tol (Gram mode
+    takes the design's decisions for its first ``_FINE_AFTER`` epochs on a working set)."""
     X, y, sw, alpha = problem(24, 6, 42, fit_intercept, weighted, share)
     params = dict(alpha=alpha, l1_ratio=0.5, fit_intercept=fit_intercept, tol=1e-4)
     gram = ElasticNet(**params, precompute=True).fit(X, y, sample_weight=sw)
@@ -127,3 +128,57 @@ def test_integer_weights_take_the_same_steps_as_repeated_rows_in_gram_mode(share
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-13)
     ref = reference(Xr, yr, None, alpha=alpha, l1_ratio=0.5)
     np.testing.assert_allclose(repeated.coef_, ref, rtol=0, atol=1e-4 * np.abs(ref).max())
+
+
+def wide_problem(kind, seed):
+    """p > n: scikit-learn's make_regression (50, 200), or a Gaussian design with 5 informative columns."""
+    if kind == "make_regression":
+        return make_regression(50, 200, noise=1.0, random_state=seed)
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((50, 200))
+    return X, X[:, :5] @ np.ones(5) + 0.1 * rng.standard_normal(50)
+
+
+@pytest.mark.parametrize(
+    "kind, seed, l1_ratio, fit_intercept, weighted",
+    [("make_regression", 0, 0.7, True, False), ("make_regression", 1, 0.7, False, True),
+     ("make_regression", 0, 0.7, True, True), ("gaussian", 0, 1.0, True, False),
+     ("gaussian", 1, 1.0, False, True)],
+)  # fmt: skip
+def test_gram_mode_converges_on_wide_designs(kind, seed, l1_ratio, fit_intercept, weighted):
+    """issue 13: precompute=True on p > n at tol 1e-8 took 2000-2800 epochs (the design: 450-840):
+    near the optimum every extrapolation lowered P by less than 1e-12 of P and was refused, so
+    the last digits came at CD's contraction rate. After 50 epochs on a working set Gram mode now
+    refuses only changes within the rounding of g, and stops in about the design's epochs, well
+    inside max_iter."""
+    X, y = wide_problem(kind, seed)
+    sw = np.random.default_rng(seed).uniform(0.2, 3.0, 50) if weighted else None
+    params = dict(alpha=0.01, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = ElasticNet(**params, precompute=True, tol=1e-8, max_iter=1500).fit(X, y, sample_weight=sw)
+    assert model.solver_ == "cd-gram"
+    assert model.n_iter_ < 1500  # stopped by its own test, not by max_iter
+    assert model.dual_gap_ <= 1e-8 * np.average((y - np.average(y, weights=sw)) ** 2, weights=sw) / 2
+    ref = sk.ElasticNet(**params, precompute=True, tol=1e-12, max_iter=1_000_000).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0, atol=1e-6 * np.abs(ref.coef_).max())
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_running_out_of_epochs_is_never_silent(precompute):
+    """A fit that reaches max_iter with its gap within tol but its coefficients still moving warned
+    nothing, though its coefficients were 4e-4 (relative) from the solution at tol 1e-8 on this
+    correlated p > n design. Whatever max_iter, a fit is either within 1e-5 of scikit-learn's
+    tol=1e-13 solution or says that it did not converge."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 20)) @ rng.standard_normal((20, 200)) + 0.1 * rng.standard_normal((50, 200))
+    y = X[:, :5] @ np.ones(5) + 0.1 * rng.standard_normal(50)
+    params = dict(alpha=0.01, l1_ratio=0.7, fit_intercept=False)
+    ref = sk.ElasticNet(**params, precompute=True, tol=1e-13, max_iter=10**6).fit(X, y).coef_
+    for max_iter in (200, 400, 600, 800, 1000, 1100, 1300):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = ElasticNet(**params, precompute=precompute, tol=1e-8, max_iter=max_iter).fit(X, y)
+        if not any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            np.testing.assert_allclose(model.coef_, ref, rtol=0, atol=1e-5 * np.abs(ref).max())

@@ -10,8 +10,9 @@ import pytest
 import scipy.sparse as sp
 from sklearn import linear_model as sk
 
+import lagrangekit.linear_model as lk
 from lagrangekit.errors import ConvergenceWarning
-from lagrangekit.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV
+from lagrangekit.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV, lasso_path
 
 
 def data(n=60, p=10, k=None, seed=0):
@@ -212,3 +213,67 @@ def test_l1_ratio_zero_grid_error_is_sklearns():
     with pytest.raises(ValueError) as ours:
         ElasticNetCV(l1_ratio=0).fit(X, y)
     assert str(ours.value) == str(ref.value)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("cls", ["Lasso", "ElasticNet"])
+def test_one_column_2d_y_takes_sklearns_shapes(cls, fit_intercept):
+    """A (n, 1) y: scikit-learn gives coef_ (p,), a scalar n_iter_ and dual_gap_, but intercept_ (1,)
+    (it was a scalar here); predict and kkt() work on it."""
+    X, y = data()
+    Y = y[:, None]
+    ours = {"Lasso": Lasso, "ElasticNet": ElasticNet}[cls](alpha=0.05, fit_intercept=fit_intercept, tol=1e-12)
+    ref = getattr(sk, cls)(alpha=0.05, fit_intercept=fit_intercept, tol=1e-14, max_iter=10**5).fit(X, Y)
+    ours.fit(X, Y)
+    assert ours.coef_.shape == ref.coef_.shape == (10,)
+    assert np.shape(ours.intercept_) == np.shape(ref.intercept_)
+    assert np.ndim(ours.n_iter_) == np.ndim(ref.n_iter_) == 0
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=0, atol=1e-9)
+    assert ours.predict(X).shape == ref.predict(X).shape == (60,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's column-vector DataConversionWarning
+        assert ours.kkt(X, Y).ok
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+@pytest.mark.parametrize("k", [None, 2])
+def test_path_coefs_take_the_dtype_of_float32_x(fmt, k):
+    """lasso_path on float32 X returns coefs in float32, as scikit-learn's, with the values of the
+    same data in float64 (computed in float64 here; scikit-learn's float32 descent is looser)."""
+    X, y = data(k=k)
+    X32 = X.astype(np.float32)
+    Xin = sp.csc_matrix(X32) if fmt == "csc" else X32
+    ours = lasso_path(Xin, y, alphas=[1.0, 0.1], tol=1e-12)
+    assert ours[1].dtype == sk.lasso_path(Xin, y, alphas=[1.0, 0.1])[1].dtype == np.float32
+    ref = sk.lasso_path(X32.astype(np.float64), y, alphas=[1.0, 0.1], tol=1e-14, max_iter=10**5)
+    assert ours[1].shape == ref[1].shape
+    np.testing.assert_allclose(ours[1], ref[1], rtol=1e-6, atol=1e-6 * np.abs(ref[1]).max())
+
+
+@pytest.mark.parametrize("call", ["lasso_path", "LassoCV", "ElasticNetCV"])
+def test_a_zero_grid_eps_is_refused_by_name(call):
+    """eps = 0 reached numpy's "Geometric sequence cannot include zero"; scikit-learn refuses it too
+    (InvalidParameterError, a ValueError)."""
+    X, y = data()
+    run = {
+        "lasso_path": lambda mod: mod.lasso_path(X, y, eps=0.0),
+        "LassoCV": lambda mod: mod.LassoCV(eps=0.0).fit(X, y),
+        "ElasticNetCV": lambda mod: mod.ElasticNetCV(eps=0.0).fit(X, y),
+    }[call]
+    with pytest.raises(ValueError, match="eps"):
+        run(sk)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        run(lk)
+
+
+@pytest.mark.parametrize("cls", ["Lasso", "ElasticNet", "Ridge"])
+def test_a_sparse_y_is_refused_by_name(cls):
+    """A scipy.sparse y raised numpy's "setting an array element with a sequence"; scikit-learn
+    raises TypeError asking for dense data."""
+    X, y = data()
+    Y = sp.csr_matrix(y[:, None])
+    with pytest.raises(TypeError):
+        getattr(sk, cls)().fit(X, Y)
+    with pytest.raises(TypeError, match="y must be dense"):
+        getattr(lk, cls)().fit(X, Y)

@@ -444,3 +444,15 @@ def test_a_parameter_named_e_is_not_the_constant_e():
     k = sp.Symbol("k", real=True)
     res = fit_mle(-((e - sp.E) ** 2) + 0 * k, {"k": [1.0, 2.0, 3.0]}, x0=[1.0])
     assert res.params[0] == pytest.approx(np.e, rel=1e-6)
+
+
+def test_binomial_with_one_number_of_trials_for_every_observation():
+    """(k, n) with a scalar n raised "k and n must have the same length, got 3 and 1"; scipy's binom
+    broadcasts n, and the MLE is Σk/Σn with standard error √(p(1 − p)/Σn)."""
+    k = np.array([3, 5, 8])
+    res = fit_mle("binomial", (k, 10))
+    p = k.sum() / 30
+    np.testing.assert_allclose(res.params, [p], rtol=1e-12)
+    np.testing.assert_allclose(res.bse, [np.sqrt(p * (1 - p) / 30)], rtol=1e-9)
+    np.testing.assert_allclose(res.llf, stats.binom.logpmf(k, 10, p).sum(), rtol=1e-12)
+    assert fit_mle("binomial", {"k": k, "n": 10}).llf == res.llf

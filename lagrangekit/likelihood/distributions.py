@@ -12,6 +12,9 @@ exponential    rate             values >= 0                        ``expon(scale
 gaussian       mu, sigma        real values                        ``norm(mu, sigma)``
 categorical    p0, …, p{K-1}    labels in {0..K−1} or one-hot      ``multinomial(1, p)``
 =============  ===============  =================================  ==========================
+
+For the binomial, ``n`` may be one number of trials shared by every ``k`` (broadcast, as by
+``scipy.stats.binom``).
 """
 
 from __future__ import annotations
@@ -126,6 +129,8 @@ class Binomial(Distribution):
             raise ValueError("binomial data must be a pair (k, n) or {'k': successes, 'n': trials}")
         k = np.atleast_1d(check_counts("k", k, _F64)).ravel()
         n = np.atleast_1d(check_counts("n", n, _F64)).ravel()
+        if n.size == 1:  # one number of trials for every observation, as scipy.stats.binom broadcasts
+            n = np.full(k.shape, n[0])
         if k.shape != n.shape:
             raise ValueError(f"k and n must have the same length, got {k.size} and {n.size}")
         if (k > n).any():

@@ -25,7 +25,10 @@ constraint to the dual point (as celer does), gap-safe screening and Anderson ex
 the primal iterates after every epoch, over a sliding window and kept to the last epoch's signs
 (skglm restarts every K + 1 epochs and keeps signs free, which a feature leaving the support
 defeats). The same kernel runs in Gram mode from XᵀSX, XᵀSy and yᵀSy only, with g = XᵀSr in
-the place of the residual: the same steps, so the two data shapes agree to rounding.
+the place of the residual: the same steps, except that once a working set has run
+``_FINE_AFTER`` epochs an extrapolation is judged there against the rounding of g (which vanishes
+with the step) where the design must judge it against that of its residual (1e-12 of P): in the
+slow tail of an ill-conditioned problem Gram mode keeps extrapolating where the design refuses.
 """
 
 from __future__ import annotations
@@ -36,10 +39,18 @@ from numba import njit
 # Reassociation lets LLVM vectorize the reductions; no "nnan"/"ninf", so NaN handling stays exact.
 FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 _GAP_EPOCHS = 5  # on a design, the working set's gap is checked every this many epochs
-# An extrapolation must lower P by more than this share of ½‖r‖² + the penalty: below that the
+# On a design, an extrapolation must lower P by more than this share of ½‖r‖² + the penalty: below that the
 # comparison reads rounding (the mixed residual carries the error of every stored epoch), and a
 # step accepted by rounding moves w along flat directions by far more than the last epoch did
 _ACCEPT_MARGIN = 1e-12
+# In Gram mode the change is read from g and XᵀSX on the moved coordinates alone: its rounding is
+# bounded by this many ulps of the sizes of the products it sums (see _primal_change)
+_GRAM_ROUNDING = 64.0
+# ... and that finer level is used once a working set has run this many epochs without stopping:
+# before, Gram mode takes the design's decisions, so a problem the design solves in fewer epochs
+# gets the same steps from both shapes (scikit-learn compares them at rtol 1e-7); after, where
+# the design crawls at CD's contraction rate, Gram mode keeps extrapolating
+_FINE_AFTER = 50
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -347,39 +358,61 @@ def _residual_norm2(gram, r, cs, sw, weighted, vv, wvals, by_feature, ws, m, y, 
 
 
 @njit(cache=True, fastmath=FASTMATH)
-def _primal_change(gram, r, r_acc, cs, cs_acc, sw, weighted, vv, w_old, w_new, ws, m, y, yty, lam1, lam2):
-    """(P(w_new) − P(w_old), the scale of its rounding: ½‖r + c‖²_S + the penalty at w_old): the
-    change computed as a
-    difference, never as P − P (which loses the digits of ‖y‖² in Gram mode, of c²Σsᵢ on a
-    design). On a design ‖e'‖² − ‖e‖² = Σsᵢ(e'ᵢ − eᵢ)(e'ᵢ + eᵢ) with e = r + c; in Gram mode
-    (r = g) it is −dᵀ(g + g') for d = w_new − w_old. The two shapes decide on the same number."""
-    pen_old = 0.0
-    pen_new = 0.0
+def _primal_change(
+    gram, r, r_acc, cs, cs_acc, sw, weighted, vv, w_old, w_new, ws, m, y, yty, lam1, lam2, col_norm2, fine
+):
+    """(P(w_new) − P(w_old), the rounding level below which it is not read): the change computed
+    as a difference, never as P − P (which loses the digits of ‖y‖² in Gram mode, of c²Σsᵢ on a
+    design), the penalty's too, coordinate by coordinate.
+
+    On a design ‖e'‖² − ‖e‖² = Σsᵢ(e'ᵢ − eᵢ)(e'ᵢ + eᵢ) with e = r + c, where e' mixes the stored
+    residuals and carries the rounding of every one of them: the level is 1e-12 of its terms,
+    ½‖r + c‖²_S + the penalty at w_old (``_ACCEPT_MARGIN``). In Gram mode (r = g) it is
+    −dᵀ(g + g') for d = w_new − w_old, g' computed from g along d, so its error is that of g
+    and of XᵀSX on the moved coordinates: the level is ``_GRAM_ROUNDING``·eps·Σₖ|dₖ|·(|(XᵀSy)ₖ| +
+    |gₖ| + |g'ₖ| + √Gₖₖ·Σⱼ√Gⱼⱼ·|wⱼ| + the penalty's slope), |Gₖⱼ| <= √(GₖₖGⱼⱼ) bounding the size of
+    the products (XᵀSXw)ₖ that g carries, when ``fine`` (the design's level otherwise, see
+    ``_FINE_AFTER``). A bound relative to P rejects, near the optimum, every extrapolation of an
+    ill-conditioned problem (p > n), whose gains are second order in d: epochs then crawl at CD's
+    contraction rate."""
+    dpen = 0.0
     for k in range(m):
         a = w_old[k]
         b = w_new[k]
-        pen_old += lam1 * abs(a) + 0.5 * lam2 * a * a
-        pen_new += lam1 * abs(b) + 0.5 * lam2 * b * b
+        dpen += lam1 * (abs(b) - abs(a)) + 0.5 * lam2 * (b - a) * (b + a)
     drr = 0.0
     if gram:
+        wsum = 0.0
+        for k in range(m):
+            wsum += np.sqrt(col_norm2[ws[k]]) * max(abs(w_old[k]), abs(w_new[k]))
+        level = 0.0
         for k in range(m):
             j = ws[k]
-            drr -= (w_new[k] - w_old[k]) * (r[j] + r_acc[j])
+            d = w_new[k] - w_old[k]
+            drr -= d * (r[j] + r_acc[j])
+            slope = lam1 + lam2 * (abs(w_old[k]) + abs(w_new[k]))
+            level += abs(d) * (abs(y[j]) + abs(r[j]) + abs(r_acc[j]) + np.sqrt(col_norm2[j]) * wsum + slope)
+        if fine:
+            return 0.5 * drr + dpen, _GRAM_ROUNDING * 2.220446049250313e-16 * level
     else:
         dc = cs_acc - cs
         sc = cs_acc + cs
         for i in range(r.shape[0]):
             t = (r_acc[i] - r[i] + dc) * (r_acc[i] + r[i] + sc)
             drr += sw[i] * t if weighted else t
+    pen_old = 0.0
+    for k in range(m):
+        pen_old += lam1 * abs(w_old[k]) + 0.5 * lam2 * w_old[k] * w_old[k]
     rr = _residual_norm2(gram, r, cs, sw, weighted, vv, w_old, False, ws, m, y, yty)
-    return 0.5 * drr + pen_new - pen_old, 0.5 * max(rr, 0.0) + pen_old
+    return 0.5 * drr + dpen, _ACCEPT_MARGIN * (0.5 * max(rr, 0.0) + pen_old)
 
 
 @njit(cache=True)
 def _anderson_step(M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, w, r, cs,
-                   lam1, lam2, hist, m, newest, w_acc, r_acc, S, acoef, y, yty):
+                   lam1, lam2, hist, m, newest, w_acc, r_acc, S, acoef, y, yty, col_norm2, fine):
     """Anderson's mix of the last m epochs; returns (the new c = x̄ᵀw, whether the mix was taken),
-    with w and r updated when it lowers P by more than rounding (``_ACCEPT_MARGIN``).
+    with w and r updated when it lowers P by more than the rounding of that change
+    (:func:`_primal_change`).
 
     ``hist`` = (F, G, R, C, FtF): for each stored epoch (slot t < m; ``newest`` the last) its step
     F[t] = end − start, its end G[t] on ws, the residual R[t] and c C[t] at that end, and the
@@ -422,10 +455,11 @@ def _anderson_step(M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weig
                 _col_axpy(M, data, indices, indptr, is_sparse, gram, cols[k], v, r_acc)
                 cs_acc -= v * xbar[ws[k]]
                 w_acc[k] = 0.0
-    change, size = _primal_change(
-        gram, r, r_acc, cs, cs_acc, sw, weighted, vv, G[newest], w_acc, ws, mw, y, yty, lam1, lam2
+    change, level = _primal_change(
+        gram, r, r_acc, cs, cs_acc, sw, weighted, vv, G[newest], w_acc, ws, mw, y, yty, lam1, lam2, col_norm2,
+        fine,
     )
-    if change < -_ACCEPT_MARGIN * size:
+    if change < -level:
         r[:] = r_acc
         for k in range(mw):
             w[ws[k]] = w_acc[k]
@@ -487,7 +521,8 @@ def _inner(
             if m >= 2:
                 cs, taken = _anderson_step(
                     M, data, indices, indptr, is_sparse, gram, cols, ws, sw, weighted, xbar, vv, w, r,
-                    cs, lam1, lam2, hist, m, s, w_acc, r_acc, S, acoef, y, yty,
+                    cs, lam1, lam2, hist, m, s, w_acc, r_acc, S, acoef, y, yty, col_norm2,
+                    gram and epochs - start >= _FINE_AFTER,
                 )
                 if taken:
                     settled = _settled(w, ws, mw, w_prev, coef_tol)
@@ -532,14 +567,17 @@ def enet_cd_design(
     residual r = y − Xw of the design is replaced by g = XᵀSr = XᵀSy − XᵀSXw, which every step
     reads and updates in its place (a coordinate's correlation is gⱼ, a step d on wⱼ adds
     −d·(XᵀSX)ⱼ to g, and ‖r‖² = yᵀSy − wᵀXᵀSy − wᵀg). The working sets, epochs, extrapolations
-    and stopping tests are the design's, so ``fit(X)`` and ``fit(GramStats)`` take the same steps
-    in exact arithmetic and agree to rounding. ``xbar`` is then zero and ``sw`` unread.
+    and stopping tests are the design's (after ``_FINE_AFTER`` epochs on a working set an
+    extrapolation's gain is judged against the rounding of g: :func:`_primal_change`), so
+    ``fit(X)`` and ``fit(GramStats)`` take the same steps and agree to rounding wherever the
+    design converges within that many epochs per working set. ``xbar`` is then zero and ``sw`` unread.
 
     X is dense Fortran-ordered, dense C-ordered (``row_major``) or CSC (``is_sparse``: data,
     indices, indptr), uncentred; ``xbar`` holds the means subtracted implicitly, ``sw`` the
     weights (read only when ``weighted``), ``vv`` = Σsᵢ = n. For C-ordered X the working-set
     columns are gathered into the Fortran-ordered ``gbuf`` (n, capacity) before the epochs when
-    they fit, and read from X by stride otherwise. Returns (gap, epochs, outer_iterations).
+    they fit, and read from X by stride otherwise. Returns (gap, epochs, stopped): ``stopped`` when
+    it ended on its own test (below), not on ``max_epochs``.
     It stops when the gap is at most ``tol`` (absolute, on the unnormalized scale) and the last
     epoch moved no coefficient by more than ``coef_tol``·maxⱼ|wⱼ| (scikit-learn's test): the gap
     certifies the objective, but the coefficients only to about √gap. ``seed`` < 0 means cyclic
@@ -563,7 +601,6 @@ def enet_cd_design(
     col_norm = np.sqrt(col_norm2)
     capacity = gbuf.shape[1] if row_major else 0
     epochs = 0
-    n_outer = 0
     ws_size = max(1, min(p0, p))
     gap = np.inf
     settled = True  # a start already within tol needs no epoch (scikit-learn checks the gap first)
@@ -586,7 +623,6 @@ def enet_cd_design(
         gap, s, primal = duality_gap(rr, w, wl1, wl2, z, active, m, lam1, lam2, positive)
         if (gap <= tol and settled) or epochs >= max_epochs:
             break
-        n_outer += 1
         if screen:
             radius = screening_radius(gap, primal)
             m_new = 0
@@ -634,4 +670,4 @@ def enet_cd_design(
             cs, epochs, settled = _inner(gbuf, data, indices, indptr, is_sparse, gram, cols, ws, *args)
         else:
             cs, epochs, settled = _inner(X, data, indices, indptr, is_sparse, gram, ws, ws, *args)
-    return gap, epochs, n_outer
+    return gap, epochs, gap <= tol and settled

@@ -45,11 +45,14 @@ _GATHER_SHARE = 16
 
 @dataclass(frozen=True)
 class PathSolution:
-    """Solutions along a sequence of penalties: ``coefs`` is (n_alphas, n_features)."""
+    """Solutions along a sequence of penalties: ``coefs`` is (n_alphas, n_features). ``settled`` is
+    False where coordinate descent ran out of epochs with its gap within tol but the coefficients
+    still moving (the objective is certified, the coefficients only to about √gap)."""
 
     coefs: np.ndarray
     gaps: np.ndarray
     n_iter: np.ndarray
+    settled: np.ndarray | None = None
 
 
 def _kernel_arrays(design) -> tuple:
@@ -120,13 +123,14 @@ def coordinate_descent(
     sw = _ONES if weights is None else weights
     gaps = np.empty(lam1.shape[0])
     n_iter = np.empty(lam1.shape[0], dtype=np.int64)
+    settled = np.empty(lam1.shape[0], dtype=bool)
     # w = 0 is optimal from α_max up: a warm start there is dropped (from a large w, the correlations'
     # rounding can hold a coefficient at rounding level above the threshold); the kernel certifies 0
     amax = penalty.alpha_max(-datafit.correlations() / n) if np.any(w) else np.inf
     for k in range(lam1.shape[0]):
         if alphas.reshape(-1)[k] >= amax:
             w[:] = 0.0
-        gap, epochs, _ = enet_cd_design(
+        gap, epochs, stopped = enet_cd_design(
             dense, data, indices, indptr, is_sparse, gram, row_major, gbuf, sw, weights is not None, xbar,
             float(n), col_norm2, y, yty, w, lam1[k], lam2[k], positive, tol_abs, float(tol) * _COEF_TOL,
             int(max_iter), max(_WS_START, 2 * int(np.count_nonzero(w))), screen, _ANDERSON_K, int(seed),
@@ -134,7 +138,8 @@ def coordinate_descent(
         coefs[k] = w
         gaps[k] = gap / n
         n_iter[k] = epochs
-    return PathSolution(coefs, gaps, n_iter)
+        settled[k] = stopped or gap > tol_abs
+    return PathSolution(coefs, gaps, n_iter, settled)
 
 
 def multitask_coordinate_descent(

@@ -21,6 +21,7 @@ __all__ = [
     "check_post_fit_data",
     "check_positive_int",
     "check_finite_squares",
+    "check_grid_eps",
     "prepare_ridge_data",
     "rescale_weights",
     "validate_fit_data",
@@ -35,6 +36,14 @@ def check_nonnegative(value: Any, name: str) -> float:
         raise ValueError(f"{name} must be a non-negative number, got {value!r}") from None
     if not math.isfinite(v) or v < 0:
         raise ValueError(f"{name} must be >= 0 and finite, got {value!r}")
+    return v
+
+
+def check_grid_eps(value: Any) -> float:
+    """``eps`` of an automatic α grid (α_max down to eps·α_max) as a float; ValueError unless > 0."""
+    v = check_nonnegative(value, "eps")
+    if v == 0.0:
+        raise ValueError("eps must be > 0 (the grid runs from alpha_max down to eps·alpha_max), got 0")
     return v
 
 
@@ -100,6 +109,8 @@ def validate_fit_data(
     y : ndarray of shape (n_samples,) or (n_samples, n_targets)
     sample_weight : ndarray of shape (n_samples,) or None
     """
+    if sparse.issparse(y):
+        raise TypeError("y must be dense: a scipy.sparse y is not supported; pass y.toarray()")
     X, y = validate_data(
         estimator,
         X,

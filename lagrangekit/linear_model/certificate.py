@@ -207,7 +207,7 @@ def elastic_net_terms(model: Any, X: Any, y: Any, sample_weight: Any) -> tuple[A
     that does not grow when X is rescaled, unlike a division by the correlation scale.
     """
     w = np.asarray(model.coef_, dtype=np.float64)
-    b = float(model.intercept_)
+    b = float(np.squeeze(model.intercept_))  # (1,) for a one-column 2-D y, as in scikit-learn
     stats = gram_stats_input(X, y, sample_weight, multi_output=False)
     if stats is not None:
         datafit, intercept_residual, scale = _gram_terms(model, stats)
@@ -243,7 +243,7 @@ def _gram_terms(model: Any, stats: GramStats) -> tuple[GramQuadratic, float, flo
             f"{model.n_features_in_}"
         )
     w = np.asarray(model.coef_, dtype=np.float64)
-    b = float(model.intercept_)
+    b = float(np.squeeze(model.intercept_))  # (1,) for a one-column 2-D y, as in scikit-learn
     mean_residual = float(stats.y_mean) - float(stats.X_mean @ w) - b
     intercept_residual = abs(mean_residual) if model.fit_intercept else 0.0
     top = float(np.max(np.abs(stats.normal_equations(model.fit_intercept).Xty), initial=0.0))

@@ -17,6 +17,7 @@ from ._enet_solvers import coordinate_descent
 from ._roles import ElasticNetPenalty
 from ._validation import (
     check_choice,
+    check_grid_eps,
     check_l1_ratio,
     check_nonnegative,
     check_positive_int,
@@ -121,7 +122,7 @@ class _ElasticNetCVBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             gram = use_gram(X, self.precompute)
             full = prepare_data(X, y, sw, self.fit_intercept, gram)
         if (n_alphas := self._grid_size()) is not None:
-            eps = check_nonnegative(self.eps, "eps")
+            eps = check_grid_eps(self.eps)
             penalties = [ElasticNetPenalty(1.0, r, bool(self.positive)) for r in l1_ratios]
             grids = np.array([alpha_grid(full, pen, eps=eps, n_alphas=n_alphas) for pen in penalties])
         else:

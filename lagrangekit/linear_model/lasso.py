@@ -28,6 +28,7 @@ from ._quadratic import NormalEquationsQuadratic
 from ._roles import ElasticNetPenalty, GroupElasticNetPenalty
 from ._validation import (
     check_choice,
+    check_grid_eps,
     check_l1_ratio,
     check_nonnegative,
     check_positive_int,
@@ -92,7 +93,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if targets is None:
             gram = solver == "cd" and use_gram(X, precompute)
             targets = prepare_targets(X, Y, sw, self.fit_intercept, gram)
-        return targets, (1 if y.ndim == 1 or Y.shape[1] == 1 else 2), X.dtype
+        return targets, y.ndim, X.dtype
 
     def fit(self, X, y=None, sample_weight=None, check_input=True):
         """Fit the model, one target at a time for a 2-D ``y`` (scikit-learn's shapes).
@@ -136,7 +137,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         penalty = ElasticNetPenalty(opts["alpha"], opts["l1_ratio"], bool(self.positive))
         common = dict(tol=opts["tol"], max_iter=opts["max_iter"])
         W, b = np.empty((k, p)), np.empty(k)
-        gaps, n_iter, worst = np.empty(k), [], 0.0
+        gaps, n_iter, worst, moving = np.empty(k), [], 0.0, False
         for t, data in enumerate(targets):
             init = inits[t] if np.any(inits[t]) else None
             if solver == "cd":
@@ -146,16 +147,29 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 sol = proximal_solve(data, penalty, accelerated=fista, coef_init=init, **common)
             W[t], b[t], gaps[t] = sol.coefs[0], data.intercept(sol.coefs[0]), sol.gaps[0]
             n_iter.append(int(sol.n_iter[0]))
+            moving |= sol.settled is not None and not sol.settled[0]
             worst = max(worst, gaps[t] / max(opts["tol"] * data.null_objective(), np.finfo(float).tiny))
-        self._set_coef(W, b, y_ndim=y_ndim, dtype=dtype)
-        self.dual_gap_ = float(gaps[0]) if y_ndim == 1 else gaps.astype(dtype)
-        self.n_iter_ = n_iter[0] if y_ndim == 1 else n_iter
+        single = k == 1  # scikit-learn: one column of a 2-D y gives coef_ (p,), but intercept_ (1,)
+        self._set_coef(W, b, y_ndim=1 if single else 2, dtype=dtype)
+        if single and y_ndim == 2 and self.fit_intercept:
+            self.intercept_ = np.atleast_1d(self.intercept_)
+        self.dual_gap_ = float(gaps[0]) if single else gaps.astype(dtype)
+        self.n_iter_ = n_iter[0] if single else n_iter
         self.solver_ = "cd-gram" if isinstance(targets[0], NormalEquationsQuadratic) else solver
         if worst > 1.0:
             warnings.warn(
                 "Objective did not converge. You might want to increase the number of iterations "
                 f"(max_iter), or tol, or scale the features: {type(self).__name__} did not converge, its "
                 f"duality gap {np.max(gaps):.3e} is {worst:.3g}× tol·P(0) after {max(n_iter)} iterations",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        elif moving:
+            warnings.warn(
+                f"Objective converged but the coefficients did not settle: {type(self).__name__} reached "
+                f"max_iter={opts['max_iter']} with its duality gap within tol·P(0), while the last epoch "
+                "still moved a coefficient by more than 1e-2·tol relative to the largest; the objective is "
+                "certified, the coefficients only to about √gap. Increase max_iter for accurate coefficients",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -228,7 +242,10 @@ class ElasticNet(_ElasticNetBase):
         Constrain the coefficients to be non-negative.
     max_iter : int, default 1000
         For "cd", the maximum number of epochs (passes over the working set); for
-        "fista"/"ista", of gradient steps.
+        "fista"/"ista", of gradient steps. A fit that ends there warns (ConvergenceWarning):
+        when the gap exceeds tol, and for "cd" also when the gap is within tol but the last
+        epoch still moved the coefficients (the objective is then certified, the
+        coefficients only to about √gap).
     copy_X : bool, default True
         Accepted for scikit-learn compatibility. X is never modified (nor, in float64, copied)
         whatever its value: centring and weighting are implicit.
@@ -468,7 +485,7 @@ def lasso_path(
             raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
         return _multitask_path(est, opts, X, y, sample_weight, check_input, grid, eps, coef_init, seed,
                                return_n_iter)  # fmt: skip
-    targets, _, _ = est._targets(X, y, sample_weight, "cd", opts["precompute"], check_input)
+    targets, _, dtype = est._targets(X, y, sample_weight, "cd", opts["precompute"], check_input)
     data = targets[0]
     penalty = ElasticNetPenalty(1.0, opts["l1_ratio"], bool(positive))
     alphas = _path_alphas(data, penalty, grid, eps)
@@ -480,7 +497,7 @@ def lasso_path(
         data, penalty, alphas=alphas, tol=opts["tol"], max_iter=opts["max_iter"], coef_init=coef_init,
         seed=seed,
     )  # fmt: skip
-    out = (alphas, sol.coefs.T.copy(), sol.gaps)
+    out = (alphas, sol.coefs.T.astype(dtype), sol.gaps)  # coefs in X's dtype, as scikit-learn's
     return (*out, sol.n_iter) if return_n_iter else out
 
 
@@ -488,7 +505,7 @@ def _path_alphas(data, penalty, grid, eps) -> np.ndarray:
     """The path's α: an automatic grid of ``grid`` points down to eps·α_max, or the given ones
     in decreasing order."""
     if isinstance(grid, int):
-        return alpha_grid(data, penalty, eps=check_nonnegative(eps, "eps"), n_alphas=grid)
+        return alpha_grid(data, penalty, eps=check_grid_eps(eps), n_alphas=grid)
     alphas = np.sort(np.asarray(grid, dtype=np.float64).reshape(-1))[::-1]
     if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
         raise ValueError("alphas must be a non-empty sequence of finite numbers >= 0")
@@ -517,7 +534,7 @@ def _multitask_path(est, opts, X, y, sample_weight, check_input, grid, eps, coef
         data, penalty, alphas=alphas, tol=opts["tol"], max_iter=opts["max_iter"], coef_init=coef_init,
         seed=seed,
     )  # fmt: skip
-    out = (alphas, np.ascontiguousarray(sol.coefs.transpose(2, 1, 0)), sol.gaps)
+    out = (alphas, np.ascontiguousarray(sol.coefs.transpose(2, 1, 0), dtype=X.dtype), sol.gaps)
     return (*out, sol.n_iter) if return_n_iter else out
 
 
