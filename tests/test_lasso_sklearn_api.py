@@ -277,3 +277,23 @@ def test_a_sparse_y_is_refused_by_name(cls):
         getattr(sk, cls)().fit(X, Y)
     with pytest.raises(TypeError, match="y must be dense"):
         getattr(lk, cls)().fit(X, Y)
+
+
+@pytest.mark.parametrize("name", ["Lasso", "ElasticNet", "Ridge"])
+def test_text_alpha_is_refused_as_scikit_learn_refuses_it(name: str) -> None:
+    X = np.arange(12.0).reshape(6, 2) ** 1.5
+    y = X @ [1.0, -2.0]
+    with pytest.raises(ValueError):
+        getattr(sk, name)(alpha="1").fit(X, y)
+    with pytest.raises(ValueError, match="alpha"):
+        getattr(lk, name)(alpha="1").fit(X, y)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dual_gap_is_a_numpy_scalar_of_the_input_dtype_as_in_scikit_learn(dtype) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 3)).astype(dtype)
+    y = (X @ np.array([1.0, 2.0, 3.0], dtype=dtype)).astype(dtype)
+    ours = lk.Lasso(alpha=0.1).fit(X, y).dual_gap_
+    theirs = sk.Lasso(alpha=0.1).fit(X, y).dual_gap_
+    assert type(ours) is type(theirs)

@@ -29,7 +29,10 @@ __all__ = [
 
 
 def check_nonnegative(value: Any, name: str) -> float:
-    """Return ``value`` as a float, or raise ``ValueError`` naming ``name`` unless it is finite and >= 0."""
+    """Return ``value`` as a float, or raise ``ValueError`` naming ``name`` unless it is a finite
+    number >= 0 (text such as ``"1"`` is refused, as scikit-learn refuses it)."""
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be a non-negative number, got the text {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):

@@ -153,7 +153,7 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         self._set_coef(W, b, y_ndim=1 if single else 2, dtype=dtype)
         if single and y_ndim == 2 and self.fit_intercept:
             self.intercept_ = np.atleast_1d(self.intercept_)
-        self.dual_gap_ = float(gaps[0]) if single else gaps.astype(dtype)
+        self.dual_gap_ = gaps.astype(dtype)[0] if single else gaps.astype(dtype)  # NumPy scalars, as sklearn
         self.n_iter_ = n_iter[0] if single else n_iter
         self.solver_ = "cd-gram" if isinstance(targets[0], NormalEquationsQuadratic) else solver
         if worst > 1.0:
