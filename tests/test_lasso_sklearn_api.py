@@ -297,3 +297,17 @@ def test_dual_gap_is_a_numpy_scalar_of_the_input_dtype_as_in_scikit_learn(dtype)
     ours = lk.Lasso(alpha=0.1).fit(X, y).dual_gap_
     theirs = sk.Lasso(alpha=0.1).fit(X, y).dual_gap_
     assert type(ours) is type(theirs)
+
+
+def test_kkt_of_a_one_column_2d_y_takes_it_as_fit_does_without_a_warning() -> None:
+    # fit takes y of shape (n, 1) silently, as scikit-learn's does; the certificate must read
+    # the same y the same way, and agree with the report on its 1-D column
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 4))
+    y = (X @ [1.0, 0.0, -2.0, 0.5] + 0.1 * rng.standard_normal(30))[:, None]
+    model = lk.Lasso(alpha=0.05, tol=1e-12).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = model.kkt(X, y)
+    assert report.ok
+    assert report.stationarity == pytest.approx(model.kkt(X, y[:, 0]).stationarity, abs=1e-15)

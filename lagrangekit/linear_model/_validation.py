@@ -215,7 +215,10 @@ def rescale_weights(sample_weight: np.ndarray | None, n_samples: int) -> np.ndar
 
 
 def check_post_fit_data(X: Any, y: Any, sample_weight: Any) -> tuple[Any, np.ndarray, np.ndarray | None]:
-    """Validated (X, y, weights rescaled to sum to n, or None) for kkt/cvxpy; touches no estimator."""
+    """Validated (X, y, weights rescaled to sum to n, or None) for kkt/cvxpy; touches no estimator.
+    A one-column 2-D y, which ``fit`` takes, is read as its column (no DataConversionWarning)."""
+    if getattr(y, "ndim", 1) == 2 and y.shape[1] == 1 and not sparse.issparse(y):
+        y = np.asarray(y)[:, 0]
     X, y = check_X_y(X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True)
     sw = None
     if sample_weight is not None:
