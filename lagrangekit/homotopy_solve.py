@@ -6,9 +6,10 @@ basis sympy cannot compute in time. It
 1. tracks every path of a total-degree homotopy (:mod:`lagrangekit.homotopy`), in double precision;
 2. sorts the ends: a path whose end Newton's method polishes to a nonsingular point is a finite
    root or a root at infinity (x_0 = 0, dropped); a path whose end stays singular must be
-   heading to infinity, seen as |x_0|/‖X‖ falling by a steady factor at each checkpoint
-   1 − t = 1e-2, …, 1e-10; any other end (a singular finite root: a multiple root or a
-   positive-dimensional component) makes the whole answer None;
+   heading to infinity, seen as |x_0|/‖X‖ below 1e-9 at 1 − t = 1e-10, or falling like a power
+   of 1 − t over the checkpoints 1 − t = 1e-6, 1e-8, 1e-10 (by a factor of 0.8 or less each
+   time) to below 0.05; any other end (a singular finite root: a
+   multiple root or a positive-dimensional component) makes the whole answer None;
 3. refines each nearly real finite root by Newton's method in mpmath and proves, by Krawczyk's
    test (:mod:`lagrangekit.krawczyk`), that a box of relative width about 1e-30 around it holds
    exactly one real root; a root that fails makes the whole answer None;
@@ -42,8 +43,9 @@ _BOX_WIDTH = mpmath.mpf(2) ** -100  # relative half-width of the certified boxes
 _AT_INFINITY = 1e-8  # |x_0|/‖X‖ of a nonsingular end at infinity
 _REAL = 1e-6  # relative imaginary part of a nearly real root
 _DISTINCT = 1e-6  # relative distance below which two ends are the same root
-_INFINITY_RATIO = 0.7  # a singular end's |x_0| falls at least this much per checkpoint ...
-_INFINITY_LAST = 1e-3  # ... down to this at the last one
+_INFINITY_FACTOR = 0.8  # a singular end's |x_0| falls by this factor or more per checkpoint ...
+_INFINITY_LAST = 0.05  # ... down to this at the last one
+_AT_INFINITY_SINGULAR = 1e-9  # or is this close to x_0 = 0 at the last one
 
 
 def certified_real_solutions(
@@ -126,9 +128,15 @@ def _finite_roots(system: PolynomialSystem, ends, seed: int) -> list[np.ndarray]
 
 
 def _heading_to_infinity(ratios: np.ndarray) -> bool:
-    """Whether |x_0|/‖X‖ at the checkpoints falls steadily to near 0 (a path to infinity)."""
-    last = ratios[-3:]
-    return bool(np.all(np.isfinite(last)) and last[-1] < _INFINITY_LAST and np.all(last[1:] < _INFINITY_RATIO * last[:-1]))
+    """Whether |x_0|/‖X‖ at the checkpoints falls like a power of 1 − t to near 0, as on a path to
+    infinity (|x_0| ~ (1 − t)^(1/c) for a cycle number c); at a singular finite end it settles
+    to a positive value, so the factor per checkpoint tends to 1."""
+    if not np.all(np.isfinite(ratios)) or ratios[-1] > _INFINITY_LAST:
+        return False
+    if ratios[-1] < _AT_INFINITY_SINGULAR:
+        return True
+    factors = ratios[-2:] / ratios[-3:-1]
+    return bool(np.all(factors < _INFINITY_FACTOR))
 
 
 def _certify(

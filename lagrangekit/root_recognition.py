@@ -25,9 +25,9 @@ from .polynomial_systems import reduce_algebraic
 
 __all__ = ["RECOGNITION_DIGITS", "recognise"]
 
-RECOGNITION_DIGITS = 150  # digits of the root given to the integer relation searches
+RECOGNITION_DIGITS = 120  # digits of the root given to the integer relation searches
 _MAX_DENOMINATOR = 10**15
-_DEGREE_LIMIT = 8
+_DEGREE_LIMIT = 6
 _FINDPOLY_COEFF = 10**8
 _PSLQ_COEFF = 10**12
 
