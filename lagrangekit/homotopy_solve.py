@@ -49,7 +49,12 @@ _AT_INFINITY_SINGULAR = 1e-9  # or is this close to x_0 = 0 at the last one
 
 
 def certified_real_solutions(
-    equations: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol], *, max_paths: int = MAX_PATHS, seed: int = 0
+    equations: Sequence[sp.Expr],
+    unknowns: Sequence[sp.Symbol],
+    *,
+    exact: bool = False,
+    max_paths: int = MAX_PATHS,
+    seed: int = 0,
 ) -> tuple[list[dict[sp.Symbol, sp.Expr]], str] | None:
     """Every real root of the square system ``equations`` = 0 over Q, each proved by Krawczyk's
     test, with the method's name; None when the system is not square over Q, has more than
@@ -58,6 +63,7 @@ def certified_real_solutions(
     Returns ``(solutions, method)``: each solution maps every unknown to an exact number (when
     recognised and proved) or to a 40-digit ``Float`` centre of its certified box. The method
     string names the certificate and says that completeness holds with probability one only.
+    With ``exact``, a root that is certified but not recognised exactly makes the answer None.
     """
     polys = _polys(equations, unknowns)
     if polys is None or bezout_number(p.total_degree() for p in polys) > max_paths:
@@ -73,7 +79,7 @@ def certified_real_solutions(
         if np.abs(root.imag).max() > _REAL * (1 + np.abs(root).max()):
             continue
         certified = _certify(exact_system, polys, unknowns, root.real)
-        if certified is None:
+        if certified is None or (exact and not certified[1]):
             return None
         solutions.append(certified[0])
         recognised += certified[1]
