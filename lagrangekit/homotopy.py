@@ -169,7 +169,7 @@ class _Homotopy:
 
 
 def _monomial_tree(
-    index: dict[tuple[int, ...], int]
+    index: dict[tuple[int, ...], int],
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
     """Adds to ``index`` every divisor of its monomials, and returns each monomial's parent
     (itself divided by one variable), that variable, and the monomials of each degree >= 1."""

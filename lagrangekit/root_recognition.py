@@ -45,15 +45,16 @@ def recognise(
     if guess is None:
         return None
     point = dict(zip(unknowns, guess))
-    for poly in equations:
+    for poly in equations:  # θ of degree 2 is a square root (sympy's CRootOf), and expand is exact there
         value = poly.as_expr().xreplace(point)
-        if (sp.expand(value) if value.is_Rational or not value.has(sp.CRootOf) else reduce_algebraic(value)) != 0:
+        if (reduce_algebraic(value) if value.has(sp.CRootOf) else sp.expand(value)) != 0:
             return None
     with mpmath.workdps(RECOGNITION_DIGITS):
         inside = all(low < mpmath.mpf(str(sp.N(v, 80))) < high for v, (low, high) in zip(guess, box))
     if not inside:
         return None
-    return {u: v if v.is_Rational else reduce_algebraic(v) for u, v in point.items()}
+    out = {u: reduce_algebraic(v) if v.has(sp.CRootOf) else sp.expand(v) for u, v in point.items()}
+    return None if any(v is None for v in out.values()) else out
 
 
 def _rational_guess(root: Sequence[mpmath.mpf]) -> list[sp.Rational] | None:
@@ -100,5 +101,7 @@ def _algebraic_guess(root: Sequence[mpmath.mpf]) -> list[sp.Expr] | None:
         relation = mpmath.pslq([v, *powers], maxcoeff=_PSLQ_COEFF, maxsteps=20000)
         if relation is None or relation[0] == 0:
             return None
-        out.append(sum((sp.Rational(-c, relation[0]) * theta**j for j, c in enumerate(relation[1:])), sp.Integer(0)))
+        out.append(
+            sum((sp.Rational(-c, relation[0]) * theta**j for j, c in enumerate(relation[1:])), sp.Integer(0))
+        )
     return out

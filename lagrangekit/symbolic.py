@@ -27,9 +27,9 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .exact_sign import exact_sign
+from .homotopy_solve import HOMOTOPY_METHOD, certified_real_solutions
 from .kkt import check_kkt, second_order_exact, tidy_exact
 from .phase_one import FEASIBLE
-from .homotopy_solve import HOMOTOPY_METHOD, certified_real_solutions
 from .polynomial_systems import real_solutions
 from .problem import Constraint, Problem, symbolic_problem
 from .result import KKTReport, Result, format_value, to_jsonable
@@ -185,7 +185,12 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, parent: int, cpu_bu
 
 
 def run_with_timeout(
-    func: Callable[..., Any], args: tuple, timeout: float | None, what: str, *, cpu_budget: float | None = None
+    func: Callable[..., Any],
+    args: tuple,
+    timeout: float | None,
+    what: str,
+    *,
+    cpu_budget: float | None = None,
 ) -> Any:
     """``func(*args)``, stopped after ``timeout`` seconds with :class:`SymbolicSolveError`.
 
@@ -435,18 +440,24 @@ _SMALL_SYSTEM = 64  # systems with at most this many total-degree paths get Grö
 _UNPROVEN: ContextVar[list[str] | None] = ContextVar("_UNPROVEN", default=None)
 
 
-def _polynomial_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> tuple[list[dict], str] | None:
+def _polynomial_solutions(
+    equations: list[sp.Expr], unknowns: list[sp.Symbol]
+) -> tuple[list[dict], str] | None:
     """:func:`~lagrangekit.polynomial_systems.real_solutions` (Gröbner bases); for a system with
     more than :data:`_SMALL_SYSTEM` total-degree paths, within :data:`_GROEBNER_BUDGET` CPU
     seconds, and when it does not finish or gives None, the certified homotopy
     (:func:`~lagrangekit.homotopy_solve.certified_real_solutions`, every root exactly
-    recognised; recorded in :data:`_UNPROVEN`); when that gives None too, Gröbner bases again without a budget (the
-    overall time limit still holds). None when no route solves the system."""
+    recognised; recorded in :data:`_UNPROVEN`); when that gives None too, Gröbner bases again
+    without a budget (the overall time limit still holds). None when no route solves the system."""
     if _bezout(equations, unknowns) <= _SMALL_SYSTEM:
         return real_solutions(equations, unknowns)
     try:
         found = run_with_timeout(
-            real_solutions, (equations, unknowns), 60 * _GROEBNER_BUDGET, "Gröbner basis", cpu_budget=_GROEBNER_BUDGET
+            real_solutions,
+            (equations, unknowns),
+            60 * _GROEBNER_BUDGET,
+            "Gröbner basis",
+            cpu_budget=_GROEBNER_BUDGET,
         )
     except SymbolicSolveError as exc:
         if "did not finish" not in str(exc):
