@@ -81,7 +81,10 @@ class KKTCandidate:
     method : str
         How the KKT system of this point's active set was solved: ``"Gröbner basis (grevlex,
         FGLM to lex ...)"`` (exact real roots of a polynomial system, every one enumerated; see
-        :func:`lagrangekit.polynomial_systems.real_solutions`), ``"sympy.solve"``, or
+        :func:`lagrangekit.polynomial_systems.real_solutions`), ``"homotopy continuation
+        (...)"`` when that basis exceeded its CPU budget (every real root proved by Krawczyk's
+        test and exactly recognised, but completeness only with probability one; see
+        :func:`lagrangekit.homotopy_solve.certified_real_solutions`), ``"sympy.solve"``, or
         ``"substitution (no system left to solve)"`` when active bounds fixed every unknown.
     """
 
@@ -1164,7 +1167,10 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     ``scope`` is ``"global"`` only when the problem is recognized convex, or has finite bounds
     on every variable, affine constraints and an objective that interval arithmetic bounds on
     the box, or the optimum comes from the zeros of a sum of even powers (below); otherwise
-    ``"local"``.
+    ``"local"``. When a KKT system was solved by the homotopy fallback (a large polynomial
+    system whose Gröbner basis exceeds its CPU budget), which does not prove it found every
+    solution, the scope is ``"local"``, the message says so, and ``"no_kkt_point"`` and
+    ``"infeasible"`` are not claimed (:class:`SymbolicSolveError` instead).
 
     When the minimize-form objective is c + Σ aₖ·bₖ^(2mₖ) with numbers aₖ > 0 (least squares,
     Rosenbrock, HS46), the feasible points where every bₖ = 0 are found first
