@@ -208,7 +208,9 @@ def run_with_timeout(
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(sender, func, args, os.getpid(), cpu_budget), daemon=True)
+        # not daemonic, so that it may start workers of its own (a Gröbner basis under a budget);
+        # it is killed in the finally below, and its watchdog ends it if this process dies
+        proc = ctx.Process(target=_child, args=(sender, func, args, os.getpid(), cpu_budget), daemon=False)
         proc.start()
         sender.close()
         try:
