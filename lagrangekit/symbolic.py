@@ -448,14 +448,14 @@ _UNPROVEN: ContextVar[list[str] | None] = ContextVar("_UNPROVEN", default=None)
 def _polynomial_solutions(
     equations: list[sp.Expr], unknowns: list[sp.Symbol]
 ) -> tuple[list[dict], str] | None:
-    """:func:`~lagrangekit.polynomial_systems.real_solutions` (Gröbner bases); for a system with
-    more than :data:`_SMALL_SYSTEM` total-degree paths, within :data:`_GROEBNER_BUDGET` CPU
-    seconds, and when it does not finish or gives None, the certified homotopy
+    """:func:`~lagrangekit.polynomial_systems.real_solutions` (Gröbner bases), for a system with
+    more than :data:`_SMALL_SYSTEM` total-degree paths within :data:`_GROEBNER_BUDGET` CPU
+    seconds; when it does not finish or gives None, the certified homotopy
     (:func:`~lagrangekit.homotopy_solve.certified_real_solutions`, every root exactly
     recognised; recorded in :data:`_UNPROVEN`); when that gives None too, Gröbner bases again
     without a budget (the overall time limit still holds). None when no route solves the system."""
     if _bezout(equations, unknowns) <= _SMALL_SYSTEM:
-        return real_solutions(equations, unknowns)
+        return real_solutions(equations, unknowns) or _homotopy_solutions(equations, unknowns)
     try:
         found = run_with_timeout(
             real_solutions,
@@ -472,13 +472,20 @@ def _polynomial_solutions(
         timed_out = False
     if found is not None:
         return found
-    homotopy = certified_real_solutions(equations, unknowns, exact=True)
+    homotopy = _homotopy_solutions(equations, unknowns)
     if homotopy is not None:
-        unproven = _UNPROVEN.get()
-        if unproven is not None:
-            unproven.append(homotopy[1])
         return homotopy
     return real_solutions(equations, unknowns) if timed_out else None
+
+
+def _homotopy_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> tuple[list[dict], str] | None:
+    """:func:`~lagrangekit.homotopy_solve.certified_real_solutions` with every root exact, its
+    method recorded in :data:`_UNPROVEN` when it answers."""
+    found = certified_real_solutions(equations, unknowns, exact=True)
+    unproven = _UNPROVEN.get()
+    if found is not None and unproven is not None:
+        unproven.append(found[1])
+    return found
 
 
 def _bezout(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> int:
