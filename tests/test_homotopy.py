@@ -110,11 +110,15 @@ def test_krawczyk_proves_a_simple_root_and_rejects_a_double_one():
     assert double.krawczyk(centre, [mpmath.mpf(10) ** -30], 60) is None
 
 
-def test_the_exact_route_falls_back_to_the_homotopy_and_says_so(monkeypatch):
-    # a budget of 0 s stops every Gröbner basis at once, so the homotopy solves each system;
-    # the optimum of x + y on the unit circle is x = y = 1/√2 with λ = 1/√2 (minimize form)
+@pytest.fixture
+def homotopy_only(monkeypatch):
+    """Every polynomial KKT system goes to the homotopy: a Gröbner budget of 0 s stops at once."""
     monkeypatch.setattr(symbolic, "_GROEBNER_BUDGET", 0.0)
     monkeypatch.setattr(symbolic, "_SMALL_SYSTEM", 0)
+
+
+def test_the_exact_route_falls_back_to_the_homotopy_and_says_so(homotopy_only):
+    # the optimum of x + y on the unit circle is x = y = 1/√2 with λ = 1/√2 (minimize form)
     res = lk.solve_symbolic(lk.maximize(x + y, {"circle": sp.Eq(x**2 + y**2, 1)}), timeout=None)
     assert res.status == "optimal" and res.scope == "local"
     assert _close(res.exact[x], 1 / sp.sqrt(2)) and _close(res.exact[y], 1 / sp.sqrt(2))
@@ -123,3 +127,13 @@ def test_the_exact_route_falls_back_to_the_homotopy_and_says_so(monkeypatch):
     best = next(c for c in res.candidates if c.optimal)
     assert best.method.startswith(HOMOTOPY_METHOD)
     assert "does not prove that none was missed" in res.message
+
+
+def test_no_kkt_point_and_infeasible_are_not_claimed_on_homotopy_output(homotopy_only):
+    # x² + y² <= 0 holds only at 0, where ∇g = 0 and ∇(x + y) = (1, 1): no multiplier exists, so
+    # there is no KKT point (by hand); two disjoint unit disks have no common point
+    cusp = lk.minimize(x + y, {"g": x**2 + y**2 <= 0})
+    disks = lk.minimize(x**2 + y**2, {"g": x**2 + y**2 <= 1, "h": (x - 3) ** 2 + y**2 <= 1})
+    for problem, status in ((cusp, "no_kkt_point"), (disks, "infeasible")):
+        with pytest.raises(lk.SymbolicSolveError, match=f"would answer '{status}'.*homotopy continuation"):
+            lk.solve_symbolic(problem, timeout=None)
