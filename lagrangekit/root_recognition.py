@@ -76,6 +76,9 @@ def _fraction(value: mpmath.mpf) -> Fraction:
 
 
 def _algebraic_guess(root: Sequence[mpmath.mpf]) -> list[sp.Expr] | None:
+    """Every coordinate as a polynomial in one real algebraic θ: the coordinate of highest
+    degree, or when the coordinates do not all lie in its field, the linear form Σ (k+1)·x_k
+    (a primitive element of the field they generate for all but finitely many forms)."""
     best = None
     for v in root:
         poly = mpmath.findpoly(v, _DEGREE_LIMIT, maxcoeff=_FINDPOLY_COEFF)
@@ -85,7 +88,17 @@ def _algebraic_guess(root: Sequence[mpmath.mpf]) -> list[sp.Expr] | None:
             best = (v, poly)
     if best is None or len(best[1]) <= 2:
         return None
-    value, coeffs = best
+    found = _in_one_field(root, *best)
+    if found is not None:
+        return found
+    form = sum((k + 1) * v for k, v in enumerate(root))
+    poly = mpmath.findpoly(form, _DEGREE_LIMIT, maxcoeff=_FINDPOLY_COEFF)
+    return None if poly is None else _in_one_field(root, form, poly)
+
+
+def _in_one_field(root: Sequence[mpmath.mpf], value: mpmath.mpf, coeffs: list[int]) -> list[sp.Expr] | None:
+    """The coordinates as polynomials in θ, the real root near ``value`` of the factor of the
+    polynomial ``coeffs`` that vanishes there, found by PSLQ; None when one is not found."""
     t = sp.Dummy("t")
     factors = sp.Poly([int(c) for c in coeffs], t).factor_list()[1]
     minimal = min((f for f, _ in factors), key=lambda f: abs(f.eval(sp.Float(str(value), 60))))

@@ -75,6 +75,16 @@ def test_paths_to_infinity_are_dropped_and_an_unrecognised_root_is_certified():
     assert certified_real_solutions([x**5 * y - 2, y - x**2], [x, y], exact=True) is None
 
 
+def test_roots_in_a_field_of_two_square_roots_are_recognised_through_a_linear_form():
+    # x = ±√2, y = ±√3: no coordinate generates Q(√2, √3), x + 2y does
+    solutions, method = certified_real_solutions([x**2 - 2, y**2 - 3], [x, y])
+    reference = sp.solve([x**2 - 2, y**2 - 3], [x, y], dict=True)
+    assert len(solutions) == len(reference) == 4
+    for ref in reference:
+        assert any(all(_close(s[u], ref[u]) for u in (x, y)) for s in solutions)
+    assert "every real root exactly recognised" in method
+
+
 def test_no_real_root():
     solutions, _ = certified_real_solutions([x**2 + 1, y - x], [x, y])
     assert solutions == []
