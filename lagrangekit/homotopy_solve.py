@@ -3,7 +3,9 @@
 :func:`certified_real_solutions` is the fallback of the exact route for systems whose Gröbner
 basis sympy cannot compute in time. It
 
-1. tracks every path of a total-degree homotopy (:mod:`lagrangekit.homotopy`), in double precision;
+1. tracks every path of a total-degree homotopy (:mod:`lagrangekit.homotopy`), in double precision,
+   and once more with another random γ when a path fails, two paths end on one nonsingular
+   root, or a nonreal root's conjugate is missing;
 2. sorts the ends: a path whose end Newton's method polishes to a nonsingular point is a finite
    root or a root at infinity (x_0 = 0, dropped); a path whose end stays singular must be
    heading to infinity, seen as |x_0|/‖X‖ below 1e-9 at 1 − t = 1e-10, or falling like a power
@@ -43,6 +45,8 @@ _BOX_WIDTH = mpmath.mpf(2) ** -100  # relative half-width of the certified boxes
 _AT_INFINITY = 1e-8  # |x_0|/‖X‖ of a nonsingular end at infinity
 _REAL = 1e-6  # relative imaginary part of a nearly real root
 _DISTINCT = 1e-6  # relative distance below which two ends are the same root
+_ATTEMPTS = 2
+_RETRY = object()  # the paths of one homotopy did not give a consistent set of roots
 _INFINITY_FACTOR = 0.8  # a singular end's |x_0| falls by this factor or more per checkpoint ...
 _INFINITY_LAST = 0.05  # ... down to this at the last one
 _AT_INFINITY_SINGULAR = 1e-9  # or is this close to x_0 = 0 at the last one
@@ -69,9 +73,11 @@ def certified_real_solutions(
     if polys is None or bezout_number(p.total_degree() for p in polys) > max_paths:
         return None
     system = PolynomialSystem.compile([[(m, complex(float(c))) for m, c in p.terms()] for p in polys])
-    ends = track_total_degree(system, seed=seed)
-    finite = _finite_roots(system, ends, seed)
-    if finite is None:
+    for attempt in range(_ATTEMPTS):  # another γ and patch when a path failed or jumped
+        finite = _finite_roots(system, seed + attempt)
+        if finite is not _RETRY:
+            break
+    if finite is None or finite is _RETRY:
         return None
     exact_system = RationalSystem(polys)
     solutions, recognised = [], 0
@@ -109,11 +115,14 @@ def _polys(equations: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol]) -> list[
     return [p.set_domain(sp.QQ) for p in polys]
 
 
-def _finite_roots(system: PolynomialSystem, ends, seed: int) -> list[np.ndarray] | None:
-    """The distinct finite nonsingular roots (complex, affine), or None for a failed path or a
-    singular finite end."""
+def _finite_roots(system: PolynomialSystem, seed: int) -> list[np.ndarray] | object | None:
+    """The distinct finite nonsingular roots (complex, affine) from the paths of the homotopy
+    built from ``seed``; None for a singular finite end, :data:`_RETRY` for a failed path, two
+    paths on one nonsingular root (a path jumped) or a nonreal root whose conjugate is missing
+    (the system is real, so its roots come in conjugate pairs)."""
+    ends = track_total_degree(system, seed=seed)
     if ends.failed.any():
-        return None
+        return _RETRY
     X, converged = polish(system, ends.points, seed=seed)
     norms = np.linalg.norm(X, axis=1)
     at_infinity = np.abs(X[:, 0]) <= _AT_INFINITY * norms
@@ -126,11 +135,16 @@ def _finite_roots(system: PolynomialSystem, ends, seed: int) -> list[np.ndarray]
         if at_infinity[k]:
             continue
         x = X[k, 1:] / X[k, 0]
-        scale = 1 + np.abs(x).max()
-        if any(np.abs(x - r).max() <= _DISTINCT * scale for r in roots):
-            return None  # two paths on one nonsingular root: a path jumped
+        if any(_same_root(x, r) for r in roots):
+            return _RETRY
         roots.append(x)
+    if not all(any(_same_root(np.conj(x), r) for r in roots) for x in roots):
+        return _RETRY
     return roots
+
+
+def _same_root(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(np.abs(a - b).max() <= _DISTINCT * (1 + np.abs(a).max()))
 
 
 def _heading_to_infinity(ratios: np.ndarray) -> bool:
