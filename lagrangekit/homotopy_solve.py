@@ -80,15 +80,18 @@ def certified_real_solutions(
     if finite is None or finite is _RETRY:
         return None
     exact_system = RationalSystem(polys)
-    solutions, recognised = [], 0
+    solutions, recognised, boxes = [], 0, []
     for root in finite:
         if np.abs(root.imag).max() > _REAL * (1 + np.abs(root).max()):
             continue
         certified = _certify(exact_system, polys, unknowns, root.real)
         if certified is None or (exact and not certified[1]):
             return None
+        if any(_overlap(certified[2], other) for other in boxes):
+            return None  # two ends refined to one root
         solutions.append(certified[0])
         recognised += certified[1]
+        boxes.append(certified[2])
     paths = bezout_number(system.degrees)
     if recognised == len(solutions):
         proof = "every real root exactly recognised and proved by exact residual"
@@ -161,9 +164,10 @@ def _heading_to_infinity(ratios: np.ndarray) -> bool:
 
 def _certify(
     system: RationalSystem, polys: list[sp.Poly], unknowns: Sequence[sp.Symbol], start: np.ndarray
-) -> tuple[dict[sp.Symbol, sp.Expr], bool] | None:
+) -> tuple[dict[sp.Symbol, sp.Expr], bool, list[tuple[mpmath.mpf, mpmath.mpf]]] | None:
     """The root near ``start`` with exact values (True) or certified 40-digit centres (False),
-    or None when Newton's method does not settle on a real root or Krawczyk's test fails."""
+    and its certified box; None when Newton's method does not settle on a real root or
+    Krawczyk's test fails."""
     root = system.refine(start.tolist(), RECOGNITION_DIGITS + 20)
     if root is None:
         return None
@@ -173,7 +177,11 @@ def _certify(
         return None
     exact = recognise(polys, unknowns, root, box)
     if exact is not None:
-        return exact, True
+        return exact, True, box
     if any(low <= 0 <= high for low, high in box):
         return None  # a coordinate that may be 0: its sign is not decided by the box
-    return {u: sp.Float(mpmath.nstr(v, 40), 40) for u, v in zip(unknowns, root)}, False
+    return {u: sp.Float(mpmath.nstr(v, 40), 40) for u, v in zip(unknowns, root)}, False, box
+
+
+def _overlap(a: list[tuple[mpmath.mpf, mpmath.mpf]], b: list[tuple[mpmath.mpf, mpmath.mpf]]) -> bool:
+    return all(lo_a <= hi_b and lo_b <= hi_a for (lo_a, hi_a), (lo_b, hi_b) in zip(a, b))

@@ -951,7 +951,10 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     substituted rather than solved for. Polynomial (and, through their numerators, rational)
     systems are solved by :func:`lagrangekit.polynomial_systems.real_solutions` (grevlex Gröbner
     basis, FGLM to lex, every real root exactly as a radical or ``CRootOf``), others with
-    ``sympy.solve``; each candidate's ``method`` names which. The work grows as 2^m in
+    ``sympy.solve``; each candidate's ``method`` names which. A large polynomial system whose
+    Gröbner basis exceeds its CPU budget goes to certified homotopy continuation
+    (:mod:`lagrangekit.homotopy_solve`), which finds every isolated solution with probability
+    one but does not prove it; its candidates' ``method`` says so. The work grows as 2^m in
     the number m of inequalities and bounds: up to about 8–10 stays practical (seconds); beyond
     that use :func:`lagrangekit.solve`. Float literals are read as the exact decimals they print
     as. A continuum of KKT points (such as the line x = −y for (x + y)²) is returned as one
