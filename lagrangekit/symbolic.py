@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from types import MappingProxyType
 from typing import Any, Literal
@@ -24,6 +27,7 @@ import sympy.physics.units  # noqa: F401  simplify() imports it lazily; load it 
 from .cvxpy_export import recognized_convex
 from .errors import SymbolicSolveError
 from .exact_sign import exact_sign
+from .homotopy_solve import HOMOTOPY_METHOD, certified_real_solutions
 from .kkt import check_kkt, second_order_exact, tidy_exact
 from .phase_one import FEASIBLE
 from .polynomial_systems import real_solutions
@@ -77,7 +81,10 @@ class KKTCandidate:
     method : str
         How the KKT system of this point's active set was solved: ``"Gröbner basis (grevlex,
         FGLM to lex ...)"`` (exact real roots of a polynomial system, every one enumerated; see
-        :func:`lagrangekit.polynomial_systems.real_solutions`), ``"sympy.solve"``, or
+        :func:`lagrangekit.polynomial_systems.real_solutions`), ``"homotopy continuation
+        (...)"`` when that basis exceeded its CPU budget (every real root proved by Krawczyk's
+        test and exactly recognised, but completeness only with probability one; see
+        :func:`lagrangekit.homotopy_solve.certified_real_solutions`), ``"sympy.solve"``, or
         ``"substitution (no system left to solve)"`` when active bounds fixed every unknown.
     """
 
@@ -153,7 +160,22 @@ def _unpack(value: Any) -> Any:
 _PACKED = "__lagrangekit_dataclass__"
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple) -> None:
+_BUDGET_EXIT = 3  # exit status of a worker stopped at its CPU budget
+
+
+def _watchdog(parent: int, cpu_budget: float | None) -> None:
+    """In a worker: exit when the parent process is gone (a worker killed at its own limit
+    would otherwise leave its workers running) or the worker's CPU time passes ``cpu_budget``."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(0)
+        if cpu_budget is not None and time.process_time() > cpu_budget:
+            os._exit(_BUDGET_EXIT)
+        time.sleep(0.05)
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple, parent: int, cpu_budget: float | None) -> None:
+    threading.Thread(target=_watchdog, args=(parent, cpu_budget), daemon=True).start()
     try:
         conn.send(("ok", _pack(func(*args))))
     except SymbolicSolveError as exc:
@@ -165,18 +187,30 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple) -> None:
         os._exit(0)
 
 
-def run_with_timeout(func: Callable[..., Any], args: tuple, timeout: float | None, what: str) -> Any:
+def run_with_timeout(
+    func: Callable[..., Any],
+    args: tuple,
+    timeout: float | None,
+    what: str,
+    *,
+    cpu_budget: float | None = None,
+) -> Any:
     """``func(*args)``, stopped after ``timeout`` seconds with :class:`SymbolicSolveError`.
 
     On platforms with ``fork`` the work runs in a child process that is killed at the limit,
     so sympy can never hang the caller; elsewhere it runs in a daemon thread that is abandoned.
+    With ``cpu_budget``, the child also stops when its own CPU time passes that many seconds
+    (the same error, saying "did not finish within its budget"); without fork, the budget is
+    applied as wall-clock time. A child exits when its parent does.
     """
     if timeout is None:
         return func(*args)
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(sender, func, args), daemon=True)
+        # not daemonic, so that it may start workers of its own (a Gröbner basis under a budget);
+        # it is killed in the finally below, and its watchdog ends it if this process dies
+        proc = ctx.Process(target=_child, args=(sender, func, args, os.getpid(), cpu_budget), daemon=False)
         proc.start()
         sender.close()
         try:
@@ -185,6 +219,11 @@ def run_with_timeout(func: Callable[..., Any], args: tuple, timeout: float | Non
             try:
                 kind, payload = receiver.recv()
             except EOFError:
+                proc.join()
+                if proc.exitcode == _BUDGET_EXIT:
+                    raise SymbolicSolveError(
+                        f"{what}: sympy did not finish within its budget of {cpu_budget:g} CPU seconds"
+                    ) from None
                 raise SymbolicSolveError(f"{what}: the sympy worker died unexpectedly; {_HINT}") from None
         finally:
             if proc.is_alive():
@@ -204,7 +243,7 @@ def run_with_timeout(func: Callable[..., Any], args: tuple, timeout: float | Non
 
         worker = threading.Thread(target=target, daemon=True)
         worker.start()
-        worker.join(timeout)
+        worker.join(timeout if cpu_budget is None else min(timeout, cpu_budget))
         if not box:
             raise SymbolicSolveError(f"{what}: sympy did not finish within {timeout:g} s; {_HINT}")
         kind, payload = box[0]
@@ -376,7 +415,7 @@ def _solve_equations(
     otherwise (and for parameters, families and bases it cannot put in shape position)."""
     polynomial = not parameters and _is_polynomial(equations, unknowns)
     if polynomial:
-        found = real_solutions(equations, unknowns)
+        found = _polynomial_solutions(equations, unknowns)
         if found is not None:
             return found
         solutions = sp.solve(equations, unknowns, dict=True, check=False, simplify=False)
@@ -398,6 +437,62 @@ def _solve_equations(
     return sp.solve(equations, unknowns, dict=True, simplify=False), _SYMPY_SOLVE  # tidied later
 
 
+_GROEBNER_BUDGET = 2.0  # CPU seconds for the Gröbner basis of a large system before the homotopy
+_SMALL_SYSTEM = 64  # systems with at most this many total-degree paths get Gröbner bases without a budget
+
+# The methods of the systems solved in the current search that do not prove they found every
+# solution (homotopy continuation): a KKT point may then have been missed.
+_UNPROVEN: ContextVar[list[str] | None] = ContextVar("_UNPROVEN", default=None)
+
+
+def _polynomial_solutions(
+    equations: list[sp.Expr], unknowns: list[sp.Symbol]
+) -> tuple[list[dict], str] | None:
+    """:func:`~lagrangekit.polynomial_systems.real_solutions` (Gröbner bases), for a system with
+    more than :data:`_SMALL_SYSTEM` total-degree paths within :data:`_GROEBNER_BUDGET` CPU
+    seconds; when it does not finish or gives None, the certified homotopy
+    (:func:`~lagrangekit.homotopy_solve.certified_real_solutions`, every root exactly
+    recognised; recorded in :data:`_UNPROVEN`); when that gives None too, Gröbner bases again
+    without a budget (the overall time limit still holds). None when no route solves the system."""
+    if _bezout(equations, unknowns) <= _SMALL_SYSTEM:
+        return real_solutions(equations, unknowns) or _homotopy_solutions(equations, unknowns)
+    try:
+        found = run_with_timeout(
+            real_solutions,
+            (equations, unknowns),
+            60 * _GROEBNER_BUDGET,
+            "Gröbner basis",
+            cpu_budget=_GROEBNER_BUDGET,
+        )
+    except SymbolicSolveError as exc:
+        if "did not finish" not in str(exc):
+            raise
+        found, timed_out = None, True
+    else:
+        timed_out = False
+    if found is not None:
+        return found
+    homotopy = _homotopy_solutions(equations, unknowns)
+    if homotopy is not None:
+        return homotopy
+    return real_solutions(equations, unknowns) if timed_out else None
+
+
+def _homotopy_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> tuple[list[dict], str] | None:
+    """:func:`~lagrangekit.homotopy_solve.certified_real_solutions` with every root exact, its
+    method recorded in :data:`_UNPROVEN` when it answers."""
+    found = certified_real_solutions(equations, unknowns, exact=True)
+    unproven = _UNPROVEN.get()
+    if found is not None and unproven is not None:
+        unproven.append(found[1])
+    return found
+
+
+def _bezout(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> int:
+    """∏ total degrees: the number of paths of a total-degree homotopy."""
+    return math.prod(max(1, sp.Poly(e, *unknowns).total_degree()) for e in equations)
+
+
 def _rational_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> tuple[list[dict], str] | None:
     """Solutions of rational equations: those of their numerators (a polynomial system) at
     which no denominator vanishes; None when the numerators are not solved exactly."""
@@ -405,7 +500,7 @@ def _rational_solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> 
     numerators = [sp.expand(num) for num, _ in fractions]
     if not _is_polynomial(numerators, unknowns):
         return None
-    found = real_solutions(numerators, unknowns)
+    found = _polynomial_solutions(numerators, unknowns)
     if found is None:
         return None
     solutions, method = found
@@ -856,7 +951,10 @@ def kkt_points(problem: Problem, *, timeout: float | None = 30) -> tuple[KKTCand
     substituted rather than solved for. Polynomial (and, through their numerators, rational)
     systems are solved by :func:`lagrangekit.polynomial_systems.real_solutions` (grevlex Gröbner
     basis, FGLM to lex, every real root exactly as a radical or ``CRootOf``), others with
-    ``sympy.solve``; each candidate's ``method`` names which. The work grows as 2^m in
+    ``sympy.solve``; each candidate's ``method`` names which. A large polynomial system whose
+    Gröbner basis exceeds its CPU budget goes to certified homotopy continuation
+    (:mod:`lagrangekit.homotopy_solve`), which finds every isolated solution with probability
+    one but does not prove it; its candidates' ``method`` says so. The work grows as 2^m in
     the number m of inequalities and bounds: up to about 8–10 stays practical (seconds); beyond
     that use :func:`lagrangekit.solve`. Float literals are read as the exact decimals they print
     as. A continuum of KKT points (such as the line x = −y for (x + y)²) is returned as one
@@ -1081,7 +1179,10 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     ``scope`` is ``"global"`` only when the problem is recognized convex, or has finite bounds
     on every variable, affine constraints and an objective that interval arithmetic bounds on
     the box, or the optimum comes from the zeros of a sum of even powers (below); otherwise
-    ``"local"``.
+    ``"local"``. When a KKT system was solved by the homotopy fallback (a large polynomial
+    system whose Gröbner basis exceeds its CPU budget), which does not prove it found every
+    solution, the scope is ``"local"``, the message says so, and ``"no_kkt_point"`` and
+    ``"infeasible"`` are not claimed (:class:`SymbolicSolveError` instead).
 
     When the minimize-form objective is c + Σ aₖ·bₖ^(2mₖ) with numbers aₖ > 0 (least squares,
     Rosenbrock, HS46), the feasible points where every bₖ = 0 are found first
@@ -1124,11 +1225,15 @@ def solve_symbolic(problem: Problem, *, timeout: float | None = 30) -> Result:
     limit = _check_timeout(timeout)
     # in this process: the convexity test imports cvxpy once here, not in every sympy worker
     convex = bool(problem.variables) and recognized_convex(problem)
-    result = _run_explained(functools.partial(_solve_work, convex=convex), problem, limit, "solve_symbolic")
+    result, unproven = _run_explained(
+        functools.partial(_solve_work, convex=convex), problem, limit, "solve_symbolic"
+    )
     if result.status != "optimal":
         return result
     by_zeros = any(c.method.startswith(ZERO_MINIMA_METHOD) for c in result.candidates)
-    return replace(result, scope="global" if by_zeros or convex else _scope(problem))
+    if by_zeros or convex:
+        return replace(result, scope="global")
+    return replace(result, scope="local" if unproven else _scope(problem))
 
 
 def _empty_result(
@@ -1145,7 +1250,29 @@ def _empty_result(
     )
 
 
-def _solve_work(problem: Problem, convex: bool = False) -> Result:
+def _solve_work(problem: Problem, convex: bool = False) -> tuple[Result, bool]:
+    """The result, and whether a KKT system was solved by a method that does not prove it found
+    every solution (then only the optimal status stands, with a note and a local scope)."""
+    unproven: list[str] = []
+    token = _UNPROVEN.set(unproven)
+    try:
+        result = _solve_claims(problem, convex)
+    finally:
+        _UNPROVEN.reset(token)
+    if not unproven:
+        return result, False
+    note = (
+        f"; {len(unproven)} KKT system(s) were solved by {HOMOTOPY_METHOD}, which finds every isolated "
+        "solution with probability one but does not prove that none was missed"
+    )
+    if result.status in ("no_kkt_point", "infeasible"):
+        raise SymbolicSolveError(f"the exact route would answer {result.status!r}, but{note[1:]}; {_HINT}")
+    if result.status == "optimal":
+        note += ", so the best KKT point found is not proven to be the best one"
+    return replace(result, message=result.message + note), True
+
+
+def _solve_claims(problem: Problem, convex: bool = False) -> Result:
     zeros = _zero_minima_candidates(problem)
     if zeros:  # global minima by f >= c: the other KKT points are not needed
         return _optimal_result(problem, zeros, zeros, ())
