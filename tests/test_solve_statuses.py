@@ -298,3 +298,21 @@ def test_runaway_multipliers_at_an_accepted_point_are_called_ill_determined() ->
     plain = lk.solve(lk.minimize(x, {"c": x**2 <= 1}))
     assert plain.multipliers["c"] == pytest.approx(0.5, rel=1e-6)
     assert "ill-determined" not in plain.message
+
+
+def test_a_local_optimum_from_one_start_says_how_to_look_for_a_better_one() -> None:
+    # B&V §5.1.5 two-way partitioning with W = [[0, 1, 3], [1, 0, −1], [3, −1, 0]]: by brute
+    # force over {±1}³ the minimum is −10; a local solve may stop at another vertex
+    import itertools
+
+    W = np.array([[0.0, 1.0, 3.0], [1.0, 0.0, -1.0], [3.0, -1.0, 0.0]])
+    p_star = min(np.array(s) @ W @ np.array(s) for s in itertools.product((-1, 1), repeat=3))
+    problem = lk.parse_problem("minimize 2*x*y + 6*x*z - 2*y*z s.t. x**2 == 1; y**2 == 1; z**2 == 1")
+    single = lk.solve(problem)
+    assert single.status == "optimal" and single.scope == "local" and single.fun >= p_star - 1e-6
+    assert "n_starts" in single.message and "solve_symbolic" in single.message
+    multi = lk.solve(problem, n_starts=10, seed=0)
+    assert multi.fun >= p_star - 1e-6
+    assert "restarts from random points" not in multi.message  # the hint is for one start only
+    convex = lk.solve(lk.minimize((x - 1) ** 2, {"c": x >= 2}))
+    assert convex.scope == "global" and "n_starts" not in convex.message

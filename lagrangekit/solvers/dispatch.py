@@ -502,7 +502,17 @@ def _solve(
                 attempt = _explicit(form, _BACKENDS[method], x_start, tol=tol, max_iter=max_iter)
             results.append(finish(form, attempt, x_start, tol))
         result = _best_of(form, results)
+    if result.scope == "local" and n_starts == 1:
+        result = dataclasses.replace(result, message=result.message + _LOCAL_HINT)
     return result
+
+
+# the note on an optimum not proven global from one start (the two-way partitioning problem
+# min 2xy + 6xz − 2yz s.t. x², y², z² = 1 ends at 6 from the default start; 10 starts find −10)
+_LOCAL_HINT = (
+    "; a local optimum: the problem is not shown convex, so a better one may exist (n_starts > 1 "
+    "restarts from random points; solve_symbolic enumerates every KKT point of a small polynomial problem)"
+)
 
 
 def _best_of(form: NumericForm, results: list[Result]) -> Result:
