@@ -232,12 +232,13 @@ class QuadraticRows:
         return out
 
     @cached_property
-    def _dense_linear(self) -> np.ndarray:
+    def dense_linear(self) -> np.ndarray:
+        """(m, n) dense: the rows aₖᵀ (``linear`` as an array, cached; not to be written)."""
         return _dense(self.linear)
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """(m, n) dense: row k is aₖ + Qₖx."""
-        J = self._dense_linear.copy()
+        J = self.dense_linear.copy()
         if self._stacked is not None:
             rows, Q = self._stacked
             J[rows] += Q.dot(x)

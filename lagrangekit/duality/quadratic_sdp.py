@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..problem import Constraint, Problem
-from ..quadratic_structure import quadratic_coefficients
+from ..quadratic_structure import QuadraticRows, quadratic_coefficients
 from ..solvers.cvxpy_backend import CLARABEL_OPTIONS
 
 __all__ = ["QuadraticLagrangian", "SdpDual", "quadratic_lagrangian", "solve_sdp_dual"]
@@ -94,27 +94,15 @@ class SdpDual:
 def quadratic_lagrangian(problem: Problem, constraints: tuple[Constraint, ...]) -> QuadraticLagrangian | None:
     """The Lagrangian of ``problem`` (minimize form) with ``constraints`` as a quadratic in x;
     None when some piece is not a polynomial of degree <= 2 with finite float64 coefficients."""
-    variables = problem.variables
-    index = {v: i for i, v in enumerate(variables)}
-    n = len(variables)
-    pieces = [problem.minimize_objective] + [c.expr for c in constraints]
-    Q = np.zeros((len(pieces), n, n))
-    q = np.zeros((len(pieces), n))
-    c = np.zeros(len(pieces))
-    for k, expr in enumerate(pieces):
+    index = {v: i for i, v in enumerate(problem.variables)}
+    rows = []
+    for expr in [problem.minimize_objective] + [c.expr for c in constraints]:
         read = quadratic_coefficients(expr, index)
         if read is None:
             return None
-        for monomial, value in read[0].items():
-            if len(monomial) == 0:
-                c[k] += value
-            elif len(monomial) == 1:
-                q[k, monomial[0]] += value
-            elif monomial[0] == monomial[1]:
-                Q[k, monomial[0], monomial[0]] += 2.0 * value
-            else:
-                Q[k, monomial[0], monomial[1]] += value
-                Q[k, monomial[1], monomial[0]] += value
+        rows.append(read[0])
+    pieces = QuadraticRows.from_coefficients(rows, len(index))
+    Q, q, c = pieces.hessian_stack(), pieces.dense_linear, pieces.constant
     if not (np.all(np.isfinite(Q)) and np.all(np.isfinite(q)) and np.all(np.isfinite(c))):
         return None  # coefficients whose double overflows float64
     return QuadraticLagrangian(Q, q, c)

@@ -153,7 +153,8 @@ class _ElasticNetBase(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         self._set_coef(W, b, y_ndim=1 if single else 2, dtype=dtype)
         if single and y_ndim == 2 and self.fit_intercept:
             self.intercept_ = np.atleast_1d(self.intercept_)
-        self.dual_gap_ = gaps.astype(dtype)[0] if single else gaps.astype(dtype)  # NumPy scalars, as sklearn
+        gaps = gaps.astype(dtype)  # NumPy scalars of X's dtype, as in scikit-learn
+        self.dual_gap_ = gaps[0] if single else gaps
         self.n_iter_ = n_iter[0] if single else n_iter
         self.solver_ = "cd-gram" if isinstance(targets[0], NormalEquationsQuadratic) else solver
         if worst > 1.0:
